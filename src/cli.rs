@@ -1,0 +1,150 @@
+//! The command line: `albergue` and its subcommands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::actor::Actor;
+use crate::paths::{self, DbPath};
+use crate::store::{OpenMode, Store, LATEST_VERSION};
+
+/// People in the demo database that `albergue --demo` creates.
+pub const DEMO_PEOPLE: u64 = 2_000;
+
+/// albergue: roster, CBP One appointments and outage alerts for a migrant shelter.
+#[derive(Debug, Parser)]
+#[command(name = "albergue", version, about, long_about = None)]
+pub struct Cli {
+    /// Database file [default: the data folder's albergue/albergue.db]
+    #[arg(long, global = true, env = "ALBERGUE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Use the demo database (albergue/demo.db in the data folder), creating it if needed
+    #[arg(long, global = true, conflicts_with = "db")]
+    pub demo: bool,
+
+    /// What to do; without a command, albergue opens the dashboard
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill a new database with realistic, deterministic demo data
+    ///
+    /// Without --db the demo goes to its own file (albergue/demo.db in the
+    /// data folder), never into the real database. A database that already
+    /// holds people is refused.
+    Demo {
+        /// How many people (1 to 2,000,000)
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=2_000_000))]
+        people: u64,
+        /// Seed: the same seed and clock give the same roster
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Pretend it is this moment (RFC 3339, e.g. 2024-05-22T15:00:00Z)
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        now: Option<DateTime<Utc>>,
+    },
+    /// Check the database: SQLite integrity, schema version and row counts
+    ///
+    /// Exits 0 only when all is well. Changes nothing.
+    Check,
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{e} (expected e.g. 2024-05-22T15:00:00Z)"))
+}
+
+/// Runs the parsed command line. Errors are printed by the caller.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Some(Command::Demo { people, seed, now }) => {
+            // The demo never lands in the real database by default.
+            let db = paths::resolve(cli.db.as_deref(), true)?;
+            demo(&db, people, seed, now.unwrap_or_else(Utc::now))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check) => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            check(&db)
+        }
+        None => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            if cli.demo && !db.path.exists() {
+                demo(&db, DEMO_PEOPLE, 1, Utc::now())?;
+            }
+            no_dashboard_yet(&db)
+        }
+    }
+}
+
+fn demo(db: &DbPath, people: u64, seed: u64, now: DateTime<Utc>) -> Result<()> {
+    db.ensure_folder()?;
+    let started = Instant::now();
+    let data = crate::demo::generate(people as usize, seed, now);
+    let mut store = Store::open(&db.path, OpenMode::Create)?;
+    store
+        .load_demo(&data, &Actor::from_env())
+        .with_context(|| format!("demo data not loaded into {}", db.path.display()))?;
+    eprintln!(
+        "demo: {} people in {} households, {} appointments, {} outages written to {} in {:.2} s",
+        data.people.len(),
+        data.households.len(),
+        data.appointments.len(),
+        data.outages.len(),
+        db.path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn check(db: &DbPath) -> Result<ExitCode> {
+    let store = Store::open(&db.path, OpenMode::Inspect)?;
+    let version = store.schema_version()?;
+    let problems = store.integrity_problems()?;
+    println!("database: {}", db.path.display());
+    if version < LATEST_VERSION {
+        println!(
+            "schema:   version {version} (this albergue upgrades it to {LATEST_VERSION} on open)"
+        );
+    } else {
+        println!("schema:   version {version}");
+    }
+    if version > 0 {
+        let c = store.counts()?;
+        println!(
+            "rows:     {} shelters, {} households, {} people, {} appointments, {} outages, {} audit",
+            c.shelters, c.households, c.people, c.appointments, c.outages, c.audit
+        );
+    }
+    if problems.is_empty() {
+        println!("integrity: ok");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("integrity: {} problem(s)", problems.len());
+        for p in problems.iter().take(20) {
+            println!("  {p}");
+        }
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn no_dashboard_yet(db: &DbPath) -> Result<ExitCode> {
+    println!(
+        "albergue will open its dashboard here, on {}.\n\
+         The dashboard is not built yet. Available now:\n  \
+         albergue demo --people N [--seed S] [--db PATH]   fill a new database with demo data\n  \
+         albergue check [--db PATH]                        check a database\n  \
+         albergue --help                                   all options",
+        db.path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

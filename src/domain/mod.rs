@@ -1,0 +1,89 @@
+//! The rules of albergue, as plain types and functions: no I/O, no SQL, no terminal.
+
+pub mod appointment;
+pub mod audit;
+pub mod names;
+pub mod outage;
+pub mod person;
+pub mod port;
+
+use chrono::{DateTime, Utc};
+
+pub use appointment::{Appointment, AppointmentStatus};
+pub use audit::AuditEntry;
+pub use outage::{Outage, Ports, Step};
+pub use person::{Household, Person, PersonDetails, PersonStatus, Sex, Shelter, Vulnerability};
+pub use port::Port;
+
+/// A change the rules refuse. Messages name the rule, not personal data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    /// A status change the lifecycle does not allow.
+    #[error("an appointment cannot go from {from} to {to}")]
+    Transition {
+        /// Current status.
+        from: AppointmentStatus,
+        /// Requested status.
+        to: AppointmentStatus,
+    },
+    /// Confirmed after the effective deadline.
+    #[error("the confirmation deadline ({deadline}) had passed at {confirmed_at}")]
+    DeadlinePassed {
+        /// The effective deadline.
+        deadline: DateTime<Utc>,
+        /// The confirmation time given.
+        confirmed_at: DateTime<Utc>,
+    },
+    /// A confirmation time later than now.
+    #[error("the confirmation time {confirmed_at} is in the future (now {now})")]
+    ConfirmedInFuture {
+        /// The confirmation time given.
+        confirmed_at: DateTime<Utc>,
+        /// The clock.
+        now: DateTime<Utc>,
+    },
+    /// A confirmation time before the appointment existed.
+    #[error("the confirmation time {confirmed_at} is before the allocation ({allocated_at})")]
+    ConfirmedBeforeAllocation {
+        /// The confirmation time given.
+        confirmed_at: DateTime<Utc>,
+        /// When the appointment was allocated.
+        allocated_at: DateTime<Utc>,
+    },
+    /// An extension that ends before the outage began.
+    #[error("an extension until {until} ends before the outage started ({started_at})")]
+    ExtensionBeforeOutage {
+        /// Requested end of the extension.
+        until: DateTime<Utc>,
+        /// Start of the outage.
+        started_at: DateTime<Utc>,
+    },
+    /// A confirmation number of the wrong shape.
+    #[error("a confirmation number has 6 to 20 letters and digits")]
+    ConfirmationNumber,
+    /// An empty required field.
+    #[error("{0} must not be empty")]
+    Required(&'static str),
+    /// Not an ISO 3166 alpha-3 code.
+    #[error("nationality {0:?} is not a three-letter ISO 3166 code (e.g. HTI, VEN)")]
+    Nationality(String),
+    /// Dates in the wrong order.
+    #[error("the {later} is before the {earlier}")]
+    DatesOutOfOrder {
+        /// The date that should come first.
+        earlier: &'static str,
+        /// The date that should come second.
+        later: &'static str,
+    },
+    /// An unknown port code.
+    #[error("unknown port {0:?}")]
+    UnknownPort(String),
+    /// A value that is not one of a fixed set.
+    #[error("unknown {field} {value:?}")]
+    UnknownValue {
+        /// What was being read.
+        field: &'static str,
+        /// What was found.
+        value: String,
+    },
+}

@@ -1,0 +1,144 @@
+//! Outages of the CBP One app, and which appointments they put at risk.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+
+use super::appointment::{Appointment, AppointmentStatus};
+use super::RuleError;
+
+/// The step of the CBP One process that fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// Logging in.
+    Login,
+    /// Requesting an appointment.
+    Request,
+    /// Confirming an allocated appointment.
+    Confirm,
+    /// Everything.
+    All,
+}
+
+impl Step {
+    /// Every step.
+    pub const ALL: [Self; 4] = [Self::Login, Self::Request, Self::Confirm, Self::All];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Request => "request",
+            Self::Confirm => "confirm",
+            Self::All => "all",
+        }
+    }
+
+    /// Whether an outage of this step stops people from confirming.
+    pub fn blocks_confirmation(self) -> bool {
+        matches!(self, Self::Confirm | Self::All)
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Step {
+    type Err = RuleError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| RuleError::UnknownValue {
+                field: "affected step",
+                value: s.to_string(),
+            })
+    }
+}
+
+/// Which ports an outage hits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ports {
+    /// Every port (the usual case: the app itself is down).
+    All,
+    /// Only these port codes.
+    Some(Vec<String>),
+}
+
+impl Ports {
+    /// Whether the port with this code is hit.
+    pub fn includes(&self, port_code: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Some(codes) => codes.iter().any(|c| c == port_code),
+        }
+    }
+}
+
+/// A recorded failure of the CBP One app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outage {
+    /// Row id.
+    pub id: i64,
+    /// The failing service (`cbp_one`).
+    pub service: String,
+    /// The step that fails.
+    pub affected_step: Step,
+    /// The ports hit.
+    pub ports: Ports,
+    /// When it started failing.
+    pub started_at: DateTime<Utc>,
+    /// When it worked again; `None` while it lasts.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Where the news came from (CBP text, news, coordinators' reports…).
+    pub source: String,
+    /// Free text.
+    pub note: String,
+    /// The extended confirmation deadline CBP granted, if any.
+    pub extension_until: Option<DateTime<Utc>>,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+}
+
+impl Outage {
+    /// Whether the outage is going on at `now`.
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        self.started_at <= now && self.ended_at.is_none_or(|end| end > now)
+    }
+
+    /// Whether the outage's time span overlaps the half-open span `from..to`.
+    pub fn overlaps(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        self.started_at < to && self.ended_at.is_none_or(|end| end > from)
+    }
+
+    /// The rule: an appointment is at risk from this outage when it is still
+    /// pending and its confirmation window (allocation to effective deadline)
+    /// overlaps an outage of the confirm step (or all steps) at its port (or
+    /// at all ports).
+    pub fn puts_at_risk(&self, appointment: &Appointment) -> bool {
+        appointment.status == AppointmentStatus::PendingConfirmation
+            && self.affected_step.blocks_confirmation()
+            && self.ports.includes(&appointment.port_code)
+            && self.overlaps(appointment.allocated_at, appointment.effective_deadline())
+    }
+
+    /// Checks that `until` can be granted as an extension for this outage.
+    pub fn check_extension(&self, until: DateTime<Utc>) -> Result<(), RuleError> {
+        if until <= self.started_at {
+            return Err(RuleError::ExtensionBeforeOutage {
+                until,
+                started_at: self.started_at,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Whether any of `outages` puts the appointment at risk.
+pub fn is_at_risk(appointment: &Appointment, outages: &[Outage]) -> bool {
+    outages.iter().any(|o| o.puts_at_risk(appointment))
+}

@@ -1,0 +1,358 @@
+//! People on the roster, their groups and shelters.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::RuleError;
+
+/// Whether a person is still at the shelter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonStatus {
+    /// Staying at the shelter.
+    Present,
+    /// Left the shelter (not through a port).
+    Departed,
+    /// Crossed at their appointment.
+    Crossed,
+    /// Moved to another shelter.
+    Transferred,
+}
+
+impl PersonStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [
+        Self::Present,
+        Self::Departed,
+        Self::Crossed,
+        Self::Transferred,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Present => "present",
+            Self::Departed => "departed",
+            Self::Crossed => "crossed",
+            Self::Transferred => "transferred",
+        }
+    }
+}
+
+impl fmt::Display for PersonStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PersonStatus {
+    type Err = RuleError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| RuleError::UnknownValue {
+                field: "person status",
+                value: s.to_string(),
+            })
+    }
+}
+
+/// Sex as recorded by the shelter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sex {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+    /// Another sex, or one the person gave otherwise.
+    Other,
+    /// Not recorded.
+    Unknown,
+}
+
+impl Sex {
+    /// Every value.
+    pub const ALL: [Self; 4] = [Self::Female, Self::Male, Self::Other, Self::Unknown];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Female => "female",
+            Self::Male => "male",
+            Self::Other => "other",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl FromStr for Sex {
+    type Err = RuleError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| RuleError::UnknownValue {
+                field: "sex",
+                value: s.to_string(),
+            })
+    }
+}
+
+/// Reasons a person needs particular care; kept as a small set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Vulnerability {
+    /// A child travelling without a parent or guardian.
+    UnaccompaniedMinor,
+    /// Pregnant.
+    Pregnant,
+    /// Disability.
+    Disability,
+    /// A medical condition that needs follow-up.
+    Medical,
+    /// 60 or older.
+    Elderly,
+    /// LGBTQI+ person at particular risk.
+    Lgbtqi,
+    /// Survivor of violence.
+    ViolenceSurvivor,
+}
+
+impl Vulnerability {
+    /// Every flag.
+    pub const ALL: [Self; 7] = [
+        Self::UnaccompaniedMinor,
+        Self::Pregnant,
+        Self::Disability,
+        Self::Medical,
+        Self::Elderly,
+        Self::Lgbtqi,
+        Self::ViolenceSurvivor,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnaccompaniedMinor => "unaccompanied_minor",
+            Self::Pregnant => "pregnant",
+            Self::Disability => "disability",
+            Self::Medical => "medical",
+            Self::Elderly => "elderly",
+            Self::Lgbtqi => "lgbtqi",
+            Self::ViolenceSurvivor => "violence_survivor",
+        }
+    }
+
+    /// Parses a comma-separated list as stored; order and repeats are normalized.
+    pub fn parse_list(s: &str) -> Result<Vec<Self>, RuleError> {
+        let mut flags = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let flag = Self::ALL
+                .into_iter()
+                .find(|v| v.as_str() == part)
+                .ok_or_else(|| RuleError::UnknownValue {
+                    field: "vulnerability",
+                    value: part.to_string(),
+                })?;
+            flags.push(flag);
+        }
+        flags.sort();
+        flags.dedup();
+        Ok(flags)
+    }
+
+    /// The stored form of a list of flags.
+    pub fn join(flags: &[Self]) -> String {
+        let mut flags = flags.to_vec();
+        flags.sort();
+        flags.dedup();
+        flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// A shelter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shelter {
+    /// Row id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// City.
+    pub city: String,
+    /// The shelter's tz database zone, for its clock on the dashboard.
+    pub tz: String,
+    /// Beds.
+    pub capacity: i64,
+}
+
+/// A CBP One group: people who share one request and one US destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Household {
+    /// Row id.
+    pub id: i64,
+    /// The shelter they stay at.
+    pub shelter_id: i64,
+    /// How coordinators name the group (usually a family name).
+    pub label: String,
+    /// The US address given in the request.
+    pub us_destination: Option<String>,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+}
+
+/// The fields of a person that a coordinator enters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonDetails {
+    /// The group.
+    pub household_id: i64,
+    /// Given names.
+    pub given_names: String,
+    /// Family names.
+    pub family_names: String,
+    /// Birth date, when known.
+    pub birth_date: Option<NaiveDate>,
+    /// Sex.
+    pub sex: Sex,
+    /// ISO 3166-1 alpha-3 code.
+    pub nationality: String,
+    /// Languages spoken, as ISO 639 codes separated by commas.
+    pub languages: String,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Day of arrival at the shelter.
+    pub arrival_date: NaiveDate,
+    /// Day of leaving, once left.
+    pub departure_date: Option<NaiveDate>,
+    /// Present, departed, …
+    pub status: PersonStatus,
+    /// Care flags.
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// Free text.
+    pub notes: String,
+}
+
+impl PersonDetails {
+    /// The details as they are kept: names and phone trimmed (an empty phone
+    /// is no phone), the nationality code upper-cased, flags sorted.
+    pub fn tidy(&self) -> Self {
+        let mut vulnerabilities = self.vulnerabilities.clone();
+        vulnerabilities.sort();
+        vulnerabilities.dedup();
+        Self {
+            given_names: self.given_names.trim().to_string(),
+            family_names: self.family_names.trim().to_string(),
+            nationality: self.nationality.trim().to_ascii_uppercase(),
+            languages: self.languages.trim().to_string(),
+            phone: self
+                .phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(String::from),
+            vulnerabilities,
+            ..self.clone()
+        }
+    }
+
+    /// Checks what a form cannot: required names, the nationality code, and dates in order.
+    pub fn validate(&self) -> Result<(), RuleError> {
+        if self.given_names.trim().is_empty() {
+            return Err(RuleError::Required("given names"));
+        }
+        if !is_alpha3(&self.nationality) {
+            return Err(RuleError::Nationality(self.nationality.clone()));
+        }
+        if let Some(birth) = self.birth_date {
+            if birth > self.arrival_date {
+                return Err(RuleError::DatesOutOfOrder {
+                    earlier: "birth date",
+                    later: "arrival date",
+                });
+            }
+        }
+        if let Some(dep) = self.departure_date {
+            if dep < self.arrival_date {
+                return Err(RuleError::DatesOutOfOrder {
+                    earlier: "arrival date",
+                    later: "departure date",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Names of the fields that differ between `self` and `other` (for audit
+    /// summaries and conflict reports: names of fields, never their values).
+    pub fn changed_fields(&self, other: &Self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut check = |name, differs: bool| {
+            if differs {
+                out.push(name);
+            }
+        };
+        check("household", self.household_id != other.household_id);
+        check("given_names", self.given_names != other.given_names);
+        check("family_names", self.family_names != other.family_names);
+        check("birth_date", self.birth_date != other.birth_date);
+        check("sex", self.sex != other.sex);
+        check("nationality", self.nationality != other.nationality);
+        check("languages", self.languages != other.languages);
+        check("phone", self.phone != other.phone);
+        check("arrival_date", self.arrival_date != other.arrival_date);
+        check(
+            "departure_date",
+            self.departure_date != other.departure_date,
+        );
+        check("status", self.status != other.status);
+        check(
+            "vulnerabilities",
+            self.vulnerabilities != other.vulnerabilities,
+        );
+        check("notes", self.notes != other.notes);
+        out
+    }
+}
+
+fn is_alpha3(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// A person on the roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Row id.
+    pub id: i64,
+    /// What coordinators enter.
+    pub details: PersonDetails,
+    /// When the row was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who changed it last (audit actor).
+    pub updated_by: String,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+}
+
+impl Person {
+    /// "Given Family", as people are called out.
+    pub fn full_name(&self) -> String {
+        let d = &self.details;
+        if d.family_names.is_empty() {
+            d.given_names.clone()
+        } else {
+            format!("{} {}", d.given_names, d.family_names)
+        }
+    }
+
+    /// Days at the shelter on `today`: from arrival to today, or to departure if left.
+    pub fn days_waiting(&self, today: NaiveDate) -> i64 {
+        let end = self.details.departure_date.unwrap_or(today).min(today);
+        (end - self.details.arrival_date).num_days().max(0)
+    }
+}

@@ -1,0 +1,12 @@
+//! albergue: the roster, CBP One appointments and outage alerts of a migrant
+//! shelter, kept in a local SQLite database.
+//!
+//! Layers: [`domain`] knows the rules and does no I/O; [`store`] is the only
+//! place with SQL; [`cli`] is the binary's edge.
+
+pub mod actor;
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod paths;
+pub mod store;

@@ -1,0 +1,303 @@
+//! Appointments: allocation, confirmation and status changes.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use super::{audit, check_version, codec, Result, Store, StoreError};
+use crate::actor::Actor;
+use crate::domain::appointment::{confirm_deadline, normalize_confirmation_number};
+use crate::domain::{port, Appointment, AppointmentStatus, RuleError};
+
+pub(super) const APPOINTMENT_COLUMNS: &str = "id, household_id, person_id, port_code, \
+     appointment_at, allocated_at, confirm_deadline, extended_until, confirmation_number, \
+     confirmed_at, confirmed_by, status, version";
+
+pub(super) fn appointment_row(r: &Row<'_>) -> rusqlite::Result<Appointment> {
+    Ok(Appointment {
+        id: r.get(0)?,
+        household_id: r.get(1)?,
+        person_id: r.get(2)?,
+        port_code: r.get(3)?,
+        appointment_at: codec::instant(r.get(4)?),
+        allocated_at: codec::instant(r.get(5)?),
+        confirm_deadline: codec::instant(r.get(6)?),
+        extended_until: codec::opt_instant(r.get(7)?),
+        confirmation_number: r.get(8)?,
+        confirmed_at: codec::opt_instant(r.get(9)?),
+        confirmed_by: r.get(10)?,
+        status: codec::parse_enum(11, &r.get::<_, String>(11)?)?,
+        version: r.get(12)?,
+    })
+}
+
+/// A newly allocated appointment, as CBP announces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAppointment {
+    /// The CBP One group.
+    pub household_id: i64,
+    /// The traveller (a member of the group), or `None` for the group.
+    pub person_id: Option<i64>,
+    /// Port code.
+    pub port_code: String,
+    /// When to present at the port.
+    pub appointment_at: DateTime<Utc>,
+    /// When CBP allocated it; the 23-hour deadline runs from here.
+    pub allocated_at: DateTime<Utc>,
+}
+
+pub(super) fn load(tx: &Transaction<'_>, id: i64) -> Result<Appointment> {
+    tx.prepare_cached(&format!(
+        "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE id = ?1"
+    ))?
+    .query_row([id], appointment_row)
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        entity: "appointment",
+        id,
+    })
+}
+
+/// Inserts an appointment row as given (bulk loads set every field).
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    a: &Appointment,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
+            allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
+            confirmed_by, status, created_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+    )?
+    .execute(params![
+        (a.id > 0).then_some(a.id),
+        a.household_id,
+        a.person_id,
+        a.port_code,
+        codec::secs(a.appointment_at),
+        codec::secs(a.allocated_at),
+        codec::secs(a.confirm_deadline),
+        a.extended_until.map(codec::secs),
+        a.confirmation_number,
+        a.confirmed_at.map(codec::secs),
+        a.confirmed_by,
+        a.status.as_str(),
+        codec::secs(now),
+        actor.as_str(),
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Every appointment still pending confirmation, soonest effective deadline first.
+pub(super) fn pending(conn: &rusqlite::Connection) -> Result<Vec<Appointment>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE status = 'pending_confirmation'
+         ORDER BY max(confirm_deadline, coalesce(extended_until, 0)), id"
+    ))?;
+    let rows = stmt.query_map([], appointment_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// Records an allocated appointment, pending confirmation, with its
+    /// 23-hour deadline.
+    pub fn create_appointment(
+        &mut self,
+        new: &NewAppointment,
+        actor: &Actor,
+    ) -> Result<Appointment> {
+        if port::by_code(&new.port_code).is_none() {
+            return Err(RuleError::UnknownPort(new.port_code.clone()).into());
+        }
+        let id = self.write(|tx, now| {
+            let household_exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM household WHERE id = ?1)",
+                [new.household_id],
+                |r| r.get(0),
+            )?;
+            if !household_exists {
+                return Err(StoreError::NotFound {
+                    entity: "household",
+                    id: new.household_id,
+                });
+            }
+            if let Some(person_id) = new.person_id {
+                let member_of: Option<i64> = tx
+                    .query_row(
+                        "SELECT household_id FROM person WHERE id = ?1",
+                        [person_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match member_of {
+                    None => {
+                        return Err(StoreError::NotFound {
+                            entity: "person",
+                            id: person_id,
+                        })
+                    }
+                    Some(h) if h != new.household_id => {
+                        return Err(RuleError::UnknownValue {
+                            field: "traveller for this household: person",
+                            value: person_id.to_string(),
+                        }
+                        .into())
+                    }
+                    Some(_) => {}
+                }
+            }
+            let appointment = Appointment {
+                id: 0,
+                household_id: new.household_id,
+                person_id: new.person_id,
+                port_code: new.port_code.clone(),
+                appointment_at: new.appointment_at,
+                allocated_at: new.allocated_at,
+                confirm_deadline: confirm_deadline(new.allocated_at),
+                extended_until: None,
+                confirmation_number: None,
+                confirmed_at: None,
+                confirmed_by: None,
+                status: AppointmentStatus::PendingConfirmation,
+                version: 1,
+            };
+            let id = insert(tx, &appointment, now, actor)?;
+            let summary = format!("port {}", new.port_code);
+            audit::record(
+                tx,
+                now,
+                actor,
+                "appointment.create",
+                "appointment",
+                Some(id),
+                &summary,
+            )?;
+            Ok(id)
+        })?;
+        self.appointment(id)
+    }
+
+    /// One appointment.
+    pub fn appointment(&self, id: i64) -> Result<Appointment> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE id = ?1"
+            ))?
+            .query_row([id], appointment_row)
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "appointment",
+                id,
+            })
+    }
+
+    /// A person's appointments, newest first.
+    pub fn appointments_for_person(&self, person_id: i64) -> Result<Vec<Appointment>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE person_id = ?1
+             ORDER BY appointment_at DESC, id DESC"
+        ))?;
+        let rows = stmt.query_map([person_id], appointment_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every appointment still pending confirmation, soonest deadline first.
+    pub fn pending_appointments(&self) -> Result<Vec<Appointment>> {
+        pending(&self.conn)
+    }
+
+    /// Records that the traveller confirmed in the app at `confirmed_at` with
+    /// `number`. Refused when the row changed since `expected_version`, when
+    /// the status does not allow it, after the effective deadline, or when
+    /// the number is already recorded for another appointment.
+    pub fn confirm_appointment(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        number: &str,
+        confirmed_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Appointment> {
+        let number = normalize_confirmation_number(number)?;
+        self.write(|tx, now| {
+            check_version(tx, "appointment", id, expected_version)?;
+            let current = load(tx, id)?;
+            current.check_confirmation(confirmed_at, now)?;
+            let holder = tx
+                .prepare_cached(
+                    "SELECT id, person_id FROM appointment WHERE confirmation_number = ?1",
+                )?
+                .query_row([&number], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((appointment_id, person_id)) = holder {
+                return Err(StoreError::DuplicateConfirmation {
+                    number,
+                    appointment_id,
+                    person_id,
+                });
+            }
+            tx.execute(
+                "UPDATE appointment SET status = 'confirmed', confirmation_number = ?2,
+                    confirmed_at = ?3, confirmed_by = ?4, updated_at = ?5, updated_by = ?4,
+                    version = version + 1
+                 WHERE id = ?1",
+                params![
+                    id,
+                    number,
+                    codec::secs(confirmed_at),
+                    actor.as_str(),
+                    codec::secs(now)
+                ],
+            )?;
+            let summary = format!("{} -> confirmed", current.status);
+            audit::record(
+                tx,
+                now,
+                actor,
+                "appointment.confirm",
+                "appointment",
+                Some(id),
+                &summary,
+            )
+        })?;
+        self.appointment(id)
+    }
+
+    /// Moves an appointment to another status (missed, presented, cancelled),
+    /// if the lifecycle allows it and nobody changed it since `expected_version`.
+    /// Confirmation has its own call, [`Store::confirm_appointment`].
+    pub fn set_appointment_status(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        to: AppointmentStatus,
+        actor: &Actor,
+    ) -> Result<Appointment> {
+        if to == AppointmentStatus::Confirmed {
+            return Err(RuleError::Required("a confirmation number").into());
+        }
+        self.write(|tx, now| {
+            check_version(tx, "appointment", id, expected_version)?;
+            let current = load(tx, id)?;
+            current.status.transition(to)?;
+            tx.execute(
+                "UPDATE appointment SET status = ?2, updated_at = ?3, updated_by = ?4,
+                    version = version + 1
+                 WHERE id = ?1",
+                params![id, to.as_str(), codec::secs(now), actor.as_str()],
+            )?;
+            let summary = format!("{} -> {to}", current.status);
+            audit::record(
+                tx,
+                now,
+                actor,
+                "appointment.status",
+                "appointment",
+                Some(id),
+                &summary,
+            )
+        })?;
+        self.appointment(id)
+    }
+}

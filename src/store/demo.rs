@@ -1,0 +1,90 @@
+//! Bulk loading of generated demo data into an empty database.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::outages::NewOutage;
+use super::{appointments, audit, codec, outages, people, Result, Store, StoreError};
+use crate::actor::Actor;
+use crate::domain::{Appointment, Household, Person, Shelter};
+
+/// A whole demo roster, with ids already assigned.
+#[derive(Debug, Clone, Default)]
+pub struct DemoData {
+    /// Shelters.
+    pub shelters: Vec<Shelter>,
+    /// CBP One groups.
+    pub households: Vec<Household>,
+    /// People.
+    pub people: Vec<Person>,
+    /// Appointments.
+    pub appointments: Vec<Appointment>,
+    /// Outages, each with the extension granted after it.
+    pub outages: Vec<(NewOutage, Option<DateTime<Utc>>)>,
+}
+
+impl Store {
+    /// Loads demo data in one transaction, with one audit row for the load.
+    /// Refused when the database already holds people, so that demo data can
+    /// never mix with a real roster.
+    pub fn load_demo(&mut self, data: &DemoData, actor: &Actor) -> Result<()> {
+        let path = self.path.clone();
+        self.write(|tx, now| {
+            let existing: i64 = tx.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;
+            if existing > 0 {
+                return Err(StoreError::NotEmpty {
+                    path,
+                    people: existing,
+                });
+            }
+            let at = codec::secs(now);
+            for s in &data.shelters {
+                tx.prepare_cached(
+                    "INSERT INTO shelter (id, name, city, tz, capacity, created_at, updated_at,
+                        updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+                )?
+                .execute(params![
+                    s.id,
+                    s.name,
+                    s.city,
+                    s.tz,
+                    s.capacity,
+                    at,
+                    actor.as_str()
+                ])?;
+            }
+            for h in &data.households {
+                tx.prepare_cached(
+                    "INSERT INTO household (id, shelter_id, label, us_destination, created_at,
+                        updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                )?
+                .execute(params![
+                    h.id,
+                    h.shelter_id,
+                    h.label,
+                    h.us_destination,
+                    at,
+                    actor.as_str()
+                ])?;
+            }
+            for p in &data.people {
+                people::insert_person(tx, Some(p.id), &p.details, now, actor)?;
+            }
+            for a in &data.appointments {
+                appointments::insert(tx, a, now, actor)?;
+            }
+            for (o, extension) in &data.outages {
+                outages::insert(tx, o, *extension, now, actor)?;
+            }
+            let summary = format!(
+                "{} shelters, {} households, {} people, {} appointments, {} outages",
+                data.shelters.len(),
+                data.households.len(),
+                data.people.len(),
+                data.appointments.len(),
+                data.outages.len()
+            );
+            audit::record(tx, now, actor, "demo.load", "database", None, &summary)
+        })
+    }
+}

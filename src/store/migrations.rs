@@ -1,0 +1,29 @@
+//! Versioned schema migrations, recorded in `PRAGMA user_version`.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// The SQL of each schema version, in order: entry `i` takes the schema from
+/// version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("../../assets/migrations/0001_initial.sql")];
+
+/// The newest schema version this binary knows.
+pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Applies the migrations the database lacks, each in its own transaction.
+/// The version is re-read inside the write lock, so two processes opening a
+/// new database at once do not both migrate it.
+pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let Some(sql) = usize::try_from(current)
+            .ok()
+            .and_then(|i| MIGRATIONS.get(i))
+        else {
+            return Ok(());
+        };
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", current + 1)?;
+        tx.commit()?;
+    }
+}

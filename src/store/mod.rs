@@ -1,0 +1,427 @@
+//! The only place with SQL. Opens the database with the pragmas that keep it
+//! safe for several coordinators at once, applies migrations, and offers
+//! reads and writes that return domain types. Every write runs in one
+//! transaction together with its audit rows.
+
+mod appointments;
+mod audit;
+mod codec;
+mod demo;
+mod migrations;
+mod outages;
+mod people;
+
+use std::fs::OpenOptions;
+use std::io::ErrorKind;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::domain::RuleError;
+
+pub use appointments::NewAppointment;
+pub use demo::DemoData;
+pub use migrations::LATEST_VERSION;
+pub use outages::NewOutage;
+
+/// How long a write waits for another coordinator's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A source of "now", injected so that tests and demos can fix the clock.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// What to do when the database file does not exist yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create it (mode 0600) and apply every migration.
+    Create,
+    /// Refuse: the file must exist. Migrations are applied.
+    Existing,
+    /// The file must exist; nothing is changed (no migration, no journal
+    /// mode change). For `albergue check`.
+    Inspect,
+}
+
+/// Someone else saved the row first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The table.
+    pub entity: &'static str,
+    /// The row.
+    pub id: i64,
+    /// The version the caller read.
+    pub expected_version: i64,
+    /// The version in the database now.
+    pub current_version: i64,
+    /// Who saved the current version.
+    pub changed_by: String,
+    /// When.
+    pub changed_at: DateTime<Utc>,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} was changed by {} at {} (now version {}, you opened version {}); nothing was saved",
+            self.entity,
+            self.id,
+            self.changed_by,
+            self.changed_at.format("%Y-%m-%d %H:%M UTC"),
+            self.current_version,
+            self.expected_version
+        )
+    }
+}
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No database at the path (and the mode does not create one).
+    #[error("no database at {0}")]
+    Missing(PathBuf),
+    /// The folder that should hold the database does not exist.
+    #[error("the folder {0} does not exist; create it first or choose another --db")]
+    MissingFolder(PathBuf),
+    /// The path is a folder, or the OS refused to open it.
+    #[error("cannot open {path}: {reason}")]
+    Unreadable {
+        /// The database path.
+        path: PathBuf,
+        /// What the OS said.
+        reason: String,
+    },
+    /// The file is not a SQLite database.
+    #[error("{0} is not a SQLite database (nothing was changed)")]
+    NotADatabase(PathBuf),
+    /// A SQLite database made by something else.
+    #[error("{0} is a SQLite database but not an albergue one (nothing was changed)")]
+    Foreign(PathBuf),
+    /// Made by a newer albergue.
+    #[error(
+        "{path} has schema version {found}, but this albergue knows only up to {known}; \
+         use a newer albergue (nothing was changed)"
+    )]
+    NewerSchema {
+        /// The database path.
+        path: PathBuf,
+        /// Its `user_version`.
+        found: i64,
+        /// The latest this binary knows.
+        known: i64,
+    },
+    /// A stale version.
+    #[error("{0}")]
+    Conflict(Conflict),
+    /// No such row.
+    #[error("{entity} {id} does not exist")]
+    NotFound {
+        /// The table.
+        entity: &'static str,
+        /// The id asked for.
+        id: i64,
+    },
+    /// The rules refuse the change.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    /// The confirmation number is already recorded for someone else.
+    #[error("confirmation number {number} is already recorded for appointment {appointment_id}{}",
+        .person_id.map(|p| format!(" (person {p})")).unwrap_or_default())]
+    DuplicateConfirmation {
+        /// The normalized number.
+        number: String,
+        /// The appointment that holds it.
+        appointment_id: i64,
+        /// Its traveller.
+        person_id: Option<i64>,
+    },
+    /// Demo data only goes into an empty database.
+    #[error("{path} already holds {people} people; demo data only goes into a new database")]
+    NotEmpty {
+        /// The database path.
+        path: PathBuf,
+        /// How many people it holds.
+        people: i64,
+    },
+    /// Another coordinator held the database for longer than the busy timeout.
+    #[error("the database is busy (another coordinator is saving); nothing was saved, try again")]
+    Busy,
+    /// Any other SQLite failure.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Self::Busy
+            }
+            _ => Self::Sqlite(e),
+        }
+    }
+}
+
+/// Result of store calls.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Row counts, for `albergue check` and the dashboard.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Shelters.
+    pub shelters: i64,
+    /// CBP One groups.
+    pub households: i64,
+    /// People.
+    pub people: i64,
+    /// Appointments.
+    pub appointments: i64,
+    /// Outages.
+    pub outages: i64,
+    /// Audit rows.
+    pub audit: i64,
+}
+
+/// An open albergue database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (or, with [`OpenMode::Create`], creates) the database at `path`.
+    ///
+    /// Checks come before any write, so a file that is not ours, or is from a
+    /// newer albergue, is left exactly as it was.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        let created = prepare_file(path, mode)?;
+        let result = Self::open_prepared(path, mode);
+        if result.is_err() && created {
+            // Leave no empty file behind from a failed first open.
+            let _ = std::fs::remove_file(path);
+        }
+        result
+    }
+
+    fn open_prepared(path: &Path, mode: OpenMode) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| StoreError::Unreadable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase(path.into()),
+                _ => StoreError::from(e),
+            })?;
+        if found > LATEST_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.into(),
+                found,
+                known: LATEST_VERSION,
+            });
+        }
+        if found == 0 {
+            let tables: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            if tables > 0 {
+                return Err(StoreError::Foreign(path.into()));
+            }
+        }
+        if mode != OpenMode::Inspect {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+            clock: Arc::new(Utc::now),
+        };
+        if mode != OpenMode::Inspect {
+            migrations::apply(&mut store.conn)?;
+        }
+        Ok(store)
+    }
+
+    /// Replaces the clock (tests, reproducible demos).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by the store's clock, to the second (what the database keeps).
+    pub fn now(&self) -> DateTime<Utc> {
+        let now = (self.clock)();
+        DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now)
+    }
+
+    /// The path the store was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version recorded in the file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The value of a pragma, as text (for checks and tests).
+    pub fn pragma(&self, name: &str) -> Result<String> {
+        Ok(self.conn.pragma_query_value(None, name, |r| {
+            let v: rusqlite::types::Value = r.get(0)?;
+            Ok(match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+        })?)
+    }
+
+    /// SQLite's `integrity_check` and `foreign_key_check`: an empty list when all is well.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "{} row {} refers to a missing {} row",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for row in rows {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    /// How many rows each table holds.
+    pub fn counts(&self) -> Result<Counts> {
+        let count = |table: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(Counts {
+            shelters: count("shelter")?,
+            households: count("household")?,
+            people: count("person")?,
+            appointments: count("appointment")?,
+            outages: count("outage")?,
+            audit: count("audit")?,
+        })
+    }
+
+    /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so
+    /// that two coordinators never deadlock upgrading read locks.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx, now)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+/// Makes sure the file can be opened as `mode` asks; creates it 0600 when
+/// asked to. Returns whether it was created here.
+fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(StoreError::Unreadable {
+            path: path.into(),
+            reason: "it is a folder, not a file".into(),
+        }),
+        Ok(_) => Ok(false),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            if mode != OpenMode::Create {
+                return Err(StoreError::Missing(path.into()));
+            }
+            let parent = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            if !parent.is_dir() {
+                return Err(StoreError::MissingFolder(parent.into()));
+            }
+            OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| StoreError::Unreadable {
+                    path: path.into(),
+                    reason: e.to_string(),
+                })?;
+            Ok(true)
+        }
+        Err(e) => Err(StoreError::Unreadable {
+            path: path.into(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// The optimistic-concurrency check shared by every edit: `Ok` when the row
+/// is still at `expected`, else the conflict (naming who changed it) or not found.
+fn check_version(
+    tx: &rusqlite::Transaction<'_>,
+    entity: &'static str,
+    id: i64,
+    expected: i64,
+) -> Result<()> {
+    use rusqlite::OptionalExtension;
+    let sql = format!("SELECT version, updated_by, updated_at FROM {entity} WHERE id = ?1");
+    let row = tx
+        .query_row(&sql, [id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()?;
+    match row {
+        None => Err(StoreError::NotFound { entity, id }),
+        Some((current, _, _)) if current == expected => Ok(()),
+        Some((current, by, at)) => Err(StoreError::Conflict(Conflict {
+            entity,
+            id,
+            expected_version: expected,
+            current_version: current,
+            changed_by: by,
+            changed_at: codec::instant(at),
+        })),
+    }
+}

@@ -1,0 +1,264 @@
+//! CBP One outages and the extensions granted after them.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use super::appointments::pending;
+use super::{audit, check_version, codec, Result, Store, StoreError};
+use crate::actor::Actor;
+use crate::domain::outage::is_at_risk;
+use crate::domain::{port, Appointment, Outage, Ports, RuleError, Step};
+
+const OUTAGE_COLUMNS: &str = "id, service, affected_step, port_codes, started_at, ended_at, \
+     source, note, extension_until, version";
+
+fn outage_row(r: &Row<'_>) -> rusqlite::Result<Outage> {
+    let ports: Option<String> = r.get(3)?;
+    Ok(Outage {
+        id: r.get(0)?,
+        service: r.get(1)?,
+        affected_step: codec::parse_enum(2, &r.get::<_, String>(2)?)?,
+        ports: match ports {
+            None => Ports::All,
+            Some(list) => Ports::Some(list.split(',').map(String::from).collect()),
+        },
+        started_at: codec::instant(r.get(4)?),
+        ended_at: codec::opt_instant(r.get(5)?),
+        source: r.get(6)?,
+        note: r.get(7)?,
+        extension_until: codec::opt_instant(r.get(8)?),
+        version: r.get(9)?,
+    })
+}
+
+/// A newly reported outage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOutage {
+    /// The step that fails.
+    pub affected_step: Step,
+    /// The ports hit.
+    pub ports: Ports,
+    /// Since when.
+    pub started_at: DateTime<Utc>,
+    /// Until when, if it is already over.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Where the news came from.
+    pub source: String,
+    /// Free text.
+    pub note: String,
+}
+
+fn stored_ports(ports: &Ports) -> Result<Option<String>> {
+    match ports {
+        Ports::All => Ok(None),
+        Ports::Some(codes) => {
+            if codes.is_empty() {
+                return Err(RuleError::Required("ports").into());
+            }
+            if let Some(bad) = codes.iter().find(|c| port::by_code(c).is_none()) {
+                return Err(RuleError::UnknownPort(bad.clone()).into());
+            }
+            Ok(Some(codes.join(",")))
+        }
+    }
+}
+
+fn load(tx: &Transaction<'_>, id: i64) -> Result<Outage> {
+    tx.prepare_cached(&format!(
+        "SELECT {OUTAGE_COLUMNS} FROM outage WHERE id = ?1"
+    ))?
+    .query_row([id], outage_row)
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        entity: "outage",
+        id,
+    })
+}
+
+/// Inserts an outage row (bulk loads also give the extension granted).
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    o: &NewOutage,
+    extension_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<i64> {
+    if o.source.trim().is_empty() {
+        return Err(RuleError::Required("source").into());
+    }
+    if o.ended_at.is_some_and(|end| end < o.started_at) {
+        return Err(RuleError::DatesOutOfOrder {
+            earlier: "outage start",
+            later: "outage end",
+        }
+        .into());
+    }
+    tx.prepare_cached(
+        "INSERT INTO outage (affected_step, port_codes, started_at, ended_at, source, note,
+            extension_until, created_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+    )?
+    .execute(params![
+        o.affected_step.as_str(),
+        stored_ports(&o.ports)?,
+        codec::secs(o.started_at),
+        o.ended_at.map(codec::secs),
+        o.source.trim(),
+        o.note,
+        extension_until.map(codec::secs),
+        codec::secs(now),
+        actor.as_str(),
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+impl Store {
+    /// Records an outage.
+    pub fn record_outage(&mut self, new: &NewOutage, actor: &Actor) -> Result<Outage> {
+        let id = self.write(|tx, now| {
+            let id = insert(tx, new, None, now, actor)?;
+            let summary = format!("step {}", new.affected_step);
+            audit::record(
+                tx,
+                now,
+                actor,
+                "outage.create",
+                "outage",
+                Some(id),
+                &summary,
+            )?;
+            Ok(id)
+        })?;
+        self.outage(id)
+    }
+
+    /// Records that an outage ended at `ended_at`.
+    pub fn close_outage(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        ended_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Outage> {
+        self.write(|tx, now| {
+            check_version(tx, "outage", id, expected_version)?;
+            let current = load(tx, id)?;
+            if ended_at < current.started_at {
+                return Err(RuleError::DatesOutOfOrder {
+                    earlier: "outage start",
+                    later: "outage end",
+                }
+                .into());
+            }
+            tx.execute(
+                "UPDATE outage SET ended_at = ?2, updated_at = ?3, updated_by = ?4,
+                    version = version + 1 WHERE id = ?1",
+                params![id, codec::secs(ended_at), codec::secs(now), actor.as_str()],
+            )?;
+            audit::record(tx, now, actor, "outage.close", "outage", Some(id), "")
+        })?;
+        self.outage(id)
+    }
+
+    /// One outage.
+    pub fn outage(&self, id: i64) -> Result<Outage> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {OUTAGE_COLUMNS} FROM outage WHERE id = ?1"
+            ))?
+            .query_row([id], outage_row)
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "outage",
+                id,
+            })
+    }
+
+    /// Every outage: those still going on first, then the newest.
+    pub fn outages(&self) -> Result<Vec<Outage>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {OUTAGE_COLUMNS} FROM outage
+             ORDER BY ended_at IS NOT NULL, started_at DESC, id DESC"
+        ))?;
+        let rows = stmt.query_map([], outage_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The appointments that the outage `id` puts at risk, soonest deadline first.
+    pub fn at_risk_from(&self, id: i64) -> Result<Vec<Appointment>> {
+        let outage = self.outage(id)?;
+        Ok(pending(&self.conn)?
+            .into_iter()
+            .filter(|a| outage.puts_at_risk(a))
+            .collect())
+    }
+
+    /// Every appointment at risk from any recorded outage, soonest deadline first.
+    pub fn at_risk(&self) -> Result<Vec<Appointment>> {
+        let outages = self.outages()?;
+        Ok(pending(&self.conn)?
+            .into_iter()
+            .filter(|a| is_at_risk(a, &outages))
+            .collect())
+    }
+
+    /// Records that CBP granted more time after outage `id`: every appointment
+    /// it puts at risk gets `until` as its deadline (never a shorter one), in
+    /// one transaction with an audit row for each. Returns the ids extended.
+    pub fn grant_extension(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        until: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Vec<i64>> {
+        self.write(|tx, now| {
+            check_version(tx, "outage", id, expected_version)?;
+            let outage = load(tx, id)?;
+            outage.check_extension(until)?;
+            let mut extended = Vec::new();
+            for a in pending(tx)?.iter().filter(|a| outage.puts_at_risk(a)) {
+                if until <= a.effective_deadline() {
+                    continue;
+                }
+                tx.prepare_cached(
+                    "UPDATE appointment SET extended_until = ?2, updated_at = ?3, updated_by = ?4,
+                        version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![
+                    a.id,
+                    codec::secs(until),
+                    codec::secs(now),
+                    actor.as_str()
+                ])?;
+                let summary = format!("extended after outage {id}");
+                audit::record(
+                    tx,
+                    now,
+                    actor,
+                    "appointment.extend",
+                    "appointment",
+                    Some(a.id),
+                    &summary,
+                )?;
+                extended.push(a.id);
+            }
+            tx.execute(
+                "UPDATE outage SET extension_until = ?2, updated_at = ?3, updated_by = ?4,
+                    version = version + 1 WHERE id = ?1",
+                params![id, codec::secs(until), codec::secs(now), actor.as_str()],
+            )?;
+            let summary = format!("{} appointments extended", extended.len());
+            audit::record(
+                tx,
+                now,
+                actor,
+                "outage.extend",
+                "outage",
+                Some(id),
+                &summary,
+            )?;
+            Ok(extended)
+        })
+    }
+}

@@ -1,0 +1,356 @@
+//! Shelters, households and people.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{audit, check_version, codec, Result, Store, StoreError};
+use crate::actor::Actor;
+use crate::domain::names::fold;
+use crate::domain::{Household, Person, PersonDetails, Shelter, Vulnerability};
+
+pub(super) const PERSON_COLUMNS: &str = "id, household_id, given_names, family_names, birth_date, \
+     sex, nationality, languages, phone, arrival_date, departure_date, status, vulnerabilities, \
+     notes, created_at, updated_at, updated_by, version";
+
+pub(super) fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    let birth: Option<String> = r.get(4)?;
+    let departure: Option<String> = r.get(10)?;
+    let vulnerabilities: String = r.get(12)?;
+    Ok(Person {
+        id: r.get(0)?,
+        details: PersonDetails {
+            household_id: r.get(1)?,
+            given_names: r.get(2)?,
+            family_names: r.get(3)?,
+            birth_date: birth.map(|b| codec::parse_day(4, &b)).transpose()?,
+            sex: codec::parse_enum(5, &r.get::<_, String>(5)?)?,
+            nationality: r.get(6)?,
+            languages: r.get(7)?,
+            phone: r.get(8)?,
+            arrival_date: codec::parse_day(9, &r.get::<_, String>(9)?)?,
+            departure_date: departure.map(|d| codec::parse_day(10, &d)).transpose()?,
+            status: codec::parse_enum(11, &r.get::<_, String>(11)?)?,
+            vulnerabilities: Vulnerability::parse_list(&vulnerabilities).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(12, rusqlite::types::Type::Text, e.into())
+            })?,
+            notes: r.get(13)?,
+        },
+        created_at: codec::instant(r.get(14)?),
+        updated_at: codec::instant(r.get(15)?),
+        updated_by: r.get(16)?,
+        version: r.get(17)?,
+    })
+}
+
+/// The folded name kept in `person.search_name`.
+pub(super) fn search_name(d: &PersonDetails) -> String {
+    fold(&format!("{} {}", d.given_names, d.family_names))
+}
+
+/// Builds a `LIKE` pattern that matches `needle` literally anywhere.
+fn contains_pattern(needle: &str) -> String {
+    let mut p = String::with_capacity(needle.len() + 2);
+    p.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+impl Store {
+    /// Adds a shelter.
+    pub fn create_shelter(
+        &mut self,
+        name: &str,
+        city: &str,
+        tz: &str,
+        capacity: i64,
+        actor: &Actor,
+    ) -> Result<Shelter> {
+        if tz.parse::<chrono_tz::Tz>().is_err() {
+            return Err(crate::domain::RuleError::UnknownValue {
+                field: "time zone",
+                value: tz.to_string(),
+            }
+            .into());
+        }
+        self.write(|tx, now| {
+            tx.execute(
+                "INSERT INTO shelter (name, city, tz, capacity, created_at, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                params![name, city, tz, capacity, codec::secs(now), actor.as_str()],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit::record(tx, now, actor, "shelter.create", "shelter", Some(id), "")?;
+            Ok(Shelter {
+                id,
+                name: name.into(),
+                city: city.into(),
+                tz: tz.into(),
+                capacity,
+            })
+        })
+    }
+
+    /// Every shelter, by id.
+    pub fn shelters(&self) -> Result<Vec<Shelter>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, city, tz, capacity FROM shelter ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Shelter {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                city: r.get(2)?,
+                tz: r.get(3)?,
+                capacity: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds a CBP One group to a shelter.
+    pub fn create_household(
+        &mut self,
+        shelter_id: i64,
+        label: &str,
+        us_destination: Option<&str>,
+        actor: &Actor,
+    ) -> Result<Household> {
+        self.write(|tx, now| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM shelter WHERE id = ?1)",
+                [shelter_id],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(StoreError::NotFound {
+                    entity: "shelter",
+                    id: shelter_id,
+                });
+            }
+            tx.execute(
+                "INSERT INTO household (shelter_id, label, us_destination, created_at, updated_at,
+                                        updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                params![
+                    shelter_id,
+                    label,
+                    us_destination,
+                    codec::secs(now),
+                    actor.as_str()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit::record(
+                tx,
+                now,
+                actor,
+                "household.create",
+                "household",
+                Some(id),
+                "",
+            )?;
+            Ok(Household {
+                id,
+                shelter_id,
+                label: label.into(),
+                us_destination: us_destination.map(Into::into),
+                version: 1,
+            })
+        })
+    }
+
+    /// One household.
+    pub fn household(&self, id: i64) -> Result<Household> {
+        self.conn
+            .prepare_cached(
+                "SELECT id, shelter_id, label, us_destination, version FROM household WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(Household {
+                    id: r.get(0)?,
+                    shelter_id: r.get(1)?,
+                    label: r.get(2)?,
+                    us_destination: r.get(3)?,
+                    version: r.get(4)?,
+                })
+            })
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "household",
+                id,
+            })
+    }
+
+    /// Adds a person to the roster.
+    pub fn create_person(&mut self, details: &PersonDetails, actor: &Actor) -> Result<Person> {
+        let details = &details.tidy();
+        details.validate()?;
+        let id = self.write(|tx, now| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM household WHERE id = ?1)",
+                [details.household_id],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(StoreError::NotFound {
+                    entity: "household",
+                    id: details.household_id,
+                });
+            }
+            insert_person(tx, None, details, now, actor)?;
+            let id = tx.last_insert_rowid();
+            audit::record(tx, now, actor, "person.create", "person", Some(id), "")?;
+            Ok(id)
+        })?;
+        self.person(id)
+    }
+
+    /// Saves new details for a person, only if nobody changed the row since
+    /// `expected_version` was read; otherwise returns [`StoreError::Conflict`]
+    /// and changes nothing. Saving identical details writes nothing.
+    pub fn update_person(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        details: &PersonDetails,
+        actor: &Actor,
+    ) -> Result<Person> {
+        let details = &details.tidy();
+        details.validate()?;
+        self.write(|tx, now| {
+            check_version(tx, "person", id, expected_version)?;
+            let current = tx
+                .prepare_cached(&format!(
+                    "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
+                ))?
+                .query_row([id], person_row)?;
+            let changed = current.details.changed_fields(details);
+            if changed.is_empty() {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE person SET household_id = ?2, given_names = ?3, family_names = ?4,
+                    search_name = ?5, birth_date = ?6, sex = ?7, nationality = ?8,
+                    languages = ?9, phone = ?10, arrival_date = ?11, departure_date = ?12,
+                    status = ?13, vulnerabilities = ?14, notes = ?15, updated_at = ?16,
+                    updated_by = ?17, version = version + 1
+                 WHERE id = ?1",
+                params![
+                    id,
+                    details.household_id,
+                    details.given_names,
+                    details.family_names,
+                    search_name(details),
+                    details.birth_date.map(codec::day),
+                    details.sex.as_str(),
+                    details.nationality,
+                    details.languages,
+                    details.phone,
+                    codec::day(details.arrival_date),
+                    details.departure_date.map(codec::day),
+                    details.status.as_str(),
+                    Vulnerability::join(&details.vulnerabilities),
+                    details.notes,
+                    codec::secs(now),
+                    actor.as_str(),
+                ],
+            )?;
+            let summary = format!("changed: {}", changed.join(", "));
+            audit::record(
+                tx,
+                now,
+                actor,
+                "person.update",
+                "person",
+                Some(id),
+                &summary,
+            )
+        })?;
+        self.person(id)
+    }
+
+    /// One person.
+    pub fn person(&self, id: i64) -> Result<Person> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
+            ))?
+            .query_row([id], person_row)
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "person",
+                id,
+            })
+    }
+
+    /// The members of a household, by id.
+    pub fn household_members(&self, household_id: i64) -> Result<Vec<Person>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM person WHERE household_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([household_id], person_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// People whose name contains every word of `query`, ignoring case and
+    /// accents (`jose nunez` finds `José Núñez`), at most `limit`, by id.
+    /// An empty query matches nobody.
+    pub fn search_people(&self, query: &str, limit: usize) -> Result<Vec<Person>> {
+        let words: Vec<String> = fold(query).split(' ').map(contains_pattern).collect();
+        if words.iter().all(|w| w == "%%") {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE ");
+        for i in 0..words.len() {
+            if i > 0 {
+                sql.push_str(" AND ");
+            }
+            sql.push_str(&format!("search_name LIKE ?{} ESCAPE '\\'", i + 1));
+        }
+        sql.push_str(&format!(" ORDER BY id LIMIT {limit}"));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), person_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Inserts a person row; `id` is given by bulk loads into an empty database.
+pub(super) fn insert_person(
+    tx: &rusqlite::Transaction<'_>,
+    id: Option<i64>,
+    d: &PersonDetails,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO person (id, household_id, given_names, family_names, search_name,
+            birth_date, sex, nationality, languages, phone, arrival_date, departure_date,
+            status, vulnerabilities, notes, created_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
+    )?
+    .execute(params![
+        id,
+        d.household_id,
+        d.given_names,
+        d.family_names,
+        search_name(d),
+        d.birth_date.map(codec::day),
+        d.sex.as_str(),
+        d.nationality,
+        d.languages,
+        d.phone,
+        codec::day(d.arrival_date),
+        d.departure_date.map(codec::day),
+        d.status.as_str(),
+        Vulnerability::join(&d.vulnerabilities),
+        d.notes,
+        codec::secs(now),
+        actor.as_str(),
+    ])?;
+    Ok(())
+}
