@@ -1,0 +1,276 @@
+//! The real `albergue` binary, as a coordinator or cron runs it.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const NOW: &str = "2024-05-22T15:00:00Z";
+
+/// Runs albergue with a private HOME and data folder, and no ALBERGUE_DB.
+fn albergue(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(args)
+        .env_remove("ALBERGUE_DB")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .expect("albergue runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn demo_then_check_succeeds_and_reports_counts() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let out = albergue(
+        home.path(),
+        &[
+            "demo", "--people", "300", "--seed", "7", "--now", NOW, "--db", db,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("300 people"), "{}", text(&out));
+    assert_eq!(
+        std::fs::metadata(db).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let out = albergue(home.path(), &["check", "--db", db]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report = text(&out);
+    assert!(report.contains("integrity: ok"), "{report}");
+    assert!(report.contains("schema:   version 1"), "{report}");
+    assert!(report.contains(" 300 people"), "{report}");
+    assert!(report.contains("4 shelters"), "{report}");
+    assert!(report.contains("2 outages"), "{report}");
+}
+
+#[test]
+fn the_same_seed_and_clock_give_the_same_database_content() {
+    let home = tempfile::tempdir().unwrap();
+    let dump = |name: &str, seed: &str| -> Vec<(String, String, String)> {
+        let db = home.path().join(name);
+        let out = albergue(
+            home.path(),
+            &[
+                "demo",
+                "--people",
+                "200",
+                "--seed",
+                seed,
+                "--now",
+                NOW,
+                "--db",
+                db.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = c
+            .prepare("SELECT given_names, family_names, arrival_date FROM person ORDER BY id")
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let a = dump("a.db", "3");
+    assert_eq!(a.len(), 200);
+    assert_eq!(a, dump("b.db", "3"));
+    assert_ne!(a, dump("c.db", "4"));
+}
+
+#[test]
+fn an_invalid_people_count_is_a_usage_error_naming_the_value() {
+    let home = tempfile::tempdir().unwrap();
+    for bad in ["0", "-5", "many", "3000000"] {
+        let out = albergue(home.path(), &["demo", "--people", bad, "--db", "x.db"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out));
+        assert!(text(&out).contains("--people"), "{bad}: {}", text(&out));
+        assert!(text(&out).contains(bad), "{bad}: {}", text(&out));
+    }
+    assert!(!home.path().join("x.db").exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_named_and_left_unchanged() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("lista.csv");
+    std::fs::write(&path, "Nombre;Apellidos\nAna;Pérez\n").unwrap();
+    for args in [
+        vec!["check", "--db", path.to_str().unwrap()],
+        vec!["demo", "--people", "5", "--db", path.to_str().unwrap()],
+    ] {
+        let out = albergue(home.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("lista.csv is not a SQLite database"),
+            "{}",
+            text(&out)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "Nombre;Apellidos\nAna;Pérez\n"
+    );
+}
+
+#[test]
+fn a_missing_database_or_folder_is_named() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("nada.db");
+    let out = albergue(home.path(), &["check", "--db", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("no database at"), "{}", text(&out));
+    assert!(text(&out).contains("nada.db"), "{}", text(&out));
+    assert!(!missing.exists(), "check never creates a database");
+
+    let in_missing = home.path().join("no/such/folder/a.db");
+    let out = albergue(
+        home.path(),
+        &[
+            "demo",
+            "--people",
+            "5",
+            "--db",
+            in_missing.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("no/such/folder"), "{}", text(&out));
+    assert!(!home.path().join("no").exists());
+}
+
+#[test]
+fn a_folder_given_as_the_database_is_named() {
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("respaldo");
+    std::fs::create_dir(&folder).unwrap();
+    for args in [
+        vec!["check", "--db", folder.to_str().unwrap()],
+        vec!["demo", "--people", "5", "--db", folder.to_str().unwrap()],
+    ] {
+        let out = albergue(home.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("respaldo: it is a folder"),
+            "{}",
+            text(&out)
+        );
+    }
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_unchanged() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("a.db");
+    let out = albergue(
+        home.path(),
+        &["demo", "--people", "5", "--db", db.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.pragma_update(None, "user_version", 42).unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let out = albergue(home.path(), &["check", "--db", db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("schema version 42"), "{}", text(&out));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn demo_data_never_goes_into_a_database_that_holds_people() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("a.db");
+    let db = db.to_str().unwrap();
+    assert!(
+        albergue(home.path(), &["demo", "--people", "20", "--db", db])
+            .status
+            .success()
+    );
+    let out = albergue(home.path(), &["demo", "--people", "50", "--db", db]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("already holds 20 people"),
+        "{}",
+        text(&out)
+    );
+    let check = text(&albergue(home.path(), &["check", "--db", db]));
+    assert!(check.contains(" 20 people"), "{check}");
+}
+
+#[test]
+fn albergue_db_names_the_database_and_the_data_folder_is_the_default() {
+    let home = tempfile::tempdir().unwrap();
+    let via_env = home.path().join("env.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(["demo", "--people", "5"])
+        .env("ALBERGUE_DB", &via_env)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(via_env.exists());
+
+    // Without --db or ALBERGUE_DB, the demo goes to its own file in the data folder.
+    let out = albergue(home.path(), &["demo", "--people", "5"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let folder = home.path().join("data/albergue");
+    assert_eq!(
+        std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    assert!(folder.join("demo.db").exists());
+    assert!(
+        !folder.join("albergue.db").exists(),
+        "the real database is untouched"
+    );
+    let out = albergue(home.path(), &["--demo", "check"]);
+    assert!(text(&out).contains("demo.db"), "{}", text(&out));
+    assert!(out.status.success());
+}
+
+#[test]
+fn without_a_command_albergue_says_what_it_will_do() {
+    let home = tempfile::tempdir().unwrap();
+    let out = albergue(home.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("albergue demo") && t.contains("albergue check"),
+        "{t}"
+    );
+    assert!(t.contains("albergue.db"), "{t}");
+}
+
+#[test]
+fn every_command_has_help() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["demo", "--help"],
+        vec!["check", "--help"],
+    ] {
+        let out = albergue(home.path(), &args);
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            text(&out).contains("Usage: albergue"),
+            "{args:?}: {}",
+            text(&out)
+        );
+    }
+    let out = albergue(home.path(), &["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
