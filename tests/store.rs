@@ -786,6 +786,25 @@ fn search_ignores_case_and_accents() {
 }
 
 #[test]
+fn search_sees_people_added_by_another_process() {
+    let mut w = world("2024-05-21T18:00:00Z");
+    w.store.create_person(&details(w.household, "Ana", "Pérez"), &w.actor).unwrap();
+    assert_eq!(w.store.search_people("ana", 10).unwrap().len(), 1);
+    let mut other = Store::open(&w.path, OpenMode::Existing).unwrap();
+    other
+        .create_person(&details(w.household, "Anabel", "Cruz"), &Actor::new("luis"))
+        .unwrap();
+    let found: Vec<String> = w
+        .store
+        .search_people("ana", 10)
+        .unwrap()
+        .iter()
+        .map(|p| p.full_name())
+        .collect();
+    assert_eq!(found, ["Ana Pérez", "Anabel Cruz"]);
+}
+
+#[test]
 fn an_edited_name_is_found_by_its_new_spelling() {
     let mut w = world("2024-05-21T18:00:00Z");
     let p = w

@@ -11,6 +11,7 @@ mod migrations;
 mod outages;
 mod people;
 
+use std::cell::RefCell;
 use std::fs::OpenOptions;
 use std::io::ErrorKind;
 use std::os::unix::fs::OpenOptionsExt;
@@ -191,6 +192,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Clock,
+    /// Folded names for search, dropped whenever this store writes.
+    names: RefCell<Option<people::NameIndex>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -254,6 +257,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             clock: Arc::new(Utc::now),
+            names: RefCell::new(None),
         };
         if mode != OpenMode::Inspect {
             migrations::apply(&mut store.conn)?;
@@ -351,6 +355,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx, now)?;
         tx.commit()?;
+        *self.names.get_mut() = None;
         Ok(value)
     }
 }

@@ -46,20 +46,6 @@ pub(super) fn search_name(d: &PersonDetails) -> String {
     fold(&format!("{} {}", d.given_names, d.family_names))
 }
 
-/// Builds a `LIKE` pattern that matches `needle` literally anywhere.
-fn contains_pattern(needle: &str) -> String {
-    let mut p = String::with_capacity(needle.len() + 2);
-    p.push('%');
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 impl Store {
     /// Adds a shelter.
     pub fn create_shelter(
@@ -300,23 +286,70 @@ impl Store {
     /// People whose name contains every word of `query`, ignoring case and
     /// accents (`jose nunez` finds `José Núñez`), at most `limit`, by id.
     /// An empty query matches nobody.
+    ///
+    /// Searches an in-memory list of folded names (see `benches/store.rs`:
+    /// a full `LIKE` scan of the table costs several times more at the p95,
+    /// and search runs on every keystroke). The list is rebuilt when this
+    /// store writes or another process commits (`PRAGMA data_version`).
     pub fn search_people(&self, query: &str, limit: usize) -> Result<Vec<Person>> {
-        let words: Vec<String> = fold(query).split(' ').map(contains_pattern).collect();
-        if words.iter().all(|w| w == "%%") {
+        let folded = fold(query);
+        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let mut sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE ");
-        for i in 0..words.len() {
-            if i > 0 {
-                sql.push_str(" AND ");
+        let ids = self.with_names(|names| {
+            names
+                .iter()
+                .filter(|(_, name)| words.iter().all(|w| name.contains(w)))
+                .take(limit)
+                .map(|(id, _)| *id)
+                .collect::<Vec<i64>>()
+        })?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"))?;
+        let mut people = Vec::with_capacity(ids.len());
+        for id in ids {
+            // A row deleted since the list was built is simply not found.
+            if let Some(p) = stmt.query_row([id], person_row).optional()? {
+                people.push(p);
             }
-            sql.push_str(&format!("search_name LIKE ?{} ESCAPE '\\'", i + 1));
         }
-        sql.push_str(&format!(" ORDER BY id LIMIT {limit}"));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), person_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(people)
     }
+
+    /// Runs `f` over the folded names, by id, loading them first if they are
+    /// missing or another process has committed since they were loaded.
+    fn with_names<T>(&self, f: impl FnOnce(&[(i64, Box<str>)]) -> T) -> Result<T> {
+        let data_version: i64 = self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?;
+        let mut cache = self.names.borrow_mut();
+        if cache.as_ref().is_none_or(|c| c.data_version != data_version) {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id, search_name FROM person ORDER BY id")?;
+            let entries = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?.into_boxed_str()))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            *cache = Some(NameIndex {
+                data_version,
+                entries,
+            });
+        }
+        Ok(f(&cache.as_ref().map_or(&[][..], |c| &c.entries)))
+    }
+}
+
+/// Folded names held in memory for search as you type.
+#[derive(Debug, Default)]
+pub(super) struct NameIndex {
+    /// `PRAGMA data_version` when loaded.
+    data_version: i64,
+    /// (person id, folded name), by id.
+    entries: Vec<(i64, Box<str>)>,
 }
 
 /// Inserts a person row; `id` is given by bulk loads into an empty database.

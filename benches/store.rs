@@ -1,0 +1,169 @@
+//! Store benchmarks on a 100,000-person demo roster.
+//!
+//! Run: `cargo bench --bench store` (set `ALBERGUE_BENCH_PEOPLE` for another size).
+//!
+//! Reports medians, and each figure beside a peer measured in the same run
+//! on the same machine, because the machines are shared and noisy:
+//! - demo generation + load, against SQLite copying the same rows
+//!   (`INSERT INTO … SELECT`), the floor for writing them;
+//! - search as you type with the store's in-memory folded names, against
+//!   a `LIKE` scan of the folded-name column and an FTS5 trigram index.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use albergue::actor::Actor;
+use albergue::domain::names::fold;
+use albergue::store::{OpenMode, Store};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn p95(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[(v.len() * 95).div_ceil(100).saturating_sub(1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// The keystrokes of someone typing each name: "j", "jo", "jos", …
+fn keystrokes(names: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in names {
+        for end in 1..=name.chars().count() {
+            out.push(name.chars().take(end).collect());
+        }
+    }
+    out
+}
+
+fn main() {
+    let people: usize = std::env::var("ALBERGUE_BENCH_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2024-05-22T15:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let dir = tempfile::tempdir().unwrap();
+    let actor = Actor::new("bench");
+
+    // ---- demo: generate + load, against SQLite copying the rows ----
+    let runs = 3;
+    let mut ours = Vec::new();
+    let mut peer = Vec::new();
+    for run in 0..runs {
+        let path = dir.path().join(format!("demo{run}.db"));
+        let t = Instant::now();
+        let data = albergue::demo::generate(people, 1, now);
+        let mut store = Store::open(&path, OpenMode::Create)
+            .unwrap()
+            .with_clock(Arc::new(move || now));
+        store.load_demo(&data, &actor).unwrap();
+        drop(store);
+        ours.push(t.elapsed());
+
+        let copy = dir.path().join(format!("copy{run}.db"));
+        drop(Store::open(&copy, OpenMode::Create).unwrap());
+        let c = Connection::open(&copy).unwrap();
+        c.pragma_update(None, "synchronous", "FULL").unwrap();
+        let t = Instant::now();
+        c.execute(&format!("ATTACH '{}' AS src", path.display()), []).unwrap();
+        c.execute_batch(
+            "BEGIN;
+             INSERT INTO shelter SELECT * FROM src.shelter;
+             INSERT INTO household SELECT * FROM src.household;
+             INSERT INTO person SELECT * FROM src.person;
+             INSERT INTO appointment SELECT * FROM src.appointment;
+             INSERT INTO outage SELECT * FROM src.outage;
+             COMMIT;",
+        )
+        .unwrap();
+        peer.push(t.elapsed());
+    }
+    let (ours, peer) = (median(ours), median(peer));
+    println!("demo, {people} people (median of {runs})");
+    println!("  albergue demo (generate + load)      {:>10}", ms(ours));
+    println!("  peer: SQLite INSERT…SELECT same rows {:>10}", ms(peer));
+    println!("  ratio                                {:>9.2}x", ours.as_secs_f64() / peer.as_secs_f64());
+
+    // ---- search as you type ----
+    let path = dir.path().join("demo0.db");
+    let store = Store::open(&path, OpenMode::Existing).unwrap();
+    let names = ["jose gregorio", "nunez", "dieudonne", "xicara", "yusleidy marquez", "zzz"];
+    let typed = keystrokes(&names);
+    let limit = 200;
+
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS bench_fts USING fts5(search_name, tokenize='trigram');
+         INSERT INTO bench_fts(rowid, search_name) SELECT id, search_name FROM person;",
+    )
+    .unwrap();
+    let rounds = 5;
+    let mut t_ours = Vec::new();
+    let mut t_like = Vec::new();
+    let mut t_fts = Vec::new();
+    let mut hits = 0usize;
+    let fetch = |sql: &str, params: Vec<String>| -> usize {
+        let mut stmt = conn.prepare_cached(sql).unwrap();
+        stmt.query_map(rusqlite::params_from_iter(params), |_| Ok(()))
+            .unwrap()
+            .count()
+    };
+    store.search_people("warm up", 1).unwrap();
+    for _ in 0..rounds {
+        for q in &typed {
+            let words: Vec<String> = fold(q).split(' ').map(String::from).collect();
+
+            let t = Instant::now();
+            hits += store.search_people(q, limit).unwrap().len();
+            t_ours.push(t.elapsed());
+
+            let t = Instant::now();
+            let cond = vec!["instr(search_name, ?) > 0"; words.len()].join(" AND ");
+            hits += fetch(
+                &format!("SELECT * FROM person WHERE {cond} ORDER BY id LIMIT {limit}"),
+                words.clone(),
+            );
+            t_like.push(t.elapsed());
+
+            // FTS5 trigram needs 3+ characters a word; shorter ones scan.
+            let t = Instant::now();
+            if words.iter().all(|w| w.chars().count() >= 3) {
+                let expr = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>();
+                hits += fetch(
+                    &format!(
+                        "SELECT p.* FROM bench_fts f JOIN person p ON p.id = f.rowid
+                         WHERE bench_fts MATCH ?1 ORDER BY p.id LIMIT {limit}"
+                    ),
+                    vec![expr.join(" AND ")],
+                );
+            } else {
+                hits += fetch(
+                    &format!("SELECT * FROM person WHERE {cond} ORDER BY id LIMIT {limit}"),
+                    words.clone(),
+                );
+            }
+            t_fts.push(t.elapsed());
+        }
+    }
+    println!(
+        "search as you type, {} keystrokes x {rounds} rounds, {people} people, limit {limit} (hits {hits})",
+        typed.len()
+    );
+    println!("  {:<34} {:>10} {:>10}", "strategy", "median", "p95");
+    for (name, v) in [
+        ("albergue: in-memory folded names", t_ours),
+        ("peer: SQL scan of folded column", t_like),
+        ("peer: FTS5 trigram index", t_fts),
+    ] {
+        println!("  {:<34} {:>10} {:>10}", name, ms(median(v.clone())), ms(p95(v)));
+    }
+}
