@@ -74,7 +74,8 @@ fn main() {
         let c = Connection::open(&copy).unwrap();
         c.pragma_update(None, "synchronous", "FULL").unwrap();
         let t = Instant::now();
-        c.execute(&format!("ATTACH '{}' AS src", path.display()), []).unwrap();
+        c.execute(&format!("ATTACH '{}' AS src", path.display()), [])
+            .unwrap();
         c.execute_batch(
             "BEGIN;
              INSERT INTO shelter SELECT * FROM src.shelter;
@@ -91,12 +92,22 @@ fn main() {
     println!("demo, {people} people (median of {runs})");
     println!("  albergue demo (generate + load)      {:>10}", ms(ours));
     println!("  peer: SQLite INSERT…SELECT same rows {:>10}", ms(peer));
-    println!("  ratio                                {:>9.2}x", ours.as_secs_f64() / peer.as_secs_f64());
+    println!(
+        "  ratio                                {:>9.2}x",
+        ours.as_secs_f64() / peer.as_secs_f64()
+    );
 
     // ---- search as you type ----
     let path = dir.path().join("demo0.db");
     let store = Store::open(&path, OpenMode::Existing).unwrap();
-    let names = ["jose gregorio", "nunez", "dieudonne", "xicara", "yusleidy marquez", "zzz"];
+    let names = [
+        "jose gregorio",
+        "nunez",
+        "dieudonne",
+        "xicara",
+        "yusleidy marquez",
+        "zzz",
+    ];
     let typed = keystrokes(&names);
     let limit = 200;
 
@@ -164,6 +175,11 @@ fn main() {
         ("peer: SQL scan of folded column", t_like),
         ("peer: FTS5 trigram index", t_fts),
     ] {
-        println!("  {:<34} {:>10} {:>10}", name, ms(median(v.clone())), ms(p95(v)));
+        println!(
+            "  {:<34} {:>10} {:>10}",
+            name,
+            ms(median(v.clone())),
+            ms(p95(v))
+        );
     }
 }

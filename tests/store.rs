@@ -788,7 +788,9 @@ fn search_ignores_case_and_accents() {
 #[test]
 fn search_sees_people_added_by_another_process() {
     let mut w = world("2024-05-21T18:00:00Z");
-    w.store.create_person(&details(w.household, "Ana", "Pérez"), &w.actor).unwrap();
+    w.store
+        .create_person(&details(w.household, "Ana", "Pérez"), &w.actor)
+        .unwrap();
     assert_eq!(w.store.search_people("ana", 10).unwrap().len(), 1);
     let mut other = Store::open(&w.path, OpenMode::Existing).unwrap();
     other

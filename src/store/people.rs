@@ -305,9 +305,9 @@ impl Store {
                 .map(|(id, _)| *id)
                 .collect::<Vec<i64>>()
         })?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
+        ))?;
         let mut people = Vec::with_capacity(ids.len());
         for id in ids {
             // A row deleted since the list was built is simply not found.
@@ -325,7 +325,10 @@ impl Store {
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?;
         let mut cache = self.names.borrow_mut();
-        if cache.as_ref().is_none_or(|c| c.data_version != data_version) {
+        if cache
+            .as_ref()
+            .is_none_or(|c| c.data_version != data_version)
+        {
             let mut stmt = self
                 .conn
                 .prepare_cached("SELECT id, search_name FROM person ORDER BY id")?;
