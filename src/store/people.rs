@@ -342,7 +342,7 @@ impl Store {
                 entries,
             });
         }
-        Ok(f(&cache.as_ref().map_or(&[][..], |c| &c.entries)))
+        Ok(f(cache.as_ref().map_or(&[][..], |c| &c.entries)))
     }
 }
 
