@@ -95,7 +95,14 @@ impl FromStr for AppointmentStatus {
     }
 }
 
-/// The confirmation deadline for an allocation: 23 hours after it.
+/// The confirmation deadline for an allocation: 23 hours after it, in UTC.
+///
+/// ```
+/// use albergue::domain::appointment::confirm_deadline;
+/// use chrono::{TimeZone, Utc};
+/// let allocated = Utc.with_ymd_and_hms(2024, 5, 21, 16, 0, 0).unwrap();
+/// assert_eq!(confirm_deadline(allocated), Utc.with_ymd_and_hms(2024, 5, 22, 15, 0, 0).unwrap());
+/// ```
 pub fn confirm_deadline(allocated_at: DateTime<Utc>) -> DateTime<Utc> {
     allocated_at + CONFIRM_WINDOW
 }

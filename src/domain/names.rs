@@ -7,6 +7,12 @@ use unicode_normalization::UnicodeNormalization;
 /// `jose nunez`), letters that do not decompose spelled out (`ß` → `ss`,
 /// `ø` → `o`), apostrophes and hyphens treated as spaces, and runs of
 /// spaces collapsed.
+///
+/// ```
+/// use albergue::domain::names::fold;
+/// assert_eq!(fold("  José   NÚÑEZ "), "jose nunez");
+/// assert_eq!(fold("Jean-Baptiste"), "jean baptiste");
+/// ```
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
