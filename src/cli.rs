@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use crate::actor::Actor;
 use crate::paths::{self, DbPath};
 use crate::store::{OpenMode, Store, LATEST_VERSION};
+use crate::tui::{self, config, config::Flags};
 
 /// People in the demo database that `albergue --demo` creates.
 pub const DEMO_PEOPLE: u64 = 2_000;
@@ -26,6 +27,22 @@ pub struct Cli {
     /// Use the demo database (albergue/demo.db in the data folder), creating it if needed
     #[arg(long, global = true, conflicts_with = "db")]
     pub demo: bool,
+
+    /// Interface language: en or es [default: config file, then LANG]
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+
+    /// Colours: color or mono [default: config file; NO_COLOR selects mono]
+    #[arg(long, global = true, value_name = "THEME")]
+    pub theme: Option<String>,
+
+    /// For slow links: monochrome, no charts, selection shown by a marker
+    #[arg(long, global = true)]
+    pub low_bandwidth: bool,
+
+    /// Pretend it is this moment (RFC 3339); the dashboard's clock stands still
+    #[arg(long, global = true, hide = true, value_name = "TIME", value_parser = parse_instant)]
+    pub now: Option<DateTime<Utc>>,
 
     /// What to do; without a command, albergue opens the dashboard
     #[command(subcommand)]
@@ -47,9 +64,6 @@ pub enum Command {
         /// Seed: the same seed and clock give the same roster
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Pretend it is this moment (RFC 3339, e.g. 2024-05-22T15:00:00Z)
-        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
-        now: Option<DateTime<Utc>>,
     },
     /// Check the database: SQLite integrity, schema version and row counts
     ///
@@ -66,10 +80,10 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
 /// Runs the parsed command line. Errors are printed by the caller.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Some(Command::Demo { people, seed, now }) => {
+        Some(Command::Demo { people, seed }) => {
             // The demo never lands in the real database by default.
             let db = paths::resolve(cli.db.as_deref(), true)?;
-            demo(&db, people, seed, now.unwrap_or_else(Utc::now))?;
+            demo(&db, people, seed, cli.now.unwrap_or_else(Utc::now))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => {
@@ -78,10 +92,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         None => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            let flags = Flags {
+                lang: cli.lang.clone(),
+                theme: cli.theme.clone(),
+                low_bandwidth: cli.low_bandwidth,
+            };
+            // Settings and database are checked before the terminal changes
+            // mode, so that their errors print on a normal terminal.
+            let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
+                std::env::var(k).ok()
+            })?;
             if cli.demo && !db.path.exists() {
-                demo(&db, DEMO_PEOPLE, 1, Utc::now())?;
+                demo(&db, DEMO_PEOPLE, 1, cli.now.unwrap_or_else(Utc::now))?;
             }
-            no_dashboard_yet(&db)
+            let mode = if db.in_data_folder {
+                db.ensure_folder()?;
+                OpenMode::Create
+            } else {
+                OpenMode::Existing
+            };
+            let store = Store::open(&db.path, mode)?;
+            let ending = tui::run(
+                store,
+                tui::Options {
+                    settings,
+                    fixed_now: cli.now,
+                },
+            )?;
+            Ok(match ending {
+                tui::Ending::Quit => ExitCode::SUCCESS,
+                tui::Ending::HangUp => ExitCode::from(129),
+                tui::Ending::Terminated => ExitCode::from(143),
+            })
         }
     }
 }
@@ -135,16 +177,4 @@ fn check(db: &DbPath) -> Result<ExitCode> {
         }
         Ok(ExitCode::FAILURE)
     }
-}
-
-fn no_dashboard_yet(db: &DbPath) -> Result<ExitCode> {
-    println!(
-        "albergue will open its dashboard here, on {}.\n\
-         The dashboard is not built yet. Available now:\n  \
-         albergue demo --people N [--seed S] [--db PATH]   fill a new database with demo data\n  \
-         albergue check [--db PATH]                        check a database\n  \
-         albergue --help                                   all options",
-        db.path.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }

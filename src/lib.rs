@@ -10,3 +10,4 @@ pub mod demo;
 pub mod domain;
 pub mod paths;
 pub mod store;
+pub mod tui;

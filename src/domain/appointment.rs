@@ -70,6 +70,11 @@ impl AppointmentStatus {
         }
     }
 
+    /// Whether the appointment still stands (pending or confirmed).
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::PendingConfirmation | Self::Confirmed)
+    }
+
     /// Whether nothing more can happen to the appointment.
     pub fn is_final(self) -> bool {
         Self::ALL.iter().all(|&to| !self.can_become(to))

@@ -10,6 +10,7 @@ mod demo;
 mod migrations;
 mod outages;
 mod people;
+mod read;
 
 use std::cell::RefCell;
 use std::fs::OpenOptions;
@@ -28,6 +29,7 @@ pub use appointments::NewAppointment;
 pub use demo::DemoData;
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
+pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow};
 
 /// How long a write waits for another coordinator's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

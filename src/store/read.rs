@@ -1,0 +1,281 @@
+//! Read models for the screens: plain values, gathered in few queries.
+//! Formatting is left to the views.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+
+use super::appointments::{appointment_row, APPOINTMENT_COLUMNS};
+use super::{codec, Result, Store};
+use crate::domain::{port, Appointment, AppointmentStatus, Outage, PersonStatus};
+
+/// One line of the roster: what the table shows, sorts, filters and searches on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRow {
+    /// Person id.
+    pub id: i64,
+    /// "Given Family".
+    pub name: String,
+    /// Folded name, for search.
+    pub folded: Box<str>,
+    /// The group's label.
+    pub household: String,
+    /// The group's id.
+    pub household_id: i64,
+    /// ISO 3166 alpha-3.
+    pub nationality: String,
+    /// Day of arrival.
+    pub arrival: NaiveDate,
+    /// Day of leaving, if left.
+    pub departure: Option<NaiveDate>,
+    /// Present, departed, …
+    pub status: PersonStatus,
+    /// Digits of the phone number, for search.
+    pub phone_digits: Box<str>,
+    /// Confirmation numbers of the person's appointments, space-separated, for search.
+    pub confirmations: Box<str>,
+    /// The appointment that matters now: the next one still to come, else the latest.
+    pub next: Option<NextAppointment>,
+}
+
+/// The appointment shown on a roster line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextAppointment {
+    /// Index of the port in [`port::all`].
+    pub port: u8,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// Its status.
+    pub status: AppointmentStatus,
+}
+
+impl RosterRow {
+    /// Days waiting at the shelter on `today` (to departure, if left).
+    pub fn days_waiting(&self, today: NaiveDate) -> i64 {
+        let end = self.departure.unwrap_or(today).min(today);
+        (end - self.arrival).num_days().max(0)
+    }
+}
+
+/// An appointment with the traveller's name, for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentLine {
+    /// The appointment.
+    pub appointment: Appointment,
+    /// The traveller's "Given Family", or the group's label.
+    pub name: String,
+}
+
+/// What the morning view shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DashboardData {
+    /// People present.
+    pub present: i64,
+    /// Households with someone present.
+    pub households: i64,
+    /// Arrival days of the people present, oldest first (for waiting figures).
+    pub present_arrivals: Vec<NaiveDate>,
+    /// Live appointments (pending or confirmed) from `now`, by time.
+    pub upcoming: Vec<AppointmentLine>,
+    /// Pending confirmations whose deadline is still ahead, soonest first.
+    pub pending: Vec<AppointmentLine>,
+    /// Every outage, active first.
+    pub outages: Vec<Outage>,
+    /// People arriving on each of the last days (oldest first, today last).
+    pub arrivals_per_day: Vec<u64>,
+}
+
+impl Store {
+    /// Every person as a roster line, by id.
+    pub fn roster(&self, now: DateTime<Utc>) -> Result<Vec<RosterRow>> {
+        let mut rows: Vec<RosterRow> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT p.id, p.given_names, p.family_names, p.search_name, h.label, h.id,
+                        p.nationality, p.arrival_date, p.departure_date, p.status, p.phone
+                 FROM person p JOIN household h ON h.id = p.household_id ORDER BY p.id",
+            )?;
+            let mapped = stmt.query_map([], |r| {
+                let given: String = r.get(1)?;
+                let family: String = r.get(2)?;
+                let phone: Option<String> = r.get(10)?;
+                let departure: Option<String> = r.get(8)?;
+                Ok(RosterRow {
+                    id: r.get(0)?,
+                    name: if family.is_empty() {
+                        given
+                    } else {
+                        format!("{given} {family}")
+                    },
+                    folded: r.get::<_, String>(3)?.into_boxed_str(),
+                    household: r.get(4)?,
+                    household_id: r.get(5)?,
+                    nationality: r.get(6)?,
+                    arrival: codec::parse_day(7, &r.get::<_, String>(7)?)?,
+                    departure: departure.map(|d| codec::parse_day(8, &d)).transpose()?,
+                    status: codec::parse_enum(9, &r.get::<_, String>(9)?)?,
+                    phone_digits: phone
+                        .unwrap_or_default()
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect::<String>()
+                        .into_boxed_str(),
+                    confirmations: Box::from(""),
+                    next: None,
+                })
+            })?;
+            mapped.collect::<rusqlite::Result<_>>()?
+        };
+        // Appointments, folded into their traveller's line (rows are by id).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT person_id, port_code, appointment_at, status, confirmation_number
+             FROM appointment WHERE person_id IS NOT NULL ORDER BY person_id, appointment_at",
+        )?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let person_id: i64 = r.get(0)?;
+            let Ok(ix) = rows.binary_search_by_key(&person_id, |row| row.id) else {
+                continue;
+            };
+            let row = &mut rows[ix];
+            let code: String = r.get(1)?;
+            let at: i64 = r.get(2)?;
+            let status: AppointmentStatus = codec::parse_enum(3, &r.get::<_, String>(3)?)?;
+            if let Some(number) = r.get::<_, Option<String>>(4)? {
+                row.confirmations = if row.confirmations.is_empty() {
+                    number.into_boxed_str()
+                } else {
+                    format!("{} {number}", row.confirmations).into_boxed_str()
+                };
+            }
+            let Some(port) = port::all().iter().position(|p| p.code == code) else {
+                continue;
+            };
+            let candidate = NextAppointment {
+                port: port as u8,
+                at: codec::instant(at),
+                status,
+            };
+            // In time order: the first live appointment still ahead wins;
+            // until one is seen, the latest so far stands.
+            let settled = row.next.is_some_and(|n| n.at >= now && n.status.is_live());
+            if !settled {
+                row.next = Some(candidate);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// What the dashboard shows at `now`. `arrival_days` is how many days of
+    /// arrivals to count back from `today` (the shelter's local date).
+    pub fn dashboard(
+        &self,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        arrival_days: u32,
+    ) -> Result<DashboardData> {
+        let mut data = DashboardData::default();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT arrival_date, household_id FROM person WHERE status = 'present'
+             ORDER BY arrival_date",
+        )?;
+        let mut households = std::collections::HashSet::new();
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            data.present_arrivals.push(codec::parse_day(0, &r.get::<_, String>(0)?)?);
+            households.insert(r.get::<_, i64>(1)?);
+        }
+        data.present = data.present_arrivals.len() as i64;
+        data.households = households.len() as i64;
+
+        let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
+        data.arrivals_per_day = vec![0; arrival_days as usize];
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT arrival_date, count(*) FROM person WHERE arrival_date BETWEEN ?1 AND ?2
+             GROUP BY arrival_date",
+        )?;
+        let mut q = stmt.query(params![codec::day(first), codec::day(today)])?;
+        while let Some(r) = q.next()? {
+            let day = codec::parse_day(0, &r.get::<_, String>(0)?)?;
+            let ix = (day - first).num_days();
+            if let Some(slot) = usize::try_from(ix).ok().and_then(|i| data.arrivals_per_day.get_mut(i)) {
+                *slot = r.get::<_, i64>(1)?.max(0) as u64;
+            }
+        }
+
+        // Live appointments over the next fortnight (charts and counts look no further).
+        let horizon = now + chrono::Duration::days(15);
+        data.upcoming = self.appointment_lines(
+            &format!(
+                "a.status IN ('pending_confirmation', 'confirmed')
+                 AND a.appointment_at >= {} AND a.appointment_at < {}
+                 ORDER BY a.appointment_at, a.id",
+                codec::secs(now) - 86_400,
+                codec::secs(horizon)
+            ),
+        )?;
+        data.pending = self.appointment_lines(&format!(
+            "a.status = 'pending_confirmation'
+             AND max(a.confirm_deadline, coalesce(a.extended_until, 0)) > {}
+             ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id",
+            codec::secs(now)
+        ))?;
+        data.outages = self.outages()?;
+        Ok(data)
+    }
+
+    /// Appointments between two instants, by time, with names.
+    pub fn appointments_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AppointmentLine>> {
+        self.appointment_lines(&format!(
+            "a.appointment_at >= {} AND a.appointment_at < {} ORDER BY a.appointment_at, a.id",
+            codec::secs(from),
+            codec::secs(to)
+        ))
+    }
+
+    /// Pending appointments put at risk by outage `id`, with names.
+    pub fn at_risk_lines(&self, id: i64) -> Result<Vec<AppointmentLine>> {
+        let outage = self.outage(id)?;
+        Ok(self
+            .appointment_lines(
+                "a.status = 'pending_confirmation'
+                 ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id",
+            )?
+            .into_iter()
+            .filter(|l| outage.puts_at_risk(&l.appointment))
+            .collect())
+    }
+
+    /// Appointments matching a trusted SQL condition (built here, never from
+    /// user text), each with its traveller's name.
+    fn appointment_lines(&self, condition: &str) -> Result<Vec<AppointmentLine>> {
+        let columns = APPOINTMENT_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns}, coalesce(p.given_names || ' ' || p.family_names, h.label)
+             FROM appointment a JOIN household h ON h.id = a.household_id
+             LEFT JOIN person p ON p.id = a.person_id
+             WHERE {condition}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AppointmentLine {
+                appointment: appointment_row(r)?,
+                name: r.get::<_, String>(13)?.trim().to_string(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// `PRAGMA data_version`: changes when another connection commits.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+}

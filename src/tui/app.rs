@@ -1,0 +1,1024 @@
+//! The application state and `update`: messages in, state changed, requests
+//! for the store out. Views only read this state.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::i18n::Lang;
+use super::keys::{Action, KeyMap};
+use super::theme::Theme;
+use crate::domain::names::fold;
+use crate::domain::outage::is_at_risk;
+use crate::domain::{
+    port, Appointment, AuditEntry, Household, Outage, Person, PersonStatus, Shelter,
+};
+use crate::store::{AppointmentLine, DashboardData, RosterRow};
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The morning view.
+    Dashboard,
+    /// The people.
+    Roster,
+    /// One person.
+    Person,
+    /// Appointments by day.
+    Appointments,
+    /// CBP One outages.
+    Outages,
+}
+
+impl Screen {
+    /// The screens reached by Tab, in order.
+    pub const TABS: [Self; 4] = [Self::Dashboard, Self::Roster, Self::Appointments, Self::Outages];
+
+    /// The string-table key of its title.
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Self::Dashboard => "screen_dashboard",
+            Self::Roster => "screen_roster",
+            Self::Person => "screen_person",
+            Self::Appointments => "screen_appointments",
+            Self::Outages => "screen_outages",
+        }
+    }
+
+    /// The actions that mean something on this screen, for the footer and help.
+    pub fn actions(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            Self::Dashboard => &[Dashboard, Roster, Appointments, Outages, NextScreen, PrevScreen, Help, Quit, ForceQuit],
+            Self::Roster => &[
+                Search, Sort, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom, Back, Dashboard,
+                Roster, Appointments, Outages, NextScreen, PrevScreen, Help, Quit, ForceQuit,
+            ],
+            Self::Person => &[Back, Up, Down, Top, Dashboard, Roster, Appointments, Outages, Help, Quit, ForceQuit],
+            Self::Appointments => &[
+                Left, Right, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom, Dashboard, Roster,
+                Appointments, Outages, NextScreen, PrevScreen, Help, Quit, ForceQuit,
+            ],
+            Self::Outages => &[
+                Up, Down, Open, Dashboard, Roster, Appointments, Outages, NextScreen, PrevScreen, Help,
+                Quit, ForceQuit,
+            ],
+        }
+    }
+}
+
+/// What `update` asks of the store worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// The dashboard at `now`, with `today` the shelter's date.
+    Dashboard {
+        /// The clock.
+        now: DateTime<Utc>,
+        /// The shelter's local date.
+        today: NaiveDate,
+    },
+    /// Every roster line.
+    Roster {
+        /// The clock (for "next appointment").
+        now: DateTime<Utc>,
+    },
+    /// One person's page.
+    Person {
+        /// Person id.
+        id: i64,
+    },
+    /// Appointments from `from` to `to`, the shelter's day `day`.
+    Appointments {
+        /// The shelter's local date.
+        day: NaiveDate,
+        /// Its start (UTC).
+        from: DateTime<Utc>,
+        /// Its end (UTC).
+        to: DateTime<Utc>,
+    },
+    /// Every outage.
+    Outages,
+    /// The appointments an outage puts at risk.
+    AtRisk {
+        /// Outage id.
+        outage_id: i64,
+    },
+}
+
+/// A person's page, as loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonPage {
+    /// The person.
+    pub person: Person,
+    /// Their group.
+    pub household: Household,
+    /// Everyone in the group (the person included).
+    pub members: Vec<Person>,
+    /// Their appointments, newest first.
+    pub appointments: Vec<Appointment>,
+    /// Who changed what, oldest first.
+    pub audit: Vec<AuditEntry>,
+}
+
+/// What the store worker sends back.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Dashboard figures.
+    Dashboard(Box<DashboardData>),
+    /// Every roster line.
+    Roster(Arc<Vec<RosterRow>>),
+    /// A person's page.
+    Person(Box<PersonPage>),
+    /// A day of appointments.
+    Appointments {
+        /// The day asked for.
+        day: NaiveDate,
+        /// Its appointments.
+        lines: Vec<AppointmentLine>,
+        /// Every outage (for "at risk").
+        outages: Vec<Outage>,
+    },
+    /// Every outage.
+    Outages(Vec<Outage>),
+    /// Appointments at risk from one outage.
+    AtRisk {
+        /// Outage id.
+        outage_id: i64,
+        /// Its appointments at risk.
+        lines: Vec<AppointmentLine>,
+    },
+    /// Another process committed: what is shown may be stale.
+    Changed,
+    /// A request failed; the text is safe to show.
+    Failed(String),
+}
+
+/// What happens to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// Text was pasted.
+    Paste(String),
+    /// The terminal changed size.
+    Resize(u16, u16),
+    /// The clock moved on (to a new minute).
+    Tick(DateTime<Utc>),
+    /// The store answered.
+    Reply(Reply),
+}
+
+/// Roster columns to sort by, cycled with the sort key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// By name (A–Z).
+    #[default]
+    Name,
+    /// By household.
+    Household,
+    /// By nationality.
+    Nationality,
+    /// Longest waiting first.
+    Waiting,
+    /// Soonest appointment first.
+    Appointment,
+    /// By status.
+    Status,
+}
+
+impl SortKey {
+    const ORDER: [Self; 6] = [
+        Self::Name,
+        Self::Household,
+        Self::Nationality,
+        Self::Waiting,
+        Self::Appointment,
+        Self::Status,
+    ];
+
+    fn next(self) -> Self {
+        let i = Self::ORDER.iter().position(|&k| k == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+
+    /// The string-table key of its column.
+    pub fn column_key(self) -> &'static str {
+        match self {
+            Self::Name => "col_name",
+            Self::Household => "col_household",
+            Self::Nationality => "col_nationality",
+            Self::Waiting => "col_waiting",
+            Self::Appointment => "col_appointment",
+            Self::Status => "col_status",
+        }
+    }
+}
+
+/// The roster filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterFilter {
+    /// Only this status.
+    pub status: Option<PersonStatus>,
+    /// Only people whose shown appointment is at this port (index in the port table).
+    pub port: Option<u8>,
+    /// Only this nationality.
+    pub nationality: Option<String>,
+}
+
+/// The roster screen.
+#[derive(Debug, Clone, Default)]
+pub struct RosterState {
+    /// Every line, as loaded.
+    pub rows: Arc<Vec<RosterRow>>,
+    /// Whether the lines have arrived.
+    pub loaded: bool,
+    /// Lines in the current sort order (indices into `rows`).
+    sorted: Vec<u32>,
+    /// Lines shown: sorted, filtered and searched (indices into `rows`).
+    pub view: Vec<u32>,
+    /// Selected position in `view`.
+    pub selected: usize,
+    /// First position of `view` on screen.
+    pub offset: usize,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Filters.
+    pub filter: RosterFilter,
+    /// Search text.
+    pub query: String,
+    /// Whether keys go to the search field.
+    pub searching: bool,
+    /// The filter pane, when open: which filter has focus.
+    pub filter_focus: Option<usize>,
+}
+
+impl RosterState {
+    /// The selected line.
+    pub fn selected_row(&self) -> Option<&RosterRow> {
+        self.view.get(self.selected).map(|&i| &self.rows[i as usize])
+    }
+
+    /// Nationalities present in the data, sorted (for the filter).
+    pub fn nationalities(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.rows.iter().map(|r| r.nationality.clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Which appointments the appointments screen lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AppointmentFilter {
+    /// All.
+    #[default]
+    All,
+    /// Pending confirmation.
+    Pending,
+    /// Pending and at risk from an outage.
+    AtRisk,
+}
+
+impl AppointmentFilter {
+    /// The string-table key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::All => "filter_all",
+            Self::Pending => "filter_pending",
+            Self::AtRisk => "filter_at_risk",
+        }
+    }
+}
+
+/// The appointments screen.
+#[derive(Debug, Clone, Default)]
+pub struct AppointmentsState {
+    /// The shelter's day shown.
+    pub day: Option<NaiveDate>,
+    /// That day's appointments, as loaded.
+    pub lines: Vec<AppointmentLine>,
+    /// Every outage, for "at risk".
+    pub outages: Vec<Outage>,
+    /// Which to list.
+    pub filter: AppointmentFilter,
+    /// Selected position among the listed.
+    pub selected: usize,
+    /// First listed position on screen.
+    pub offset: usize,
+}
+
+impl AppointmentsState {
+    /// The appointments listed under the current filter.
+    pub fn listed(&self) -> Vec<&AppointmentLine> {
+        self.lines
+            .iter()
+            .filter(|l| match self.filter {
+                AppointmentFilter::All => true,
+                AppointmentFilter::Pending => {
+                    l.appointment.status == crate::domain::AppointmentStatus::PendingConfirmation
+                }
+                AppointmentFilter::AtRisk => is_at_risk(&l.appointment, &self.outages),
+            })
+            .collect()
+    }
+}
+
+/// The outages screen.
+#[derive(Debug, Clone, Default)]
+pub struct OutagesState {
+    /// Every outage, active first.
+    pub list: Vec<Outage>,
+    /// Whether the list has arrived.
+    pub loaded: bool,
+    /// Selected position.
+    pub selected: usize,
+    /// Appointments at risk from the selected outage.
+    pub at_risk: Option<(i64, Vec<AppointmentLine>)>,
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Already translated text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+}
+
+/// Everything the screen shows.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Current screen.
+    pub screen: Screen,
+    /// Where Back goes from the person screen.
+    pub back_to: Screen,
+    /// Whether the help overlay is open.
+    pub help: bool,
+    /// The clock.
+    pub now: DateTime<Utc>,
+    /// Interface language.
+    pub lang: Lang,
+    /// Paint.
+    pub theme: Theme,
+    /// Keys.
+    pub keys: KeyMap,
+    /// The shelter whose clock is shown.
+    pub shelter: Option<Shelter>,
+    /// Its zone.
+    pub tz: Tz,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Dashboard figures, once loaded.
+    pub dashboard: Option<DashboardData>,
+    /// Roster.
+    pub roster: RosterState,
+    /// Person page, once loaded.
+    pub person: Option<PersonPage>,
+    /// Scroll of the person page.
+    pub person_scroll: u16,
+    /// Appointments.
+    pub appointments: AppointmentsState,
+    /// Outages.
+    pub outages: OutagesState,
+    /// The status line.
+    pub status: Option<Status>,
+    /// Set when the app should end.
+    pub quit: bool,
+    /// Set when something visible changed since the last frame.
+    pub dirty: bool,
+}
+
+/// Rows of the screen that are not list body: app bar, banner, table
+/// header, status line, footer. Shared with the views so that paging
+/// moves by exactly one screenful.
+pub const CHROME_ROWS: u16 = 6;
+
+impl App {
+    /// A new app at `now`, showing the dashboard.
+    pub fn new(
+        now: DateTime<Utc>,
+        lang: Lang,
+        theme: Theme,
+        keys: KeyMap,
+        shelter: Option<Shelter>,
+        size: (u16, u16),
+    ) -> Self {
+        let tz = shelter
+            .as_ref()
+            .and_then(|s| s.tz.parse().ok())
+            .unwrap_or(chrono_tz::America::Tijuana);
+        Self {
+            screen: Screen::Dashboard,
+            back_to: Screen::Roster,
+            help: false,
+            now,
+            lang,
+            theme,
+            keys,
+            shelter,
+            tz,
+            size,
+            dashboard: None,
+            roster: RosterState::default(),
+            person: None,
+            person_scroll: 0,
+            appointments: AppointmentsState::default(),
+            outages: OutagesState::default(),
+            status: None,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// The shelter's date today.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+
+    /// What to load first: the dashboard, then the roster in the background.
+    pub fn start(&self) -> Vec<Request> {
+        vec![
+            Request::Dashboard {
+                now: self.now,
+                today: self.today(),
+            },
+            Request::Roster { now: self.now },
+        ]
+    }
+
+    /// Rows available to a list body on this terminal.
+    pub fn page(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(CHROME_ROWS)).max(1)
+    }
+
+    /// Outages going on now.
+    pub fn active_outages(&self) -> Vec<&Outage> {
+        let list = match &self.dashboard {
+            Some(d) => &d.outages,
+            None => &self.outages.list,
+        };
+        list.iter().filter(|o| o.is_active(self.now)).collect()
+    }
+
+    /// Pending appointments (deadline ahead) at risk from outages going on.
+    pub fn at_risk_now(&self) -> usize {
+        let Some(d) = &self.dashboard else { return 0 };
+        let active: Vec<Outage> = self.active_outages().into_iter().cloned().collect();
+        d.pending
+            .iter()
+            .filter(|l| l.appointment.effective_deadline() > self.now)
+            .filter(|l| is_at_risk(&l.appointment, &active))
+            .count()
+    }
+
+    fn set_status(&mut self, key_text: String, error: bool) {
+        self.status = Some(Status {
+            text: key_text,
+            error,
+        });
+    }
+
+    fn appointments_request(&self, day: NaiveDate) -> Request {
+        let start = |d: NaiveDate| {
+            crate::domain::port::from_local_in(self.tz, d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .unwrap_or_else(|_| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+        };
+        Request::Appointments {
+            day,
+            from: start(day),
+            to: start(day + Duration::days(1)),
+        }
+    }
+
+    fn show(&mut self, screen: Screen, out: &mut Vec<Request>) {
+        if screen != self.screen {
+            self.screen = screen;
+            self.dirty = true;
+        }
+        match screen {
+            Screen::Appointments if self.appointments.day.is_none() => {
+                let today = self.today();
+                self.appointments.day = Some(today);
+                out.push(self.appointments_request(today));
+            }
+            Screen::Outages if !self.outages.loaded => out.push(Request::Outages),
+            _ => {}
+        }
+    }
+
+    fn reload_all(&self) -> Vec<Request> {
+        let mut out = vec![Request::Dashboard {
+            now: self.now,
+            today: self.today(),
+        }];
+        if self.roster.loaded {
+            out.push(Request::Roster { now: self.now });
+        }
+        if let Some(p) = &self.person {
+            out.push(Request::Person { id: p.person.id });
+        }
+        if let Some(day) = self.appointments.day {
+            out.push(self.appointments_request(day));
+        }
+        if self.outages.loaded {
+            out.push(Request::Outages);
+        }
+        if let Some((id, _)) = &self.outages.at_risk {
+            out.push(Request::AtRisk { outage_id: *id });
+        }
+        out
+    }
+}
+
+/// Applies one message; returns what to ask of the store.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
+    let mut out = Vec::new();
+    match msg {
+        Msg::Key(ev) => {
+            if ev.kind != KeyEventKind::Release {
+                on_key(app, &ev, &mut out);
+            }
+        }
+        Msg::Paste(text) => {
+            if app.screen == Screen::Roster && app.roster.searching {
+                // Pasted text may hold newlines and escape sequences: keep
+                // printable characters only.
+                let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+                app.roster.query.push_str(&clean);
+                refresh_roster_view(app);
+            }
+        }
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            clamp_scroll(app);
+            app.dirty = true;
+        }
+        Msg::Tick(now) => {
+            let day_changed = now.with_timezone(&app.tz).date_naive() != app.today();
+            app.now = now;
+            app.dirty = true;
+            if day_changed {
+                out = app.reload_all();
+            }
+        }
+        Msg::Reply(reply) => on_reply(app, reply, &mut out),
+    }
+    out
+}
+
+fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
+    app.dirty = true;
+    match reply {
+        Reply::Dashboard(d) => app.dashboard = Some(*d),
+        Reply::Roster(rows) => {
+            let keep = app.roster.selected_row().map(|r| r.id);
+            app.roster.rows = rows;
+            app.roster.loaded = true;
+            resort_roster(app);
+            if let Some(id) = keep {
+                if let Some(pos) = app
+                    .roster
+                    .view
+                    .iter()
+                    .position(|&i| app.roster.rows[i as usize].id == id)
+                {
+                    app.roster.selected = pos;
+                }
+            }
+            clamp_scroll(app);
+        }
+        Reply::Person(page) => {
+            // Ignore a page for someone no longer shown.
+            if app.person.as_ref().is_none_or(|p| p.person.id == page.person.id) {
+                app.person = Some(*page);
+            }
+        }
+        Reply::Appointments { day, lines, outages } => {
+            if app.appointments.day == Some(day) {
+                app.appointments.lines = lines;
+                app.appointments.outages = outages;
+                clamp_scroll(app);
+            }
+        }
+        Reply::Outages(list) => {
+            app.outages.list = list;
+            app.outages.loaded = true;
+            app.outages.selected = app.outages.selected.min(app.outages.list.len().saturating_sub(1));
+            if let Some(o) = app.outages.list.get(app.outages.selected) {
+                if app.outages.at_risk.as_ref().is_none_or(|(id, _)| *id != o.id) {
+                    out.push(Request::AtRisk { outage_id: o.id });
+                }
+            }
+        }
+        Reply::AtRisk { outage_id, lines } => {
+            if app.outages.list.get(app.outages.selected).is_some_and(|o| o.id == outage_id) {
+                app.outages.at_risk = Some((outage_id, lines));
+            }
+        }
+        Reply::Changed => {
+            let text = super::i18n::t(app.lang, "status_refreshed").to_string();
+            app.set_status(text, false);
+            out.extend(app.reload_all());
+        }
+        Reply::Failed(text) => app.set_status(text, true),
+    }
+}
+
+fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
+    let action = app.keys.action(ev);
+    if action == Some(Action::ForceQuit) {
+        app.quit = true;
+        return;
+    }
+    if app.help {
+        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
+            app.help = false;
+            app.dirty = true;
+        }
+        return;
+    }
+    if app.screen == Screen::Roster && app.roster.searching {
+        search_key(app, ev, action);
+        return;
+    }
+    if app.screen == Screen::Roster && app.roster.filter_focus.is_some() {
+        filter_key(app, action);
+        return;
+    }
+    let Some(action) = action else { return };
+    if app.status.take().is_some() {
+        app.dirty = true;
+    }
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Help => {
+            app.help = true;
+            app.dirty = true;
+        }
+        Action::Dashboard => app.show(Screen::Dashboard, out),
+        Action::Roster => app.show(Screen::Roster, out),
+        Action::Appointments => app.show(Screen::Appointments, out),
+        Action::Outages => app.show(Screen::Outages, out),
+        Action::NextScreen | Action::PrevScreen => {
+            let current = Screen::TABS.iter().position(|&s| s == app.screen).unwrap_or(1);
+            let n = Screen::TABS.len();
+            let next = if action == Action::NextScreen {
+                (current + 1) % n
+            } else {
+                (current + n - 1) % n
+            };
+            app.show(Screen::TABS[next], out);
+        }
+        _ => screen_key(app, action, out),
+    }
+}
+
+fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
+    let page = app.page();
+    match app.screen {
+        Screen::Dashboard => {}
+        Screen::Roster => match action {
+            Action::Search => {
+                app.roster.searching = true;
+                app.dirty = true;
+            }
+            Action::Back if !app.roster.query.is_empty() => {
+                app.roster.query.clear();
+                refresh_roster_view(app);
+            }
+            Action::Sort => {
+                app.roster.sort = app.roster.sort.next();
+                resort_roster(app);
+                app.dirty = true;
+            }
+            Action::Filter => {
+                app.roster.filter_focus = Some(0);
+                app.dirty = true;
+            }
+            Action::Open => {
+                if let Some(id) = app.roster.selected_row().map(|r| r.id) {
+                    open_person(app, id, Screen::Roster, out);
+                }
+            }
+            _ => {
+                let len = app.roster.view.len();
+                move_selection(&mut app.roster.selected, &mut app.roster.offset, len, page, action, &mut app.dirty);
+            }
+        },
+        Screen::Person => match action {
+            Action::Back => {
+                app.screen = app.back_to;
+                app.dirty = true;
+            }
+            Action::Up => scroll_person(app, -1),
+            Action::Down => scroll_person(app, 1),
+            Action::PageUp => scroll_person(app, -(page as i32)),
+            Action::PageDown => scroll_person(app, page as i32),
+            Action::Top => scroll_person(app, i32::MIN / 2),
+            _ => {}
+        },
+        Screen::Appointments => match action {
+            Action::Left | Action::Right => {
+                let day = app.appointments.day.unwrap_or_else(|| app.today());
+                let day = day + Duration::days(if action == Action::Left { -1 } else { 1 });
+                app.appointments.day = Some(day);
+                app.appointments.lines.clear();
+                app.appointments.selected = 0;
+                app.appointments.offset = 0;
+                app.dirty = true;
+                out.push(app.appointments_request(day));
+            }
+            Action::Filter => {
+                app.appointments.filter = match app.appointments.filter {
+                    AppointmentFilter::All => AppointmentFilter::Pending,
+                    AppointmentFilter::Pending => AppointmentFilter::AtRisk,
+                    AppointmentFilter::AtRisk => AppointmentFilter::All,
+                };
+                app.appointments.selected = 0;
+                app.appointments.offset = 0;
+                app.dirty = true;
+            }
+            Action::Open => {
+                let person = app
+                    .appointments
+                    .listed()
+                    .get(app.appointments.selected)
+                    .and_then(|l| l.appointment.person_id);
+                if let Some(id) = person {
+                    open_person(app, id, Screen::Appointments, out);
+                }
+            }
+            _ => {
+                let len = app.appointments.listed().len();
+                let a = &mut app.appointments;
+                move_selection(&mut a.selected, &mut a.offset, len, page, action, &mut app.dirty);
+            }
+        },
+        Screen::Outages => {
+            let before = app.outages.selected;
+            let len = app.outages.list.len();
+            let mut offset = 0;
+            move_selection(&mut app.outages.selected, &mut offset, len, usize::MAX, action, &mut app.dirty);
+            if app.outages.selected != before {
+                if let Some(o) = app.outages.list.get(app.outages.selected) {
+                    out.push(Request::AtRisk { outage_id: o.id });
+                }
+            }
+        }
+    }
+}
+
+fn open_person(app: &mut App, id: i64, from: Screen, out: &mut Vec<Request>) {
+    if app.person.as_ref().is_some_and(|p| p.person.id != id) {
+        app.person = None;
+    }
+    app.back_to = from;
+    app.screen = Screen::Person;
+    app.person_scroll = 0;
+    app.dirty = true;
+    out.push(Request::Person { id });
+}
+
+fn scroll_person(app: &mut App, by: i32) {
+    let next = (i32::from(app.person_scroll) + by).clamp(0, 500) as u16;
+    if next != app.person_scroll {
+        app.person_scroll = next;
+        app.dirty = true;
+    }
+}
+
+/// Moves a list selection, keeping it on screen; `page` is the body height.
+fn move_selection(
+    selected: &mut usize,
+    offset: &mut usize,
+    len: usize,
+    page: usize,
+    action: Action,
+    dirty: &mut bool,
+) {
+    if len == 0 {
+        return;
+    }
+    let last = len - 1;
+    let step = page.min(len).max(1);
+    let next = match action {
+        Action::Up => selected.saturating_sub(1),
+        Action::Down => (*selected + 1).min(last),
+        Action::PageUp => selected.saturating_sub(step),
+        Action::PageDown => (*selected + step).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return,
+    };
+    let new_offset = match action {
+        // Paging turns the whole page, as a reader expects.
+        Action::PageDown => (*offset + step).min(len.saturating_sub(page.min(len))),
+        Action::PageUp => offset.saturating_sub(step),
+        _ => *offset,
+    };
+    let new_offset = if next < new_offset {
+        next
+    } else if page != usize::MAX && next >= new_offset + page {
+        next + 1 - page
+    } else {
+        new_offset
+    };
+    if (next, new_offset) != (*selected, *offset) {
+        *selected = next;
+        *offset = new_offset;
+        *dirty = true;
+    }
+}
+
+fn clamp_scroll(app: &mut App) {
+    let page = app.page();
+    let roster_len = app.roster.view.len();
+    let appointments_len = app.appointments.listed().len();
+    for (selected, offset, len) in [
+        (&mut app.roster.selected, &mut app.roster.offset, roster_len),
+        (&mut app.appointments.selected, &mut app.appointments.offset, appointments_len),
+    ] {
+        *selected = (*selected).min(len.saturating_sub(1));
+        if *selected < *offset {
+            *offset = *selected;
+        } else if *selected >= *offset + page {
+            *offset = *selected + 1 - page;
+        }
+        *offset = (*offset).min(len.saturating_sub(1));
+    }
+}
+
+fn search_key(app: &mut App, ev: &KeyEvent, action: Option<Action>) {
+    let r = &mut app.roster;
+    match ev.code {
+        KeyCode::Esc => {
+            r.searching = false;
+            r.query.clear();
+        }
+        KeyCode::Enter => r.searching = false,
+        KeyCode::Backspace => {
+            r.query.pop();
+        }
+        KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => r.query.clear(),
+        KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            r.query.push(c);
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            // Moving while searching is allowed: the list is right there.
+            let page = app.page();
+            let len = app.roster.view.len();
+            if let Some(a) = action {
+                let r = &mut app.roster;
+                move_selection(&mut r.selected, &mut r.offset, len, page, a, &mut app.dirty);
+            }
+            return;
+        }
+        _ => return,
+    }
+    refresh_roster_view(app);
+}
+
+fn filter_key(app: &mut App, action: Option<Action>) {
+    let Some(focus) = app.roster.filter_focus else { return };
+    match action {
+        Some(Action::Up) => app.roster.filter_focus = Some(focus.saturating_sub(1)),
+        Some(Action::Down) => app.roster.filter_focus = Some((focus + 1).min(2)),
+        Some(Action::Left | Action::Right) => {
+            let forward = action == Some(Action::Right);
+            let f = &mut app.roster.filter;
+            match focus {
+                0 => {
+                    let options: Vec<Option<PersonStatus>> =
+                        std::iter::once(None).chain(PersonStatus::ALL.map(Some)).collect();
+                    f.status = cycle(&options, &f.status, forward);
+                }
+                1 => {
+                    let options: Vec<Option<u8>> = std::iter::once(None)
+                        .chain((0..port::all().len() as u8).map(Some))
+                        .collect();
+                    f.port = cycle(&options, &f.port, forward);
+                }
+                _ => {
+                    let nats = app.roster.nationalities();
+                    let options: Vec<Option<String>> =
+                        std::iter::once(None).chain(nats.into_iter().map(Some)).collect();
+                    let f = &mut app.roster.filter;
+                    f.nationality = cycle(&options, &f.nationality, forward);
+                }
+            }
+            app.roster.selected = 0;
+            app.roster.offset = 0;
+            refresh_roster_view(app);
+        }
+        Some(Action::Back | Action::Open | Action::Filter | Action::Quit) => {
+            app.roster.filter_focus = None;
+        }
+        _ => return,
+    }
+    app.dirty = true;
+}
+
+fn cycle<T: Clone + PartialEq>(options: &[T], current: &T, forward: bool) -> T {
+    let i = options.iter().position(|o| o == current).unwrap_or(0);
+    let n = options.len();
+    options[if forward { (i + 1) % n } else { (i + n - 1) % n }].clone()
+}
+
+/// Sorts the roster for the current sort key, then re-applies filters.
+fn resort_roster(app: &mut App) {
+    let today = app.today();
+    let rows = &app.roster.rows;
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    match app.roster.sort {
+        SortKey::Name => order.sort_by(|&a, &b| rows[a as usize].folded.cmp(&rows[b as usize].folded)),
+        SortKey::Household => order.sort_by_key(|&i| {
+            let r = &rows[i as usize];
+            (fold(&r.household), r.household_id)
+        }),
+        SortKey::Nationality => order.sort_by(|&a, &b| {
+            let (a, b) = (&rows[a as usize], &rows[b as usize]);
+            a.nationality.cmp(&b.nationality).then_with(|| a.folded.cmp(&b.folded))
+        }),
+        SortKey::Waiting => order.sort_by_key(|&i| std::cmp::Reverse(rows[i as usize].days_waiting(today))),
+        SortKey::Appointment => order.sort_by_key(|&i| {
+            let r = &rows[i as usize];
+            match r.next {
+                Some(n) if n.at >= app.now && n.status.is_live() => (0, n.at),
+                Some(n) => (1, n.at),
+                None => (2, DateTime::<Utc>::MIN_UTC),
+            }
+        }),
+        SortKey::Status => order.sort_by_key(|&i| {
+            let r = &rows[i as usize];
+            (PersonStatus::ALL.iter().position(|&s| s == r.status), r.id)
+        }),
+    }
+    app.roster.sorted = order;
+    refresh_roster_view(app);
+}
+
+/// What a search text asks for.
+struct Query {
+    words: Vec<String>,
+    digits: String,
+    code: String,
+}
+
+impl Query {
+    fn new(text: &str) -> Self {
+        let folded = fold(text);
+        Self {
+            words: folded.split(' ').filter(|w| !w.is_empty()).map(String::from).collect(),
+            digits: text.chars().filter(char::is_ascii_digit).collect(),
+            code: text
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
+        }
+    }
+
+    fn matches(&self, r: &RosterRow) -> bool {
+        if self.words.is_empty() {
+            return true;
+        }
+        if self.words.iter().all(|w| r.folded.contains(w.as_str())) {
+            return true;
+        }
+        if self.digits.len() >= 3 && r.phone_digits.contains(self.digits.as_str()) {
+            return true;
+        }
+        self.code.len() >= 4 && r.confirmations.contains(self.code.as_str())
+    }
+}
+
+/// Re-applies filters and search over the sorted roster, keeping the
+/// selected person selected when they are still listed.
+fn refresh_roster_view(app: &mut App) {
+    let keep = app.roster.selected_row().map(|r| r.id);
+    let q = Query::new(&app.roster.query);
+    let f = &app.roster.filter;
+    let rows = &app.roster.rows;
+    app.roster.view = app
+        .roster
+        .sorted
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let r = &rows[i as usize];
+            f.status.is_none_or(|s| r.status == s)
+                && f.port.is_none_or(|p| r.next.is_some_and(|n| n.port == p))
+                && f.nationality.as_ref().is_none_or(|n| &r.nationality == n)
+                && q.matches(r)
+        })
+        .collect();
+    let pos = keep.and_then(|id| app.roster.view.iter().position(|&i| rows[i as usize].id == id));
+    app.roster.selected = pos.unwrap_or(0);
+    if pos.is_none() {
+        app.roster.offset = 0;
+    }
+    clamp_scroll(app);
+    app.dirty = true;
+}

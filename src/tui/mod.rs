@@ -1,0 +1,175 @@
+//! The interactive dashboard: terminal setup, the event loop, state and
+//! update, key map, theme, strings, and one view per screen.
+
+pub mod app;
+pub mod config;
+pub mod i18n;
+pub mod keys;
+pub mod terminal;
+pub mod theme;
+pub mod views;
+pub mod worker;
+
+use std::io::IsTerminal;
+use std::time::Duration as StdDuration;
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Timelike, Utc};
+use crossterm::event::{Event, EventStream};
+use std::task::Poll;
+
+use futures_util::StreamExt;
+use tokio::signal::unix::{signal, SignalKind};
+
+use self::app::{update, App, Msg, Request};
+use self::config::Settings;
+use crate::store::Store;
+
+/// How the dashboard starts.
+pub struct Options {
+    /// Settings from flags, files and environment.
+    pub settings: Settings,
+    /// A fixed clock (tests, benchmarks, demos); `None` for the real one.
+    pub fixed_now: Option<DateTime<Utc>>,
+}
+
+/// Why the dashboard ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The user quit.
+    Quit,
+    /// The session ended (SIGHUP: the SSH link dropped).
+    HangUp,
+    /// Asked to stop (SIGTERM, SIGINT).
+    Terminated,
+}
+
+/// Runs the dashboard on an open store until the user quits or a signal
+/// ends it. The terminal is restored on every path, a panic included.
+pub fn run(store: Store, options: Options) -> Result<Ending> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "the dashboard needs a terminal (standard input and output are not one); \
+             for scripts use the subcommands, e.g. `albergue check`"
+        );
+    }
+    let shelter = {
+        let shelters = store.shelters().context("reading the shelters")?;
+        match options.settings.shelter {
+            Some(id) => shelters.into_iter().find(|s| s.id == id),
+            None => shelters.into_iter().next(),
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the event loop")?;
+    runtime.block_on(event_loop(store, options, shelter))
+}
+
+fn now_of(fixed: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    fixed.unwrap_or_else(Utc::now)
+}
+
+/// Time until the wall clock shows the next minute.
+fn until_next_minute(now: DateTime<Utc>) -> StdDuration {
+    let into = u64::from(now.second()) * 1000 + u64::from(now.timestamp_subsec_millis());
+    StdDuration::from_millis(60_000 - into.min(59_999))
+}
+
+async fn event_loop(
+    store: Store,
+    options: Options,
+    shelter: Option<crate::domain::Shelter>,
+) -> Result<Ending> {
+    let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let (requests, worker) = worker::spawn(store, reply_tx);
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+
+    let mut tui = terminal::Tui::enter().context("setting up the terminal")?;
+    let s = &options.settings;
+    let mut app = App::new(
+        now_of(options.fixed_now),
+        s.lang,
+        s.theme,
+        s.keys.clone(),
+        shelter,
+        tui.size()?,
+    );
+    let send = |reqs: Vec<Request>| {
+        for r in reqs {
+            // The worker only stops when we do.
+            let _ = requests.send(r);
+        }
+    };
+    send(app.start());
+    let mut events = EventStream::new();
+    let mut ending = Ending::Quit;
+    // Nothing is drawn until the first answer (the dashboard's figures)
+    // arrives, so that the first frame is a complete one.
+    let mut ready = false;
+
+    loop {
+        let tick = tokio::time::sleep(until_next_minute(app.now));
+        let clock_runs = options.fixed_now.is_none();
+        let mut msgs = Vec::new();
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => msgs.push(ev),
+                Some(Err(_)) | None => { ending = Ending::HangUp; break; }
+            },
+            Some(reply) = replies.recv() => {
+                ready = true;
+                send(update(&mut app, Msg::Reply(reply)));
+            }
+            () = tick, if clock_runs => send(update(&mut app, Msg::Tick(Utc::now()))),
+            _ = hangup.recv() => { ending = Ending::HangUp; break; }
+            _ = term.recv() => { ending = Ending::Terminated; break; }
+            _ = interrupt.recv() => { ending = Ending::Terminated; break; }
+        }
+        // Apply the whole burst of queued input before drawing once. The
+        // stream is polled with this task's own waker (not `now_or_never`,
+        // whose no-op waker crossterm would keep, losing later wake-ups).
+        while let Some(Some(Ok(ev))) = std::future::poll_fn(|cx| match events.poll_next_unpin(cx) {
+            Poll::Ready(item) => Poll::Ready(Some(item)),
+            Poll::Pending => Poll::Ready(None),
+        })
+        .await
+        {
+            msgs.push(ev);
+        }
+        let mut resized = false;
+        for ev in msgs {
+            let msg = match ev {
+                Event::Key(k) => Msg::Key(k),
+                Event::Paste(text) => Msg::Paste(text),
+                Event::Resize(w, h) => {
+                    resized = true;
+                    Msg::Resize(w, h)
+                }
+                Event::FocusGained | Event::FocusLost | Event::Mouse(_) => continue,
+            };
+            send(update(&mut app, msg));
+        }
+        while let Ok(reply) = replies.try_recv() {
+            ready = true;
+            send(update(&mut app, Msg::Reply(reply)));
+        }
+        if app.quit {
+            break;
+        }
+        if resized {
+            tui.invalidate()?;
+        }
+        if app.dirty && ready {
+            tui.draw(|f| views::render(&app, f))?;
+            app.dirty = false;
+        }
+    }
+    drop(tui);
+    drop(requests);
+    let _ = worker.join();
+    Ok(ending)
+}

@@ -1,0 +1,163 @@
+//! The morning view: who must confirm, who travels tomorrow, what is failing.
+
+use std::collections::BTreeMap;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Sparkline};
+use ratatui::Frame;
+
+use super::{fit, port_time};
+use crate::domain::port;
+use crate::tui::app::App;
+use crate::tui::i18n::{duration, t};
+
+/// Deadline within this: urgent.
+const URGENT_MINUTES: i64 = 3 * 60;
+/// Deadline within this: soon.
+const SOON_MINUTES: i64 = 8 * 60;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let th = app.theme;
+    let Some(d) = &app.dashboard else {
+        frame.render_widget(Paragraph::new(t(lang, "loading")).style(th.muted()), area);
+        return;
+    };
+    let today = app.today();
+    let local_day = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&app.tz).date_naive();
+
+    let waits: Vec<i64> = d.present_arrivals.iter().map(|a| (today - *a).num_days().max(0)).collect();
+    let median = if waits.is_empty() { 0 } else { waits[waits.len() / 2] };
+    let longest = waits.iter().copied().max().unwrap_or(0);
+    let count_on = |from: i64, days: i64| {
+        d.upcoming
+            .iter()
+            .filter(|l| {
+                let day = (local_day(l.appointment.appointment_at) - today).num_days();
+                day >= from && day < from + days
+            })
+            .count()
+    };
+    let pending_open: Vec<_> =
+        d.pending.iter().filter(|l| l.appointment.effective_deadline() > app.now).collect();
+
+    let figure = |label: &str, value: String| {
+        vec![Span::styled(format!("{label} "), th.muted()), Span::styled(value, th.header()), Span::raw("   ")]
+    };
+    let line1: Vec<Span> = [
+        figure(t(lang, "dash_present"), d.present.to_string()),
+        figure(t(lang, "dash_households"), d.households.to_string()),
+        figure(
+            t(lang, "dash_waiting"),
+            format!("{median} / {longest} {}", t(lang, "unit_days")),
+        ),
+    ]
+    .concat();
+    let line2: Vec<Span> = [
+        figure(t(lang, "dash_today"), count_on(0, 1).to_string()),
+        figure(t(lang, "dash_tomorrow"), count_on(1, 1).to_string()),
+        figure(t(lang, "dash_week"), count_on(0, 7).to_string()),
+        figure(t(lang, "dash_pending"), pending_open.len().to_string()),
+    ]
+    .concat();
+
+    let charts = !th.low_bandwidth;
+    let [figures, lists, chart_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length(if charts { 9 } else { 0 }),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(vec![Line::from(line1), Line::from(line2)]), figures);
+
+    let [soonest, tomorrow] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(lists);
+
+    // Confirmations due soonest.
+    let rows = soonest.height.saturating_sub(1) as usize;
+    let name_w = (soonest.width as usize).saturating_sub(22);
+    let mut lines = vec![Line::styled(t(lang, "dash_due_soonest"), th.title())];
+    for l in pending_open.iter().take(rows) {
+        let left = (l.appointment.effective_deadline() - app.now).num_minutes();
+        let style = if left < URGENT_MINUTES {
+            th.urgent()
+        } else if left < SOON_MINUTES {
+            th.warning()
+        } else {
+            th.text()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>12} ", duration(lang, left)), style),
+            Span::raw(format!("{:<4}", l.appointment.port_code)),
+            Span::raw(fit(&l.name, name_w)),
+        ]));
+    }
+    if pending_open.is_empty() {
+        lines.push(Line::styled(t(lang, "dash_none_pending"), th.muted()));
+    }
+    frame.render_widget(Paragraph::new(lines), soonest);
+
+    // Tomorrow's departures by port.
+    let mut by_port: BTreeMap<usize, (usize, chrono::DateTime<chrono::Utc>)> = BTreeMap::new();
+    for l in &d.upcoming {
+        if (local_day(l.appointment.appointment_at) - today).num_days() != 1 {
+            continue;
+        }
+        if let Some(ix) = port::all().iter().position(|p| p.code == l.appointment.port_code) {
+            let e = by_port.entry(ix).or_insert((0, l.appointment.appointment_at));
+            e.0 += 1;
+            e.1 = e.1.min(l.appointment.appointment_at);
+        }
+    }
+    let mut lines = vec![Line::styled(t(lang, "dash_tomorrow_by_port"), th.title())];
+    for (ix, (n, first)) in &by_port {
+        let p = &port::all()[*ix];
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<4}", p.code)),
+            Span::styled(format!("{n:>4} "), th.header()),
+            Span::styled(format!("{} {}", t(lang, "from_time"), port_time(p, *first)), th.muted()),
+        ]));
+    }
+    if by_port.is_empty() {
+        lines.push(Line::styled(t(lang, "dash_none_tomorrow"), th.muted()));
+    }
+    frame.render_widget(Paragraph::new(lines), tomorrow);
+
+    if !charts {
+        return;
+    }
+    let [bars_area, spark_area] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(chart_area);
+    let mut per_port = vec![0usize; port::all().len()];
+    for l in &d.upcoming {
+        let days = (local_day(l.appointment.appointment_at) - today).num_days();
+        if (0..14).contains(&days) {
+            if let Some(ix) = port::all().iter().position(|p| p.code == l.appointment.port_code) {
+                per_port[ix] += 1;
+            }
+        }
+    }
+    // Bars drawn as text: one line a port, scaled to the widest.
+    let most = per_port.iter().copied().max().unwrap_or(0).max(1);
+    let bar_room = (bars_area.width as usize).saturating_sub(11).max(1);
+    let mut lines = vec![Line::styled(t(lang, "dash_chart_ports"), th.title())];
+    for (p, &n) in port::all().iter().zip(&per_port) {
+        let len = (n * bar_room).div_ceil(most);
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<4}", p.code)),
+            Span::styled("█".repeat(len), th.chart()),
+            Span::styled(format!(" {n}"), th.muted()),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), bars_area);
+
+    // The most recent days that fit, today at the right edge.
+    let shown = (spark_area.width as usize).min(d.arrivals_per_day.len());
+    let data = &d.arrivals_per_day[d.arrivals_per_day.len() - shown..];
+    let spark = Sparkline::default()
+        .block(Block::new().title(Line::styled(t(lang, "dash_chart_arrivals"), th.title())))
+        .data(data)
+        .style(th.chart());
+    frame.render_widget(spark, spark_area);
+}

@@ -1,0 +1,317 @@
+//! Drawing: one file per screen. Views read the app state and draw; they
+//! decide nothing and never touch the database.
+
+mod appointments;
+mod dashboard;
+mod help;
+mod outages;
+mod person;
+mod roster;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::app::{App, Screen};
+use super::i18n::{self, t, Lang};
+use super::keys::Action;
+use crate::domain::{AppointmentStatus, Outage, PersonStatus, Port, Ports};
+
+/// The smallest terminal albergue lays out for.
+pub const MIN_SIZE: (u16, u16) = (60, 20);
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        too_small(app, frame, area);
+        return;
+    }
+    let [bar, banner, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    app_bar(app, frame, bar);
+    outage_banner(app, frame, banner);
+    match app.screen {
+        Screen::Dashboard => dashboard::render(app, frame, body),
+        Screen::Roster => roster::render(app, frame, body),
+        Screen::Person => person::render(app, frame, body),
+        Screen::Appointments => appointments::render(app, frame, body),
+        Screen::Outages => outages::render(app, frame, body),
+    }
+    status_line(app, frame, status);
+    key_footer(app, frame, footer);
+    if app.help {
+        help::render(app, frame, body);
+    }
+}
+
+fn too_small(app: &App, frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "{} {}×{} ({}×{})",
+        t(app.lang, "too_small"),
+        MIN_SIZE.0,
+        MIN_SIZE.1,
+        area.width,
+        area.height
+    );
+    let height = 3.min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    let p = Paragraph::new(text)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(p, Rect::new(area.x, y, area.width, height));
+}
+
+fn app_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let th = app.theme;
+    let mut spans = Vec::new();
+    for (i, screen) in Screen::TABS.iter().enumerate() {
+        let active = app.screen == *screen
+            || (app.screen == Screen::Person && *screen == app.back_to);
+        spans.push(Span::styled(
+            format!("{} {}", i + 1, t(app.lang, screen.title_key())),
+            th.tab(active),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    let tabs_width: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let room = (area.width as usize).saturating_sub(tabs_width + 1);
+    // The clock, as much of it as fits: city, day, time; never seconds.
+    let local = app.now.with_timezone(&app.tz);
+    let time = local.format("%H:%M %Z").to_string();
+    let day_time = format!("{} {time}", i18n::day(app.lang, local.date_naive()));
+    let clock = [
+        app.shelter.as_ref().map(|s| format!("{} · {day_time}", clean(&s.city))),
+        Some(day_time),
+        Some(time),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|c| c.chars().count() <= room)
+    .unwrap_or_default();
+    if area.width as usize >= tabs_width + clock.chars().count() + 10 {
+        spans.insert(0, Span::styled("albergue ", th.title()));
+    }
+    let [left, right] = Layout::horizontal([
+        Constraint::Min(1),
+        Constraint::Length(clock.chars().count() as u16),
+    ])
+    .areas(area);
+    frame.render_widget(Line::from(spans), left);
+    frame.render_widget(Paragraph::new(clock).alignment(Alignment::Right), right);
+}
+
+fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
+    let active = app.active_outages();
+    let Some(first) = active.first() else { return };
+    let started = first.started_at.with_timezone(&app.tz);
+    let since = if started.date_naive() == app.today() {
+        started.format("%H:%M %Z").to_string()
+    } else {
+        local_when(app.lang, app.tz, first.started_at)
+    };
+    let text = format!(
+        "⚠ {} {} {} {} · {} {}",
+        t(app.lang, "banner_outage"),
+        step_label(app.lang, first),
+        t(app.lang, "since"),
+        since,
+        app.at_risk_now(),
+        t(app.lang, "banner_at_risk"),
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&text, area.width as usize)).style(app.theme.banner()),
+        area,
+    );
+}
+
+fn status_line(app: &App, frame: &mut Frame, area: Rect) {
+    if let Some(s) = &app.status {
+        let style = if s.error { app.theme.error() } else { app.theme.muted() };
+        frame.render_widget(Paragraph::new(s.text.as_str()).style(style), area);
+    }
+}
+
+/// The few actions the footer names on each screen.
+fn footer_actions(app: &App) -> &'static [Action] {
+    use Action::*;
+    if app.help {
+        return &[Back];
+    }
+    match app.screen {
+        Screen::Roster if app.roster.searching => &[Back, Open],
+        Screen::Roster if app.roster.filter_focus.is_some() => &[Up, Left, Back],
+        Screen::Dashboard => &[NextScreen, Help, Quit],
+        Screen::Roster => &[Search, Sort, Filter, Open, Help, Quit],
+        Screen::Person => &[Back, Down, Help, Quit],
+        Screen::Appointments => &[Left, Right, Filter, Open, Help, Quit],
+        Screen::Outages => &[Down, Help, Quit],
+    }
+}
+
+fn key_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for &action in footer_actions(app) {
+        let keys = match (app.screen, app.roster.searching, action) {
+            // While typing a search, Enter keeps it and Esc clears it.
+            (Screen::Roster, true, Action::Open) => "Enter".to_string(),
+            (Screen::Roster, true, Action::Back) => "Esc".to_string(),
+            _ => app.keys.keys_of(action),
+        };
+        let label_key = match (app.screen, app.roster.searching, action) {
+            (Screen::Roster, true, Action::Open) => "hint_keep_search",
+            (Screen::Roster, true, Action::Back) => "hint_clear_search",
+            _ => action_key(action),
+        };
+        spans.push(Span::styled(keys, app.theme.key()));
+        spans.push(Span::raw(format!(" {}  ", t(app.lang, label_key))));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// The string-table key that describes an action.
+pub fn action_key(action: Action) -> &'static str {
+    match action {
+        Action::Dashboard => "action_dashboard",
+        Action::Roster => "action_roster",
+        Action::Appointments => "action_appointments",
+        Action::Outages => "action_outages",
+        Action::NextScreen => "action_next_screen",
+        Action::PrevScreen => "action_prev_screen",
+        Action::Up => "action_up",
+        Action::Down => "action_down",
+        Action::Left => "action_left",
+        Action::Right => "action_right",
+        Action::PageUp => "action_page_up",
+        Action::PageDown => "action_page_down",
+        Action::Top => "action_top",
+        Action::Bottom => "action_bottom",
+        Action::Open => "action_open",
+        Action::Back => "action_back",
+        Action::Search => "action_search",
+        Action::Sort => "action_sort",
+        Action::Filter => "action_filter",
+        Action::Help => "action_help",
+        Action::Quit => "action_quit",
+        Action::ForceQuit => "action_force_quit",
+    }
+}
+
+/// `mié 22 may 08:00 PDT` in a zone.
+pub fn local_when(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&tz);
+    format!("{} {}", i18n::day(lang, local.date_naive()), local.format("%H:%M %Z"))
+}
+
+/// `09:00 PDT` at a port.
+pub fn port_time(port: &Port, at: DateTime<Utc>) -> String {
+    port.local_time(at).format("%H:%M %Z").to_string()
+}
+
+/// `22 May 09:00 PDT` at a port (no weekday: fits a table column).
+pub fn port_day_time(lang: Lang, port: &Port, at: DateTime<Utc>) -> String {
+    let local = port.local_time(at);
+    let day = i18n::day(lang, local.date_naive());
+    let day = day.split_once(' ').map_or(day.as_str(), |(_, rest)| rest);
+    format!("{day} {}", local.format("%H:%M %Z"))
+}
+
+/// A person status in the interface language.
+pub fn person_status(lang: Lang, s: PersonStatus) -> &'static str {
+    t(
+        lang,
+        match s {
+            PersonStatus::Present => "person_present",
+            PersonStatus::Departed => "person_departed",
+            PersonStatus::Crossed => "person_crossed",
+            PersonStatus::Transferred => "person_transferred",
+        },
+    )
+}
+
+/// An appointment status in the interface language.
+pub fn appointment_status(lang: Lang, s: AppointmentStatus) -> &'static str {
+    t(
+        lang,
+        match s {
+            AppointmentStatus::PendingConfirmation => "appt_pending",
+            AppointmentStatus::Confirmed => "appt_confirmed",
+            AppointmentStatus::Missed => "appt_missed",
+            AppointmentStatus::Presented => "appt_presented",
+            AppointmentStatus::Cancelled => "appt_cancelled",
+        },
+    )
+}
+
+/// "confirmation failing" etc.
+pub fn step_label(lang: Lang, o: &Outage) -> &'static str {
+    t(
+        lang,
+        match o.affected_step {
+            crate::domain::Step::Login => "step_login",
+            crate::domain::Step::Request => "step_request",
+            crate::domain::Step::Confirm => "step_confirm",
+            crate::domain::Step::All => "step_all",
+        },
+    )
+}
+
+/// "all ports" or the codes.
+pub fn ports_label(lang: Lang, ports: &Ports) -> String {
+    match ports {
+        Ports::All => t(lang, "all_ports").to_string(),
+        Ports::Some(codes) => codes.join(", "),
+    }
+}
+
+/// Data made safe to draw: control characters (an escape sequence in an
+/// imported name, say) become `�`, so data can never drive the terminal.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// Cleans text and cuts it to `width` characters, marking the cut with `…`.
+pub fn fit(text: &str, width: usize) -> String {
+    let text = clean(text);
+    if text.chars().count() <= width {
+        text
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// A centred box for overlays.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// Clears an overlay's area before drawing it.
+pub fn clear(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+}
+
+/// Marks the selected row: a marker in low-bandwidth mode (2 cells change
+/// per move), a restyled row otherwise.
+pub fn selection_marker(app: &App, selected: bool) -> &'static str {
+    match (app.theme.low_bandwidth, selected) {
+        (true, true) => "›",
+        _ => " ",
+    }
+}

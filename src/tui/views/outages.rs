@@ -1,0 +1,98 @@
+//! CBP One outages, active first, and what each puts at risk.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{clean, fit, local_when, ports_label, step_label};
+use crate::domain::port;
+use crate::tui::app::App;
+use crate::tui::i18n::{duration, t};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let th = app.theme;
+    let o = &app.outages;
+    if !o.loaded {
+        frame.render_widget(Paragraph::new(t(lang, "loading")).style(th.muted()), area);
+        return;
+    }
+    if o.list.is_empty() {
+        frame.render_widget(Paragraph::new(t(lang, "no_outages")).style(th.muted()), area);
+        return;
+    }
+    let list_h = (o.list.len() as u16 + 1).min(area.height / 3).max(2);
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(1)]).areas(area);
+
+    let mut lines = vec![Line::styled(t(lang, "screen_outages"), th.title())];
+    let first = o.selected.saturating_sub(list_h.saturating_sub(2) as usize);
+    for (i, out) in o.list.iter().enumerate().skip(first).take(list_h as usize - 1) {
+        let active = out.is_active(app.now);
+        let state = if active { t(lang, "active") } else { t(lang, "closed") };
+        let marker = if i == o.selected { "›" } else { " " };
+        let text = format!(
+            "{marker} {:<9} {} · {} · {}",
+            state,
+            local_when(lang, app.tz, out.started_at),
+            step_label(lang, out),
+            ports_label(lang, &out.ports)
+        );
+        let style = match (i == o.selected && !th.low_bandwidth, active) {
+            (true, _) => th.selected(),
+            (false, true) => th.urgent(),
+            (false, false) => th.text(),
+        };
+        lines.push(Line::styled(fit(&text, area.width as usize), style));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+
+    let Some(out) = o.list.get(o.selected) else { return };
+    let label = |k: &str| Span::styled(format!("{:<14}", t(lang, k)), th.muted());
+    let end = out
+        .ended_at
+        .map(|e| local_when(lang, app.tz, e))
+        .unwrap_or_else(|| t(lang, "ongoing").to_string());
+    let mut lines = vec![
+        Line::from(vec![
+            label("window"),
+            Span::raw(format!("{} → {end}", local_when(lang, app.tz, out.started_at))),
+        ]),
+        Line::from(vec![label("step"), Span::raw(step_label(lang, out))]),
+        Line::from(vec![label("ports"), Span::raw(ports_label(lang, &out.ports))]),
+        Line::from(vec![label("source"), Span::raw(clean(&out.source))]),
+    ];
+    if !out.note.is_empty() {
+        lines.push(Line::from(vec![label("notes"), Span::raw(clean(&out.note))]));
+    }
+    if let Some(ext) = out.extension_until {
+        lines.push(Line::from(vec![
+            label("extension"),
+            Span::styled(local_when(lang, app.tz, ext), th.ok()),
+        ]));
+    }
+    match &o.at_risk {
+        Some((id, at_risk)) if *id == out.id => {
+            lines.push(Line::styled(
+                format!("{} {}", at_risk.len(), t(lang, "banner_at_risk")),
+                if at_risk.is_empty() { th.ok() } else { th.urgent() },
+            ));
+            let room = detail_area.height.saturating_sub(lines.len() as u16) as usize;
+            for l in at_risk.iter().take(room) {
+                let a = &l.appointment;
+                let left = a.deadline_left(app.now).num_minutes();
+                let when = port::by_code(&a.port_code)
+                    .map(|p| super::port_day_time(lang, p, a.appointment_at))
+                    .unwrap_or_default();
+                let due = if left > 0 { duration(lang, left) } else { t(lang, "deadline_passed").to_string() };
+                lines.push(Line::raw(fit(
+                    &format!("  {:<4} {:<18} {:>12}  {}", a.port_code, when, due, l.name),
+                    detail_area.width as usize,
+                )));
+            }
+        }
+        _ => lines.push(Line::styled(t(lang, "loading"), th.muted())),
+    }
+    frame.render_widget(Paragraph::new(lines), detail_area);
+}

@@ -1,0 +1,126 @@
+//! One person: details, household, appointments and the audit trail.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{appointment_status, clean, local_when, person_status, port_day_time};
+use crate::domain::port;
+use crate::tui::app::App;
+use crate::tui::i18n::{date, duration, t};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let th = app.theme;
+    let Some(page) = &app.person else {
+        frame.render_widget(Paragraph::new(t(lang, "loading")).style(th.muted()), area);
+        return;
+    };
+    let p = &page.person;
+    let d = &p.details;
+    let field = |label: &str, value: String| {
+        Line::from(vec![Span::styled(format!("{label:<16}"), th.muted()), Span::raw(clean(&value))])
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(clean(&p.full_name()), th.title()),
+            Span::styled(format!("   #{}", p.id), th.muted()),
+        ]),
+        field(t(lang, "col_status"), person_status(lang, d.status).to_string()),
+        field(
+            t(lang, "birth_date"),
+            d.birth_date.map(|b| date(lang, b)).unwrap_or_else(|| "—".into()),
+        ),
+        field(t(lang, "col_nationality"), format!("{} · {}", d.nationality, d.languages)),
+        field(t(lang, "phone"), d.phone.clone().unwrap_or_else(|| "—".into())),
+        field(
+            t(lang, "arrival"),
+            format!("{} · {} {}", date(lang, d.arrival_date), p.days_waiting(app.today()), t(lang, "unit_days")),
+        ),
+    ];
+    if let Some(dep) = d.departure_date {
+        lines.push(field(t(lang, "departure"), date(lang, dep)));
+    }
+    if !d.vulnerabilities.is_empty() {
+        let flags: Vec<&str> = d.vulnerabilities.iter().map(|v| v.as_str()).collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<16}", t(lang, "care")), th.muted()),
+            Span::styled(flags.join(", "), th.warning()),
+        ]));
+    }
+    if !d.notes.is_empty() {
+        lines.push(field(t(lang, "notes"), String::new()));
+        for note in d.notes.lines() {
+            lines.push(Line::raw(format!("  {}", clean(note))));
+        }
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "{} {} · {}",
+            t(lang, "col_household"),
+            clean(&page.household.label),
+            clean(page.household.us_destination.as_deref().unwrap_or("—"))
+        ),
+        th.title(),
+    ));
+    for m in &page.members {
+        let me = if m.id == p.id { "›" } else { " " };
+        lines.push(Line::raw(format!(
+            "{me} {:<32} {}  {}",
+            clean(&m.full_name()),
+            m.details.birth_date.map(|b| b.format("%Y").to_string()).unwrap_or_else(|| "—".into()),
+            person_status(lang, m.details.status)
+        )));
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t(lang, "screen_appointments"), th.title()));
+    if page.appointments.is_empty() {
+        lines.push(Line::styled(t(lang, "none"), th.muted()));
+    }
+    for a in &page.appointments {
+        let when = port::by_code(&a.port_code)
+            .map(|pt| format!("{} {}", pt.code, port_day_time(lang, pt, a.appointment_at)))
+            .unwrap_or_else(|| a.port_code.clone());
+        let mut spans = vec![
+            Span::raw(format!("{when:<22} ")),
+            Span::styled(format!("{:<12} ", appointment_status(lang, a.status)), th.header()),
+        ];
+        if let Some(n) = &a.confirmation_number {
+            spans.push(Span::raw(format!("{} ", clean(n))));
+        }
+        if a.status == crate::domain::AppointmentStatus::PendingConfirmation {
+            let left = a.deadline_left(app.now).num_minutes();
+            let text = if left > 0 {
+                format!("{} {}", t(lang, "deadline_in"), duration(lang, left))
+            } else {
+                t(lang, "deadline_passed").to_string()
+            };
+            spans.push(Span::styled(text, if left < 180 { th.urgent() } else { th.warning() }));
+        }
+        if let Some(ext) = a.extended_until {
+            spans.push(Span::styled(
+                format!(" · {} {}", t(lang, "extended_until"), local_when(lang, app.tz, ext)),
+                th.ok(),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t(lang, "audit_trail"), th.title()));
+    for e in &page.audit {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", local_when(lang, app.tz, e.at)), th.muted()),
+            Span::raw(format!("{:<14} ", clean(&e.actor))),
+            Span::raw(format!("{} {}", clean(&e.action), clean(&e.summary))),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.person_scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,161 @@
+//! The roster: a table over every person, drawn from the visible rows only.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use super::{centered, clear, fit, person_status, port_day_time, selection_marker};
+use crate::domain::port;
+use crate::tui::app::App;
+use crate::tui::i18n::t;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let th = app.theme;
+    let r = &app.roster;
+    let [info, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+
+    // Search, counts, sort and filters on one line.
+    let mut spans = Vec::new();
+    if r.searching || !r.query.is_empty() {
+        spans.push(Span::styled(format!("{} ", t(lang, "search")), th.key()));
+        spans.push(Span::styled(super::clean(&r.query), th.header()));
+        if r.searching {
+            spans.push(Span::styled("▏", th.key()));
+        }
+        spans.push(Span::raw("  "));
+    }
+    let counts = if r.loaded {
+        format!("{} / {}", r.view.len(), r.rows.len())
+    } else {
+        t(lang, "loading").to_string()
+    };
+    spans.push(Span::raw(counts));
+    spans.push(Span::styled(
+        format!("  {} {}", t(lang, "sorted_by"), t(lang, r.sort.column_key())),
+        th.muted(),
+    ));
+    let mut filters = Vec::new();
+    if let Some(s) = r.filter.status {
+        filters.push(person_status(lang, s).to_string());
+    }
+    if let Some(p) = r.filter.port.and_then(|i| port::all().get(usize::from(i))) {
+        filters.push(p.code.clone());
+    }
+    if let Some(n) = &r.filter.nationality {
+        filters.push(n.clone());
+    }
+    if !filters.is_empty() {
+        spans.push(Span::styled(format!("  {}: {}", t(lang, "filtered"), filters.join(", ")), th.warning()));
+    }
+    frame.render_widget(Line::from(spans), info);
+    if r.searching {
+        let x = info.x + (t(lang, "search").chars().count() + 1 + r.query.chars().count()) as u16;
+        frame.set_cursor_position((x.min(info.right().saturating_sub(1)), info.y));
+    }
+
+    let today = app.today();
+    let page = table_area.height.saturating_sub(1) as usize;
+    let fixed = 1 + 12 + 3 + 5 + 20 + 10 + 6;
+    let name_w = (table_area.width as usize).saturating_sub(fixed).max(8);
+    let rows: Vec<Row> = r
+        .view
+        .iter()
+        .enumerate()
+        .skip(r.offset)
+        .take(page)
+        .map(|(pos, &i)| {
+            let row = &r.rows[i as usize];
+            let selected = pos == r.selected;
+            let next = row
+                .next
+                .and_then(|n| port::all().get(usize::from(n.port)).map(|p| (p, n)))
+                .map(|(p, n)| format!("{} {}", p.code, port_day_time(lang, p, n.at)))
+                .unwrap_or_default();
+            let cells = vec![
+                Cell::from(selection_marker(app, selected)),
+                Cell::from(fit(&row.name, name_w)),
+                Cell::from(fit(&row.household, 12)),
+                Cell::from(row.nationality.clone()),
+                Cell::from(format!("{:>5}", row.days_waiting(today))),
+                Cell::from(fit(&next, 20)),
+                Cell::from(fit(person_status(lang, row.status), 10)),
+            ];
+            let style = if selected && !th.low_bandwidth { th.selected() } else { th.text() };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let header = Row::new(vec![
+        Cell::from(""),
+        Cell::from(t(lang, "col_name")),
+        Cell::from(t(lang, "col_household")),
+        Cell::from(t(lang, "col_nat")),
+        Cell::from(format!("{:>5}", t(lang, "col_days"))),
+        Cell::from(t(lang, "col_appointment")),
+        Cell::from(t(lang, "col_status")),
+    ])
+    .style(th.header());
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Min(8),
+            Constraint::Length(12),
+            Constraint::Length(3),
+            Constraint::Length(5),
+            Constraint::Length(20),
+            Constraint::Length(10),
+        ],
+    )
+    .header(header)
+    .column_spacing(1);
+    frame.render_widget(table, table_area);
+    if r.loaded && r.view.is_empty() {
+        let msg = Rect::new(table_area.x + 2, table_area.y + 2, table_area.width.saturating_sub(4), 1);
+        frame.render_widget(Paragraph::new(t(lang, "no_match")).style(th.muted()), msg);
+    }
+
+    if let Some(focus) = r.filter_focus {
+        filter_pane(app, frame, table_area, focus);
+    }
+}
+
+fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
+    let lang = app.lang;
+    let th = app.theme;
+    let all = t(lang, "filter_all").to_string();
+    let f = &app.roster.filter;
+    let values = [
+        (t(lang, "col_status"), f.status.map(|s| person_status(lang, s).to_string()).unwrap_or(all.clone())),
+        (
+            t(lang, "port"),
+            f.port
+                .and_then(|i| port::all().get(usize::from(i)))
+                .map(|p| format!("{} {}", p.code, p.name))
+                .unwrap_or(all.clone()),
+        ),
+        (t(lang, "col_nationality"), f.nationality.clone().unwrap_or(all)),
+    ];
+    let lines: Vec<Line> = values
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let style = if i == focus { th.selected() } else { th.text() };
+            Line::from(vec![
+                Span::styled(format!("{}{label:<14}", if i == focus { "›" } else { " " }), style),
+                Span::styled(format!("◀ {value} ▶"), style),
+            ])
+        })
+        .collect();
+    let pane = centered(area, 46, 5);
+    clear(frame, pane);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::new()
+                .borders(Borders::ALL)
+                .title(Line::styled(t(lang, "filters"), th.title())),
+        ),
+        pane,
+    );
+}

@@ -1,0 +1,94 @@
+//! The store thread: owns the database connection, answers requests, and
+//! watches for other processes' commits. The input path never waits on it.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::app::{PersonPage, Reply, Request};
+use crate::store::{Store, StoreError};
+
+/// How often the watcher asks SQLite whether another process committed.
+pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Answers one request (also used directly by tests).
+pub fn serve(store: &Store, request: &Request) -> Reply {
+    let result: Result<Reply, StoreError> = (|| {
+        Ok(match request {
+            Request::Dashboard { now, today } => {
+                Reply::Dashboard(Box::new(store.dashboard(*now, *today, 60)?))
+            }
+            Request::Roster { now } => Reply::Roster(Arc::new(store.roster(*now)?)),
+            Request::Person { id } => {
+                let person = store.person(*id)?;
+                Reply::Person(Box::new(PersonPage {
+                    household: store.household(person.details.household_id)?,
+                    members: store.household_members(person.details.household_id)?,
+                    appointments: store.appointments_for_person(*id)?,
+                    audit: store.audit_for_person(*id)?,
+                    person,
+                }))
+            }
+            Request::Appointments { day, from, to } => Reply::Appointments {
+                day: *day,
+                lines: store.appointments_between(*from, *to)?,
+                outages: store.outages()?,
+            },
+            Request::Outages => Reply::Outages(store.outages()?),
+            Request::AtRisk { outage_id } => Reply::AtRisk {
+                outage_id: *outage_id,
+                lines: store.at_risk_lines(*outage_id)?,
+            },
+        })
+    })();
+    // Store errors name tables, ids and paths, never personal values.
+    result.unwrap_or_else(|e| Reply::Failed(e.to_string()))
+}
+
+fn same_kind(a: &Request, b: &Request) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// Starts the store thread. Requests queued while it is busy are merged:
+/// only the newest of each kind is answered (a burst of keys asks once).
+pub fn spawn(store: Store, replies: UnboundedSender<Reply>) -> (Sender<Request>, JoinHandle<()>) {
+    let (tx, rx) = std::sync::mpsc::channel::<Request>();
+    let handle = std::thread::Builder::new()
+        .name("albergue-store".into())
+        .spawn(move || run(&store, &rx, &replies))
+        .expect("the store thread starts");
+    (tx, handle)
+}
+
+fn run(store: &Store, rx: &Receiver<Request>, replies: &UnboundedSender<Reply>) {
+    let mut seen = store.data_version().unwrap_or_default();
+    loop {
+        match rx.recv_timeout(WATCH_INTERVAL) {
+            Ok(first) => {
+                let mut batch = vec![first];
+                while let Ok(more) = rx.try_recv() {
+                    batch.retain(|r| !same_kind(r, &more));
+                    batch.push(more);
+                }
+                for request in &batch {
+                    if replies.send(serve(store, request)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if let Ok(v) = store.data_version() {
+            if v != seen {
+                seen = v;
+                if replies.send(Reply::Changed).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
