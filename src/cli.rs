@@ -102,6 +102,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
                 std::env::var(k).ok()
             })?;
+            tui::check_terminal()?;
             if cli.demo && !db.path.exists() {
                 demo(&db, DEMO_PEOPLE, 1, cli.now.unwrap_or_else(Utc::now))?;
             }

@@ -13,6 +13,7 @@ fn albergue(home: &Path, args: &[&str]) -> Output {
         .env_remove("ALBERGUE_DB")
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
         .output()
         .expect("albergue runs")
 }
@@ -243,16 +244,52 @@ fn albergue_db_names_the_database_and_the_data_folder_is_the_default() {
 }
 
 #[test]
-fn without_a_command_albergue_says_what_it_will_do() {
+fn the_dashboard_without_a_terminal_says_so_plainly() {
     let home = tempfile::tempdir().unwrap();
-    let out = albergue(home.path(), &[]);
-    assert!(out.status.success(), "{}", text(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .env_remove("ALBERGUE_DB")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
     let t = text(&out);
+    assert!(t.contains("needs a terminal"), "{t}");
+    assert!(!t.contains('\u{1b}'), "no escape sequences: {t:?}");
+}
+
+#[test]
+fn bad_dashboard_settings_are_named_and_change_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("a.db");
+    let dbs = db.to_str().unwrap();
     assert!(
-        t.contains("albergue demo") && t.contains("albergue check"),
-        "{t}"
+        albergue(home.path(), &["demo", "--people", "5", "--db", dbs])
+            .status
+            .success()
     );
-    assert!(t.contains("albergue.db"), "{t}");
+    let before = std::fs::read(&db).unwrap();
+    let missing = home.path().join("missing.db");
+    for (args, expected) in [
+        (vec!["--db", dbs, "--lang", "fr"], "--lang \"fr\""),
+        (vec!["--db", dbs, "--theme", "neon"], "--theme \"neon\""),
+        (vec!["--db", missing.to_str().unwrap()], "no database at"),
+    ] {
+        let out = albergue(home.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(text(&out).contains(expected), "{args:?}: {}", text(&out));
+    }
+    assert!(!missing.exists());
+    let config = home.path().join("config/albergue");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("keys.toml"), "quit = [\"q\"]\nzoom = [\"z\"]\n").unwrap();
+    let out = albergue(home.path(), &["--db", dbs]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert!(t.contains("keys.toml, line 2") && t.contains("zoom"), "{t}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
 #[test]

@@ -180,7 +180,8 @@ impl Store {
         let mut households = std::collections::HashSet::new();
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
-            data.present_arrivals.push(codec::parse_day(0, &r.get::<_, String>(0)?)?);
+            data.present_arrivals
+                .push(codec::parse_day(0, &r.get::<_, String>(0)?)?);
             households.insert(r.get::<_, i64>(1)?);
         }
         data.present = data.present_arrivals.len() as i64;
@@ -196,22 +197,23 @@ impl Store {
         while let Some(r) = q.next()? {
             let day = codec::parse_day(0, &r.get::<_, String>(0)?)?;
             let ix = (day - first).num_days();
-            if let Some(slot) = usize::try_from(ix).ok().and_then(|i| data.arrivals_per_day.get_mut(i)) {
+            if let Some(slot) = usize::try_from(ix)
+                .ok()
+                .and_then(|i| data.arrivals_per_day.get_mut(i))
+            {
                 *slot = r.get::<_, i64>(1)?.max(0) as u64;
             }
         }
 
         // Live appointments over the next fortnight (charts and counts look no further).
         let horizon = now + chrono::Duration::days(15);
-        data.upcoming = self.appointment_lines(
-            &format!(
-                "a.status IN ('pending_confirmation', 'confirmed')
+        data.upcoming = self.appointment_lines(&format!(
+            "a.status IN ('pending_confirmation', 'confirmed')
                  AND a.appointment_at >= {} AND a.appointment_at < {}
                  ORDER BY a.appointment_at, a.id",
-                codec::secs(now) - 86_400,
-                codec::secs(horizon)
-            ),
-        )?;
+            codec::secs(now) - 86_400,
+            codec::secs(horizon)
+        ))?;
         data.pending = self.appointment_lines(&format!(
             "a.status = 'pending_confirmation'
              AND max(a.confirm_deadline, coalesce(a.extended_until, 0)) > {}

@@ -34,7 +34,12 @@ pub enum Screen {
 
 impl Screen {
     /// The screens reached by Tab, in order.
-    pub const TABS: [Self; 4] = [Self::Dashboard, Self::Roster, Self::Appointments, Self::Outages];
+    pub const TABS: [Self; 4] = [
+        Self::Dashboard,
+        Self::Roster,
+        Self::Appointments,
+        Self::Outages,
+    ];
 
     /// The string-table key of its title.
     pub fn title_key(self) -> &'static str {
@@ -51,19 +56,86 @@ impl Screen {
     pub fn actions(self) -> &'static [Action] {
         use Action::*;
         match self {
-            Self::Dashboard => &[Dashboard, Roster, Appointments, Outages, NextScreen, PrevScreen, Help, Quit, ForceQuit],
-            Self::Roster => &[
-                Search, Sort, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom, Back, Dashboard,
-                Roster, Appointments, Outages, NextScreen, PrevScreen, Help, Quit, ForceQuit,
+            Self::Dashboard => &[
+                Dashboard,
+                Roster,
+                Appointments,
+                Outages,
+                NextScreen,
+                PrevScreen,
+                Help,
+                Quit,
+                ForceQuit,
             ],
-            Self::Person => &[Back, Up, Down, Top, Dashboard, Roster, Appointments, Outages, Help, Quit, ForceQuit],
+            Self::Roster => &[
+                Search,
+                Sort,
+                Filter,
+                Open,
+                Up,
+                Down,
+                PageUp,
+                PageDown,
+                Top,
+                Bottom,
+                Back,
+                Dashboard,
+                Roster,
+                Appointments,
+                Outages,
+                NextScreen,
+                PrevScreen,
+                Help,
+                Quit,
+                ForceQuit,
+            ],
+            Self::Person => &[
+                Back,
+                Up,
+                Down,
+                Top,
+                Dashboard,
+                Roster,
+                Appointments,
+                Outages,
+                Help,
+                Quit,
+                ForceQuit,
+            ],
             Self::Appointments => &[
-                Left, Right, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom, Dashboard, Roster,
-                Appointments, Outages, NextScreen, PrevScreen, Help, Quit, ForceQuit,
+                Left,
+                Right,
+                Filter,
+                Open,
+                Up,
+                Down,
+                PageUp,
+                PageDown,
+                Top,
+                Bottom,
+                Dashboard,
+                Roster,
+                Appointments,
+                Outages,
+                NextScreen,
+                PrevScreen,
+                Help,
+                Quit,
+                ForceQuit,
             ],
             Self::Outages => &[
-                Up, Down, Open, Dashboard, Roster, Appointments, Outages, NextScreen, PrevScreen, Help,
-                Quit, ForceQuit,
+                Up,
+                Down,
+                Open,
+                Dashboard,
+                Roster,
+                Appointments,
+                Outages,
+                NextScreen,
+                PrevScreen,
+                Help,
+                Quit,
+                ForceQuit,
             ],
         }
     }
@@ -257,7 +329,9 @@ pub struct RosterState {
 impl RosterState {
     /// The selected line.
     pub fn selected_row(&self) -> Option<&RosterRow> {
-        self.view.get(self.selected).map(|&i| &self.rows[i as usize])
+        self.view
+            .get(self.selected)
+            .map(|&i| &self.rows[i as usize])
     }
 
     /// Nationalities present in the data, sorted (for the filter).
@@ -591,11 +665,19 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
         }
         Reply::Person(page) => {
             // Ignore a page for someone no longer shown.
-            if app.person.as_ref().is_none_or(|p| p.person.id == page.person.id) {
+            if app
+                .person
+                .as_ref()
+                .is_none_or(|p| p.person.id == page.person.id)
+            {
                 app.person = Some(*page);
             }
         }
-        Reply::Appointments { day, lines, outages } => {
+        Reply::Appointments {
+            day,
+            lines,
+            outages,
+        } => {
             if app.appointments.day == Some(day) {
                 app.appointments.lines = lines;
                 app.appointments.outages = outages;
@@ -605,15 +687,28 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
         Reply::Outages(list) => {
             app.outages.list = list;
             app.outages.loaded = true;
-            app.outages.selected = app.outages.selected.min(app.outages.list.len().saturating_sub(1));
+            app.outages.selected = app
+                .outages
+                .selected
+                .min(app.outages.list.len().saturating_sub(1));
             if let Some(o) = app.outages.list.get(app.outages.selected) {
-                if app.outages.at_risk.as_ref().is_none_or(|(id, _)| *id != o.id) {
+                if app
+                    .outages
+                    .at_risk
+                    .as_ref()
+                    .is_none_or(|(id, _)| *id != o.id)
+                {
                     out.push(Request::AtRisk { outage_id: o.id });
                 }
             }
         }
         Reply::AtRisk { outage_id, lines } => {
-            if app.outages.list.get(app.outages.selected).is_some_and(|o| o.id == outage_id) {
+            if app
+                .outages
+                .list
+                .get(app.outages.selected)
+                .is_some_and(|o| o.id == outage_id)
+            {
                 app.outages.at_risk = Some((outage_id, lines));
             }
         }
@@ -662,7 +757,10 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::Appointments => app.show(Screen::Appointments, out),
         Action::Outages => app.show(Screen::Outages, out),
         Action::NextScreen | Action::PrevScreen => {
-            let current = Screen::TABS.iter().position(|&s| s == app.screen).unwrap_or(1);
+            let current = Screen::TABS
+                .iter()
+                .position(|&s| s == app.screen)
+                .unwrap_or(1);
             let n = Screen::TABS.len();
             let next = if action == Action::NextScreen {
                 (current + 1) % n
@@ -704,7 +802,14 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
             }
             _ => {
                 let len = app.roster.view.len();
-                move_selection(&mut app.roster.selected, &mut app.roster.offset, len, page, action, &mut app.dirty);
+                move_selection(
+                    &mut app.roster.selected,
+                    &mut app.roster.offset,
+                    len,
+                    page,
+                    action,
+                    &mut app.dirty,
+                );
             }
         },
         Screen::Person => match action {
@@ -753,14 +858,28 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
             _ => {
                 let len = app.appointments.listed().len();
                 let a = &mut app.appointments;
-                move_selection(&mut a.selected, &mut a.offset, len, page, action, &mut app.dirty);
+                move_selection(
+                    &mut a.selected,
+                    &mut a.offset,
+                    len,
+                    page,
+                    action,
+                    &mut app.dirty,
+                );
             }
         },
         Screen::Outages => {
             let before = app.outages.selected;
             let len = app.outages.list.len();
             let mut offset = 0;
-            move_selection(&mut app.outages.selected, &mut offset, len, usize::MAX, action, &mut app.dirty);
+            move_selection(
+                &mut app.outages.selected,
+                &mut offset,
+                len,
+                usize::MAX,
+                action,
+                &mut app.dirty,
+            );
             if app.outages.selected != before {
                 if let Some(o) = app.outages.list.get(app.outages.selected) {
                     out.push(Request::AtRisk { outage_id: o.id });
@@ -838,7 +957,11 @@ fn clamp_scroll(app: &mut App) {
     let appointments_len = app.appointments.listed().len();
     for (selected, offset, len) in [
         (&mut app.roster.selected, &mut app.roster.offset, roster_len),
-        (&mut app.appointments.selected, &mut app.appointments.offset, appointments_len),
+        (
+            &mut app.appointments.selected,
+            &mut app.appointments.offset,
+            appointments_len,
+        ),
     ] {
         *selected = (*selected).min(len.saturating_sub(1));
         if *selected < *offset {
@@ -862,7 +985,11 @@ fn search_key(app: &mut App, ev: &KeyEvent, action: Option<Action>) {
             r.query.pop();
         }
         KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => r.query.clear(),
-        KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+        KeyCode::Char(c)
+            if !ev
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
             r.query.push(c);
         }
         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
@@ -881,7 +1008,9 @@ fn search_key(app: &mut App, ev: &KeyEvent, action: Option<Action>) {
 }
 
 fn filter_key(app: &mut App, action: Option<Action>) {
-    let Some(focus) = app.roster.filter_focus else { return };
+    let Some(focus) = app.roster.filter_focus else {
+        return;
+    };
     match action {
         Some(Action::Up) => app.roster.filter_focus = Some(focus.saturating_sub(1)),
         Some(Action::Down) => app.roster.filter_focus = Some((focus + 1).min(2)),
@@ -890,8 +1019,9 @@ fn filter_key(app: &mut App, action: Option<Action>) {
             let f = &mut app.roster.filter;
             match focus {
                 0 => {
-                    let options: Vec<Option<PersonStatus>> =
-                        std::iter::once(None).chain(PersonStatus::ALL.map(Some)).collect();
+                    let options: Vec<Option<PersonStatus>> = std::iter::once(None)
+                        .chain(PersonStatus::ALL.map(Some))
+                        .collect();
                     f.status = cycle(&options, &f.status, forward);
                 }
                 1 => {
@@ -902,8 +1032,9 @@ fn filter_key(app: &mut App, action: Option<Action>) {
                 }
                 _ => {
                     let nats = app.roster.nationalities();
-                    let options: Vec<Option<String>> =
-                        std::iter::once(None).chain(nats.into_iter().map(Some)).collect();
+                    let options: Vec<Option<String>> = std::iter::once(None)
+                        .chain(nats.into_iter().map(Some))
+                        .collect();
                     let f = &mut app.roster.filter;
                     f.nationality = cycle(&options, &f.nationality, forward);
                 }
@@ -923,7 +1054,12 @@ fn filter_key(app: &mut App, action: Option<Action>) {
 fn cycle<T: Clone + PartialEq>(options: &[T], current: &T, forward: bool) -> T {
     let i = options.iter().position(|o| o == current).unwrap_or(0);
     let n = options.len();
-    options[if forward { (i + 1) % n } else { (i + n - 1) % n }].clone()
+    options[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
+    .clone()
 }
 
 /// Sorts the roster for the current sort key, then re-applies filters.
@@ -932,16 +1068,22 @@ fn resort_roster(app: &mut App) {
     let rows = &app.roster.rows;
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
     match app.roster.sort {
-        SortKey::Name => order.sort_by(|&a, &b| rows[a as usize].folded.cmp(&rows[b as usize].folded)),
+        SortKey::Name => {
+            order.sort_by(|&a, &b| rows[a as usize].folded.cmp(&rows[b as usize].folded))
+        }
         SortKey::Household => order.sort_by_key(|&i| {
             let r = &rows[i as usize];
             (fold(&r.household), r.household_id)
         }),
         SortKey::Nationality => order.sort_by(|&a, &b| {
             let (a, b) = (&rows[a as usize], &rows[b as usize]);
-            a.nationality.cmp(&b.nationality).then_with(|| a.folded.cmp(&b.folded))
+            a.nationality
+                .cmp(&b.nationality)
+                .then_with(|| a.folded.cmp(&b.folded))
         }),
-        SortKey::Waiting => order.sort_by_key(|&i| std::cmp::Reverse(rows[i as usize].days_waiting(today))),
+        SortKey::Waiting => {
+            order.sort_by_key(|&i| std::cmp::Reverse(rows[i as usize].days_waiting(today)))
+        }
         SortKey::Appointment => order.sort_by_key(|&i| {
             let r = &rows[i as usize];
             match r.next {
@@ -970,7 +1112,11 @@ impl Query {
     fn new(text: &str) -> Self {
         let folded = fold(text);
         Self {
-            words: folded.split(' ').filter(|w| !w.is_empty()).map(String::from).collect(),
+            words: folded
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect(),
             digits: text.chars().filter(char::is_ascii_digit).collect(),
             code: text
                 .chars()
@@ -1014,7 +1160,12 @@ fn refresh_roster_view(app: &mut App) {
                 && q.matches(r)
         })
         .collect();
-    let pos = keep.and_then(|id| app.roster.view.iter().position(|&i| rows[i as usize].id == id));
+    let pos = keep.and_then(|id| {
+        app.roster
+            .view
+            .iter()
+            .position(|&i| rows[i as usize].id == id)
+    });
     app.roster.selected = pos.unwrap_or(0);
     if pos.is_none() {
         app.roster.offset = 0;

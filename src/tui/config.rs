@@ -182,7 +182,11 @@ mod tests {
     #[test]
     fn flags_beat_the_file_which_beats_the_environment() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("config.toml"), "lang = \"es\"\ntheme = \"mono\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "lang = \"es\"\ntheme = \"mono\"\n",
+        )
+        .unwrap();
         let s = resolve(&Flags::default(), Some(dir.path()), none).unwrap();
         assert_eq!((s.lang, s.theme), (Lang::Es, Theme::MONO));
         let flags = Flags {
@@ -192,19 +196,28 @@ mod tests {
         };
         let s = resolve(&flags, Some(dir.path()), none).unwrap();
         assert_eq!((s.lang, s.theme), (Lang::En, Theme::COLOR));
-        let s = resolve(&Flags::default(), None, |k| (k == "LANG").then(|| "es_MX.UTF-8".into())).unwrap();
+        let s = resolve(&Flags::default(), None, |k| {
+            (k == "LANG").then(|| "es_MX.UTF-8".into())
+        })
+        .unwrap();
         assert_eq!(s.lang, Lang::Es);
     }
 
     #[test]
     fn no_color_and_low_bandwidth_select_monochrome() {
-        let s = resolve(&Flags::default(), None, |k| (k == "NO_COLOR").then(|| "1".into())).unwrap();
+        let s = resolve(&Flags::default(), None, |k| {
+            (k == "NO_COLOR").then(|| "1".into())
+        })
+        .unwrap();
         assert_eq!(s.theme, Theme::MONO);
         let flags = Flags {
             low_bandwidth: true,
             ..Flags::default()
         };
-        assert_eq!(resolve(&flags, None, none).unwrap().theme, Theme::LOW_BANDWIDTH);
+        assert_eq!(
+            resolve(&flags, None, none).unwrap().theme,
+            Theme::LOW_BANDWIDTH
+        );
     }
 
     #[test]
@@ -212,18 +225,36 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "lang = \"es\"\ncolour = \"red\"\n").unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none).unwrap_err().to_string();
-        assert!(err.contains("config.toml, line 2") && err.contains("colour"), "{err}");
+        let err = resolve(&Flags::default(), Some(dir.path()), none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml, line 2") && err.contains("colour"),
+            "{err}"
+        );
         std::fs::write(&path, "\ntheme = \"neon\"\n").unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none).unwrap_err().to_string();
+        let err = resolve(&Flags::default(), Some(dir.path()), none)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2") && err.contains("neon"), "{err}");
         std::fs::write(&path, "low_bandwidth = \"yes\"\n").unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none).unwrap_err().to_string();
+        let err = resolve(&Flags::default(), Some(dir.path()), none)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 1"), "{err}");
         std::fs::write(dir.path().join("config.toml"), "").unwrap();
-        std::fs::write(dir.path().join("keys.toml"), "quit = [\"q\"]\nhelp = [\"Meta-?\"]\n").unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none).unwrap_err().to_string();
-        assert!(err.contains("keys.toml, line 2") && err.contains("help"), "{err}");
+        std::fs::write(
+            dir.path().join("keys.toml"),
+            "quit = [\"q\"]\nhelp = [\"Meta-?\"]\n",
+        )
+        .unwrap();
+        let err = resolve(&Flags::default(), Some(dir.path()), none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("keys.toml, line 2") && err.contains("help"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -238,6 +269,9 @@ mod tests {
             theme: Some("neon".into()),
             ..Flags::default()
         };
-        assert!(resolve(&flags, None, none).unwrap_err().to_string().contains("--theme"));
+        assert!(resolve(&flags, None, none)
+            .unwrap_err()
+            .to_string()
+            .contains("--theme"));
     }
 }

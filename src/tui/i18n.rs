@@ -34,7 +34,7 @@ impl Lang {
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Self {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
-            .filter_map(|v| get(v))
+            .filter_map(get)
             .find(|v| !v.is_empty())
             .unwrap_or_default();
         if locale.to_ascii_lowercase().starts_with("es") {
@@ -79,7 +79,11 @@ fn nth_word(lang: Lang, key: &str, n: usize) -> &str {
 
 /// A day as people say it: `Wed 22 May` / `mié 22 may`.
 pub fn day(lang: Lang, d: NaiveDate) -> String {
-    let weekday = nth_word(lang, "weekdays", d.weekday().num_days_from_monday() as usize);
+    let weekday = nth_word(
+        lang,
+        "weekdays",
+        d.weekday().num_days_from_monday() as usize,
+    );
     let month = nth_word(lang, "months", d.month0() as usize);
     format!("{weekday} {} {month}", d.day())
 }
@@ -110,10 +114,18 @@ mod tests {
     #[test]
     fn the_language_follows_the_locale_environment() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
         assert_eq!(Lang::from_env(env(&[("LANG", "es_MX.UTF-8")])), Lang::Es);
-        assert_eq!(Lang::from_env(env(&[("LANG", "es_MX.UTF-8"), ("LC_ALL", "en_US.UTF-8")])), Lang::En);
+        assert_eq!(
+            Lang::from_env(env(&[("LANG", "es_MX.UTF-8"), ("LC_ALL", "en_US.UTF-8")])),
+            Lang::En
+        );
         assert_eq!(Lang::from_env(env(&[("LC_ALL", "es_ES")])), Lang::Es);
         assert_eq!(Lang::from_env(env(&[("LANG", "C")])), Lang::En);
         assert_eq!(Lang::from_env(env(&[])), Lang::En);
@@ -123,7 +135,10 @@ mod tests {
     fn every_string_has_both_languages_and_no_blank() {
         for key in keys() {
             for lang in [Lang::En, Lang::Es] {
-                assert!(!t(lang, key).trim().is_empty(), "{key} is empty in {lang:?}");
+                assert!(
+                    !t(lang, key).trim().is_empty(),
+                    "{key} is empty in {lang:?}"
+                );
             }
         }
         assert_eq!(t(Lang::En, "weekdays").split(' ').count(), 7);

@@ -130,7 +130,8 @@ impl Key {
     /// The key of a terminal event, normalized so that `G` is `G` whether or
     /// not the terminal also reports Shift, and Shift-Tab is one key.
     pub fn from_event(ev: &KeyEvent) -> Self {
-        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match ev.code {
             KeyCode::BackTab => {
                 mods |= KeyModifiers::SHIFT;
@@ -346,7 +347,12 @@ impl KeyMap {
     pub fn keys_of(&self, action: Action) -> String {
         self.bindings
             .get(&action)
-            .map(|keys| keys.iter().map(ToString::to_string).collect::<Vec<_>>().join("/"))
+            .map(|keys| {
+                keys.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
             .unwrap_or_default()
     }
 }
@@ -365,32 +371,64 @@ mod tests {
         for a in Action::ALL {
             assert!(!map.keys_of(a).is_empty(), "{a:?}");
         }
-        assert_eq!(map.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(map.action(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(map.action(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevScreen));
-        assert_eq!(map.action(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::ForceQuit));
-        assert_eq!(map.action(&ev(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevScreen)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::ForceQuit)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('z'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
     fn a_user_file_replaces_the_keys_it_names() {
         let mut map = KeyMap::default();
-        map.overlay("keys.toml", "quit = [\"x\", \"F10\"]\n").unwrap();
-        assert_eq!(map.action(&ev(KeyCode::Char('x'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(map.action(&ev(KeyCode::F(10), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(map.action(&ev(KeyCode::Char('q'), KeyModifiers::NONE)), None);
+        map.overlay("keys.toml", "quit = [\"x\", \"F10\"]\n")
+            .unwrap();
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::F(10), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
         assert_eq!(map.keys_of(Action::Quit), "x/F10");
     }
 
     #[test]
     fn errors_in_a_key_file_name_the_file_line_and_key() {
         let mut map = KeyMap::default();
-        let err = map.overlay("keys.toml", "quit = [\"q\"]\nfly = [\"f\"]\n").unwrap_err();
+        let err = map
+            .overlay("keys.toml", "quit = [\"q\"]\nfly = [\"f\"]\n")
+            .unwrap_err();
         assert_eq!((err.file.as_str(), err.line), ("keys.toml", 2));
         assert!(err.message.contains("fly"), "{err}");
-        let err = map.overlay("keys.toml", "\n\nquit = [\"Hyper-q\"]\n").unwrap_err();
+        let err = map
+            .overlay("keys.toml", "\n\nquit = [\"Hyper-q\"]\n")
+            .unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.message.contains("quit") && err.message.contains("Hyper-q"), "{err}");
+        assert!(
+            err.message.contains("quit") && err.message.contains("Hyper-q"),
+            "{err}"
+        );
         let err = map.overlay("keys.toml", "quit = [\"q\"\n").unwrap_err();
         assert_eq!(err.line, 1, "{err}");
         let err = map.overlay("keys.toml", "quit = \"q\"\n").unwrap_err();

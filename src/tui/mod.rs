@@ -47,12 +47,7 @@ pub enum Ending {
 /// Runs the dashboard on an open store until the user quits or a signal
 /// ends it. The terminal is restored on every path, a panic included.
 pub fn run(store: Store, options: Options) -> Result<Ending> {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        bail!(
-            "the dashboard needs a terminal (standard input and output are not one); \
-             for scripts use the subcommands, e.g. `albergue check`"
-        );
-    }
+    check_terminal()?;
     let shelter = {
         let shelters = store.shelters().context("reading the shelters")?;
         match options.settings.shelter {
@@ -65,6 +60,18 @@ pub fn run(store: Store, options: Options) -> Result<Ending> {
         .build()
         .context("starting the event loop")?;
     runtime.block_on(event_loop(store, options, shelter))
+}
+
+/// Refuses to start without a terminal on standard input and output (a
+/// pipe, cron), with a plain message instead of raw-mode errors.
+pub fn check_terminal() -> Result<()> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "the dashboard needs a terminal (standard input and output are not one); \
+             for scripts use the subcommands, e.g. `albergue check`"
+        );
+    }
+    Ok(())
 }
 
 fn now_of(fixed: Option<DateTime<Utc>>) -> DateTime<Utc> {

@@ -48,7 +48,8 @@ impl Theme {
     /// The tab of the current screen.
     pub fn tab(self, active: bool) -> Style {
         if active {
-            self.fg(Color::Cyan).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            self.fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         } else {
             self.muted()
         }
@@ -90,7 +91,10 @@ impl Theme {
         if self.mono {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         } else {
-            Style::new().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Red)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
         }
     }
     /// Key names in the footer and help.

@@ -15,19 +15,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
     let a = &app.appointments;
-    let [info, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let [info, table_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let shown_day = a.day.unwrap_or_else(|| app.today());
     let listed = a.listed();
     frame.render_widget(
         Line::from(vec![
             Span::styled(format!("◀ {} ▶", day(lang, shown_day)), th.title()),
-            Span::raw(format!("   {} {}", listed.len(), t(lang, "appointments_count"))),
-            Span::styled(format!("   {}: {}", t(lang, "filter"), t(lang, a.filter.label_key())), th.muted()),
+            Span::raw(format!(
+                "   {} {}",
+                listed.len(),
+                t(lang, "appointments_count")
+            )),
+            Span::styled(
+                format!(
+                    "   {}: {}",
+                    t(lang, "filter"),
+                    t(lang, a.filter.label_key())
+                ),
+                th.muted(),
+            ),
         ]),
         info,
     );
     let page = table_area.height.saturating_sub(1) as usize;
-    let name_w = (table_area.width as usize).saturating_sub(1 + 10 + 4 + 11 + 14 + 6).max(8);
+    let name_w = (table_area.width as usize)
+        .saturating_sub(1 + 10 + 4 + 11 + 14 + 6)
+        .max(8);
     let rows: Vec<Row> = listed
         .iter()
         .enumerate()
@@ -36,24 +50,45 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(pos, l)| {
             let ap = &l.appointment;
             let selected = pos == a.selected;
-            let time = port::by_code(&ap.port_code).map(|p| port_time(p, ap.appointment_at)).unwrap_or_default();
+            let time = port::by_code(&ap.port_code)
+                .map(|p| port_time(p, ap.appointment_at))
+                .unwrap_or_default();
             let (left, style) = if ap.status == AppointmentStatus::PendingConfirmation {
                 let m = ap.deadline_left(app.now).num_minutes();
-                let style = if is_at_risk(ap, &a.outages) || m < 180 { th.urgent() } else { th.warning() };
-                let text = if m > 0 { duration(lang, m) } else { t(lang, "deadline_passed").to_string() };
+                let style = if is_at_risk(ap, &a.outages) || m < 180 {
+                    th.urgent()
+                } else {
+                    th.warning()
+                };
+                let text = if m > 0 {
+                    duration(lang, m)
+                } else {
+                    t(lang, "deadline_passed").to_string()
+                };
                 (text, style)
             } else {
                 (String::new(), th.text())
             };
-            let risk = if is_at_risk(ap, &a.outages) { "⚠" } else { "" };
-            let row_style = if selected && !th.low_bandwidth { th.selected() } else { th.text() };
+            let risk = if is_at_risk(ap, &a.outages) {
+                "⚠"
+            } else {
+                ""
+            };
+            let row_style = if selected && !th.low_bandwidth {
+                th.selected()
+            } else {
+                th.text()
+            };
             Row::new(vec![
                 Cell::from(selection_marker(app, selected)),
                 Cell::from(time),
                 Cell::from(ap.port_code.clone()),
                 Cell::from(fit(&l.name, name_w)),
                 Cell::from(fit(appointment_status(lang, ap.status), 11)),
-                Cell::from(Line::from(vec![Span::styled(format!("{risk}{left}"), style)])),
+                Cell::from(Line::from(vec![Span::styled(
+                    format!("{risk}{left}"),
+                    style,
+                )])),
             ])
             .style(row_style)
         })
@@ -82,7 +117,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     .column_spacing(1);
     frame.render_widget(table, table_area);
     if listed.is_empty() {
-        let msg = Rect::new(table_area.x + 2, table_area.y + 2, table_area.width.saturating_sub(4), 1);
+        let msg = Rect::new(
+            table_area.x + 2,
+            table_area.y + 2,
+            table_area.width.saturating_sub(4),
+            1,
+        );
         frame.render_widget(Paragraph::new(t(lang, "none")).style(th.muted()), msg);
     }
 }

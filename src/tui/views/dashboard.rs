@@ -27,8 +27,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let today = app.today();
     let local_day = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&app.tz).date_naive();
 
-    let waits: Vec<i64> = d.present_arrivals.iter().map(|a| (today - *a).num_days().max(0)).collect();
-    let median = if waits.is_empty() { 0 } else { waits[waits.len() / 2] };
+    let waits: Vec<i64> = d
+        .present_arrivals
+        .iter()
+        .map(|a| (today - *a).num_days().max(0))
+        .collect();
+    let median = if waits.is_empty() {
+        0
+    } else {
+        waits[waits.len() / 2]
+    };
     let longest = waits.iter().copied().max().unwrap_or(0);
     let count_on = |from: i64, days: i64| {
         d.upcoming
@@ -39,11 +47,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             })
             .count()
     };
-    let pending_open: Vec<_> =
-        d.pending.iter().filter(|l| l.appointment.effective_deadline() > app.now).collect();
+    let pending_open: Vec<_> = d
+        .pending
+        .iter()
+        .filter(|l| l.appointment.effective_deadline() > app.now)
+        .collect();
 
     let figure = |label: &str, value: String| {
-        vec![Span::styled(format!("{label} "), th.muted()), Span::styled(value, th.header()), Span::raw("   ")]
+        vec![
+            Span::styled(format!("{label} "), th.muted()),
+            Span::styled(value, th.header()),
+            Span::raw("   "),
+        ]
     };
     let line1: Vec<Span> = [
         figure(t(lang, "dash_present"), d.present.to_string()),
@@ -69,7 +84,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(if charts { 9 } else { 0 }),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(vec![Line::from(line1), Line::from(line2)]), figures);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(line1), Line::from(line2)]),
+        figures,
+    );
 
     let [soonest, tomorrow] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(lists);
@@ -104,8 +122,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         if (local_day(l.appointment.appointment_at) - today).num_days() != 1 {
             continue;
         }
-        if let Some(ix) = port::all().iter().position(|p| p.code == l.appointment.port_code) {
-            let e = by_port.entry(ix).or_insert((0, l.appointment.appointment_at));
+        if let Some(ix) = port::all()
+            .iter()
+            .position(|p| p.code == l.appointment.port_code)
+        {
+            let e = by_port
+                .entry(ix)
+                .or_insert((0, l.appointment.appointment_at));
             e.0 += 1;
             e.1 = e.1.min(l.appointment.appointment_at);
         }
@@ -116,7 +139,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::raw(format!("{:<4}", p.code)),
             Span::styled(format!("{n:>4} "), th.header()),
-            Span::styled(format!("{} {}", t(lang, "from_time"), port_time(p, *first)), th.muted()),
+            Span::styled(
+                format!("{} {}", t(lang, "from_time"), port_time(p, *first)),
+                th.muted(),
+            ),
         ]));
     }
     if by_port.is_empty() {
@@ -128,12 +154,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let [bars_area, spark_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(chart_area);
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(chart_area);
     let mut per_port = vec![0usize; port::all().len()];
     for l in &d.upcoming {
         let days = (local_day(l.appointment.appointment_at) - today).num_days();
         if (0..14).contains(&days) {
-            if let Some(ix) = port::all().iter().position(|p| p.code == l.appointment.port_code) {
+            if let Some(ix) = port::all()
+                .iter()
+                .position(|p| p.code == l.appointment.port_code)
+            {
                 per_port[ix] += 1;
             }
         }
@@ -141,7 +171,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // Bars drawn as text: one line a port, scaled to the widest.
     let most = per_port.iter().copied().max().unwrap_or(0).max(1);
     let bar_room = (bars_area.width as usize).saturating_sub(11).max(1);
-    let mut lines = vec![Line::styled(t(lang, "dash_chart_ports"), th.title())];
+    let mut lines = vec![Line::styled(
+        fit(
+            t(lang, "dash_chart_ports"),
+            bars_area.width.saturating_sub(1) as usize,
+        ),
+        th.title(),
+    )];
     for (p, &n) in port::all().iter().zip(&per_port) {
         let len = (n * bar_room).div_ceil(most);
         lines.push(Line::from(vec![
@@ -156,7 +192,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let shown = (spark_area.width as usize).min(d.arrivals_per_day.len());
     let data = &d.arrivals_per_day[d.arrivals_per_day.len() - shown..];
     let spark = Sparkline::default()
-        .block(Block::new().title(Line::styled(t(lang, "dash_chart_arrivals"), th.title())))
+        .block(Block::new().title(Line::styled(
+            fit(t(lang, "dash_chart_arrivals"), spark_area.width as usize),
+            th.title(),
+        )))
         .data(data)
         .style(th.chart());
     frame.render_widget(spark, spark_area);

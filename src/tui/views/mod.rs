@@ -75,8 +75,8 @@ fn app_bar(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let mut spans = Vec::new();
     for (i, screen) in Screen::TABS.iter().enumerate() {
-        let active = app.screen == *screen
-            || (app.screen == Screen::Person && *screen == app.back_to);
+        let active =
+            app.screen == *screen || (app.screen == Screen::Person && *screen == app.back_to);
         spans.push(Span::styled(
             format!("{} {}", i + 1, t(app.lang, screen.title_key())),
             th.tab(active),
@@ -90,7 +90,9 @@ fn app_bar(app: &App, frame: &mut Frame, area: Rect) {
     let time = local.format("%H:%M %Z").to_string();
     let day_time = format!("{} {time}", i18n::day(app.lang, local.date_naive()));
     let clock = [
-        app.shelter.as_ref().map(|s| format!("{} · {day_time}", clean(&s.city))),
+        app.shelter
+            .as_ref()
+            .map(|s| format!("{} · {day_time}", clean(&s.city))),
         Some(day_time),
         Some(time),
     ]
@@ -136,7 +138,11 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
 
 fn status_line(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(s) = &app.status {
-        let style = if s.error { app.theme.error() } else { app.theme.muted() };
+        let style = if s.error {
+            app.theme.error()
+        } else {
+            app.theme.muted()
+        };
         frame.render_widget(Paragraph::new(s.text.as_str()).style(style), area);
     }
 }
@@ -209,7 +215,11 @@ pub fn action_key(action: Action) -> &'static str {
 /// `mié 22 may 08:00 PDT` in a zone.
 pub fn local_when(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&tz);
-    format!("{} {}", i18n::day(lang, local.date_naive()), local.format("%H:%M %Z"))
+    format!(
+        "{} {}",
+        i18n::day(lang, local.date_naive()),
+        local.format("%H:%M %Z")
+    )
 }
 
 /// `09:00 PDT` at a port.
@@ -299,7 +309,12 @@ pub fn fit(text: &str, width: usize) -> String {
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 /// Clears an overlay's area before drawing it.

@@ -19,7 +19,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     if o.list.is_empty() {
-        frame.render_widget(Paragraph::new(t(lang, "no_outages")).style(th.muted()), area);
+        frame.render_widget(
+            Paragraph::new(t(lang, "no_outages")).style(th.muted()),
+            area,
+        );
         return;
     }
     let list_h = (o.list.len() as u16 + 1).min(area.height / 3).max(2);
@@ -28,9 +31,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let mut lines = vec![Line::styled(t(lang, "screen_outages"), th.title())];
     let first = o.selected.saturating_sub(list_h.saturating_sub(2) as usize);
-    for (i, out) in o.list.iter().enumerate().skip(first).take(list_h as usize - 1) {
+    for (i, out) in o
+        .list
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(list_h as usize - 1)
+    {
         let active = out.is_active(app.now);
-        let state = if active { t(lang, "active") } else { t(lang, "closed") };
+        let state = if active {
+            t(lang, "active")
+        } else {
+            t(lang, "closed")
+        };
         let marker = if i == o.selected { "›" } else { " " };
         let text = format!(
             "{marker} {:<9} {} · {} · {}",
@@ -48,7 +61,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines), list_area);
 
-    let Some(out) = o.list.get(o.selected) else { return };
+    let Some(out) = o.list.get(o.selected) else {
+        return;
+    };
     let label = |k: &str| Span::styled(format!("{:<14}", t(lang, k)), th.muted());
     let end = out
         .ended_at
@@ -57,14 +72,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from(vec![
             label("window"),
-            Span::raw(format!("{} → {end}", local_when(lang, app.tz, out.started_at))),
+            Span::raw(format!(
+                "{} → {end}",
+                local_when(lang, app.tz, out.started_at)
+            )),
         ]),
         Line::from(vec![label("step"), Span::raw(step_label(lang, out))]),
-        Line::from(vec![label("ports"), Span::raw(ports_label(lang, &out.ports))]),
+        Line::from(vec![
+            label("ports"),
+            Span::raw(ports_label(lang, &out.ports)),
+        ]),
         Line::from(vec![label("source"), Span::raw(clean(&out.source))]),
     ];
     if !out.note.is_empty() {
-        lines.push(Line::from(vec![label("notes"), Span::raw(clean(&out.note))]));
+        lines.push(Line::from(vec![
+            label("notes"),
+            Span::raw(clean(&out.note)),
+        ]));
     }
     if let Some(ext) = out.extension_until {
         lines.push(Line::from(vec![
@@ -76,7 +100,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Some((id, at_risk)) if *id == out.id => {
             lines.push(Line::styled(
                 format!("{} {}", at_risk.len(), t(lang, "banner_at_risk")),
-                if at_risk.is_empty() { th.ok() } else { th.urgent() },
+                if at_risk.is_empty() {
+                    th.ok()
+                } else {
+                    th.urgent()
+                },
             ));
             let room = detail_area.height.saturating_sub(lines.len() as u16) as usize;
             for l in at_risk.iter().take(room) {
@@ -85,7 +113,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 let when = port::by_code(&a.port_code)
                     .map(|p| super::port_day_time(lang, p, a.appointment_at))
                     .unwrap_or_default();
-                let due = if left > 0 { duration(lang, left) } else { t(lang, "deadline_passed").to_string() };
+                let due = if left > 0 {
+                    duration(lang, left)
+                } else {
+                    t(lang, "deadline_passed").to_string()
+                };
                 lines.push(Line::raw(fit(
                     &format!("  {:<4} {:<18} {:>12}  {}", a.port_code, when, due, l.name),
                     detail_area.width as usize,

@@ -20,23 +20,42 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let p = &page.person;
     let d = &p.details;
     let field = |label: &str, value: String| {
-        Line::from(vec![Span::styled(format!("{label:<16}"), th.muted()), Span::raw(clean(&value))])
+        Line::from(vec![
+            Span::styled(format!("{label:<16}"), th.muted()),
+            Span::raw(clean(&value)),
+        ])
     };
     let mut lines = vec![
         Line::from(vec![
             Span::styled(clean(&p.full_name()), th.title()),
             Span::styled(format!("   #{}", p.id), th.muted()),
         ]),
-        field(t(lang, "col_status"), person_status(lang, d.status).to_string()),
+        field(
+            t(lang, "col_status"),
+            person_status(lang, d.status).to_string(),
+        ),
         field(
             t(lang, "birth_date"),
-            d.birth_date.map(|b| date(lang, b)).unwrap_or_else(|| "—".into()),
+            d.birth_date
+                .map(|b| date(lang, b))
+                .unwrap_or_else(|| "—".into()),
         ),
-        field(t(lang, "col_nationality"), format!("{} · {}", d.nationality, d.languages)),
-        field(t(lang, "phone"), d.phone.clone().unwrap_or_else(|| "—".into())),
+        field(
+            t(lang, "col_nationality"),
+            format!("{} · {}", d.nationality, d.languages),
+        ),
+        field(
+            t(lang, "phone"),
+            d.phone.clone().unwrap_or_else(|| "—".into()),
+        ),
         field(
             t(lang, "arrival"),
-            format!("{} · {} {}", date(lang, d.arrival_date), p.days_waiting(app.today()), t(lang, "unit_days")),
+            format!(
+                "{} · {} {}",
+                date(lang, d.arrival_date),
+                p.days_waiting(app.today()),
+                t(lang, "unit_days")
+            ),
         ),
     ];
     if let Some(dep) = d.departure_date {
@@ -71,7 +90,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(format!(
             "{me} {:<32} {}  {}",
             clean(&m.full_name()),
-            m.details.birth_date.map(|b| b.format("%Y").to_string()).unwrap_or_else(|| "—".into()),
+            m.details
+                .birth_date
+                .map(|b| b.format("%Y").to_string())
+                .unwrap_or_else(|| "—".into()),
             person_status(lang, m.details.status)
         )));
     }
@@ -79,7 +101,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(t(lang, "screen_appointments"), th.title()));
     if page.appointments.is_empty() {
-        lines.push(Line::styled(t(lang, "none"), th.muted()));
+        lines.push(Line::styled(t(lang, "no_appointments"), th.muted()));
     }
     for a in &page.appointments {
         let when = port::by_code(&a.port_code)
@@ -87,7 +109,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .unwrap_or_else(|| a.port_code.clone());
         let mut spans = vec![
             Span::raw(format!("{when:<22} ")),
-            Span::styled(format!("{:<12} ", appointment_status(lang, a.status)), th.header()),
+            Span::styled(
+                format!("{:<12} ", appointment_status(lang, a.status)),
+                th.header(),
+            ),
         ];
         if let Some(n) = &a.confirmation_number {
             spans.push(Span::raw(format!("{} ", clean(n))));
@@ -99,11 +124,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 t(lang, "deadline_passed").to_string()
             };
-            spans.push(Span::styled(text, if left < 180 { th.urgent() } else { th.warning() }));
+            spans.push(Span::styled(
+                text,
+                if left < 180 {
+                    th.urgent()
+                } else {
+                    th.warning()
+                },
+            ));
         }
         if let Some(ext) = a.extended_until {
             spans.push(Span::styled(
-                format!(" · {} {}", t(lang, "extended_until"), local_when(lang, app.tz, ext)),
+                format!(
+                    " · {} {}",
+                    t(lang, "extended_until"),
+                    local_when(lang, app.tz, ext)
+                ),
                 th.ok(),
             ));
         }
@@ -112,6 +148,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     lines.push(Line::raw(""));
     lines.push(Line::styled(t(lang, "audit_trail"), th.title()));
+    if page.audit.is_empty() {
+        lines.push(Line::styled(t(lang, "no_changes"), th.muted()));
+    }
     for e in &page.audit {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", local_when(lang, app.tz, e.at)), th.muted()),
@@ -120,7 +159,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ]));
     }
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.person_scroll, 0)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.person_scroll, 0)),
         area,
     );
 }

@@ -14,7 +14,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
     let r = &app.roster;
-    let [info, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let [info, table_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
 
     // Search, counts, sort and filters on one line.
     let mut spans = Vec::new();
@@ -33,7 +34,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     spans.push(Span::raw(counts));
     spans.push(Span::styled(
-        format!("  {} {}", t(lang, "sorted_by"), t(lang, r.sort.column_key())),
+        format!(
+            "  {} {}",
+            t(lang, "sorted_by"),
+            t(lang, r.sort.column_key())
+        ),
         th.muted(),
     ));
     let mut filters = Vec::new();
@@ -47,7 +52,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         filters.push(n.clone());
     }
     if !filters.is_empty() {
-        spans.push(Span::styled(format!("  {}: {}", t(lang, "filtered"), filters.join(", ")), th.warning()));
+        spans.push(Span::styled(
+            format!("  {}: {}", t(lang, "filtered"), filters.join(", ")),
+            th.warning(),
+        ));
     }
     frame.render_widget(Line::from(spans), info);
     if r.searching {
@@ -57,7 +65,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let today = app.today();
     let page = table_area.height.saturating_sub(1) as usize;
-    let fixed = 1 + 12 + 3 + 5 + 20 + 10 + 6;
+    // Below 80 columns the household column gives its room to names.
+    let wide = table_area.width >= 80;
+    let household_w: u16 = if wide { 12 } else { 0 };
+    let fixed = 1 + household_w as usize + 3 + 5 + 20 + 10 + if wide { 6 } else { 5 };
     let name_w = (table_area.width as usize).saturating_sub(fixed).max(8);
     let rows: Vec<Row> = r
         .view
@@ -73,7 +84,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .and_then(|n| port::all().get(usize::from(n.port)).map(|p| (p, n)))
                 .map(|(p, n)| format!("{} {}", p.code, port_day_time(lang, p, n.at)))
                 .unwrap_or_default();
-            let cells = vec![
+            let mut cells = vec![
                 Cell::from(selection_marker(app, selected)),
                 Cell::from(fit(&row.name, name_w)),
                 Cell::from(fit(&row.household, 12)),
@@ -82,11 +93,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(fit(&next, 20)),
                 Cell::from(fit(person_status(lang, row.status), 10)),
             ];
-            let style = if selected && !th.low_bandwidth { th.selected() } else { th.text() };
+            if !wide {
+                cells.remove(2);
+            }
+            let style = if selected && !th.low_bandwidth {
+                th.selected()
+            } else {
+                th.text()
+            };
             Row::new(cells).style(style)
         })
         .collect();
-    let header = Row::new(vec![
+    let mut header = vec![
         Cell::from(""),
         Cell::from(t(lang, "col_name")),
         Cell::from(t(lang, "col_household")),
@@ -94,25 +112,30 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Cell::from(format!("{:>5}", t(lang, "col_days"))),
         Cell::from(t(lang, "col_appointment")),
         Cell::from(t(lang, "col_status")),
-    ])
-    .style(th.header());
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Min(8),
-            Constraint::Length(12),
-            Constraint::Length(3),
-            Constraint::Length(5),
-            Constraint::Length(20),
-            Constraint::Length(10),
-        ],
-    )
-    .header(header)
-    .column_spacing(1);
+    ];
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Length(household_w),
+        Constraint::Length(3),
+        Constraint::Length(5),
+        Constraint::Length(20),
+        Constraint::Length(10),
+    ];
+    if !wide {
+        header.remove(2);
+        widths.remove(2);
+    }
+    let header = Row::new(header).style(th.header());
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
     frame.render_widget(table, table_area);
     if r.loaded && r.view.is_empty() {
-        let msg = Rect::new(table_area.x + 2, table_area.y + 2, table_area.width.saturating_sub(4), 1);
+        let msg = Rect::new(
+            table_area.x + 2,
+            table_area.y + 2,
+            table_area.width.saturating_sub(4),
+            1,
+        );
         frame.render_widget(Paragraph::new(t(lang, "no_match")).style(th.muted()), msg);
     }
 
@@ -127,7 +150,12 @@ fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
     let all = t(lang, "filter_all").to_string();
     let f = &app.roster.filter;
     let values = [
-        (t(lang, "col_status"), f.status.map(|s| person_status(lang, s).to_string()).unwrap_or(all.clone())),
+        (
+            t(lang, "col_status"),
+            f.status
+                .map(|s| person_status(lang, s).to_string())
+                .unwrap_or(all.clone()),
+        ),
         (
             t(lang, "port"),
             f.port
@@ -135,7 +163,10 @@ fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
                 .map(|p| format!("{} {}", p.code, p.name))
                 .unwrap_or(all.clone()),
         ),
-        (t(lang, "col_nationality"), f.nationality.clone().unwrap_or(all)),
+        (
+            t(lang, "col_nationality"),
+            f.nationality.clone().unwrap_or(all),
+        ),
     ];
     let lines: Vec<Line> = values
         .iter()
@@ -143,7 +174,10 @@ fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
         .map(|(i, (label, value))| {
             let style = if i == focus { th.selected() } else { th.text() };
             Line::from(vec![
-                Span::styled(format!("{}{label:<14}", if i == focus { "›" } else { " " }), style),
+                Span::styled(
+                    format!("{}{label:<14}", if i == focus { "›" } else { " " }),
+                    style,
+                ),
                 Span::styled(format!("◀ {value} ▶"), style),
             ])
         })

@@ -1,0 +1,200 @@
+//! The real binary in a pseudo-terminal (made by util-linux `script`), read
+//! back through a terminal emulator (`vt100`), as a coordinator would see it.
+
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2024-05-22T15:00:00Z";
+
+struct Session {
+    child: Child,
+    output: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Session {
+    /// Starts `albergue ARGS` in an 80×24 pseudo-terminal.
+    fn start(home: &std::path::Path, args: &str) -> Self {
+        let bin = env!("CARGO_BIN_EXE_albergue");
+        let inner = format!("stty rows 24 cols 80; exec {bin} {args}");
+        let mut child = Command::new("script")
+            .args(["-qfec", &inner, "/dev/null"])
+            .env("TERM", "xterm-256color")
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env_remove("ALBERGUE_DB")
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` runs (Debian's bsdutils package)");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let mut stdout = child.stdout.take().unwrap();
+        let sink = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self { child, output }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn screen(&self) -> String {
+        let rows = std::num::NonZeroU16::new(24).unwrap();
+        let cols = std::num::NonZeroU16::new(80).unwrap();
+        let mut parser = vt100::Parser::new(rows, cols, 0);
+        parser.process(&self.output.lock().unwrap());
+        parser.screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen if it never does.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("the screen never showed {text:?}:\n{}", self.screen());
+    }
+
+    fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "albergue did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+#[test]
+fn search_open_a_person_and_quit_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    let status = Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args([
+            "demo",
+            "--people",
+            "500",
+            "--now",
+            NOW,
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let mut s = Session::start(
+        home.path(),
+        &format!("--db {} --now {NOW} --lang en", db.display()),
+    );
+    s.wait_for("Confirm soonest");
+    s.send(b"2");
+    s.wait_for("sorted by Name");
+    s.send(b"/yusleidy");
+    s.wait_for("Search: yusleidy");
+    let screen = s.screen();
+    let first_row = screen.lines().nth(4).unwrap().trim().to_string();
+    assert!(first_row.starts_with("Yusleidy"), "{screen}");
+    s.send(b"\r\r");
+    s.wait_for("Changes");
+    // The person page is the first match's.
+    let page = s.screen();
+    let name = page
+        .lines()
+        .nth(2)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let shown: String = first_row.chars().take_while(|&c| c != '…').collect();
+    assert!(
+        name.starts_with(shown.trim()) || first_row.starts_with(&name),
+        "{name:?} / {first_row:?}"
+    );
+    s.send(b"q");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+
+    let raw = s.output.lock().unwrap().clone();
+    let text = String::from_utf8_lossy(&raw);
+    let entered = text
+        .find("\x1b[?1049h")
+        .expect("entered the alternate screen");
+    let left = text
+        .rfind("\x1b[?1049l")
+        .expect("left the alternate screen");
+    assert!(left > entered);
+    let shown = text.rfind("\x1b[?25h").expect("cursor shown again");
+    assert!(shown > entered);
+    assert!(
+        text.contains("\x1b[?2026h"),
+        "frames are synchronized updates"
+    );
+}
+
+#[test]
+fn a_dropped_link_ends_the_session_and_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    assert!(Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args([
+            "demo",
+            "--people",
+            "50",
+            "--now",
+            NOW,
+            "--db",
+            db.to_str().unwrap()
+        ])
+        .status()
+        .unwrap()
+        .success());
+    let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
+    s.wait_for("Confirm soonest");
+    // SIGHUP the albergue process itself (the child of `script`).
+    let pid = s.child.id();
+    let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+    let target = kids
+        .split_whitespace()
+        .next()
+        .expect("albergue runs under script");
+    let started = Instant::now();
+    assert!(Command::new("kill")
+        .args(["-HUP", target])
+        .status()
+        .unwrap()
+        .success());
+    s.wait_exit();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
+    assert!(text.rfind("\x1b[?1049l") > text.find("\x1b[?1049h"));
+}

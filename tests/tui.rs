@@ -1,0 +1,630 @@
+//! The dashboard, driven through the same messages a user's keys make,
+//! answered by a real store, and drawn to a test terminal.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use albergue::actor::Actor;
+use albergue::domain::{PersonDetails, PersonStatus, Sex};
+use albergue::store::{OpenMode, Store};
+use albergue::tui::app::{update, App, Msg, Reply, Request, Screen, SortKey};
+use albergue::tui::i18n::Lang;
+use albergue::tui::keys::KeyMap;
+use albergue::tui::theme::Theme;
+use albergue::tui::{views, worker};
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+const PEOPLE: usize = 400;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2024-05-22T15:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    store: Store,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let now = now();
+    let mut store = Store::open(&path, OpenMode::Create)
+        .unwrap()
+        .with_clock(Arc::new(move || now));
+    let data = albergue::demo::generate(PEOPLE, 1, now);
+    store.load_demo(&data, &Actor::new("demo")).unwrap();
+    Fixture {
+        _dir: dir,
+        path,
+        store,
+    }
+}
+
+fn app_for(f: &Fixture, lang: Lang, theme: Theme, size: (u16, u16)) -> App {
+    let shelter = f.store.shelters().unwrap().into_iter().next();
+    let mut app = App::new(now(), lang, theme, KeyMap::default(), shelter, size);
+    let start = app.start();
+    serve_all(&mut app, &f.store, start);
+    app
+}
+
+/// Answers requests (and the requests their answers cause) until none are left.
+fn serve_all(app: &mut App, store: &Store, mut pending: Vec<Request>) {
+    while let Some(r) = pending.pop() {
+        let reply = worker::serve(store, &r);
+        pending.extend(update(app, Msg::Reply(reply)));
+    }
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(app: &mut App, store: &Store, codes: &[KeyCode]) {
+    for &c in codes {
+        let reqs = update(app, key(c));
+        serve_all(app, store, reqs);
+    }
+}
+
+fn type_text(app: &mut App, store: &Store, text: &str) {
+    for c in text.chars() {
+        press(app, store, &[KeyCode::Char(c)]);
+    }
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| views::render(app, f)).unwrap();
+    t
+}
+
+fn screen_text(app: &App) -> String {
+    let t = draw(app, app.size.0, app.size.1);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+// ---- snapshots ----
+
+fn snapshot_screens(lang: Lang) {
+    let f = fixture();
+    let suffix = match lang {
+        Lang::En => "en",
+        Lang::Es => "es",
+    };
+    let mut app = app_for(&f, lang, Theme::COLOR, (80, 24));
+    insta::assert_snapshot!(format!("dashboard_{suffix}"), draw(&app, 80, 24).backend());
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    insta::assert_snapshot!(format!("roster_{suffix}"), draw(&app, 80, 24).backend());
+    press(&mut app, &f.store, &[KeyCode::Char('/')]);
+    type_text(&mut app, &f.store, "jose");
+    insta::assert_snapshot!(
+        format!("roster_search_{suffix}"),
+        draw(&app, 80, 24).backend()
+    );
+    press(&mut app, &f.store, &[KeyCode::Enter, KeyCode::Enter]);
+    insta::assert_snapshot!(format!("person_{suffix}"), draw(&app, 80, 24).backend());
+    press(&mut app, &f.store, &[KeyCode::Char('3')]);
+    insta::assert_snapshot!(
+        format!("appointments_{suffix}"),
+        draw(&app, 80, 24).backend()
+    );
+    press(&mut app, &f.store, &[KeyCode::Char('4')]);
+    insta::assert_snapshot!(format!("outages_{suffix}"), draw(&app, 80, 24).backend());
+    press(&mut app, &f.store, &[KeyCode::Char('?')]);
+    insta::assert_snapshot!(format!("help_{suffix}"), draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn every_screen_in_english() {
+    snapshot_screens(Lang::En);
+}
+
+#[test]
+fn every_screen_in_spanish() {
+    snapshot_screens(Lang::Es);
+}
+
+#[test]
+fn the_smallest_usable_window_and_the_too_small_message() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (60, 20));
+    insta::assert_snapshot!("dashboard_60x20", draw(&app, 60, 20).backend());
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    insta::assert_snapshot!("roster_60x20", draw(&app, 60, 20).backend());
+    update(&mut app, Msg::Resize(59, 19));
+    insta::assert_snapshot!("too_small", draw(&app, 59, 19).backend());
+    assert!(screen_text(&app).contains("60×20"));
+}
+
+#[test]
+fn resizing_to_any_size_never_panics() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::Es, Theme::COLOR, (80, 24));
+    for screen in ['1', '2', '3', '4'] {
+        press(&mut app, &f.store, &[KeyCode::Char(screen)]);
+        for (w, h) in [
+            (1, 1),
+            (0, 0),
+            (10, 3),
+            (59, 20),
+            (60, 19),
+            (61, 21),
+            (300, 100),
+            (80, 24),
+        ] {
+            update(&mut app, Msg::Resize(w, h));
+            draw(&app, w, h);
+        }
+    }
+}
+
+#[test]
+fn the_monochrome_theme_names_no_colour() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::MONO, (80, 24));
+    for screen in ['1', '2', '3', '4'] {
+        press(&mut app, &f.store, &[KeyCode::Char(screen)]);
+        let t = draw(&app, 80, 24);
+        for cell in t.backend().buffer().content() {
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "screen {screen}"
+            );
+        }
+    }
+    insta::assert_snapshot!("roster_mono", draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn low_bandwidth_marks_the_selection_and_draws_no_charts() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::LOW_BANDWIDTH, (80, 24));
+    let dash = screen_text(&app);
+    assert!(
+        !dash.contains('█') && !dash.contains("Arrivals per day"),
+        "{dash}"
+    );
+    press(&mut app, &f.store, &[KeyCode::Char('2'), KeyCode::Down]);
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    // Row 4 is the first person, row 5 the second (selected).
+    assert_eq!(buf[(0, 5)].symbol(), "›");
+    assert_eq!(buf[(0, 4)].symbol(), " ");
+    for y in 3..22 {
+        for x in 0..80 {
+            let cell = &buf[(x, y)];
+            assert!(
+                !cell.modifier.contains(ratatui::style::Modifier::REVERSED),
+                "({x}, {y})"
+            );
+            assert_eq!(cell.bg, Color::Reset, "({x}, {y})");
+        }
+    }
+    insta::assert_snapshot!("roster_low_bandwidth", t.backend());
+}
+
+// ---- update: keys in, state out ----
+
+#[test]
+fn number_keys_and_tab_switch_screens() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    assert_eq!(app.screen, Screen::Dashboard);
+    for (k, s) in [
+        ('2', Screen::Roster),
+        ('3', Screen::Appointments),
+        ('4', Screen::Outages),
+        ('1', Screen::Dashboard),
+    ] {
+        press(&mut app, &f.store, &[KeyCode::Char(k)]);
+        assert_eq!(app.screen, s);
+    }
+    press(&mut app, &f.store, &[KeyCode::Tab]);
+    assert_eq!(app.screen, Screen::Roster);
+    press(&mut app, &f.store, &[KeyCode::BackTab, KeyCode::BackTab]);
+    assert_eq!(app.screen, Screen::Outages);
+}
+
+#[test]
+fn search_narrows_the_roster_ignoring_case_and_accents() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    assert_eq!(app.roster.view.len(), PEOPLE);
+    press(&mut app, &f.store, &[KeyCode::Char('/')]);
+    type_text(&mut app, &f.store, "JOSE");
+    let found: Vec<String> = app
+        .roster
+        .view
+        .iter()
+        .map(|&i| app.roster.rows[i as usize].name.clone())
+        .collect();
+    assert!(!found.is_empty() && found.len() < PEOPLE);
+    assert!(found.iter().any(|n| n.contains("José")), "{found:?}");
+    let expected = app
+        .roster
+        .rows
+        .iter()
+        .filter(|r| r.folded.contains("jose"))
+        .count();
+    assert_eq!(found.len(), expected);
+    // `q` while searching is text, not quit.
+    press(&mut app, &f.store, &[KeyCode::Char('q')]);
+    assert!(!app.quit);
+    assert_eq!(app.roster.query, "JOSEq");
+    press(&mut app, &f.store, &[KeyCode::Backspace, KeyCode::Esc]);
+    assert_eq!(app.roster.view.len(), PEOPLE, "Esc clears the search");
+    assert!(!app.roster.searching);
+}
+
+#[test]
+fn search_finds_phone_numbers_and_confirmation_numbers() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let with_conf = app
+        .roster
+        .rows
+        .iter()
+        .find(|r| !r.confirmations.is_empty())
+        .unwrap()
+        .clone();
+    let number = with_conf
+        .confirmations
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_lowercase();
+    press(&mut app, &f.store, &[KeyCode::Char('/')]);
+    type_text(&mut app, &f.store, &number);
+    assert_eq!(app.roster.selected_row().map(|r| r.id), Some(with_conf.id));
+    assert_eq!(app.roster.view.len(), 1);
+    press(&mut app, &f.store, &[KeyCode::Esc, KeyCode::Char('/')]);
+    let with_phone = app
+        .roster
+        .rows
+        .iter()
+        .find(|r| !r.phone_digits.is_empty())
+        .unwrap()
+        .clone();
+    let tail: String = with_phone
+        .phone_digits
+        .chars()
+        .rev()
+        .take(7)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    type_text(
+        &mut app,
+        &f.store,
+        &format!("{}-{}", &tail[..3], &tail[3..]),
+    );
+    assert!(app
+        .roster
+        .view
+        .iter()
+        .any(|&i| app.roster.rows[i as usize].id == with_phone.id));
+}
+
+#[test]
+fn sort_cycles_through_the_columns() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let names = |app: &App| -> Vec<Box<str>> {
+        app.roster
+            .view
+            .iter()
+            .map(|&i| app.roster.rows[i as usize].folded.clone())
+            .collect()
+    };
+    let by_name = names(&app);
+    assert!(by_name.windows(2).all(|w| w[0] <= w[1]));
+    press(
+        &mut app,
+        &f.store,
+        &[KeyCode::Char('s'), KeyCode::Char('s'), KeyCode::Char('s')],
+    );
+    assert_eq!(app.roster.sort, SortKey::Waiting);
+    let today = app.today();
+    let waits: Vec<i64> = app
+        .roster
+        .view
+        .iter()
+        .map(|&i| app.roster.rows[i as usize].days_waiting(today))
+        .collect();
+    assert!(
+        waits.windows(2).all(|w| w[0] >= w[1]),
+        "longest waiting first"
+    );
+    press(&mut app, &f.store, &[KeyCode::Char('s')]);
+    assert_eq!(app.roster.sort, SortKey::Appointment);
+    let first = &app.roster.rows[app.roster.view[0] as usize];
+    assert!(first.next.is_some_and(|n| n.at >= now()));
+}
+
+#[test]
+fn filters_narrow_by_status_port_and_nationality() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(
+        &mut app,
+        &f.store,
+        &[
+            KeyCode::Char('2'),
+            KeyCode::Char('f'),
+            KeyCode::Right,
+            KeyCode::Right,
+        ],
+    );
+    // Status: all -> present -> departed.
+    assert_eq!(app.roster.filter.status, Some(PersonStatus::Departed));
+    assert!(app
+        .roster
+        .view
+        .iter()
+        .all(|&i| app.roster.rows[i as usize].status == PersonStatus::Departed));
+    press(
+        &mut app,
+        &f.store,
+        &[
+            KeyCode::Left,
+            KeyCode::Left,
+            KeyCode::Down,
+            KeyCode::Down,
+            KeyCode::Right,
+        ],
+    );
+    let nat = app.roster.filter.nationality.clone().unwrap();
+    assert!(!app.roster.view.is_empty());
+    assert!(app
+        .roster
+        .view
+        .iter()
+        .all(|&i| app.roster.rows[i as usize].nationality == nat));
+    press(&mut app, &f.store, &[KeyCode::Esc]);
+    assert!(app.roster.filter_focus.is_none());
+    assert!(screen_text(&app).contains(&format!("filter: {nat}")));
+}
+
+#[test]
+fn paging_moves_one_screenful_and_keeps_the_selection_visible() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let page = app.page();
+    press(&mut app, &f.store, &[KeyCode::PageDown]);
+    assert_eq!((app.roster.selected, app.roster.offset), (page, page));
+    press(&mut app, &f.store, &[KeyCode::Char('G')]);
+    assert_eq!(app.roster.selected, PEOPLE - 1);
+    assert_eq!(app.roster.offset, PEOPLE - page);
+    press(&mut app, &f.store, &[KeyCode::Char('g')]);
+    assert_eq!((app.roster.selected, app.roster.offset), (0, 0));
+    for _ in 0..page + 3 {
+        press(&mut app, &f.store, &[KeyCode::Char('j')]);
+    }
+    assert_eq!(app.roster.selected, page + 3);
+    assert!(
+        app.roster.offset <= app.roster.selected && app.roster.selected < app.roster.offset + page
+    );
+}
+
+#[test]
+fn enter_opens_the_person_and_back_returns() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(
+        &mut app,
+        &f.store,
+        &[KeyCode::Char('2'), KeyCode::Down, KeyCode::Down],
+    );
+    let id = app.roster.selected_row().unwrap().id;
+    press(&mut app, &f.store, &[KeyCode::Enter]);
+    assert_eq!(app.screen, Screen::Person);
+    let page = app.person.as_ref().unwrap();
+    assert_eq!(page.person.id, id);
+    assert!(page.members.iter().any(|m| m.id == id));
+    assert!(screen_text(&app).contains(&page.person.full_name()));
+    press(&mut app, &f.store, &[KeyCode::Esc]);
+    assert_eq!(app.screen, Screen::Roster);
+    assert_eq!(app.roster.selected_row().unwrap().id, id, "selection kept");
+}
+
+#[test]
+fn help_lists_the_key_map_including_a_users_own_keys() {
+    let f = fixture();
+    let shelter = f.store.shelters().unwrap().into_iter().next();
+    let mut keys = KeyMap::default();
+    keys.overlay("keys.toml", "quit = [\"x\"]\nsearch = [\"F3\"]\n")
+        .unwrap();
+    let mut app = App::new(now(), Lang::En, Theme::COLOR, keys, shelter, (80, 24));
+    let start = app.start();
+    serve_all(&mut app, &f.store, start);
+    press(
+        &mut app,
+        &f.store,
+        &[KeyCode::Char('2'), KeyCode::Char('?')],
+    );
+    assert!(app.help);
+    let text = screen_text(&app);
+    for (keys, label) in [
+        ("F3", "search"),
+        ("x", "quit"),
+        ("s", "sort"),
+        ("Ctrl-c", "quit now"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains(&format!(" {keys} ")) && l.contains(label)),
+            "{keys} {label}\n{text}"
+        );
+    }
+    press(&mut app, &f.store, &[KeyCode::Char('x')]);
+    assert!(!app.help && !app.quit, "quit closes help first");
+    press(&mut app, &f.store, &[KeyCode::Char('q')]);
+    assert!(!app.quit, "q is no longer bound");
+    press(&mut app, &f.store, &[KeyCode::Char('x')]);
+    assert!(app.quit);
+}
+
+#[test]
+fn ctrl_c_always_quits() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(
+        &mut app,
+        &f.store,
+        &[KeyCode::Char('2'), KeyCode::Char('/')],
+    );
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(app.quit);
+}
+
+#[test]
+fn pasted_control_characters_never_reach_the_screen() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(
+        &mut app,
+        &f.store,
+        &[KeyCode::Char('2'), KeyCode::Char('/')],
+    );
+    update(&mut app, Msg::Paste("jo\u{1b}[2J\nse\u{7}".into()));
+    assert_eq!(app.roster.query, "jo[2Jse");
+    let t = draw(&app, 80, 24);
+    assert!(t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .all(|c| !c.symbol().chars().any(char::is_control)));
+}
+
+#[test]
+fn appointments_move_by_day_and_filter_to_pending_and_at_risk() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &f.store, &[KeyCode::Char('3')]);
+    assert_eq!(
+        app.appointments.day,
+        Some(NaiveDate::from_ymd_opt(2024, 5, 22).unwrap())
+    );
+    let all = app.appointments.listed().len();
+    press(&mut app, &f.store, &[KeyCode::Right]);
+    assert_eq!(
+        app.appointments.day,
+        Some(NaiveDate::from_ymd_opt(2024, 5, 23).unwrap())
+    );
+    assert!(screen_text(&app).contains("Thu 23 May"));
+    press(&mut app, &f.store, &[KeyCode::Left]);
+    assert_eq!(app.appointments.listed().len(), all);
+    press(&mut app, &f.store, &[KeyCode::Char('f')]);
+    assert!(app
+        .appointments
+        .listed()
+        .iter()
+        .all(|l| l.appointment.status == albergue::domain::AppointmentStatus::PendingConfirmation));
+    press(&mut app, &f.store, &[KeyCode::Char('f')]);
+    let outages = app.appointments.outages.clone();
+    assert!(app
+        .appointments
+        .listed()
+        .iter()
+        .all(|l| albergue::domain::outage::is_at_risk(&l.appointment, &outages)));
+}
+
+#[test]
+fn the_banner_counts_appointments_at_risk_from_the_active_outage() {
+    let f = fixture();
+    let app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let risky = f.store.at_risk_from(1).unwrap();
+    let open = risky
+        .iter()
+        .filter(|a| a.effective_deadline() > now())
+        .count();
+    assert!(open > 0);
+    assert_eq!(app.at_risk_now(), open);
+    assert!(screen_text(&app).contains(&format!("{open} at risk")));
+}
+
+// ---- another coordinator's commit ----
+
+#[test]
+fn a_commit_by_another_process_appears_without_a_key() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let present = app.dashboard.as_ref().unwrap().present;
+    assert!(screen_text(&app).contains(&format!("Present {present} ")));
+
+    let store = Store::open(&f.path, OpenMode::Existing).unwrap();
+    let (replies_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let (requests, handle) = worker::spawn(store, replies_tx);
+
+    let mut other = Store::open(&f.path, OpenMode::Existing).unwrap();
+    let household = f.store.roster(now()).unwrap()[0].household_id;
+    other
+        .create_person(
+            &PersonDetails {
+                household_id: household,
+                given_names: "Zoe".into(),
+                family_names: "Nueva".into(),
+                birth_date: None,
+                sex: Sex::Female,
+                nationality: "HND".into(),
+                languages: "es".into(),
+                phone: None,
+                arrival_date: NaiveDate::from_ymd_opt(2024, 5, 22).unwrap(),
+                departure_date: None,
+                status: PersonStatus::Present,
+                vulnerabilities: vec![],
+                notes: String::new(),
+            },
+            &Actor::new("luis"),
+        )
+        .unwrap();
+
+    // No key is pressed: the watcher notices, the app asks again, the store answers.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut saw_change = false;
+    while std::time::Instant::now() < deadline {
+        match replies.try_recv() {
+            Ok(reply) => {
+                saw_change |= matches!(reply, Reply::Changed);
+                for r in update(&mut app, Msg::Reply(reply)) {
+                    requests.send(r).unwrap();
+                }
+                if saw_change && app.dashboard.as_ref().unwrap().present == present + 1 {
+                    break;
+                }
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    assert!(saw_change, "the watcher reported the commit");
+    assert!(screen_text(&app).contains(&format!("Present {} ", present + 1)));
+    drop(requests);
+    handle.join().unwrap();
+}
