@@ -102,17 +102,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
                 std::env::var(k).ok()
             })?;
-            tui::check_terminal()?;
             if cli.demo && !db.path.exists() {
                 demo(&db, DEMO_PEOPLE, 1, cli.now.unwrap_or_else(Utc::now))?;
             }
-            let mode = if db.in_data_folder {
+            // A named database must exist (a typo must not make a new one);
+            // albergue's own is created on first use, but not for a pipe.
+            let store = if db.in_data_folder {
+                tui::check_terminal()?;
                 db.ensure_folder()?;
-                OpenMode::Create
+                Store::open(&db.path, OpenMode::Create)?
             } else {
-                OpenMode::Existing
+                Store::open(&db.path, OpenMode::Existing)?
             };
-            let store = Store::open(&db.path, mode)?;
             let ending = tui::run(
                 store,
                 tui::Options {

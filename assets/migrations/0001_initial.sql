@@ -50,8 +50,9 @@ CREATE TABLE person (
     updated_by      TEXT NOT NULL,
     version         INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
 ) STRICT;
-CREATE INDEX person_household ON person(household_id);
-CREATE INDEX person_status ON person(status);
+CREATE INDEX person_household ON person(household_id, status);
+CREATE INDEX person_status ON person(status, arrival_date);
+CREATE INDEX person_arrival ON person(arrival_date);
 CREATE INDEX person_identity ON person(search_name, birth_date);
 
 CREATE TABLE appointment (

@@ -29,7 +29,7 @@ pub use appointments::NewAppointment;
 pub use demo::DemoData;
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
-pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow};
+pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
 
 /// How long a write waits for another coordinator's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -2,7 +2,7 @@
 //! Formatting is left to the views.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::appointments::{appointment_row, APPOINTMENT_COLUMNS};
 use super::{codec, Result, Store};
@@ -65,6 +65,15 @@ pub struct AppointmentLine {
     pub name: String,
 }
 
+/// A live appointment reduced to what the dashboard counts: port and time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    /// Index of the port in [`port::all`].
+    pub port: u8,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+}
+
 /// What the morning view shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DashboardData {
@@ -72,17 +81,24 @@ pub struct DashboardData {
     pub present: i64,
     /// Households with someone present.
     pub households: i64,
-    /// Arrival days of the people present, oldest first (for waiting figures).
-    pub present_arrivals: Vec<NaiveDate>,
-    /// Live appointments (pending or confirmed) from `now`, by time.
-    pub upcoming: Vec<AppointmentLine>,
+    /// The median arrival day of the people present (for the median wait).
+    pub median_arrival: Option<NaiveDate>,
+    /// The earliest arrival day of the people present (for the longest wait).
+    pub earliest_arrival: Option<NaiveDate>,
+    /// Live appointments (pending or confirmed) from a day ago to 15 days ahead, by time.
+    pub upcoming: Vec<Slot>,
     /// Pending confirmations whose deadline is still ahead, soonest first.
-    pub pending: Vec<AppointmentLine>,
+    pub pending: Vec<Appointment>,
+    /// The first of those, with names, for the "confirm soonest" list.
+    pub soonest: Vec<AppointmentLine>,
     /// Every outage, active first.
     pub outages: Vec<Outage>,
     /// People arriving on each of the last days (oldest first, today last).
     pub arrivals_per_day: Vec<u64>,
 }
+
+/// How many of the soonest confirmations come with names.
+pub const SOONEST: usize = 20;
 
 impl Store {
     /// Every person as a roster line, by id.
@@ -173,19 +189,34 @@ impl Store {
         arrival_days: u32,
     ) -> Result<DashboardData> {
         let mut data = DashboardData::default();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT arrival_date, household_id FROM person WHERE status = 'present'
-             ORDER BY arrival_date",
-        )?;
-        let mut households = std::collections::HashSet::new();
-        let mut q = stmt.query([])?;
-        while let Some(r) = q.next()? {
-            data.present_arrivals
-                .push(codec::parse_day(0, &r.get::<_, String>(0)?)?);
-            households.insert(r.get::<_, i64>(1)?);
-        }
-        data.present = data.present_arrivals.len() as i64;
-        data.households = households.len() as i64;
+        let (present, earliest): (i64, Option<String>) = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*), min(arrival_date) FROM person WHERE status = 'present'",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        // Probing each household through the (household, status) index is
+        // several times cheaper than count(DISTINCT …) over the people.
+        let households: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM household h WHERE EXISTS
+                   (SELECT 1 FROM person p WHERE p.household_id = h.id AND p.status = 'present')",
+            )?
+            .query_row([], |r| r.get(0))?;
+        data.present = present;
+        data.households = households;
+        data.earliest_arrival = earliest.map(|d| codec::parse_day(1, &d)).transpose()?;
+        data.median_arrival = self
+            .conn
+            .prepare_cached(
+                "SELECT arrival_date FROM person WHERE status = 'present'
+                 ORDER BY arrival_date LIMIT 1 OFFSET ?1",
+            )?
+            .query_row([present / 2], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|d| codec::parse_day(0, &d))
+            .transpose()?;
 
         let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
         data.arrivals_per_day = vec![0; arrival_days as usize];
@@ -196,28 +227,42 @@ impl Store {
         let mut q = stmt.query(params![codec::day(first), codec::day(today)])?;
         while let Some(r) = q.next()? {
             let day = codec::parse_day(0, &r.get::<_, String>(0)?)?;
-            let ix = (day - first).num_days();
-            if let Some(slot) = usize::try_from(ix)
+            let slot = usize::try_from((day - first).num_days())
                 .ok()
-                .and_then(|i| data.arrivals_per_day.get_mut(i))
-            {
+                .and_then(|i| data.arrivals_per_day.get_mut(i));
+            if let Some(slot) = slot {
                 *slot = r.get::<_, i64>(1)?.max(0) as u64;
             }
         }
 
-        // Live appointments over the next fortnight (charts and counts look no further).
-        let horizon = now + chrono::Duration::days(15);
-        data.upcoming = self.appointment_lines(&format!(
-            "a.status IN ('pending_confirmation', 'confirmed')
-                 AND a.appointment_at >= {} AND a.appointment_at < {}
-                 ORDER BY a.appointment_at, a.id",
-            codec::secs(now) - 86_400,
-            codec::secs(horizon)
-        ))?;
-        data.pending = self.appointment_lines(&format!(
+        // Live appointments around the next fortnight (charts and counts look no further).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT port_code, appointment_at FROM appointment
+             WHERE appointment_at >= ?1 AND appointment_at < ?2
+               AND status IN ('pending_confirmation', 'confirmed')
+             ORDER BY appointment_at",
+        )?;
+        let from = codec::secs(now) - 86_400;
+        let to = codec::secs(now + chrono::Duration::days(15));
+        let mut q = stmt.query(params![from, to])?;
+        while let Some(r) = q.next()? {
+            let code: String = r.get(0)?;
+            if let Some(ix) = port::all().iter().position(|p| p.code == code) {
+                data.upcoming.push(Slot {
+                    port: ix as u8,
+                    at: codec::instant(r.get(1)?),
+                });
+            }
+        }
+        data.pending = super::appointments::pending(&self.conn)?
+            .into_iter()
+            .filter(|a| a.effective_deadline() > now)
+            .collect();
+        data.soonest = self.appointment_lines(&format!(
             "a.status = 'pending_confirmation'
              AND max(a.confirm_deadline, coalesce(a.extended_until, 0)) > {}
-             ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id",
+             ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id
+             LIMIT {SOONEST}",
             codec::secs(now)
         ))?;
         data.outages = self.outages()?;

@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::i18n::Lang;
 use super::keys::{Action, KeyMap};
+use super::search::SearchIndex;
 use super::theme::Theme;
 use crate::domain::names::fold;
 use crate::domain::outage::is_at_risk;
@@ -199,8 +200,8 @@ pub struct PersonPage {
 pub enum Reply {
     /// Dashboard figures.
     Dashboard(Box<DashboardData>),
-    /// Every roster line.
-    Roster(Arc<Vec<RosterRow>>),
+    /// Every roster line, with its search index.
+    Roster(Arc<Vec<RosterRow>>, Arc<SearchIndex>),
     /// A person's page.
     Person(Box<PersonPage>),
     /// A day of appointments.
@@ -304,6 +305,8 @@ pub struct RosterFilter {
 pub struct RosterState {
     /// Every line, as loaded.
     pub rows: Arc<Vec<RosterRow>>,
+    /// Their searchable text.
+    search: Arc<SearchIndex>,
     /// Whether the lines have arrived.
     pub loaded: bool,
     /// Lines in the current sort order (indices into `rows`).
@@ -542,8 +545,8 @@ impl App {
         let active: Vec<Outage> = self.active_outages().into_iter().cloned().collect();
         d.pending
             .iter()
-            .filter(|l| l.appointment.effective_deadline() > self.now)
-            .filter(|l| is_at_risk(&l.appointment, &active))
+            .filter(|a| a.effective_deadline() > self.now)
+            .filter(|a| is_at_risk(a, &active))
             .count()
     }
 
@@ -646,9 +649,10 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
     app.dirty = true;
     match reply {
         Reply::Dashboard(d) => app.dashboard = Some(*d),
-        Reply::Roster(rows) => {
+        Reply::Roster(rows, search) => {
             let keep = app.roster.selected_row().map(|r| r.id);
             app.roster.rows = rows;
+            app.roster.search = search;
             app.roster.loaded = true;
             resort_roster(app);
             if let Some(id) = keep {
@@ -1101,71 +1105,33 @@ fn resort_roster(app: &mut App) {
     refresh_roster_view(app);
 }
 
-/// What a search text asks for.
-struct Query {
-    words: Vec<String>,
-    digits: String,
-    code: String,
-}
-
-impl Query {
-    fn new(text: &str) -> Self {
-        let folded = fold(text);
-        Self {
-            words: folded
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(String::from)
-                .collect(),
-            digits: text.chars().filter(char::is_ascii_digit).collect(),
-            code: text
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .map(|c| c.to_ascii_uppercase())
-                .collect(),
-        }
-    }
-
-    fn matches(&self, r: &RosterRow) -> bool {
-        if self.words.is_empty() {
-            return true;
-        }
-        if self.words.iter().all(|w| r.folded.contains(w.as_str())) {
-            return true;
-        }
-        if self.digits.len() >= 3 && r.phone_digits.contains(self.digits.as_str()) {
-            return true;
-        }
-        self.code.len() >= 4 && r.confirmations.contains(self.code.as_str())
-    }
-}
-
 /// Re-applies filters and search over the sorted roster, keeping the
 /// selected person selected when they are still listed.
 fn refresh_roster_view(app: &mut App) {
-    let keep = app.roster.selected_row().map(|r| r.id);
-    let q = Query::new(&app.roster.query);
-    let f = &app.roster.filter;
-    let rows = &app.roster.rows;
-    app.roster.view = app
-        .roster
+    // Positions in `rows`, not ids: keeping the selection touches no row.
+    let keep = app.roster.view.get(app.roster.selected).copied();
+    let r = &app.roster;
+    let hits = r.search.matches(&r.query, r.rows.len());
+    let f = &r.filter;
+    let filtered = f.status.is_some() || f.port.is_some() || f.nationality.is_some();
+    let rows = &r.rows;
+    let view: Vec<u32> = r
         .sorted
         .iter()
         .copied()
+        .filter(|&i| hits.as_ref().is_none_or(|h| h[i as usize]))
         .filter(|&i| {
+            if !filtered {
+                return true;
+            }
             let r = &rows[i as usize];
             f.status.is_none_or(|s| r.status == s)
                 && f.port.is_none_or(|p| r.next.is_some_and(|n| n.port == p))
                 && f.nationality.as_ref().is_none_or(|n| &r.nationality == n)
-                && q.matches(r)
         })
         .collect();
-    let pos = keep.and_then(|id| {
-        app.roster
-            .view
-            .iter()
-            .position(|&i| rows[i as usize].id == id)
-    });
+    let pos = keep.and_then(|k| view.iter().position(|&i| i == k));
+    app.roster.view = view;
     app.roster.selected = pos.unwrap_or(0);
     if pos.is_none() {
         app.roster.offset = 0;

@@ -5,6 +5,7 @@ pub mod app;
 pub mod config;
 pub mod i18n;
 pub mod keys;
+pub mod search;
 pub mod terminal;
 pub mod theme;
 pub mod views;

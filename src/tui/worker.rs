@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{PersonPage, Reply, Request};
+use super::search::SearchIndex;
 use crate::store::{Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
@@ -21,7 +22,11 @@ pub fn serve(store: &Store, request: &Request) -> Reply {
             Request::Dashboard { now, today } => {
                 Reply::Dashboard(Box::new(store.dashboard(*now, *today, 60)?))
             }
-            Request::Roster { now } => Reply::Roster(Arc::new(store.roster(*now)?)),
+            Request::Roster { now } => {
+                let rows = store.roster(*now)?;
+                let search = SearchIndex::build(&rows);
+                Reply::Roster(Arc::new(rows), Arc::new(search))
+            }
             Request::Person { id } => {
                 let person = store.person(*id)?;
                 Reply::Person(Box::new(PersonPage {

@@ -27,28 +27,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let today = app.today();
     let local_day = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&app.tz).date_naive();
 
-    let waits: Vec<i64> = d
-        .present_arrivals
-        .iter()
-        .map(|a| (today - *a).num_days().max(0))
-        .collect();
-    let median = if waits.is_empty() {
-        0
-    } else {
-        waits[waits.len() / 2]
-    };
-    let longest = waits.iter().copied().max().unwrap_or(0);
+    let wait = |arrival: Option<chrono::NaiveDate>| arrival.map_or(0, |a| (today - a).num_days().max(0));
+    let median = wait(d.median_arrival);
+    let longest = wait(d.earliest_arrival);
     let count_on = |from: i64, days: i64| {
         d.upcoming
             .iter()
-            .filter(|l| {
-                let day = (local_day(l.appointment.appointment_at) - today).num_days();
+            .filter(|s| {
+                let day = (local_day(s.at) - today).num_days();
                 day >= from && day < from + days
             })
             .count()
     };
+    // Deadlines pass while the screen is open: count only those still ahead.
+    let open_count = d.pending.iter().filter(|a| a.effective_deadline() > app.now).count();
     let pending_open: Vec<_> = d
-        .pending
+        .soonest
         .iter()
         .filter(|l| l.appointment.effective_deadline() > app.now)
         .collect();
@@ -73,7 +67,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         figure(t(lang, "dash_today"), count_on(0, 1).to_string()),
         figure(t(lang, "dash_tomorrow"), count_on(1, 1).to_string()),
         figure(t(lang, "dash_week"), count_on(0, 7).to_string()),
-        figure(t(lang, "dash_pending"), pending_open.len().to_string()),
+        figure(t(lang, "dash_pending"), open_count.to_string()),
     ]
     .concat();
 
@@ -118,19 +112,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     // Tomorrow's departures by port.
     let mut by_port: BTreeMap<usize, (usize, chrono::DateTime<chrono::Utc>)> = BTreeMap::new();
-    for l in &d.upcoming {
-        if (local_day(l.appointment.appointment_at) - today).num_days() != 1 {
-            continue;
-        }
-        if let Some(ix) = port::all()
-            .iter()
-            .position(|p| p.code == l.appointment.port_code)
-        {
-            let e = by_port
-                .entry(ix)
-                .or_insert((0, l.appointment.appointment_at));
+    for s in &d.upcoming {
+        if (local_day(s.at) - today).num_days() == 1 {
+            let e = by_port.entry(usize::from(s.port)).or_insert((0, s.at));
             e.0 += 1;
-            e.1 = e.1.min(l.appointment.appointment_at);
+            e.1 = e.1.min(s.at);
         }
     }
     let mut lines = vec![Line::styled(t(lang, "dash_tomorrow_by_port"), th.title())];
@@ -157,15 +143,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(chart_area);
     let mut per_port = vec![0usize; port::all().len()];
-    for l in &d.upcoming {
-        let days = (local_day(l.appointment.appointment_at) - today).num_days();
-        if (0..14).contains(&days) {
-            if let Some(ix) = port::all()
-                .iter()
-                .position(|p| p.code == l.appointment.port_code)
-            {
-                per_port[ix] += 1;
-            }
+    for s in &d.upcoming {
+        let days = (local_day(s.at) - today).num_days();
+        if let (true, Some(n)) = ((0..14).contains(&days), per_port.get_mut(usize::from(s.port))) {
+            *n += 1;
         }
     }
     // Bars drawn as text: one line a port, scaled to the widest.

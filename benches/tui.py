@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Dashboard benchmark: albergue against VisiData, same database, same run.
+
+Drives each program in an 80x24 pseudo-terminal (Python's pty module) and
+measures what a coordinator on a slow SSH link pays: time to the first
+frame, bytes written per key, key-to-screen latency, bytes while idle, and
+resident memory. Medians over repeated keys; p95 where the issue asks.
+
+    cargo build --release
+    pip install visidata            # the peer (optional: skipped if absent)
+    python3 benches/tui.py [--people 100000] [--idle 60] [--json out.json]
+
+The demo database is made by `albergue demo` with a fixed seed and clock.
+albergue runs with that fixed clock too (`--now`), so an idle screen has
+nothing to redraw: the idle figure shows whether anything is drawn without
+a change. With a running clock albergue redraws once a minute (the clock
+and countdowns, which show minutes, never seconds).
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+
+NOW = "2024-05-22T15:00:00Z"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "albergue")
+
+
+class Pty:
+    """A program in an 80x24 pseudo-terminal, with every output byte counted."""
+
+    def __init__(self, argv, env=None, rows=24, cols=80):
+        self.start = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ.update(env or {})
+            os.environ["TERM"] = "xterm-256color"
+            os.execvp(argv[0], argv)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.pid, self.fd = pid, fd
+        self.out = bytearray()
+        self.last_byte = self.start
+
+    def pump(self, timeout):
+        """Reads what is there within `timeout`; returns bytes read."""
+        n = 0
+        end = time.perf_counter() + timeout
+        while True:
+            left = end - time.perf_counter()
+            if left <= 0:
+                return n
+            r, _, _ = select.select([self.fd], [], [], left)
+            if not r:
+                return n
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return n
+            if not chunk:
+                return n
+            self.out += chunk
+            self.last_byte = time.perf_counter()
+            n += len(chunk)
+
+    def settle(self, quiet=0.15, limit=10.0):
+        """Reads until no output for `quiet` s. Returns (bytes, seconds from
+        call to the last byte)."""
+        t0 = time.perf_counter()
+        before = len(self.out)
+        self.last_byte = t0
+        while time.perf_counter() - t0 < limit:
+            if self.pump(quiet) == 0:
+                break
+        return len(self.out) - before, self.last_byte - t0
+
+    def wait_for(self, needle, limit=30.0):
+        t0 = time.perf_counter()
+        while needle not in self.out:
+            if time.perf_counter() - t0 > limit:
+                raise TimeoutError(f"never saw {needle!r}")
+            self.pump(0.05)
+        return self.last_byte - self.start
+
+    def send(self, data):
+        os.write(self.fd, data)
+
+    def key(self, data, quiet=0.15):
+        """Sends a key; returns (bytes written in answer, seconds to the last byte)."""
+        self.settle(0.05)
+        t0 = time.perf_counter()
+        before = len(self.out)
+        self.send(data)
+        self.last_byte = t0
+        while True:
+            if self.pump(quiet) == 0:
+                break
+        return len(self.out) - before, self.last_byte - t0
+
+    def rss_mb(self):
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        os.close(self.fd)
+
+
+def p95(xs):
+    xs = sorted(xs)
+    return xs[max(0, -(-len(xs) * 95 // 100) - 1)]
+
+
+DOWN = b"\x1b[B"
+PGDN = b"\x1b[6~"
+
+
+def bench_albergue(db, args, low_bandwidth=False):
+    argv = [BIN, "--db", db, "--now", NOW, "--lang", "en"]
+    if low_bandwidth:
+        argv.append("--low-bandwidth")
+    env = {"HOME": tempfile.mkdtemp(), "XDG_CONFIG_HOME": tempfile.mkdtemp()}
+    r = {}
+    p = Pty(argv, env)
+    try:
+        # The first frame is drawn only once the dashboard's figures are in.
+        r["first_frame_ms"] = p.wait_for(b"\x1b[?2026l") * 1000
+        p.settle(0.5)
+        if not low_bandwidth and args.idle:
+            n, _ = p.settle(quiet=args.idle, limit=args.idle + 1)
+            r["idle_bytes"] = n
+        p.key(b"2", quiet=0.5)
+        p.wait_for(b"sorted by")
+        p.settle(1.0)  # the roster of every person has loaded
+        downs = [p.key(DOWN) for _ in range(args.keys)]
+        r["down_bytes_median"] = statistics.median(b for b, _ in downs)
+        r["down_ms_p95"] = p95([t for _, t in downs]) * 1000
+        pages = [p.key(PGDN) for _ in range(10)]
+        r["pgdn_bytes_median"] = statistics.median(b for b, _ in pages)
+        if low_bandwidth:
+            return r
+        p.key(b"g")
+        p.key(b"/")
+        typed = [p.key(c.encode()) for c in "yusleidy"]
+        r["search_ms_p95"] = p95([t for _, t in typed]) * 1000
+        p.key(b"\x1b")
+        p.key(b"/")
+        # A whole 9-letter name in one burst, then Enter.
+        p.settle(0.2)
+        before = len(p.out)
+        p.send(b"mackenson\r")
+        p.settle(0.3)
+        r["burst_bytes"] = len(p.out) - before
+        r["rss_mb"] = p.rss_mb()
+    finally:
+        p.close()
+    return r
+
+
+def bench_visidata(db, args):
+    vd = shutil.which("vd") or shutil.which("visidata")
+    if not vd:
+        return None
+    home = tempfile.mkdtemp()
+    env = {"HOME": home}
+    r = {}
+    p = Pty([vd, db], env)
+    try:
+        # VisiData's first screen lists the tables; "person" appears when it is drawn.
+        r["first_frame_ms"] = p.wait_for(b"person") * 1000
+        p.settle(0.5)
+        if args.idle:
+            n, _ = p.settle(quiet=args.idle, limit=args.idle + 1)
+            r["idle_bytes"] = n
+        # Open the person table: search for it, Enter.
+        p.send(b"/person\r")
+        p.settle(0.5)
+        p.send(b"\r")
+        p.settle(3.0)
+        downs = [p.key(DOWN) for _ in range(args.keys)]
+        r["down_bytes_median"] = statistics.median(b for b, _ in downs)
+        r["down_ms_p95"] = p95([t for _, t in downs]) * 1000
+        pages = [p.key(PGDN) for _ in range(10)]
+        r["pgdn_bytes_median"] = statistics.median(b for b, _ in pages)
+        r["rss_mb"] = p.rss_mb()
+    finally:
+        p.close()
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--people", type=int, default=100_000)
+    ap.add_argument("--idle", type=float, default=60.0, help="seconds of idle to measure (0: skip)")
+    ap.add_argument("--keys", type=int, default=40, help="Down presses measured")
+    ap.add_argument("--json", help="also write the figures here")
+    args = ap.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
+
+    work = tempfile.mkdtemp()
+    db = os.path.join(work, "bench.db")
+    subprocess.run(
+        [BIN, "demo", "--people", str(args.people), "--seed", "1", "--now", NOW, "--db", db],
+        check=True,
+    )
+    ours = bench_albergue(db, args)
+    low = bench_albergue(db, args, low_bandwidth=True)
+    peer = bench_visidata(db, args)
+
+    rows = [
+        ("start to first complete frame (ms)", "first_frame_ms", "<= 150, under VisiData"),
+        ("bytes per Down in the roster (median)", "down_bytes_median", "<= 250"),
+        ("bytes per PageDown (median)", "pgdn_bytes_median", "<= 2200"),
+        ("key to screen, Down, p95 (ms)", "down_ms_p95", "<= 10"),
+        ("search keystroke, p95 (ms)", "search_ms_p95", "<= 25"),
+        ("9-letter name in one burst + Enter (bytes)", "burst_bytes", "<= 3000"),
+        ("bytes while idle", "idle_bytes", "0"),
+        ("resident memory (MB)", "rss_mb", "<= 80"),
+    ]
+    print(f"\n{args.people} people, 80x24, idle {args.idle:g} s, {args.keys} Downs")
+    print(f"| figure | albergue | VisiData | target |\n|---|---|---|---|")
+    fmt = lambda v: "—" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v))
+    for label, key, target in rows:
+        print(f"| {label} | {fmt(ours.get(key))} | {fmt((peer or {}).get(key))} | {target} |")
+    print(f"| bytes per Down, --low-bandwidth (median) | {fmt(low.get('down_bytes_median'))} | — | <= 100 |")
+    if peer is None:
+        print("(VisiData not found: pip install visidata)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"albergue": ours, "low_bandwidth": low, "visidata": peer}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
