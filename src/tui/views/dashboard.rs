@@ -27,7 +27,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let today = app.today();
     let local_day = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&app.tz).date_naive();
 
-    let wait = |arrival: Option<chrono::NaiveDate>| arrival.map_or(0, |a| (today - a).num_days().max(0));
+    let wait =
+        |arrival: Option<chrono::NaiveDate>| arrival.map_or(0, |a| (today - a).num_days().max(0));
     let median = wait(d.median_arrival);
     let longest = wait(d.earliest_arrival);
     let count_on = |from: i64, days: i64| {
@@ -40,7 +41,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .count()
     };
     // Deadlines pass while the screen is open: count only those still ahead.
-    let open_count = d.pending.iter().filter(|a| a.effective_deadline() > app.now).count();
+    let open_count = d
+        .pending
+        .iter()
+        .filter(|a| a.effective_deadline() > app.now)
+        .count();
     let pending_open: Vec<_> = d
         .soonest
         .iter()
@@ -145,7 +150,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut per_port = vec![0usize; port::all().len()];
     for s in &d.upcoming {
         let days = (local_day(s.at) - today).num_days();
-        if let (true, Some(n)) = ((0..14).contains(&days), per_port.get_mut(usize::from(s.port))) {
+        if let (true, Some(n)) = (
+            (0..14).contains(&days),
+            per_port.get_mut(usize::from(s.port)),
+        ) {
             *n += 1;
         }
     }
