@@ -16,6 +16,11 @@ struct Session {
 impl Session {
     /// Starts `albergue ARGS` in an 80×24 pseudo-terminal.
     fn start(home: &std::path::Path, args: &str) -> Self {
+        Self::start_with_env(home, args, &[])
+    }
+
+    /// Starts it with extra environment variables.
+    fn start_with_env(home: &std::path::Path, args: &str, vars: &[(&str, &str)]) -> Self {
         let bin = env!("CARGO_BIN_EXE_albergue");
         let inner = format!("stty rows 24 cols 80; exec {bin} {args}");
         let mut child = Command::new("script")
@@ -26,6 +31,7 @@ impl Session {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env_remove("ALBERGUE_DB")
             .env_remove("NO_COLOR")
+            .envs(vars.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -197,4 +203,27 @@ fn a_dropped_link_ends_the_session_and_restores_the_terminal() {
     );
     let text = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
     assert!(text.rfind("\x1b[?1049l") > text.find("\x1b[?1049h"));
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    assert!(Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(["demo", "--people", "50", "--now", NOW, "--db", db.to_str().unwrap()])
+        .status()
+        .unwrap()
+        .success());
+    let mut s = Session::start_with_env(
+        home.path(),
+        &format!("--db {} --now {NOW}", db.display()),
+        &[("ALBERGUE_TEST_PANIC", "1")],
+    );
+    let status = s.wait_exit();
+    assert!(!status.success());
+    let text = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
+    let left = text.find("\x1b[?1049l").expect("left the alternate screen");
+    let message = text.find("panic requested").expect("the panic message printed");
+    assert!(left < message, "restored before the message");
+    assert!(text[left..].contains("\x1b[?25h"), "cursor shown");
 }

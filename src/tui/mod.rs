@@ -174,6 +174,12 @@ async fn event_loop(
         if app.dirty && ready {
             tui.draw(|f| views::render(&app, f))?;
             app.dirty = false;
+            // Debug builds only: lets the end-to-end tests prove that a panic
+            // restores the terminal before its message prints.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("ALBERGUE_TEST_PANIC").is_some() {
+                panic!("panic requested by ALBERGUE_TEST_PANIC");
+            }
         }
     }
     drop(tui);
