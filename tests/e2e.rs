@@ -210,7 +210,15 @@ fn a_panic_restores_the_terminal_before_its_message() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("demo.db");
     assert!(Command::new(env!("CARGO_BIN_EXE_albergue"))
-        .args(["demo", "--people", "50", "--now", NOW, "--db", db.to_str().unwrap()])
+        .args([
+            "demo",
+            "--people",
+            "50",
+            "--now",
+            NOW,
+            "--db",
+            db.to_str().unwrap()
+        ])
         .status()
         .unwrap()
         .success());
@@ -223,7 +231,9 @@ fn a_panic_restores_the_terminal_before_its_message() {
     assert!(!status.success());
     let text = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
     let left = text.find("\x1b[?1049l").expect("left the alternate screen");
-    let message = text.find("panic requested").expect("the panic message printed");
+    let message = text
+        .find("panic requested")
+        .expect("the panic message printed");
     assert!(left < message, "restored before the message");
     assert!(text[left..].contains("\x1b[?25h"), "cursor shown");
 }

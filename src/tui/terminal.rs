@@ -7,6 +7,7 @@ use std::rc::Rc;
 use std::sync::Once;
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::style::Print;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, BeginSynchronizedUpdate, EndSynchronizedUpdate,
     EnterAlternateScreen, LeaveAlternateScreen,
@@ -52,8 +53,98 @@ pub struct Tui {
     last: Option<Buffer>,
 }
 
-/// The error that aborts a frame identical to the one on screen.
-const UNCHANGED: &str = "frame unchanged";
+/// The error that aborts the off-screen probe render.
+const PROBE: &str = "probe render";
+
+/// A scroll that turns the screen into most of the next frame.
+struct Shift {
+    /// First and last row (inclusive) of the scrolled band, and whether it moved up.
+    region: (u16, u16, bool),
+    /// The screen as it is after the scroll.
+    screen: Buffer,
+}
+
+/// Cells a row may differ by and still count as the same row moved.
+const NEAR_CELLS: usize = 2;
+
+fn differing(a: &[ratatui::buffer::Cell], b: &[ratatui::buffer::Cell]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count()
+}
+
+/// Fewest rows a scroll must save to be worth its escape sequences.
+const MIN_SCROLL_ROWS: usize = 4;
+
+/// Finds the band of rows that moved by one line between `last` and `next`,
+/// when scrolling it saves sending at least [`MIN_SCROLL_ROWS`] rows.
+fn scroll(last: &Buffer, next: &Buffer) -> Option<Shift> {
+    if last.area != next.area || last.area.width == 0 {
+        return None;
+    }
+    let w = last.area.width as usize;
+    let h = last.area.height as usize;
+    fn row(b: &Buffer, y: usize) -> &[ratatui::buffer::Cell] {
+        let w = b.area.width as usize;
+        &b.content[y * w..(y + 1) * w]
+    }
+    let mut best: Option<(usize, usize, bool)> = None;
+    for up in [true, false] {
+        let mut y = 0;
+        while y + 1 < h {
+            // Row y of `next` is (nearly) row y+1 of `last` (up), or the
+            // reverse, and nearer to it than to what is there now. "Nearly"
+            // lets a selection marker that moved ride along with its row.
+            let moved = |y: usize| {
+                let (new, from, here) = if up {
+                    (row(next, y), row(last, y + 1), row(last, y))
+                } else {
+                    (row(next, y + 1), row(last, y), row(last, y + 1))
+                };
+                let d = differing(new, from);
+                d <= NEAR_CELLS && d < differing(new, here)
+            };
+            if !moved(y) {
+                y += 1;
+                continue;
+            }
+            let start = y;
+            while y + 1 < h && moved(y) {
+                y += 1;
+            }
+            let len = y - start;
+            if len >= MIN_SCROLL_ROWS && best.is_none_or(|(a, b, _)| b - a < len) {
+                best = Some((start, y, up));
+            }
+        }
+    }
+    let (top, bottom, up) = best?;
+    let mut screen = last.clone();
+    // The line the scroll uncovers is marked as holding nothing that can be
+    // drawn, so the diff rewrites it whole, in one run, rather than skipping
+    // blanks with a cursor move each (a move costs more than a space).
+    let mut blank = ratatui::buffer::Cell::default();
+    blank.set_symbol("\u{FFFF}");
+    if up {
+        for y in top..bottom {
+            let (src, dst) = ((y + 1) * w, y * w);
+            for x in 0..w {
+                screen.content[dst + x] = last.content[src + x].clone();
+            }
+        }
+        screen.content[bottom * w..(bottom + 1) * w].fill(blank);
+    } else {
+        for y in (top + 1..=bottom).rev() {
+            let (src, dst) = ((y - 1) * w, y * w);
+            for x in 0..w {
+                screen.content[dst + x] = last.content[src + x].clone();
+            }
+        }
+        screen.content[top * w..(top + 1) * w].fill(blank);
+    }
+    Some(Shift {
+        region: (top as u16, bottom as u16, up),
+        screen,
+    })
+}
 
 /// Puts the terminal back as it was: cooked mode, main screen, cursor shown.
 /// Safe to call more than once and when the terminal is gone (errors ignored).
@@ -118,24 +209,42 @@ impl Tui {
     }
 
     /// Draws one frame: only the cells that changed, in one write inside a
-    /// synchronized update; a frame identical to the screen writes nothing.
-    pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
+    /// synchronized update. A frame identical to the screen writes nothing;
+    /// a frame whose rows moved by one (a list scrolled) scrolls the
+    /// terminal and sends only the rows that are new.
+    pub fn draw(&mut self, render: impl Fn(&mut Frame)) -> io::Result<()> {
+        // Render once off screen (the draw is aborted before it writes).
+        let mut fresh = None;
+        let probe = self.terminal.try_draw(|frame| {
+            frame.buffer_mut().reset();
+            render(frame);
+            fresh = Some(frame.buffer_mut().clone());
+            Err::<(), _>(io::Error::other(PROBE))
+        });
+        match probe {
+            Err(e) if e.to_string() == PROBE => {}
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
+        let Some(fresh) = fresh else { return Ok(()) };
+        if self.last.as_ref() == Some(&fresh) {
+            return Ok(());
+        }
         self.hold.set(true);
         self.begin.set(true);
-        let last = &mut self.last;
-        let drawn = self
-            .terminal
-            .try_draw(|frame| {
-                // A frame aborted earlier may have left cells behind.
-                frame.buffer_mut().reset();
-                render(frame);
-                if last.as_ref() == Some(&*frame.buffer_mut()) {
-                    return Err(io::Error::other(UNCHANGED));
-                }
-                *last = Some(frame.buffer_mut().clone());
-                Ok::<(), io::Error>(())
-            })
-            .map(|_| ());
+        if let Some(shifted) = self.last.as_ref().and_then(|last| scroll(last, &fresh)) {
+            let (top, bottom, up) = shifted.region;
+            let backend = self.terminal.backend_mut();
+            queue!(backend, Print(format!("\x1b[{};{}r", top + 1, bottom + 1)))?;
+            queue!(backend, Print(if up { "\x1b[1S" } else { "\x1b[1T" }))?;
+            queue!(backend, Print("\x1b[r"))?;
+            // Tell ratatui the screen now holds the shifted rows, so that its
+            // diff sends only what differs from them.
+            *self.terminal.current_buffer_mut() = shifted.screen;
+            self.terminal.swap_buffers();
+        }
+        let drawn = self.terminal.draw(|frame| render(frame)).map(|_| ());
+        self.last = Some(fresh);
         let wrote = !self.begin.replace(false);
         let backend = self.terminal.backend_mut();
         if wrote {
@@ -143,10 +252,7 @@ impl Tui {
         }
         self.hold.set(false);
         backend.flush()?;
-        match drawn {
-            Err(e) if e.to_string() == UNCHANGED => Ok(()),
-            other => other,
-        }
+        drawn
     }
 
     /// Forgets what is on screen so the next frame repaints everything
@@ -160,5 +266,42 @@ impl Tui {
 impl Drop for Tui {
     fn drop(&mut self) {
         restore();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+
+    fn screen(rows: &[&str]) -> Buffer {
+        let mut b = Buffer::empty(Rect::new(0, 0, 12, rows.len() as u16));
+        for (y, text) in rows.iter().enumerate() {
+            b.set_string(0, y as u16, text, ratatui::style::Style::new());
+        }
+        b
+    }
+
+    #[test]
+    fn a_list_moved_up_one_line_is_scrolled_and_only_the_new_line_is_sent() {
+        let last = screen(&["title", " ana", " beto", " caro", " dani", "›eva", "keys"]);
+        let next = screen(&["title", " beto", " caro", " dani", " eva", "›fede", "keys"]);
+        let shift = scroll(&last, &next).expect("a scroll");
+        assert_eq!(shift.region, (1, 5, true));
+        let changed: Vec<u16> = shift
+            .screen
+            .diff(&next)
+            .iter()
+            .map(|(_, y, _)| *y)
+            .collect();
+        assert!(changed.iter().all(|&y| y == 4 || y == 5), "{changed:?}");
+    }
+
+    #[test]
+    fn unrelated_frames_are_not_scrolled() {
+        let last = screen(&["a", "b", "c", "d", "e", "f"]);
+        let next = screen(&["z", "y", "x", "w", "v", "u"]);
+        assert!(scroll(&last, &next).is_none());
+        assert!(scroll(&last, &last).is_none());
     }
 }
