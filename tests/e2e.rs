@@ -237,3 +237,99 @@ fn a_panic_restores_the_terminal_before_its_message() {
     assert!(left < message, "restored before the message");
     assert!(text[left..].contains("\x1b[?25h"), "cursor shown");
 }
+
+/// The same screen, drawn by the library to a test backend after the same keys.
+fn expected_screen(db: &std::path::Path, keys: &[crossterm::event::KeyCode]) -> String {
+    use albergue::tui::app::{update, App, Msg};
+    let now = chrono::DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let store = albergue::store::Store::open(db, albergue::store::OpenMode::Existing).unwrap();
+    let shelter = store.shelters().unwrap().into_iter().next();
+    let mut app = App::new(
+        now,
+        albergue::tui::i18n::Lang::En,
+        albergue::tui::theme::Theme::COLOR,
+        albergue::tui::keys::KeyMap::default(),
+        shelter,
+        (80, 24),
+    );
+    let mut pending = app.start();
+    let serve = |app: &mut App, mut pending: Vec<albergue::tui::app::Request>| {
+        while let Some(r) = pending.pop() {
+            let reply = albergue::tui::worker::serve(&store, &r);
+            pending.extend(update(app, Msg::Reply(reply)));
+        }
+    };
+    serve(&mut app, std::mem::take(&mut pending));
+    for &k in keys {
+        let reqs = update(&mut app, Msg::Key(crossterm::event::KeyEvent::from(k)));
+        serve(&mut app, reqs);
+    }
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| albergue::tui::views::render(&app, f)).unwrap();
+    let buf = t.backend().buffer();
+    (0..24)
+        .map(|y| {
+            let line: String = (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn scrolling_through_the_roster_shows_exactly_the_right_rows() {
+    use crossterm::event::KeyCode;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    assert!(Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args([
+            "demo",
+            "--people",
+            "300",
+            "--now",
+            NOW,
+            "--db",
+            db.to_str().unwrap()
+        ])
+        .status()
+        .unwrap()
+        .success());
+    let mut s = Session::start(
+        home.path(),
+        &format!("--db {} --now {NOW} --lang en", db.display()),
+    );
+    s.wait_for("Confirm soonest");
+    s.send(b"2");
+    s.wait_for("sorted by Name");
+    let mut keys = vec![KeyCode::Char('2')];
+    // Down past the first screen (the terminal scrolls), then back up (scrolls down).
+    for (key, bytes, n) in [(KeyCode::Down, b"j", 30), (KeyCode::Up, b"k", 25)] {
+        for _ in 0..n {
+            s.send(bytes);
+            keys.push(key);
+            std::thread::sleep(Duration::from_millis(15));
+        }
+        let expected = expected_screen(&db, &keys);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let shown: Vec<String> = s
+                .screen()
+                .lines()
+                .map(|l| l.trim_end().to_string())
+                .collect();
+            if shown.join("\n").trim_end() == expected.trim_end() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "screen differs:\n{}\n--- expected ---\n{expected}",
+                shown.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+}

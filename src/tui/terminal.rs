@@ -67,6 +67,10 @@ struct Shift {
 /// Cells a row may differ by and still count as the same row moved.
 const NEAR_CELLS: usize = 2;
 
+fn filled(row: &[ratatui::buffer::Cell]) -> usize {
+    row.iter().filter(|c| c.symbol() != " ").count()
+}
+
 fn differing(a: &[ratatui::buffer::Cell], b: &[ratatui::buffer::Cell]) -> usize {
     a.iter().zip(b).filter(|(x, y)| x != y).count()
 }
@@ -86,37 +90,44 @@ fn scroll(last: &Buffer, next: &Buffer) -> Option<Shift> {
         let w = b.area.width as usize;
         &b.content[y * w..(y + 1) * w]
     }
-    let mut best: Option<(usize, usize, bool)> = None;
+    // For each direction, runs of rows where row y of `next` is (nearly)
+    // row y+1 of `last` (up) or the reverse; "nearly" lets a selection
+    // marker ride along with its row. A run is worth scrolling by the rows
+    // it saves: those that differ from what is on screen now.
+    let mut best: Option<(usize, usize, bool, usize)> = None;
     for up in [true, false] {
+        let moved = |y: usize| {
+            let (new, from) = if up {
+                (row(next, y), row(last, y + 1))
+            } else {
+                (row(next, y + 1), row(last, y))
+            };
+            let d = differing(new, from);
+            // A near match only counts for a row with real content.
+            d == 0 || (d <= NEAR_CELLS && filled(new) > 8 * d)
+        };
+        let changed = |y: usize| {
+            let y = if up { y } else { y + 1 };
+            row(next, y) != row(last, y)
+        };
         let mut y = 0;
         while y + 1 < h {
-            // Row y of `next` is (nearly) row y+1 of `last` (up), or the
-            // reverse, and nearer to it than to what is there now. "Nearly"
-            // lets a selection marker that moved ride along with its row.
-            let moved = |y: usize| {
-                let (new, from, here) = if up {
-                    (row(next, y), row(last, y + 1), row(last, y))
-                } else {
-                    (row(next, y + 1), row(last, y), row(last, y + 1))
-                };
-                let d = differing(new, from);
-                d <= NEAR_CELLS && d < differing(new, here)
-            };
             if !moved(y) {
                 y += 1;
                 continue;
             }
             let start = y;
+            let mut saved = 0;
             while y + 1 < h && moved(y) {
+                saved += usize::from(changed(y));
                 y += 1;
             }
-            let len = y - start;
-            if len >= MIN_SCROLL_ROWS && best.is_none_or(|(a, b, _)| b - a < len) {
-                best = Some((start, y, up));
+            if saved >= MIN_SCROLL_ROWS && best.is_none_or(|(_, _, _, s)| s < saved) {
+                best = Some((start, y, up, saved));
             }
         }
     }
-    let (top, bottom, up) = best?;
+    let (top, bottom, up, _) = best?;
     let mut screen = last.clone();
     // The line the scroll uncovers is marked as holding nothing that can be
     // drawn, so the diff rewrites it whole, in one run, rather than skipping
@@ -275,7 +286,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn screen(rows: &[&str]) -> Buffer {
-        let mut b = Buffer::empty(Rect::new(0, 0, 12, rows.len() as u16));
+        let mut b = Buffer::empty(Rect::new(0, 0, 30, rows.len() as u16));
         for (y, text) in rows.iter().enumerate() {
             b.set_string(0, y as u16, text, ratatui::style::Style::new());
         }
@@ -284,8 +295,24 @@ mod tests {
 
     #[test]
     fn a_list_moved_up_one_line_is_scrolled_and_only_the_new_line_is_sent() {
-        let last = screen(&["title", " ana", " beto", " caro", " dani", "›eva", "keys"]);
-        let next = screen(&["title", " beto", " caro", " dani", " eva", "›fede", "keys"]);
+        let last = screen(&[
+            "title",
+            " Ana Pérez      VEN  12",
+            " Beto Cruz      MEX  40",
+            " Caro Joseph    HTI   3",
+            " Dani Núñez     HND  77",
+            "›Eva Tzul       GTM 120",
+            "keys",
+        ]);
+        let next = screen(&[
+            "title",
+            " Beto Cruz      MEX  40",
+            " Caro Joseph    HTI   3",
+            " Dani Núñez     HND  77",
+            " Eva Tzul       GTM 120",
+            "›Fede Díaz      CUB   9",
+            "keys",
+        ]);
         let shift = scroll(&last, &next).expect("a scroll");
         assert_eq!(shift.region, (1, 5, true));
         let changed: Vec<u16> = shift
