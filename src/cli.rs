@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::actor::Actor;
+use crate::export;
 use crate::paths::{self, DbPath};
 use crate::store::{OpenMode, Store, LATEST_VERSION};
 use crate::tui::{self, config, config::Flags};
@@ -69,6 +70,47 @@ pub enum Command {
     ///
     /// Exits 0 only when all is well. Changes nothing.
     Check,
+    /// Export everything into a dated folder (for the nightly job)
+    ///
+    /// One consistent snapshot, written into DIR/YYYY-MM-DD/ (a second run
+    /// the same day adds -2, -3): shelters, households, people, appointments,
+    /// outages and audit, with manifest.json (counts, SHA-256). The folder
+    /// appears only when complete. Files 0600, folders 0700.
+    /// Exit codes: 0 done, 1 failed (nothing half-written left), 2 usage.
+    Export {
+        /// Folder that holds the dated export folders (created 0700 if missing)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// csv, json (JSON Lines) or both
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Leave out phones, notes and addresses; birth year only; names replaced by ids
+        #[arg(long)]
+        redact: bool,
+        /// Then remove all but the newest N dated folders albergue made
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        keep: Option<u64>,
+    },
+    /// Back up the database with SQLite's online backup API, and verify the copy
+    ///
+    /// Safe while coordinators are working. FILE must not exist; it is
+    /// created 0600 and checked with SQLite's integrity check.
+    Backup {
+        /// The backup file to create
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// Export file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// CSV (RFC 4180, UTF-8, header row)
+    Csv,
+    /// JSON Lines
+    Json,
+    /// Both
+    Both,
 }
 
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
@@ -89,6 +131,68 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check) => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
             check(&db)
+        }
+        Some(Command::Export {
+            out,
+            format,
+            redact,
+            keep,
+        }) => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            let mut store = Store::open(&db.path, OpenMode::Existing)?;
+            let opts = export::Options {
+                out,
+                format: match format {
+                    ExportFormat::Csv => export::Format::Csv,
+                    ExportFormat::Json => export::Format::Json,
+                    ExportFormat::Both => export::Format::Both,
+                },
+                redact,
+                keep: keep.map(|k| k as usize),
+            };
+            let now = cli.now.unwrap_or_else(Utc::now);
+            let report = export::export(&mut store, &opts, &Actor::from_env(), now)
+                .context("export failed; nothing was left half-written")?;
+            let counts: Vec<String> =
+                report.counts.iter().map(|(t, n)| format!("{n} {t}")).collect();
+            eprintln!(
+                "export: {} into {}{} in {:.2} s{}",
+                counts.join(", "),
+                report.folder.display(),
+                if redact { " (redacted)" } else { "" },
+                report.seconds,
+                if report.removed.is_empty() {
+                    String::new()
+                } else {
+                    format!("; removed {} old folder(s)", report.removed.len())
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Backup { out }) => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            let mut store = Store::open(&db.path, OpenMode::Existing)?;
+            if out.exists() {
+                anyhow::bail!("{} already exists; a backup never overwrites a file", out.display());
+            }
+            let started = Instant::now();
+            let problems = store
+                .backup_to(&out)
+                .with_context(|| format!("backup to {} failed", out.display()))?;
+            if !problems.is_empty() {
+                let _ = std::fs::remove_file(&out);
+                anyhow::bail!(
+                    "the backup failed its integrity check and was removed: {}",
+                    problems.join("; ")
+                );
+            }
+            store.record_job("backup", &format!("to {}", out.display()), &Actor::from_env())?;
+            eprintln!(
+                "backup: {} written and verified in {:.2} s",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         None => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;

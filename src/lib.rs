@@ -8,6 +8,7 @@ pub mod actor;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod paths;
 pub mod store;
 pub mod tui;

@@ -28,6 +28,12 @@ impl Store {
     /// Refused when the database already holds people, so that demo data can
     /// never mix with a real roster.
     pub fn load_demo(&mut self, data: &DemoData, actor: &Actor) -> Result<()> {
+        self.load_bulk(data, "demo.load", actor)
+    }
+
+    /// Loads whole tables (a demo, or an export read back) into a database
+    /// that holds nobody yet, in one transaction with one audit row.
+    pub fn load_bulk(&mut self, data: &DemoData, action: &str, actor: &Actor) -> Result<()> {
         let path = self.path.clone();
         self.write(|tx, now| {
             let existing: i64 = tx.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;
@@ -84,7 +90,7 @@ impl Store {
                 data.appointments.len(),
                 data.outages.len()
             );
-            audit::record(tx, now, actor, "demo.load", "database", None, &summary)
+            audit::record(tx, now, actor, action, "database", None, &summary)
         })
     }
 }

@@ -11,6 +11,7 @@ mod migrations;
 mod outages;
 mod people;
 mod read;
+mod snapshot;
 
 use std::cell::RefCell;
 use std::fs::OpenOptions;
@@ -29,6 +30,7 @@ pub use appointments::NewAppointment;
 pub use demo::DemoData;
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
+pub use snapshot::{Column, Field, Kind, Snapshot, Table};
 pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
 
 /// How long a write waits for another coordinator's transaction before giving up.

@@ -1,0 +1,516 @@
+//! `albergue export`: the nightly export. One read transaction, written
+//! into a hidden folder beside the target and renamed into place only when
+//! complete, files 0600 and folders 0700, with a manifest of counts and
+//! SHA-256 sums. Runs without a terminal.
+
+pub mod files;
+
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{DateTime, Datelike, Local, Timelike, Utc};
+use serde::Serialize;
+
+use self::files::{private_dir, private_file, Hashing};
+use crate::actor::Actor;
+use crate::domain::port;
+use crate::store::{Column, Field, Kind, Snapshot, Store, StoreError, Table};
+
+/// Prefix of the working folders of exports in progress.
+const WORK_PREFIX: &str = ".albergue-export-";
+
+/// Which files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CSV (RFC 4180).
+    Csv,
+    /// JSON Lines.
+    Json,
+    /// Both.
+    Both,
+}
+
+/// What to export, and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The folder that holds the dated export folders.
+    pub out: PathBuf,
+    /// CSV, JSON Lines or both.
+    pub format: Format,
+    /// Leave out phones and notes, birth year only, names replaced by ids.
+    pub redact: bool,
+    /// Keep only the newest N dated folders (of albergue's own).
+    pub keep: Option<usize>,
+}
+
+/// What an export did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The dated folder written.
+    pub folder: PathBuf,
+    /// Rows per table.
+    pub counts: Vec<(&'static str, u64)>,
+    /// Folders removed by `--keep`.
+    pub removed: Vec<PathBuf>,
+    /// How long it took.
+    pub seconds: f64,
+}
+
+/// Why an export failed. Nothing half-written is left behind.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing the files.
+    #[error("{path}: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> ExportError + '_ {
+    move |source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[derive(Serialize)]
+struct ManifestFile {
+    name: String,
+    table: &'static str,
+    rows: u64,
+    bytes: u64,
+    sha256: String,
+}
+
+/// The manifest written as `manifest.json`.
+#[derive(Serialize)]
+struct Manifest {
+    generator: &'static str,
+    albergue_version: &'static str,
+    schema_version: i64,
+    exported_at: String,
+    redacted: bool,
+    files: Vec<ManifestFile>,
+}
+
+/// What happens to a column on the way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Out {
+    Keep,
+    /// Redacted: left out.
+    Drop,
+    /// Redacted: `person-<id>` / `household-<id>` from the row's id.
+    IdLabel(&'static str),
+    /// Redacted: `(empty)`.
+    Blank,
+    /// Redacted: the year of a day.
+    Year,
+}
+
+fn treatment(table: Table, column: &Column, redact: bool) -> Out {
+    if !redact {
+        return Out::Keep;
+    }
+    match (table, column.name) {
+        (Table::People, "given_names") => Out::IdLabel("person-"),
+        (Table::People, "family_names") => Out::Blank,
+        (Table::People, "phone" | "notes") => Out::Drop,
+        (Table::People, "birth_date") => Out::Year,
+        (Table::Households, "label") => Out::IdLabel("household-"),
+        (Table::Households, "us_destination") => Out::Drop,
+        _ => Out::Keep,
+    }
+}
+
+/// `2024-05-22T15:00:00Z`, written without a formatter per field.
+fn write_instant(out: &mut String, secs: i64) {
+    match DateTime::from_timestamp(secs, 0) {
+        Some(t) => {
+            let _ = write!(
+                out,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            );
+        }
+        None => {
+            let _ = write!(out, "{secs}");
+        }
+    }
+}
+
+/// Turns one stored row into the exported fields (text, or `None` for null),
+/// appending them to `out` and their ends to `ends`.
+fn render_row(
+    table: Table,
+    cols: &[Column],
+    row: &[Field<'_>],
+    redact: bool,
+    out: &mut String,
+    ends: &mut Vec<(usize, bool)>,
+) {
+    out.clear();
+    ends.clear();
+    let id = match row.first() {
+        Some(Field::Int(id)) => *id,
+        _ => 0,
+    };
+    for (c, f) in cols.iter().zip(row) {
+        let treat = treatment(table, c, redact);
+        if treat == Out::Drop {
+            continue;
+        }
+        let is_null = matches!(f, Field::Null);
+        match (treat, f) {
+            (Out::IdLabel(prefix), _) => {
+                let _ = write!(out, "{prefix}{id}");
+            }
+            (Out::Blank, _) | (_, Field::Null) => {}
+            (Out::Year, Field::Text(t)) => out.push_str(t.get(..4).unwrap_or(t)),
+            (_, Field::Int(v)) if c.kind == Kind::Instant => write_instant(out, *v),
+            (_, Field::Int(v)) => {
+                let _ = write!(out, "{v}");
+            }
+            (_, Field::Text(t)) => out.push_str(t),
+        }
+        ends.push((out.len(), is_null && treat == Out::Keep));
+        // Appointments also carry the time at the port, in its own zone.
+        if table == Table::Appointments && c.name == "appointment_at" {
+            let local = match (f, row.get(3)) {
+                (Field::Int(secs), Some(Field::Text(code))) => port::by_code(code)
+                    .zip(DateTime::from_timestamp(*secs, 0))
+                    .map(|(p, t)| p.local_time(t)),
+                _ => None,
+            };
+            if let Some(l) = local {
+                let _ = write!(out, "{}", l.format("%Y-%m-%dT%H:%M:%S%:z"));
+                ends.push((out.len(), false));
+                let _ = write!(out, "{}", l.format("%Z"));
+                ends.push((out.len(), false));
+            } else {
+                ends.push((out.len(), true));
+                ends.push((out.len(), true));
+            }
+        }
+    }
+}
+
+fn header(table: Table, redact: bool) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for c in table.columns() {
+        if treatment(table, c, redact) == Out::Drop {
+            continue;
+        }
+        names.push(c.name);
+        if table == Table::Appointments && c.name == "appointment_at" {
+            names.push("appointment_local");
+            names.push("appointment_zone");
+        }
+    }
+    names
+}
+
+type FileWriter = Hashing<BufWriter<std::fs::File>>;
+
+fn open_out(dir: &Path, name: &str) -> Result<(PathBuf, FileWriter), ExportError> {
+    let path = dir.join(name);
+    let file = private_file(&path).map_err(io_at(&path))?;
+    Ok((path, Hashing::new(BufWriter::with_capacity(256 * 1024, file))))
+}
+
+fn close_out(path: &Path, w: FileWriter) -> Result<(String, u64), ExportError> {
+    let (buf, hash, bytes) = w.finish();
+    let file = buf.into_inner().map_err(|e| ExportError::Io {
+        path: path.to_path_buf(),
+        source: e.into_error(),
+    })?;
+    file.sync_all().map_err(io_at(path))?;
+    Ok((hash, bytes))
+}
+
+/// Writes one table as CSV and/or JSON Lines into `dir`.
+fn write_table(
+    snap: &Snapshot<'_>,
+    table: Table,
+    dir: &Path,
+    opts: &Options,
+) -> Result<Vec<ManifestFile>, ExportError> {
+    let cols = table.columns();
+    let names = header(table, opts.redact);
+    let want_csv = matches!(opts.format, Format::Csv | Format::Both);
+    let want_json = matches!(opts.format, Format::Json | Format::Both);
+    let mut csv_out = None;
+    let mut json_out = None;
+    if want_csv {
+        let (path, w) = open_out(dir, &format!("{}.csv", table.name()))?;
+        let mut w = csv::Writer::from_writer(w);
+        w.write_record(&names).map_err(|e| csv_error(&path, e))?;
+        csv_out = Some((path, w));
+    }
+    if want_json {
+        json_out = Some(open_out(dir, &format!("{}.jsonl", table.name()))?);
+    }
+    let mut text = String::with_capacity(512);
+    let mut ends = Vec::with_capacity(24);
+    let mut record = csv::ByteRecord::new();
+    let rows = snap.rows(table, |row| -> Result<(), ExportError> {
+        render_row(table, cols, row, opts.redact, &mut text, &mut ends);
+        if let Some((path, w)) = csv_out.as_mut() {
+            record.clear();
+            let mut start = 0;
+            for &(end, _) in &ends {
+                record.push_field(&text.as_bytes()[start..end]);
+                start = end;
+            }
+            w.write_byte_record(&record).map_err(|e| csv_error(path, e))?;
+        }
+        if let Some((path, w)) = json_out.as_mut() {
+            write_json_line(w, &names, &text, &ends).map_err(io_at(path))?;
+        }
+        Ok(())
+    })?;
+    let mut files = Vec::new();
+    if let Some((path, w)) = csv_out {
+        let inner = w.into_inner().map_err(|e| ExportError::Io {
+            path: path.clone(),
+            source: e.into_error(),
+        })?;
+        let (sha256, bytes) = close_out(&path, inner)?;
+        files.push(ManifestFile {
+            name: format!("{}.csv", table.name()),
+            table: table.name(),
+            rows,
+            bytes,
+            sha256,
+        });
+    }
+    if let Some((path, w)) = json_out {
+        let (sha256, bytes) = close_out(&path, w)?;
+        files.push(ManifestFile {
+            name: format!("{}.jsonl", table.name()),
+            table: table.name(),
+            rows,
+            bytes,
+            sha256,
+        });
+    }
+    Ok(files)
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> ExportError {
+    ExportError::Io {
+        path: path.to_path_buf(),
+        source: io::Error::other(e.to_string()),
+    }
+}
+
+/// One JSON object a line: numbers as numbers, text as strings, null as null.
+fn write_json_line(
+    w: &mut impl Write,
+    names: &[&str],
+    text: &str,
+    ends: &[(usize, bool)],
+) -> io::Result<()> {
+    w.write_all(b"{")?;
+    let mut start = 0;
+    for (i, (&(end, null), name)) in ends.iter().zip(names).enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, name)?;
+        w.write_all(b":")?;
+        let value = &text[start..end];
+        if null {
+            w.write_all(b"null")?;
+        } else if !value.is_empty()
+            && value.len() < 16
+            && value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            && value.parse::<i64>().is_ok()
+            && !name.ends_with("date")
+        {
+            w.write_all(value.as_bytes())?;
+        } else {
+            serde_json::to_writer(&mut *w, value)?;
+        }
+        start = end;
+    }
+    w.write_all(b"}\n")
+}
+
+/// Removes working folders left by exports that were killed.
+fn clean_leftovers(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix(WORK_PREFIX) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive || pid == Some(std::process::id()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Whether `name` is a dated export folder name: `YYYY-MM-DD` or `YYYY-MM-DD-N`.
+fn dated_key(name: &str) -> Option<(String, u32)> {
+    let (date, n) = match name.get(10..) {
+        Some("") => (name, 1),
+        Some(rest) => (&name[..10], rest.strip_prefix('-')?.parse().ok()?),
+        None => return None,
+    };
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some((date.to_string(), n))
+}
+
+/// Dated folders albergue wrote (they hold its manifest), oldest first.
+fn our_folders(out: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<((String, u32), PathBuf)> = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let key = dated_key(&e.file_name().to_string_lossy())?;
+            let manifest = std::fs::read_to_string(e.path().join("manifest.json")).ok()?;
+            let ours = serde_json::from_str::<serde_json::Value>(&manifest)
+                .ok()?
+                .get("generator")?
+                .as_str()?
+                == "albergue";
+            ours.then(|| (key, e.path()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Runs an export at `now` by `actor`.
+pub fn export(
+    store: &mut Store,
+    opts: &Options,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Report, ExportError> {
+    let started = Instant::now();
+    private_dir(&opts.out).map_err(io_at(&opts.out))?;
+    clean_leftovers(&opts.out);
+    let work = opts.out.join(format!(
+        "{WORK_PREFIX}{}-{}",
+        std::process::id(),
+        now.timestamp_nanos_opt().unwrap_or_default()
+    ));
+    private_dir(&work).map_err(io_at(&work))?;
+    let result = write_all(store, opts, &work, now);
+    let counts = match result {
+        Ok(counts) => counts,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&work);
+            return Err(e);
+        }
+    };
+    // Into place, under the first free dated name.
+    let date = now.with_timezone(&Local).date_naive().format("%Y-%m-%d").to_string();
+    let mut n = 1;
+    let folder = loop {
+        let name = if n == 1 { date.clone() } else { format!("{date}-{n}") };
+        let candidate = opts.out.join(&name);
+        if !candidate.exists() {
+            match std::fs::rename(&work, &candidate) {
+                Ok(()) => break candidate,
+                Err(_) if candidate.exists() => {}
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&work);
+                    return Err(ExportError::Io {
+                        path: candidate,
+                        source: e,
+                    });
+                }
+            }
+        }
+        n += 1;
+    };
+    if let Ok(dir) = std::fs::File::open(&opts.out) {
+        let _ = dir.sync_all();
+    }
+    let summary = format!(
+        "{} {} to {}",
+        match opts.format {
+            Format::Csv => "csv",
+            Format::Json => "jsonl",
+            Format::Both => "csv+jsonl",
+        },
+        if opts.redact { "redacted" } else { "full" },
+        folder.display()
+    );
+    store.record_job("export", &summary, actor)?;
+    let mut removed = Vec::new();
+    if let Some(keep) = opts.keep {
+        let ours = our_folders(&opts.out);
+        let excess = ours.len().saturating_sub(keep);
+        for old in ours.into_iter().take(excess) {
+            if std::fs::remove_dir_all(&old).is_ok() {
+                removed.push(old);
+            }
+        }
+    }
+    Ok(Report {
+        folder,
+        counts,
+        removed,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn write_all(
+    store: &mut Store,
+    opts: &Options,
+    work: &Path,
+    now: DateTime<Utc>,
+) -> Result<Vec<(&'static str, u64)>, ExportError> {
+    let (schema_version, files) = store.snapshot(|snap| -> Result<_, ExportError> {
+        let mut files = Vec::new();
+        for table in Table::ALL {
+            files.extend(write_table(snap, table, work, opts)?);
+        }
+        Ok((snap.schema_version()?, files))
+    })?;
+    let mut counts: Vec<(&'static str, u64)> = Vec::new();
+    for f in &files {
+        if !counts.iter().any(|(t, _)| *t == f.table) {
+            counts.push((f.table, f.rows));
+        }
+    }
+    let manifest = Manifest {
+        generator: "albergue",
+        albergue_version: env!("CARGO_PKG_VERSION"),
+        schema_version,
+        exported_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        redacted: opts.redact,
+        files,
+    };
+    let path = work.join("manifest.json");
+    let mut f = private_file(&path).map_err(io_at(&path))?;
+    serde_json::to_writer_pretty(&mut f, &manifest)
+        .map_err(|e| ExportError::Io {
+            path: path.clone(),
+            source: e.into(),
+        })?;
+    f.write_all(b"\n").map_err(io_at(&path))?;
+    f.sync_all().map_err(io_at(&path))?;
+    Ok(counts)
+}

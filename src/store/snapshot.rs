@@ -1,0 +1,309 @@
+//! Consistent reads of whole tables for the export: one read transaction,
+//! rows streamed to the caller as borrowed fields, never all in memory.
+
+use rusqlite::types::ValueRef;
+use rusqlite::TransactionBehavior;
+
+use super::{audit, Result, Store, StoreError};
+use crate::actor::Actor;
+
+/// How a stored column is to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number (ids, counts, versions).
+    Int,
+    /// Text.
+    Text,
+    /// An instant, stored as seconds since the epoch (UTC).
+    Instant,
+    /// A calendar day, `YYYY-MM-DD`.
+    Day,
+}
+
+/// One column of an exported table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Its name, as in the database and in the export's header.
+    pub name: &'static str,
+    /// How to read it.
+    pub kind: Kind,
+}
+
+const fn col(name: &'static str, kind: Kind) -> Column {
+    Column { name, kind }
+}
+
+use Kind::{Day, Instant, Int, Text};
+
+/// The tables an export holds, in the order they are written (and read back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Shelters.
+    Shelters,
+    /// CBP One groups.
+    Households,
+    /// People.
+    People,
+    /// Appointments.
+    Appointments,
+    /// Outages.
+    Outages,
+    /// The audit trail.
+    Audit,
+}
+
+impl Table {
+    /// Every table, parents before children.
+    pub const ALL: [Self; 6] = [
+        Self::Shelters,
+        Self::Households,
+        Self::People,
+        Self::Appointments,
+        Self::Outages,
+        Self::Audit,
+    ];
+
+    /// The file name stem in an export (`people`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Shelters => "shelters",
+            Self::Households => "households",
+            Self::People => "people",
+            Self::Appointments => "appointments",
+            Self::Outages => "outages",
+            Self::Audit => "audit",
+        }
+    }
+
+    fn sql_table(self) -> &'static str {
+        match self {
+            Self::Shelters => "shelter",
+            Self::Households => "household",
+            Self::People => "person",
+            Self::Appointments => "appointment",
+            Self::Outages => "outage",
+            Self::Audit => "audit",
+        }
+    }
+
+    /// The exported columns (derived ones, like the folded search name, are left out).
+    pub fn columns(self) -> &'static [Column] {
+        const EDIT: [Column; 4] = [
+            col("created_at", Instant),
+            col("updated_at", Instant),
+            col("updated_by", Text),
+            col("version", Int),
+        ];
+        const SHELTERS: &[Column] = &[
+            col("id", Int),
+            col("name", Text),
+            col("city", Text),
+            col("tz", Text),
+            col("capacity", Int),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
+        const HOUSEHOLDS: &[Column] = &[
+            col("id", Int),
+            col("shelter_id", Int),
+            col("label", Text),
+            col("us_destination", Text),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
+        const PEOPLE: &[Column] = &[
+            col("id", Int),
+            col("household_id", Int),
+            col("given_names", Text),
+            col("family_names", Text),
+            col("birth_date", Day),
+            col("sex", Text),
+            col("nationality", Text),
+            col("languages", Text),
+            col("phone", Text),
+            col("arrival_date", Day),
+            col("departure_date", Day),
+            col("status", Text),
+            col("vulnerabilities", Text),
+            col("notes", Text),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
+        const APPOINTMENTS: &[Column] = &[
+            col("id", Int),
+            col("household_id", Int),
+            col("person_id", Int),
+            col("port_code", Text),
+            col("appointment_at", Instant),
+            col("allocated_at", Instant),
+            col("confirm_deadline", Instant),
+            col("extended_until", Instant),
+            col("confirmation_number", Text),
+            col("confirmed_at", Instant),
+            col("confirmed_by", Text),
+            col("status", Text),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
+        const OUTAGES: &[Column] = &[
+            col("id", Int),
+            col("service", Text),
+            col("affected_step", Text),
+            col("port_codes", Text),
+            col("started_at", Instant),
+            col("ended_at", Instant),
+            col("source", Text),
+            col("note", Text),
+            col("extension_until", Instant),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
+        const AUDIT: &[Column] = &[
+            col("id", Int),
+            col("at", Instant),
+            col("actor", Text),
+            col("action", Text),
+            col("entity", Text),
+            col("entity_id", Int),
+            col("summary", Text),
+        ];
+        match self {
+            Self::Shelters => SHELTERS,
+            Self::Households => HOUSEHOLDS,
+            Self::People => PEOPLE,
+            Self::Appointments => APPOINTMENTS,
+            Self::Outages => OUTAGES,
+            Self::Audit => AUDIT,
+        }
+    }
+}
+
+/// The widest table's column count.
+const MAX_COLUMNS: usize = 18;
+
+/// A value of an exported row, borrowed from SQLite for the length of one row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field<'a> {
+    /// No value.
+    Null,
+    /// A whole number (or an instant, or a day's text: see [`Column::kind`]).
+    Int(i64),
+    /// Text.
+    Text(&'a str),
+}
+
+/// An open read transaction: every table read through it shows the same moment.
+pub struct Snapshot<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
+impl Snapshot<'_> {
+    /// The schema version.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.tx.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Streams every row of `table`, by id, to `f`; returns how many.
+    pub fn rows<E: From<StoreError>>(
+        &self,
+        table: Table,
+        mut f: impl FnMut(&[Field<'_>]) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let cols = table.columns();
+        let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY id",
+            names.join(", "),
+            table.sql_table()
+        );
+        let mut stmt = self.tx.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        let mut n = 0u64;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            // On the stack: no allocation per row.
+            let mut fields = [Field::Null; MAX_COLUMNS];
+            for (i, field) in fields.iter_mut().enumerate().take(cols.len()) {
+                *field = match row.get_ref(i).map_err(StoreError::from)? {
+                    ValueRef::Null => Field::Null,
+                    ValueRef::Integer(v) => Field::Int(v),
+                    ValueRef::Text(t) => Field::Text(std::str::from_utf8(t).unwrap_or("")),
+                    ValueRef::Real(_) | ValueRef::Blob(_) => Field::Null,
+                };
+            }
+            f(&fields[..cols.len()])?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl Store {
+    /// Runs `f` inside one read transaction, so that everything it reads is
+    /// one consistent moment even while other coordinators write.
+    pub fn snapshot<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Snapshot<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from)?;
+        // The first read fixes the snapshot.
+        tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+            .map_err(StoreError::from)?;
+        let snap = Snapshot { tx };
+        let value = f(&snap)?;
+        snap.tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Audits an export or a backup (who, when, where, how): field names and
+    /// counts only.
+    pub fn record_job(&mut self, action: &str, summary: &str, actor: &Actor) -> Result<()> {
+        self.write(|tx, now| audit::record(tx, now, actor, action, "database", None, summary))
+    }
+}
+
+impl Store {
+    /// Copies the live database to a new file at `dest` with SQLite's online
+    /// backup API (never a file copy of a live database), then checks the
+    /// copy. `dest` must not exist; it is created 0600, in rollback-journal
+    /// mode so that it is one self-contained file.
+    pub fn backup_to(&self, dest: &std::path::Path) -> Result<Vec<String>> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(dest)
+            .map_err(|e| StoreError::Unreadable {
+                path: dest.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        let mut copy = rusqlite::Connection::open(dest)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
+            backup.run_to_completion(1024, std::time::Duration::from_millis(5), None)?;
+        }
+        copy.pragma_update(None, "journal_mode", "DELETE")?;
+        let mut problems = Vec::new();
+        let mut stmt = copy.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        Ok(problems)
+    }
+}
