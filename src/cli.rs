@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::actor::Actor;
 use crate::export;
+use crate::import;
 use crate::paths::{self, DbPath};
 use crate::store::{OpenMode, Store, LATEST_VERSION};
 use crate::tui::{self, config, config::Flags};
@@ -91,6 +92,25 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         keep: Option<u64>,
     },
+    /// Import a roster from a spreadsheet (CSV), or an export folder
+    ///
+    /// Headers in Spanish or English, any order (Nombre(s), Apellidos,
+    /// Nacionalidad, Fecha de nacimiento, Fecha de llegada, Teléfono,
+    /// Grupo/Familia, Puerto, Fecha de cita, Número de confirmación, …).
+    /// UTF-8 or Windows-1252, comma or semicolon. Every row is checked
+    /// first; with any error nothing is imported. People already on the
+    /// roster (same name and birth date) are not added again.
+    Import {
+        /// The CSV file, or an export folder (it holds manifest.json)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Only check and report; change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The shelter the people stay at (name or city) [default: the first]
+        #[arg(long, value_name = "NAME")]
+        shelter: Option<String>,
+    },
     /// Back up the database with SQLite's online backup API, and verify the copy
     ///
     /// Safe while coordinators are working. FILE must not exist; it is
@@ -153,8 +173,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let now = cli.now.unwrap_or_else(Utc::now);
             let report = export::export(&mut store, &opts, &Actor::from_env(), now)
                 .context("export failed; nothing was left half-written")?;
-            let counts: Vec<String> =
-                report.counts.iter().map(|(t, n)| format!("{n} {t}")).collect();
+            let counts: Vec<String> = report
+                .counts
+                .iter()
+                .map(|(t, n)| format!("{n} {t}"))
+                .collect();
             eprintln!(
                 "export: {} into {}{} in {:.2} s{}",
                 counts.join(", "),
@@ -169,11 +192,39 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Import {
+            file,
+            dry_run,
+            shelter,
+        }) => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            let mut store = Store::open(&db.path, OpenMode::Existing)?;
+            let opts = import::Options { dry_run, shelter };
+            let now = cli.now.unwrap_or_else(Utc::now);
+            match import::import(&mut store, &file, &opts, &Actor::from_env(), now) {
+                Ok(report) => {
+                    print_import_report(&report);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(import::ImportError::Invalid { path, report }) => {
+                    print_import_report(&report);
+                    anyhow::bail!(
+                        "{} problem(s) in {}; nothing was imported",
+                        report.errors.len(),
+                        path.display()
+                    )
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
         Some(Command::Backup { out }) => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
             let mut store = Store::open(&db.path, OpenMode::Existing)?;
             if out.exists() {
-                anyhow::bail!("{} already exists; a backup never overwrites a file", out.display());
+                anyhow::bail!(
+                    "{} already exists; a backup never overwrites a file",
+                    out.display()
+                );
             }
             let started = Instant::now();
             let problems = store
@@ -186,7 +237,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     problems.join("; ")
                 );
             }
-            store.record_job("backup", &format!("to {}", out.display()), &Actor::from_env())?;
+            store.record_job(
+                "backup",
+                &format!("to {}", out.display()),
+                &Actor::from_env(),
+            )?;
             eprintln!(
                 "backup: {} written and verified in {:.2} s",
                 out.display(),
@@ -252,6 +307,43 @@ fn demo(db: &DbPath, people: u64, seed: u64, now: DateTime<Utc>) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+fn print_import_report(r: &import::Report) {
+    const SHOWN: usize = 50;
+    let list = |title: &str, items: &[import::Problem]| {
+        if items.is_empty() {
+            return;
+        }
+        eprintln!("{title}:");
+        for p in items.iter().take(SHOWN) {
+            eprintln!("  {p}");
+        }
+        if items.len() > SHOWN {
+            eprintln!("  … and {} more", items.len() - SHOWN);
+        }
+    };
+    if !r.unknown_columns.is_empty() {
+        eprintln!(
+            "columns ignored (unknown): {}",
+            r.unknown_columns.join(", ")
+        );
+    }
+    list("errors", &r.errors);
+    list("already on the roster", &r.duplicates);
+    list("warnings", &r.warnings);
+    if r.errors.is_empty() {
+        eprintln!(
+            "import{}: {} rows read; {} people in {} households and {} appointments {}; {} already on the roster",
+            if r.dry_run { " (dry run)" } else { "" },
+            r.rows,
+            r.people,
+            r.households,
+            r.appointments,
+            if r.dry_run { "would be added" } else { "added" },
+            r.duplicates.len()
+        );
+    }
 }
 
 fn check(db: &DbPath) -> Result<ExitCode> {

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod import;
 pub mod paths;
 pub mod store;
 pub mod tui;

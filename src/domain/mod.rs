@@ -2,6 +2,8 @@
 
 pub mod appointment;
 pub mod audit;
+pub mod countries;
+pub mod dates;
 pub mod names;
 pub mod outage;
 pub mod person;
@@ -61,6 +63,9 @@ pub enum RuleError {
     /// A confirmation number of the wrong shape.
     #[error("a confirmation number has 6 to 20 letters and digits")]
     ConfirmationNumber,
+    /// Control characters (escape sequences, bells) in a name or phone.
+    #[error("names and phone numbers cannot hold control characters")]
+    ControlCharacters,
     /// An empty required field.
     #[error("{0} must not be empty")]
     Required(&'static str),

@@ -243,9 +243,10 @@ impl PersonDetails {
         let mut vulnerabilities = self.vulnerabilities.clone();
         vulnerabilities.sort();
         vulnerabilities.dedup();
+        let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         Self {
-            given_names: self.given_names.trim().to_string(),
-            family_names: self.family_names.trim().to_string(),
+            given_names: one_line(&self.given_names),
+            family_names: one_line(&self.family_names),
             nationality: self.nationality.trim().to_ascii_uppercase(),
             languages: self.languages.trim().to_string(),
             phone: self
@@ -263,6 +264,15 @@ impl PersonDetails {
     pub fn validate(&self) -> Result<(), RuleError> {
         if self.given_names.trim().is_empty() {
             return Err(RuleError::Required("given names"));
+        }
+        let fields = [&self.given_names, &self.family_names, &self.languages];
+        if fields.iter().any(|f| f.chars().any(char::is_control))
+            || self
+                .phone
+                .as_deref()
+                .is_some_and(|p| p.chars().any(char::is_control))
+        {
+            return Err(RuleError::ControlCharacters);
         }
         if !is_alpha3(&self.nationality) {
             return Err(RuleError::Nationality(self.nationality.clone()));

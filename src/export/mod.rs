@@ -227,7 +227,10 @@ type FileWriter = Hashing<BufWriter<std::fs::File>>;
 fn open_out(dir: &Path, name: &str) -> Result<(PathBuf, FileWriter), ExportError> {
     let path = dir.join(name);
     let file = private_file(&path).map_err(io_at(&path))?;
-    Ok((path, Hashing::new(BufWriter::with_capacity(256 * 1024, file))))
+    Ok((
+        path,
+        Hashing::new(BufWriter::with_capacity(256 * 1024, file)),
+    ))
 }
 
 fn close_out(path: &Path, w: FileWriter) -> Result<(String, u64), ExportError> {
@@ -274,7 +277,8 @@ fn write_table(
                 record.push_field(&text.as_bytes()[start..end]);
                 start = end;
             }
-            w.write_byte_record(&record).map_err(|e| csv_error(path, e))?;
+            w.write_byte_record(&record)
+                .map_err(|e| csv_error(path, e))?;
         }
         if let Some((path, w)) = json_out.as_mut() {
             write_json_line(w, &names, &text, &ends).map_err(io_at(path))?;
@@ -424,10 +428,18 @@ pub fn export(
         }
     };
     // Into place, under the first free dated name.
-    let date = now.with_timezone(&Local).date_naive().format("%Y-%m-%d").to_string();
+    let date = now
+        .with_timezone(&Local)
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     let mut n = 1;
     let folder = loop {
-        let name = if n == 1 { date.clone() } else { format!("{date}-{n}") };
+        let name = if n == 1 {
+            date.clone()
+        } else {
+            format!("{date}-{n}")
+        };
         let candidate = opts.out.join(&name);
         if !candidate.exists() {
             match std::fs::rename(&work, &candidate) {
@@ -505,11 +517,10 @@ fn write_all(
     };
     let path = work.join("manifest.json");
     let mut f = private_file(&path).map_err(io_at(&path))?;
-    serde_json::to_writer_pretty(&mut f, &manifest)
-        .map_err(|e| ExportError::Io {
-            path: path.clone(),
-            source: e.into(),
-        })?;
+    serde_json::to_writer_pretty(&mut f, &manifest).map_err(|e| ExportError::Io {
+        path: path.clone(),
+        source: e.into(),
+    })?;
     f.write_all(b"\n").map_err(io_at(&path))?;
     f.sync_all().map_err(io_at(&path))?;
     Ok(counts)

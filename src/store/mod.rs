@@ -7,6 +7,7 @@ mod appointments;
 mod audit;
 mod codec;
 mod demo;
+mod import;
 mod migrations;
 mod outages;
 mod people;
@@ -28,10 +29,11 @@ use crate::domain::RuleError;
 
 pub use appointments::NewAppointment;
 pub use demo::DemoData;
+pub use import::{ImportBatch, ImportedAppointment, ShelterChoice};
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
-pub use snapshot::{Column, Field, Kind, Snapshot, Table};
 pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
+pub use snapshot::{Column, Field, Kind, Snapshot, Table};
 
 /// How long a write waits for another coordinator's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -210,7 +210,9 @@ pub struct Snapshot<'c> {
 impl Snapshot<'_> {
     /// The schema version.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.tx.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// Streams every row of `table`, by id, to `f`; returns how many.
@@ -259,8 +261,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(StoreError::from)?;
         // The first read fixes the snapshot.
-        tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
-            .map_err(StoreError::from)?;
+        tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(StoreError::from)?;
         let snap = Snapshot { tx };
         let value = f(&snap)?;
         snap.tx.commit().map_err(StoreError::from)?;
