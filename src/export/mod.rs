@@ -382,25 +382,39 @@ fn dated_key(name: &str) -> Option<(String, u32)> {
     Some((date.to_string(), n))
 }
 
-/// Dated folders albergue wrote (they hold its manifest), oldest first.
+/// Dated folders albergue wrote (they hold its manifest), oldest first by
+/// the time in their manifest.
 fn our_folders(out: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<((String, u32), PathBuf)> = std::fs::read_dir(out)
+    let mut found: Vec<(String, (String, u32), PathBuf)> = std::fs::read_dir(out)
         .into_iter()
         .flatten()
         .flatten()
         .filter_map(|e| {
             let key = dated_key(&e.file_name().to_string_lossy())?;
             let manifest = std::fs::read_to_string(e.path().join("manifest.json")).ok()?;
-            let ours = serde_json::from_str::<serde_json::Value>(&manifest)
-                .ok()?
-                .get("generator")?
-                .as_str()?
-                == "albergue";
-            ours.then(|| (key, e.path()))
+            let m = serde_json::from_str::<serde_json::Value>(&manifest).ok()?;
+            if m.get("generator")?.as_str()? != "albergue" {
+                return None;
+            }
+            let at = m.get("exported_at")?.as_str()?.to_string();
+            Some((at, key, e.path()))
         })
         .collect();
     found.sort();
-    found.into_iter().map(|(_, p)| p).collect()
+    found.into_iter().map(|(_, _, p)| p).collect()
+}
+
+/// The next free dated name: after the highest suffix already used that day.
+fn next_suffix(out: &Path, date: &str) -> u32 {
+    std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| dated_key(&e.file_name().to_string_lossy()))
+        .filter(|(d, _)| d == date)
+        .map(|(_, n)| n + 1)
+        .max()
+        .unwrap_or(1)
 }
 
 /// Runs an export at `now` by `actor`.
@@ -433,7 +447,7 @@ pub fn export(
         .date_naive()
         .format("%Y-%m-%d")
         .to_string();
-    let mut n = 1;
+    let mut n = next_suffix(&opts.out, &date);
     let folder = loop {
         let name = if n == 1 {
             date.clone()
