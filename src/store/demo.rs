@@ -35,7 +35,7 @@ impl Store {
     /// that holds nobody yet, in one transaction with one audit row.
     pub fn load_bulk(&mut self, data: &DemoData, action: &str, actor: &Actor) -> Result<()> {
         let path = self.path.clone();
-        self.write(|tx, now| {
+        self.write_bulk(|tx, now| {
             let existing: i64 = tx.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;
             if existing > 0 {
                 return Err(StoreError::NotEmpty {

@@ -88,7 +88,7 @@ impl Store {
         for p in &batch.people {
             p.tidy().validate()?;
         }
-        self.write(|tx, now| {
+        self.write_bulk(|tx, now| {
             let shelter_id = match &batch.shelter {
                 ShelterChoice::Existing(id) => *id,
                 ShelterChoice::New { name, tz } => {

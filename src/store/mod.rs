@@ -38,6 +38,9 @@ pub use snapshot::{Column, Field, Kind, Snapshot, Table};
 /// How long a write waits for another coordinator's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Page cache for bulk loads, in KiB (negative: SQLite's unit for KiB).
+const BULK_CACHE_KIB: i64 = -256 * 1024;
+
 /// A source of "now", injected so that tests and demos can fix the clock.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -363,6 +366,20 @@ impl Store {
         tx.commit()?;
         *self.names.get_mut() = None;
         Ok(value)
+    }
+
+    /// [`Store::write`] for loads of whole rosters: a page cache big enough
+    /// that index updates stay in memory (SQLite's default is 2 MB, and a
+    /// million people's indexes then thrash the disk), restored afterwards.
+    fn write_bulk<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    ) -> Result<T> {
+        let before: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        let result = self.write(f);
+        self.conn.pragma_update(None, "cache_size", before)?;
+        result
     }
 }
 

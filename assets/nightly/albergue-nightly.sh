@@ -1,0 +1,20 @@
+#!/bin/sh
+# Nightly export and backup of albergue's database, for cron or systemd.
+# Exit status: 0 when both succeeded, 1 otherwise. Each step logs one line
+# (counts and folders, never names) to stderr, which cron mails and
+# systemd keeps in the journal.
+set -u
+: "${ALBERGUE_EXPORTS:=/var/lib/albergue/exports}"
+: "${ALBERGUE_BACKUPS:=/var/lib/albergue/backups}"
+: "${ALBERGUE_KEEP:=14}"
+umask 077
+status=0
+albergue export --out "$ALBERGUE_EXPORTS" --format csv --keep "$ALBERGUE_KEEP" || status=1
+mkdir -p "$ALBERGUE_BACKUPS"
+backup="$ALBERGUE_BACKUPS/albergue-$(date +%Y-%m-%d-%H%M).db"
+albergue backup --out "$backup" || status=1
+# Keep the newest backups only.
+ls -1t "$ALBERGUE_BACKUPS"/albergue-*.db 2>/dev/null | tail -n +"$((ALBERGUE_KEEP + 1))" | while read -r old; do
+  rm -f -- "$old"
+done
+exit "$status"
