@@ -98,6 +98,12 @@ fn an_export_is_a_private_dated_folder_whose_manifest_matches_its_files() {
     let o = run(home.path(), &args);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("300 people"), "{}", text(&o));
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        log.lines().count(),
+        1,
+        "one summary line, no progress bar under cron: {log:?}"
+    );
     let folders = dated(&out);
     assert_eq!(folders.len(), 1, "{folders:?}");
     let folder = out.join(&folders[0]);

@@ -249,6 +249,7 @@ fn write_table(
     table: Table,
     dir: &Path,
     opts: &Options,
+    progress: &Progress,
 ) -> Result<Vec<ManifestFile>, ExportError> {
     let cols = table.columns();
     let names = header(table, opts.redact);
@@ -283,6 +284,7 @@ fn write_table(
         if let Some((path, w)) = json_out.as_mut() {
             write_json_line(w, &names, &text, &ends).map_err(io_at(path))?;
         }
+        progress.row();
         Ok(())
     })?;
     let mut files = Vec::new();
@@ -351,6 +353,48 @@ fn write_json_line(
         start = end;
     }
     w.write_all(b"}\n")
+}
+
+/// A progress bar on stderr when it is a terminal; nothing at all under
+/// cron or systemd, where the summary line is the whole log.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    rows: std::cell::Cell<u64>,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        use std::io::IsTerminal;
+        let bar = io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("export {bar:30} {pos}/{len} rows {eta}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Self {
+            bar,
+            rows: std::cell::Cell::new(0),
+        }
+    }
+
+    fn row(&self) {
+        let n = self.rows.get() + 1;
+        self.rows.set(n);
+        if n % 8192 == 0 {
+            if let Some(bar) = &self.bar {
+                bar.set_position(n);
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Removes working folders left by exports that were killed.
@@ -509,10 +553,16 @@ fn write_all(
     now: DateTime<Utc>,
 ) -> Result<Vec<(&'static str, u64)>, ExportError> {
     let (schema_version, files) = store.snapshot(|snap| -> Result<_, ExportError> {
+        let mut total = 0;
+        for table in Table::ALL {
+            total += snap.count(table)?;
+        }
+        let progress = Progress::new(total);
         let mut files = Vec::new();
         for table in Table::ALL {
-            files.extend(write_table(snap, table, work, opts)?);
+            files.extend(write_table(snap, table, work, opts, &progress)?);
         }
+        progress.finish();
         Ok((snap.schema_version()?, files))
     })?;
     let mut counts: Vec<(&'static str, u64)> = Vec::new();

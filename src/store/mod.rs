@@ -375,8 +375,11 @@ impl Store {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
-        let before: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        let before: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         let result = self.write(f);
         self.conn.pragma_update(None, "cache_size", before)?;
         result

@@ -215,6 +215,13 @@ impl Snapshot<'_> {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
+    /// How many rows `table` holds in this snapshot.
+    pub fn count(&self, table: Table) -> Result<u64> {
+        let sql = format!("SELECT count(*) FROM {}", table.sql_table());
+        let n: i64 = self.tx.query_row(&sql, [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Streams every row of `table`, by id, to `f`; returns how many.
     pub fn rows<E: From<StoreError>>(
         &self,
