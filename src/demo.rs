@@ -17,7 +17,7 @@ use crate::domain::{
     Appointment, AppointmentStatus, Household, Outage, Person, PersonDetails, PersonStatus, Ports,
     Sex, Shelter, Step, Vulnerability,
 };
-use crate::store::{DemoData, NewOutage};
+use crate::store::{BulkData, NewOutage};
 
 /// SplitMix64: tiny, fast and stable across releases, so a seed means the
 /// same roster forever (a crate's generator may change its stream).
@@ -397,10 +397,10 @@ fn utc_at(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
 }
 
 /// Generates a roster of `people` people (at least 1) around `now`.
-pub fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> DemoData {
+pub fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> BulkData {
     let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     let mut rng = Rng(seed ^ 0xA1BE_46E0);
-    let mut data = DemoData::default();
+    let mut data = BulkData::default();
 
     for (i, s) in SHELTERS.iter().enumerate() {
         data.shelters.push(Shelter {

@@ -94,15 +94,14 @@ impl Session {
     }
 }
 
-#[test]
-fn search_open_a_person_and_quit_restores_the_terminal() {
-    let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
+/// A demo database of `people` at the fixed clock.
+fn make_demo(home: &std::path::Path, people: u32) -> std::path::PathBuf {
+    let db = home.join("demo.db");
     let status = Command::new(env!("CARGO_BIN_EXE_albergue"))
         .args([
             "demo",
             "--people",
-            "500",
+            &people.to_string(),
             "--now",
             NOW,
             "--db",
@@ -111,6 +110,13 @@ fn search_open_a_person_and_quit_restores_the_terminal() {
         .status()
         .unwrap();
     assert!(status.success());
+    db
+}
+
+#[test]
+fn search_open_a_person_and_quit_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 500);
 
     let mut s = Session::start(
         home.path(),
@@ -166,20 +172,7 @@ fn search_open_a_person_and_quit_restores_the_terminal() {
 #[test]
 fn a_dropped_link_ends_the_session_and_restores_the_terminal() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    assert!(Command::new(env!("CARGO_BIN_EXE_albergue"))
-        .args([
-            "demo",
-            "--people",
-            "50",
-            "--now",
-            NOW,
-            "--db",
-            db.to_str().unwrap()
-        ])
-        .status()
-        .unwrap()
-        .success());
+    let db = make_demo(home.path(), 50);
     let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
     s.wait_for("Confirm soonest");
     // SIGHUP the albergue process itself (the child of `script`).
@@ -208,20 +201,7 @@ fn a_dropped_link_ends_the_session_and_restores_the_terminal() {
 #[test]
 fn a_panic_restores_the_terminal_before_its_message() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    assert!(Command::new(env!("CARGO_BIN_EXE_albergue"))
-        .args([
-            "demo",
-            "--people",
-            "50",
-            "--now",
-            NOW,
-            "--db",
-            db.to_str().unwrap()
-        ])
-        .status()
-        .unwrap()
-        .success());
+    let db = make_demo(home.path(), 50);
     let mut s = Session::start_with_env(
         home.path(),
         &format!("--db {} --now {NOW}", db.display()),
@@ -282,20 +262,7 @@ fn expected_screen(db: &std::path::Path, keys: &[crossterm::event::KeyCode]) -> 
 fn scrolling_through_the_roster_shows_exactly_the_right_rows() {
     use crossterm::event::KeyCode;
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    assert!(Command::new(env!("CARGO_BIN_EXE_albergue"))
-        .args([
-            "demo",
-            "--people",
-            "300",
-            "--now",
-            NOW,
-            "--db",
-            db.to_str().unwrap()
-        ])
-        .status()
-        .unwrap()
-        .success());
+    let db = make_demo(home.path(), 300);
     let mut s = Session::start(
         home.path(),
         &format!("--db {} --now {NOW} --lang en", db.display()),

@@ -9,7 +9,7 @@ use super::{ImportError, Options, Problem, Report};
 use crate::actor::Actor;
 use crate::domain::{Appointment, Household, Person, PersonDetails, Ports, Shelter, Vulnerability};
 use crate::export::files::sha256_of;
-use crate::store::{DemoData, NewOutage, Store};
+use crate::store::{BulkData, NewOutage, Store};
 
 /// One CSV file of the export, rows as maps from header to value.
 struct Sheet {
@@ -140,7 +140,7 @@ pub(super) fn import(
     }
 
     let mut errors = Vec::new();
-    let mut data = DemoData::default();
+    let mut data = BulkData::default();
     let sheet = Sheet::read(dir, "shelters.csv")?;
     let mut c = Cells {
         sheet: &sheet,

@@ -8,9 +8,9 @@ use super::{appointments, audit, codec, outages, people, Result, Store, StoreErr
 use crate::actor::Actor;
 use crate::domain::{Appointment, Household, Person, Shelter};
 
-/// A whole demo roster, with ids already assigned.
+/// Whole tables to load at once (a demo roster, an export read back), ids assigned.
 #[derive(Debug, Clone, Default)]
-pub struct DemoData {
+pub struct BulkData {
     /// Shelters.
     pub shelters: Vec<Shelter>,
     /// CBP One groups.
@@ -27,13 +27,13 @@ impl Store {
     /// Loads demo data in one transaction, with one audit row for the load.
     /// Refused when the database already holds people, so that demo data can
     /// never mix with a real roster.
-    pub fn load_demo(&mut self, data: &DemoData, actor: &Actor) -> Result<()> {
+    pub fn load_demo(&mut self, data: &BulkData, actor: &Actor) -> Result<()> {
         self.load_bulk(data, "demo.load", actor)
     }
 
     /// Loads whole tables (a demo, or an export read back) into a database
     /// that holds nobody yet, in one transaction with one audit row.
-    pub fn load_bulk(&mut self, data: &DemoData, action: &str, actor: &Actor) -> Result<()> {
+    pub fn load_bulk(&mut self, data: &BulkData, action: &str, actor: &Actor) -> Result<()> {
         let path = self.path.clone();
         self.write_bulk(|tx, now| {
             let existing: i64 = tx.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;

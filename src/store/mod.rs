@@ -28,7 +28,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::domain::RuleError;
 
 pub use appointments::NewAppointment;
-pub use demo::DemoData;
+pub use demo::BulkData;
 pub use import::{ImportBatch, ImportedAppointment, ShelterChoice};
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
