@@ -43,6 +43,20 @@ impl Store {
                     people: existing,
                 });
             }
+            // Building an index once from all its rows beats updating it row
+            // by row: set the indexes aside (as the schema defines them), load,
+            // and build them again, all inside this transaction.
+            let indexes: Vec<(String, String)> = tx
+                .prepare(
+                    "SELECT name, sql FROM sqlite_schema
+                     WHERE type = 'index' AND sql IS NOT NULL
+                       AND tbl_name IN ('household', 'person', 'appointment')",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (name, _) in &indexes {
+                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            }
             let at = codec::secs(now);
             for s in &data.shelters {
                 tx.prepare_cached(
@@ -81,6 +95,9 @@ impl Store {
             }
             for (o, extension) in &data.outages {
                 outages::insert(tx, o, *extension, now, actor)?;
+            }
+            for (_, sql) in &indexes {
+                tx.execute_batch(sql)?;
             }
             let summary = format!(
                 "{} shelters, {} households, {} people, {} appointments, {} outages",
