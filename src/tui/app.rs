@@ -989,10 +989,13 @@ fn search_key(app: &mut App, ev: &KeyEvent, action: Option<Action>) {
             r.query.pop();
         }
         KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => r.query.clear(),
+        // Control characters never become search text (they could drive
+        // the terminal when the query is shown).
         KeyCode::Char(c)
-            if !ev
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            if !c.is_control()
+                && !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             r.query.push(c);
         }
