@@ -60,3 +60,74 @@ mod tests {
         assert_eq!(parse_day_time("2024-06-04 25:00"), None);
     }
 }
+
+/// Parses what a coordinator types for a moment: a day (`2024-05-22`,
+/// `22/05/2024`, `today`/`hoy`, `tomorrow`/`mañana`, `+3d`) and an optional
+/// time (`14:30`) after a space; a time alone means today. Relative days
+/// count from `today`, the shelter's date.
+pub fn parse_when(text: &str, today: NaiveDate) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let t = text.trim().to_lowercase();
+    if let Some(time) = parse_time(&t) {
+        return Some((today, Some(time)));
+    }
+    let (day_part, time_part) = match t.split_once(' ') {
+        Some((d, rest)) => (d.to_string(), Some(rest.trim().to_string())),
+        None => (t.clone(), None),
+    };
+    let day = match day_part.as_str() {
+        "today" | "hoy" => Some(today),
+        "tomorrow" | "mañana" | "manana" => today.succ_opt(),
+        "yesterday" | "ayer" => today.pred_opt(),
+        d if d.starts_with('+') && d.ends_with('d') => d[1..d.len() - 1]
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= 3650)
+            .and_then(|n| today.checked_add_days(chrono::Days::new(u64::from(n)))),
+        d => parse_day(d),
+    };
+    let day = match day {
+        Some(d) => d,
+        None => return parse_day_time(text),
+    };
+    match time_part {
+        None => Some((day, None)),
+        Some(tp) => Some((day, Some(parse_time(&tp)?))),
+    }
+}
+
+#[cfg(test)]
+mod when_tests {
+    use super::*;
+
+    #[test]
+    fn coordinators_can_type_days_the_way_they_say_them() {
+        let today = NaiveDate::from_ymd_opt(2024, 5, 22).unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_when("today", today), Some((today, None)));
+        assert_eq!(
+            parse_when("Mañana 14:30", today),
+            Some((day(2024, 5, 23), t(14, 30)))
+        );
+        assert_eq!(parse_when("+3d", today), Some((day(2024, 5, 25), None)));
+        assert_eq!(
+            parse_when("22/05/2024 09:00", today),
+            Some((today, t(9, 0)))
+        );
+        assert_eq!(
+            parse_when("2024-05-24 18:00", today),
+            Some((day(2024, 5, 24), t(18, 0)))
+        );
+        assert_eq!(parse_when("16:45", today), Some((today, t(16, 45))));
+        for bad in [
+            "",
+            "2024-02-30",
+            "tomorrow 25:00",
+            "+d",
+            "+99999d",
+            "someday",
+        ] {
+            assert_eq!(parse_when(bad, today), None, "{bad}");
+        }
+    }
+}

@@ -7,7 +7,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::i18n::Lang;
+use super::form::{Field, Form, FormKey, FormKind};
+use super::i18n::{t, Lang};
 use super::keys::{Action, KeyMap};
 use super::search::SearchIndex;
 use super::theme::Theme;
@@ -64,6 +65,7 @@ impl Screen {
                 Outages,
                 NextScreen,
                 PrevScreen,
+                RecordOutage,
                 Help,
                 Quit,
                 ForceQuit,
@@ -91,10 +93,12 @@ impl Screen {
                 ForceQuit,
             ],
             Self::Person => &[
+                Confirm,
                 Back,
                 Up,
                 Down,
                 Top,
+                RecordOutage,
                 Dashboard,
                 Roster,
                 Appointments,
@@ -125,6 +129,8 @@ impl Screen {
                 ForceQuit,
             ],
             Self::Outages => &[
+                GrantExtension,
+                RecordOutage,
                 Up,
                 Down,
                 Open,
@@ -178,6 +184,46 @@ pub enum Request {
         /// Outage id.
         outage_id: i64,
     },
+    /// Save what a form holds.
+    Save(Save),
+}
+
+/// A write asked for by a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Save {
+    /// Record a confirmation.
+    Confirm {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The number typed.
+        number: String,
+        /// When the person confirmed.
+        confirmed_at: DateTime<Utc>,
+    },
+    /// Record an outage.
+    Outage(crate::store::NewOutage),
+    /// Grant an extension.
+    Extension {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The new deadline.
+        until: DateTime<Utc>,
+    },
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// A confirmation was recorded.
+    Confirmation,
+    /// An outage was recorded.
+    Outage,
+    /// This many appointments got the extension.
+    Extension(usize),
 }
 
 /// A person's page, as loaded.
@@ -222,6 +268,11 @@ pub enum Reply {
         /// Its appointments at risk.
         lines: Vec<AppointmentLine>,
     },
+    /// A form's save went through.
+    Saved(Saved),
+    /// A form's save was refused; the text (a rule, a conflict naming who
+    /// changed the row, a busy database) is safe to show.
+    SaveFailed(String),
     /// Another process committed: what is shown may be stale.
     Changed,
     /// A request failed; the text is safe to show.
@@ -459,6 +510,8 @@ pub struct App {
     pub appointments: AppointmentsState,
     /// Outages.
     pub outages: OutagesState,
+    /// The open form, if any.
+    pub form: Option<super::form::Form>,
     /// The status line.
     pub status: Option<Status>,
     /// Set when the app should end.
@@ -503,6 +556,7 @@ impl App {
             person_scroll: 0,
             appointments: AppointmentsState::default(),
             outages: OutagesState::default(),
+            form: None,
             status: None,
             quit: false,
             dirty: true,
@@ -619,7 +673,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
             }
         }
         Msg::Paste(text) => {
-            if app.screen == Screen::Roster && app.roster.searching {
+            if let Some(form) = &mut app.form {
+                form.paste(&text);
+                app.dirty = true;
+            } else if app.screen == Screen::Roster && app.roster.searching {
                 // Pasted text may hold newlines and escape sequences: keep
                 // printable characters only.
                 let clean: String = text.chars().filter(|c| !c.is_control()).collect();
@@ -716,6 +773,31 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 app.outages.at_risk = Some((outage_id, lines));
             }
         }
+        Reply::Saved(what) => {
+            app.form = None;
+            let text = match what {
+                Saved::Confirmation => t(app.lang, "saved_confirmation").to_string(),
+                Saved::Outage => t(app.lang, "saved_outage").to_string(),
+                Saved::Extension(n) => {
+                    format!(
+                        "{} {n} {}",
+                        t(app.lang, "saved_extension"),
+                        t(app.lang, "appointments_count")
+                    )
+                }
+            };
+            app.set_status(text, false);
+            out.extend(app.reload_all());
+        }
+        Reply::SaveFailed(text) => {
+            // The form stays open with everything typed in it.
+            if let Some(form) = &mut app.form {
+                form.saving = false;
+                form.error = Some(text);
+            } else {
+                app.set_status(text, true);
+            }
+        }
         Reply::Changed => {
             let text = super::i18n::t(app.lang, "status_refreshed").to_string();
             app.set_status(text, false);
@@ -729,6 +811,10 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
     let action = app.keys.action(ev);
     if action == Some(Action::ForceQuit) {
         app.quit = true;
+        return;
+    }
+    if app.form.is_some() {
+        form_key(app, ev, out);
         return;
     }
     if app.help {
@@ -756,6 +842,9 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
             app.help = true;
             app.dirty = true;
         }
+        Action::RecordOutage => open_outage_form(app),
+        Action::Confirm if app.screen == Screen::Person => open_confirm_form(app),
+        Action::GrantExtension if app.screen == Screen::Outages => open_extension_form(app),
         Action::Dashboard => app.show(Screen::Dashboard, out),
         Action::Roster => app.show(Screen::Roster, out),
         Action::Appointments => app.show(Screen::Appointments, out),
@@ -1141,4 +1230,214 @@ fn refresh_roster_view(app: &mut App) {
     }
     clamp_scroll(app);
     app.dirty = true;
+}
+
+/// Local wall-clock text for a form's default (`2024-05-22 08:00`).
+fn local_text(app: &App, at: DateTime<Utc>) -> String {
+    at.with_timezone(&app.tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn open_confirm_form(app: &mut App) {
+    let pending = app.person.as_ref().and_then(|p| {
+        p.appointments
+            .iter()
+            .find(|a| a.status == crate::domain::AppointmentStatus::PendingConfirmation)
+            .map(|a| (a.id, a.version))
+    });
+    match pending {
+        Some((appointment_id, version)) => {
+            let now = local_text(app, app.now);
+            app.form = Some(Form::new(
+                FormKind::Confirm {
+                    appointment_id,
+                    version,
+                },
+                vec![
+                    Field::text("f_number", ""),
+                    Field::text("f_confirmed_at", now),
+                ],
+            ));
+        }
+        None => {
+            let text = t(app.lang, "no_pending").to_string();
+            app.set_status(text, true);
+        }
+    }
+    app.dirty = true;
+}
+
+fn open_outage_form(app: &mut App) {
+    let now = local_text(app, app.now);
+    app.form = Some(Form::new(
+        FormKind::Outage,
+        vec![
+            Field::choice(
+                "f_step",
+                vec![
+                    ("confirm", "step_opt_confirm"),
+                    ("all", "step_opt_all"),
+                    ("login", "step_opt_login"),
+                    ("request", "step_opt_request"),
+                ],
+            ),
+            Field::text("f_ports", t(app.lang, "ports_all_value")),
+            Field::text("f_start", now),
+            Field::text("f_end", ""),
+            Field::text("f_source", ""),
+            Field::text("f_note", ""),
+        ],
+    ));
+    app.dirty = true;
+}
+
+fn open_extension_form(app: &mut App) {
+    let Some(o) = app.outages.list.get(app.outages.selected) else {
+        return;
+    };
+    let at_risk = match &app.outages.at_risk {
+        Some((id, lines)) if *id == o.id => lines.len(),
+        _ => 0,
+    };
+    app.form = Some(Form::new(
+        FormKind::Extension {
+            outage_id: o.id,
+            version: o.version,
+            at_risk,
+        },
+        vec![Field::text("f_until", "")],
+    ));
+    app.dirty = true;
+}
+
+/// A typed moment in the shelter's zone, as UTC; the error names what to type.
+fn when_of(app: &App, text: &str) -> Result<DateTime<Utc>, String> {
+    let (day, time) = crate::domain::dates::parse_when(text, app.today())
+        .ok_or_else(|| t(app.lang, "err_date").to_string())?;
+    let local = day.and_time(time.unwrap_or(chrono::NaiveTime::MIN));
+    crate::domain::port::from_local_in(app.tz, local).map_err(|e| e.to_string())
+}
+
+fn form_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
+    let Some(form) = &mut app.form else { return };
+    match form.key(ev) {
+        FormKey::Ignored => return,
+        FormKey::Changed => {}
+        FormKey::Close => app.form = None,
+        FormKey::Save => {
+            if let Some(save) = validate_form(app) {
+                if let Some(form) = &mut app.form {
+                    form.saving = true;
+                    form.error = None;
+                }
+                out.push(Request::Save(save));
+            }
+        }
+    }
+    app.dirty = true;
+}
+
+/// Checks a form's fields; marks what is wrong beside each field and
+/// returns `None`, or returns the write to ask for.
+fn validate_form(app: &mut App) -> Option<Save> {
+    let lang = app.lang;
+    let form = app.form.clone()?;
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let save = match form.kind {
+        FormKind::Confirm {
+            appointment_id,
+            version,
+        } => {
+            let number =
+                crate::domain::appointment::normalize_confirmation_number(form.get("f_number"))
+                    .map_err(|_| errors.push(("f_number", t(lang, "err_number").to_string())))
+                    .ok();
+            let at = when_of(app, form.get("f_confirmed_at"))
+                .map_err(|e| errors.push(("f_confirmed_at", e)))
+                .ok();
+            number.zip(at).map(|(number, confirmed_at)| Save::Confirm {
+                appointment_id,
+                version,
+                number,
+                confirmed_at,
+            })
+        }
+        FormKind::Outage => {
+            let ports_text = form.get("f_ports");
+            let ports = if ports_text.is_empty()
+                || matches!(
+                    crate::domain::names::fold(ports_text).as_str(),
+                    "all" | "todos" | "todo"
+                ) {
+                Some(crate::domain::Ports::All)
+            } else {
+                let codes: Vec<String> = ports_text
+                    .split([',', ' '])
+                    .filter(|c| !c.is_empty())
+                    .map(|c| c.trim().to_ascii_uppercase())
+                    .collect();
+                if codes
+                    .iter()
+                    .all(|c| crate::domain::port::by_code(c).is_some())
+                {
+                    Some(crate::domain::Ports::Some(codes))
+                } else {
+                    errors.push(("f_ports", t(lang, "err_ports").to_string()));
+                    None
+                }
+            };
+            let start = when_of(app, form.get("f_start"))
+                .map_err(|e| errors.push(("f_start", e)))
+                .ok();
+            let end = match form.get("f_end") {
+                "" => Some(None),
+                text => when_of(app, text)
+                    .map(Some)
+                    .map_err(|e| errors.push(("f_end", e)))
+                    .ok(),
+            };
+            if let (Some(s), Some(Some(e))) = (start, end) {
+                if e < s {
+                    errors.push(("f_end", t(lang, "err_end_before_start").to_string()));
+                }
+            }
+            let source = form.get("f_source").to_string();
+            if source.is_empty() {
+                errors.push(("f_source", t(lang, "err_required").to_string()));
+            }
+            let step = form.get("f_step").parse::<crate::domain::Step>().ok();
+            match (ports, start, end, step) {
+                (Some(ports), Some(started_at), Some(ended_at), Some(affected_step))
+                    if errors.is_empty() =>
+                {
+                    Some(Save::Outage(crate::store::NewOutage {
+                        affected_step,
+                        ports,
+                        started_at,
+                        ended_at,
+                        source,
+                        note: form.get("f_note").to_string(),
+                    }))
+                }
+                _ => None,
+            }
+        }
+        FormKind::Extension {
+            outage_id, version, ..
+        } => when_of(app, form.get("f_until"))
+            .map_err(|e| errors.push(("f_until", e)))
+            .ok()
+            .map(|until| Save::Extension {
+                outage_id,
+                version,
+                until,
+            }),
+    };
+    if let Some(f) = &mut app.form {
+        for (label, message) in errors {
+            f.fail(label, message);
+        }
+    }
+    save
 }

@@ -53,6 +53,12 @@ pub enum Action {
     Filter,
     /// Show the keys.
     Help,
+    /// Record a confirmation (person screen).
+    Confirm,
+    /// Record an outage (anywhere).
+    RecordOutage,
+    /// Grant an extension (outages screen).
+    GrantExtension,
     /// Quit.
     Quit,
     /// Quit at once, from anywhere.
@@ -61,7 +67,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 25] = [
         Self::Dashboard,
         Self::Roster,
         Self::Appointments,
@@ -82,6 +88,9 @@ impl Action {
         Self::Sort,
         Self::Filter,
         Self::Help,
+        Self::Confirm,
+        Self::RecordOutage,
+        Self::GrantExtension,
         Self::Quit,
         Self::ForceQuit,
     ];
@@ -109,6 +118,9 @@ impl Action {
             Self::Sort => "sort",
             Self::Filter => "filter",
             Self::Help => "help",
+            Self::Confirm => "confirm",
+            Self::RecordOutage => "record_outage",
+            Self::GrantExtension => "grant_extension",
             Self::Quit => "quit",
             Self::ForceQuit => "force_quit",
         }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod config;
+pub mod form;
 pub mod i18n;
 pub mod keys;
 pub mod search;

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::app::{PersonPage, Reply, Request};
+use super::app::{PersonPage, Reply, Request, Save, Saved};
 use super::search::SearchIndex;
+use crate::actor::Actor;
 use crate::store::{Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
@@ -47,14 +48,49 @@ pub fn serve(store: &Store, request: &Request) -> Reply {
                 outage_id: *outage_id,
                 lines: store.at_risk_lines(*outage_id)?,
             },
+            // Writes go through `answer`, which holds the store mutably.
+            Request::Save(_) => {
+                Reply::SaveFailed("internal error: a save reached the reader".into())
+            }
         })
     })();
     // Store errors name tables, ids and paths, never personal values.
     result.unwrap_or_else(|e| Reply::Failed(e.to_string()))
 }
 
+/// Answers one request, reads and writes alike (the store thread's entry point).
+pub fn answer(store: &mut Store, request: &Request) -> Reply {
+    let Request::Save(save) = request else {
+        return serve(store, request);
+    };
+    let actor = Actor::from_env();
+    let result = match save {
+        Save::Confirm {
+            appointment_id,
+            version,
+            number,
+            confirmed_at,
+        } => store
+            .confirm_appointment(*appointment_id, *version, number, *confirmed_at, &actor)
+            .map(|_| Saved::Confirmation),
+        Save::Outage(new) => store.record_outage(new, &actor).map(|_| Saved::Outage),
+        Save::Extension {
+            outage_id,
+            version,
+            until,
+        } => store
+            .grant_extension(*outage_id, *version, *until, &actor)
+            .map(|ids| Saved::Extension(ids.len())),
+    };
+    match result {
+        Ok(saved) => Reply::Saved(saved),
+        Err(e) => Reply::SaveFailed(e.to_string()),
+    }
+}
+
 fn same_kind(a: &Request, b: &Request) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
+    // Saves are never merged: each one was asked for.
+    !matches!(a, Request::Save(_)) && std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
 /// Starts the store thread. Requests queued while it is busy are merged:
@@ -63,12 +99,12 @@ pub fn spawn(store: Store, replies: UnboundedSender<Reply>) -> (Sender<Request>,
     let (tx, rx) = std::sync::mpsc::channel::<Request>();
     let handle = std::thread::Builder::new()
         .name("albergue-store".into())
-        .spawn(move || run(&store, &rx, &replies))
+        .spawn(move || run(store, &rx, &replies))
         .expect("the store thread starts");
     (tx, handle)
 }
 
-fn run(store: &Store, rx: &Receiver<Request>, replies: &UnboundedSender<Reply>) {
+fn run(mut store: Store, rx: &Receiver<Request>, replies: &UnboundedSender<Reply>) {
     let mut seen = store.data_version().unwrap_or_default();
     loop {
         match rx.recv_timeout(WATCH_INTERVAL) {
@@ -79,7 +115,7 @@ fn run(store: &Store, rx: &Receiver<Request>, replies: &UnboundedSender<Reply>) 
                     batch.push(more);
                 }
                 for request in &batch {
-                    if replies.send(serve(store, request)).is_err() {
+                    if replies.send(answer(&mut store, request)).is_err() {
                         return;
                     }
                 }

@@ -3,6 +3,7 @@
 
 mod appointments;
 mod dashboard;
+mod form;
 mod help;
 mod outages;
 mod person;
@@ -51,6 +52,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     key_footer(app, frame, footer);
     if app.help {
         help::render(app, frame, body);
+    }
+    if app.form.is_some() {
+        form::render(app, frame, body);
     }
 }
 
@@ -158,13 +162,17 @@ fn footer_actions(app: &App) -> &'static [Action] {
         Screen::Roster if app.roster.filter_focus.is_some() => &[Up, Left, Back],
         Screen::Dashboard => &[NextScreen, Help, Quit],
         Screen::Roster => &[Search, Sort, Filter, Open, Help, Quit],
-        Screen::Person => &[Back, Down, Help, Quit],
+        Screen::Person => &[Confirm, Back, Down, Help, Quit],
         Screen::Appointments => &[Left, Right, Filter, Open, Help, Quit],
-        Screen::Outages => &[Down, Help, Quit],
+        Screen::Outages => &[GrantExtension, RecordOutage, Down, Help, Quit],
     }
 }
 
 fn key_footer(app: &App, frame: &mut Frame, area: Rect) {
+    if app.form.is_some() {
+        // The form shows its own keys.
+        return;
+    }
     let mut spans = Vec::new();
     for &action in footer_actions(app) {
         let keys = match (app.screen, app.roster.searching, action) {
@@ -207,6 +215,9 @@ pub fn action_key(action: Action) -> &'static str {
         Action::Sort => "action_sort",
         Action::Filter => "action_filter",
         Action::Help => "action_help",
+        Action::Confirm => "action_confirm",
+        Action::RecordOutage => "action_record_outage",
+        Action::GrantExtension => "action_grant_extension",
         Action::Quit => "action_quit",
         Action::ForceQuit => "action_force_quit",
     }

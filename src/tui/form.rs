@@ -1,0 +1,352 @@
+//! Keyboard-driven forms: text fields with a caret, choices cycled with
+//! arrows, focus moved with Tab and Enter, errors shown beside the field.
+//! A form is plain state; `update` decides what its keys do and what saving
+//! asks of the store.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A line of text being typed, with a caret (counted in characters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextField {
+    /// What is typed.
+    pub value: String,
+    /// Caret position, in characters.
+    pub caret: usize,
+}
+
+impl TextField {
+    /// A field holding `value`, caret at the end.
+    pub fn with(value: impl Into<String>) -> Self {
+        let value = value.into();
+        let caret = value.chars().count();
+        Self { value, caret }
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.value
+            .char_indices()
+            .nth(chars)
+            .map_or(self.value.len(), |(i, _)| i)
+    }
+
+    /// Inserts text at the caret; control characters are dropped (pasted
+    /// escape sequences must never reach the terminal).
+    pub fn insert(&mut self, text: &str) {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            let at = self.byte_at(self.caret);
+            self.value.insert(at, c);
+            self.caret += 1;
+        }
+    }
+
+    /// Applies an editing key; returns whether the value or caret changed.
+    pub fn key(&mut self, ev: &KeyEvent) -> bool {
+        let before = (self.value.len(), self.caret);
+        let len = self.value.chars().count();
+        match ev.code {
+            KeyCode::Left => self.caret = self.caret.saturating_sub(1),
+            KeyCode::Right => self.caret = (self.caret + 1).min(len),
+            KeyCode::Home => self.caret = 0,
+            KeyCode::End => self.caret = len,
+            KeyCode::Backspace if self.caret > 0 => {
+                let at = self.byte_at(self.caret - 1);
+                self.value.remove(at);
+                self.caret -= 1;
+            }
+            KeyCode::Delete if self.caret < len => {
+                let at = self.byte_at(self.caret);
+                self.value.remove(at);
+            }
+            KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.value.clear();
+                self.caret = 0;
+            }
+            KeyCode::Char(c)
+                if !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                self.insert(&c.to_string());
+            }
+            _ => return false,
+        }
+        before != (self.value.len(), self.caret) || matches!(ev.code, KeyCode::Char(_))
+    }
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Free text.
+    Text(TextField),
+    /// One of a fixed list (values stored, labels from the string table).
+    Choice {
+        /// (stored value, string-table key of its label).
+        options: Vec<(&'static str, &'static str)>,
+        /// The one chosen.
+        index: usize,
+    },
+}
+
+/// A labelled field, with the error found in it on the last save attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// String-table key of the label.
+    pub label: &'static str,
+    /// The input.
+    pub input: Input,
+    /// What is wrong with it (already translated).
+    pub error: Option<String>,
+}
+
+impl Field {
+    /// A text field.
+    pub fn text(label: &'static str, value: impl Into<String>) -> Self {
+        Self {
+            label,
+            input: Input::Text(TextField::with(value)),
+            error: None,
+        }
+    }
+
+    /// A choice field.
+    pub fn choice(label: &'static str, options: Vec<(&'static str, &'static str)>) -> Self {
+        Self {
+            label,
+            input: Input::Choice { options, index: 0 },
+            error: None,
+        }
+    }
+
+    /// The text typed, or the chosen value.
+    pub fn value(&self) -> &str {
+        match &self.input {
+            Input::Text(t) => t.value.trim(),
+            Input::Choice { options, index } => options.get(*index).map_or("", |o| o.0),
+        }
+    }
+}
+
+/// What a form records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    /// A confirmation of one appointment.
+    Confirm {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+    },
+    /// A new outage.
+    Outage,
+    /// An extension for the appointments an outage puts at risk.
+    Extension {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// How many appointments it puts at risk (the preview).
+        at_risk: usize,
+    },
+}
+
+impl FormKind {
+    /// String-table key of the form's title.
+    pub fn title_key(&self) -> &'static str {
+        match self {
+            Self::Confirm { .. } => "form_confirm",
+            Self::Outage => "form_outage",
+            Self::Extension { .. } => "form_extension",
+        }
+    }
+}
+
+/// An open form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// What it records.
+    pub kind: FormKind,
+    /// Its fields, in order.
+    pub fields: Vec<Field>,
+    /// The field with the caret.
+    pub focus: usize,
+    /// Whether anything was typed since it opened.
+    pub dirty: bool,
+    /// Set after a first Esc on a dirty form: a second one discards.
+    pub confirm_discard: bool,
+    /// A problem with the whole form (a conflict, a busy database).
+    pub error: Option<String>,
+    /// Waiting for the store's answer.
+    pub saving: bool,
+}
+
+/// What a key did to a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// Nothing visible.
+    Ignored,
+    /// The form changed.
+    Changed,
+    /// Save it.
+    Save,
+    /// Close it, dropping its input.
+    Close,
+}
+
+impl Form {
+    /// A new form.
+    pub fn new(kind: FormKind, fields: Vec<Field>) -> Self {
+        Self {
+            kind,
+            fields,
+            focus: 0,
+            dirty: false,
+            confirm_discard: false,
+            error: None,
+            saving: false,
+        }
+    }
+
+    /// The field named by its label key.
+    pub fn get(&self, label: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.label == label)
+            .map_or("", Field::value)
+    }
+
+    /// Marks a field's error.
+    pub fn fail(&mut self, label: &str, message: String) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.label == label) {
+            f.error = Some(message);
+        }
+    }
+
+    /// Applies a key: Tab / Shift-Tab / Enter move (Enter on the last field
+    /// saves), Ctrl-S saves, Esc closes (asking first when something was
+    /// typed), arrows cycle a choice, everything else edits the text field.
+    pub fn key(&mut self, ev: &KeyEvent) -> FormKey {
+        if self.saving {
+            return FormKey::Ignored;
+        }
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let last = self.fields.len().saturating_sub(1);
+        if ev.code != KeyCode::Esc {
+            self.confirm_discard = false;
+        }
+        match ev.code {
+            KeyCode::Esc => {
+                if self.dirty && !self.confirm_discard {
+                    self.confirm_discard = true;
+                    return FormKey::Changed;
+                }
+                return FormKey::Close;
+            }
+            KeyCode::Char('s') if ctrl => return FormKey::Save,
+            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1).min(last),
+            KeyCode::BackTab | KeyCode::Up => self.focus = self.focus.saturating_sub(1),
+            KeyCode::Enter if self.focus == last => return FormKey::Save,
+            KeyCode::Enter => self.focus += 1,
+            _ => {
+                let Some(field) = self.fields.get_mut(self.focus) else {
+                    return FormKey::Ignored;
+                };
+                let changed = match &mut field.input {
+                    Input::Text(t) => t.key(ev),
+                    Input::Choice { options, index } => match ev.code {
+                        KeyCode::Left => {
+                            *index = (*index + options.len() - 1) % options.len().max(1);
+                            true
+                        }
+                        KeyCode::Right | KeyCode::Char(' ') => {
+                            *index = (*index + 1) % options.len().max(1);
+                            true
+                        }
+                        _ => false,
+                    },
+                };
+                if !changed {
+                    return FormKey::Ignored;
+                }
+                field.error = None;
+                self.dirty = true;
+            }
+        }
+        FormKey::Changed
+    }
+
+    /// Pasted text goes into the focused text field, control characters removed.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(Field {
+            input: Input::Text(t),
+            error,
+            ..
+        }) = self.fields.get_mut(self.focus)
+        {
+            t.insert(text);
+            *error = None;
+            self.dirty = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_text_field_edits_at_its_caret() {
+        let mut f = TextField::with("Jos");
+        f.key(&k(KeyCode::Char('é')));
+        assert_eq!((f.value.as_str(), f.caret), ("José", 4));
+        f.key(&k(KeyCode::Home));
+        f.key(&k(KeyCode::Delete));
+        f.key(&k(KeyCode::Char('j')));
+        assert_eq!(f.value, "josé");
+        f.key(&k(KeyCode::End));
+        f.key(&k(KeyCode::Backspace));
+        assert_eq!(f.value, "jos");
+        f.insert("\u{1b}[2J é\u{7}");
+        assert_eq!(f.value, "jos[2J é");
+        f.key(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!((f.value.as_str(), f.caret), ("", 0));
+    }
+
+    #[test]
+    fn escape_asks_first_when_something_was_typed() {
+        let mut form = Form::new(FormKind::Outage, vec![Field::text("f_source", "")]);
+        assert_eq!(
+            form.key(&k(KeyCode::Esc)),
+            FormKey::Close,
+            "nothing typed: closes"
+        );
+        form.key(&k(KeyCode::Char('x')));
+        assert_eq!(form.key(&k(KeyCode::Esc)), FormKey::Changed);
+        assert!(form.confirm_discard);
+        assert_eq!(form.key(&k(KeyCode::Esc)), FormKey::Close);
+    }
+
+    #[test]
+    fn enter_moves_on_and_saves_on_the_last_field() {
+        let mut form = Form::new(
+            FormKind::Outage,
+            vec![
+                Field::text("a", ""),
+                Field::choice("b", vec![("x", "x"), ("y", "y")]),
+            ],
+        );
+        assert_eq!(form.key(&k(KeyCode::Enter)), FormKey::Changed);
+        assert_eq!(form.focus, 1);
+        form.key(&k(KeyCode::Right));
+        assert_eq!(form.get("b"), "y");
+        assert_eq!(form.key(&k(KeyCode::Enter)), FormKey::Save);
+        assert_eq!(
+            form.key(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            FormKey::Save
+        );
+    }
+}

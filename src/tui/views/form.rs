@@ -1,0 +1,92 @@
+//! The open form, drawn over the screen: labels, values with a caret,
+//! errors beside their field.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use super::{centered, clean, clear, fit};
+use crate::tui::app::App;
+use crate::tui::form::{FormKind, Input};
+use crate::tui::i18n::t;
+
+const LABEL_WIDTH: usize = 18;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(form) = &app.form else { return };
+    let lang = app.lang;
+    let th = app.theme;
+    let width = area.width.min(76);
+    let inner_width = width.saturating_sub(2) as usize;
+    let mut lines = Vec::new();
+    if let FormKind::Extension { at_risk, .. } = form.kind {
+        lines.push(Line::styled(
+            format!("{at_risk} {}", t(lang, "form_at_risk")),
+            th.warning(),
+        ));
+    }
+    let mut caret = None;
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label = format!(
+            "{:<LABEL_WIDTH$}",
+            fit(t(lang, field.label), LABEL_WIDTH - 1)
+        );
+        let room = inner_width.saturating_sub(LABEL_WIDTH + 1);
+        let value = match &field.input {
+            Input::Text(text) => {
+                // Keep the caret in view in a long value.
+                let skip = text.caret.saturating_sub(room.saturating_sub(1));
+                if focused {
+                    caret = Some((lines.len(), LABEL_WIDTH + text.caret - skip));
+                }
+                fit(&text.value.chars().skip(skip).collect::<String>(), room)
+            }
+            Input::Choice { options, index } => {
+                let label = options.get(*index).map_or("", |o| t(lang, o.1));
+                format!("◀ {label} ▶")
+            }
+        };
+        let style = if focused { th.selected() } else { th.text() };
+        lines.push(Line::from(vec![
+            Span::styled(label, if focused { th.key() } else { th.muted() }),
+            Span::styled(clean(&value), style),
+        ]));
+        if let Some(err) = &field.error {
+            lines.push(Line::styled(
+                format!("{:LABEL_WIDTH$}⚠ {}", "", fit(err, room.saturating_sub(2))),
+                th.error(),
+            ));
+        }
+    }
+    if let Some(err) = &form.error {
+        lines.push(Line::styled(
+            fit(&format!("⚠ {err}"), inner_width),
+            th.error(),
+        ));
+    }
+    if form.saving {
+        lines.push(Line::styled(t(lang, "form_saving"), th.muted()));
+    } else if form.confirm_discard {
+        lines.push(Line::styled(t(lang, "form_discard"), th.warning()));
+    }
+    lines.push(Line::styled(
+        fit(t(lang, "form_hint"), inner_width),
+        th.muted(),
+    ));
+    let pane = centered(area, width, lines.len() as u16 + 2);
+    clear(frame, pane);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(Line::styled(t(lang, form.kind.title_key()), th.title()));
+    let inner = block.inner(pane);
+    frame.render_widget(Paragraph::new(lines).block(block), pane);
+    if let Some((row, col)) = caret {
+        let x = inner.x + (col as u16).min(inner.width.saturating_sub(1));
+        let y = inner.y + row as u16;
+        if y < inner.bottom() {
+            frame.set_cursor_position((x, y));
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Forms, driven by the keys a coordinator types, ending in the database.
+
+use std::sync::Arc;
+
+use albergue::actor::Actor;
+use albergue::domain::{AppointmentStatus, Ports, Step};
+use albergue::store::{OpenMode, Store};
+use albergue::tui::app::{update, App, Msg, Request, Screen};
+use albergue::tui::i18n::Lang;
+use albergue::tui::keys::KeyMap;
+use albergue::tui::theme::Theme;
+use albergue::tui::{views, worker};
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2024-05-22T15:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    store: Store,
+    app: App,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let now = now();
+    let mut store = Store::open(&path, OpenMode::Create)
+        .unwrap()
+        .with_clock(Arc::new(move || now));
+    store
+        .load_demo(&albergue::demo::generate(300, 1, now), &Actor::new("demo"))
+        .unwrap();
+    let shelter = store.shelters().unwrap().into_iter().next();
+    let app = App::new(
+        now,
+        Lang::En,
+        Theme::COLOR,
+        KeyMap::default(),
+        shelter,
+        (80, 24),
+    );
+    let mut w = World {
+        _dir: dir,
+        path,
+        store,
+        app,
+    };
+    let start = w.app.start();
+    w.serve(start);
+    w
+}
+
+impl World {
+    fn serve(&mut self, mut pending: Vec<Request>) {
+        while let Some(r) = pending.pop() {
+            let reply = worker::answer(&mut self.store, &r);
+            pending.extend(update(&mut self.app, Msg::Reply(reply)));
+        }
+    }
+
+    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let reqs = update(&mut self.app, Msg::Key(KeyEvent::new(code, mods)));
+        self.serve(reqs);
+    }
+
+    fn keys(&mut self, codes: &[KeyCode]) {
+        for &c in codes {
+            self.key(c, KeyModifiers::NONE);
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    }
+
+    fn save(&mut self) {
+        self.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    }
+
+    fn screen(&self) -> String {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| views::render(&self.app, f)).unwrap();
+        let buf = t.backend().buffer();
+        (0..24)
+            .map(|y| {
+                (0..80)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[test]
+fn recording_an_outage_from_the_keyboard_saves_it_with_its_audit_row() {
+    let mut w = world();
+    let before = w.store.outages().unwrap().len();
+    w.keys(&[KeyCode::Char('o')]);
+    assert!(w.app.form.is_some());
+    // Step: all (one Right), ports: two codes, since 09:00 today, source.
+    w.keys(&[KeyCode::Right, KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("sys, elp");
+    w.keys(&[KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("today 06:00");
+    w.keys(&[KeyCode::Tab, KeyCode::Tab]);
+    w.type_text("CBP text message");
+    w.save();
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let outages = w.store.outages().unwrap();
+    assert_eq!(outages.len(), before + 1);
+    let o = outages
+        .iter()
+        .find(|o| o.source == "CBP text message")
+        .unwrap();
+    assert_eq!(o.affected_step, Step::All);
+    assert_eq!(o.ports, Ports::Some(vec!["SYS".into(), "ELP".into()]));
+    // 06:00 in Tijuana (PDT) is 13:00 UTC.
+    assert_eq!(
+        o.started_at,
+        DateTime::parse_from_rfc3339("2024-05-22T13:00:00Z").unwrap()
+    );
+    assert_eq!(o.version, 1);
+    let audit = w.store.audit_for("outage", o.id).unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "outage.create");
+    assert!(w.screen().contains("Outage recorded."));
+}
+
+#[test]
+fn a_bad_outage_form_stays_open_with_the_errors_beside_the_fields() {
+    let mut w = world();
+    let before = w.store.counts().unwrap();
+    w.keys(&[KeyCode::Char('o'), KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("TIJ");
+    w.keys(&[KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("2024-02-30 10:00");
+    w.save();
+    let form = w.app.form.as_ref().expect("the form stays open");
+    let errors: Vec<(&str, bool)> = form
+        .fields
+        .iter()
+        .map(|f| (f.label, f.error.is_some()))
+        .collect();
+    assert!(
+        errors.contains(&("f_ports", true))
+            && errors.contains(&("f_start", true))
+            && errors.contains(&("f_source", true)),
+        "{errors:?}"
+    );
+    assert_eq!(form.get("f_ports"), "TIJ", "nothing typed is lost");
+    let screen = w.screen();
+    assert!(
+        screen.contains("port codes") && screen.contains("not a date"),
+        "{screen}"
+    );
+    assert_eq!(w.store.counts().unwrap(), before);
+}
+
+#[test]
+fn escape_on_a_form_with_input_asks_first() {
+    let mut w = world();
+    w.keys(&[
+        KeyCode::Char('o'),
+        KeyCode::Tab,
+        KeyCode::Tab,
+        KeyCode::Tab,
+        KeyCode::Tab,
+    ]);
+    w.type_text("news");
+    w.keys(&[KeyCode::Esc]);
+    assert!(w.app.form.is_some());
+    assert!(w.screen().contains("Press Esc again"));
+    w.keys(&[KeyCode::Char('x')]);
+    assert_eq!(
+        w.app.form.as_ref().unwrap().get("f_source"),
+        "newsx",
+        "any other key keeps editing"
+    );
+    w.keys(&[KeyCode::Esc, KeyCode::Esc]);
+    assert!(w.app.form.is_none());
+}
+
+/// Opens the person screen of someone with an appointment pending.
+fn open_pending_person(w: &mut World) -> (i64, i64) {
+    let a = w
+        .store
+        .pending_appointments()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.effective_deadline() > now() + Duration::hours(1))
+        .unwrap();
+    let person = w.store.person(a.person_id.unwrap()).unwrap();
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
+    w.type_text(&person.full_name());
+    w.keys(&[KeyCode::Enter]);
+    let pos = w
+        .app
+        .roster
+        .view
+        .iter()
+        .position(|&i| w.app.roster.rows[i as usize].id == person.id)
+        .unwrap();
+    for _ in 0..pos {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[KeyCode::Enter]);
+    assert_eq!(w.app.screen, Screen::Person);
+    (a.id, person.id)
+}
+
+#[test]
+fn recording_a_confirmation_saves_the_number_with_version_and_audit() {
+    let mut w = world();
+    let (appointment, person) = open_pending_person(&mut w);
+    w.keys(&[KeyCode::Char('c')]);
+    w.type_text("ab12-cd34");
+    w.keys(&[KeyCode::Enter, KeyCode::Enter]);
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let a = w.store.appointment(appointment).unwrap();
+    assert_eq!(a.status, AppointmentStatus::Confirmed);
+    assert_eq!(a.confirmation_number.as_deref(), Some("AB12CD34"));
+    assert_eq!(a.version, 2);
+    assert!(w
+        .store
+        .audit_for_person(person)
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "appointment.confirm"));
+    assert!(w.screen().contains("Confirmation recorded."));
+}
+
+#[test]
+fn a_confirmation_saved_by_another_coordinator_first_is_shown_as_a_conflict() {
+    let mut w = world();
+    let (appointment, _) = open_pending_person(&mut w);
+    w.keys(&[KeyCode::Char('c')]);
+    w.type_text("ZZ998877");
+    // Meanwhile, in another process, Luis confirms it.
+    let mut other = Store::open(&w.path, OpenMode::Existing).unwrap();
+    let a = other.appointment(appointment).unwrap();
+    other
+        .confirm_appointment(
+            appointment,
+            a.version,
+            "LU123456",
+            now(),
+            &Actor::new("luis"),
+        )
+        .unwrap();
+    w.save();
+    let form = w.app.form.as_ref().expect("the form stays open");
+    let err = form.error.clone().unwrap();
+    assert!(err.contains("luis"), "{err}");
+    assert_eq!(form.get("f_number"), "ZZ998877", "the typed number is kept");
+    assert_eq!(
+        w.store
+            .appointment(appointment)
+            .unwrap()
+            .confirmation_number
+            .as_deref(),
+        Some("LU123456")
+    );
+}
+
+#[test]
+fn granting_an_extension_reaches_every_appointment_at_risk() {
+    let mut w = world();
+    w.keys(&[KeyCode::Char('4')]);
+    let outage = w.app.outages.list[0].clone();
+    assert!(outage.is_active(now()));
+    let at_risk = w.store.at_risk_from(outage.id).unwrap();
+    assert!(!at_risk.is_empty());
+    w.keys(&[KeyCode::Char('E')]);
+    assert!(w
+        .screen()
+        .contains(&format!("{} appointments at risk", at_risk.len())));
+    w.type_text("+2d 12:00");
+    w.keys(&[KeyCode::Enter]);
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let until = DateTime::parse_from_rfc3339("2024-05-24T19:00:00Z").unwrap();
+    for a in &at_risk {
+        assert_eq!(
+            w.store.appointment(a.id).unwrap().extended_until,
+            Some(until.into())
+        );
+    }
+    assert_eq!(
+        w.store.outage(outage.id).unwrap().extension_until,
+        Some(until.into())
+    );
+    assert!(w
+        .screen()
+        .contains(&format!("Extension granted to {}", at_risk.len())));
+}
+
+#[test]
+fn the_outage_form_in_both_languages() {
+    for (lang, name) in [(Lang::En, "outage_form_en"), (Lang::Es, "outage_form_es")] {
+        let mut w = world();
+        w.app.lang = lang;
+        w.keys(&[KeyCode::Char('o'), KeyCode::Tab]);
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| views::render(&w.app, f)).unwrap();
+        insta::assert_snapshot!(name, t.backend());
+    }
+}
