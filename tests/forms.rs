@@ -319,3 +319,54 @@ fn the_outage_form_in_both_languages() {
         insta::assert_snapshot!(name, t.backend());
     }
 }
+
+#[test]
+fn marking_an_appointment_missed_asks_then_saves_with_its_audit_row() {
+    let mut w = world();
+    let (appointment, person) = open_pending_person(&mut w);
+    w.keys(&[KeyCode::Char('m')]);
+    assert!(w.screen().contains("to confirm → missed"), "{}", w.screen());
+    w.keys(&[KeyCode::Esc]);
+    assert_eq!(
+        w.store.appointment(appointment).unwrap().status,
+        AppointmentStatus::PendingConfirmation
+    );
+    w.keys(&[KeyCode::Char('m'), KeyCode::Enter]);
+    let a = w.store.appointment(appointment).unwrap();
+    assert_eq!((a.status, a.version), (AppointmentStatus::Missed, 2));
+    let trail = w.store.audit_for_person(person).unwrap();
+    assert_eq!(
+        trail.last().unwrap().summary,
+        "pending_confirmation -> missed"
+    );
+    // Presented is not allowed from missed: nothing to change.
+    w.keys(&[KeyCode::Char('p')]);
+    assert!(w.app.form.is_none());
+    assert!(w.screen().contains("no appointment that can change"));
+}
+
+#[test]
+fn recording_that_someone_crossed_saves_status_and_day() {
+    let mut w = world();
+    let (_, person) = open_pending_person(&mut w);
+    w.keys(&[KeyCode::Char('d'), KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("tomorrow");
+    w.keys(&[KeyCode::Enter]);
+    let p = w.store.person(person).unwrap();
+    assert_eq!(p.details.status, albergue::domain::PersonStatus::Crossed);
+    assert_eq!(
+        p.details.departure_date,
+        chrono::NaiveDate::from_ymd_opt(2024, 5, 23)
+    );
+    assert_eq!(p.version, 2);
+    assert_eq!(
+        w.store
+            .audit_for("person", person)
+            .unwrap()
+            .last()
+            .unwrap()
+            .summary,
+        "changed: departure_date, status"
+    );
+}

@@ -94,6 +94,10 @@ impl Screen {
             ],
             Self::Person => &[
                 Confirm,
+                MarkMissed,
+                MarkPresented,
+                MarkCancelled,
+                MarkDeparted,
                 Back,
                 Up,
                 Down,
@@ -213,6 +217,24 @@ pub enum Save {
         /// The new deadline.
         until: DateTime<Utc>,
     },
+    /// Move an appointment to another status.
+    Status {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The new status.
+        to: crate::domain::AppointmentStatus,
+    },
+    /// Save a person's new details.
+    Person {
+        /// The person.
+        person_id: i64,
+        /// Their version when the form opened.
+        version: i64,
+        /// The details to save.
+        details: Box<crate::domain::PersonDetails>,
+    },
 }
 
 /// What a save did.
@@ -224,6 +246,10 @@ pub enum Saved {
     Outage,
     /// This many appointments got the extension.
     Extension(usize),
+    /// An appointment changed status.
+    Status,
+    /// A person's details changed.
+    Person,
 }
 
 /// A person's page, as loaded.
@@ -778,6 +804,8 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             let text = match what {
                 Saved::Confirmation => t(app.lang, "saved_confirmation").to_string(),
                 Saved::Outage => t(app.lang, "saved_outage").to_string(),
+                Saved::Status => t(app.lang, "saved_status").to_string(),
+                Saved::Person => t(app.lang, "saved_person").to_string(),
                 Saved::Extension(n) => {
                     format!(
                         "{} {n} {}",
@@ -844,6 +872,16 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         }
         Action::RecordOutage => open_outage_form(app),
         Action::Confirm if app.screen == Screen::Person => open_confirm_form(app),
+        Action::MarkMissed if app.screen == Screen::Person => {
+            open_status_form(app, crate::domain::AppointmentStatus::Missed)
+        }
+        Action::MarkPresented if app.screen == Screen::Person => {
+            open_status_form(app, crate::domain::AppointmentStatus::Presented)
+        }
+        Action::MarkCancelled if app.screen == Screen::Person => {
+            open_status_form(app, crate::domain::AppointmentStatus::Cancelled)
+        }
+        Action::MarkDeparted if app.screen == Screen::Person => open_leave_form(app),
         Action::GrantExtension if app.screen == Screen::Outages => open_extension_form(app),
         Action::Dashboard => app.show(Screen::Dashboard, out),
         Action::Roster => app.show(Screen::Roster, out),
@@ -1268,6 +1306,55 @@ fn open_confirm_form(app: &mut App) {
     app.dirty = true;
 }
 
+fn open_status_form(app: &mut App, to: crate::domain::AppointmentStatus) {
+    // The person's appointment that can make this move: the soonest still standing.
+    let target = app.person.as_ref().and_then(|p| {
+        p.appointments
+            .iter()
+            .rev()
+            .find(|a| a.status.can_become(to))
+            .map(|a| (a.id, a.version))
+    });
+    match target {
+        Some((appointment_id, version)) => {
+            app.form = Some(Form::new(
+                FormKind::Status {
+                    appointment_id,
+                    version,
+                    to,
+                },
+                vec![],
+            ));
+        }
+        None => {
+            let text = t(app.lang, "no_appointment").to_string();
+            app.set_status(text, true);
+        }
+    }
+    app.dirty = true;
+}
+
+fn open_leave_form(app: &mut App) {
+    let Some(p) = &app.person else { return };
+    let (person_id, version) = (p.person.id, p.person.version);
+    let today = app.today().format("%Y-%m-%d").to_string();
+    app.form = Some(Form::new(
+        FormKind::Leave { person_id, version },
+        vec![
+            Field::choice(
+                "f_leaving_as",
+                vec![
+                    ("crossed", "person_crossed"),
+                    ("departed", "person_departed"),
+                    ("transferred", "person_transferred"),
+                ],
+            ),
+            Field::text("f_day", today),
+        ],
+    ));
+    app.dirty = true;
+}
+
 fn open_outage_form(app: &mut App) {
     let now = local_text(app, app.now);
     app.form = Some(Form::new(
@@ -1419,6 +1506,37 @@ fn validate_form(app: &mut App) -> Option<Save> {
                         source,
                         note: form.get("f_note").to_string(),
                     }))
+                }
+                _ => None,
+            }
+        }
+        FormKind::Status {
+            appointment_id,
+            version,
+            to,
+        } => Some(Save::Status {
+            appointment_id,
+            version,
+            to,
+        }),
+        FormKind::Leave { person_id, version } => {
+            let status = form.get("f_leaving_as").parse::<PersonStatus>().ok();
+            let day =
+                crate::domain::dates::parse_when(form.get("f_day"), app.today()).map(|(d, _)| d);
+            if day.is_none() {
+                errors.push(("f_day", t(lang, "err_date").to_string()));
+            }
+            let page = app.person.as_ref().filter(|p| p.person.id == person_id);
+            match (status, day, page) {
+                (Some(status), Some(day), Some(page)) => {
+                    let mut details = page.person.details.clone();
+                    details.status = status;
+                    details.departure_date = Some(day);
+                    Some(Save::Person {
+                        person_id,
+                        version,
+                        details: Box::new(details),
+                    })
                 }
                 _ => None,
             }

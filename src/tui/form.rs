@@ -139,6 +139,22 @@ pub enum FormKind {
     },
     /// A new outage.
     Outage,
+    /// A status change of one appointment, asked for confirmation.
+    Status {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The status it goes to.
+        to: crate::domain::AppointmentStatus,
+    },
+    /// A person leaving the shelter (departed, crossed, transferred).
+    Leave {
+        /// The person.
+        person_id: i64,
+        /// Their version when the form opened.
+        version: i64,
+    },
     /// An extension for the appointments an outage puts at risk.
     Extension {
         /// The outage.
@@ -156,6 +172,8 @@ impl FormKind {
         match self {
             Self::Confirm { .. } => "form_confirm",
             Self::Outage => "form_outage",
+            Self::Status { .. } => "form_status",
+            Self::Leave { .. } => "form_leave",
             Self::Extension { .. } => "form_extension",
         }
     }

@@ -57,6 +57,14 @@ pub enum Action {
     Confirm,
     /// Record an outage (anywhere).
     RecordOutage,
+    /// Mark the appointment missed (person screen).
+    MarkMissed,
+    /// Mark the appointment presented (person screen).
+    MarkPresented,
+    /// Cancel the appointment (person screen).
+    MarkCancelled,
+    /// Record that the person left (person screen).
+    MarkDeparted,
     /// Grant an extension (outages screen).
     GrantExtension,
     /// Quit.
@@ -67,7 +75,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 29] = [
         Self::Dashboard,
         Self::Roster,
         Self::Appointments,
@@ -90,6 +98,10 @@ impl Action {
         Self::Help,
         Self::Confirm,
         Self::RecordOutage,
+        Self::MarkMissed,
+        Self::MarkPresented,
+        Self::MarkCancelled,
+        Self::MarkDeparted,
         Self::GrantExtension,
         Self::Quit,
         Self::ForceQuit,
@@ -120,6 +132,10 @@ impl Action {
             Self::Help => "help",
             Self::Confirm => "confirm",
             Self::RecordOutage => "record_outage",
+            Self::MarkMissed => "mark_missed",
+            Self::MarkPresented => "mark_presented",
+            Self::MarkCancelled => "mark_cancelled",
+            Self::MarkDeparted => "mark_departed",
             Self::GrantExtension => "grant_extension",
             Self::Quit => "quit",
             Self::ForceQuit => "force_quit",

@@ -74,6 +74,20 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
             .confirm_appointment(*appointment_id, *version, number, *confirmed_at, &actor)
             .map(|_| Saved::Confirmation),
         Save::Outage(new) => store.record_outage(new, &actor).map(|_| Saved::Outage),
+        Save::Status {
+            appointment_id,
+            version,
+            to,
+        } => store
+            .set_appointment_status(*appointment_id, *version, *to, &actor)
+            .map(|_| Saved::Status),
+        Save::Person {
+            person_id,
+            version,
+            details,
+        } => store
+            .update_person(*person_id, *version, details, &actor)
+            .map(|_| Saved::Person),
         Save::Extension {
             outage_id,
             version,

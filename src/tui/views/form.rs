@@ -20,11 +20,34 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let width = area.width.min(76);
     let inner_width = width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
-    if let FormKind::Extension { at_risk, .. } = form.kind {
-        lines.push(Line::styled(
+    match &form.kind {
+        FormKind::Extension { at_risk, .. } => lines.push(Line::styled(
             format!("{at_risk} {}", t(lang, "form_at_risk")),
             th.warning(),
-        ));
+        )),
+        FormKind::Status {
+            appointment_id, to, ..
+        } => {
+            let what = app
+                .person
+                .as_ref()
+                .and_then(|p| p.appointments.iter().find(|a| a.id == *appointment_id))
+                .map(|a| {
+                    let when = crate::domain::port::by_code(&a.port_code)
+                        .map(|p| super::port_day_time(lang, p, a.appointment_at))
+                        .unwrap_or_default();
+                    format!(
+                        "{} {when}: {} → {}",
+                        a.port_code,
+                        super::appointment_status(lang, a.status),
+                        super::appointment_status(lang, *to)
+                    )
+                })
+                .unwrap_or_default();
+            lines.push(Line::styled(fit(&what, inner_width), th.header()));
+            lines.push(Line::styled(t(lang, "form_status_question"), th.warning()));
+        }
+        _ => {}
     }
     let mut caret = None;
     for (i, field) in form.fields.iter().enumerate() {
