@@ -351,9 +351,17 @@ impl KeyMap {
         Ok(map)
     }
 
-    /// Replaces the keys of each action named in `text`.
+    /// Replaces the keys of each action named in `text`. A key the user
+    /// gives to an action is taken from any other action it was bound to by
+    /// default: the user's word wins.
     pub fn overlay(&mut self, file: &str, text: &str) -> Result<(), KeyFileError> {
-        for (action, keys) in parse_file(file, text)? {
+        let user = parse_file(file, text)?;
+        for keys in user.values() {
+            for bound in self.bindings.values_mut() {
+                bound.retain(|k| !keys.contains(k));
+            }
+        }
+        for (action, keys) in user {
             self.bindings.insert(action, keys);
         }
         Ok(())
@@ -439,6 +447,10 @@ mod tests {
             None
         );
         assert_eq!(map.keys_of(Action::Quit), "x/F10");
+        assert!(
+            !map.keys_of(Action::MarkCancelled).contains('x'),
+            "taken from its default action"
+        );
     }
 
     #[test]
