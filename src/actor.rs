@@ -34,6 +34,12 @@ impl Actor {
         }
     }
 
+    /// The OS user alone, without the SSH client address (drafts follow
+    /// the person, whichever address they come back from).
+    pub fn user(&self) -> &str {
+        self.0.split('@').next().unwrap_or(&self.0)
+    }
+
     /// The name written to the audit trail.
     pub fn as_str(&self) -> &str {
         &self.0

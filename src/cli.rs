@@ -276,6 +276,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ending = tui::run(
                 store,
                 tui::Options {
+                    db_path: db.path.clone(),
                     settings,
                     fixed_now: cli.now,
                 },

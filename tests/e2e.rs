@@ -300,3 +300,49 @@ fn scrolling_through_the_roster_shows_exactly_the_right_rows() {
     s.send(b"q");
     assert!(s.wait_exit().success());
 }
+
+#[test]
+fn a_form_open_when_the_link_drops_comes_back_as_a_draft() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 50);
+    let args = format!("--db {} --now {NOW} --lang en", db.display());
+    let user = [("USER", "coordinadora")];
+    let mut s = Session::start_with_env(home.path(), &args, &user);
+    s.wait_for("Confirm soonest");
+    s.send(b"o\t\t\t\t");
+    s.send("Noticias de Reynosa".as_bytes());
+    s.wait_for("Noticias de Reynosa");
+    let pid = s.child.id();
+    let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+    let target = kids.split_whitespace().next().unwrap().to_string();
+    assert!(Command::new("kill")
+        .args(["-HUP", &target])
+        .status()
+        .unwrap()
+        .success());
+    s.wait_exit();
+
+    let store = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing).unwrap();
+    assert!(store.integrity_problems().unwrap().is_empty());
+    assert_eq!(
+        store.counts().unwrap().outages,
+        2,
+        "a draft is not a record"
+    );
+    drop(store);
+
+    let mut s = Session::start_with_env(home.path(), &args, &user);
+    s.wait_for("Your last session ended");
+    assert!(s.screen().contains("Noticias de Reynosa"), "{}", s.screen());
+    // Saved through the form, the draft becomes a record.
+    s.send(b"\x13");
+    s.wait_for("Outage recorded.");
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    let store = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing).unwrap();
+    assert!(store
+        .outages()
+        .unwrap()
+        .iter()
+        .any(|o| o.source == "Noticias de Reynosa"));
+}

@@ -109,3 +109,12 @@ CREATE TABLE audit (
     summary     TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX audit_entity ON audit(entity, entity_id);
+
+-- A form's input kept when a session ended while it was open (the SSH link
+-- dropped, the process was stopped, a crash): one per OS user, offered back
+-- on their next start. Never a record until saved through the form.
+CREATE TABLE draft (
+    os_user     TEXT PRIMARY KEY,
+    saved_at    INTEGER NOT NULL,
+    form        TEXT NOT NULL
+) STRICT;

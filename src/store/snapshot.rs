@@ -318,3 +318,30 @@ impl Store {
         Ok(problems)
     }
 }
+
+impl Store {
+    /// Keeps a form's input for `user` (replacing any earlier draft).
+    pub fn save_draft(&mut self, user: &str, form: &str) -> Result<()> {
+        let now = super::codec::secs(self.now());
+        self.conn.execute(
+            "INSERT INTO draft (os_user, saved_at, form) VALUES (?1, ?2, ?3)
+             ON CONFLICT (os_user) DO UPDATE SET saved_at = ?2, form = ?3",
+            rusqlite::params![user, now, form],
+        )?;
+        Ok(())
+    }
+
+    /// Takes `user`'s draft out of the database, if there is one.
+    pub fn take_draft(&mut self, user: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.write(|tx, _| {
+            let form: Option<String> = tx
+                .query_row("SELECT form FROM draft WHERE os_user = ?1", [user], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            tx.execute("DELETE FROM draft WHERE os_user = ?1", [user])?;
+            Ok(form)
+        })
+    }
+}

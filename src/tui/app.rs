@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::form::{Field, Form, FormKey, FormKind};
+use super::form::{Form, FormKey, FormKind};
 use super::i18n::{t, Lang};
 use super::keys::{Action, KeyMap};
 use super::search::SearchIndex;
@@ -592,6 +592,21 @@ impl App {
     /// The shelter's date today.
     pub fn today(&self) -> NaiveDate {
         self.now.with_timezone(&self.tz).date_naive()
+    }
+
+    /// Opens a form kept as a draft when the last session ended, and says so.
+    pub fn offer_draft(&mut self, draft: &str) {
+        if let Some(form) = Form::from_draft(draft) {
+            self.form = Some(form);
+            let text = t(self.lang, "draft_offered").to_string();
+            self.set_status(text, false);
+            self.dirty = true;
+        }
+    }
+
+    /// The open form's input, when there is any worth keeping.
+    pub fn draft(&self) -> Option<String> {
+        self.form.as_ref().filter(|f| f.dirty).map(Form::to_draft)
     }
 
     /// What to load first: the dashboard, then the roster in the background.
@@ -1286,17 +1301,13 @@ fn open_confirm_form(app: &mut App) {
     });
     match pending {
         Some((appointment_id, version)) => {
-            let now = local_text(app, app.now);
-            app.form = Some(Form::new(
-                FormKind::Confirm {
-                    appointment_id,
-                    version,
-                },
-                vec![
-                    Field::text("f_number", ""),
-                    Field::text("f_confirmed_at", now),
-                ],
-            ));
+            let kind = FormKind::Confirm {
+                appointment_id,
+                version,
+            };
+            let mut form = Form::new(kind.clone(), kind.fields());
+            form.set("f_confirmed_at", &local_text(app, app.now));
+            app.form = Some(form);
         }
         None => {
             let text = t(app.lang, "no_pending").to_string();
@@ -1323,7 +1334,7 @@ fn open_status_form(app: &mut App, to: crate::domain::AppointmentStatus) {
                     version,
                     to,
                 },
-                vec![],
+                Vec::new(),
             ));
         }
         None => {
@@ -1337,45 +1348,18 @@ fn open_status_form(app: &mut App, to: crate::domain::AppointmentStatus) {
 fn open_leave_form(app: &mut App) {
     let Some(p) = &app.person else { return };
     let (person_id, version) = (p.person.id, p.person.version);
-    let today = app.today().format("%Y-%m-%d").to_string();
-    app.form = Some(Form::new(
-        FormKind::Leave { person_id, version },
-        vec![
-            Field::choice(
-                "f_leaving_as",
-                vec![
-                    ("crossed", "person_crossed"),
-                    ("departed", "person_departed"),
-                    ("transferred", "person_transferred"),
-                ],
-            ),
-            Field::text("f_day", today),
-        ],
-    ));
+    let kind = FormKind::Leave { person_id, version };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.set("f_day", &app.today().format("%Y-%m-%d").to_string());
+    app.form = Some(form);
     app.dirty = true;
 }
 
 fn open_outage_form(app: &mut App) {
-    let now = local_text(app, app.now);
-    app.form = Some(Form::new(
-        FormKind::Outage,
-        vec![
-            Field::choice(
-                "f_step",
-                vec![
-                    ("confirm", "step_opt_confirm"),
-                    ("all", "step_opt_all"),
-                    ("login", "step_opt_login"),
-                    ("request", "step_opt_request"),
-                ],
-            ),
-            Field::text("f_ports", t(app.lang, "ports_all_value")),
-            Field::text("f_start", now),
-            Field::text("f_end", ""),
-            Field::text("f_source", ""),
-            Field::text("f_note", ""),
-        ],
-    ));
+    let mut form = Form::new(FormKind::Outage, FormKind::Outage.fields());
+    form.set("f_ports", t(app.lang, "ports_all_value"));
+    form.set("f_start", &local_text(app, app.now));
+    app.form = Some(form);
     app.dirty = true;
 }
 
@@ -1387,14 +1371,12 @@ fn open_extension_form(app: &mut App) {
         Some((id, lines)) if *id == o.id => lines.len(),
         _ => 0,
     };
-    app.form = Some(Form::new(
-        FormKind::Extension {
-            outage_id: o.id,
-            version: o.version,
-            at_risk,
-        },
-        vec![Field::text("f_until", "")],
-    ));
+    let kind = FormKind::Extension {
+        outage_id: o.id,
+        version: o.version,
+        at_risk,
+    };
+    app.form = Some(Form::new(kind.clone(), kind.fields()));
     app.dirty = true;
 }
 

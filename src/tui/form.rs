@@ -167,6 +167,101 @@ pub enum FormKind {
 }
 
 impl FormKind {
+    /// The form's fields, empty.
+    pub fn fields(&self) -> Vec<Field> {
+        match self {
+            Self::Confirm { .. } => vec![
+                Field::text("f_number", ""),
+                Field::text("f_confirmed_at", ""),
+            ],
+            Self::Outage => vec![
+                Field::choice(
+                    "f_step",
+                    vec![
+                        ("confirm", "step_opt_confirm"),
+                        ("all", "step_opt_all"),
+                        ("login", "step_opt_login"),
+                        ("request", "step_opt_request"),
+                    ],
+                ),
+                Field::text("f_ports", ""),
+                Field::text("f_start", ""),
+                Field::text("f_end", ""),
+                Field::text("f_source", ""),
+                Field::text("f_note", ""),
+            ],
+            Self::Status { .. } => vec![],
+            Self::Leave { .. } => vec![
+                Field::choice(
+                    "f_leaving_as",
+                    vec![
+                        ("crossed", "person_crossed"),
+                        ("departed", "person_departed"),
+                        ("transferred", "person_transferred"),
+                    ],
+                ),
+                Field::text("f_day", ""),
+            ],
+            Self::Extension { .. } => vec![Field::text("f_until", "")],
+        }
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Self::Confirm {
+                appointment_id,
+                version,
+            } => {
+                json!({"kind": "confirm", "appointment_id": appointment_id, "version": version})
+            }
+            Self::Outage => json!({"kind": "outage"}),
+            Self::Status {
+                appointment_id,
+                version,
+                to,
+            } => json!({
+                "kind": "status", "appointment_id": appointment_id, "version": version, "to": to.as_str()
+            }),
+            Self::Leave { person_id, version } => {
+                json!({"kind": "leave", "person_id": person_id, "version": version})
+            }
+            Self::Extension {
+                outage_id,
+                version,
+                at_risk,
+            } => json!({
+                "kind": "extension", "outage_id": outage_id, "version": version, "at_risk": at_risk
+            }),
+        }
+    }
+
+    fn from_json(v: &serde_json::Value) -> Option<Self> {
+        let int = |k: &str| v.get(k).and_then(serde_json::Value::as_i64);
+        Some(match v.get("kind")?.as_str()? {
+            "confirm" => Self::Confirm {
+                appointment_id: int("appointment_id")?,
+                version: int("version")?,
+            },
+            "outage" => Self::Outage,
+            "status" => Self::Status {
+                appointment_id: int("appointment_id")?,
+                version: int("version")?,
+                to: v.get("to")?.as_str()?.parse().ok()?,
+            },
+            "leave" => Self::Leave {
+                person_id: int("person_id")?,
+                version: int("version")?,
+            },
+            "extension" => Self::Extension {
+                outage_id: int("outage_id")?,
+                version: int("version")?,
+                at_risk: usize::try_from(int("at_risk")?).ok()?,
+            },
+            _ => return None,
+        })
+    }
+
     /// String-table key of the form's title.
     pub fn title_key(&self) -> &'static str {
         match self {
@@ -222,6 +317,64 @@ impl Form {
             confirm_discard: false,
             error: None,
             saving: false,
+        }
+    }
+
+    /// The form as a draft: its kind, and each field's text or choice.
+    pub fn to_draft(&self) -> String {
+        let fields: serde_json::Map<String, serde_json::Value> = self
+            .fields
+            .iter()
+            .map(|f| {
+                let v = match &f.input {
+                    Input::Text(t) => serde_json::Value::from(t.value.clone()),
+                    Input::Choice { index, .. } => serde_json::Value::from(*index),
+                };
+                (f.label.to_string(), v)
+            })
+            .collect();
+        serde_json::json!({"form": self.kind.to_json(), "fields": fields, "focus": self.focus})
+            .to_string()
+    }
+
+    /// A form back from its draft; `None` for anything unreadable.
+    pub fn from_draft(text: &str) -> Option<Self> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let kind = FormKind::from_json(v.get("form")?)?;
+        let mut fields = kind.fields();
+        let saved = v.get("fields")?.as_object()?;
+        for f in &mut fields {
+            match (&mut f.input, saved.get(f.label)) {
+                (Input::Text(t), Some(serde_json::Value::String(s))) => {
+                    *t = TextField::with(s.clone())
+                }
+                (Input::Choice { options, index }, Some(serde_json::Value::Number(n))) => {
+                    *index = n
+                        .as_u64()
+                        .map_or(0, |n| n as usize)
+                        .min(options.len().saturating_sub(1));
+                }
+                _ => {}
+            }
+        }
+        let mut form = Self::new(kind, fields);
+        form.focus = v
+            .get("focus")
+            .and_then(serde_json::Value::as_u64)
+            .map_or(0, |n| n as usize)
+            .min(form.fields.len().saturating_sub(1));
+        form.dirty = true;
+        Some(form)
+    }
+
+    /// Sets a text field's value (a default when the form opens).
+    pub fn set(&mut self, label: &str, value: &str) {
+        if let Some(Field {
+            input: Input::Text(t),
+            ..
+        }) = self.fields.iter_mut().find(|f| f.label == label)
+        {
+            *t = TextField::with(value);
         }
     }
 
@@ -346,6 +499,21 @@ mod tests {
         assert_eq!(form.key(&k(KeyCode::Esc)), FormKey::Changed);
         assert!(form.confirm_discard);
         assert_eq!(form.key(&k(KeyCode::Esc)), FormKey::Close);
+    }
+
+    #[test]
+    fn a_draft_brings_the_form_back_as_it_was() {
+        let mut form = Form::new(FormKind::Outage, FormKind::Outage.fields());
+        form.key(&k(KeyCode::Right));
+        form.key(&k(KeyCode::Tab));
+        form.paste("SYS, ELP");
+        let back = Form::from_draft(&form.to_draft()).unwrap();
+        assert_eq!(back.kind, FormKind::Outage);
+        assert_eq!(back.get("f_step"), "all");
+        assert_eq!(back.get("f_ports"), "SYS, ELP");
+        assert_eq!(back.focus, 1);
+        assert!(back.dirty);
+        assert_eq!(Form::from_draft("{\"form\":{\"kind\":\"nope\"}}"), None);
     }
 
     #[test]

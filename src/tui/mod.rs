@@ -29,6 +29,8 @@ use crate::store::Store;
 
 /// How the dashboard starts.
 pub struct Options {
+    /// The database file (drafts are written through a connection of their own).
+    pub db_path: std::path::PathBuf,
     /// Settings from flags, files and environment.
     pub settings: Settings,
     /// A fixed clock (tests, benchmarks, demos); `None` for the real one.
@@ -48,8 +50,12 @@ pub enum Ending {
 
 /// Runs the dashboard on an open store until the user quits or a signal
 /// ends it. The terminal is restored on every path, a panic included.
-pub fn run(store: Store, options: Options) -> Result<Ending> {
+pub fn run(mut store: Store, options: Options) -> Result<Ending> {
     check_terminal()?;
+    let user = crate::actor::Actor::from_env().user().to_string();
+    let draft = store
+        .take_draft(&user)
+        .context("reading your saved draft")?;
     let shelter = {
         let shelters = store.shelters().context("reading the shelters")?;
         match options.settings.shelter {
@@ -61,7 +67,35 @@ pub fn run(store: Store, options: Options) -> Result<Ending> {
         .enable_all()
         .build()
         .context("starting the event loop")?;
-    runtime.block_on(event_loop(store, options, shelter))
+    let (ending, left) = runtime.block_on(event_loop(store, &options, shelter, draft))?;
+    if let Some(form) = left {
+        save_draft(&options.db_path, &user, &form);
+    }
+    Ok(ending)
+}
+
+/// Keeps a form's input for the next start, through a connection of its
+/// own (the store thread may be gone, or the process going down).
+fn save_draft(db: &std::path::Path, user: &str, form: &str) {
+    if let Ok(mut store) = Store::open(db, crate::store::OpenMode::Existing) {
+        let _ = store.save_draft(user, form);
+    }
+}
+
+/// On a panic, keeps the open form's last state as a draft before the
+/// terminal is restored and the message printed.
+fn install_draft_hook(
+    db: std::path::PathBuf,
+    latest: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let user = crate::actor::Actor::from_env().user().to_string();
+        if let Some(form) = latest.lock().ok().and_then(|g| g.clone()) {
+            save_draft(&db, &user, &form);
+        }
+        previous(info);
+    }));
 }
 
 /// Refuses to start without a terminal on standard input and output (a
@@ -86,11 +120,13 @@ fn until_next_minute(now: DateTime<Utc>) -> StdDuration {
     StdDuration::from_millis(60_000 - into.min(59_999))
 }
 
+/// Runs until the end; returns how it ended and the open form's input, if any.
 async fn event_loop(
     store: Store,
-    options: Options,
+    options: &Options,
     shelter: Option<crate::domain::Shelter>,
-) -> Result<Ending> {
+    draft: Option<String>,
+) -> Result<(Ending, Option<String>)> {
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
     let (requests, worker) = worker::spawn(store, reply_tx);
     let mut hangup = signal(SignalKind::hangup())?;
@@ -114,6 +150,11 @@ async fn event_loop(
         }
     };
     send(app.start());
+    if let Some(d) = &draft {
+        app.offer_draft(d);
+    }
+    let latest_form = std::sync::Arc::new(std::sync::Mutex::new(app.draft()));
+    install_draft_hook(options.db_path.clone(), std::sync::Arc::clone(&latest_form));
     let mut events = EventStream::new();
     let mut ending = Ending::Quit;
     // Nothing is drawn until the first answer (the dashboard's figures)
@@ -166,6 +207,9 @@ async fn event_loop(
             ready = true;
             send(update(&mut app, Msg::Reply(reply)));
         }
+        if let Ok(mut latest) = latest_form.lock() {
+            *latest = app.draft();
+        }
         if app.quit {
             break;
         }
@@ -186,5 +230,5 @@ async fn event_loop(
     drop(tui);
     drop(requests);
     let _ = worker.join();
-    Ok(ending)
+    Ok((ending, app.draft()))
 }
