@@ -195,15 +195,21 @@ fn escape_on_a_form_with_input_asks_first() {
     assert!(w.app.form.is_none());
 }
 
-/// Opens the person screen of someone with an appointment pending.
+/// Opens the person screen of someone travelling alone with an appointment pending.
 fn open_pending_person(w: &mut World) -> (i64, i64) {
-    let a = w
-        .store
-        .pending_appointments()
-        .unwrap()
-        .into_iter()
-        .find(|a| a.effective_deadline() > now() + Duration::hours(1))
-        .unwrap();
+    let pending = w.store.pending_appointments().unwrap();
+    let a = pending
+        .iter()
+        .find(|a| {
+            a.effective_deadline() > now() + Duration::hours(1)
+                && pending
+                    .iter()
+                    .filter(|b| b.household_id == a.household_id)
+                    .count()
+                    == 1
+        })
+        .cloned()
+        .expect("someone travelling alone with an appointment pending");
     let person = w.store.person(a.person_id.unwrap()).unwrap();
     w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
     w.type_text(&person.full_name());
@@ -369,4 +375,101 @@ fn recording_that_someone_crossed_saves_status_and_day() {
             .summary,
         "changed: departure_date, status"
     );
+}
+
+/// Opens the person page of a member of a group with several travellers pending.
+fn open_group_member(w: &mut World) -> Vec<i64> {
+    let mut by_household: std::collections::BTreeMap<i64, Vec<(i64, i64)>> = Default::default();
+    for a in w.store.pending_appointments().unwrap() {
+        if a.effective_deadline() > now() + Duration::hours(1) {
+            by_household
+                .entry(a.household_id)
+                .or_default()
+                .push((a.person_id.unwrap(), a.id));
+        }
+    }
+    let (_, group) = by_household
+        .into_iter()
+        .find(|(_, v)| v.len() >= 2)
+        .expect("a group pending in the demo");
+    let person = w.store.person(group[0].0).unwrap();
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
+    w.type_text(&person.full_name());
+    w.keys(&[KeyCode::Enter]);
+    let pos = w
+        .app
+        .roster
+        .view
+        .iter()
+        .position(|&i| w.app.roster.rows[i as usize].id == person.id)
+        .unwrap();
+    for _ in 0..pos {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[KeyCode::Enter]);
+    group.into_iter().map(|(_, a)| a).collect()
+}
+
+#[test]
+fn one_form_confirms_a_whole_group_in_one_transaction() {
+    let mut w = world();
+    let appointments = open_group_member(&mut w);
+    w.keys(&[KeyCode::Char('c')]);
+    let form = w.app.form.as_ref().unwrap();
+    assert_eq!(
+        form.fields.len(),
+        appointments.len() + 1,
+        "a number per traveller, and the time"
+    );
+    for (i, _) in appointments.iter().enumerate() {
+        w.type_text(&format!("GRP{i:05}X"));
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.save();
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    for (i, id) in appointments.iter().enumerate() {
+        let a = w.store.appointment(*id).unwrap();
+        assert_eq!(a.status, AppointmentStatus::Confirmed);
+        assert_eq!(a.confirmation_number.unwrap(), format!("GRP{i:05}X"));
+    }
+}
+
+#[test]
+fn a_group_with_one_bad_number_saves_nobody() {
+    let mut w = world();
+    let appointments = open_group_member(&mut w);
+    // Someone else already holds the number typed for the second traveller.
+    let taken = w
+        .store
+        .pending_appointments()
+        .unwrap()
+        .into_iter()
+        .find(|a| !appointments.contains(&a.id))
+        .unwrap();
+    w.store
+        .confirm_appointment(
+            taken.id,
+            taken.version,
+            "TAKEN123",
+            now(),
+            &Actor::new("luis"),
+        )
+        .unwrap();
+    w.keys(&[KeyCode::Char('c')]);
+    w.type_text("FIRST123");
+    w.keys(&[KeyCode::Tab]);
+    w.type_text("TAKEN123");
+    w.save();
+    let form = w.app.form.as_ref().expect("the form stays open");
+    assert!(
+        form.error.as_deref().unwrap_or("").contains("TAKEN123"),
+        "{:?}",
+        form.error
+    );
+    for id in &appointments {
+        assert_eq!(
+            w.store.appointment(*id).unwrap().status,
+            AppointmentStatus::PendingConfirmation
+        );
+    }
 }

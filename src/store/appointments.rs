@@ -219,49 +219,82 @@ impl Store {
         confirmed_at: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Appointment> {
-        let number = normalize_confirmation_number(number)?;
-        self.write(|tx, now| {
-            check_version(tx, "appointment", id, expected_version)?;
-            let current = load(tx, id)?;
-            current.check_confirmation(confirmed_at, now)?;
-            let holder = tx
-                .prepare_cached(
-                    "SELECT id, person_id FROM appointment WHERE confirmation_number = ?1",
-                )?
-                .query_row([&number], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
-                .optional()?;
-            if let Some((appointment_id, person_id)) = holder {
-                return Err(StoreError::DuplicateConfirmation {
-                    number,
-                    appointment_id,
-                    person_id,
-                });
-            }
-            tx.execute(
-                "UPDATE appointment SET status = 'confirmed', confirmation_number = ?2,
-                    confirmed_at = ?3, confirmed_by = ?4, updated_at = ?5, updated_by = ?4,
-                    version = version + 1
-                 WHERE id = ?1",
-                params![
-                    id,
-                    number,
-                    codec::secs(confirmed_at),
-                    actor.as_str(),
-                    codec::secs(now)
-                ],
-            )?;
-            let summary = format!("{} -> confirmed", current.status);
-            audit::record(
-                tx,
-                now,
-                actor,
-                "appointment.confirm",
-                "appointment",
-                Some(id),
-                &summary,
-            )
-        })?;
+        self.confirm_group(
+            &[(id, expected_version, number.to_string())],
+            confirmed_at,
+            actor,
+        )?;
         self.appointment(id)
+    }
+
+    /// Records several travellers' confirmations (a CBP One group) in one
+    /// transaction: all of them, or, if any is refused, none.
+    pub fn confirm_group(
+        &mut self,
+        items: &[(i64, i64, String)],
+        confirmed_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let numbers = items
+            .iter()
+            .map(|(_, _, n)| normalize_confirmation_number(n))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        self.write(|tx, now| {
+            for ((id, expected_version, _), number) in items.iter().zip(numbers) {
+                let id = *id;
+                check_version(tx, "appointment", id, *expected_version)?;
+                let current = load(tx, id)?;
+                current.check_confirmation(confirmed_at, now)?;
+                let holder = tx
+                    .prepare_cached(
+                        "SELECT id, person_id FROM appointment WHERE confirmation_number = ?1",
+                    )?
+                    .query_row([&number], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some((appointment_id, person_id)) = holder {
+                    return Err(StoreError::DuplicateConfirmation {
+                        number,
+                        appointment_id,
+                        person_id,
+                    });
+                }
+                tx.execute(
+                    "UPDATE appointment SET status = 'confirmed', confirmation_number = ?2,
+                        confirmed_at = ?3, confirmed_by = ?4, updated_at = ?5, updated_by = ?4,
+                        version = version + 1
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        number,
+                        codec::secs(confirmed_at),
+                        actor.as_str(),
+                        codec::secs(now)
+                    ],
+                )?;
+                let summary = format!("{} -> confirmed", current.status);
+                audit::record(
+                    tx,
+                    now,
+                    actor,
+                    "appointment.confirm",
+                    "appointment",
+                    Some(id),
+                    &summary,
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Pending appointments of everyone in a household, with names, by person.
+    pub fn household_pending(
+        &self,
+        household_id: i64,
+    ) -> Result<Vec<crate::store::AppointmentLine>> {
+        self.appointment_lines(&format!(
+            "a.household_id = {household_id} AND a.status = 'pending_confirmation'
+             ORDER BY a.person_id, a.id"
+        ))
     }
 
     /// Moves an appointment to another status (missed, presented, cancelled),

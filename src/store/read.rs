@@ -297,7 +297,7 @@ impl Store {
 
     /// Appointments matching a trusted SQL condition (built here, never from
     /// user text), each with its traveller's name.
-    fn appointment_lines(&self, condition: &str) -> Result<Vec<AppointmentLine>> {
+    pub(super) fn appointment_lines(&self, condition: &str) -> Result<Vec<AppointmentLine>> {
         let columns = APPOINTMENT_COLUMNS
             .split(", ")
             .map(|c| format!("a.{c}"))

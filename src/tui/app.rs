@@ -206,6 +206,13 @@ pub enum Save {
         /// When the person confirmed.
         confirmed_at: DateTime<Utc>,
     },
+    /// Record a group's confirmations together.
+    ConfirmGroup {
+        /// (appointment, version, number), one a traveller.
+        items: Vec<(i64, i64, String)>,
+        /// When they confirmed.
+        confirmed_at: DateTime<Utc>,
+    },
     /// Record an outage.
     Outage(crate::store::NewOutage),
     /// Grant an extension.
@@ -265,6 +272,8 @@ pub struct PersonPage {
     pub appointments: Vec<Appointment>,
     /// Who changed what, oldest first.
     pub audit: Vec<AuditEntry>,
+    /// Pending appointments of the whole group, with names (for confirming them together).
+    pub group_pending: Vec<AppointmentLine>,
 }
 
 /// What the store worker sends back.
@@ -1293,6 +1302,26 @@ fn local_text(app: &App, at: DateTime<Utc>) -> String {
 }
 
 fn open_confirm_form(app: &mut App) {
+    // A group with several travellers waiting: one form confirms them all.
+    let group: Vec<(i64, i64, String)> = app
+        .person
+        .as_ref()
+        .map(|p| {
+            p.group_pending
+                .iter()
+                .filter(|l| l.appointment.effective_deadline() > app.now)
+                .map(|l| (l.appointment.id, l.appointment.version, l.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if group.len() > 1 {
+        let kind = FormKind::ConfirmGroup { travellers: group };
+        let mut form = Form::new(kind.clone(), kind.fields());
+        form.set("f_confirmed_at", &local_text(app, app.now));
+        app.form = Some(form);
+        app.dirty = true;
+        return;
+    }
     let pending = app.person.as_ref().and_then(|p| {
         p.appointments
             .iter()
@@ -1431,6 +1460,40 @@ fn validate_form(app: &mut App) -> Option<Save> {
                 number,
                 confirmed_at,
             })
+        }
+        FormKind::ConfirmGroup { ref travellers } => {
+            let at = when_of(app, form.get("f_confirmed_at"))
+                .map_err(|e| errors.push(("f_confirmed_at", e)))
+                .ok();
+            let mut items = Vec::new();
+            let mut bad = Vec::new();
+            for (i, (id, version, _)) in travellers.iter().enumerate() {
+                let typed = form.get_nth("f_number", i);
+                if typed.is_empty() {
+                    continue; // not yet confirmed: left pending
+                }
+                match crate::domain::appointment::normalize_confirmation_number(typed) {
+                    Ok(n) => items.push((*id, *version, n)),
+                    Err(_) => bad.push(i),
+                }
+            }
+            if let Some(f) = &mut app.form {
+                for i in &bad {
+                    f.fail_nth("f_number", *i, t(lang, "err_number").to_string());
+                }
+                if items.is_empty() && bad.is_empty() {
+                    f.fail_nth("f_number", 0, t(lang, "err_required").to_string());
+                }
+            }
+            match at {
+                Some(confirmed_at) if bad.is_empty() && !items.is_empty() => {
+                    Some(Save::ConfirmGroup {
+                        items,
+                        confirmed_at,
+                    })
+                }
+                _ => None,
+            }
         }
         FormKind::Outage => {
             let ports_text = form.get("f_ports");

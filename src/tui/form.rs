@@ -91,8 +91,12 @@ pub enum Input {
 /// A labelled field, with the error found in it on the last save attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// String-table key of the label.
+    /// String-table key of the label (also the field's name in the form).
     pub label: &'static str,
+    /// Which of several fields of the same label (a traveller's number).
+    pub nth: usize,
+    /// Shown instead of the label when set (a traveller's name).
+    pub caption: Option<String>,
     /// The input.
     pub input: Input,
     /// What is wrong with it (already translated).
@@ -104,6 +108,8 @@ impl Field {
     pub fn text(label: &'static str, value: impl Into<String>) -> Self {
         Self {
             label,
+            nth: 0,
+            caption: None,
             input: Input::Text(TextField::with(value)),
             error: None,
         }
@@ -113,6 +119,8 @@ impl Field {
     pub fn choice(label: &'static str, options: Vec<(&'static str, &'static str)>) -> Self {
         Self {
             label,
+            nth: 0,
+            caption: None,
             input: Input::Choice { options, index: 0 },
             error: None,
         }
@@ -136,6 +144,11 @@ pub enum FormKind {
         appointment_id: i64,
         /// Its version when the form opened.
         version: i64,
+    },
+    /// Confirmations for several travellers of one group, saved together.
+    ConfirmGroup {
+        /// (appointment, version, traveller's name), one a traveller.
+        travellers: Vec<(i64, i64, String)>,
     },
     /// A new outage.
     Outage,
@@ -174,6 +187,19 @@ impl FormKind {
                 Field::text("f_number", ""),
                 Field::text("f_confirmed_at", ""),
             ],
+            Self::ConfirmGroup { travellers } => {
+                let mut fields: Vec<Field> = travellers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, _, name))| Field {
+                        nth: i,
+                        caption: Some(name.clone()),
+                        ..Field::text("f_number", "")
+                    })
+                    .collect();
+                fields.push(Field::text("f_confirmed_at", ""));
+                fields
+            }
             Self::Outage => vec![
                 Field::choice(
                     "f_step",
@@ -215,6 +241,10 @@ impl FormKind {
             } => {
                 json!({"kind": "confirm", "appointment_id": appointment_id, "version": version})
             }
+            Self::ConfirmGroup { travellers } => json!({
+                "kind": "confirm_group",
+                "travellers": travellers.iter().map(|(a, v, n)| json!([a, v, n])).collect::<Vec<_>>(),
+            }),
             Self::Outage => json!({"kind": "outage"}),
             Self::Status {
                 appointment_id,
@@ -243,6 +273,20 @@ impl FormKind {
                 appointment_id: int("appointment_id")?,
                 version: int("version")?,
             },
+            "confirm_group" => Self::ConfirmGroup {
+                travellers: v
+                    .get("travellers")?
+                    .as_array()?
+                    .iter()
+                    .map(|t| {
+                        Some((
+                            t.get(0)?.as_i64()?,
+                            t.get(1)?.as_i64()?,
+                            t.get(2)?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect::<Option<_>>()?,
+            },
             "outage" => Self::Outage,
             "status" => Self::Status {
                 appointment_id: int("appointment_id")?,
@@ -265,7 +309,7 @@ impl FormKind {
     /// String-table key of the form's title.
     pub fn title_key(&self) -> &'static str {
         match self {
-            Self::Confirm { .. } => "form_confirm",
+            Self::Confirm { .. } | Self::ConfirmGroup { .. } => "form_confirm",
             Self::Outage => "form_outage",
             Self::Status { .. } => "form_status",
             Self::Leave { .. } => "form_leave",
@@ -330,7 +374,7 @@ impl Form {
                     Input::Text(t) => serde_json::Value::from(t.value.clone()),
                     Input::Choice { index, .. } => serde_json::Value::from(*index),
                 };
-                (f.label.to_string(), v)
+                (format!("{}#{}", f.label, f.nth), v)
             })
             .collect();
         serde_json::json!({"form": self.kind.to_json(), "fields": fields, "focus": self.focus})
@@ -344,7 +388,7 @@ impl Form {
         let mut fields = kind.fields();
         let saved = v.get("fields")?.as_object()?;
         for f in &mut fields {
-            match (&mut f.input, saved.get(f.label)) {
+            match (&mut f.input, saved.get(&format!("{}#{}", f.label, f.nth))) {
                 (Input::Text(t), Some(serde_json::Value::String(s))) => {
                     *t = TextField::with(s.clone())
                 }
@@ -380,15 +424,29 @@ impl Form {
 
     /// The field named by its label key.
     pub fn get(&self, label: &str) -> &str {
+        self.get_nth(label, 0)
+    }
+
+    /// The `nth` field of a label (several travellers' numbers).
+    pub fn get_nth(&self, label: &str, nth: usize) -> &str {
         self.fields
             .iter()
-            .find(|f| f.label == label)
+            .find(|f| f.label == label && f.nth == nth)
             .map_or("", Field::value)
     }
 
     /// Marks a field's error.
     pub fn fail(&mut self, label: &str, message: String) {
-        if let Some(f) = self.fields.iter_mut().find(|f| f.label == label) {
+        self.fail_nth(label, 0, message);
+    }
+
+    /// Marks the error of the `nth` field of a label.
+    pub fn fail_nth(&mut self, label: &str, nth: usize, message: String) {
+        if let Some(f) = self
+            .fields
+            .iter_mut()
+            .find(|f| f.label == label && f.nth == nth)
+        {
             f.error = Some(message);
         }
     }

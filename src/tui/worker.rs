@@ -35,6 +35,7 @@ pub fn serve(store: &Store, request: &Request) -> Reply {
                     members: store.household_members(person.details.household_id)?,
                     appointments: store.appointments_for_person(*id)?,
                     audit: store.audit_for_person(*id)?,
+                    group_pending: store.household_pending(person.details.household_id)?,
                     person,
                 }))
             }
@@ -73,6 +74,12 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
         } => store
             .confirm_appointment(*appointment_id, *version, number, *confirmed_at, &actor)
             .map(|_| Saved::Confirmation),
+        Save::ConfirmGroup {
+            items,
+            confirmed_at,
+        } => store
+            .confirm_group(items, *confirmed_at, &actor)
+            .map(|()| Saved::Confirmation),
         Save::Outage(new) => store.record_outage(new, &actor).map(|_| Saved::Outage),
         Save::Status {
             appointment_id,

@@ -54,7 +54,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let focused = i == form.focus;
         let label = format!(
             "{:<LABEL_WIDTH$}",
-            fit(t(lang, field.label), LABEL_WIDTH - 1)
+            fit(
+                field.caption.as_deref().unwrap_or(t(lang, field.label)),
+                LABEL_WIDTH - 1
+            )
         );
         let room = inner_width.saturating_sub(LABEL_WIDTH + 1);
         let value = match &field.input {
