@@ -473,3 +473,46 @@ fn a_group_with_one_bad_number_saves_nobody() {
         );
     }
 }
+
+#[test]
+fn an_appointment_is_scheduled_in_the_ports_own_time() {
+    let mut w = world();
+    let (_, person) = open_pending_person(&mut w);
+    let before = w.store.appointments_for_person(person).unwrap().len();
+    w.keys(&[KeyCode::Char('n')]);
+    // SYS, CXL, NOG, ELP: three to the right.
+    w.keys(&[KeyCode::Right, KeyCode::Right, KeyCode::Right]);
+    assert!(
+        w.screen().contains("Time at the port now: 09:00 MDT"),
+        "{}",
+        w.screen()
+    );
+    assert!(
+        w.screen()
+            .contains("Confirm by 23 May 08:00 MDT · Thu 23 May 07:00 PDT"),
+        "{}",
+        w.screen()
+    );
+    w.keys(&[KeyCode::Tab]);
+    w.type_text("2024-11-03 01:30");
+    w.save();
+    // El Paso repeats 01:30 that night: asked, never guessed.
+    let form = w.app.form.as_ref().expect("refused, form kept");
+    let err = form.fields[1].error.clone().unwrap();
+    assert!(err.contains("twice"), "{err}");
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("10/06/2024 09:00");
+    w.keys(&[KeyCode::Enter, KeyCode::Enter]);
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let appts = w.store.appointments_for_person(person).unwrap();
+    assert_eq!(appts.len(), before + 1);
+    let a = appts.iter().find(|a| a.port_code == "ELP").unwrap();
+    assert_eq!(
+        a.appointment_at.to_rfc3339(),
+        "2024-06-10T15:00:00+00:00",
+        "09:00 MDT"
+    );
+    assert_eq!(a.allocated_at, now());
+    assert_eq!(a.confirm_deadline, now() + Duration::hours(23));
+    assert!(w.screen().contains("Appointment scheduled."));
+}

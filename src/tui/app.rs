@@ -94,6 +94,7 @@ impl Screen {
             ],
             Self::Person => &[
                 Confirm,
+                Schedule,
                 MarkMissed,
                 MarkPresented,
                 MarkCancelled,
@@ -213,6 +214,8 @@ pub enum Save {
         /// When they confirmed.
         confirmed_at: DateTime<Utc>,
     },
+    /// Schedule an appointment.
+    Schedule(crate::store::NewAppointment),
     /// Record an outage.
     Outage(crate::store::NewOutage),
     /// Grant an extension.
@@ -251,6 +254,8 @@ pub enum Saved {
     Confirmation,
     /// An outage was recorded.
     Outage,
+    /// An appointment was scheduled.
+    Appointment,
     /// This many appointments got the extension.
     Extension(usize),
     /// An appointment changed status.
@@ -828,6 +833,7 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             let text = match what {
                 Saved::Confirmation => t(app.lang, "saved_confirmation").to_string(),
                 Saved::Outage => t(app.lang, "saved_outage").to_string(),
+                Saved::Appointment => t(app.lang, "saved_appointment").to_string(),
                 Saved::Status => t(app.lang, "saved_status").to_string(),
                 Saved::Person => t(app.lang, "saved_person").to_string(),
                 Saved::Extension(n) => {
@@ -906,6 +912,7 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
             open_status_form(app, crate::domain::AppointmentStatus::Cancelled)
         }
         Action::MarkDeparted if app.screen == Screen::Person => open_leave_form(app),
+        Action::Schedule if app.screen == Screen::Person => open_schedule_form(app),
         Action::GrantExtension if app.screen == Screen::Outages => open_extension_form(app),
         Action::Dashboard => app.show(Screen::Dashboard, out),
         Action::Roster => app.show(Screen::Roster, out),
@@ -1374,6 +1381,18 @@ fn open_status_form(app: &mut App, to: crate::domain::AppointmentStatus) {
     app.dirty = true;
 }
 
+fn open_schedule_form(app: &mut App) {
+    let Some(p) = &app.person else { return };
+    let kind = FormKind::Schedule {
+        person_id: p.person.id,
+        household_id: p.person.details.household_id,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.set("f_allocated_at", &local_text(app, app.now));
+    app.form = Some(form);
+    app.dirty = true;
+}
+
 fn open_leave_form(app: &mut App) {
     let Some(p) = &app.person else { return };
     let (person_id, version) = (p.person.id, p.person.version);
@@ -1491,6 +1510,41 @@ fn validate_form(app: &mut App) -> Option<Save> {
                         items,
                         confirmed_at,
                     })
+                }
+                _ => None,
+            }
+        }
+        FormKind::Schedule {
+            person_id,
+            household_id,
+        } => {
+            let port = crate::domain::port::by_code(form.get("f_port"));
+            // The appointment is typed in the port's own time.
+            let at = port.and_then(|p| {
+                let today = p.local_time(app.now).date_naive();
+                match crate::domain::dates::parse_when(form.get("f_appointment_at"), today) {
+                    None => {
+                        errors.push(("f_appointment_at", t(lang, "err_date").to_string()));
+                        None
+                    }
+                    Some((day, time)) => p
+                        .from_local(day.and_time(time.unwrap_or(chrono::NaiveTime::MIN)))
+                        .map_err(|e| errors.push(("f_appointment_at", e.to_string())))
+                        .ok(),
+                }
+            });
+            let allocated = when_of(app, form.get("f_allocated_at"))
+                .map_err(|e| errors.push(("f_allocated_at", e)))
+                .ok();
+            match (port, at, allocated) {
+                (Some(p), Some(appointment_at), Some(allocated_at)) => {
+                    Some(Save::Schedule(crate::store::NewAppointment {
+                        household_id,
+                        person_id: Some(person_id),
+                        port_code: p.code.clone(),
+                        appointment_at,
+                        allocated_at,
+                    }))
                 }
                 _ => None,
             }

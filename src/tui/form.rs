@@ -150,6 +150,13 @@ pub enum FormKind {
         /// (appointment, version, traveller's name), one a traveller.
         travellers: Vec<(i64, i64, String)>,
     },
+    /// A new appointment for a traveller.
+    Schedule {
+        /// The traveller.
+        person_id: i64,
+        /// Their group.
+        household_id: i64,
+    },
     /// A new outage.
     Outage,
     /// A status change of one appointment, asked for confirmation.
@@ -200,6 +207,17 @@ impl FormKind {
                 fields.push(Field::text("f_confirmed_at", ""));
                 fields
             }
+            Self::Schedule { .. } => vec![
+                Field::choice(
+                    "f_port",
+                    crate::domain::port::all()
+                        .iter()
+                        .map(|p| (p.code.as_str(), p.name.as_str()))
+                        .collect(),
+                ),
+                Field::text("f_appointment_at", ""),
+                Field::text("f_allocated_at", ""),
+            ],
             Self::Outage => vec![
                 Field::choice(
                     "f_step",
@@ -245,6 +263,12 @@ impl FormKind {
                 "kind": "confirm_group",
                 "travellers": travellers.iter().map(|(a, v, n)| json!([a, v, n])).collect::<Vec<_>>(),
             }),
+            Self::Schedule {
+                person_id,
+                household_id,
+            } => {
+                json!({"kind": "schedule", "person_id": person_id, "household_id": household_id})
+            }
             Self::Outage => json!({"kind": "outage"}),
             Self::Status {
                 appointment_id,
@@ -287,6 +311,10 @@ impl FormKind {
                     })
                     .collect::<Option<_>>()?,
             },
+            "schedule" => Self::Schedule {
+                person_id: int("person_id")?,
+                household_id: int("household_id")?,
+            },
             "outage" => Self::Outage,
             "status" => Self::Status {
                 appointment_id: int("appointment_id")?,
@@ -310,6 +338,7 @@ impl FormKind {
     pub fn title_key(&self) -> &'static str {
         match self {
             Self::Confirm { .. } | Self::ConfirmGroup { .. } => "form_confirm",
+            Self::Schedule { .. } => "form_schedule",
             Self::Outage => "form_outage",
             Self::Status { .. } => "form_status",
             Self::Leave { .. } => "form_leave",

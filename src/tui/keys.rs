@@ -57,6 +57,8 @@ pub enum Action {
     Confirm,
     /// Record an outage (anywhere).
     RecordOutage,
+    /// Schedule an appointment (person screen).
+    Schedule,
     /// Mark the appointment missed (person screen).
     MarkMissed,
     /// Mark the appointment presented (person screen).
@@ -75,7 +77,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::Dashboard,
         Self::Roster,
         Self::Appointments,
@@ -98,6 +100,7 @@ impl Action {
         Self::Help,
         Self::Confirm,
         Self::RecordOutage,
+        Self::Schedule,
         Self::MarkMissed,
         Self::MarkPresented,
         Self::MarkCancelled,
@@ -132,6 +135,7 @@ impl Action {
             Self::Help => "help",
             Self::Confirm => "confirm",
             Self::RecordOutage => "record_outage",
+            Self::Schedule => "schedule",
             Self::MarkMissed => "mark_missed",
             Self::MarkPresented => "mark_presented",
             Self::MarkCancelled => "mark_cancelled",

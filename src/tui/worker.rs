@@ -81,6 +81,9 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
             .confirm_group(items, *confirmed_at, &actor)
             .map(|()| Saved::Confirmation),
         Save::Outage(new) => store.record_outage(new, &actor).map(|_| Saved::Outage),
+        Save::Schedule(new) => store
+            .create_appointment(new, &actor)
+            .map(|_| Saved::Appointment),
         Save::Status {
             appointment_id,
             version,

@@ -47,6 +47,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::styled(fit(&what, inner_width), th.header()));
             lines.push(Line::styled(t(lang, "form_status_question"), th.warning()));
         }
+        FormKind::Schedule { .. } => {
+            if let Some(p) = crate::domain::port::by_code(form.get("f_port")) {
+                lines.push(Line::styled(
+                    format!(
+                        "{} {}",
+                        t(lang, "port_time_now"),
+                        super::port_time(p, app.now)
+                    ),
+                    th.muted(),
+                ));
+            }
+            lines.push(Line::styled(t(lang, "appointment_port_time"), th.muted()));
+        }
         _ => {}
     }
     let mut caret = None;
@@ -83,6 +96,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::styled(
                 format!("{:LABEL_WIDTH$}⚠ {}", "", fit(err, room.saturating_sub(2))),
                 th.error(),
+            ));
+        }
+    }
+    if let FormKind::Schedule { .. } = form.kind {
+        let allocated = crate::domain::dates::parse_when(form.get("f_allocated_at"), app.today())
+            .and_then(|(d, tm)| {
+                crate::domain::port::from_local_in(
+                    app.tz,
+                    d.and_time(tm.unwrap_or(chrono::NaiveTime::MIN)),
+                )
+                .ok()
+            });
+        if let (Some(at), Some(p)) = (allocated, crate::domain::port::by_code(form.get("f_port"))) {
+            let deadline = crate::domain::appointment::confirm_deadline(at);
+            lines.push(Line::styled(
+                fit(
+                    &format!(
+                        "{} {} · {}",
+                        t(lang, "deadline_preview"),
+                        super::port_day_time(lang, p, deadline),
+                        super::local_when(lang, app.tz, deadline)
+                    ),
+                    inner_width,
+                ),
+                th.warning(),
             ));
         }
     }

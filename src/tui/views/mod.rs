@@ -217,6 +217,7 @@ pub fn action_key(action: Action) -> &'static str {
         Action::Help => "action_help",
         Action::Confirm => "action_confirm",
         Action::RecordOutage => "action_record_outage",
+        Action::Schedule => "action_schedule",
         Action::MarkMissed => "action_mark_missed",
         Action::MarkPresented => "action_mark_presented",
         Action::MarkCancelled => "action_mark_cancelled",
