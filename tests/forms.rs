@@ -516,3 +516,76 @@ fn an_appointment_is_scheduled_in_the_ports_own_time() {
     assert_eq!(a.confirm_deadline, now() + Duration::hours(23));
     assert!(w.screen().contains("Appointment scheduled."));
 }
+
+#[test]
+fn a_confirmation_for_someone_found_by_search_takes_at_most_12_keystrokes_from_the_dashboard() {
+    let mut w = world();
+    assert_eq!(w.app.screen, Screen::Dashboard);
+    // Someone travelling alone with an appointment pending, and the shortest
+    // bit of their name that finds only them (words match anywhere, as typed).
+    let pending = w.store.pending_appointments().unwrap();
+    let rows = w.store.roster(now()).unwrap();
+    let finds_only = |q: &str, id: i64| {
+        let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+        let hits: Vec<i64> = rows
+            .iter()
+            .filter(|r| words.iter().all(|w| r.folded.contains(w)))
+            .map(|r| r.id)
+            .collect();
+        hits == [id]
+    };
+    let (a, query) = pending
+        .iter()
+        .filter(|a| {
+            a.effective_deadline() > now() + Duration::hours(1)
+                && pending
+                    .iter()
+                    .filter(|b| b.household_id == a.household_id)
+                    .count()
+                    == 1
+        })
+        .filter_map(|a| {
+            let id = a.person_id?;
+            let folded = albergue::domain::names::fold(&w.store.person(id).ok()?.full_name());
+            let chars: Vec<char> = folded.chars().collect();
+            (3..=chars.len())
+                .flat_map(|n| {
+                    chars
+                        .windows(n)
+                        .map(|x| x.iter().collect::<String>())
+                        .collect::<Vec<_>>()
+                })
+                .find(|q| !q.starts_with(' ') && !q.ends_with(' ') && finds_only(q, id))
+                .map(|q| (a.clone(), q))
+        })
+        .min_by_key(|(_, q)| q.chars().count())
+        .expect("someone a few letters find");
+    let mut keystrokes = 0;
+    let mut press = |w: &mut World, code: KeyCode, mods: KeyModifiers| {
+        keystrokes += 1;
+        w.key(code, mods);
+    };
+    press(&mut w, KeyCode::Char('2'), KeyModifiers::NONE);
+    press(&mut w, KeyCode::Char('/'), KeyModifiers::NONE);
+    for c in query.chars() {
+        press(&mut w, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    press(&mut w, KeyCode::Enter, KeyModifiers::NONE);
+    press(&mut w, KeyCode::Enter, KeyModifiers::NONE);
+    press(&mut w, KeyCode::Char('c'), KeyModifiers::NONE);
+    // The confirmation number itself is what is being recorded, not a keystroke spent finding it.
+    w.type_text("QK771204");
+    press(&mut w, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(
+        w.store
+            .appointment(a.id)
+            .unwrap()
+            .confirmation_number
+            .as_deref(),
+        Some("QK771204")
+    );
+    assert!(
+        keystrokes <= 12,
+        "{keystrokes} keystrokes with the query {query:?}"
+    );
+}

@@ -113,6 +113,7 @@ impl Screen {
                 ForceQuit,
             ],
             Self::Appointments => &[
+                Confirm,
                 Left,
                 Right,
                 Filter,
@@ -902,6 +903,39 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         }
         Action::RecordOutage => open_outage_form(app),
         Action::Confirm if app.screen == Screen::Person => open_confirm_form(app),
+        Action::Confirm if app.screen == Screen::Appointments => {
+            let line = app
+                .appointments
+                .listed()
+                .get(app.appointments.selected)
+                .map(|l| {
+                    (
+                        l.appointment.id,
+                        l.appointment.version,
+                        l.appointment.status,
+                    )
+                });
+            match line {
+                Some((
+                    appointment_id,
+                    version,
+                    crate::domain::AppointmentStatus::PendingConfirmation,
+                )) => {
+                    let kind = FormKind::Confirm {
+                        appointment_id,
+                        version,
+                    };
+                    let mut form = Form::new(kind.clone(), kind.fields());
+                    form.set("f_confirmed_at", &local_text(app, app.now));
+                    app.form = Some(form);
+                }
+                _ => {
+                    let text = t(app.lang, "no_pending").to_string();
+                    app.set_status(text, true);
+                }
+            }
+            app.dirty = true;
+        }
         Action::MarkMissed if app.screen == Screen::Person => {
             open_status_form(app, crate::domain::AppointmentStatus::Missed)
         }
