@@ -589,3 +589,128 @@ fn a_confirmation_for_someone_found_by_search_takes_at_most_12_keystrokes_from_t
         "{keystrokes} keystrokes with the query {query:?}"
     );
 }
+
+#[test]
+fn adding_a_person_makes_their_group_and_asks_about_look_alikes() {
+    let mut w = world();
+    let before = w.store.counts().unwrap();
+    let fill = |w: &mut World| {
+        w.keys(&[KeyCode::Char('2'), KeyCode::Char('a')]);
+        w.type_text("Dieudonné");
+        w.keys(&[KeyCode::Tab]);
+        w.type_text("Jean-Baptiste");
+        w.keys(&[KeyCode::Tab]);
+        w.type_text("14/02/1988");
+        w.keys(&[KeyCode::Tab, KeyCode::Right, KeyCode::Right, KeyCode::Tab]);
+        w.type_text("Hai");
+    };
+    fill(&mut w);
+    assert!(
+        w.screen().contains("Haiti (HTI)"),
+        "type-ahead: {}",
+        w.screen()
+    );
+    w.type_text("tí");
+    w.save();
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let after = w.store.counts().unwrap();
+    assert_eq!(
+        (after.people, after.households),
+        (before.people + 1, before.households + 1)
+    );
+    let p = &w.store.search_people("dieudonne jean baptiste", 5).unwrap()[0];
+    assert_eq!(p.details.nationality, "HTI");
+    assert_eq!(p.details.sex, albergue::domain::Sex::Male);
+    assert_eq!(
+        p.details.birth_date,
+        chrono::NaiveDate::from_ymd_opt(1988, 2, 14)
+    );
+    assert_eq!(
+        w.store.household(p.details.household_id).unwrap().label,
+        "Jean-Baptiste"
+    );
+    assert_eq!(
+        w.store.audit_for("person", p.id).unwrap()[0].action,
+        "person.create"
+    );
+
+    // The same name and birth date again: shown, not added, until saved a second time.
+    fill(&mut w);
+    w.type_text("tí");
+    w.save();
+    let err = w
+        .app
+        .form
+        .as_ref()
+        .expect("kept open")
+        .error
+        .clone()
+        .unwrap();
+    assert!(err.contains(&format!("#{}", p.id)), "{err}");
+    assert_eq!(w.store.counts().unwrap().people, before.people + 1);
+    w.save();
+    assert!(w.app.form.is_none());
+    assert_eq!(w.store.counts().unwrap().people, before.people + 2);
+}
+
+#[test]
+fn editing_a_person_saves_only_over_the_version_it_read() {
+    let mut w = world();
+    let (_, person) = open_pending_person(&mut w);
+    w.keys(&[KeyCode::Char('e')]);
+    // Phone is the seventh field.
+    for _ in 0..6 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("+52 899 000 1111");
+    // Another coordinator edits the notes first.
+    let mut other = Store::open(&w.path, OpenMode::Existing).unwrap();
+    let p = other.person(person).unwrap();
+    let mut d = p.details.clone();
+    d.notes = "Needs a wheelchair".into();
+    other
+        .update_person(person, p.version, &d, &Actor::new("luis"))
+        .unwrap();
+    w.save();
+    let err = w
+        .app
+        .form
+        .as_ref()
+        .expect("kept open")
+        .error
+        .clone()
+        .unwrap();
+    assert!(err.contains("luis"), "{err}");
+    let now_saved = w.store.person(person).unwrap();
+    assert_eq!(
+        now_saved.details.notes, "Needs a wheelchair",
+        "their save stands"
+    );
+    assert_ne!(now_saved.details.phone.as_deref(), Some("+52 899 000 1111"));
+    // Reopened over the new version, the edit goes through.
+    w.keys(&[KeyCode::Esc, KeyCode::Esc]);
+    let reqs = vec![Request::Person { id: person }];
+    w.serve(reqs);
+    w.keys(&[KeyCode::Char('e')]);
+    for _ in 0..6 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("+52 899 000 1111");
+    w.save();
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let p = w.store.person(person).unwrap();
+    assert_eq!(p.details.phone.as_deref(), Some("+52 899 000 1111"));
+    assert_eq!(p.details.notes, "Needs a wheelchair");
+    assert_eq!(p.version, 3);
+    assert_eq!(
+        w.store
+            .audit_for("person", person)
+            .unwrap()
+            .last()
+            .unwrap()
+            .summary,
+        "changed: phone"
+    );
+}

@@ -196,6 +196,43 @@ impl Store {
         self.person(id)
     }
 
+    /// Adds a person together with a new household for them (labelled
+    /// `label`, at shelter `shelter_id`), in one transaction.
+    pub fn create_person_with_household(
+        &mut self,
+        shelter_id: i64,
+        label: &str,
+        details: &PersonDetails,
+        actor: &Actor,
+    ) -> Result<Person> {
+        let mut details = details.tidy();
+        details.household_id = 0;
+        details.validate()?;
+        let id = self.write(|tx, now| {
+            tx.execute(
+                "INSERT INTO household (shelter_id, label, created_at, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?3, ?4)",
+                params![shelter_id, label, codec::secs(now), actor.as_str()],
+            )?;
+            let household = tx.last_insert_rowid();
+            audit::record(
+                tx,
+                now,
+                actor,
+                "household.create",
+                "household",
+                Some(household),
+                "",
+            )?;
+            details.household_id = household;
+            insert_person(tx, None, &details, now, actor)?;
+            let id = tx.last_insert_rowid();
+            audit::record(tx, now, actor, "person.create", "person", Some(id), "")?;
+            Ok(id)
+        })?;
+        self.person(id)
+    }
+
     /// Saves new details for a person, only if nobody changed the row since
     /// `expected_version` was read; otherwise returns [`StoreError::Conflict`]
     /// and changes nothing. Saving identical details writes nothing.

@@ -71,6 +71,7 @@ impl Screen {
                 ForceQuit,
             ],
             Self::Roster => &[
+                AddPerson,
                 Search,
                 Sort,
                 Filter,
@@ -95,6 +96,7 @@ impl Screen {
             Self::Person => &[
                 Confirm,
                 Schedule,
+                EditPerson,
                 MarkMissed,
                 MarkPresented,
                 MarkCancelled,
@@ -217,6 +219,17 @@ pub enum Save {
     },
     /// Schedule an appointment.
     Schedule(crate::store::NewAppointment),
+    /// Add a person; a new household is made for them when `new_household`
+    /// holds (shelter, label). Unless `even_if_known`, people with the same
+    /// folded name and birth date are reported instead of adding.
+    NewPerson {
+        /// What was typed.
+        details: Box<crate::domain::PersonDetails>,
+        /// (shelter, label) of a new household for them.
+        new_household: Option<(i64, String)>,
+        /// The coordinator saw the possible duplicates and adds anyway.
+        even_if_known: bool,
+    },
     /// Record an outage.
     Outage(crate::store::NewOutage),
     /// Grant an extension.
@@ -257,6 +270,8 @@ pub enum Saved {
     Outage,
     /// An appointment was scheduled.
     Appointment,
+    /// A person was added.
+    NewPerson,
     /// This many appointments got the extension.
     Extension(usize),
     /// An appointment changed status.
@@ -314,6 +329,8 @@ pub enum Reply {
     /// A form's save was refused; the text (a rule, a conflict naming who
     /// changed the row, a busy database) is safe to show.
     SaveFailed(String),
+    /// A new person looks like people already on the roster: (id, name).
+    PossibleDuplicates(Vec<(i64, String)>),
     /// Another process committed: what is shown may be stale.
     Changed,
     /// A request failed; the text is safe to show.
@@ -835,6 +852,7 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 Saved::Confirmation => t(app.lang, "saved_confirmation").to_string(),
                 Saved::Outage => t(app.lang, "saved_outage").to_string(),
                 Saved::Appointment => t(app.lang, "saved_appointment").to_string(),
+                Saved::NewPerson => t(app.lang, "saved_new_person").to_string(),
                 Saved::Status => t(app.lang, "saved_status").to_string(),
                 Saved::Person => t(app.lang, "saved_person").to_string(),
                 Saved::Extension(n) => {
@@ -847,6 +865,21 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             };
             app.set_status(text, false);
             out.extend(app.reload_all());
+        }
+        Reply::PossibleDuplicates(found) => {
+            if let Some(form) = &mut app.form {
+                form.saving = false;
+                let names: Vec<String> = found.iter().map(|(id, n)| format!("#{id} {n}")).collect();
+                form.error = Some(format!(
+                    "{} {}. {}",
+                    t(app.lang, "possible_duplicate"),
+                    names.join(", "),
+                    t(app.lang, "duplicate_hint")
+                ));
+                if let FormKind::Person { confirmed_new, .. } = &mut form.kind {
+                    *confirmed_new = true;
+                }
+            }
         }
         Reply::SaveFailed(text) => {
             // The form stays open with everything typed in it.
@@ -947,6 +980,8 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         }
         Action::MarkDeparted if app.screen == Screen::Person => open_leave_form(app),
         Action::Schedule if app.screen == Screen::Person => open_schedule_form(app),
+        Action::AddPerson if app.screen == Screen::Roster => open_person_form(app, true),
+        Action::EditPerson if app.screen == Screen::Person => open_person_form(app, false),
         Action::GrantExtension if app.screen == Screen::Outages => open_extension_form(app),
         Action::Dashboard => app.show(Screen::Dashboard, out),
         Action::Roster => app.show(Screen::Roster, out),
@@ -1415,6 +1450,48 @@ fn open_status_form(app: &mut App, to: crate::domain::AppointmentStatus) {
     app.dirty = true;
 }
 
+fn open_person_form(app: &mut App, new: bool) {
+    let existing = if new {
+        None
+    } else {
+        app.person.as_ref().map(|p| p.person.clone())
+    };
+    if !new && existing.is_none() {
+        return;
+    }
+    let kind = FormKind::Person {
+        person_id: existing.as_ref().map_or(0, |p| p.id),
+        version: existing.as_ref().map_or(0, |p| p.version),
+        confirmed_new: false,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    match existing {
+        None => form.set("f_arrival", &app.today().format("%Y-%m-%d").to_string()),
+        Some(p) => {
+            let d = &p.details;
+            form.set("f_given", &d.given_names);
+            form.set("f_family", &d.family_names);
+            form.set(
+                "f_birth",
+                &d.birth_date.map(|b| b.to_string()).unwrap_or_default(),
+            );
+            form.choose("f_sex", d.sex.as_str());
+            form.set("f_nationality", &d.nationality);
+            form.set("f_languages", &d.languages);
+            form.set("f_phone", d.phone.as_deref().unwrap_or(""));
+            form.set("f_arrival", &d.arrival_date.to_string());
+            form.set("f_household", &format!("#{}", d.household_id));
+            form.set(
+                "f_vulnerabilities",
+                &crate::domain::Vulnerability::join(&d.vulnerabilities),
+            );
+            form.set("f_notes", &d.notes);
+        }
+    }
+    app.form = Some(form);
+    app.dirty = true;
+}
+
 fn open_schedule_form(app: &mut App) {
     let Some(p) = &app.person else { return };
     let kind = FormKind::Schedule {
@@ -1544,6 +1621,91 @@ fn validate_form(app: &mut App) -> Option<Save> {
                         items,
                         confirmed_at,
                     })
+                }
+                _ => None,
+            }
+        }
+        FormKind::Person {
+            person_id,
+            version,
+            confirmed_new,
+        } => {
+            let day = |label: &'static str, errors: &mut Vec<(&'static str, String)>| {
+                let text = form.get(label);
+                if text.is_empty() {
+                    return Ok(None);
+                }
+                crate::domain::dates::parse_when(text, app.today())
+                    .map(|(d, _)| Some(d))
+                    .ok_or_else(|| errors.push((label, t(lang, "err_date").to_string())))
+            };
+            let birth = day("f_birth", &mut errors).ok().flatten();
+            let arrival = day("f_arrival", &mut errors).ok().flatten();
+            if form.get("f_given").is_empty() {
+                errors.push(("f_given", t(lang, "err_required").to_string()));
+            }
+            let nationality = crate::domain::countries::nationality_code(form.get("f_nationality"));
+            if nationality.is_none() {
+                errors.push(("f_nationality", t(lang, "err_nationality").to_string()));
+            }
+            let flags = crate::domain::Vulnerability::parse_list(form.get("f_vulnerabilities"))
+                .map_err(|_| errors.push(("f_vulnerabilities", t(lang, "err_flags").to_string())))
+                .ok();
+            let household_text = form.get("f_household");
+            let household = match household_text.strip_prefix('#').map(str::parse::<i64>) {
+                Some(Ok(id)) => Some(Some(id)),
+                None if household_text.is_empty() && person_id == 0 => Some(None),
+                _ => {
+                    errors.push(("f_household", t(lang, "err_household").to_string()));
+                    None
+                }
+            };
+            let sex = form
+                .get("f_sex")
+                .parse()
+                .unwrap_or(crate::domain::Sex::Unknown);
+            let original = app.person.as_ref().filter(|p| p.person.id == person_id);
+            match (nationality, flags, household) {
+                (Some(nationality), Some(vulnerabilities), Some(household))
+                    if errors.is_empty() =>
+                {
+                    let details = crate::domain::PersonDetails {
+                        household_id: household.unwrap_or(0),
+                        given_names: form.get("f_given").to_string(),
+                        family_names: form.get("f_family").to_string(),
+                        birth_date: birth,
+                        sex,
+                        nationality,
+                        languages: form.get("f_languages").to_string(),
+                        phone: Some(form.get("f_phone").to_string()),
+                        arrival_date: arrival.unwrap_or_else(|| app.today()),
+                        departure_date: original.and_then(|p| p.person.details.departure_date),
+                        status: original.map_or(PersonStatus::Present, |p| p.person.details.status),
+                        vulnerabilities,
+                        notes: form.get("f_notes").to_string(),
+                    };
+                    if let Err(e) = details.tidy().validate() {
+                        errors.push(("f_given", e.to_string()));
+                        None
+                    } else if person_id == 0 {
+                        let shelter = app.shelter.as_ref().map_or(1, |s| s.id);
+                        let label = if details.family_names.trim().is_empty() {
+                            details.given_names.clone()
+                        } else {
+                            details.family_names.clone()
+                        };
+                        Some(Save::NewPerson {
+                            new_household: household.is_none().then_some((shelter, label)),
+                            details: Box::new(details),
+                            even_if_known: confirmed_new,
+                        })
+                    } else {
+                        Some(Save::Person {
+                            person_id,
+                            version,
+                            details: Box::new(details),
+                        })
+                    }
                 }
                 _ => None,
             }

@@ -157,6 +157,15 @@ pub enum FormKind {
         /// Their group.
         household_id: i64,
     },
+    /// A new person (`person_id` 0) or new details for one.
+    Person {
+        /// The person, or 0 for a new one.
+        person_id: i64,
+        /// Their version when the form opened (0 for a new one).
+        version: i64,
+        /// Set once the coordinator has seen the possible duplicates and saves anyway.
+        confirmed_new: bool,
+    },
     /// A new outage.
     Outage,
     /// A status change of one appointment, asked for confirmation.
@@ -207,6 +216,27 @@ impl FormKind {
                 fields.push(Field::text("f_confirmed_at", ""));
                 fields
             }
+            Self::Person { .. } => vec![
+                Field::text("f_given", ""),
+                Field::text("f_family", ""),
+                Field::text("f_birth", ""),
+                Field::choice(
+                    "f_sex",
+                    vec![
+                        ("unknown", "sex_unknown"),
+                        ("female", "sex_female"),
+                        ("male", "sex_male"),
+                        ("other", "sex_other"),
+                    ],
+                ),
+                Field::text("f_nationality", ""),
+                Field::text("f_languages", ""),
+                Field::text("f_phone", ""),
+                Field::text("f_arrival", ""),
+                Field::text("f_household", ""),
+                Field::text("f_vulnerabilities", ""),
+                Field::text("f_notes", ""),
+            ],
             Self::Schedule { .. } => vec![
                 Field::choice(
                     "f_port",
@@ -263,6 +293,14 @@ impl FormKind {
                 "kind": "confirm_group",
                 "travellers": travellers.iter().map(|(a, v, n)| json!([a, v, n])).collect::<Vec<_>>(),
             }),
+            Self::Person {
+                person_id,
+                version,
+                confirmed_new,
+            } => json!({
+                "kind": "person", "person_id": person_id, "version": version,
+                "confirmed_new": confirmed_new
+            }),
             Self::Schedule {
                 person_id,
                 household_id,
@@ -311,6 +349,11 @@ impl FormKind {
                     })
                     .collect::<Option<_>>()?,
             },
+            "person" => Self::Person {
+                person_id: int("person_id")?,
+                version: int("version")?,
+                confirmed_new: v.get("confirmed_new")?.as_bool()?,
+            },
             "schedule" => Self::Schedule {
                 person_id: int("person_id")?,
                 household_id: int("household_id")?,
@@ -339,6 +382,8 @@ impl FormKind {
         match self {
             Self::Confirm { .. } | Self::ConfirmGroup { .. } => "form_confirm",
             Self::Schedule { .. } => "form_schedule",
+            Self::Person { person_id: 0, .. } => "form_person_new",
+            Self::Person { .. } => "form_person_edit",
             Self::Outage => "form_outage",
             Self::Status { .. } => "form_status",
             Self::Leave { .. } => "form_leave",
@@ -438,6 +483,19 @@ impl Form {
             .min(form.fields.len().saturating_sub(1));
         form.dirty = true;
         Some(form)
+    }
+
+    /// Chooses the option whose stored value is `value`.
+    pub fn choose(&mut self, label: &str, value: &str) {
+        if let Some(Field {
+            input: Input::Choice { options, index },
+            ..
+        }) = self.fields.iter_mut().find(|f| f.label == label)
+        {
+            if let Some(i) = options.iter().position(|o| o.0 == value) {
+                *index = i;
+            }
+        }
     }
 
     /// Sets a text field's value (a default when the form opens).

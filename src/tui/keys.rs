@@ -59,6 +59,10 @@ pub enum Action {
     RecordOutage,
     /// Schedule an appointment (person screen).
     Schedule,
+    /// Add a person (roster).
+    AddPerson,
+    /// Edit the person (person screen).
+    EditPerson,
     /// Mark the appointment missed (person screen).
     MarkMissed,
     /// Mark the appointment presented (person screen).
@@ -77,7 +81,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 32] = [
         Self::Dashboard,
         Self::Roster,
         Self::Appointments,
@@ -101,6 +105,8 @@ impl Action {
         Self::Confirm,
         Self::RecordOutage,
         Self::Schedule,
+        Self::AddPerson,
+        Self::EditPerson,
         Self::MarkMissed,
         Self::MarkPresented,
         Self::MarkCancelled,
@@ -136,6 +142,8 @@ impl Action {
             Self::Confirm => "confirm",
             Self::RecordOutage => "record_outage",
             Self::Schedule => "schedule",
+            Self::AddPerson => "add_person",
+            Self::EditPerson => "edit_person",
             Self::MarkMissed => "mark_missed",
             Self::MarkPresented => "mark_presented",
             Self::MarkCancelled => "mark_cancelled",

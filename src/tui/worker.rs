@@ -65,6 +65,20 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
         return serve(store, request);
     };
     let actor = Actor::from_env();
+    if let Save::NewPerson {
+        details,
+        new_household,
+        even_if_known,
+    } = save
+    {
+        return add_person(
+            store,
+            details,
+            new_household.as_ref(),
+            *even_if_known,
+            &actor,
+        );
+    }
     let result = match save {
         Save::Confirm {
             appointment_id,
@@ -81,6 +95,7 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
             .confirm_group(items, *confirmed_at, &actor)
             .map(|()| Saved::Confirmation),
         Save::Outage(new) => store.record_outage(new, &actor).map(|_| Saved::Outage),
+        Save::NewPerson { .. } => unreachable!("handled above"),
         Save::Schedule(new) => store
             .create_appointment(new, &actor)
             .map(|_| Saved::Appointment),
@@ -108,6 +123,44 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
     };
     match result {
         Ok(saved) => Reply::Saved(saved),
+        Err(e) => Reply::SaveFailed(e.to_string()),
+    }
+}
+
+/// Adds a person, unless people with the same folded name and birth date
+/// are on the roster and the coordinator has not yet seen them.
+fn add_person(
+    store: &mut Store,
+    details: &crate::domain::PersonDetails,
+    new_household: Option<&(i64, String)>,
+    even_if_known: bool,
+    actor: &Actor,
+) -> Reply {
+    if !even_if_known {
+        let d = details.tidy();
+        let name = crate::domain::names::fold(&format!("{} {}", d.given_names, d.family_names));
+        match store.existing_identities(&[(name, d.birth_date)]) {
+            Ok(found) => {
+                let ids: Vec<i64> = found.into_iter().flatten().collect();
+                if !ids.is_empty() {
+                    let named = ids
+                        .into_iter()
+                        .filter_map(|id| store.person(id).ok().map(|p| (id, p.full_name())))
+                        .collect();
+                    return Reply::PossibleDuplicates(named);
+                }
+            }
+            Err(e) => return Reply::SaveFailed(e.to_string()),
+        }
+    }
+    let result = match new_household {
+        Some((shelter, label)) => {
+            store.create_person_with_household(*shelter, label, details, actor)
+        }
+        None => store.create_person(details, actor),
+    };
+    match result {
+        Ok(_) => Reply::Saved(Saved::NewPerson),
         Err(e) => Reply::SaveFailed(e.to_string()),
     }
 }

@@ -99,6 +99,42 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
     }
+    if let FormKind::Person { .. } = form.kind {
+        // Type-ahead for the nationality: what the text will be read as.
+        let typed = form.get("f_nationality");
+        if !typed.is_empty() {
+            use crate::domain::countries::{nationality_code, COUNTRIES};
+            use crate::domain::names::fold;
+            let f = fold(typed);
+            let known = COUNTRIES.iter().any(|(code, es, en)| {
+                code.eq_ignore_ascii_case(typed) || fold(es) == f || fold(en) == f
+            });
+            let matches: Vec<String> = COUNTRIES
+                .iter()
+                .filter(|(_, es, en)| fold(es).starts_with(&f) || fold(en).starts_with(&f))
+                .take(4)
+                .map(|(code, es, en)| {
+                    let name = if lang == crate::tui::i18n::Lang::Es {
+                        es
+                    } else {
+                        en
+                    };
+                    format!("{name} ({code})")
+                })
+                .collect();
+            let hint = match nationality_code(typed) {
+                Some(code) if known || matches.is_empty() => {
+                    format!("{} → {code}", t(lang, "f_nationality"))
+                }
+                _ => format!("{} → {}", t(lang, "f_nationality"), matches.join(", ")),
+            };
+            lines.push(Line::styled(fit(&hint, inner_width), th.muted()));
+        }
+        lines.push(Line::styled(
+            fit(t(lang, "household_hint"), inner_width),
+            th.muted(),
+        ));
+    }
     if let FormKind::Schedule { .. } = form.kind {
         let allocated = crate::domain::dates::parse_when(form.get("f_allocated_at"), app.today())
             .and_then(|(d, tm)| {

@@ -218,6 +218,8 @@ pub fn action_key(action: Action) -> &'static str {
         Action::Confirm => "action_confirm",
         Action::RecordOutage => "action_record_outage",
         Action::Schedule => "action_schedule",
+        Action::AddPerson => "action_add_person",
+        Action::EditPerson => "action_edit_person",
         Action::MarkMissed => "action_mark_missed",
         Action::MarkPresented => "action_mark_presented",
         Action::MarkCancelled => "action_mark_cancelled",
