@@ -688,16 +688,13 @@ fn editing_a_person_saves_only_over_the_version_it_read() {
         "their save stands"
     );
     assert_ne!(now_saved.details.phone.as_deref(), Some("+52 899 000 1111"));
-    // Reopened over the new version, the edit goes through.
-    w.keys(&[KeyCode::Esc, KeyCode::Esc]);
-    let reqs = vec![Request::Person { id: person }];
-    w.serve(reqs);
-    w.keys(&[KeyCode::Char('e')]);
-    for _ in 0..6 {
-        w.keys(&[KeyCode::Tab]);
-    }
-    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    w.type_text("+52 899 000 1111");
+    // The form says what they changed, and lays this edit over theirs.
+    let err = w.app.form.as_ref().unwrap().error.clone().unwrap();
+    assert!(err.contains("luis") && err.contains("notes"), "{err}");
+    w.key(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let form = w.app.form.as_ref().unwrap();
+    assert_eq!(form.get("f_notes"), "Needs a wheelchair");
+    assert_eq!(form.get("f_phone"), "+52 899 000 1111");
     w.save();
     assert!(w.app.form.is_none(), "{:?}", w.app.form);
     let p = w.store.person(person).unwrap();
@@ -713,4 +710,71 @@ fn editing_a_person_saves_only_over_the_version_it_read() {
             .summary,
         "changed: phone"
     );
+}
+
+#[test]
+fn a_form_keeps_its_input_when_another_coordinator_saves() {
+    let mut w = world();
+    w.keys(&[
+        KeyCode::Char('o'),
+        KeyCode::Tab,
+        KeyCode::Tab,
+        KeyCode::Tab,
+        KeyCode::Tab,
+    ]);
+    w.type_text("radio");
+    let reqs = update(&mut w.app, Msg::Reply(albergue::tui::app::Reply::Changed));
+    w.serve(reqs);
+    let form = w.app.form.as_ref().expect("still open");
+    assert_eq!(form.get("f_source"), "radio");
+    assert_eq!(form.focus, 4);
+}
+
+#[test]
+fn hostile_and_unusual_person_input_is_stored_faithfully_or_refused() {
+    // (given names typed, family names typed, accepted?)
+    let cases: [(&str, &str, bool); 7] = [
+        ("José", "Núñez", true),
+        ("Jose\u{301}", "O'Neil", true), // combining accent, apostrophe
+        ("Marie-Ange", "Saint-Fleur", true), // Haitian
+        ("محمد", "العلي", true),         // Arabic
+        ("Ana 🌵", "Pérez", true),       // emoji
+        ("", "Pérez", false),            // empty given names
+        ("Eve\u{1b}[2J", "X", true),     // typed escape: the field drops control characters
+    ];
+    for (given, family, accepted) in cases {
+        let mut w = world();
+        let before = w.store.counts().unwrap().people;
+        w.keys(&[KeyCode::Char('2'), KeyCode::Char('a')]);
+        update(&mut w.app, Msg::Paste(given.into()));
+        w.keys(&[KeyCode::Tab]);
+        update(&mut w.app, Msg::Paste(family.into()));
+        w.keys(&[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+        w.type_text("HND");
+        for _ in 0..6 {
+            w.keys(&[KeyCode::Tab]);
+        }
+        update(&mut w.app, Msg::Paste("x".repeat(10_000)));
+        w.save();
+        let after = w.store.counts().unwrap().people;
+        assert_eq!(
+            after == before + 1,
+            accepted,
+            "{given:?} {family:?}: {:?}",
+            w.app.form.as_ref().map(|f| &f.fields)
+        );
+        if accepted {
+            let p = w
+                .store
+                .person(w.store.roster(now()).unwrap().last().unwrap().id)
+                .unwrap();
+            assert!(!p.full_name().chars().any(char::is_control));
+            assert_eq!(p.details.notes.len(), 10_000);
+            let screen = w.screen();
+            assert!(
+                !screen.chars().any(|c| c.is_control() && c != '\n'),
+                "{screen:?}"
+            );
+        }
+    }
 }

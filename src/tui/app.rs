@@ -798,6 +798,23 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             clamp_scroll(app);
         }
         Reply::Person(page) => {
+            if let Some(form) = &mut app.form {
+                let is_theirs = matches!(form.kind, FormKind::Person { person_id, .. } if person_id == page.person.id);
+                if form.conflicted && is_theirs {
+                    if let Some(base) = &form.base {
+                        let changed = base.changed_fields(&page.person.details);
+                        form.error = Some(format!(
+                            "{} {} ({}): {}. {}",
+                            t(app.lang, "changed_by"),
+                            page.person.updated_by,
+                            super::views::local_when(app.lang, app.tz, page.person.updated_at),
+                            changed.join(", "),
+                            t(app.lang, "rebase_hint")
+                        ));
+                    }
+                    form.newer = Some((Box::new(page.person.details.clone()), page.person.version));
+                }
+            }
             // Ignore a page for someone no longer shown.
             if app
                 .person
@@ -886,6 +903,12 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             if let Some(form) = &mut app.form {
                 form.saving = false;
                 form.error = Some(text);
+                // An edit refused because someone saved first: fetch their
+                // version, to show what they changed.
+                if let (FormKind::Person { person_id, .. }, Some(_)) = (&form.kind, &form.base) {
+                    form.conflicted = true;
+                    out.push(Request::Person { id: *person_id });
+                }
             } else {
                 app.set_status(text, true);
             }
@@ -1468,24 +1491,8 @@ fn open_person_form(app: &mut App, new: bool) {
     match existing {
         None => form.set("f_arrival", &app.today().format("%Y-%m-%d").to_string()),
         Some(p) => {
-            let d = &p.details;
-            form.set("f_given", &d.given_names);
-            form.set("f_family", &d.family_names);
-            form.set(
-                "f_birth",
-                &d.birth_date.map(|b| b.to_string()).unwrap_or_default(),
-            );
-            form.choose("f_sex", d.sex.as_str());
-            form.set("f_nationality", &d.nationality);
-            form.set("f_languages", &d.languages);
-            form.set("f_phone", d.phone.as_deref().unwrap_or(""));
-            form.set("f_arrival", &d.arrival_date.to_string());
-            form.set("f_household", &format!("#{}", d.household_id));
-            form.set(
-                "f_vulnerabilities",
-                &crate::domain::Vulnerability::join(&d.vulnerabilities),
-            );
-            form.set("f_notes", &d.notes);
+            form.fill_person(&p.details);
+            form.base = Some(Box::new(p.details));
         }
     }
     app.form = Some(form);

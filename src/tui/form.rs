@@ -409,6 +409,13 @@ pub struct Form {
     pub error: Option<String>,
     /// Waiting for the store's answer.
     pub saving: bool,
+    /// The record as it was when the form opened (edits only), to show what
+    /// another coordinator changed and to lay this form's edits over theirs.
+    pub base: Option<Box<crate::domain::PersonDetails>>,
+    /// A save was refused as a conflict: the newer record is being fetched.
+    pub conflicted: bool,
+    /// The newer record, once fetched after a conflict (with its version).
+    pub newer: Option<(Box<crate::domain::PersonDetails>, i64)>,
 }
 
 /// What a key did to a form.
@@ -435,7 +442,56 @@ impl Form {
             confirm_discard: false,
             error: None,
             saving: false,
+            base: None,
+            conflicted: false,
+            newer: None,
         }
+    }
+
+    /// Fills a person form from a record.
+    pub fn fill_person(&mut self, d: &crate::domain::PersonDetails) {
+        self.set("f_given", &d.given_names);
+        self.set("f_family", &d.family_names);
+        self.set(
+            "f_birth",
+            &d.birth_date.map(|b| b.to_string()).unwrap_or_default(),
+        );
+        self.choose("f_sex", d.sex.as_str());
+        self.set("f_nationality", &d.nationality);
+        self.set("f_languages", &d.languages);
+        self.set("f_phone", d.phone.as_deref().unwrap_or(""));
+        self.set("f_arrival", &d.arrival_date.to_string());
+        self.set("f_household", &format!("#{}", d.household_id));
+        self.set(
+            "f_vulnerabilities",
+            &crate::domain::Vulnerability::join(&d.vulnerabilities),
+        );
+        self.set("f_notes", &d.notes);
+    }
+
+    /// Lays this form's edits (the fields that differ from `base`) over
+    /// the newer record fetched after a conflict, and takes its version.
+    /// Returns whether there was a newer record to rebase on.
+    pub fn rebase(&mut self) -> bool {
+        let (Some(base), Some((newer, version))) = (self.base.clone(), self.newer.take()) else {
+            return false;
+        };
+        let mut was = self.clone();
+        was.fill_person(&base);
+        let mut now = self.clone();
+        now.fill_person(&newer);
+        for (i, field) in self.fields.iter_mut().enumerate() {
+            if field.input == was.fields[i].input {
+                field.input = now.fields[i].input.clone();
+            }
+        }
+        if let FormKind::Person { version: v, .. } = &mut self.kind {
+            *v = version;
+        }
+        self.base = Some(newer);
+        self.conflicted = false;
+        self.error = None;
+        true
     }
 
     /// The form as a draft: its kind, and each field's text or choice.
@@ -559,6 +615,13 @@ impl Form {
                 return FormKey::Close;
             }
             KeyCode::Char('s') if ctrl => return FormKey::Save,
+            KeyCode::Char('r') if ctrl => {
+                return if self.rebase() {
+                    FormKey::Changed
+                } else {
+                    FormKey::Ignored
+                }
+            }
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1).min(last),
             KeyCode::BackTab | KeyCode::Up => self.focus = self.focus.saturating_sub(1),
             KeyCode::Enter if self.focus == last => return FormKey::Save,

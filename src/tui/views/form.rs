@@ -21,10 +21,37 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner_width = width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     match &form.kind {
-        FormKind::Extension { at_risk, .. } => lines.push(Line::styled(
-            format!("{at_risk} {}", t(lang, "form_at_risk")),
-            th.warning(),
-        )),
+        FormKind::Extension {
+            at_risk, outage_id, ..
+        } => {
+            lines.push(Line::styled(
+                format!("{at_risk} {}", t(lang, "form_at_risk")),
+                th.warning(),
+            ));
+            // The first of them, by deadline, as a preview.
+            if let Some((id, list)) = &app.outages.at_risk {
+                if id == outage_id {
+                    for l in list.iter().take(5) {
+                        let left = l.appointment.deadline_left(app.now).num_minutes();
+                        lines.push(Line::styled(
+                            fit(
+                                &format!(
+                                    "  {:<4} {:>12}  {}",
+                                    l.appointment.port_code,
+                                    crate::tui::i18n::duration(lang, left),
+                                    l.name
+                                ),
+                                inner_width,
+                            ),
+                            th.muted(),
+                        ));
+                    }
+                    if list.len() > 5 {
+                        lines.push(Line::styled(format!("  … +{}", list.len() - 5), th.muted()));
+                    }
+                }
+            }
+        }
         FormKind::Status {
             appointment_id, to, ..
         } => {
