@@ -235,7 +235,13 @@ fn recording_a_confirmation_saves_the_number_with_version_and_audit() {
     let (appointment, person) = open_pending_person(&mut w);
     w.keys(&[KeyCode::Char('c')]);
     w.type_text("ab12-cd34");
-    w.keys(&[KeyCode::Enter, KeyCode::Enter]);
+    // Number, time, then how it reached the shelter: an email.
+    w.keys(&[
+        KeyCode::Enter,
+        KeyCode::Enter,
+        KeyCode::Right,
+        KeyCode::Enter,
+    ]);
     assert!(w.app.form.is_none(), "{:?}", w.app.form);
     let a = w.store.appointment(appointment).unwrap();
     assert_eq!(a.status, AppointmentStatus::Confirmed);
@@ -248,6 +254,15 @@ fn recording_a_confirmation_saves_the_number_with_version_and_audit() {
         .iter()
         .any(|e| e.action == "appointment.confirm"));
     assert!(w.screen().contains("Confirmation recorded."));
+    let c = rusqlite::Connection::open(&w.path).unwrap();
+    let channel: String = c
+        .query_row(
+            "SELECT confirmation_channel FROM appointment WHERE id = ?1",
+            [appointment],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(channel, "email");
 }
 
 #[test]
@@ -418,8 +433,8 @@ fn one_form_confirms_a_whole_group_in_one_transaction() {
     let form = w.app.form.as_ref().unwrap();
     assert_eq!(
         form.fields.len(),
-        appointments.len() + 1,
-        "a number per traveller, and the time"
+        appointments.len() + 2,
+        "a number per traveller, the time and the channel"
     );
     for (i, _) in appointments.iter().enumerate() {
         w.type_text(&format!("GRP{i:05}X"));

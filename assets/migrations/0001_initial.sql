@@ -67,6 +67,8 @@ CREATE TABLE appointment (
     confirmation_number TEXT UNIQUE,
     confirmed_at        INTEGER,
     confirmed_by        TEXT,
+    -- How the confirmation reached the shelter.
+    confirmation_channel TEXT CHECK (confirmation_channel IN ('app', 'email', 'phone', 'in_person')),
     status              TEXT NOT NULL CHECK (status IN
                         ('pending_confirmation', 'confirmed', 'missed', 'presented', 'cancelled')),
     created_at          INTEGER NOT NULL,

@@ -100,6 +100,47 @@ impl FromStr for AppointmentStatus {
     }
 }
 
+/// How a confirmation reached the shelter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// Seen in the CBP One app.
+    App,
+    /// CBP's email.
+    Email,
+    /// A phone call.
+    Phone,
+    /// The person came to the desk.
+    InPerson,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Self; 4] = [Self::App, Self::Email, Self::Phone, Self::InPerson];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::App => "app",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::InPerson => "in_person",
+        }
+    }
+}
+
+impl FromStr for Channel {
+    type Err = RuleError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| RuleError::UnknownValue {
+                field: "confirmation channel",
+                value: s.to_string(),
+            })
+    }
+}
+
 /// The confirmation deadline for an allocation: 23 hours after it, in UTC.
 ///
 /// ```

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
-use crate::domain::appointment::{confirm_deadline, normalize_confirmation_number};
+use crate::domain::appointment::{confirm_deadline, normalize_confirmation_number, Channel};
 use crate::domain::{port, Appointment, AppointmentStatus, RuleError};
 
 pub(super) const APPOINTMENT_COLUMNS: &str = "id, household_id, person_id, port_code, \
@@ -208,7 +208,8 @@ impl Store {
     }
 
     /// Records that the traveller confirmed in the app at `confirmed_at` with
-    /// `number`. Refused when the row changed since `expected_version`, when
+    /// `number`, as seen in the app ([`Store::confirm_group_via`] names
+    /// another channel). Refused when the row changed since `expected_version`, when
     /// the status does not allow it, after the effective deadline, or when
     /// the number is already recorded for another appointment.
     pub fn confirm_appointment(
@@ -219,20 +220,23 @@ impl Store {
         confirmed_at: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Appointment> {
-        self.confirm_group(
+        self.confirm_group_via(
             &[(id, expected_version, number.to_string())],
             confirmed_at,
+            Channel::App,
             actor,
         )?;
         self.appointment(id)
     }
 
     /// Records several travellers' confirmations (a CBP One group) in one
-    /// transaction: all of them, or, if any is refused, none.
-    pub fn confirm_group(
+    /// transaction: all of them, or, if any is refused, none. `channel` is
+    /// how the confirmation reached the shelter.
+    pub fn confirm_group_via(
         &mut self,
         items: &[(i64, i64, String)],
         confirmed_at: DateTime<Utc>,
+        channel: Channel,
         actor: &Actor,
     ) -> Result<()> {
         let numbers = items
@@ -260,15 +264,16 @@ impl Store {
                 }
                 tx.execute(
                     "UPDATE appointment SET status = 'confirmed', confirmation_number = ?2,
-                        confirmed_at = ?3, confirmed_by = ?4, updated_at = ?5, updated_by = ?4,
-                        version = version + 1
+                        confirmed_at = ?3, confirmed_by = ?4, confirmation_channel = ?6,
+                        updated_at = ?5, updated_by = ?4, version = version + 1
                      WHERE id = ?1",
                     params![
                         id,
                         number,
                         codec::secs(confirmed_at),
                         actor.as_str(),
-                        codec::secs(now)
+                        codec::secs(now),
+                        channel.as_str()
                     ],
                 )?;
                 let summary = format!("{} -> confirmed", current.status);

@@ -147,6 +147,7 @@ impl Table {
             col("confirmation_number", Text),
             col("confirmed_at", Instant),
             col("confirmed_by", Text),
+            col("confirmation_channel", Text),
             col("status", Text),
             EDIT[0],
             EDIT[1],
@@ -190,6 +191,7 @@ impl Table {
 
 /// The widest table's column count.
 const MAX_COLUMNS: usize = 18;
+// (appointments have 17 columns, people 18.)
 
 /// A value of an exported row, borrowed from SQLite for the length of one row.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -209,6 +209,8 @@ pub enum Save {
         number: String,
         /// When the person confirmed.
         confirmed_at: DateTime<Utc>,
+        /// How the confirmation reached the shelter.
+        channel: crate::domain::appointment::Channel,
     },
     /// Record a group's confirmations together.
     ConfirmGroup {
@@ -216,6 +218,8 @@ pub enum Save {
         items: Vec<(i64, i64, String)>,
         /// When they confirmed.
         confirmed_at: DateTime<Utc>,
+        /// How the confirmations reached the shelter.
+        channel: crate::domain::appointment::Channel,
     },
     /// Schedule an appointment.
     Schedule(crate::store::NewAppointment),
@@ -1591,11 +1595,16 @@ fn validate_form(app: &mut App) -> Option<Save> {
             let at = when_of(app, form.get("f_confirmed_at"))
                 .map_err(|e| errors.push(("f_confirmed_at", e)))
                 .ok();
+            let channel = form
+                .get("f_channel")
+                .parse()
+                .unwrap_or(crate::domain::appointment::Channel::App);
             number.zip(at).map(|(number, confirmed_at)| Save::Confirm {
                 appointment_id,
                 version,
                 number,
                 confirmed_at,
+                channel,
             })
         }
         FormKind::ConfirmGroup { ref travellers } => {
@@ -1627,6 +1636,10 @@ fn validate_form(app: &mut App) -> Option<Save> {
                     Some(Save::ConfirmGroup {
                         items,
                         confirmed_at,
+                        channel: form
+                            .get("f_channel")
+                            .parse()
+                            .unwrap_or(crate::domain::appointment::Channel::App),
                     })
                 }
                 _ => None,

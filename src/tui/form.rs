@@ -202,6 +202,7 @@ impl FormKind {
             Self::Confirm { .. } => vec![
                 Field::text("f_number", ""),
                 Field::text("f_confirmed_at", ""),
+                channel_field(),
             ],
             Self::ConfirmGroup { travellers } => {
                 let mut fields: Vec<Field> = travellers
@@ -214,6 +215,7 @@ impl FormKind {
                     })
                     .collect();
                 fields.push(Field::text("f_confirmed_at", ""));
+                fields.push(channel_field());
                 fields
             }
             Self::Person { .. } => vec![
@@ -416,6 +418,18 @@ pub struct Form {
     pub conflicted: bool,
     /// The newer record, once fetched after a conflict (with its version).
     pub newer: Option<(Box<crate::domain::PersonDetails>, i64)>,
+}
+
+fn channel_field() -> Field {
+    Field::choice(
+        "f_channel",
+        vec![
+            ("app", "channel_app"),
+            ("email", "channel_email"),
+            ("phone", "channel_phone"),
+            ("in_person", "channel_in_person"),
+        ],
+    )
 }
 
 /// What a key did to a form.

@@ -85,14 +85,21 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
             version,
             number,
             confirmed_at,
+            channel,
         } => store
-            .confirm_appointment(*appointment_id, *version, number, *confirmed_at, &actor)
-            .map(|_| Saved::Confirmation),
+            .confirm_group_via(
+                &[(*appointment_id, *version, number.clone())],
+                *confirmed_at,
+                *channel,
+                &actor,
+            )
+            .map(|()| Saved::Confirmation),
         Save::ConfirmGroup {
             items,
             confirmed_at,
+            channel,
         } => store
-            .confirm_group(items, *confirmed_at, &actor)
+            .confirm_group_via(items, *confirmed_at, *channel, &actor)
             .map(|()| Saved::Confirmation),
         Save::Outage(new) => store.record_outage(new, &actor).map(|_| Saved::Outage),
         Save::NewPerson { .. } => unreachable!("handled above"),
