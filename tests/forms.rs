@@ -705,7 +705,10 @@ fn editing_a_person_saves_only_over_the_version_it_read() {
     assert_ne!(now_saved.details.phone.as_deref(), Some("+52 899 000 1111"));
     // The form says what they changed, and lays this edit over theirs.
     let err = w.app.form.as_ref().unwrap().error.clone().unwrap();
-    assert!(err.contains("luis") && err.contains("notes"), "{err}");
+    assert!(
+        err.contains("luis") && err.contains("Notes: \"\" → \"Needs a wheelchair\""),
+        "{err}"
+    );
     w.key(KeyCode::Char('r'), KeyModifiers::CONTROL);
     let form = w.app.form.as_ref().unwrap();
     assert_eq!(form.get("f_notes"), "Needs a wheelchair");
@@ -792,4 +795,61 @@ fn hostile_and_unusual_person_input_is_stored_faithfully_or_refused() {
             );
         }
     }
+}
+
+#[test]
+fn notes_take_several_lines() {
+    let mut w = world();
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('a')]);
+    w.type_text("Ana");
+    for _ in 0..4 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.type_text("HND");
+    for _ in 0..6 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.type_text("línea 1");
+    w.key(KeyCode::Enter, KeyModifiers::ALT);
+    w.type_text("línea 2");
+    assert!(w.screen().contains("línea 1⏎línea 2"), "{}", w.screen());
+    w.save();
+    let p = &w
+        .store
+        .search_people("ana", 50)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.details.notes.starts_with("línea"))
+        .unwrap();
+    assert_eq!(p.details.notes, "línea 1\nlínea 2");
+}
+
+#[test]
+fn a_save_that_finds_the_database_busy_says_so_and_keeps_the_input() {
+    let mut w = world();
+    let (appointment, _) = open_pending_person(&mut w);
+    w.keys(&[KeyCode::Char('c')]);
+    w.type_text("BUSY1234");
+    // Another process holds the write lock longer than the busy timeout.
+    let other = rusqlite::Connection::open(&w.path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    w.save();
+    let form = w.app.form.as_ref().expect("kept open");
+    assert!(
+        form.error.as_deref().unwrap_or("").contains("busy"),
+        "{:?}",
+        form.error
+    );
+    assert_eq!(form.get("f_number"), "BUSY1234");
+    other.execute_batch("ROLLBACK").unwrap();
+    w.save();
+    assert!(w.app.form.is_none());
+    assert_eq!(
+        w.store
+            .appointment(appointment)
+            .unwrap()
+            .confirmation_number
+            .as_deref(),
+        Some("BUSY1234")
+    );
 }

@@ -806,13 +806,31 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 let is_theirs = matches!(form.kind, FormKind::Person { person_id, .. } if person_id == page.person.id);
                 if form.conflicted && is_theirs {
                     if let Some(base) = &form.base {
-                        let changed = base.changed_fields(&page.person.details);
+                        // What they changed, field by field: old → new.
+                        let mut was = form.clone();
+                        was.fill_person(base);
+                        let mut now = form.clone();
+                        now.fill_person(&page.person.details);
+                        let changes: Vec<String> = was
+                            .fields
+                            .iter()
+                            .zip(&now.fields)
+                            .filter(|(a, b)| a.input != b.input)
+                            .map(|(a, b)| {
+                                format!(
+                                    "{}: {:?} → {:?}",
+                                    t(app.lang, a.label),
+                                    a.value(),
+                                    b.value()
+                                )
+                            })
+                            .collect();
                         form.error = Some(format!(
                             "{} {} ({}): {}. {}",
                             t(app.lang, "changed_by"),
                             page.person.updated_by,
                             super::views::local_when(app.lang, app.tz, page.person.updated_at),
-                            changed.join(", "),
+                            changes.join("; "),
                             t(app.lang, "rebase_hint")
                         ));
                     }

@@ -22,7 +22,7 @@ impl TextField {
         Self { value, caret }
     }
 
-    fn byte_at(&self, chars: usize) -> usize {
+    pub(crate) fn byte_at(&self, chars: usize) -> usize {
         self.value
             .char_indices()
             .nth(chars)
@@ -629,6 +629,25 @@ impl Form {
                 return FormKey::Close;
             }
             KeyCode::Char('s') if ctrl => return FormKey::Save,
+            // A new line, in the fields that hold several (notes).
+            KeyCode::Char('j') | KeyCode::Enter
+                if (ctrl || ev.modifiers.contains(KeyModifiers::ALT))
+                    && self
+                        .fields
+                        .get(self.focus)
+                        .is_some_and(|f| f.label == "f_notes") =>
+            {
+                if let Some(Field {
+                    input: Input::Text(t),
+                    ..
+                }) = self.fields.get_mut(self.focus)
+                {
+                    let at = t.byte_at(t.caret);
+                    t.value.insert(at, '\n');
+                    t.caret += 1;
+                    self.dirty = true;
+                }
+            }
             KeyCode::Char('r') if ctrl => {
                 return if self.rebase() {
                     FormKey::Changed

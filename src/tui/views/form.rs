@@ -107,7 +107,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 if focused {
                     caret = Some((lines.len(), LABEL_WIDTH + text.caret - skip));
                 }
-                fit(&text.value.chars().skip(skip).collect::<String>(), room)
+                // New lines in notes show as ⏎ on the one line the form has.
+                let shown: String = text
+                    .value
+                    .chars()
+                    .skip(skip)
+                    .map(|c| if c == '\n' { '⏎' } else { c })
+                    .collect();
+                fit(&shown, room)
             }
             Input::Choice { options, index } => {
                 let label = options.get(*index).map_or("", |o| t(lang, o.1));
