@@ -993,26 +993,11 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
                         l.appointment.status,
                     )
                 });
-            match line {
-                Some((
-                    appointment_id,
-                    version,
-                    crate::domain::AppointmentStatus::PendingConfirmation,
-                )) => {
-                    let kind = FormKind::Confirm {
-                        appointment_id,
-                        version,
-                    };
-                    let mut form = Form::new(kind.clone(), kind.fields());
-                    form.set("f_confirmed_at", &local_text(app, app.now));
-                    app.form = Some(form);
-                }
-                _ => {
-                    let text = t(app.lang, "no_pending").to_string();
-                    app.set_status(text, true);
-                }
-            }
-            app.dirty = true;
+            let pending = line.and_then(|(id, version, status)| {
+                (status == crate::domain::AppointmentStatus::PendingConfirmation)
+                    .then_some((id, version))
+            });
+            open_single_confirm(app, pending);
         }
         Action::MarkMissed if app.screen == Screen::Person => {
             open_status_form(app, crate::domain::AppointmentStatus::Missed)
@@ -1449,6 +1434,12 @@ fn open_confirm_form(app: &mut App) {
             .find(|a| a.status == crate::domain::AppointmentStatus::PendingConfirmation)
             .map(|a| (a.id, a.version))
     });
+    open_single_confirm(app, pending);
+}
+
+/// Opens the confirmation form for one appointment (id, version), or says
+/// there is nothing waiting for confirmation.
+fn open_single_confirm(app: &mut App, pending: Option<(i64, i64)>) {
     match pending {
         Some((appointment_id, version)) => {
             let kind = FormKind::Confirm {
