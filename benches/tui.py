@@ -195,6 +195,52 @@ def bench_albergue(db, args, low_bandwidth=False):
     return r
 
 
+def bandwidth_session(db):
+    """The field-conditions budget: start, dashboard, roster, 20 x Down, search
+    a name, open the person, record a confirmation, quit. Bytes per step."""
+    import sqlite3
+    from datetime import datetime
+    now = int(datetime.fromisoformat(NOW.replace("Z", "+00:00")).timestamp())
+    # Someone travelling alone whose appointment waits for confirmation.
+    con = sqlite3.connect(db)
+    name = con.execute(
+        """SELECT p.given_names || ' ' || p.family_names FROM appointment a
+           JOIN person p ON p.id = a.person_id
+           WHERE a.status = 'pending_confirmation' AND a.confirm_deadline > ?
+             AND (SELECT count(*) FROM appointment b WHERE b.household_id = a.household_id
+                  AND b.status = 'pending_confirmation') = 1
+           ORDER BY a.id LIMIT 1""", (now + 3600,)).fetchone()[0]
+    con.close()
+    argv = [BIN, "--db", db, "--now", NOW, "--lang", "en"]
+    env = {"HOME": tempfile.mkdtemp(), "XDG_CONFIG_HOME": tempfile.mkdtemp()}
+    steps = []
+    p = Pty(argv, env)
+    try:
+        p.wait_for(b"\x1b[?2026l")
+        n, _ = p.settle(0.5)
+        steps.append(("start + dashboard", len(p.out)))
+        steps.append(("roster (2)", p.key(b"2", quiet=1.0)[0]))
+        steps.append(("20 x Down", sum(p.key(DOWN)[0] for _ in range(20))))
+        total = p.key(b"/")[0]
+        for c in name:
+            total += p.key(c.encode())[0]
+        steps.append((f"search a name (/ + {len(name)} characters)", total))
+        total = p.key(b"\r")[0] + p.key(b"\r", quiet=0.5)[0]
+        steps.append(("open the person (Enter Enter)", total))
+        total = p.key(b"c")[0]
+        for c in "QK771204":
+            total += p.key(c.encode())[0]
+        total += p.key(b"\x13", quiet=0.5)[0]
+        steps.append(("record a confirmation (c, number, Ctrl-S)", total))
+        before = len(p.out)
+        p.send(b"q")
+        p.settle(0.5)
+        steps.append(("quit", len(p.out) - before))
+    finally:
+        p.close()
+    return steps
+
+
 def bench_visidata(db, args):
     vd = shutil.which("vd") or shutil.which("visidata")
     if not vd:
@@ -269,6 +315,12 @@ def main():
     print(f"| bytes per Down, --low-bandwidth, while scrolling (median) | {fmt(low.get('scroll_bytes_median'))} | — | — |")
     if peer is None:
         print("(VisiData not found: pip install visidata)")
+    steps = bandwidth_session(db)
+    print("\nscripted session, 80x24 (bytes written by albergue)")
+    print("| step | bytes |\n|---|---|")
+    for name, n in steps:
+        print(f"| {name} | {n:,} |")
+    print(f"| **total** | **{sum(n for _, n in steps):,}** |")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"albergue": ours, "low_bandwidth": low, "visidata": peer}, f, indent=2)
