@@ -275,3 +275,81 @@ fn many_coordinators_at_once_lose_nothing_and_see_conflicts_as_conflicts() {
     );
     eprintln!("{procs} coordinators: {acks} changes saved, {conflicts} conflicts reported");
 }
+
+// ---- 4. a full disk ----
+
+/// Runs albergue with a file-size limit (a full disk, as far as albergue can
+/// tell): writes past it fail with EFBIG (SIGXFSZ is ignored, as a shell
+/// running a cron job may leave it).
+fn albergue_with_file_limit(kib: u32, args: &[&str]) -> std::process::Output {
+    let bin = env!("CARGO_BIN_EXE_albergue");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    Command::new("bash")
+        .args([
+            "-c",
+            &format!(
+                "trap '' XFSZ; ulimit -f {kib}; exec {bin} {}",
+                quoted.join(" ")
+            ),
+        ])
+        .env_remove("ALBERGUE_DB")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_disk_fails_exports_and_saves_cleanly_and_loses_nothing() {
+    if std::env::var("ALBERGUE_FIELD_CHILD").is_ok() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("full.db");
+    let dbs = db.to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(["demo", "--people", "3000", "--db", dbs])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let size_kib = (std::fs::metadata(&db).unwrap().len() / 1024) as u32;
+    let before = Store::open(&db, OpenMode::Existing)
+        .unwrap()
+        .counts()
+        .unwrap();
+
+    // An export that does not fit: a clear message, no dated folder.
+    let exports = dir.path().join("exports");
+    let o = albergue_with_file_limit(
+        64,
+        &["export", "--db", dbs, "--out", exports.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("export failed") && text.contains("large"),
+        "{text}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&exports).unwrap().flatten().collect();
+    assert!(left.is_empty(), "nothing half-written is left: {left:?}");
+
+    // An import that does not fit in the database file: refused whole.
+    let rows: String = (0..20_000)
+        .map(|i| format!("Nombre{i},Apellido{i},HND\n"))
+        .collect();
+    let csv = dir.path().join("grande.csv");
+    std::fs::write(&csv, format!("Nombre(s),Apellidos,Nacionalidad\n{rows}")).unwrap();
+    let o = albergue_with_file_limit(
+        size_kib + 8,
+        &["import", csv.to_str().unwrap(), "--db", dbs],
+    );
+    let text = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("full") || text.contains("large"), "{text}");
+
+    let store = Store::open(&db, OpenMode::Existing).unwrap();
+    assert!(store.integrity_problems().unwrap().is_empty());
+    assert_eq!(
+        store.counts().unwrap().people,
+        before.people,
+        "nothing half-imported, nothing lost"
+    );
+}

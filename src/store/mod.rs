@@ -157,6 +157,12 @@ pub enum StoreError {
         /// How many people it holds.
         people: i64,
     },
+    /// The disk refused the write (full, over quota, or failing).
+    #[error("could not write to the database (is the disk full?); nothing was saved")]
+    DiskFull,
+    /// The database cannot be written at all.
+    #[error("the database is read-only here; nothing was saved")]
+    ReadOnly,
     /// Another coordinator held the database for longer than the busy timeout.
     #[error("the database is busy (another coordinator is saving); nothing was saved, try again")]
     Busy,
@@ -171,6 +177,10 @@ impl From<rusqlite::Error> for StoreError {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Self::Busy
             }
+            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
+                Self::DiskFull
+            }
+            Some(rusqlite::ErrorCode::ReadOnly) => Self::ReadOnly,
             _ => Self::Sqlite(e),
         }
     }
