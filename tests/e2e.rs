@@ -346,3 +346,32 @@ fn a_form_open_when_the_link_drops_comes_back_as_a_draft() {
         .iter()
         .any(|o| o.source == "Noticias de Reynosa"));
 }
+
+#[test]
+fn a_link_dropped_mid_search_ends_within_a_second_and_leaves_the_database_sound() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 300);
+    for keys in [&b"2/yus"[..], &b"2/"[..], &b"3fj"[..], &b"4E+1d"[..]] {
+        let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
+        s.wait_for("Confirm soonest");
+        s.send(keys);
+        std::thread::sleep(Duration::from_millis(150));
+        let pid = s.child.id();
+        let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+        let target = kids.split_whitespace().next().unwrap().to_string();
+        let started = Instant::now();
+        assert!(Command::new("kill")
+            .args(["-HUP", &target])
+            .status()
+            .unwrap()
+            .success());
+        s.wait_exit();
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?} after {keys:?}",
+            started.elapsed()
+        );
+        let store = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing).unwrap();
+        assert!(store.integrity_problems().unwrap().is_empty());
+    }
+}
