@@ -353,3 +353,50 @@ fn a_full_disk_fails_exports_and_saves_cleanly_and_loses_nothing() {
         "nothing half-imported, nothing lost"
     );
 }
+
+// ---- 4b. read-only media ----
+
+#[test]
+fn a_database_on_read_only_media_is_refused_plainly_and_stays_sound() {
+    if std::env::var("ALBERGUE_FIELD_CHILD").is_ok() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let ro = dir.path().join("ro");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(&ro).unwrap();
+    let db = src.join("a.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(["demo", "--people", "50", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let csv = dir.path().join("uno.csv");
+    std::fs::write(&csv, "Nombre(s),Apellidos\nAna,Pérez\n").unwrap();
+    let before = std::fs::read(&db).unwrap();
+    // A read-only bind mount in a mount namespace of its own (user
+    // namespaces make this work without privileges; util-linux `unshare`).
+    let bin = env!("CARGO_BIN_EXE_albergue");
+    let script = format!(
+        "mount --bind '{src}' '{ro}' && mount -o remount,bind,ro '{ro}' && \
+         {bin} import '{csv}' --db '{ro}/a.db'; echo \"exit=$?\"; \
+         {bin} check --db '{ro}/a.db' >/dev/null; echo \"check=$?\"",
+        src = src.display(),
+        ro = ro.display(),
+        csv = csv.display()
+    );
+    let o = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .output()
+        .expect("util-linux unshare runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(text.contains("exit=1"), "{text}");
+    assert!(text.contains("read-only"), "{text}");
+    assert!(text.contains("check=0"), "the database reads fine: {text}");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "untouched");
+}

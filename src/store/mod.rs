@@ -111,6 +111,9 @@ pub enum StoreError {
     /// A SQLite database made by something else.
     #[error("{0} is a SQLite database but not an albergue one (nothing was changed)")]
     Foreign(PathBuf),
+    /// The file or its folder cannot be written (read-only media, permissions).
+    #[error("{0} cannot be written (read-only media or permissions); nothing was changed")]
+    ReadOnlyFile(PathBuf),
     /// Made by a newer albergue.
     #[error(
         "{path} has schema version {found}, but this albergue knows only up to {known}; \
@@ -239,12 +242,25 @@ impl Store {
     }
 
     fn open_prepared(path: &Path, mode: OpenMode) -> Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| StoreError::Unreadable {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
+        let writable = writable(path);
+        if !writable && mode != OpenMode::Inspect {
+            return Err(StoreError::ReadOnlyFile(path.into()));
+        }
+        let conn = if writable {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(path, flags)
+        } else {
+            // Read-only media: nobody can change the file, so SQLite may read
+            // it without the shared-memory file it cannot create there.
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(format!("file:{}?immutable=1", path.display()), flags)
+        }
+        .map_err(|e| StoreError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
 
         let found: i64 = conn
@@ -394,6 +410,31 @@ impl Store {
         self.conn.pragma_update(None, "cache_size", before)?;
         result
     }
+}
+
+/// Whether albergue can write the database file and the folder its
+/// journal files go in.
+fn writable(path: &Path) -> bool {
+    let file_ok = OpenOptions::new().append(true).open(path).is_ok();
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // A folder on read-only media refuses a new file even to root.
+    let probe = folder.join(format!(".albergue-probe-{}", std::process::id()));
+    let folder_ok = match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == ErrorKind::AlreadyExists,
+    };
+    file_ok && folder_ok
 }
 
 /// Makes sure the file can be opened as `mode` asks; creates it 0600 when
