@@ -171,6 +171,17 @@ proptest! {
     }
 
     #[test]
+    fn the_config_file_parser_takes_anything(s in "[a-z_ =\"\\[\\]0-9\n.-]{0,80}") {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), &s).unwrap();
+        let flags = albergue::tui::config::Flags::default();
+        match albergue::tui::config::resolve(&flags, Some(dir.path()), |_| None) {
+            Ok(_) => {}
+            Err(e) => prop_assert!(e.to_string().contains("config.toml"), "{e}"),
+        }
+    }
+
+    #[test]
     fn any_csv_either_imports_whole_or_not_at_all(
         rows in prop::collection::vec(prop::collection::vec("[^\r\n]{0,12}", 1..6), 0..6),
         sep in prop::sample::select(vec![',', ';']),
