@@ -351,11 +351,26 @@ fn a_form_open_when_the_link_drops_comes_back_as_a_draft() {
 fn a_link_dropped_mid_search_ends_within_a_second_and_leaves_the_database_sound() {
     let home = tempfile::tempdir().unwrap();
     let db = make_demo(home.path(), 300);
-    for keys in [&b"2/yus"[..], &b"2/"[..], &b"3fj"[..], &b"4E+1d"[..]] {
+    // Idle, mid-search, mid-filter, mid-form and right after a save, each
+    // dropped after a varying pause.
+    let scenarios = [
+        &b""[..],
+        &b"2/yus"[..],
+        &b"2/"[..],
+        &b"3fj"[..],
+        &b"4E+1d"[..],
+        &b"4E+1d\r"[..],
+    ];
+    let mut seed = 7_u64;
+    for keys in scenarios.iter().cycle().take(12) {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let pause = Duration::from_millis((seed >> 33) % 120);
         let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
         s.wait_for("Confirm soonest");
         s.send(keys);
-        std::thread::sleep(Duration::from_millis(150));
+        std::thread::sleep(pause);
         let pid = s.child.id();
         let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
         let target = kids.split_whitespace().next().unwrap().to_string();

@@ -97,7 +97,11 @@ fn serve_all(app: &mut App, store: &Store, mut pending: Vec<Request>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // PROPTEST_CASES=2000 for a longer run by hand.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_keys_resizes_and_pastes_never_break_the_dashboard(inputs in prop::collection::vec(input(), 1..60)) {
