@@ -242,20 +242,24 @@ impl Store {
     }
 
     fn open_prepared(path: &Path, mode: OpenMode) -> Result<Self> {
-        let writable = writable(path);
-        if !writable && mode != OpenMode::Inspect {
+        let access = access(path);
+        if access != Access::Writable && mode != OpenMode::Inspect {
             return Err(StoreError::ReadOnlyFile(path.into()));
         }
-        let conn = if writable {
-            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            Connection::open_with_flags(path, flags)
-        } else {
+        let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match access {
+            Access::Writable => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            ),
             // Read-only media: nobody can change the file, so SQLite may read
             // it without the shared-memory file it cannot create there.
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            Connection::open_with_flags(format!("file:{}?immutable=1", path.display()), flags)
+            Access::ReadOnlyMedia => Connection::open_with_flags(
+                format!("file:{}?immutable=1", path.display()),
+                read_only | OpenFlags::SQLITE_OPEN_URI,
+            ),
+            // Someone else's live database: read it the ordinary way.
+            Access::NotPermitted => Connection::open_with_flags(path, read_only),
         }
         .map_err(|e| StoreError::Unreadable {
             path: path.to_path_buf(),
@@ -412,17 +416,36 @@ impl Store {
     }
 }
 
-/// Whether albergue can write the database file and the folder its
-/// journal files go in.
-fn writable(path: &Path) -> bool {
-    let file_ok = OpenOptions::new().append(true).open(path).is_ok();
+/// What albergue may do with a database file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Write the file and the folder its journal files go in.
+    Writable,
+    /// Nothing can be written: the file system is mounted read-only.
+    ReadOnlyMedia,
+    /// This user may not write (permissions).
+    NotPermitted,
+}
+
+fn access(path: &Path) -> Access {
+    const EROFS: i32 = 30;
+    let verdict = |e: std::io::Error| {
+        if e.raw_os_error() == Some(EROFS) {
+            Access::ReadOnlyMedia
+        } else {
+            Access::NotPermitted
+        }
+    };
+    if let Err(e) = OpenOptions::new().append(true).open(path) {
+        return verdict(e);
+    }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     // A folder on read-only media refuses a new file even to root.
     let probe = folder.join(format!(".albergue-probe-{}", std::process::id()));
-    let folder_ok = match OpenOptions::new()
+    match OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
@@ -430,11 +453,11 @@ fn writable(path: &Path) -> bool {
     {
         Ok(_) => {
             let _ = std::fs::remove_file(&probe);
-            true
+            Access::Writable
         }
-        Err(e) => e.kind() == ErrorKind::AlreadyExists,
-    };
-    file_ok && folder_ok
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Access::Writable,
+        Err(e) => verdict(e),
+    }
 }
 
 /// Makes sure the file can be opened as `mode` asks; creates it 0600 when
