@@ -78,6 +78,21 @@ impl Session {
         panic!("the screen never showed {text:?}:\n{}", self.screen());
     }
 
+    /// Sends SIGHUP to albergue itself (the child of `script`), as a dropped SSH link does.
+    fn hang_up(&self) {
+        let pid = self.child.id();
+        let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+        let target = kids
+            .split_whitespace()
+            .next()
+            .expect("albergue runs under script");
+        assert!(Command::new("kill")
+            .args(["-HUP", target])
+            .status()
+            .unwrap()
+            .success());
+    }
+
     fn wait_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -175,19 +190,8 @@ fn a_dropped_link_ends_the_session_and_restores_the_terminal() {
     let db = make_demo(home.path(), 50);
     let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
     s.wait_for("Confirm soonest");
-    // SIGHUP the albergue process itself (the child of `script`).
-    let pid = s.child.id();
-    let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-    let target = kids
-        .split_whitespace()
-        .next()
-        .expect("albergue runs under script");
     let started = Instant::now();
-    assert!(Command::new("kill")
-        .args(["-HUP", target])
-        .status()
-        .unwrap()
-        .success());
+    s.hang_up();
     s.wait_exit();
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -312,14 +316,7 @@ fn a_form_open_when_the_link_drops_comes_back_as_a_draft() {
     s.send(b"o\t\t\t\t");
     s.send("Noticias de Reynosa".as_bytes());
     s.wait_for("Noticias de Reynosa");
-    let pid = s.child.id();
-    let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-    let target = kids.split_whitespace().next().unwrap().to_string();
-    assert!(Command::new("kill")
-        .args(["-HUP", &target])
-        .status()
-        .unwrap()
-        .success());
+    s.hang_up();
     s.wait_exit();
 
     let store = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing).unwrap();
@@ -371,15 +368,8 @@ fn a_link_dropped_mid_search_ends_within_a_second_and_leaves_the_database_sound(
         s.wait_for("Confirm soonest");
         s.send(keys);
         std::thread::sleep(pause);
-        let pid = s.child.id();
-        let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-        let target = kids.split_whitespace().next().unwrap().to_string();
         let started = Instant::now();
-        assert!(Command::new("kill")
-            .args(["-HUP", &target])
-            .status()
-            .unwrap()
-            .success());
+        s.hang_up();
         s.wait_exit();
         assert!(
             started.elapsed() < Duration::from_secs(1),

@@ -195,6 +195,24 @@ fn escape_on_a_form_with_input_asks_first() {
     assert!(w.app.form.is_none());
 }
 
+/// Finds a person by searching their name, as a coordinator would, and opens their page.
+fn open_person(w: &mut World, id: i64, name: &str) {
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
+    w.type_text(name);
+    w.keys(&[KeyCode::Enter]);
+    let pos = w
+        .app
+        .roster
+        .view
+        .iter()
+        .position(|&i| w.app.roster.rows[i as usize].id == id)
+        .unwrap();
+    for _ in 0..pos {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[KeyCode::Enter]);
+}
+
 /// Opens the person screen of someone travelling alone with an appointment pending.
 fn open_pending_person(w: &mut World) -> (i64, i64) {
     let pending = w.store.pending_appointments().unwrap();
@@ -211,20 +229,7 @@ fn open_pending_person(w: &mut World) -> (i64, i64) {
         .cloned()
         .expect("someone travelling alone with an appointment pending");
     let person = w.store.person(a.person_id.unwrap()).unwrap();
-    w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
-    w.type_text(&person.full_name());
-    w.keys(&[KeyCode::Enter]);
-    let pos = w
-        .app
-        .roster
-        .view
-        .iter()
-        .position(|&i| w.app.roster.rows[i as usize].id == person.id)
-        .unwrap();
-    for _ in 0..pos {
-        w.keys(&[KeyCode::Down]);
-    }
-    w.keys(&[KeyCode::Enter]);
+    open_person(w, person.id, &person.full_name());
     assert_eq!(w.app.screen, Screen::Person);
     (a.id, person.id)
 }
@@ -408,20 +413,7 @@ fn open_group_member(w: &mut World) -> Vec<i64> {
         .find(|(_, v)| v.len() >= 2)
         .expect("a group pending in the demo");
     let person = w.store.person(group[0].0).unwrap();
-    w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
-    w.type_text(&person.full_name());
-    w.keys(&[KeyCode::Enter]);
-    let pos = w
-        .app
-        .roster
-        .view
-        .iter()
-        .position(|&i| w.app.roster.rows[i as usize].id == person.id)
-        .unwrap();
-    for _ in 0..pos {
-        w.keys(&[KeyCode::Down]);
-    }
-    w.keys(&[KeyCode::Enter]);
+    open_person(w, person.id, &person.full_name());
     group.into_iter().map(|(_, a)| a).collect()
 }
 
