@@ -10,7 +10,6 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::appointment::confirm_deadline;
 use crate::domain::outage::is_at_risk;
 use crate::domain::port::{self, from_local_in};
 use crate::domain::{
@@ -660,21 +659,7 @@ fn group_outcome(
     now: DateTime<Utc>,
     outages: &[Outage],
 ) -> (Appointment, Option<DateTime<Utc>>) {
-    let mut a = Appointment {
-        id: 0,
-        household_id: 0,
-        person_id: None,
-        port_code: port_code.into(),
-        appointment_at,
-        allocated_at,
-        confirm_deadline: confirm_deadline(allocated_at),
-        extended_until: None,
-        confirmation_number: None,
-        confirmed_at: None,
-        confirmed_by: None,
-        status: AppointmentStatus::PendingConfirmation,
-        version: 1,
-    };
+    let mut a = Appointment::pending(0, None, port_code, appointment_at, allocated_at);
     // Appointments caught by an outage that has an extension got it.
     for o in outages {
         if let Some(ext) = o.extension_until {

@@ -14,18 +14,7 @@ fn utc(s: &str) -> DateTime<Utc> {
 fn pending(port: &str, allocated_at: DateTime<Utc>) -> Appointment {
     Appointment {
         id: 1,
-        household_id: 1,
-        person_id: Some(1),
-        port_code: port.into(),
-        appointment_at: allocated_at + Duration::days(14),
-        allocated_at,
-        confirm_deadline: confirm_deadline(allocated_at),
-        extended_until: None,
-        confirmation_number: None,
-        confirmed_at: None,
-        confirmed_by: None,
-        status: AppointmentStatus::PendingConfirmation,
-        version: 1,
+        ..Appointment::pending(1, Some(1), port, allocated_at + Duration::days(14), allocated_at)
     }
 }
 

@@ -1,8 +1,6 @@
 //! CBP One appointments: their statuses, the allowed transitions and the
 //! 23-hour confirmation deadline.
 
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -30,27 +28,15 @@ pub enum AppointmentStatus {
     Cancelled,
 }
 
+text_enum!(AppointmentStatus, "appointment status", {
+    PendingConfirmation => "pending_confirmation",
+    Confirmed => "confirmed",
+    Missed => "missed",
+    Presented => "presented",
+    Cancelled => "cancelled",
+});
+
 impl AppointmentStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [Self; 5] = [
-        Self::PendingConfirmation,
-        Self::Confirmed,
-        Self::Missed,
-        Self::Presented,
-        Self::Cancelled,
-    ];
-
-    /// The name stored in the database and used in exports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PendingConfirmation => "pending_confirmation",
-            Self::Confirmed => "confirmed",
-            Self::Missed => "missed",
-            Self::Presented => "presented",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
     /// Whether the rules allow moving from `self` to `to`.
     pub fn can_become(self, to: Self) -> bool {
         use AppointmentStatus::*;
@@ -81,25 +67,6 @@ impl AppointmentStatus {
     }
 }
 
-impl fmt::Display for AppointmentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for AppointmentStatus {
-    type Err = RuleError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| RuleError::UnknownValue {
-                field: "appointment status",
-                value: s.to_string(),
-            })
-    }
-}
-
 /// How a confirmation reached the shelter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
@@ -113,33 +80,12 @@ pub enum Channel {
     InPerson,
 }
 
-impl Channel {
-    /// Every channel.
-    pub const ALL: [Self; 4] = [Self::App, Self::Email, Self::Phone, Self::InPerson];
-
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::App => "app",
-            Self::Email => "email",
-            Self::Phone => "phone",
-            Self::InPerson => "in_person",
-        }
-    }
-}
-
-impl FromStr for Channel {
-    type Err = RuleError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| RuleError::UnknownValue {
-                field: "confirmation channel",
-                value: s.to_string(),
-            })
-    }
-}
+text_enum!(Channel, "confirmation channel", {
+    App => "app",
+    Email => "email",
+    Phone => "phone",
+    InPerson => "in_person",
+});
 
 /// The confirmation deadline for an allocation: 23 hours after it, in UTC.
 ///
@@ -185,6 +131,32 @@ pub struct Appointment {
 }
 
 impl Appointment {
+    /// A new appointment as CBP allocates it: pending confirmation, due 23
+    /// hours after `allocated_at`, not yet stored (`id` 0, `version` 1).
+    pub fn pending(
+        household_id: i64,
+        person_id: Option<i64>,
+        port_code: impl Into<String>,
+        appointment_at: DateTime<Utc>,
+        allocated_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: 0,
+            household_id,
+            person_id,
+            port_code: port_code.into(),
+            appointment_at,
+            allocated_at,
+            confirm_deadline: confirm_deadline(allocated_at),
+            extended_until: None,
+            confirmation_number: None,
+            confirmed_at: None,
+            confirmed_by: None,
+            status: AppointmentStatus::PendingConfirmation,
+            version: 1,
+        }
+    }
+
     /// The deadline in force: the later of the 23-hour deadline and any extension.
     pub fn effective_deadline(&self) -> DateTime<Utc> {
         match self.extended_until {

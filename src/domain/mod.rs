@@ -1,5 +1,7 @@
 //! The rules of albergue, as plain types and functions: no I/O, no SQL, no terminal.
 
+#[macro_use]
+mod text;
 pub mod appointment;
 pub mod audit;
 pub mod countries;
@@ -14,7 +16,7 @@ use chrono::{DateTime, Utc};
 pub use appointment::{Appointment, AppointmentStatus};
 pub use audit::AuditEntry;
 pub use outage::{Outage, Ports, Step};
-pub use person::{Household, Person, PersonDetails, PersonStatus, Sex, Shelter, Vulnerability};
+pub use person::{Household, Identity, Person, PersonDetails, PersonStatus, Sex, Shelter, Vulnerability};
 pub use port::Port;
 
 /// A change the rules refuse. Messages name the rule, not personal data.

@@ -1,7 +1,5 @@
 //! Outages of the CBP One app, and which appointments they put at risk.
 
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
@@ -21,42 +19,17 @@ pub enum Step {
     All,
 }
 
+text_enum!(Step, "affected step", {
+    Login => "login",
+    Request => "request",
+    Confirm => "confirm",
+    All => "all",
+});
+
 impl Step {
-    /// Every step.
-    pub const ALL: [Self; 4] = [Self::Login, Self::Request, Self::Confirm, Self::All];
-
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Login => "login",
-            Self::Request => "request",
-            Self::Confirm => "confirm",
-            Self::All => "all",
-        }
-    }
-
     /// Whether an outage of this step stops people from confirming.
     pub fn blocks_confirmation(self) -> bool {
         matches!(self, Self::Confirm | Self::All)
-    }
-}
-
-impl fmt::Display for Step {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Step {
-    type Err = RuleError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| RuleError::UnknownValue {
-                field: "affected step",
-                value: s.to_string(),
-            })
     }
 }
 

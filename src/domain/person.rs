@@ -1,7 +1,5 @@
 //! People on the roster, their groups and shelters.
 
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -20,44 +18,12 @@ pub enum PersonStatus {
     Transferred,
 }
 
-impl PersonStatus {
-    /// Every status.
-    pub const ALL: [Self; 4] = [
-        Self::Present,
-        Self::Departed,
-        Self::Crossed,
-        Self::Transferred,
-    ];
-
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Present => "present",
-            Self::Departed => "departed",
-            Self::Crossed => "crossed",
-            Self::Transferred => "transferred",
-        }
-    }
-}
-
-impl fmt::Display for PersonStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PersonStatus {
-    type Err = RuleError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| RuleError::UnknownValue {
-                field: "person status",
-                value: s.to_string(),
-            })
-    }
-}
+text_enum!(PersonStatus, "person status", {
+    Present => "present",
+    Departed => "departed",
+    Crossed => "crossed",
+    Transferred => "transferred",
+});
 
 /// Sex as recorded by the shelter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,33 +38,12 @@ pub enum Sex {
     Unknown,
 }
 
-impl Sex {
-    /// Every value.
-    pub const ALL: [Self; 4] = [Self::Female, Self::Male, Self::Other, Self::Unknown];
-
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Female => "female",
-            Self::Male => "male",
-            Self::Other => "other",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-
-impl FromStr for Sex {
-    type Err = RuleError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| RuleError::UnknownValue {
-                field: "sex",
-                value: s.to_string(),
-            })
-    }
-}
+text_enum!(Sex, "sex", {
+    Female => "female",
+    Male => "male",
+    Other => "other",
+    Unknown => "unknown",
+});
 
 /// Reasons a person needs particular care; kept as a small set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -119,43 +64,22 @@ pub enum Vulnerability {
     ViolenceSurvivor,
 }
 
+text_enum!(Vulnerability, "vulnerability", {
+    UnaccompaniedMinor => "unaccompanied_minor",
+    Pregnant => "pregnant",
+    Disability => "disability",
+    Medical => "medical",
+    Elderly => "elderly",
+    Lgbtqi => "lgbtqi",
+    ViolenceSurvivor => "violence_survivor",
+});
+
 impl Vulnerability {
-    /// Every flag.
-    pub const ALL: [Self; 7] = [
-        Self::UnaccompaniedMinor,
-        Self::Pregnant,
-        Self::Disability,
-        Self::Medical,
-        Self::Elderly,
-        Self::Lgbtqi,
-        Self::ViolenceSurvivor,
-    ];
-
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UnaccompaniedMinor => "unaccompanied_minor",
-            Self::Pregnant => "pregnant",
-            Self::Disability => "disability",
-            Self::Medical => "medical",
-            Self::Elderly => "elderly",
-            Self::Lgbtqi => "lgbtqi",
-            Self::ViolenceSurvivor => "violence_survivor",
-        }
-    }
-
     /// Parses a comma-separated list as stored; order and repeats are normalized.
     pub fn parse_list(s: &str) -> Result<Vec<Self>, RuleError> {
         let mut flags = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let flag = Self::ALL
-                .into_iter()
-                .find(|v| v.as_str() == part)
-                .ok_or_else(|| RuleError::UnknownValue {
-                    field: "vulnerability",
-                    value: part.to_string(),
-                })?;
-            flags.push(flag);
+            flags.push(part.parse()?);
         }
         flags.sort();
         flags.dedup();
@@ -236,7 +160,31 @@ pub struct PersonDetails {
     pub notes: String,
 }
 
+/// Who a person is, for spotting the same person twice (a look-alike in a
+/// form, a duplicate in an import): the folded full name and the birth date.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// Given and family names, folded (case and accents ignored).
+    pub folded_name: String,
+    /// The birth date, when known.
+    pub birth_date: Option<NaiveDate>,
+}
+
 impl PersonDetails {
+    /// The full name folded for search: case, accents and spacing ignored.
+    pub fn folded_name(&self) -> String {
+        super::names::fold(&format!("{} {}", self.given_names, self.family_names))
+    }
+
+    /// Who this is, for finding the same person twice.
+    pub fn identity(&self) -> Identity {
+        let d = self.tidy();
+        Identity {
+            folded_name: d.folded_name(),
+            birth_date: d.birth_date,
+        }
+    }
+
     /// The details as they are kept: names and phone trimmed (an empty phone
     /// is no phone), the nationality code upper-cased, flags sorted.
     pub fn tidy(&self) -> Self {

@@ -17,7 +17,7 @@ use crate::domain::appointment::normalize_confirmation_number;
 use crate::domain::countries::nationality_code;
 use crate::domain::dates::{parse_day, parse_day_time};
 use crate::domain::names::fold;
-use crate::domain::{port, PersonDetails, PersonStatus, Sex};
+use crate::domain::{port, Identity, PersonDetails, PersonStatus, Sex};
 use crate::store::{ImportBatch, ImportedAppointment, ShelterChoice, Store, StoreError};
 
 mod export_folder;
@@ -560,20 +560,9 @@ pub fn import(
     }
 
     // People already on the roster, or twice in the file, are not added again.
-    let identities: Vec<(String, Option<NaiveDate>)> = rows
-        .iter()
-        .map(|r| {
-            (
-                fold(&format!(
-                    "{} {}",
-                    r.details.given_names, r.details.family_names
-                )),
-                r.details.birth_date,
-            )
-        })
-        .collect();
+    let identities: Vec<Identity> = rows.iter().map(|r| r.details.identity()).collect();
     let existing = store.existing_identities(&identities)?;
-    let mut in_file: HashMap<&(String, Option<NaiveDate>), u64> = HashMap::new();
+    let mut in_file: HashMap<&Identity, u64> = HashMap::new();
     let mut keep = Vec::with_capacity(rows.len());
     for ((r, id), who) in rows.iter().zip(&existing).zip(&identities) {
         if let Some(pid) = id {

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
-use crate::domain::appointment::{confirm_deadline, normalize_confirmation_number, Channel};
+use crate::domain::appointment::{normalize_confirmation_number, Channel};
 use crate::domain::{port, Appointment, AppointmentStatus, RuleError};
 
 pub(super) const APPOINTMENT_COLUMNS: &str = "id, household_id, person_id, port_code, \
@@ -147,21 +147,13 @@ impl Store {
                     Some(_) => {}
                 }
             }
-            let appointment = Appointment {
-                id: 0,
-                household_id: new.household_id,
-                person_id: new.person_id,
-                port_code: new.port_code.clone(),
-                appointment_at: new.appointment_at,
-                allocated_at: new.allocated_at,
-                confirm_deadline: confirm_deadline(new.allocated_at),
-                extended_until: None,
-                confirmation_number: None,
-                confirmed_at: None,
-                confirmed_by: None,
-                status: AppointmentStatus::PendingConfirmation,
-                version: 1,
-            };
+            let appointment = Appointment::pending(
+                new.household_id,
+                new.person_id,
+                new.port_code.clone(),
+                new.appointment_at,
+                new.allocated_at,
+            );
             let id = insert(tx, &appointment, now, actor)?;
             let summary = format!("port {}", new.port_code);
             audit::record(

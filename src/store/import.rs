@@ -1,13 +1,12 @@
 //! Writing an imported roster: one transaction for all of it, or nothing.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{appointments, audit, codec, people, Result, Store, StoreError};
 use crate::actor::Actor;
-use crate::domain::appointment::confirm_deadline;
 use crate::domain::names::fold;
-use crate::domain::{Appointment, AppointmentStatus, PersonDetails};
+use crate::domain::{Appointment, AppointmentStatus, Identity, PersonDetails};
 
 /// Which shelter the imported people stay at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,19 +49,19 @@ pub struct ImportBatch {
 }
 
 impl Store {
-    /// Which of these (folded name, birth date) pairs already belong to
-    /// someone, as the ids of those people (`None` where nobody).
-    pub fn existing_identities(
-        &self,
-        identities: &[(String, Option<NaiveDate>)],
-    ) -> Result<Vec<Option<i64>>> {
+    /// Which of these identities already belong to someone, as the ids of
+    /// those people (`None` where nobody).
+    pub fn existing_identities(&self, identities: &[Identity]) -> Result<Vec<Option<i64>>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM person WHERE search_name = ?1 AND birth_date IS ?2 LIMIT 1",
         )?;
         let mut out = Vec::with_capacity(identities.len());
-        for (name, birth) in identities {
+        for who in identities {
             out.push(
-                stmt.query_row(params![name, birth.map(codec::day)], |r| r.get(0))
+                stmt.query_row(
+                    params![who.folded_name, who.birth_date.map(codec::day)],
+                    |r| r.get(0),
+                )
                     .optional()?,
             );
         }
@@ -152,19 +151,16 @@ impl Store {
                 let (person_id, household_id) = person_ids[a.person];
                 let allocated_at = a.appointment_at.min(now) - Duration::hours(23);
                 let row = Appointment {
-                    id: 0,
-                    household_id,
-                    person_id: Some(person_id),
-                    port_code: a.port_code.clone(),
-                    appointment_at: a.appointment_at,
-                    allocated_at,
-                    confirm_deadline: confirm_deadline(allocated_at),
-                    extended_until: None,
                     confirmation_number: Some(a.confirmation_number.clone()),
-                    confirmed_at: None,
                     confirmed_by: Some(actor.as_str().to_string()),
                     status: AppointmentStatus::Confirmed,
-                    version: 1,
+                    ..Appointment::pending(
+                        household_id,
+                        Some(person_id),
+                        a.port_code.clone(),
+                        a.appointment_at,
+                        allocated_at,
+                    )
                 };
                 let id = appointments::insert(tx, &row, now, actor)?;
                 audit::record(

@@ -43,7 +43,7 @@ pub(super) fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
 
 /// The folded name kept in `person.search_name`.
 pub(super) fn search_name(d: &PersonDetails) -> String {
-    fold(&format!("{} {}", d.given_names, d.family_names))
+    d.folded_name()
 }
 
 impl Store {

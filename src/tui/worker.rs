@@ -144,9 +144,7 @@ fn add_person(
     actor: &Actor,
 ) -> Reply {
     if !even_if_known {
-        let d = details.tidy();
-        let name = crate::domain::names::fold(&format!("{} {}", d.given_names, d.family_names));
-        match store.existing_identities(&[(name, d.birth_date)]) {
+        match store.existing_identities(&[details.identity()]) {
             Ok(found) => {
                 let ids: Vec<i64> = found.into_iter().flatten().collect();
                 if !ids.is_empty() {
