@@ -1,5 +1,7 @@
 use albergue::store::{OpenMode, Store};
-use albergue::tui::app::{update, App, Msg};
+use albergue::tui::app::{App, SessionSettings};
+use albergue::tui::message::Msg;
+use albergue::tui::update::update;
 use albergue::tui::{i18n::Lang, keys::KeyMap, theme::Theme, worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Instant;
@@ -22,11 +24,8 @@ fn main() {
     println!("roster {:?} {}", t.elapsed(), r.len());
     let mut app = App::new(
         now,
-        Lang::En,
-        Theme::COLOR,
-        KeyMap::default(),
+        SessionSettings::local(Lang::En, Theme::COLOR, KeyMap::default(), (80, 24)),
         store.shelters().unwrap().into_iter().next(),
-        (80, 24),
     );
     let mut reqs = app.start();
     while let Some(q) = reqs.pop() {

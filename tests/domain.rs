@@ -14,7 +14,13 @@ fn utc(s: &str) -> DateTime<Utc> {
 fn pending(port: &str, allocated_at: DateTime<Utc>) -> Appointment {
     Appointment {
         id: 1,
-        ..Appointment::pending(1, Some(1), port, allocated_at + Duration::days(14), allocated_at)
+        ..Appointment::pending(
+            1,
+            Some(1),
+            port,
+            allocated_at + Duration::days(14),
+            allocated_at,
+        )
     }
 }
 

@@ -224,7 +224,9 @@ fn a_panic_restores_the_terminal_before_its_message() {
 
 /// The same screen, drawn by the library to a test backend after the same keys.
 fn expected_screen(db: &std::path::Path, keys: &[crossterm::event::KeyCode]) -> String {
-    use albergue::tui::app::{update, App, Msg};
+    use albergue::tui::app::{App, SessionSettings};
+    use albergue::tui::message::Msg;
+    use albergue::tui::update::update;
     let now = chrono::DateTime::parse_from_rfc3339(NOW)
         .unwrap()
         .with_timezone(&chrono::Utc);
@@ -232,14 +234,16 @@ fn expected_screen(db: &std::path::Path, keys: &[crossterm::event::KeyCode]) -> 
     let shelter = store.shelters().unwrap().into_iter().next();
     let mut app = App::new(
         now,
-        albergue::tui::i18n::Lang::En,
-        albergue::tui::theme::Theme::COLOR,
-        albergue::tui::keys::KeyMap::default(),
+        SessionSettings::local(
+            albergue::tui::i18n::Lang::En,
+            albergue::tui::theme::Theme::COLOR,
+            albergue::tui::keys::KeyMap::default(),
+            (80, 24),
+        ),
         shelter,
-        (80, 24),
     );
     let mut pending = app.start();
-    let serve = |app: &mut App, mut pending: Vec<albergue::tui::app::Request>| {
+    let serve = |app: &mut App, mut pending: Vec<albergue::tui::message::Request>| {
         while let Some(r) = pending.pop() {
             let reply = albergue::tui::worker::serve(&store, &r);
             pending.extend(update(app, Msg::Reply(reply)));

@@ -5,10 +5,13 @@ use std::sync::Arc;
 use albergue::actor::Actor;
 use albergue::domain::{AppointmentStatus, Ports, Step};
 use albergue::store::{OpenMode, Store};
-use albergue::tui::app::{update, App, Msg, Request, Screen};
+use albergue::tui::app::{App, Screen, SessionSettings};
 use albergue::tui::i18n::Lang;
 use albergue::tui::keys::KeyMap;
+use albergue::tui::message::{Msg, Request};
 use albergue::tui::theme::Theme;
+use albergue::tui::update::update;
+use albergue::tui::views::say;
 use albergue::tui::{views, worker};
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -41,11 +44,8 @@ fn world() -> World {
     let shelter = store.shelters().unwrap().into_iter().next();
     let app = App::new(
         now,
-        Lang::En,
-        Theme::COLOR,
-        KeyMap::default(),
+        SessionSettings::local(Lang::En, Theme::COLOR, KeyMap::default(), (80, 24)),
         shelter,
-        (80, 24),
     );
     let mut w = World {
         _dir: dir,
@@ -59,9 +59,18 @@ fn world() -> World {
 }
 
 impl World {
+    /// The open form's error, as the screen says it.
+    fn form_error(&self) -> String {
+        let form = self.app.form.as_ref().expect("a form is open");
+        say(
+            &self.app,
+            form.error.as_ref().expect("the form has an error"),
+        )
+    }
+
     fn serve(&mut self, mut pending: Vec<Request>) {
         while let Some(r) = pending.pop() {
-            let reply = worker::answer(&mut self.store, &r);
+            let reply = worker::answer(&mut self.store, &self.app.actor, &r);
             pending.extend(update(&mut self.app, Msg::Reply(reply)));
         }
     }
@@ -290,7 +299,7 @@ fn a_confirmation_saved_by_another_coordinator_first_is_shown_as_a_conflict() {
         .unwrap();
     w.save();
     let form = w.app.form.as_ref().expect("the form stays open");
-    let err = form.error.clone().unwrap();
+    let err = say(&w.app, form.error.as_ref().unwrap());
     assert!(err.contains("luis"), "{err}");
     assert_eq!(form.get("f_number"), "ZZ998877", "the typed number is kept");
     assert_eq!(
@@ -307,7 +316,7 @@ fn a_confirmation_saved_by_another_coordinator_first_is_shown_as_a_conflict() {
 fn granting_an_extension_reaches_every_appointment_at_risk() {
     let mut w = world();
     w.keys(&[KeyCode::Char('4')]);
-    let outage = w.app.outages.list[0].clone();
+    let outage = w.app.outages.outages[0].clone();
     assert!(outage.is_active(now()));
     let at_risk = w.store.at_risk_from(outage.id).unwrap();
     assert!(!at_risk.is_empty());
@@ -469,7 +478,11 @@ fn a_group_with_one_bad_number_saves_nobody() {
     w.save();
     let form = w.app.form.as_ref().expect("the form stays open");
     assert!(
-        form.error.as_deref().unwrap_or("").contains("TAKEN123"),
+        form.error
+            .as_ref()
+            .map(|e| say(&w.app, e))
+            .unwrap_or_default()
+            .contains("TAKEN123"),
         "{:?}",
         form.error
     );
@@ -505,7 +518,7 @@ fn an_appointment_is_scheduled_in_the_ports_own_time() {
     w.save();
     // El Paso repeats 01:30 that night: asked, never guessed.
     let form = w.app.form.as_ref().expect("refused, form kept");
-    let err = form.fields[1].error.clone().unwrap();
+    let err = say(&w.app, form.fields[1].error.as_ref().unwrap());
     assert!(err.contains("twice"), "{err}");
     w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     w.type_text("10/06/2024 09:00");
@@ -645,14 +658,7 @@ fn adding_a_person_makes_their_group_and_asks_about_look_alikes() {
     fill(&mut w);
     w.type_text("tí");
     w.save();
-    let err = w
-        .app
-        .form
-        .as_ref()
-        .expect("kept open")
-        .error
-        .clone()
-        .unwrap();
+    let err = w.form_error();
     assert!(err.contains(&format!("#{}", p.id)), "{err}");
     assert_eq!(w.store.counts().unwrap().people, before.people + 1);
     w.save();
@@ -680,14 +686,7 @@ fn editing_a_person_saves_only_over_the_version_it_read() {
         .update_person(person, p.version, &d, &Actor::new("luis"))
         .unwrap();
     w.save();
-    let err = w
-        .app
-        .form
-        .as_ref()
-        .expect("kept open")
-        .error
-        .clone()
-        .unwrap();
+    let err = w.form_error();
     assert!(err.contains("luis"), "{err}");
     let now_saved = w.store.person(person).unwrap();
     assert_eq!(
@@ -696,7 +695,7 @@ fn editing_a_person_saves_only_over_the_version_it_read() {
     );
     assert_ne!(now_saved.details.phone.as_deref(), Some("+52 899 000 1111"));
     // The form says what they changed, and lays this edit over theirs.
-    let err = w.app.form.as_ref().unwrap().error.clone().unwrap();
+    let err = w.form_error();
     assert!(
         err.contains("luis") && err.contains("Notes: \"\" → \"Needs a wheelchair\""),
         "{err}"
@@ -733,7 +732,10 @@ fn a_form_keeps_its_input_when_another_coordinator_saves() {
         KeyCode::Tab,
     ]);
     w.type_text("radio");
-    let reqs = update(&mut w.app, Msg::Reply(albergue::tui::app::Reply::Changed));
+    let reqs = update(
+        &mut w.app,
+        Msg::Reply(albergue::tui::message::Reply::Changed),
+    );
     w.serve(reqs);
     let form = w.app.form.as_ref().expect("still open");
     assert_eq!(form.get("f_source"), "radio");
@@ -828,7 +830,11 @@ fn a_save_that_finds_the_database_busy_says_so_and_keeps_the_input() {
     w.save();
     let form = w.app.form.as_ref().expect("kept open");
     assert!(
-        form.error.as_deref().unwrap_or("").contains("busy"),
+        form.error
+            .as_ref()
+            .map(|e| say(&w.app, e))
+            .unwrap_or_default()
+            .contains("busy"),
         "{:?}",
         form.error
     );
@@ -844,4 +850,32 @@ fn a_save_that_finds_the_database_busy_says_so_and_keeps_the_input() {
             .as_deref(),
         Some("BUSY1234")
     );
+}
+
+#[test]
+fn a_users_keys_file_moves_save_and_every_hint_follows() {
+    let mut w = world();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.toml");
+    std::fs::write(&file, "form_save = [\"F2\"]\nform_cancel = [\"F10\"]\n").unwrap();
+    w.app.keys = KeyMap::load(&file).unwrap();
+    let before = w.store.outages().unwrap().len();
+    w.keys(&[KeyCode::Char('o')]);
+    w.keys(&[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    w.type_text("CBP text message");
+    let screen = w.screen();
+    assert!(
+        screen.contains("F2 save") && screen.contains("F10 cancel"),
+        "the form's hint names the new keys:\n{screen}"
+    );
+    assert!(!screen.contains("Ctrl-S"), "{screen}");
+    w.save();
+    assert!(w.app.form.is_some(), "Ctrl-S no longer saves");
+    w.keys(&[KeyCode::Esc]);
+    assert!(w.app.form.is_some(), "Esc no longer cancels");
+    w.keys(&[KeyCode::F(10)]);
+    assert!(w.screen().contains("Press F10 again"), "{}", w.screen());
+    w.keys(&[KeyCode::F(2)]);
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    assert_eq!(w.store.outages().unwrap().len(), before + 1);
 }

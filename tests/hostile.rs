@@ -8,10 +8,12 @@ use std::sync::{Arc, OnceLock};
 
 use albergue::actor::Actor;
 use albergue::store::{OpenMode, Store};
-use albergue::tui::app::{update, App, Msg, Request};
+use albergue::tui::app::{App, SessionSettings};
 use albergue::tui::i18n::Lang;
 use albergue::tui::keys::KeyMap;
+use albergue::tui::message::{Msg, Request};
 use albergue::tui::theme::Theme;
+use albergue::tui::update::update;
 use albergue::tui::{views, worker};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -107,7 +109,7 @@ proptest! {
     fn random_keys_resizes_and_pastes_never_break_the_dashboard(inputs in prop::collection::vec(input(), 1..60)) {
         let store = Store::open(db(), OpenMode::Existing).unwrap();
         let shelter = store.shelters().unwrap().into_iter().next();
-        let mut app = App::new(now(), Lang::Es, Theme::COLOR, KeyMap::default(), shelter, (80, 24));
+        let mut app = App::new(now(), SessionSettings::local(Lang::Es, Theme::COLOR, KeyMap::default(), (80, 24)), shelter);
         let start = app.start();
         serve_all(&mut app, &store, start);
         for i in inputs {
@@ -123,8 +125,8 @@ proptest! {
             serve_all(&mut app, &store, reqs);
             // State stays consistent.
             let r = &app.roster;
-            prop_assert!(r.view.is_empty() || r.selected < r.view.len());
-            prop_assert!(r.offset <= r.selected.max(r.offset));
+            prop_assert!(r.view.is_empty() || r.list.selected < r.view.len());
+            prop_assert!(r.list.offset <= r.list.selected.max(r.list.offset));
             prop_assert!(r.view.iter().all(|&i| (i as usize) < r.rows.len()));
             prop_assert!(!r.query.chars().any(char::is_control));
             // Drawing never panics and never puts a control character on screen.
@@ -140,7 +142,7 @@ proptest! {
     #[test]
     fn typed_control_characters_never_enter_the_search(text in "[\\x00-\\x1f\\x7fa-z]{1,20}") {
         let store = Store::open(db(), OpenMode::Existing).unwrap();
-        let mut app = App::new(now(), Lang::En, Theme::COLOR, KeyMap::default(), None, (80, 24));
+        let mut app = App::new(now(), SessionSettings::local(Lang::En, Theme::COLOR, KeyMap::default(), (80, 24)), None);
         let start = app.start();
         serve_all(&mut app, &store, start);
         for c in ['2', '/'].into_iter().chain(text.chars()) {

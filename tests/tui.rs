@@ -7,10 +7,14 @@ use std::time::Duration;
 use albergue::actor::Actor;
 use albergue::domain::{PersonDetails, PersonStatus, Sex};
 use albergue::store::{OpenMode, Store};
-use albergue::tui::app::{update, App, Msg, Reply, Request, Screen, SortKey};
+use albergue::tui::app::{App, Screen, SessionSettings};
 use albergue::tui::i18n::Lang;
 use albergue::tui::keys::KeyMap;
+use albergue::tui::message::{Msg, Reply, Request};
+use albergue::tui::roster::SortKey;
 use albergue::tui::theme::Theme;
+use albergue::tui::update::update;
+use albergue::tui::worker::{Job, Watch};
 use albergue::tui::{views, worker};
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -50,7 +54,11 @@ fn fixture() -> Fixture {
 
 fn app_for(f: &Fixture, lang: Lang, theme: Theme, size: (u16, u16)) -> App {
     let shelter = f.store.shelters().unwrap().into_iter().next();
-    let mut app = App::new(now(), lang, theme, KeyMap::default(), shelter, size);
+    let mut app = App::new(
+        now(),
+        SessionSettings::local(lang, theme, KeyMap::default(), size),
+        shelter,
+    );
     let start = app.start();
     serve_all(&mut app, &f.store, start);
     app
@@ -414,18 +422,22 @@ fn paging_moves_one_screenful_and_keeps_the_selection_visible() {
     press(&mut app, &f.store, &[KeyCode::Char('2')]);
     let page = app.page();
     press(&mut app, &f.store, &[KeyCode::PageDown]);
-    assert_eq!((app.roster.selected, app.roster.offset), (page, page));
+    assert_eq!(
+        (app.roster.list.selected, app.roster.list.offset),
+        (page, page)
+    );
     press(&mut app, &f.store, &[KeyCode::Char('G')]);
-    assert_eq!(app.roster.selected, PEOPLE - 1);
-    assert_eq!(app.roster.offset, PEOPLE - page);
+    assert_eq!(app.roster.list.selected, PEOPLE - 1);
+    assert_eq!(app.roster.list.offset, PEOPLE - page);
     press(&mut app, &f.store, &[KeyCode::Char('g')]);
-    assert_eq!((app.roster.selected, app.roster.offset), (0, 0));
+    assert_eq!((app.roster.list.selected, app.roster.list.offset), (0, 0));
     for _ in 0..page + 3 {
         press(&mut app, &f.store, &[KeyCode::Char('j')]);
     }
-    assert_eq!(app.roster.selected, page + 3);
+    assert_eq!(app.roster.list.selected, page + 3);
     assert!(
-        app.roster.offset <= app.roster.selected && app.roster.selected < app.roster.offset + page
+        app.roster.list.offset <= app.roster.list.selected
+            && app.roster.list.selected < app.roster.list.offset + page
     );
 }
 
@@ -457,7 +469,11 @@ fn help_lists_the_key_map_including_a_users_own_keys() {
     let mut keys = KeyMap::default();
     keys.overlay("keys.toml", "quit = [\"x\"]\nsearch = [\"F3\"]\n")
         .unwrap();
-    let mut app = App::new(now(), Lang::En, Theme::COLOR, keys, shelter, (80, 24));
+    let mut app = App::new(
+        now(),
+        SessionSettings::local(Lang::En, Theme::COLOR, keys, (80, 24)),
+        shelter,
+    );
     let start = app.start();
     serve_all(&mut app, &f.store, start);
     press(
@@ -471,7 +487,7 @@ fn help_lists_the_key_map_including_a_users_own_keys() {
         ("F3", "search"),
         ("x", "quit"),
         ("s", "sort"),
-        ("Ctrl-c", "quit now"),
+        ("Ctrl-C", "quit now"),
     ] {
         assert!(
             text.lines()
@@ -581,7 +597,7 @@ fn a_commit_by_another_process_appears_without_a_key() {
 
     let store = Store::open(&f.path, OpenMode::Existing).unwrap();
     let (replies_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let (requests, handle) = worker::spawn(store, replies_tx);
+    let (requests, handle) = worker::spawn(store, app.actor.clone(), Watch::Poll, replies_tx);
 
     let mut other = Store::open(&f.path, OpenMode::Existing).unwrap();
     let household = f.store.roster(now()).unwrap()[0].household_id;
@@ -614,7 +630,7 @@ fn a_commit_by_another_process_appears_without_a_key() {
             Ok(reply) => {
                 saw_change |= matches!(reply, Reply::Changed);
                 for r in update(&mut app, Msg::Reply(reply)) {
-                    requests.send(r).unwrap();
+                    requests.send(Job::Request(r)).unwrap();
                 }
                 if saw_change && app.dashboard.as_ref().unwrap().present == present + 1 {
                     break;
@@ -626,5 +642,37 @@ fn a_commit_by_another_process_appears_without_a_key() {
     assert!(saw_change, "the watcher reported the commit");
     assert!(screen_text(&app).contains(&format!("Present {} ", present + 1)));
     drop(requests);
+    handle.join().unwrap();
+}
+
+#[test]
+fn a_worker_that_is_told_of_changes_does_not_poll_for_them() {
+    // Many sessions in one process share one watcher: their workers hear
+    // of commits through their job channel instead of each asking SQLite.
+    let f = fixture();
+    let store = Store::open(&f.path, OpenMode::Existing).unwrap();
+    let (replies_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let (jobs, handle) = worker::spawn(store, Actor::new("ana"), Watch::Told, replies_tx);
+    let mut other = Store::open(&f.path, OpenMode::Existing).unwrap();
+    let outage = albergue::store::NewOutage {
+        affected_step: albergue::domain::Step::Confirm,
+        ports: albergue::domain::Ports::All,
+        started_at: now(),
+        ended_at: None,
+        source: "CBP".into(),
+        note: String::new(),
+    };
+    other.record_outage(&outage, &Actor::new("luis")).unwrap();
+    std::thread::sleep(worker::WATCH_INTERVAL * 2 + Duration::from_millis(300));
+    assert!(replies.try_recv().is_err(), "it did not poll");
+    jobs.send(Job::Changed).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let mut told = false;
+    while !told && std::time::Instant::now() < deadline {
+        told = matches!(replies.try_recv(), Ok(Reply::Changed));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(told, "the change it was told of reached the session");
+    drop(jobs);
     handle.join().unwrap();
 }

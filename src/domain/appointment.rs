@@ -1,7 +1,6 @@
 //! CBP One appointments: their statuses, the allowed transitions and the
 //! 23-hour confirmation deadline.
 
-
 use chrono::{DateTime, Duration, Utc};
 
 use super::RuleError;

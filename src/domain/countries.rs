@@ -48,9 +48,60 @@ pub fn nationality_code(text: &str) -> Option<String> {
         .map(|(code, _, _)| (*code).to_string())
 }
 
+/// How typed text reads as a nationality, for a type-ahead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NationalityReading {
+    /// It is this code (a code, or a whole country name).
+    Code(String),
+    /// Not yet: the countries whose name starts with it.
+    Candidates(Vec<&'static (&'static str, &'static str, &'static str)>),
+}
+
+/// Reads typed text as a nationality: a code once the text is a code or a
+/// whole country name, else up to `max` countries whose name starts with it.
+pub fn read_nationality(typed: &str, max: usize) -> NationalityReading {
+    let f = fold(typed);
+    let known = COUNTRIES.iter().any(|(code, es, en)| {
+        code.eq_ignore_ascii_case(typed.trim()) || fold(es) == f || fold(en) == f
+    });
+    let candidates: Vec<_> = COUNTRIES
+        .iter()
+        .filter(|(_, es, en)| fold(es).starts_with(&f) || fold(en).starts_with(&f))
+        .take(max)
+        .collect();
+    match nationality_code(typed) {
+        Some(code) if known || candidates.is_empty() => NationalityReading::Code(code),
+        _ => NationalityReading::Candidates(candidates),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::nationality_code;
+    use super::{nationality_code, read_nationality, NationalityReading};
+
+    #[test]
+    fn the_type_ahead_offers_names_until_the_text_is_a_country() {
+        assert_eq!(
+            read_nationality("Haití", 4),
+            NationalityReading::Code("HTI".into())
+        );
+        let NationalityReading::Candidates(found) = read_nationality("gu", 4) else {
+            panic!("a prefix offers names");
+        };
+        assert_eq!(
+            found.iter().map(|c| c.0).collect::<Vec<_>>(),
+            ["GTM", "GIN"]
+        );
+        // Three letters that start a name are still offered as names.
+        assert!(matches!(
+            read_nationality("hon", 4),
+            NationalityReading::Candidates(_)
+        ));
+        assert_eq!(
+            read_nationality("xyz", 4),
+            NationalityReading::Code("XYZ".into())
+        );
+    }
 
     #[test]
     fn names_and_codes_both_give_the_code() {

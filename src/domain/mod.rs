@@ -16,7 +16,9 @@ use chrono::{DateTime, Utc};
 pub use appointment::{Appointment, AppointmentStatus};
 pub use audit::AuditEntry;
 pub use outage::{Outage, Ports, Step};
-pub use person::{Household, Identity, Person, PersonDetails, PersonStatus, Sex, Shelter, Vulnerability};
+pub use person::{
+    Household, Identity, Person, PersonDetails, PersonStatus, Sex, Shelter, Vulnerability,
+};
 pub use port::Port;
 
 /// A change the rules refuse. Messages name the rule, not personal data.

@@ -1,6 +1,5 @@
 //! Outages of the CBP One app, and which appointments they put at risk.
 
-
 use chrono::{DateTime, Utc};
 
 use super::appointment::{Appointment, AppointmentStatus};
@@ -114,4 +113,21 @@ impl Outage {
 /// Whether any of `outages` puts the appointment at risk.
 pub fn is_at_risk(appointment: &Appointment, outages: &[Outage]) -> bool {
     outages.iter().any(|o| o.puts_at_risk(appointment))
+}
+
+/// The outages going on at `now`.
+pub fn active_at(outages: &[Outage], now: DateTime<Utc>) -> Vec<&Outage> {
+    outages.iter().filter(|o| o.is_active(now)).collect()
+}
+
+/// How many appointments are at risk right now: still to be confirmed
+/// (deadline ahead of `now`) and put at risk by an outage going on at `now`.
+/// The figure of the dashboard and of the outage banner.
+pub fn at_risk_now(appointments: &[Appointment], outages: &[Outage], now: DateTime<Utc>) -> usize {
+    let active = active_at(outages, now);
+    appointments
+        .iter()
+        .filter(|a| a.effective_deadline() > now)
+        .filter(|a| active.iter().any(|o| o.puts_at_risk(a)))
+        .count()
 }

@@ -1,6 +1,5 @@
 //! People on the roster, their groups and shelters.
 
-
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::RuleError;

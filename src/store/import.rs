@@ -62,7 +62,7 @@ impl Store {
                     params![who.folded_name, who.birth_date.map(codec::day)],
                     |r| r.get(0),
                 )
-                    .optional()?,
+                .optional()?,
             );
         }
         Ok(out)

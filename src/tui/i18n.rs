@@ -68,6 +68,57 @@ pub fn t(lang: Lang, key: &str) -> &str {
     }
 }
 
+/// Fills the `{name}` placeholders of a template with what `value` gives
+/// for each name; a placeholder without a value stays as written, so that
+/// a gap is visible.
+pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        match value(name) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholder names of a template, sorted.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Checks the string table: every key in both languages, none blank, the
+/// same placeholders in each. Run at start-up and by the tests.
+pub fn check() -> Result<(), String> {
+    for (key, e) in table() {
+        if e.en.trim().is_empty() || e.es.trim().is_empty() {
+            return Err(format!("assets/locales.toml: {key} is empty in a language"));
+        }
+        if placeholders(&e.en) != placeholders(&e.es) {
+            return Err(format!(
+                "assets/locales.toml: {key} has placeholders {:?} in English but {:?} in Spanish",
+                placeholders(&e.en),
+                placeholders(&e.es)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Every key in the table.
 pub fn keys() -> impl Iterator<Item = &'static str> {
     table().keys().map(String::as_str)
@@ -129,6 +180,39 @@ mod tests {
         assert_eq!(Lang::from_env(env(&[("LC_ALL", "es_ES")])), Lang::Es);
         assert_eq!(Lang::from_env(env(&[("LANG", "C")])), Lang::En);
         assert_eq!(Lang::from_env(env(&[])), Lang::En);
+    }
+
+    #[test]
+    fn placeholders_are_filled_by_name_and_gaps_stay_visible() {
+        let filled = fill("{n} saved by {who}; {missing}", |name| match name {
+            "n" => Some("3".into()),
+            "who" => Some("María".into()),
+            _ => None,
+        });
+        assert_eq!(filled, "3 saved by María; {missing}");
+        assert_eq!(
+            placeholders("{b} and {a} {key:form_save}"),
+            ["a", "b", "key:form_save"]
+        );
+        assert_eq!(fill("no braces", |_| None), "no braces");
+    }
+
+    #[test]
+    fn every_string_has_the_same_placeholders_in_both_languages() {
+        check().unwrap();
+        // A key mentioned in a string must exist in the key map.
+        for key in keys() {
+            for name in placeholders(t(Lang::En, key)) {
+                if let Some(action) = name.strip_prefix("key:") {
+                    assert!(
+                        crate::tui::keys::Action::ALL
+                            .iter()
+                            .any(|a| a.name() == action),
+                        "{key} names an unknown action {action}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

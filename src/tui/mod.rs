@@ -3,12 +3,17 @@
 
 pub mod app;
 pub mod config;
-pub mod form;
+pub mod forms;
 pub mod i18n;
 pub mod keys;
+pub mod list;
+pub mod message;
+pub mod notice;
+pub mod roster;
 pub mod search;
 pub mod terminal;
 pub mod theme;
+pub mod update;
 pub mod views;
 pub mod worker;
 
@@ -23,8 +28,11 @@ use std::task::Poll;
 use futures_util::StreamExt;
 use tokio::signal::unix::{signal, SignalKind};
 
-use self::app::{update, App, Msg, Request};
+use self::app::{App, SessionSettings};
 use self::config::Settings;
+use self::message::{Msg, Request};
+use self::update::update;
+use self::worker::{Job, Watch};
 use crate::store::Store;
 
 /// How the dashboard starts.
@@ -52,6 +60,7 @@ pub enum Ending {
 /// ends it. The terminal is restored on every path, a panic included.
 pub fn run(mut store: Store, options: Options) -> Result<Ending> {
     check_terminal()?;
+    i18n::check().map_err(anyhow::Error::msg)?;
     let user = crate::actor::Actor::from_env().user().to_string();
     let draft = store
         .take_draft(&user)
@@ -128,25 +137,26 @@ async fn event_loop(
     draft: Option<String>,
 ) -> Result<(Ending, Option<String>)> {
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let (requests, worker) = worker::spawn(store, reply_tx);
+    let actor = crate::actor::Actor::from_env();
+    let (requests, worker) = worker::spawn(store, actor.clone(), Watch::Poll, reply_tx);
     let mut hangup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
 
     let mut tui = terminal::Tui::enter().context("setting up the terminal")?;
     let s = &options.settings;
-    let mut app = App::new(
-        now_of(options.fixed_now),
-        s.lang,
-        s.theme,
-        s.keys.clone(),
-        shelter,
-        tui.size()?,
-    );
+    let session = SessionSettings {
+        lang: s.lang,
+        theme: s.theme,
+        keys: s.keys.clone(),
+        actor,
+        size: tui.size()?,
+    };
+    let mut app = App::new(now_of(options.fixed_now), session, shelter);
     let send = |reqs: Vec<Request>| {
         for r in reqs {
             // The worker only stops when we do.
-            let _ = requests.send(r);
+            let _ = requests.send(Job::Request(r));
         }
     };
     send(app.start());

@@ -15,19 +15,20 @@ use crossterm::terminal::{
 use crossterm::{cursor, execute, queue};
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
-use ratatui::{Frame, Terminal};
+use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
 
 /// A writer whose `flush` waits until the frame is complete, so that a frame
 /// (ratatui flushes mid-frame to hide the cursor) leaves in one `write`, and
 /// that opens the synchronized update only when the frame writes something.
-pub struct FrameWriter {
-    inner: BufWriter<Stdout>,
+pub struct FrameWriter<W: Write> {
+    inner: BufWriter<W>,
     hold: Rc<Cell<bool>>,
     /// Set at the start of a frame; the first write begins the update.
     begin: Rc<Cell<bool>>,
 }
 
-impl Write for FrameWriter {
+impl<W: Write> Write for FrameWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.begin.replace(false) {
             queue!(self.inner, BeginSynchronizedUpdate)?;
@@ -44,13 +45,106 @@ impl Write for FrameWriter {
     }
 }
 
-/// The terminal in raw mode on the alternate screen; restored on drop.
-pub struct Tui {
-    terminal: Terminal<CrosstermBackend<FrameWriter>>,
+/// Frames drawn to a terminal through any writer: the local terminal's
+/// standard output, or (for a session served over the network) a channel.
+pub struct Screen<W: Write> {
+    terminal: Terminal<CrosstermBackend<FrameWriter<W>>>,
     hold: Rc<Cell<bool>>,
     begin: Rc<Cell<bool>>,
     /// What the last frame put on screen, to skip frames that change nothing.
     last: Option<Buffer>,
+}
+
+/// The local terminal in raw mode on the alternate screen; restored on drop.
+pub struct Tui {
+    screen: Screen<Stdout>,
+}
+
+impl<W: Write> Screen<W> {
+    fn with_viewport(out: W, viewport: Viewport) -> io::Result<Self> {
+        let hold = Rc::new(Cell::new(false));
+        let begin = Rc::new(Cell::new(false));
+        let writer = FrameWriter {
+            inner: BufWriter::with_capacity(64 * 1024, out),
+            hold: Rc::clone(&hold),
+            begin: Rc::clone(&begin),
+        };
+        let terminal =
+            Terminal::with_options(CrosstermBackend::new(writer), TerminalOptions { viewport })?;
+        Ok(Self {
+            terminal,
+            hold,
+            begin,
+            last: None,
+        })
+    }
+
+    /// Frames for a terminal of `size` (columns, rows) reached through
+    /// `out`. The size comes from whoever owns the terminal (a session's
+    /// pty request), never from this process's own terminal.
+    pub fn over(out: W, size: (u16, u16)) -> io::Result<Self> {
+        Self::with_viewport(out, Viewport::Fixed(Rect::new(0, 0, size.0, size.1)))
+    }
+
+    /// Draws one frame: only the cells that changed, in one write inside a
+    /// synchronized update. A frame identical to the screen writes nothing;
+    /// a frame whose rows moved by one (a list scrolled) scrolls the
+    /// terminal and sends only the rows that are new.
+    pub fn draw(&mut self, render: impl Fn(&mut Frame)) -> io::Result<()> {
+        // Render once off screen (the draw is aborted before it writes).
+        let mut fresh = None;
+        let probe = self.terminal.try_draw(|frame| {
+            frame.buffer_mut().reset();
+            render(frame);
+            fresh = Some(frame.buffer_mut().clone());
+            Err::<(), _>(io::Error::other(PROBE))
+        });
+        match probe {
+            Err(e) if e.to_string() == PROBE => {}
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
+        let Some(fresh) = fresh else { return Ok(()) };
+        if self.last.as_ref() == Some(&fresh) {
+            return Ok(());
+        }
+        self.hold.set(true);
+        self.begin.set(true);
+        if let Some(shifted) = self.last.as_ref().and_then(|last| scroll(last, &fresh)) {
+            let (top, bottom, up) = shifted.region;
+            let backend = self.terminal.backend_mut();
+            queue!(backend, Print(format!("\x1b[{};{}r", top + 1, bottom + 1)))?;
+            queue!(backend, Print(if up { "\x1b[1S" } else { "\x1b[1T" }))?;
+            queue!(backend, Print("\x1b[r"))?;
+            // Tell ratatui the screen now holds the shifted rows, so that its
+            // diff sends only what differs from them.
+            *self.terminal.current_buffer_mut() = shifted.screen;
+            self.terminal.swap_buffers();
+        }
+        let drawn = self.terminal.draw(|frame| render(frame)).map(|_| ());
+        self.last = Some(fresh);
+        let wrote = !self.begin.replace(false);
+        let backend = self.terminal.backend_mut();
+        if wrote {
+            queue!(backend, EndSynchronizedUpdate)?;
+        }
+        self.hold.set(false);
+        backend.flush()?;
+        drawn
+    }
+
+    /// Forgets what is on screen so the next frame repaints everything
+    /// (after a resize or resume, never otherwise).
+    pub fn invalidate(&mut self) -> io::Result<()> {
+        self.last = None;
+        self.terminal.clear()
+    }
+
+    /// The terminal changed size: the next frame repaints everything.
+    pub fn resize(&mut self, size: (u16, u16)) -> io::Result<()> {
+        self.last = None;
+        self.terminal.resize(Rect::new(0, 0, size.0, size.1))
+    }
 }
 
 /// The error that aborts the off-screen probe render.
@@ -197,80 +291,26 @@ impl Tui {
             restore();
             return Err(e);
         }
-        let hold = Rc::new(Cell::new(false));
-        let begin = Rc::new(Cell::new(false));
-        let writer = FrameWriter {
-            inner: BufWriter::with_capacity(64 * 1024, io::stdout()),
-            hold: Rc::clone(&hold),
-            begin: Rc::clone(&begin),
-        };
-        let terminal = Terminal::new(CrosstermBackend::new(writer)).inspect_err(|_| restore())?;
-        Ok(Self {
-            terminal,
-            hold,
-            begin,
-            last: None,
-        })
+        let screen =
+            Screen::with_viewport(io::stdout(), Viewport::Fullscreen).inspect_err(|_| restore())?;
+        Ok(Self { screen })
     }
 
     /// The terminal's size (columns, rows).
     pub fn size(&self) -> io::Result<(u16, u16)> {
-        let s = self.terminal.size()?;
+        let s = self.screen.terminal.size()?;
         Ok((s.width, s.height))
     }
 
-    /// Draws one frame: only the cells that changed, in one write inside a
-    /// synchronized update. A frame identical to the screen writes nothing;
-    /// a frame whose rows moved by one (a list scrolled) scrolls the
-    /// terminal and sends only the rows that are new.
+    /// Draws one frame (see [`Screen::draw`]).
     pub fn draw(&mut self, render: impl Fn(&mut Frame)) -> io::Result<()> {
-        // Render once off screen (the draw is aborted before it writes).
-        let mut fresh = None;
-        let probe = self.terminal.try_draw(|frame| {
-            frame.buffer_mut().reset();
-            render(frame);
-            fresh = Some(frame.buffer_mut().clone());
-            Err::<(), _>(io::Error::other(PROBE))
-        });
-        match probe {
-            Err(e) if e.to_string() == PROBE => {}
-            Err(e) => return Err(e),
-            Ok(_) => {}
-        }
-        let Some(fresh) = fresh else { return Ok(()) };
-        if self.last.as_ref() == Some(&fresh) {
-            return Ok(());
-        }
-        self.hold.set(true);
-        self.begin.set(true);
-        if let Some(shifted) = self.last.as_ref().and_then(|last| scroll(last, &fresh)) {
-            let (top, bottom, up) = shifted.region;
-            let backend = self.terminal.backend_mut();
-            queue!(backend, Print(format!("\x1b[{};{}r", top + 1, bottom + 1)))?;
-            queue!(backend, Print(if up { "\x1b[1S" } else { "\x1b[1T" }))?;
-            queue!(backend, Print("\x1b[r"))?;
-            // Tell ratatui the screen now holds the shifted rows, so that its
-            // diff sends only what differs from them.
-            *self.terminal.current_buffer_mut() = shifted.screen;
-            self.terminal.swap_buffers();
-        }
-        let drawn = self.terminal.draw(|frame| render(frame)).map(|_| ());
-        self.last = Some(fresh);
-        let wrote = !self.begin.replace(false);
-        let backend = self.terminal.backend_mut();
-        if wrote {
-            queue!(backend, EndSynchronizedUpdate)?;
-        }
-        self.hold.set(false);
-        backend.flush()?;
-        drawn
+        self.screen.draw(render)
     }
 
     /// Forgets what is on screen so the next frame repaints everything
     /// (after a resize or resume, never otherwise).
     pub fn invalidate(&mut self) -> io::Result<()> {
-        self.last = None;
-        self.terminal.clear()
+        self.screen.invalidate()
     }
 }
 
@@ -283,7 +323,6 @@ impl Drop for Tui {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::layout::Rect;
 
     fn screen(rows: &[&str]) -> Buffer {
         let mut b = Buffer::empty(Rect::new(0, 0, 30, rows.len() as u16));
@@ -322,6 +361,43 @@ mod tests {
             .map(|(_, y, _)| *y)
             .collect();
         assert!(changed.iter().all(|&y| y == 4 || y == 5), "{changed:?}");
+    }
+
+    #[test]
+    fn frames_go_to_any_writer_at_the_size_given() {
+        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut screen = Screen::over(Shared(out.clone()), (20, 3)).unwrap();
+        screen
+            .draw(|f| {
+                assert_eq!((f.area().width, f.area().height), (20, 3));
+                f.render_widget(ratatui::widgets::Paragraph::new("hola"), f.area());
+            })
+            .unwrap();
+        let first = String::from_utf8_lossy(&out.lock().unwrap()).to_string();
+        assert!(first.contains("hola"), "{first:?}");
+        assert!(
+            first.starts_with("\x1b[?2026h"),
+            "a synchronized update: {first:?}"
+        );
+        let len = out.lock().unwrap().len();
+        screen
+            .draw(|f| f.render_widget(ratatui::widgets::Paragraph::new("hola"), f.area()))
+            .unwrap();
+        assert_eq!(
+            out.lock().unwrap().len(),
+            len,
+            "the same frame again sends nothing"
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! The store thread: owns the database connection, answers requests, and
-//! watches for other processes' commits. The input path never waits on it.
+//! The store thread of one session: owns its database connection, answers
+//! requests, and hears of other commits, either by asking SQLite itself or
+//! from whoever watches for the whole process. The input path never waits
+//! on it.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
@@ -8,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::app::{PersonPage, Reply, Request, Save, Saved};
+use super::message::{PersonPage, Reply, Request, Save, Saved};
 use super::search::SearchIndex;
 use crate::actor::Actor;
 use crate::store::{Store, StoreError};
@@ -59,12 +61,12 @@ pub fn serve(store: &Store, request: &Request) -> Reply {
     result.unwrap_or_else(|e| Reply::Failed(e.to_string()))
 }
 
-/// Answers one request, reads and writes alike (the store thread's entry point).
-pub fn answer(store: &mut Store, request: &Request) -> Reply {
+/// Answers one request, reads and writes alike, writes in `actor`'s name
+/// (the store thread's entry point).
+pub fn answer(store: &mut Store, actor: &Actor, request: &Request) -> Reply {
     let Request::Save(save) = request else {
         return serve(store, request);
     };
-    let actor = Actor::from_env();
     if let Save::NewPerson {
         details,
         new_household,
@@ -76,7 +78,7 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
             details,
             new_household.as_ref(),
             *even_if_known,
-            &actor,
+            actor,
         );
     }
     let result = match save {
@@ -91,7 +93,7 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
                 &[(*appointment_id, *version, number.clone())],
                 *confirmed_at,
                 *channel,
-                &actor,
+                actor,
             )
             .map(|()| Saved::Confirmation),
         Save::ConfirmGroup {
@@ -99,33 +101,33 @@ pub fn answer(store: &mut Store, request: &Request) -> Reply {
             confirmed_at,
             channel,
         } => store
-            .confirm_group_via(items, *confirmed_at, *channel, &actor)
+            .confirm_group_via(items, *confirmed_at, *channel, actor)
             .map(|()| Saved::Confirmation),
-        Save::Outage(new) => store.record_outage(new, &actor).map(|_| Saved::Outage),
+        Save::Outage(new) => store.record_outage(new, actor).map(|_| Saved::Outage),
         Save::NewPerson { .. } => unreachable!("handled above"),
         Save::Schedule(new) => store
-            .create_appointment(new, &actor)
+            .create_appointment(new, actor)
             .map(|_| Saved::Appointment),
         Save::Status {
             appointment_id,
             version,
             to,
         } => store
-            .set_appointment_status(*appointment_id, *version, *to, &actor)
+            .set_appointment_status(*appointment_id, *version, *to, actor)
             .map(|_| Saved::Status),
         Save::Person {
             person_id,
             version,
             details,
         } => store
-            .update_person(*person_id, *version, details, &actor)
+            .update_person(*person_id, *version, details, actor)
             .map(|_| Saved::Person),
         Save::Extension {
             outage_id,
             version,
             until,
         } => store
-            .grant_extension(*outage_id, *version, *until, &actor)
+            .grant_extension(*outage_id, *version, *until, actor)
             .map(|ids| Saved::Extension(ids.len())),
     };
     match result {
@@ -170,23 +172,60 @@ fn add_person(
     }
 }
 
-fn same_kind(a: &Request, b: &Request) -> bool {
-    // Saves are never merged: each one was asked for.
-    !matches!(a, Request::Save(_)) && std::mem::discriminant(a) == std::mem::discriminant(b)
+/// What the store thread is given to do.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Answer a request.
+    Request(Request),
+    /// Another connection committed: tell the session.
+    Changed,
 }
 
-/// Starts the store thread. Requests queued while it is busy are merged:
-/// only the newest of each kind is answered (a burst of keys asks once).
-pub fn spawn(store: Store, replies: UnboundedSender<Reply>) -> (Sender<Request>, JoinHandle<()>) {
-    let (tx, rx) = std::sync::mpsc::channel::<Request>();
+/// How the store thread hears of other commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watch {
+    /// It asks SQLite (`PRAGMA data_version`) every [`WATCH_INTERVAL`]:
+    /// one process, one session.
+    Poll,
+    /// It is told, by [`Job::Changed`]: one watcher for many sessions.
+    Told,
+}
+
+fn same_kind(a: &Job, b: &Job) -> bool {
+    // Saves are never merged: each one was asked for.
+    match (a, b) {
+        (Job::Request(a), Job::Request(b)) => {
+            !matches!(a, Request::Save(_)) && std::mem::discriminant(a) == std::mem::discriminant(b)
+        }
+        (Job::Changed, Job::Changed) => true,
+        _ => false,
+    }
+}
+
+/// Starts the store thread of a session working as `actor`. Jobs queued
+/// while it is busy are merged: only the newest of each kind is answered
+/// (a burst of keys asks once).
+pub fn spawn(
+    store: Store,
+    actor: Actor,
+    watch: Watch,
+    replies: UnboundedSender<Reply>,
+) -> (Sender<Job>, JoinHandle<()>) {
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
     let handle = std::thread::Builder::new()
         .name("albergue-store".into())
-        .spawn(move || run(store, &rx, &replies))
+        .spawn(move || run(store, &actor, watch, &rx, &replies))
         .expect("the store thread starts");
     (tx, handle)
 }
 
-fn run(mut store: Store, rx: &Receiver<Request>, replies: &UnboundedSender<Reply>) {
+fn run(
+    mut store: Store,
+    actor: &Actor,
+    watch: Watch,
+    rx: &Receiver<Job>,
+    replies: &UnboundedSender<Reply>,
+) {
     let mut seen = store.data_version().unwrap_or_default();
     loop {
         match rx.recv_timeout(WATCH_INTERVAL) {
@@ -196,8 +235,12 @@ fn run(mut store: Store, rx: &Receiver<Request>, replies: &UnboundedSender<Reply
                     batch.retain(|r| !same_kind(r, &more));
                     batch.push(more);
                 }
-                for request in &batch {
-                    if replies.send(answer(&mut store, request)).is_err() {
+                for job in &batch {
+                    let reply = match job {
+                        Job::Request(request) => answer(&mut store, actor, request),
+                        Job::Changed => Reply::Changed,
+                    };
+                    if replies.send(reply).is_err() {
                         return;
                     }
                 }
@@ -205,11 +248,13 @@ fn run(mut store: Store, rx: &Receiver<Request>, replies: &UnboundedSender<Reply
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
-        if let Ok(v) = store.data_version() {
-            if v != seen {
-                seen = v;
-                if replies.send(Reply::Changed).is_err() {
-                    return;
+        if watch == Watch::Poll {
+            if let Ok(v) = store.data_version() {
+                if v != seen {
+                    seen = v;
+                    if replies.send(Reply::Changed).is_err() {
+                        return;
+                    }
                 }
             }
         }

@@ -6,7 +6,6 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::{appointment_status, fit, port_time, selection_marker};
-use crate::domain::outage::is_at_risk;
 use crate::domain::{port, AppointmentStatus};
 use crate::tui::app::App;
 use crate::tui::i18n::{day, duration, t};
@@ -45,17 +44,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rows: Vec<Row> = listed
         .iter()
         .enumerate()
-        .skip(a.offset)
+        .skip(a.list.offset)
         .take(page)
         .map(|(pos, l)| {
             let ap = &l.appointment;
-            let selected = pos == a.selected;
+            let selected = pos == a.list.selected;
             let time = port::by_code(&ap.port_code)
                 .map(|p| port_time(p, ap.appointment_at))
                 .unwrap_or_default();
             let (left, style) = if ap.status == AppointmentStatus::PendingConfirmation {
                 let m = ap.deadline_left(app.now).num_minutes();
-                let style = if is_at_risk(ap, &a.outages) || m < 180 {
+                let style = if a.at_risk.contains(&ap.id) || m < 180 {
                     th.urgent()
                 } else {
                     th.warning()
@@ -69,7 +68,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 (String::new(), th.text())
             };
-            let risk = if is_at_risk(ap, &a.outages) {
+            let risk = if a.at_risk.contains(&ap.id) {
                 "⚠"
             } else {
                 ""

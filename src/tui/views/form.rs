@@ -8,8 +8,10 @@ use ratatui::Frame;
 
 use super::{centered, clean, clear, fit};
 use crate::tui::app::App;
-use crate::tui::form::{FormKind, Input};
+use crate::tui::forms::{FormKind, Input};
 use crate::tui::i18n::t;
+use crate::tui::keys::Action;
+use crate::tui::notice::Notice;
 
 const LABEL_WIDTH: usize = 18;
 
@@ -72,7 +74,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 })
                 .unwrap_or_default();
             lines.push(Line::styled(fit(&what, inner_width), th.header()));
-            lines.push(Line::styled(t(lang, "form_status_question"), th.warning()));
+            lines.push(Line::styled(
+                super::say(app, &Notice::new("form_status_question")),
+                th.warning(),
+            ));
         }
         FormKind::Schedule { .. } => {
             if let Some(p) = crate::domain::port::by_code(form.get("f_port")) {
@@ -108,12 +113,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     caret = Some((lines.len(), LABEL_WIDTH + text.caret - skip));
                 }
                 // New lines in notes show as ⏎ on the one line the form has.
-                let shown: String = text
-                    .value
-                    .chars()
-                    .skip(skip)
-                    .map(|c| if c == '\n' { '⏎' } else { c })
-                    .collect();
+                let shown: String = match field.placeholder {
+                    Some(key) if text.value.is_empty() => t(lang, key).to_string(),
+                    _ => text
+                        .value
+                        .chars()
+                        .skip(skip)
+                        .map(|c| if c == '\n' { '⏎' } else { c })
+                        .collect(),
+                };
                 fit(&shown, room)
             }
             Input::Choice { options, index } => {
@@ -127,8 +135,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(clean(&value), style),
         ]));
         if let Some(err) = &field.error {
+            let err = super::say(app, err);
             lines.push(Line::styled(
-                format!("{:LABEL_WIDTH$}⚠ {}", "", fit(err, room.saturating_sub(2))),
+                format!("{:LABEL_WIDTH$}⚠ {}", "", fit(&err, room.saturating_sub(2))),
                 th.error(),
             ));
         }
@@ -137,30 +146,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         // Type-ahead for the nationality: what the text will be read as.
         let typed = form.get("f_nationality");
         if !typed.is_empty() {
-            use crate::domain::countries::{nationality_code, COUNTRIES};
-            use crate::domain::names::fold;
-            let f = fold(typed);
-            let known = COUNTRIES.iter().any(|(code, es, en)| {
-                code.eq_ignore_ascii_case(typed) || fold(es) == f || fold(en) == f
-            });
-            let matches: Vec<String> = COUNTRIES
-                .iter()
-                .filter(|(_, es, en)| fold(es).starts_with(&f) || fold(en).starts_with(&f))
-                .take(4)
-                .map(|(code, es, en)| {
-                    let name = if lang == crate::tui::i18n::Lang::Es {
-                        es
-                    } else {
-                        en
-                    };
-                    format!("{name} ({code})")
-                })
-                .collect();
-            let hint = match nationality_code(typed) {
-                Some(code) if known || matches.is_empty() => {
-                    format!("{} → {code}", t(lang, "f_nationality"))
+            use crate::domain::countries::{read_nationality, NationalityReading};
+            let hint = match read_nationality(typed, 4) {
+                NationalityReading::Code(code) => format!("{} → {code}", t(lang, "f_nationality")),
+                NationalityReading::Candidates(found) => {
+                    let names: Vec<String> = found
+                        .iter()
+                        .map(|(code, es, en)| {
+                            let name = if lang == crate::tui::i18n::Lang::Es {
+                                es
+                            } else {
+                                en
+                            };
+                            format!("{name} ({code})")
+                        })
+                        .collect();
+                    format!("{} → {}", t(lang, "f_nationality"), names.join(", "))
                 }
-                _ => format!("{} → {}", t(lang, "f_nationality"), matches.join(", ")),
             };
             lines.push(Line::styled(fit(&hint, inner_width), th.muted()));
         }
@@ -196,19 +198,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     if let Some(err) = &form.error {
         lines.push(Line::styled(
-            fit(&format!("⚠ {err}"), inner_width),
+            fit(&format!("⚠ {}", super::say(app, err)), inner_width),
             th.error(),
         ));
     }
     if form.saving {
         lines.push(Line::styled(t(lang, "form_saving"), th.muted()));
     } else if form.confirm_discard {
-        lines.push(Line::styled(t(lang, "form_discard"), th.warning()));
+        lines.push(Line::styled(
+            super::say(app, &Notice::new("form_discard")),
+            th.warning(),
+        ));
     }
-    lines.push(Line::styled(
-        fit(t(lang, "form_hint"), inner_width),
-        th.muted(),
-    ));
+    let hint = super::key_hint(
+        app,
+        &[
+            Action::FormNext,
+            Action::FormSubmit,
+            Action::FormSave,
+            Action::FormCancel,
+        ],
+    );
+    lines.push(Line::styled(fit(&hint, inner_width), th.muted()));
     let pane = centered(area, width, lines.len() as u16 + 2);
     clear(frame, pane);
     let block = Block::new()

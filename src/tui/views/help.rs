@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::{action_key, centered, clear};
+use super::{centered, clear};
 use crate::tui::app::App;
 use crate::tui::i18n::t;
 use crate::tui::keys::Action;
@@ -17,7 +17,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let line = |a: Action, key_width: usize| {
         Line::from(vec![
             Span::styled(format!(" {:<key_width$} ", app.keys.keys_of(a)), th.key()),
-            Span::raw(t(lang, action_key(a))),
+            Span::raw(t(lang, a.label_key())),
         ])
     };
     // One column when it fits, else two side by side.

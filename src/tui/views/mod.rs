@@ -19,6 +19,7 @@ use ratatui::Frame;
 use super::app::{App, Screen};
 use super::i18n::{self, t, Lang};
 use super::keys::Action;
+use super::notice::{Arg, Notice};
 use crate::domain::{AppointmentStatus, Outage, PersonStatus, Port, Ports};
 
 /// The smallest terminal albergue lays out for.
@@ -147,7 +148,7 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             app.theme.muted()
         };
-        frame.render_widget(Paragraph::new(s.text.as_str()).style(style), area);
+        frame.render_widget(Paragraph::new(say(app, &s.notice)).style(style), area);
     }
 }
 
@@ -158,7 +159,7 @@ fn footer_actions(app: &App) -> &'static [Action] {
         return &[Back];
     }
     match app.screen {
-        Screen::Roster if app.roster.searching => &[Back, Open],
+        Screen::Roster if app.roster.searching => &[SearchCancel, SearchAccept],
         Screen::Roster if app.roster.filter_focus.is_some() => &[Up, Left, Back],
         Screen::Dashboard => &[NextScreen, Help, Quit],
         Screen::Roster => &[Search, Sort, Filter, Open, Help, Quit],
@@ -175,59 +176,48 @@ fn key_footer(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut spans = Vec::new();
     for &action in footer_actions(app) {
-        let keys = match (app.screen, app.roster.searching, action) {
-            // While typing a search, Enter keeps it and Esc clears it.
-            (Screen::Roster, true, Action::Open) => "Enter".to_string(),
-            (Screen::Roster, true, Action::Back) => "Esc".to_string(),
-            _ => app.keys.keys_of(action),
-        };
-        let label_key = match (app.screen, app.roster.searching, action) {
-            (Screen::Roster, true, Action::Open) => "hint_keep_search",
-            (Screen::Roster, true, Action::Back) => "hint_clear_search",
-            _ => action_key(action),
-        };
-        spans.push(Span::styled(keys, app.theme.key()));
-        spans.push(Span::raw(format!(" {}  ", t(app.lang, label_key))));
+        spans.push(Span::styled(app.keys.keys_of(action), app.theme.key()));
+        spans.push(Span::raw(format!(" {}  ", t(app.lang, action.label_key()))));
     }
     frame.render_widget(Line::from(spans), area);
 }
 
-/// The string-table key that describes an action.
-pub fn action_key(action: Action) -> &'static str {
-    match action {
-        Action::Dashboard => "action_dashboard",
-        Action::Roster => "action_roster",
-        Action::Appointments => "action_appointments",
-        Action::Outages => "action_outages",
-        Action::NextScreen => "action_next_screen",
-        Action::PrevScreen => "action_prev_screen",
-        Action::Up => "action_up",
-        Action::Down => "action_down",
-        Action::Left => "action_left",
-        Action::Right => "action_right",
-        Action::PageUp => "action_page_up",
-        Action::PageDown => "action_page_down",
-        Action::Top => "action_top",
-        Action::Bottom => "action_bottom",
-        Action::Open => "action_open",
-        Action::Back => "action_back",
-        Action::Search => "action_search",
-        Action::Sort => "action_sort",
-        Action::Filter => "action_filter",
-        Action::Help => "action_help",
-        Action::Confirm => "action_confirm",
-        Action::RecordOutage => "action_record_outage",
-        Action::Schedule => "action_schedule",
-        Action::AddPerson => "action_add_person",
-        Action::EditPerson => "action_edit_person",
-        Action::MarkMissed => "action_mark_missed",
-        Action::MarkPresented => "action_mark_presented",
-        Action::MarkCancelled => "action_mark_cancelled",
-        Action::MarkDeparted => "action_mark_departed",
-        Action::GrantExtension => "action_grant_extension",
-        Action::Quit => "action_quit",
-        Action::ForceQuit => "action_force_quit",
-    }
+/// A one-line hint naming each action's first key: `Tab next  Esc cancel`.
+pub fn key_hint(app: &App, actions: &[Action]) -> String {
+    actions
+        .iter()
+        .map(|&a| format!("{} {}", app.keys.first_key(a), t(app.lang, a.label_key())))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// A notice in the interface language: its string with the values filled
+/// in, moments in the shelter's time, and `{key:action}` as the key the
+/// key map binds to that action now.
+pub fn say(app: &App, notice: &Notice) -> String {
+    let lang = app.lang;
+    i18n::fill(t(lang, notice.key), |name| {
+        if let Some(action) = name.strip_prefix("key:") {
+            let action = Action::ALL.into_iter().find(|a| a.name() == action)?;
+            return Some(app.keys.first_key(action));
+        }
+        Some(match notice.arg(name)? {
+            Arg::Text(text) => text.clone(),
+            Arg::Count(n) => n.to_string(),
+            Arg::When(at) => local_when(lang, app.tz, *at),
+            Arg::Key(key) => t(lang, key).to_string(),
+            Arg::Changes(changes) => changes
+                .iter()
+                .map(|(label, old, new)| format!("{}: {old:?} → {new:?}", t(lang, label)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Arg::People(people) => people
+                .iter()
+                .map(|(id, name)| format!("#{id} {name}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    })
 }
 
 /// `mié 22 may 08:00 PDT` in a zone.

@@ -18,21 +18,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(t(lang, "loading")).style(th.muted()), area);
         return;
     }
-    if o.list.is_empty() {
+    if o.outages.is_empty() {
         frame.render_widget(
             Paragraph::new(t(lang, "no_outages")).style(th.muted()),
             area,
         );
         return;
     }
-    let list_h = (o.list.len() as u16 + 1).min(area.height / 3).max(2);
+    let list_h = (o.outages.len() as u16 + 1).min(area.height / 3).max(2);
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(1)]).areas(area);
 
     let mut lines = vec![Line::styled(t(lang, "screen_outages"), th.title())];
-    let first = o.selected.saturating_sub(list_h.saturating_sub(2) as usize);
-    for (i, out) in o
+    let first = o
         .list
+        .selected
+        .saturating_sub(list_h.saturating_sub(2) as usize);
+    for (i, out) in o
+        .outages
         .iter()
         .enumerate()
         .skip(first)
@@ -44,7 +47,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             t(lang, "closed")
         };
-        let marker = if i == o.selected { "›" } else { " " };
+        let marker = if i == o.list.selected { "›" } else { " " };
         let text = format!(
             "{marker} {:<9} {} · {} · {}",
             state,
@@ -52,7 +55,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             step_label(lang, out),
             ports_label(lang, &out.ports)
         );
-        let style = match (i == o.selected && !th.low_bandwidth, active) {
+        let style = match (i == o.list.selected && !th.low_bandwidth, active) {
             (true, _) => th.selected(),
             (false, true) => th.urgent(),
             (false, false) => th.text(),
@@ -61,7 +64,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines), list_area);
 
-    let Some(out) = o.list.get(o.selected) else {
+    let Some(out) = o.selected() else {
         return;
     };
     let label = |k: &str| Span::styled(format!("{:<14}", t(lang, k)), th.muted());

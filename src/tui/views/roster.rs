@@ -74,11 +74,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .view
         .iter()
         .enumerate()
-        .skip(r.offset)
+        .skip(r.list.offset)
         .take(page)
         .map(|(pos, &i)| {
             let row = &r.rows[i as usize];
-            let selected = pos == r.selected;
+            let selected = pos == r.list.selected;
             let next = row
                 .next
                 .and_then(|n| port::all().get(usize::from(n.port)).map(|p| (p, n)))

@@ -1,0 +1,180 @@
+//! What each form records, and its fields.
+
+use super::field::Field;
+
+/// What a form records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    /// A confirmation of one appointment.
+    Confirm {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+    },
+    /// Confirmations for several travellers of one group, saved together.
+    ConfirmGroup {
+        /// (appointment, version, traveller's name), one a traveller.
+        travellers: Vec<(i64, i64, String)>,
+    },
+    /// A new appointment for a traveller.
+    Schedule {
+        /// The traveller.
+        person_id: i64,
+        /// Their group.
+        household_id: i64,
+    },
+    /// A new person (`person_id` 0) or new details for one.
+    Person {
+        /// The person, or 0 for a new one.
+        person_id: i64,
+        /// Their version when the form opened (0 for a new one).
+        version: i64,
+        /// Set once the coordinator has seen the possible duplicates and saves anyway.
+        confirmed_new: bool,
+    },
+    /// A new outage.
+    Outage,
+    /// A status change of one appointment, asked for confirmation.
+    Status {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The status it goes to.
+        to: crate::domain::AppointmentStatus,
+    },
+    /// A person leaving the shelter (departed, crossed, transferred).
+    Leave {
+        /// The person.
+        person_id: i64,
+        /// Their version when the form opened.
+        version: i64,
+    },
+    /// An extension for the appointments an outage puts at risk.
+    Extension {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// How many appointments it puts at risk (the preview).
+        at_risk: usize,
+    },
+}
+
+impl FormKind {
+    /// The form's fields, empty.
+    pub fn fields(&self) -> Vec<Field> {
+        match self {
+            Self::Confirm { .. } => vec![
+                Field::text("f_number"),
+                Field::text("f_confirmed_at"),
+                channel_field(),
+            ],
+            Self::ConfirmGroup { travellers } => {
+                let mut fields: Vec<Field> = travellers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, _, name))| Field {
+                        nth: i,
+                        caption: Some(name.clone()),
+                        ..Field::text("f_number")
+                    })
+                    .collect();
+                fields.push(Field::text("f_confirmed_at"));
+                fields.push(channel_field());
+                fields
+            }
+            Self::Person { .. } => vec![
+                Field::text("f_given"),
+                Field::text("f_family"),
+                Field::text("f_birth"),
+                Field::choice(
+                    "f_sex",
+                    vec![
+                        ("unknown", "sex_unknown"),
+                        ("female", "sex_female"),
+                        ("male", "sex_male"),
+                        ("other", "sex_other"),
+                    ],
+                ),
+                Field::text("f_nationality"),
+                Field::text("f_languages"),
+                Field::text("f_phone"),
+                Field::text("f_arrival"),
+                Field::text("f_household"),
+                Field::text("f_vulnerabilities"),
+                Field::text("f_notes"),
+            ],
+            Self::Schedule { .. } => vec![
+                Field::choice(
+                    "f_port",
+                    crate::domain::port::all()
+                        .iter()
+                        .map(|p| (p.code.as_str(), p.name.as_str()))
+                        .collect(),
+                ),
+                Field::text("f_appointment_at"),
+                Field::text("f_allocated_at"),
+            ],
+            Self::Outage => vec![
+                Field::choice(
+                    "f_step",
+                    vec![
+                        ("confirm", "step_opt_confirm"),
+                        ("all", "step_opt_all"),
+                        ("login", "step_opt_login"),
+                        ("request", "step_opt_request"),
+                    ],
+                ),
+                Field {
+                    placeholder: Some("ports_all_value"),
+                    ..Field::text("f_ports")
+                },
+                Field::text("f_start"),
+                Field::text("f_end"),
+                Field::text("f_source"),
+                Field::text("f_note"),
+            ],
+            Self::Status { .. } => vec![],
+            Self::Leave { .. } => vec![
+                Field::choice(
+                    "f_leaving_as",
+                    vec![
+                        ("crossed", "person_crossed"),
+                        ("departed", "person_departed"),
+                        ("transferred", "person_transferred"),
+                    ],
+                ),
+                Field::text("f_day"),
+            ],
+            Self::Extension { .. } => vec![Field::text("f_until")],
+        }
+    }
+
+    /// String-table key of the form's title.
+    pub fn title_key(&self) -> &'static str {
+        match self {
+            Self::Confirm { .. } | Self::ConfirmGroup { .. } => "form_confirm",
+            Self::Schedule { .. } => "form_schedule",
+            Self::Person { person_id: 0, .. } => "form_person_new",
+            Self::Person { .. } => "form_person_edit",
+            Self::Outage => "form_outage",
+            Self::Status { .. } => "form_status",
+            Self::Leave { .. } => "form_leave",
+            Self::Extension { .. } => "form_extension",
+        }
+    }
+}
+
+fn channel_field() -> Field {
+    Field::choice(
+        "f_channel",
+        vec![
+            ("app", "channel_app"),
+            ("email", "channel_email"),
+            ("phone", "channel_phone"),
+            ("in_person", "channel_in_person"),
+        ],
+    )
+}

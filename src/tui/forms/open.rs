@@ -1,0 +1,167 @@
+//! Opening each form, with its defaults.
+
+use chrono::{DateTime, Utc};
+
+use super::{Form, FormKind};
+use crate::domain::AppointmentStatus;
+use crate::tui::app::App;
+use crate::tui::notice::Notice;
+
+/// Local wall-clock text for a form's default (`2024-05-22 08:00`).
+fn local_text(app: &App, at: DateTime<Utc>) -> String {
+    at.with_timezone(&app.tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The confirmation form for the person shown.
+pub fn confirm(app: &mut App) {
+    // A group with several travellers waiting: one form confirms them all.
+    let group: Vec<(i64, i64, String)> = app
+        .person
+        .as_ref()
+        .map(|p| {
+            p.group_pending
+                .iter()
+                .filter(|l| l.appointment.effective_deadline() > app.now)
+                .map(|l| (l.appointment.id, l.appointment.version, l.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if group.len() > 1 {
+        let kind = FormKind::ConfirmGroup { travellers: group };
+        let mut form = Form::new(kind.clone(), kind.fields());
+        form.set("f_confirmed_at", &local_text(app, app.now));
+        app.form = Some(form);
+        app.dirty = true;
+        return;
+    }
+    let pending = app.person.as_ref().and_then(|p| {
+        p.appointments
+            .iter()
+            .find(|a| a.status == AppointmentStatus::PendingConfirmation)
+            .map(|a| (a.id, a.version))
+    });
+    single_confirm(app, pending);
+}
+
+/// Opens the confirmation form for one appointment (id, version), or says
+/// there is nothing waiting for confirmation.
+pub fn single_confirm(app: &mut App, pending: Option<(i64, i64)>) {
+    match pending {
+        Some((appointment_id, version)) => {
+            let kind = FormKind::Confirm {
+                appointment_id,
+                version,
+            };
+            let mut form = Form::new(kind.clone(), kind.fields());
+            form.set("f_confirmed_at", &local_text(app, app.now));
+            app.form = Some(form);
+        }
+        None => app.say(Notice::new("no_pending"), true),
+    }
+    app.dirty = true;
+}
+
+/// Asks to move the person's appointment to `to`.
+pub fn status(app: &mut App, to: AppointmentStatus) {
+    // The person's appointment that can make this move: the soonest still standing.
+    let target = app.person.as_ref().and_then(|p| {
+        p.appointments
+            .iter()
+            .rev()
+            .find(|a| a.status.can_become(to))
+            .map(|a| (a.id, a.version))
+    });
+    match target {
+        Some((appointment_id, version)) => {
+            app.form = Some(Form::new(
+                FormKind::Status {
+                    appointment_id,
+                    version,
+                    to,
+                },
+                Vec::new(),
+            ));
+        }
+        None => app.say(Notice::new("no_appointment"), true),
+    }
+    app.dirty = true;
+}
+
+/// A new person (`new`) or the person shown.
+pub fn person(app: &mut App, new: bool) {
+    let existing = if new {
+        None
+    } else {
+        app.person.as_ref().map(|p| p.person.clone())
+    };
+    if !new && existing.is_none() {
+        return;
+    }
+    let kind = FormKind::Person {
+        person_id: existing.as_ref().map_or(0, |p| p.id),
+        version: existing.as_ref().map_or(0, |p| p.version),
+        confirmed_new: false,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    match existing {
+        None => form.set("f_arrival", &app.today().format("%Y-%m-%d").to_string()),
+        Some(p) => {
+            form.fill_person(&p.details);
+            form.base = Some(Box::new(p.details));
+        }
+    }
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// A new appointment for the person shown.
+pub fn schedule(app: &mut App) {
+    let Some(p) = &app.person else { return };
+    let kind = FormKind::Schedule {
+        person_id: p.person.id,
+        household_id: p.person.details.household_id,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.set("f_allocated_at", &local_text(app, app.now));
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// The person shown leaves.
+pub fn leave(app: &mut App) {
+    let Some(p) = &app.person else { return };
+    let (person_id, version) = (p.person.id, p.person.version);
+    let kind = FormKind::Leave { person_id, version };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.set("f_day", &app.today().format("%Y-%m-%d").to_string());
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// A new outage.
+pub fn outage(app: &mut App) {
+    let mut form = Form::new(FormKind::Outage, FormKind::Outage.fields());
+    form.set("f_start", &local_text(app, app.now));
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// An extension for the outage selected.
+pub fn extension(app: &mut App) {
+    let Some(o) = app.outages.selected() else {
+        return;
+    };
+    let at_risk = match &app.outages.at_risk {
+        Some((id, lines)) if *id == o.id => lines.len(),
+        _ => 0,
+    };
+    let kind = FormKind::Extension {
+        outage_id: o.id,
+        version: o.version,
+        at_risk,
+    };
+    app.form = Some(Form::new(kind.clone(), kind.fields()));
+    app.dirty = true;
+}

@@ -1,0 +1,332 @@
+//! Checking a form before it is saved: one function per form kind. Each
+//! marks what is wrong beside its field (as a notice the view puts into
+//! words) or returns the write to ask of the store.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use super::{Form, FormKind};
+use crate::domain::appointment::{normalize_confirmation_number, Channel};
+use crate::domain::port::LocalTimeError;
+use crate::domain::{dates, port, PersonDetails, PersonStatus, Ports, Sex, Vulnerability};
+use crate::store::{NewAppointment, NewOutage};
+use crate::tui::app::App;
+use crate::tui::message::Save;
+use crate::tui::notice::{Arg, Notice};
+
+/// Checks the open form; marks what is wrong beside each field and returns
+/// `None`, or returns the write to ask for.
+pub fn form(app: &mut App) -> Option<Save> {
+    let form = app.form.clone()?;
+    let mut c = Check {
+        app,
+        form: &form,
+        errors: Vec::new(),
+    };
+    let save = match &form.kind {
+        FormKind::Confirm {
+            appointment_id,
+            version,
+        } => confirm(&mut c, *appointment_id, *version),
+        FormKind::ConfirmGroup { travellers } => confirm_group(&mut c, travellers),
+        FormKind::Person {
+            person_id,
+            version,
+            confirmed_new,
+        } => person(&mut c, *person_id, *version, *confirmed_new),
+        FormKind::Schedule {
+            person_id,
+            household_id,
+        } => schedule(&mut c, *person_id, *household_id),
+        FormKind::Outage => outage(&mut c),
+        FormKind::Status {
+            appointment_id,
+            version,
+            to,
+        } => Some(Save::Status {
+            appointment_id: *appointment_id,
+            version: *version,
+            to: *to,
+        }),
+        FormKind::Leave { person_id, version } => leave(&mut c, *person_id, *version),
+        FormKind::Extension {
+            outage_id, version, ..
+        } => c.when("f_until").map(|until| Save::Extension {
+            outage_id: *outage_id,
+            version: *version,
+            until,
+        }),
+    };
+    let failed = !c.errors.is_empty();
+    let errors = std::mem::take(&mut c.errors);
+    if let Some(f) = &mut app.form {
+        for (label, nth, message) in errors {
+            f.fail_nth(label, nth, message);
+        }
+    }
+    save.filter(|_| !failed)
+}
+
+/// A form being checked, with the errors found so far.
+struct Check<'a> {
+    app: &'a App,
+    form: &'a Form,
+    errors: Vec<(&'static str, usize, Notice)>,
+}
+
+impl Check<'_> {
+    fn fail(&mut self, label: &'static str, message: Notice) {
+        self.errors.push((label, 0, message));
+    }
+
+    fn text(&self, label: &str) -> &str {
+        self.form.get(label)
+    }
+
+    /// A typed moment in the shelter's zone, as UTC.
+    fn when(&mut self, label: &'static str) -> Option<DateTime<Utc>> {
+        let text = self.form.get(label);
+        let Some((day, time)) = dates::parse_when(text, self.app.today()) else {
+            self.fail(label, Notice::new("err_date"));
+            return None;
+        };
+        let local = day.and_time(time.unwrap_or(NaiveTime::MIN));
+        port::from_local_in(self.app.tz, local)
+            .map_err(|e| self.fail(label, time_error(&e)))
+            .ok()
+    }
+
+    /// A typed day; `None` inside for an empty field.
+    fn day(&mut self, label: &'static str) -> Option<Option<NaiveDate>> {
+        let text = self.form.get(label);
+        if text.is_empty() {
+            return Some(None);
+        }
+        match dates::parse_when(text, self.app.today()) {
+            Some((d, _)) => Some(Some(d)),
+            None => {
+                self.fail(label, Notice::new("err_date"));
+                None
+            }
+        }
+    }
+
+    fn channel(&self) -> Channel {
+        self.text("f_channel").parse().unwrap_or(Channel::App)
+    }
+}
+
+/// A local time the clocks skipped or showed twice, said plainly.
+fn time_error(e: &LocalTimeError) -> Notice {
+    match e {
+        LocalTimeError::Skipped { local, zone } => Notice::new("time_skipped")
+            .with(
+                "local",
+                Arg::Text(local.format("%Y-%m-%d %H:%M").to_string()),
+            )
+            .with("zone", Arg::Text(zone.clone())),
+        LocalTimeError::Ambiguous {
+            local,
+            zone,
+            earlier,
+            later,
+        } => Notice::new("time_twice")
+            .with(
+                "local",
+                Arg::Text(local.format("%Y-%m-%d %H:%M").to_string()),
+            )
+            .with("zone", Arg::Text(zone.clone()))
+            .with(
+                "earlier",
+                Arg::Text(earlier.format("%H:%M UTC").to_string()),
+            )
+            .with("later", Arg::Text(later.format("%H:%M UTC").to_string())),
+    }
+}
+
+fn confirm(c: &mut Check, appointment_id: i64, version: i64) -> Option<Save> {
+    let number = normalize_confirmation_number(c.text("f_number"))
+        .map_err(|_| c.fail("f_number", Notice::new("err_number")))
+        .ok();
+    let at = c.when("f_confirmed_at");
+    let channel = c.channel();
+    number.zip(at).map(|(number, confirmed_at)| Save::Confirm {
+        appointment_id,
+        version,
+        number,
+        confirmed_at,
+        channel,
+    })
+}
+
+fn confirm_group(c: &mut Check, travellers: &[(i64, i64, String)]) -> Option<Save> {
+    let at = c.when("f_confirmed_at");
+    let mut items = Vec::new();
+    for (i, (id, version, _)) in travellers.iter().enumerate() {
+        let typed = c.form.get_nth("f_number", i);
+        if typed.is_empty() {
+            continue; // not yet confirmed: left pending
+        }
+        match normalize_confirmation_number(typed) {
+            Ok(n) => items.push((*id, *version, n)),
+            Err(_) => c.errors.push(("f_number", i, Notice::new("err_number"))),
+        }
+    }
+    if items.is_empty() && c.errors.iter().all(|e| e.0 != "f_number") {
+        c.fail("f_number", Notice::new("err_required"));
+    }
+    Some(Save::ConfirmGroup {
+        items,
+        confirmed_at: at?,
+        channel: c.channel(),
+    })
+}
+
+fn person(c: &mut Check, person_id: i64, version: i64, confirmed_new: bool) -> Option<Save> {
+    let birth = c.day("f_birth");
+    let arrival = c.day("f_arrival");
+    if c.text("f_given").is_empty() {
+        c.fail("f_given", Notice::new("err_required"));
+    }
+    let nationality = crate::domain::countries::nationality_code(c.text("f_nationality"));
+    if nationality.is_none() {
+        c.fail("f_nationality", Notice::new("err_nationality"));
+    }
+    let flags = Vulnerability::parse_list(c.text("f_vulnerabilities"))
+        .map_err(|_| c.fail("f_vulnerabilities", Notice::new("err_flags")))
+        .ok();
+    let household_text = c.text("f_household");
+    let household = match household_text.strip_prefix('#').map(str::parse::<i64>) {
+        Some(Ok(id)) => Some(Some(id)),
+        None if household_text.is_empty() && person_id == 0 => Some(None),
+        _ => {
+            c.fail("f_household", Notice::new("err_household"));
+            None
+        }
+    };
+    let original = c.app.person.as_ref().filter(|p| p.person.id == person_id);
+    let details = PersonDetails {
+        household_id: household?.unwrap_or(0),
+        given_names: c.text("f_given").to_string(),
+        family_names: c.text("f_family").to_string(),
+        birth_date: birth?,
+        sex: c.text("f_sex").parse().unwrap_or(Sex::Unknown),
+        nationality: nationality?,
+        languages: c.text("f_languages").to_string(),
+        phone: Some(c.text("f_phone").to_string()),
+        arrival_date: arrival?.unwrap_or_else(|| c.app.today()),
+        departure_date: original.and_then(|p| p.person.details.departure_date),
+        status: original.map_or(PersonStatus::Present, |p| p.person.details.status),
+        vulnerabilities: flags?,
+        notes: c.text("f_notes").to_string(),
+    };
+    if let Err(e) = details.tidy().validate() {
+        c.fail("f_given", Notice::plain(e.to_string()));
+        return None;
+    }
+    if person_id != 0 {
+        return Some(Save::Person {
+            person_id,
+            version,
+            details: Box::new(details),
+        });
+    }
+    let shelter = c.app.shelter.as_ref().map_or(1, |s| s.id);
+    let label = if details.family_names.trim().is_empty() {
+        details.given_names.clone()
+    } else {
+        details.family_names.clone()
+    };
+    Some(Save::NewPerson {
+        new_household: household?.is_none().then_some((shelter, label)),
+        details: Box::new(details),
+        even_if_known: confirmed_new,
+    })
+}
+
+fn schedule(c: &mut Check, person_id: i64, household_id: i64) -> Option<Save> {
+    let port = port::by_code(c.text("f_port"));
+    // The appointment is typed in the port's own time.
+    let at = port.and_then(|p| {
+        let today = p.local_time(c.app.now).date_naive();
+        match dates::parse_when(c.text("f_appointment_at"), today) {
+            None => {
+                c.fail("f_appointment_at", Notice::new("err_date"));
+                None
+            }
+            Some((day, time)) => p
+                .from_local(day.and_time(time.unwrap_or(NaiveTime::MIN)))
+                .map_err(|e| c.fail("f_appointment_at", time_error(&e)))
+                .ok(),
+        }
+    });
+    let allocated_at = c.when("f_allocated_at");
+    Some(Save::Schedule(NewAppointment {
+        household_id,
+        person_id: Some(person_id),
+        port_code: port?.code.clone(),
+        appointment_at: at?,
+        allocated_at: allocated_at?,
+    }))
+}
+
+fn outage(c: &mut Check) -> Option<Save> {
+    let ports_text = c.text("f_ports");
+    let ports = if ports_text.is_empty()
+        || matches!(
+            crate::domain::names::fold(ports_text).as_str(),
+            "all" | "todos" | "todo"
+        ) {
+        Some(Ports::All)
+    } else {
+        let codes: Vec<String> = ports_text
+            .split([',', ' '])
+            .filter(|c| !c.is_empty())
+            .map(|c| c.trim().to_ascii_uppercase())
+            .collect();
+        if codes.iter().all(|c| port::by_code(c).is_some()) {
+            Some(Ports::Some(codes))
+        } else {
+            c.fail("f_ports", Notice::new("err_ports"));
+            None
+        }
+    };
+    let start = c.when("f_start");
+    let end = match c.text("f_end") {
+        "" => Some(None),
+        _ => c.when("f_end").map(Some),
+    };
+    if let (Some(s), Some(Some(e))) = (start, end) {
+        if e < s {
+            c.fail("f_end", Notice::new("err_end_before_start"));
+        }
+    }
+    let source = c.text("f_source").to_string();
+    if source.is_empty() {
+        c.fail("f_source", Notice::new("err_required"));
+    }
+    Some(Save::Outage(NewOutage {
+        affected_step: c.text("f_step").parse().ok()?,
+        ports: ports?,
+        started_at: start?,
+        ended_at: end?,
+        source,
+        note: c.text("f_note").to_string(),
+    }))
+}
+
+fn leave(c: &mut Check, person_id: i64, version: i64) -> Option<Save> {
+    let status = c.text("f_leaving_as").parse::<PersonStatus>().ok();
+    let day = dates::parse_when(c.text("f_day"), c.app.today()).map(|(d, _)| d);
+    if day.is_none() {
+        c.fail("f_day", Notice::new("err_date"));
+    }
+    let page = c.app.person.as_ref().filter(|p| p.person.id == person_id)?;
+    let mut details = page.person.details.clone();
+    details.status = status?;
+    details.departure_date = Some(day?);
+    Some(Save::Person {
+        person_id,
+        version,
+        details: Box::new(details),
+    })
+}

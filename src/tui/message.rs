@@ -1,0 +1,212 @@
+//! The messages of the dashboard: what happens to the app (`Msg`), what
+//! `update` asks of the store worker (`Request`, `Save`) and what comes
+//! back (`Reply`). The worker imports this module, not the app.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::KeyEvent;
+
+use super::search::SearchIndex;
+use crate::domain::{Appointment, AuditEntry, Household, Outage, Person};
+use crate::store::{AppointmentLine, DashboardData, RosterRow};
+
+/// What `update` asks of the store worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// The dashboard at `now`, with `today` the shelter's date.
+    Dashboard {
+        /// The clock.
+        now: DateTime<Utc>,
+        /// The shelter's local date.
+        today: NaiveDate,
+    },
+    /// Every roster line.
+    Roster {
+        /// The clock (for "next appointment").
+        now: DateTime<Utc>,
+    },
+    /// One person's page.
+    Person {
+        /// Person id.
+        id: i64,
+    },
+    /// Appointments from `from` to `to`, the shelter's day `day`.
+    Appointments {
+        /// The shelter's local date.
+        day: NaiveDate,
+        /// Its start (UTC).
+        from: DateTime<Utc>,
+        /// Its end (UTC).
+        to: DateTime<Utc>,
+    },
+    /// Every outage.
+    Outages,
+    /// The appointments an outage puts at risk.
+    AtRisk {
+        /// Outage id.
+        outage_id: i64,
+    },
+    /// Save what a form holds.
+    Save(Save),
+}
+
+/// A write asked for by a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Save {
+    /// Record a confirmation.
+    Confirm {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The number typed.
+        number: String,
+        /// When the person confirmed.
+        confirmed_at: DateTime<Utc>,
+        /// How the confirmation reached the shelter.
+        channel: crate::domain::appointment::Channel,
+    },
+    /// Record a group's confirmations together.
+    ConfirmGroup {
+        /// (appointment, version, number), one a traveller.
+        items: Vec<(i64, i64, String)>,
+        /// When they confirmed.
+        confirmed_at: DateTime<Utc>,
+        /// How the confirmations reached the shelter.
+        channel: crate::domain::appointment::Channel,
+    },
+    /// Schedule an appointment.
+    Schedule(crate::store::NewAppointment),
+    /// Add a person; a new household is made for them when `new_household`
+    /// holds (shelter, label). Unless `even_if_known`, people with the same
+    /// folded name and birth date are reported instead of adding.
+    NewPerson {
+        /// What was typed.
+        details: Box<crate::domain::PersonDetails>,
+        /// (shelter, label) of a new household for them.
+        new_household: Option<(i64, String)>,
+        /// The coordinator saw the possible duplicates and adds anyway.
+        even_if_known: bool,
+    },
+    /// Record an outage.
+    Outage(crate::store::NewOutage),
+    /// Grant an extension.
+    Extension {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The new deadline.
+        until: DateTime<Utc>,
+    },
+    /// Move an appointment to another status.
+    Status {
+        /// The appointment.
+        appointment_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// The new status.
+        to: crate::domain::AppointmentStatus,
+    },
+    /// Save a person's new details.
+    Person {
+        /// The person.
+        person_id: i64,
+        /// Their version when the form opened.
+        version: i64,
+        /// The details to save.
+        details: Box<crate::domain::PersonDetails>,
+    },
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// A confirmation was recorded.
+    Confirmation,
+    /// An outage was recorded.
+    Outage,
+    /// An appointment was scheduled.
+    Appointment,
+    /// A person was added.
+    NewPerson,
+    /// This many appointments got the extension.
+    Extension(usize),
+    /// An appointment changed status.
+    Status,
+    /// A person's details changed.
+    Person,
+}
+
+/// A person's page, as loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonPage {
+    /// The person.
+    pub person: Person,
+    /// Their group.
+    pub household: Household,
+    /// Everyone in the group (the person included).
+    pub members: Vec<Person>,
+    /// Their appointments, newest first.
+    pub appointments: Vec<Appointment>,
+    /// Who changed what, oldest first.
+    pub audit: Vec<AuditEntry>,
+    /// Pending appointments of the whole group, with names (for confirming them together).
+    pub group_pending: Vec<AppointmentLine>,
+}
+
+/// What the store worker sends back.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Dashboard figures.
+    Dashboard(Box<DashboardData>),
+    /// Every roster line, with its search index.
+    Roster(Arc<Vec<RosterRow>>, Arc<SearchIndex>),
+    /// A person's page.
+    Person(Box<PersonPage>),
+    /// A day of appointments.
+    Appointments {
+        /// The day asked for.
+        day: NaiveDate,
+        /// Its appointments.
+        lines: Vec<AppointmentLine>,
+        /// Every outage (for "at risk").
+        outages: Vec<Outage>,
+    },
+    /// Every outage.
+    Outages(Vec<Outage>),
+    /// Appointments at risk from one outage.
+    AtRisk {
+        /// Outage id.
+        outage_id: i64,
+        /// Its appointments at risk.
+        lines: Vec<AppointmentLine>,
+    },
+    /// A form's save went through.
+    Saved(Saved),
+    /// A form's save was refused: a rule, a conflict naming who changed
+    /// the row, a busy database (the store's words, safe to show).
+    SaveFailed(String),
+    /// A new person looks like people already on the roster: (id, name).
+    PossibleDuplicates(Vec<(i64, String)>),
+    /// Another process committed: what is shown may be stale.
+    Changed,
+    /// A request failed; the text is safe to show.
+    Failed(String),
+}
+
+/// What happens to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// Text was pasted.
+    Paste(String),
+    /// The terminal changed size.
+    Resize(u16, u16),
+    /// The clock moved on (to a new minute).
+    Tick(DateTime<Utc>),
+    /// The store answered.
+    Reply(Reply),
+}

@@ -1,0 +1,396 @@
+//! `update`: messages in, state changed, requests for the store out. It
+//! decides; it never draws or puts anything into words (state holds
+//! notices, views say them).
+
+use chrono::Duration;
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+use super::app::{App, AppointmentFilter, Screen};
+use super::forms::{open, validate, FormKey, FormKind};
+use super::keys::{Action, Context};
+use super::message::{Msg, Reply, Request, Saved};
+use super::notice::{Arg, Notice};
+use super::roster;
+use crate::domain::AppointmentStatus;
+
+/// Applies one message; returns what to ask of the store.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
+    let mut out = Vec::new();
+    match msg {
+        Msg::Key(ev) => {
+            if ev.kind != KeyEventKind::Release {
+                on_key(app, &ev, &mut out);
+            }
+        }
+        Msg::Paste(text) => {
+            if let Some(form) = &mut app.form {
+                form.paste(&text);
+                app.dirty = true;
+            } else if app.screen == Screen::Roster && app.roster.searching {
+                // Pasted text may hold newlines and escape sequences: keep
+                // printable characters only.
+                let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+                app.roster.query.push_str(&clean);
+                roster::refresh_view(app);
+            }
+        }
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            clamp_scroll(app);
+            app.dirty = true;
+        }
+        Msg::Tick(now) => {
+            let day_changed = now.with_timezone(&app.tz).date_naive() != app.today();
+            app.now = now;
+            app.dirty = true;
+            if day_changed {
+                out = app.reload_all();
+            }
+        }
+        Msg::Reply(reply) => on_reply(app, reply, &mut out),
+    }
+    out
+}
+
+fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
+    app.dirty = true;
+    match reply {
+        Reply::Dashboard(d) => app.dashboard = Some(*d),
+        Reply::Roster(rows, search) => {
+            let keep = app.roster.selected_row().map(|r| r.id);
+            app.roster.rows = rows;
+            app.roster.search = search;
+            app.roster.loaded = true;
+            roster::resort(app);
+            if let Some(id) = keep {
+                if let Some(pos) = app
+                    .roster
+                    .view
+                    .iter()
+                    .position(|&i| app.roster.rows[i as usize].id == id)
+                {
+                    app.roster.list.selected = pos;
+                }
+            }
+            clamp_scroll(app);
+        }
+        Reply::Person(page) => {
+            if let Some(form) = &mut app.form {
+                form.show_conflict(&page.person);
+            }
+            // Ignore a page for someone no longer shown.
+            if app
+                .person
+                .as_ref()
+                .is_none_or(|p| p.person.id == page.person.id)
+            {
+                app.person = Some(*page);
+            }
+        }
+        Reply::Appointments {
+            day,
+            lines,
+            outages,
+        } => {
+            if app.appointments.day == Some(day) {
+                app.appointments.load(lines, outages);
+                clamp_scroll(app);
+            }
+        }
+        Reply::Outages(list) => {
+            app.outages.outages = list;
+            app.outages.loaded = true;
+            let len = app.outages.outages.len();
+            app.outages.list.clamp(len, usize::MAX);
+            if let Some(o) = app.outages.selected() {
+                if app
+                    .outages
+                    .at_risk
+                    .as_ref()
+                    .is_none_or(|(id, _)| *id != o.id)
+                {
+                    out.push(Request::AtRisk { outage_id: o.id });
+                }
+            }
+        }
+        Reply::AtRisk { outage_id, lines } => {
+            if app.outages.selected().is_some_and(|o| o.id == outage_id) {
+                app.outages.at_risk = Some((outage_id, lines));
+            }
+        }
+        Reply::Saved(what) => {
+            app.form = None;
+            let notice = match what {
+                Saved::Confirmation => Notice::new("saved_confirmation"),
+                Saved::Outage => Notice::new("saved_outage"),
+                Saved::Appointment => Notice::new("saved_appointment"),
+                Saved::NewPerson => Notice::new("saved_new_person"),
+                Saved::Status => Notice::new("saved_status"),
+                Saved::Person => Notice::new("saved_person"),
+                Saved::Extension(n) => Notice::new("saved_extension").with("count", Arg::Count(n)),
+            };
+            app.say(notice, false);
+            out.extend(app.reload_all());
+        }
+        Reply::PossibleDuplicates(found) => {
+            if let Some(form) = &mut app.form {
+                form.saving = false;
+                form.error =
+                    Some(Notice::new("possible_duplicate").with("people", Arg::People(found)));
+                if let FormKind::Person { confirmed_new, .. } = &mut form.kind {
+                    *confirmed_new = true;
+                }
+            }
+        }
+        Reply::SaveFailed(text) => {
+            // The form stays open with everything typed in it.
+            if let Some(form) = &mut app.form {
+                form.saving = false;
+                form.error = Some(Notice::plain(text));
+                // An edit refused because someone saved first: fetch their
+                // version, to show what they changed.
+                if let (FormKind::Person { person_id, .. }, Some(_)) = (&form.kind, &form.base) {
+                    form.conflicted = true;
+                    out.push(Request::Person { id: *person_id });
+                }
+            } else {
+                app.say(Notice::plain(text), true);
+            }
+        }
+        Reply::Changed => {
+            app.say(Notice::new("status_refreshed"), false);
+            out.extend(app.reload_all());
+        }
+        Reply::Failed(text) => app.say(Notice::plain(text), true),
+    }
+}
+
+fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
+    let action = app.keys.action(ev);
+    if action == Some(Action::ForceQuit) {
+        app.quit = true;
+        return;
+    }
+    if app.form.is_some() {
+        form_key(app, ev, out);
+        return;
+    }
+    if app.help {
+        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
+            app.help = false;
+            app.dirty = true;
+        }
+        return;
+    }
+    if app.screen == Screen::Roster && app.roster.searching {
+        roster::search_key(app, ev);
+        return;
+    }
+    if app.screen == Screen::Roster && app.roster.filter_focus.is_some() {
+        roster::filter_key(app, action);
+        return;
+    }
+    let Some(action) = action else { return };
+    if app.status.take().is_some() {
+        app.dirty = true;
+    }
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Help => {
+            app.help = true;
+            app.dirty = true;
+        }
+        Action::RecordOutage => open::outage(app),
+        Action::Confirm if app.screen == Screen::Person => open::confirm(app),
+        Action::Confirm if app.screen == Screen::Appointments => {
+            let line = app
+                .appointments
+                .listed()
+                .get(app.appointments.list.selected)
+                .map(|l| {
+                    (
+                        l.appointment.id,
+                        l.appointment.version,
+                        l.appointment.status,
+                    )
+                });
+            let pending = line.and_then(|(id, version, status)| {
+                (status == crate::domain::AppointmentStatus::PendingConfirmation)
+                    .then_some((id, version))
+            });
+            open::single_confirm(app, pending);
+        }
+        Action::MarkMissed if app.screen == Screen::Person => {
+            open::status(app, AppointmentStatus::Missed);
+        }
+        Action::MarkPresented if app.screen == Screen::Person => {
+            open::status(app, AppointmentStatus::Presented);
+        }
+        Action::MarkCancelled if app.screen == Screen::Person => {
+            open::status(app, AppointmentStatus::Cancelled);
+        }
+        Action::MarkDeparted if app.screen == Screen::Person => open::leave(app),
+        Action::Schedule if app.screen == Screen::Person => open::schedule(app),
+        Action::AddPerson if app.screen == Screen::Roster => open::person(app, true),
+        Action::EditPerson if app.screen == Screen::Person => open::person(app, false),
+        Action::GrantExtension if app.screen == Screen::Outages => open::extension(app),
+        Action::Dashboard => app.show(Screen::Dashboard, out),
+        Action::Roster => app.show(Screen::Roster, out),
+        Action::Appointments => app.show(Screen::Appointments, out),
+        Action::Outages => app.show(Screen::Outages, out),
+        Action::NextScreen | Action::PrevScreen => {
+            let current = Screen::TABS
+                .iter()
+                .position(|&s| s == app.screen)
+                .unwrap_or(1);
+            let n = Screen::TABS.len();
+            let next = if action == Action::NextScreen {
+                (current + 1) % n
+            } else {
+                (current + n - 1) % n
+            };
+            app.show(Screen::TABS[next], out);
+        }
+        _ => screen_key(app, action, out),
+    }
+}
+
+fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
+    let page = app.page();
+    match app.screen {
+        Screen::Dashboard => {}
+        Screen::Roster => match action {
+            Action::Search => {
+                app.roster.searching = true;
+                app.dirty = true;
+            }
+            Action::Back if !app.roster.query.is_empty() => {
+                app.roster.query.clear();
+                roster::refresh_view(app);
+            }
+            Action::Sort => {
+                app.roster.sort = app.roster.sort.next();
+                roster::resort(app);
+                app.dirty = true;
+            }
+            Action::Filter => {
+                app.roster.filter_focus = Some(0);
+                app.dirty = true;
+            }
+            Action::Open => {
+                if let Some(id) = app.roster.selected_row().map(|r| r.id) {
+                    open_person(app, id, Screen::Roster, out);
+                }
+            }
+            _ => {
+                let len = app.roster.view.len();
+                app.dirty |= app.roster.list.apply(action, len, page);
+            }
+        },
+        Screen::Person => match action {
+            Action::Back => {
+                app.screen = app.back_to;
+                app.dirty = true;
+            }
+            Action::Up => scroll_person(app, -1),
+            Action::Down => scroll_person(app, 1),
+            Action::PageUp => scroll_person(app, -(page as i32)),
+            Action::PageDown => scroll_person(app, page as i32),
+            Action::Top => scroll_person(app, i32::MIN / 2),
+            _ => {}
+        },
+        Screen::Appointments => match action {
+            Action::Left | Action::Right => {
+                let day = app.appointments.day.unwrap_or_else(|| app.today());
+                let day = day + Duration::days(if action == Action::Left { -1 } else { 1 });
+                app.appointments.day = Some(day);
+                app.appointments.lines.clear();
+                app.appointments.list.reset();
+                app.dirty = true;
+                out.push(app.appointments_request(day));
+            }
+            Action::Filter => {
+                app.appointments.filter = match app.appointments.filter {
+                    AppointmentFilter::All => AppointmentFilter::Pending,
+                    AppointmentFilter::Pending => AppointmentFilter::AtRisk,
+                    AppointmentFilter::AtRisk => AppointmentFilter::All,
+                };
+                app.appointments.list.reset();
+                app.dirty = true;
+            }
+            Action::Open => {
+                let person = app
+                    .appointments
+                    .listed()
+                    .get(app.appointments.list.selected)
+                    .and_then(|l| l.appointment.person_id);
+                if let Some(id) = person {
+                    open_person(app, id, Screen::Appointments, out);
+                }
+            }
+            _ => {
+                let len = app.appointments.listed().len();
+                app.dirty |= app.appointments.list.apply(action, len, page);
+            }
+        },
+        Screen::Outages => {
+            let len = app.outages.outages.len();
+            if app.outages.list.apply(action, len, usize::MAX) {
+                app.dirty = true;
+                if let Some(o) = app.outages.selected() {
+                    out.push(Request::AtRisk { outage_id: o.id });
+                }
+            }
+        }
+    }
+}
+
+fn open_person(app: &mut App, id: i64, from: Screen, out: &mut Vec<Request>) {
+    if app.person.as_ref().is_some_and(|p| p.person.id != id) {
+        app.person = None;
+    }
+    app.back_to = from;
+    app.screen = Screen::Person;
+    app.person_scroll = 0;
+    app.dirty = true;
+    out.push(Request::Person { id });
+}
+
+fn scroll_person(app: &mut App, by: i32) {
+    let next = (i32::from(app.person_scroll) + by).clamp(0, 500) as u16;
+    if next != app.person_scroll {
+        app.person_scroll = next;
+        app.dirty = true;
+    }
+}
+
+/// Keeps every list's selection inside the list and on screen.
+fn clamp_scroll(app: &mut App) {
+    let page = app.page();
+    let len = app.roster.view.len();
+    app.roster.list.clamp(len, page);
+    let len = app.appointments.listed().len();
+    app.appointments.list.clamp(len, page);
+}
+
+fn form_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
+    let command = app.keys.command(&[Context::Form, Context::Edit], ev);
+    let (Some(form), Some(command)) = (&mut app.form, command) else {
+        return;
+    };
+    match form.apply(command) {
+        FormKey::Ignored => return,
+        FormKey::Changed => {}
+        FormKey::Close => app.form = None,
+        FormKey::Save => {
+            if let Some(save) = validate::form(app) {
+                if let Some(form) = &mut app.form {
+                    form.saving = true;
+                    form.error = None;
+                }
+                out.push(Request::Save(save));
+            }
+        }
+    }
+    app.dirty = true;
+}
