@@ -46,15 +46,17 @@ pub struct NewAppointment {
 }
 
 pub(super) fn load(tx: &Transaction<'_>, id: i64) -> Result<Appointment> {
-    tx.prepare_cached(&format!(
-        "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE id = ?1"
-    ))?
-    .query_row([id], appointment_row)
-    .optional()?
-    .ok_or(StoreError::NotFound {
-        entity: "appointment",
+    load_from(tx, id)
+}
+
+fn load_from(conn: &rusqlite::Connection, id: i64) -> Result<Appointment> {
+    super::by_id(
+        conn,
+        "appointment",
+        APPOINTMENT_COLUMNS,
         id,
-    })
+        appointment_row,
+    )
 }
 
 /// Inserts an appointment row as given (bulk loads set every field).
@@ -156,15 +158,7 @@ impl Store {
             );
             let id = insert(tx, &appointment, now, actor)?;
             let summary = format!("port {}", new.port_code);
-            audit::record(
-                tx,
-                now,
-                actor,
-                "appointment.create",
-                "appointment",
-                Some(id),
-                &summary,
-            )?;
+            audit::record(tx, now, actor, "appointment.create", id, &summary)?;
             Ok(id)
         })?;
         self.appointment(id)
@@ -172,16 +166,7 @@ impl Store {
 
     /// One appointment.
     pub fn appointment(&self, id: i64) -> Result<Appointment> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE id = ?1"
-            ))?
-            .query_row([id], appointment_row)
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                entity: "appointment",
-                id,
-            })
+        load_from(&self.conn, id)
     }
 
     /// A person's appointments, newest first.
@@ -269,15 +254,7 @@ impl Store {
                     ],
                 )?;
                 let summary = format!("{} -> confirmed", current.status);
-                audit::record(
-                    tx,
-                    now,
-                    actor,
-                    "appointment.confirm",
-                    "appointment",
-                    Some(id),
-                    &summary,
-                )?;
+                audit::record(tx, now, actor, "appointment.confirm", id, &summary)?;
             }
             Ok(())
         })
@@ -318,15 +295,7 @@ impl Store {
                 params![id, to.as_str(), codec::secs(now), actor.as_str()],
             )?;
             let summary = format!("{} -> {to}", current.status);
-            audit::record(
-                tx,
-                now,
-                actor,
-                "appointment.status",
-                "appointment",
-                Some(id),
-                &summary,
-            )
+            audit::record(tx, now, actor, "appointment.status", id, &summary)
         })?;
         self.appointment(id)
     }

@@ -7,9 +7,34 @@ use super::{codec, Result, Store};
 use crate::actor::Actor;
 use crate::domain::AuditEntry;
 
-/// Appends one audit row. `summary` holds field names, statuses and counts,
-/// never personal values.
+/// Appends the audit row of a change to one row: `action` is
+/// `table.verb` (`appointment.confirm`) and names the table. `summary` holds
+/// field names, statuses and counts, never personal values.
 pub(super) fn record(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    summary: &str,
+) -> Result<()> {
+    let entity = action.split_once('.').map_or(action, |(table, _)| table);
+    append(tx, at, actor, action, entity, Some(id), summary)
+}
+
+/// Appends the audit row of a job over the whole database (a load, an
+/// export, an import).
+pub(super) fn record_job(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    action: &str,
+    summary: &str,
+) -> Result<()> {
+    append(tx, at, actor, action, "database", None, summary)
+}
+
+fn append(
     tx: &Transaction<'_>,
     at: DateTime<Utc>,
     actor: &Actor,

@@ -107,7 +107,7 @@ impl Store {
                 data.appointments.len(),
                 data.outages.len()
             );
-            audit::record(tx, now, actor, action, "database", None, &summary)
+            audit::record_job(tx, now, actor, action, &summary)
         })
     }
 }

@@ -97,15 +97,7 @@ impl Store {
                         params![name, tz, codec::secs(now), actor.as_str()],
                     )?;
                     let id = tx.last_insert_rowid();
-                    audit::record(
-                        tx,
-                        now,
-                        actor,
-                        "shelter.create",
-                        "shelter",
-                        Some(id),
-                        "import",
-                    )?;
+                    audit::record(tx, now, actor, "shelter.create", id, "import")?;
                     id
                 }
             };
@@ -136,15 +128,7 @@ impl Store {
                         })?;
                 people::insert_person(tx, None, &d, now, actor)?;
                 let id = tx.last_insert_rowid();
-                audit::record(
-                    tx,
-                    now,
-                    actor,
-                    "person.create",
-                    "person",
-                    Some(id),
-                    "import",
-                )?;
+                audit::record(tx, now, actor, "person.create", id, "import")?;
                 person_ids.push((id, d.household_id));
             }
             for a in &batch.appointments {
@@ -163,15 +147,7 @@ impl Store {
                     )
                 };
                 let id = appointments::insert(tx, &row, now, actor)?;
-                audit::record(
-                    tx,
-                    now,
-                    actor,
-                    "appointment.create",
-                    "appointment",
-                    Some(id),
-                    "import",
-                )?;
+                audit::record(tx, now, actor, "appointment.create", id, "import")?;
             }
             let summary = format!(
                 "{} households, {} people, {} appointments",
@@ -179,7 +155,7 @@ impl Store {
                 batch.people.len(),
                 batch.appointments.len()
             );
-            audit::record(tx, now, actor, "import", "database", None, &summary)
+            audit::record_job(tx, now, actor, "import", &summary)
         })
     }
 }

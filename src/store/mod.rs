@@ -498,6 +498,23 @@ fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
     }
 }
 
+/// The row of `entity` (its table) with this id, read as `columns` by
+/// `row`; `NotFound` when there is none. Works in and out of a transaction.
+fn by_id<T>(
+    conn: &rusqlite::Connection,
+    entity: &'static str,
+    columns: &str,
+    id: i64,
+    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<T> {
+    use rusqlite::OptionalExtension;
+    let sql = format!("SELECT {columns} FROM {entity} WHERE id = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([id], row)
+        .optional()?
+        .ok_or(StoreError::NotFound { entity, id })
+}
+
 /// The optimistic-concurrency check shared by every edit: `Ok` when the row
 /// is still at `expected`, else the conflict (naming who changed it) or not found.
 fn check_version(

@@ -1,10 +1,10 @@
 //! CBP One outages and the extensions granted after them.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Row, Transaction};
 
 use super::appointments::pending;
-use super::{audit, check_version, codec, Result, Store, StoreError};
+use super::{audit, check_version, codec, Result, Store};
 use crate::actor::Actor;
 use crate::domain::outage::is_at_risk;
 use crate::domain::{port, Appointment, Outage, Ports, RuleError, Step};
@@ -63,16 +63,8 @@ fn stored_ports(ports: &Ports) -> Result<Option<String>> {
     }
 }
 
-fn load(tx: &Transaction<'_>, id: i64) -> Result<Outage> {
-    tx.prepare_cached(&format!(
-        "SELECT {OUTAGE_COLUMNS} FROM outage WHERE id = ?1"
-    ))?
-    .query_row([id], outage_row)
-    .optional()?
-    .ok_or(StoreError::NotFound {
-        entity: "outage",
-        id,
-    })
+fn load(conn: &rusqlite::Connection, id: i64) -> Result<Outage> {
+    super::by_id(conn, "outage", OUTAGE_COLUMNS, id, outage_row)
 }
 
 /// Inserts an outage row (bulk loads also give the extension granted).
@@ -118,15 +110,7 @@ impl Store {
         let id = self.write(|tx, now| {
             let id = insert(tx, new, None, now, actor)?;
             let summary = format!("step {}", new.affected_step);
-            audit::record(
-                tx,
-                now,
-                actor,
-                "outage.create",
-                "outage",
-                Some(id),
-                &summary,
-            )?;
+            audit::record(tx, now, actor, "outage.create", id, &summary)?;
             Ok(id)
         })?;
         self.outage(id)
@@ -155,23 +139,14 @@ impl Store {
                     version = version + 1 WHERE id = ?1",
                 params![id, codec::secs(ended_at), codec::secs(now), actor.as_str()],
             )?;
-            audit::record(tx, now, actor, "outage.close", "outage", Some(id), "")
+            audit::record(tx, now, actor, "outage.close", id, "")
         })?;
         self.outage(id)
     }
 
     /// One outage.
     pub fn outage(&self, id: i64) -> Result<Outage> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {OUTAGE_COLUMNS} FROM outage WHERE id = ?1"
-            ))?
-            .query_row([id], outage_row)
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                entity: "outage",
-                id,
-            })
+        load(&self.conn, id)
     }
 
     /// Every outage: those still going on first, then the newest.
@@ -232,15 +207,7 @@ impl Store {
                     actor.as_str()
                 ])?;
                 let summary = format!("extended after outage {id}");
-                audit::record(
-                    tx,
-                    now,
-                    actor,
-                    "appointment.extend",
-                    "appointment",
-                    Some(a.id),
-                    &summary,
-                )?;
+                audit::record(tx, now, actor, "appointment.extend", a.id, &summary)?;
                 extended.push(a.id);
             }
             tx.execute(
@@ -249,15 +216,7 @@ impl Store {
                 params![id, codec::secs(until), codec::secs(now), actor.as_str()],
             )?;
             let summary = format!("{} appointments extended", extended.len());
-            audit::record(
-                tx,
-                now,
-                actor,
-                "outage.extend",
-                "outage",
-                Some(id),
-                &summary,
-            )?;
+            audit::record(tx, now, actor, "outage.extend", id, &summary)?;
             Ok(extended)
         })
     }

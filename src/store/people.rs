@@ -1,5 +1,6 @@
 //! Shelters, households and people.
 
+use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{audit, check_version, codec, Result, Store, StoreError};
@@ -70,7 +71,7 @@ impl Store {
                 params![name, city, tz, capacity, codec::secs(now), actor.as_str()],
             )?;
             let id = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "shelter.create", "shelter", Some(id), "")?;
+            audit::record(tx, now, actor, "shelter.create", id, "")?;
             Ok(Shelter {
                 id,
                 name: name.into(),
@@ -131,15 +132,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            audit::record(
-                tx,
-                now,
-                actor,
-                "household.create",
-                "household",
-                Some(id),
-                "",
-            )?;
+            audit::record(tx, now, actor, "household.create", id, "")?;
             Ok(Household {
                 id,
                 shelter_id,
@@ -152,24 +145,16 @@ impl Store {
 
     /// One household.
     pub fn household(&self, id: i64) -> Result<Household> {
-        self.conn
-            .prepare_cached(
-                "SELECT id, shelter_id, label, us_destination, version FROM household WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
-                Ok(Household {
-                    id: r.get(0)?,
-                    shelter_id: r.get(1)?,
-                    label: r.get(2)?,
-                    us_destination: r.get(3)?,
-                    version: r.get(4)?,
-                })
+        let columns = "id, shelter_id, label, us_destination, version";
+        super::by_id(&self.conn, "household", columns, id, |r| {
+            Ok(Household {
+                id: r.get(0)?,
+                shelter_id: r.get(1)?,
+                label: r.get(2)?,
+                us_destination: r.get(3)?,
+                version: r.get(4)?,
             })
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                entity: "household",
-                id,
-            })
+        })
     }
 
     /// Adds a person to the roster.
@@ -190,7 +175,7 @@ impl Store {
             }
             insert_person(tx, None, details, now, actor)?;
             let id = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "person.create", "person", Some(id), "")?;
+            audit::record(tx, now, actor, "person.create", id, "")?;
             Ok(id)
         })?;
         self.person(id)
@@ -215,19 +200,11 @@ impl Store {
                 params![shelter_id, label, codec::secs(now), actor.as_str()],
             )?;
             let household = tx.last_insert_rowid();
-            audit::record(
-                tx,
-                now,
-                actor,
-                "household.create",
-                "household",
-                Some(household),
-                "",
-            )?;
+            audit::record(tx, now, actor, "household.create", household, "")?;
             details.household_id = household;
             insert_person(tx, None, &details, now, actor)?;
             let id = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "person.create", "person", Some(id), "")?;
+            audit::record(tx, now, actor, "person.create", id, "")?;
             Ok(id)
         })?;
         self.person(id)
@@ -263,52 +240,17 @@ impl Store {
                     status = ?13, vulnerabilities = ?14, notes = ?15, updated_at = ?16,
                     updated_by = ?17, version = version + 1
                  WHERE id = ?1",
-                params![
-                    id,
-                    details.household_id,
-                    details.given_names,
-                    details.family_names,
-                    search_name(details),
-                    details.birth_date.map(codec::day),
-                    details.sex.as_str(),
-                    details.nationality,
-                    details.languages,
-                    details.phone,
-                    codec::day(details.arrival_date),
-                    details.departure_date.map(codec::day),
-                    details.status.as_str(),
-                    Vulnerability::join(&details.vulnerabilities),
-                    details.notes,
-                    codec::secs(now),
-                    actor.as_str(),
-                ],
+                rusqlite::params_from_iter(person_values(Some(id), details, now, actor)),
             )?;
             let summary = format!("changed: {}", changed.join(", "));
-            audit::record(
-                tx,
-                now,
-                actor,
-                "person.update",
-                "person",
-                Some(id),
-                &summary,
-            )
+            audit::record(tx, now, actor, "person.update", id, &summary)
         })?;
         self.person(id)
     }
 
     /// One person.
     pub fn person(&self, id: i64) -> Result<Person> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
-            ))?
-            .query_row([id], person_row)
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                entity: "person",
-                id,
-            })
+        super::by_id(&self.conn, "person", PERSON_COLUMNS, id, person_row)
     }
 
     /// The members of a household, by id.
@@ -406,24 +348,35 @@ pub(super) fn insert_person(
             status, vulnerabilities, notes, created_at, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
     )?
-    .execute(params![
-        id,
-        d.household_id,
-        d.given_names,
-        d.family_names,
-        search_name(d),
-        d.birth_date.map(codec::day),
-        d.sex.as_str(),
-        d.nationality,
-        d.languages,
-        d.phone,
-        codec::day(d.arrival_date),
-        d.departure_date.map(codec::day),
-        d.status.as_str(),
-        Vulnerability::join(&d.vulnerabilities),
-        d.notes,
-        codec::secs(now),
-        actor.as_str(),
-    ])?;
+    .execute(rusqlite::params_from_iter(person_values(id, d, now, actor)))?;
     Ok(())
+}
+
+/// What the INSERT and the UPDATE of a person bind, as `?1` to `?17`: the
+/// id, the details in column order, the time and the actor.
+fn person_values(
+    id: Option<i64>,
+    d: &PersonDetails,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+) -> [Value; 17] {
+    [
+        id.into(),
+        d.household_id.into(),
+        d.given_names.clone().into(),
+        d.family_names.clone().into(),
+        search_name(d).into(),
+        d.birth_date.map(codec::day).into(),
+        d.sex.as_str().to_string().into(),
+        d.nationality.clone().into(),
+        d.languages.clone().into(),
+        d.phone.clone().into(),
+        codec::day(d.arrival_date).into(),
+        d.departure_date.map(codec::day).into(),
+        d.status.as_str().to_string().into(),
+        Vulnerability::join(&d.vulnerabilities).into(),
+        d.notes.clone().into(),
+        codec::secs(now).into(),
+        actor.as_str().to_string().into(),
+    ]
 }

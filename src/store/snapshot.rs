@@ -283,7 +283,7 @@ impl Store {
     /// Audits an export or a backup (who, when, where, how): field names and
     /// counts only.
     pub fn record_job(&mut self, action: &str, summary: &str, actor: &Actor) -> Result<()> {
-        self.write(|tx, now| audit::record(tx, now, actor, action, "database", None, summary))
+        self.write(|tx, now| audit::record_job(tx, now, actor, action, summary))
     }
 }
 
