@@ -158,8 +158,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             redact,
             keep,
         }) => {
-            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
-            let mut store = Store::open(&db.path, OpenMode::Existing)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             let opts = export::Options {
                 out,
                 format: match format {
@@ -197,8 +196,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             dry_run,
             shelter,
         }) => {
-            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
-            let mut store = Store::open(&db.path, OpenMode::Existing)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             let opts = import::Options { dry_run, shelter };
             let now = cli.now.unwrap_or_else(Utc::now);
             match import::import(&mut store, &file, &opts, &Actor::from_env(), now) {
@@ -218,34 +216,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Some(Command::Backup { out }) => {
-            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
-            let mut store = Store::open(&db.path, OpenMode::Existing)?;
-            if out.exists() {
-                anyhow::bail!(
-                    "{} already exists; a backup never overwrites a file",
-                    out.display()
-                );
-            }
-            let started = Instant::now();
-            let problems = store
-                .backup_to(&out)
-                .with_context(|| format!("backup to {} failed", out.display()))?;
-            if !problems.is_empty() {
-                let _ = std::fs::remove_file(&out);
-                anyhow::bail!(
-                    "the backup failed its integrity check and was removed: {}",
-                    problems.join("; ")
-                );
-            }
-            store.record_job(
-                "backup",
-                &format!("to {}", out.display()),
-                &Actor::from_env(),
-            )?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let seconds = export::backup::backup(&mut store, &out, &Actor::from_env())?;
             eprintln!(
-                "backup: {} written and verified in {:.2} s",
-                out.display(),
-                started.elapsed().as_secs_f64()
+                "backup: {} written and verified in {seconds:.2} s",
+                out.display()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -288,6 +263,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
     }
+}
+
+/// The database the flags name, which must already exist (a job never
+/// creates one).
+fn open_existing(db: Option<&std::path::Path>, demo: bool) -> Result<Store> {
+    let db = paths::resolve(db, demo)?;
+    Ok(Store::open(&db.path, OpenMode::Existing)?)
 }
 
 fn demo(db: &DbPath, people: u64, seed: u64, now: DateTime<Utc>) -> Result<()> {

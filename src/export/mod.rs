@@ -3,6 +3,7 @@
 //! complete, files 0600 and folders 0700, with a manifest of counts and
 //! SHA-256 sums. Runs without a terminal.
 
+pub mod backup;
 pub mod files;
 
 use std::fmt::Write as _;
@@ -288,29 +289,24 @@ fn write_table(
         Ok(())
     })?;
     let mut files = Vec::new();
+    let mut listed = |extension: &str, (sha256, bytes): (String, u64)| {
+        files.push(ManifestFile {
+            name: format!("{}.{extension}", table.name()),
+            table: table.name(),
+            rows,
+            bytes,
+            sha256,
+        });
+    };
     if let Some((path, w)) = csv_out {
         let inner = w.into_inner().map_err(|e| ExportError::Io {
             path: path.clone(),
             source: e.into_error(),
         })?;
-        let (sha256, bytes) = close_out(&path, inner)?;
-        files.push(ManifestFile {
-            name: format!("{}.csv", table.name()),
-            table: table.name(),
-            rows,
-            bytes,
-            sha256,
-        });
+        listed("csv", close_out(&path, inner)?);
     }
     if let Some((path, w)) = json_out {
-        let (sha256, bytes) = close_out(&path, w)?;
-        files.push(ManifestFile {
-            name: format!("{}.jsonl", table.name()),
-            table: table.name(),
-            rows,
-            bytes,
-            sha256,
-        });
+        listed("jsonl", close_out(&path, w)?);
     }
     Ok(files)
 }

@@ -46,65 +46,72 @@ impl Sheet {
     }
 }
 
-/// Collects cell problems while reading a sheet.
+/// One row of a sheet being read, collecting the problems of its cells.
 struct Cells<'a> {
     sheet: &'a Sheet,
+    line: u64,
+    rec: &'a csv::StringRecord,
     errors: &'a mut Vec<Problem>,
 }
 
 impl Cells<'_> {
-    fn text(&self, rec: &csv::StringRecord, col: &str) -> Option<String> {
+    fn text(&self, col: &str) -> Option<String> {
         let i = *self.sheet.headers.get(col)?;
-        rec.get(i).filter(|v| !v.is_empty()).map(String::from)
+        self.rec.get(i).filter(|v| !v.is_empty()).map(String::from)
     }
 
-    fn fail(&mut self, line: u64, col: &str, message: String) {
+    fn fail(&mut self, col: &str, message: String) {
         self.errors.push(Problem {
-            line,
+            line: self.line,
             column: format!("{}: {col}", self.sheet.name),
             message,
         });
     }
 
-    fn parse<T: std::str::FromStr>(
-        &mut self,
-        line: u64,
-        rec: &csv::StringRecord,
-        col: &str,
-    ) -> Option<T> {
-        let v = self.text(rec, col)?;
-        match v.parse() {
-            Ok(x) => Some(x),
-            Err(_) => {
-                self.fail(line, col, format!("{v:?} cannot be read"));
-                None
-            }
-        }
+    fn parse<T: std::str::FromStr>(&mut self, col: &str) -> Option<T> {
+        let v = self.text(col)?;
+        v.parse()
+            .map_err(|_| self.fail(col, format!("{v:?} cannot be read")))
+            .ok()
     }
 
-    fn required<T: std::str::FromStr>(
-        &mut self,
-        line: u64,
-        rec: &csv::StringRecord,
-        col: &str,
-    ) -> Option<T> {
-        if self.text(rec, col).is_none() {
-            self.fail(line, col, "missing".into());
+    fn required<T: std::str::FromStr>(&mut self, col: &str) -> Option<T> {
+        if self.text(col).is_none() {
+            self.fail(col, "missing".into());
             return None;
         }
-        self.parse(line, rec, col)
+        self.parse(col)
     }
 
-    fn instant(&mut self, line: u64, rec: &csv::StringRecord, col: &str) -> Option<DateTime<Utc>> {
-        let v = self.text(rec, col)?;
-        match DateTime::parse_from_rfc3339(&v) {
-            Ok(t) => Some(t.with_timezone(&Utc)),
-            Err(_) => {
-                self.fail(line, col, format!("{v:?} is not an ISO 8601 time"));
-                None
-            }
-        }
+    fn instant(&mut self, col: &str) -> Option<DateTime<Utc>> {
+        let v = self.text(col)?;
+        DateTime::parse_from_rfc3339(&v)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| self.fail(col, format!("{v:?} is not an ISO 8601 time")))
+            .ok()
     }
+}
+
+/// Reads one file of the export and turns each row into a `T`.
+fn read_rows<T>(
+    dir: &Path,
+    name: &str,
+    errors: &mut Vec<Problem>,
+    mut row: impl FnMut(&mut Cells<'_>) -> T,
+) -> Result<Vec<T>, ImportError> {
+    let sheet = Sheet::read(dir, name)?;
+    Ok(sheet
+        .rows
+        .iter()
+        .map(|(line, rec)| {
+            row(&mut Cells {
+                sheet: &sheet,
+                line: *line,
+                rec,
+                errors,
+            })
+        })
+        .collect())
 }
 
 pub(super) fn import(
@@ -141,130 +148,93 @@ pub(super) fn import(
 
     let mut errors = Vec::new();
     let mut data = BulkData::default();
-    let sheet = Sheet::read(dir, "shelters.csv")?;
-    let mut c = Cells {
-        sheet: &sheet,
-        errors: &mut errors,
-    };
-    for (line, r) in &sheet.rows {
-        let line = *line;
-        data.shelters.push(Shelter {
-            id: c.required(line, r, "id").unwrap_or_default(),
-            name: c.text(r, "name").unwrap_or_default(),
-            city: c.text(r, "city").unwrap_or_default(),
-            tz: c.text(r, "tz").unwrap_or_default(),
-            capacity: c.parse(line, r, "capacity").unwrap_or_default(),
-        });
-    }
-    let sheet = Sheet::read(dir, "households.csv")?;
-    let mut c = Cells {
-        sheet: &sheet,
-        errors: &mut errors,
-    };
-    for (line, r) in &sheet.rows {
-        let line = *line;
-        data.households.push(Household {
-            id: c.required(line, r, "id").unwrap_or_default(),
-            shelter_id: c.required(line, r, "shelter_id").unwrap_or_default(),
-            label: c.text(r, "label").unwrap_or_default(),
-            us_destination: c.text(r, "us_destination"),
-            version: 1,
-        });
-    }
-    let sheet = Sheet::read(dir, "people.csv")?;
-    let mut c = Cells {
-        sheet: &sheet,
-        errors: &mut errors,
-    };
-    for (line, r) in &sheet.rows {
-        let line = *line;
+    data.shelters = read_rows(dir, "shelters.csv", &mut errors, |c| Shelter {
+        id: c.required("id").unwrap_or_default(),
+        name: c.text("name").unwrap_or_default(),
+        city: c.text("city").unwrap_or_default(),
+        tz: c.text("tz").unwrap_or_default(),
+        capacity: c.parse("capacity").unwrap_or_default(),
+    })?;
+    data.households = read_rows(dir, "households.csv", &mut errors, |c| Household {
+        id: c.required("id").unwrap_or_default(),
+        shelter_id: c.required("shelter_id").unwrap_or_default(),
+        label: c.text("label").unwrap_or_default(),
+        us_destination: c.text("us_destination"),
+        version: 1,
+    })?;
+    let now = Utc::now();
+    data.people = read_rows(dir, "people.csv", &mut errors, |c| {
         let vulnerabilities =
-            Vulnerability::parse_list(&c.text(r, "vulnerabilities").unwrap_or_default())
+            Vulnerability::parse_list(&c.text("vulnerabilities").unwrap_or_default())
                 .unwrap_or_else(|e| {
-                    c.fail(line, "vulnerabilities", e.to_string());
+                    c.fail("vulnerabilities", e.to_string());
                     vec![]
                 });
         let details = PersonDetails {
-            household_id: c.required(line, r, "household_id").unwrap_or_default(),
-            given_names: c.text(r, "given_names").unwrap_or_default(),
-            family_names: c.text(r, "family_names").unwrap_or_default(),
-            birth_date: c.parse(line, r, "birth_date"),
-            sex: c
-                .required(line, r, "sex")
-                .unwrap_or(crate::domain::Sex::Unknown),
-            nationality: c.text(r, "nationality").unwrap_or_default(),
-            languages: c.text(r, "languages").unwrap_or_default(),
-            phone: c.text(r, "phone"),
-            arrival_date: c.required(line, r, "arrival_date").unwrap_or_default(),
-            departure_date: c.parse(line, r, "departure_date"),
+            household_id: c.required("household_id").unwrap_or_default(),
+            given_names: c.text("given_names").unwrap_or_default(),
+            family_names: c.text("family_names").unwrap_or_default(),
+            birth_date: c.parse("birth_date"),
+            sex: c.required("sex").unwrap_or(crate::domain::Sex::Unknown),
+            nationality: c.text("nationality").unwrap_or_default(),
+            languages: c.text("languages").unwrap_or_default(),
+            phone: c.text("phone"),
+            arrival_date: c.required("arrival_date").unwrap_or_default(),
+            departure_date: c.parse("departure_date"),
             status: c
-                .required(line, r, "status")
+                .required("status")
                 .unwrap_or(crate::domain::PersonStatus::Present),
             vulnerabilities,
-            notes: c.text(r, "notes").unwrap_or_default(),
+            notes: c.text("notes").unwrap_or_default(),
         };
         if let Err(e) = details.tidy().validate() {
-            c.fail(line, "", e.to_string());
+            c.fail("", e.to_string());
         }
-        let now = Utc::now();
-        data.people.push(Person {
-            id: c.required(line, r, "id").unwrap_or_default(),
+        Person {
+            id: c.required("id").unwrap_or_default(),
             details,
             created_at: now,
             updated_at: now,
             updated_by: String::new(),
             version: 1,
-        });
-    }
-    let sheet = Sheet::read(dir, "appointments.csv")?;
-    let mut c = Cells {
-        sheet: &sheet,
-        errors: &mut errors,
-    };
-    for (line, r) in &sheet.rows {
-        let line = *line;
-        let allocated_at = c.instant(line, r, "allocated_at").unwrap_or_default();
-        data.appointments.push(Appointment {
-            id: c.required(line, r, "id").unwrap_or_default(),
-            household_id: c.required(line, r, "household_id").unwrap_or_default(),
-            person_id: c.parse(line, r, "person_id"),
-            port_code: c.text(r, "port_code").unwrap_or_default(),
-            appointment_at: c.instant(line, r, "appointment_at").unwrap_or_default(),
+        }
+    })?;
+    data.appointments = read_rows(dir, "appointments.csv", &mut errors, |c| {
+        let allocated_at = c.instant("allocated_at").unwrap_or_default();
+        Appointment {
+            id: c.required("id").unwrap_or_default(),
+            household_id: c.required("household_id").unwrap_or_default(),
+            person_id: c.parse("person_id"),
+            port_code: c.text("port_code").unwrap_or_default(),
+            appointment_at: c.instant("appointment_at").unwrap_or_default(),
             allocated_at,
             confirm_deadline: crate::domain::appointment::confirm_deadline(allocated_at),
-            extended_until: c.instant(line, r, "extended_until"),
-            confirmation_number: c.text(r, "confirmation_number"),
-            confirmed_at: c.instant(line, r, "confirmed_at"),
-            confirmed_by: c.text(r, "confirmed_by"),
+            extended_until: c.instant("extended_until"),
+            confirmation_number: c.text("confirmation_number"),
+            confirmed_at: c.instant("confirmed_at"),
+            confirmed_by: c.text("confirmed_by"),
             status: c
-                .required(line, r, "status")
+                .required("status")
                 .unwrap_or(crate::domain::AppointmentStatus::Cancelled),
             version: 1,
-        });
-    }
-    let sheet = Sheet::read(dir, "outages.csv")?;
-    let mut c = Cells {
-        sheet: &sheet,
-        errors: &mut errors,
-    };
-    for (line, r) in &sheet.rows {
-        let line = *line;
+        }
+    })?;
+    data.outages = read_rows(dir, "outages.csv", &mut errors, |c| {
         let outage = NewOutage {
             affected_step: c
-                .required(line, r, "affected_step")
+                .required("affected_step")
                 .unwrap_or(crate::domain::Step::All),
-            ports: match c.text(r, "port_codes") {
+            ports: match c.text("port_codes") {
                 None => Ports::All,
                 Some(list) => Ports::Some(list.split(',').map(String::from).collect()),
             },
-            started_at: c.instant(line, r, "started_at").unwrap_or_default(),
-            ended_at: c.instant(line, r, "ended_at"),
-            source: c.text(r, "source").unwrap_or_default(),
-            note: c.text(r, "note").unwrap_or_default(),
+            started_at: c.instant("started_at").unwrap_or_default(),
+            ended_at: c.instant("ended_at"),
+            source: c.text("source").unwrap_or_default(),
+            note: c.text("note").unwrap_or_default(),
         };
-        let extension = c.instant(line, r, "extension_until");
-        data.outages.push((outage, extension));
-    }
+        (outage, c.instant("extension_until"))
+    })?;
 
     let mut report = Report {
         rows: data.people.len(),

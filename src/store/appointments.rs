@@ -113,17 +113,7 @@ impl Store {
             return Err(RuleError::UnknownPort(new.port_code.clone()).into());
         }
         let id = self.write(|tx, now| {
-            let household_exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM household WHERE id = ?1)",
-                [new.household_id],
-                |r| r.get(0),
-            )?;
-            if !household_exists {
-                return Err(StoreError::NotFound {
-                    entity: "household",
-                    id: new.household_id,
-                });
-            }
+            super::require(tx, "household", new.household_id)?;
             if let Some(person_id) = new.person_id {
                 let member_of: Option<i64> = tx
                     .query_row(

@@ -515,6 +515,16 @@ fn by_id<T>(
         .ok_or(StoreError::NotFound { entity, id })
 }
 
+/// `NotFound` unless the row of `entity` (its table) with this id exists.
+fn require(conn: &rusqlite::Connection, entity: &'static str, id: i64) -> Result<()> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {entity} WHERE id = ?1)");
+    if conn.query_row(&sql, [id], |r| r.get(0))? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound { entity, id })
+    }
+}
+
 /// The optimistic-concurrency check shared by every edit: `Ok` when the row
 /// is still at `expected`, else the conflict (naming who changed it) or not found.
 fn check_version(

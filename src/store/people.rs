@@ -162,21 +162,8 @@ impl Store {
         let details = &details.tidy();
         details.validate()?;
         let id = self.write(|tx, now| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM household WHERE id = ?1)",
-                [details.household_id],
-                |r| r.get(0),
-            )?;
-            if !exists {
-                return Err(StoreError::NotFound {
-                    entity: "household",
-                    id: details.household_id,
-                });
-            }
-            insert_person(tx, None, details, now, actor)?;
-            let id = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "person.create", id, "")?;
-            Ok(id)
+            super::require(tx, "household", details.household_id)?;
+            add_person(tx, details, now, actor)
         })?;
         self.person(id)
     }
@@ -202,10 +189,7 @@ impl Store {
             let household = tx.last_insert_rowid();
             audit::record(tx, now, actor, "household.create", household, "")?;
             details.household_id = household;
-            insert_person(tx, None, &details, now, actor)?;
-            let id = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "person.create", id, "")?;
-            Ok(id)
+            add_person(tx, &details, now, actor)
         })?;
         self.person(id)
     }
@@ -350,6 +334,19 @@ pub(super) fn insert_person(
     )?
     .execute(rusqlite::params_from_iter(person_values(id, d, now, actor)))?;
     Ok(())
+}
+
+/// Adds a new person with their audit row; returns their id.
+fn add_person(
+    tx: &rusqlite::Transaction<'_>,
+    d: &PersonDetails,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+) -> Result<i64> {
+    insert_person(tx, None, d, now, actor)?;
+    let id = tx.last_insert_rowid();
+    audit::record(tx, now, actor, "person.create", id, "")?;
+    Ok(id)
 }
 
 /// What the INSERT and the UPDATE of a person bind, as `?1` to `?17`: the

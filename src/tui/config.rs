@@ -224,37 +224,30 @@ mod tests {
     fn a_bad_config_file_names_file_line_and_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "lang = \"es\"\ncolour = \"red\"\n").unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("config.toml, line 2") && err.contains("colour"),
-            "{err}"
-        );
-        std::fs::write(&path, "\ntheme = \"neon\"\n").unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("line 2") && err.contains("neon"), "{err}");
-        std::fs::write(&path, "low_bandwidth = \"yes\"\n").unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("line 1"), "{err}");
-        std::fs::write(dir.path().join("config.toml"), "").unwrap();
-        std::fs::write(
-            dir.path().join("keys.toml"),
-            "quit = [\"q\"]\nhelp = [\"Meta-?\"]\n",
-        )
-        .unwrap();
-        let err = resolve(&Flags::default(), Some(dir.path()), none)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("keys.toml, line 2") && err.contains("help"),
-            "{err}"
-        );
+        let keys = dir.path().join("keys.toml");
+        // (file, its text, what the error must name)
+        let cases: [(&Path, &str, &[&str]); 4] = [
+            (
+                &path,
+                "lang = \"es\"\ncolour = \"red\"\n",
+                &["config.toml, line 2", "colour"],
+            ),
+            (&path, "\ntheme = \"neon\"\n", &["line 2", "neon"]),
+            (&path, "low_bandwidth = \"yes\"\n", &["line 1"]),
+            (
+                &keys,
+                "quit = [\"q\"]\nhelp = [\"Meta-?\"]\n",
+                &["keys.toml, line 2", "help"],
+            ),
+        ];
+        for (file, text, named) in cases {
+            std::fs::write(&path, "").unwrap();
+            std::fs::write(file, text).unwrap();
+            let err = resolve(&Flags::default(), Some(dir.path()), none)
+                .unwrap_err()
+                .to_string();
+            assert!(named.iter().all(|n| err.contains(n)), "{err}");
+        }
     }
 
     #[test]

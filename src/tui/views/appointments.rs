@@ -1,6 +1,6 @@
 //! Appointments of one day (the shelter's), with local port times.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
@@ -14,8 +14,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
     let a = &app.appointments;
-    let [info, table_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let [info, table_area] = super::info_over_table(area);
     let shown_day = a.day.unwrap_or_else(|| app.today());
     let listed = a.listed();
     frame.render_widget(

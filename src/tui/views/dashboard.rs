@@ -21,7 +21,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
     let Some(d) = &app.dashboard else {
-        frame.render_widget(Paragraph::new(t(lang, "loading")).style(th.muted()), area);
+        super::loading(app, frame, area);
         return;
     };
     let today = app.today();

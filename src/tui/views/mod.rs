@@ -313,6 +313,19 @@ pub fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// What a screen shows while its data has not arrived.
+pub fn loading(app: &App, frame: &mut Frame, area: Rect) {
+    frame.render_widget(
+        Paragraph::new(t(app.lang, "loading")).style(app.theme.muted()),
+        area,
+    );
+}
+
+/// A screen made of one line of information above a table.
+pub fn info_over_table(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area)
+}
+
 /// A centred box for overlays.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

@@ -14,7 +14,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
     let Some(page) = &app.person else {
-        frame.render_widget(Paragraph::new(t(lang, "loading")).style(th.muted()), area);
+        super::loading(app, frame, area);
         return;
     };
     let p = &page.person;

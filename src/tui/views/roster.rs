@@ -1,6 +1,6 @@
 //! The roster: a table over every person, drawn from the visible rows only.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
@@ -14,8 +14,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
     let r = &app.roster;
-    let [info, table_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let [info, table_area] = super::info_over_table(area);
 
     // Search, counts, sort and filters on one line.
     let mut spans = Vec::new();
