@@ -1,22 +1,13 @@
 //! The real `albergue` binary, as a coordinator or cron runs it.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::{Command, Output};
 
 const NOW: &str = "2024-05-22T15:00:00Z";
 
-/// Runs albergue with a private HOME and data folder, and no ALBERGUE_DB.
-fn albergue(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_albergue"))
-        .args(args)
-        .env_remove("ALBERGUE_DB")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .output()
-        .expect("albergue runs")
-}
+mod common;
+
+use common::albergue;
 
 fn text(o: &Output) -> String {
     format!(

@@ -6,6 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+
 const NOW: &str = "2024-05-22T15:00:00Z";
 
 struct Session {
@@ -109,24 +111,7 @@ impl Session {
     }
 }
 
-/// A demo database of `people` at the fixed clock.
-fn make_demo(home: &std::path::Path, people: u32) -> std::path::PathBuf {
-    let db = home.join("demo.db");
-    let status = Command::new(env!("CARGO_BIN_EXE_albergue"))
-        .args([
-            "demo",
-            "--people",
-            &people.to_string(),
-            "--now",
-            NOW,
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    db
-}
+use common::make_demo;
 
 #[test]
 fn search_open_a_person_and_quit_restores_the_terminal() {

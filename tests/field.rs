@@ -9,10 +9,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use albergue::actor::Actor;
-use albergue::domain::{PersonDetails, PersonStatus, Ports, Sex, Step};
+use albergue::domain::{PersonDetails, Ports, Step};
 use albergue::store::{NewOutage, OpenMode, Store, StoreError};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
 fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -22,21 +24,7 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 
 fn new_person(household_id: i64, n: u64) -> PersonDetails {
-    PersonDetails {
-        household_id,
-        given_names: format!("Persona{n}"),
-        family_names: "Prueba".into(),
-        birth_date: None,
-        sex: Sex::Unknown,
-        nationality: "HND".into(),
-        languages: "es".into(),
-        phone: None,
-        arrival_date: NaiveDate::from_ymd_opt(2024, 5, 22).unwrap(),
-        departure_date: None,
-        status: PersonStatus::Present,
-        vulnerabilities: vec![],
-        notes: String::new(),
-    }
+    common::new_person(household_id, &format!("Persona{n}"), "Prueba")
 }
 
 /// A child's output line, without what the test harness prints before the

@@ -1,6 +1,6 @@
 //! Forms, driven by the keys a coordinator types, ending in the database.
 
-use std::sync::Arc;
+mod common;
 
 use albergue::actor::Actor;
 use albergue::domain::{AppointmentStatus, Ports, Step};
@@ -13,16 +13,11 @@ use albergue::tui::theme::Theme;
 use albergue::tui::update::update;
 use albergue::tui::views::say;
 use albergue::tui::{views, worker};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration};
+use common::now;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2024-05-22T15:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 struct World {
     _dir: tempfile::TempDir,
@@ -33,17 +28,10 @@ struct World {
 
 fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    let now = now();
-    let mut store = Store::open(&path, OpenMode::Create)
-        .unwrap()
-        .with_clock(Arc::new(move || now));
-    store
-        .load_demo(&albergue::demo::generate(300, 1, now), &Actor::new("demo"))
-        .unwrap();
+    let (path, store) = common::store_with(dir.path(), &common::demo_data(300, 1));
     let shelter = store.shelters().unwrap().into_iter().next();
     let app = App::new(
-        now,
+        now(),
         SessionSettings::local(Lang::En, Theme::COLOR, KeyMap::default(), (80, 24)),
         shelter,
     );

@@ -4,7 +4,9 @@
 //! nothing from data may reach the terminal as a control character, and
 //! state stays consistent.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
+
+mod common;
 
 use albergue::actor::Actor;
 use albergue::store::{OpenMode, Store};
@@ -15,34 +17,23 @@ use albergue::tui::message::{Msg, Request};
 use albergue::tui::theme::Theme;
 use albergue::tui::update::update;
 use albergue::tui::{views, worker};
-use chrono::{DateTime, Utc};
+use common::now;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2024-05-22T15:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 /// One demo database for every case (read-only use), kept for the whole run.
 fn db() -> &'static std::path::Path {
     static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
     &DB.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        let now = now();
-        let mut store = Store::open(&path, OpenMode::Create)
-            .unwrap()
-            .with_clock(Arc::new(move || now));
         // Names with control characters and escape sequences, as a hostile
         // import could have left them before validation existed.
-        let mut data = albergue::demo::generate(150, 3, now);
+        let mut data = common::demo_data(150, 3);
         data.people[0].details.given_names = "Eve\u{1b}[2J\u{7}".into();
         data.people[1].details.notes = "línea\u{1b}]0;pwned\u{7}\nsegunda".into();
-        store.load_demo(&data, &Actor::new("demo")).unwrap();
+        let (path, _) = common::store_with(dir.path(), &data);
         (dir, path)
     })
     .1

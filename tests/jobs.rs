@@ -3,56 +3,25 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod common;
+
 use albergue::actor::Actor;
-use albergue::domain::{PersonDetails, PersonStatus, Sex};
 use albergue::store::{OpenMode, Store};
 use chrono::NaiveDate;
 
-const NOW: &str = "2024-05-22T15:00:00Z";
-
-fn run(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_albergue"))
-        .args(args)
-        .env_remove("ALBERGUE_DB")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use common::{albergue as run, text, NOW};
 
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
 fn demo(home: &Path, people: u32) -> PathBuf {
-    let db = home.join("a.db");
-    let out = run(
-        home,
-        &[
-            "demo",
-            "--people",
-            &people.to_string(),
-            "--now",
-            NOW,
-            "--db",
-            db.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    db
+    common::make_demo(home, people)
 }
 
 fn dated(out: &Path) -> Vec<String> {
@@ -270,21 +239,7 @@ fn an_export_is_one_moment_while_a_coordinator_writes() {
             while !stop.load(Ordering::Relaxed) {
                 store
                     .create_person(
-                        &PersonDetails {
-                            household_id: 1,
-                            given_names: format!("Nuevo{n}"),
-                            family_names: "Llegada".into(),
-                            birth_date: None,
-                            sex: Sex::Unknown,
-                            nationality: "HND".into(),
-                            languages: String::new(),
-                            phone: None,
-                            arrival_date: NaiveDate::from_ymd_opt(2024, 5, 22).unwrap(),
-                            departure_date: None,
-                            status: PersonStatus::Present,
-                            vulnerabilities: vec![],
-                            notes: String::new(),
-                        },
+                        &common::new_person(1, &format!("Nuevo{n}"), "Llegada"),
                         &Actor::new("luis"),
                     )
                     .unwrap();

@@ -1,11 +1,12 @@
 //! The dashboard, driven through the same messages a user's keys make,
 //! answered by a real store, and drawn to a test terminal.
 
-use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
 use albergue::actor::Actor;
-use albergue::domain::{PersonDetails, PersonStatus, Sex};
+use albergue::domain::PersonStatus;
 use albergue::store::{OpenMode, Store};
 use albergue::tui::app::{App, Screen, SessionSettings};
 use albergue::tui::i18n::Lang;
@@ -16,19 +17,14 @@ use albergue::tui::theme::Theme;
 use albergue::tui::update::update;
 use albergue::tui::worker::{Job, Watch};
 use albergue::tui::{views, worker};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
+use common::now;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
 
 const PEOPLE: usize = 400;
-
-fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2024-05-22T15:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -38,13 +34,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    let now = now();
-    let mut store = Store::open(&path, OpenMode::Create)
-        .unwrap()
-        .with_clock(Arc::new(move || now));
-    let data = albergue::demo::generate(PEOPLE, 1, now);
-    store.load_demo(&data, &Actor::new("demo")).unwrap();
+    let (path, store) = common::store_with(dir.path(), &common::demo_data(PEOPLE, 1));
     Fixture {
         _dir: dir,
         path,
@@ -603,21 +593,7 @@ fn a_commit_by_another_process_appears_without_a_key() {
     let household = f.store.roster(now()).unwrap()[0].household_id;
     other
         .create_person(
-            &PersonDetails {
-                household_id: household,
-                given_names: "Zoe".into(),
-                family_names: "Nueva".into(),
-                birth_date: None,
-                sex: Sex::Female,
-                nationality: "HND".into(),
-                languages: "es".into(),
-                phone: None,
-                arrival_date: NaiveDate::from_ymd_opt(2024, 5, 22).unwrap(),
-                departure_date: None,
-                status: PersonStatus::Present,
-                vulnerabilities: vec![],
-                notes: String::new(),
-            },
+            &common::new_person(household, "Zoe", "Nueva"),
             &Actor::new("luis"),
         )
         .unwrap();

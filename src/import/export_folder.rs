@@ -147,15 +147,14 @@ pub(super) fn import(
     }
 
     let mut errors = Vec::new();
-    let mut data = BulkData::default();
-    data.shelters = read_rows(dir, "shelters.csv", &mut errors, |c| Shelter {
+    let shelters = read_rows(dir, "shelters.csv", &mut errors, |c| Shelter {
         id: c.required("id").unwrap_or_default(),
         name: c.text("name").unwrap_or_default(),
         city: c.text("city").unwrap_or_default(),
         tz: c.text("tz").unwrap_or_default(),
         capacity: c.parse("capacity").unwrap_or_default(),
     })?;
-    data.households = read_rows(dir, "households.csv", &mut errors, |c| Household {
+    let households = read_rows(dir, "households.csv", &mut errors, |c| Household {
         id: c.required("id").unwrap_or_default(),
         shelter_id: c.required("shelter_id").unwrap_or_default(),
         label: c.text("label").unwrap_or_default(),
@@ -163,7 +162,7 @@ pub(super) fn import(
         version: 1,
     })?;
     let now = Utc::now();
-    data.people = read_rows(dir, "people.csv", &mut errors, |c| {
+    let people = read_rows(dir, "people.csv", &mut errors, |c| {
         let vulnerabilities =
             Vulnerability::parse_list(&c.text("vulnerabilities").unwrap_or_default())
                 .unwrap_or_else(|e| {
@@ -199,7 +198,7 @@ pub(super) fn import(
             version: 1,
         }
     })?;
-    data.appointments = read_rows(dir, "appointments.csv", &mut errors, |c| {
+    let appointments = read_rows(dir, "appointments.csv", &mut errors, |c| {
         let allocated_at = c.instant("allocated_at").unwrap_or_default();
         Appointment {
             id: c.required("id").unwrap_or_default(),
@@ -219,7 +218,7 @@ pub(super) fn import(
             version: 1,
         }
     })?;
-    data.outages = read_rows(dir, "outages.csv", &mut errors, |c| {
+    let outages = read_rows(dir, "outages.csv", &mut errors, |c| {
         let outage = NewOutage {
             affected_step: c
                 .required("affected_step")
@@ -236,6 +235,13 @@ pub(super) fn import(
         (outage, c.instant("extension_until"))
     })?;
 
+    let data = BulkData {
+        shelters,
+        households,
+        people,
+        appointments,
+        outages,
+    };
     let mut report = Report {
         rows: data.people.len(),
         people: data.people.len(),

@@ -1,0 +1,101 @@
+//! Helpers the integration tests share: the fixed clock, demo databases,
+//! a new person, and the real binary run in a private home.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use albergue::actor::Actor;
+use albergue::demo::generate;
+use albergue::domain::{PersonDetails, PersonStatus, Sex};
+use albergue::store::{BulkData, OpenMode, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// The fixed clock of every test: Wednesday 22 May 2024, 08:00 in Tijuana.
+pub const NOW: &str = "2024-05-22T15:00:00Z";
+
+/// [`NOW`] as a time.
+pub fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A new demo database in `dir` with `data` (made by [`demo_data`] and
+/// changed as a test needs), on the fixed clock.
+pub fn store_with(dir: &Path, data: &BulkData) -> (PathBuf, Store) {
+    let path = dir.join("demo.db");
+    let now = now();
+    let mut store = Store::open(&path, OpenMode::Create)
+        .unwrap()
+        .with_clock(Arc::new(move || now));
+    store.load_demo(data, &Actor::new("demo")).unwrap();
+    (path, store)
+}
+
+/// The demo roster of `people` from `seed`, at the fixed clock.
+pub fn demo_data(people: usize, seed: u64) -> BulkData {
+    generate(people, seed, now())
+}
+
+/// A person arriving today, present, with nothing else known.
+pub fn new_person(household_id: i64, given: &str, family: &str) -> PersonDetails {
+    PersonDetails {
+        household_id,
+        given_names: given.into(),
+        family_names: family.into(),
+        birth_date: None,
+        sex: Sex::Unknown,
+        nationality: "HND".into(),
+        languages: "es".into(),
+        phone: None,
+        arrival_date: NaiveDate::from_ymd_opt(2024, 5, 22).unwrap(),
+        departure_date: None,
+        status: PersonStatus::Present,
+        vulnerabilities: vec![],
+        notes: String::new(),
+    }
+}
+
+/// Runs the real binary with a private HOME, data and config folder, and
+/// no ALBERGUE_DB.
+pub fn albergue(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(args)
+        .env_remove("ALBERGUE_DB")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .output()
+        .expect("albergue runs")
+}
+
+/// What a run printed, standard output then error.
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A demo database of `people` made by the binary at the fixed clock.
+pub fn make_demo(home: &Path, people: u32) -> PathBuf {
+    let db = home.join("demo.db");
+    let people = people.to_string();
+    let out = albergue(
+        home,
+        &[
+            "demo",
+            "--people",
+            &people,
+            "--now",
+            NOW,
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    db
+}
