@@ -17,6 +17,13 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// Runs albergue on the database `db`.
+fn on_db(home: &std::path::Path, db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.extend(["--db", db.to_str().unwrap()]);
+    albergue(home, &all)
+}
+
 #[test]
 fn demo_then_check_succeeds_and_reports_counts() {
     let home = tempfile::tempdir().unwrap();
@@ -50,19 +57,10 @@ fn the_same_seed_and_clock_give_the_same_database_content() {
     let home = tempfile::tempdir().unwrap();
     let dump = |name: &str, seed: &str| -> Vec<(String, String, String)> {
         let db = home.path().join(name);
-        let out = albergue(
+        let out = on_db(
             home.path(),
-            &[
-                "demo",
-                "--people",
-                "200",
-                "--seed",
-                seed,
-                "--now",
-                NOW,
-                "--db",
-                db.to_str().unwrap(),
-            ],
+            &db,
+            &["demo", "--people", "200", "--seed", seed, "--now", NOW],
         );
         assert!(out.status.success(), "{}", text(&out));
         let c = rusqlite::Connection::open(&db).unwrap();
@@ -119,23 +117,14 @@ fn a_file_that_is_not_a_database_is_named_and_left_unchanged() {
 fn a_missing_database_or_folder_is_named() {
     let home = tempfile::tempdir().unwrap();
     let missing = home.path().join("nada.db");
-    let out = albergue(home.path(), &["check", "--db", missing.to_str().unwrap()]);
+    let out = on_db(home.path(), &missing, &["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("no database at"), "{}", text(&out));
     assert!(text(&out).contains("nada.db"), "{}", text(&out));
     assert!(!missing.exists(), "check never creates a database");
 
     let in_missing = home.path().join("no/such/folder/a.db");
-    let out = albergue(
-        home.path(),
-        &[
-            "demo",
-            "--people",
-            "5",
-            "--db",
-            in_missing.to_str().unwrap(),
-        ],
-    );
+    let out = on_db(home.path(), &in_missing, &["demo", "--people", "5"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("no/such/folder"), "{}", text(&out));
     assert!(!home.path().join("no").exists());
@@ -165,17 +154,14 @@ fn a_folder_given_as_the_database_is_named() {
 fn a_newer_schema_is_refused_and_left_unchanged() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("a.db");
-    let out = albergue(
-        home.path(),
-        &["demo", "--people", "5", "--db", db.to_str().unwrap()],
-    );
+    let out = on_db(home.path(), &db, &["demo", "--people", "5"]);
     assert!(out.status.success());
     {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.pragma_update(None, "user_version", 42).unwrap();
     }
     let before = std::fs::read(&db).unwrap();
-    let out = albergue(home.path(), &["check", "--db", db.to_str().unwrap()]);
+    let out = on_db(home.path(), &db, &["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("schema version 42"), "{}", text(&out));
     assert_eq!(std::fs::read(&db).unwrap(), before);

@@ -48,6 +48,13 @@ fn manifest(folder: &Path) -> serde_json::Value {
 
 // ---- export ----
 
+/// Runs albergue on the database `db`.
+fn on_db(home: &Path, db: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.extend(["--db", db.to_str().unwrap()]);
+    run(home, &all)
+}
+
 #[test]
 fn an_export_is_a_private_dated_folder_whose_manifest_matches_its_files() {
     let home = tempfile::tempdir().unwrap();
@@ -138,12 +145,11 @@ fn a_redacted_export_holds_no_phone_note_or_full_name() {
     let home = tempfile::tempdir().unwrap();
     let db = demo(home.path(), 200);
     let out = home.path().join("exports");
-    let o = run(
+    let o = on_db(
         home.path(),
+        &db,
         &[
             "export",
-            "--db",
-            db.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
             "--format",
@@ -188,12 +194,11 @@ fn keep_removes_old_exports_but_nothing_albergue_did_not_make() {
     std::fs::create_dir_all(out.join("2020-01-01")).unwrap();
     std::fs::write(out.join("2020-01-01/mine.txt"), "a coordinator's own file").unwrap();
     for _ in 0..4 {
-        let o = run(
+        let o = on_db(
             home.path(),
+            &db,
             &[
                 "export",
-                "--db",
-                db.to_str().unwrap(),
                 "--out",
                 out.to_str().unwrap(),
                 "--keep",
@@ -211,17 +216,10 @@ fn keep_removes_old_exports_but_nothing_albergue_did_not_make() {
         left.iter().any(|n| n.ends_with("-3")) && left.iter().any(|n| n.ends_with("-4")),
         "{left:?}"
     );
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "export",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--keep",
-            "0",
-        ],
+        &db,
+        &["export", "--out", out.to_str().unwrap(), "--keep", "0"],
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
@@ -250,15 +248,10 @@ fn an_export_is_one_moment_while_a_coordinator_writes() {
     };
     std::thread::sleep(Duration::from_millis(100));
     let out = home.path().join("exports");
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "export",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &db,
+        &["export", "--out", out.to_str().unwrap()],
     );
     stop.store(true, Ordering::Relaxed);
     let written = writer.join().unwrap();
@@ -330,15 +323,10 @@ fn an_export_killed_half_way_leaves_no_dated_folder_and_the_next_run_cleans_up()
         break;
     }
     assert!(killed_mid_way, "the export was always faster than the kill");
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "export",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &db,
+        &["export", "--out", out.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", text(&o));
     let names = dated(&out);
@@ -352,29 +340,17 @@ fn an_export_into_a_place_it_cannot_write_fails_cleanly() {
     let db = demo(home.path(), 20);
     let file = home.path().join("not-a-folder");
     std::fs::write(&file, "x").unwrap();
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "export",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            file.to_str().unwrap(),
-        ],
+        &db,
+        &["export", "--out", file.to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("not-a-folder"), "{}", text(&o));
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "export",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            "x",
-            "--format",
-            "xml",
-        ],
+        &db,
+        &["export", "--out", "x", "--format", "xml"],
     );
     assert_eq!(o.status.code(), Some(2));
 }
@@ -398,16 +374,10 @@ fn a_spanish_spreadsheet_is_imported_as_excel_saves_it() {
                López;María;HND;1992-05-01;2024-04-01;;Núñez;SYS;2024-06-04 09:00;AB12CD34EG;3\r\n\
                Pierre;\"Jean\r\nBaptiste\";Haití;28/02/1985;;;;;;;\r\n";
     let file = write_bytes(home.path(), "lista.csv", csv.as_bytes());
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-            "--now",
-            NOW,
-        ],
+        &db,
+        &["import", file.to_str().unwrap(), "--now", NOW],
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(
@@ -443,15 +413,7 @@ fn a_spanish_spreadsheet_is_imported_as_excel_saves_it() {
     assert_eq!(jean.details.given_names, "Jean Baptiste");
     // Twice adds nothing.
     let before = store.counts().unwrap();
-    let o = run(
-        home.path(),
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-        ],
-    );
+    let o = on_db(home.path(), &db, &["import", file.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("3 already on the roster"), "{}", text(&o));
     assert_eq!(
@@ -471,15 +433,7 @@ fn windows_1252_and_commas_are_understood() {
     let (bytes, _, _) = encoding_rs::WINDOWS_1252
         .encode("Given names,Family names,Nationality\nAndrés,Muñoz,MEX\n");
     let file = write_bytes(home.path(), "excel.csv", &bytes);
-    let o = run(
-        home.path(),
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-        ],
-    );
+    let o = on_db(home.path(), &db, &["import", file.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     let store = Store::open(&db, OpenMode::Existing).unwrap();
     assert_eq!(
@@ -520,14 +474,10 @@ fn any_bad_row_is_named_and_nothing_is_imported() {
         before,
         "the database is untouched"
     );
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "import",
-            home.path().join("nada.csv").to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-        ],
+        &db,
+        &["import", home.path().join("nada.csv").to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("nada.csv"), "{}", text(&o));
@@ -543,15 +493,10 @@ fn a_dry_run_reports_and_changes_nothing() {
         "Nombre(s),Apellidos\nAna,Pérez\nLuis,Cruz\n".as_bytes(),
     );
     let before = std::fs::read(&db).unwrap();
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-            "--dry-run",
-        ],
+        &db,
+        &["import", file.to_str().unwrap(), "--dry-run"],
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("2 people"), "{}", text(&o));
@@ -563,30 +508,17 @@ fn an_export_imported_into_an_empty_database_reproduces_the_roster() {
     let home = tempfile::tempdir().unwrap();
     let db = demo(home.path(), 400);
     let out = home.path().join("exports");
-    assert!(run(
+    assert!(on_db(
         home.path(),
-        &[
-            "export",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap()
-        ]
+        &db,
+        &["export", "--out", out.to_str().unwrap()]
     )
     .status
     .success());
     let folder = out.join(&dated(&out)[0]);
     let copy = home.path().join("copy.db");
     drop(Store::open(&copy, OpenMode::Create).unwrap());
-    let o = run(
-        home.path(),
-        &[
-            "import",
-            folder.to_str().unwrap(),
-            "--db",
-            copy.to_str().unwrap(),
-        ],
-    );
+    let o = on_db(home.path(), &copy, &["import", folder.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     let (a, b) = (
         Store::open(&db, OpenMode::Existing).unwrap(),
@@ -653,15 +585,7 @@ fn an_export_imported_into_an_empty_database_reproduces_the_roster() {
     std::fs::write(folder.join("people.csv"), "id\n1\n").unwrap();
     let other = home.path().join("other.db");
     drop(Store::open(&other, OpenMode::Create).unwrap());
-    let o = run(
-        home.path(),
-        &[
-            "import",
-            folder.to_str().unwrap(),
-            "--db",
-            other.to_str().unwrap(),
-        ],
-    );
+    let o = on_db(home.path(), &other, &["import", folder.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("SHA-256"), "{}", text(&o));
 }
@@ -673,32 +597,22 @@ fn a_backup_is_private_verified_and_passes_check() {
     let home = tempfile::tempdir().unwrap();
     let db = demo(home.path(), 300);
     let backup = home.path().join("respaldo.db");
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "backup",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            backup.to_str().unwrap(),
-        ],
+        &db,
+        &["backup", "--out", backup.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(mode(&backup), 0o600);
-    let o = run(home.path(), &["check", "--db", backup.to_str().unwrap()]);
+    let o = on_db(home.path(), &backup, &["check"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains(" 300 people"), "{}", text(&o));
     // Never over an existing file.
     let before = std::fs::read(&backup).unwrap();
-    let o = run(
+    let o = on_db(
         home.path(),
-        &[
-            "backup",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            backup.to_str().unwrap(),
-        ],
+        &db,
+        &["backup", "--out", backup.to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("already exists"), "{}", text(&o));
