@@ -7,7 +7,7 @@ const NOW: &str = "2024-05-22T15:00:00Z";
 
 mod common;
 
-use common::albergue;
+use common::{albergue, on_db};
 
 fn text(o: &Output) -> String {
     format!(
@@ -15,13 +15,6 @@ fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
-}
-
-/// Runs albergue on the database `db`.
-fn on_db(home: &std::path::Path, db: &std::path::Path, args: &[&str]) -> std::process::Output {
-    let mut all = args.to_vec();
-    all.extend(["--db", db.to_str().unwrap()]);
-    albergue(home, &all)
 }
 
 #[test]

@@ -168,16 +168,16 @@ fn a_bad_outage_form_stays_open_with_the_errors_beside_the_fields() {
     assert_eq!(w.store.counts().unwrap(), before);
 }
 
+/// Opens the outage form and moves to its source field.
+fn open_outage_form_at_source(w: &mut World) {
+    w.keys(&[KeyCode::Char('o')]);
+    w.keys(&[KeyCode::Tab; 4]);
+}
+
 #[test]
 fn escape_on_a_form_with_input_asks_first() {
     let mut w = world();
-    w.keys(&[
-        KeyCode::Char('o'),
-        KeyCode::Tab,
-        KeyCode::Tab,
-        KeyCode::Tab,
-        KeyCode::Tab,
-    ]);
+    open_outage_form_at_source(&mut w);
     w.type_text("news");
     w.keys(&[KeyCode::Esc]);
     assert!(w.app.form.is_some());
@@ -712,13 +712,7 @@ fn editing_a_person_saves_only_over_the_version_it_read() {
 #[test]
 fn a_form_keeps_its_input_when_another_coordinator_saves() {
     let mut w = world();
-    w.keys(&[
-        KeyCode::Char('o'),
-        KeyCode::Tab,
-        KeyCode::Tab,
-        KeyCode::Tab,
-        KeyCode::Tab,
-    ]);
+    open_outage_form_at_source(&mut w);
     w.type_text("radio");
     let reqs = update(
         &mut w.app,
@@ -848,8 +842,7 @@ fn a_users_keys_file_moves_save_and_every_hint_follows() {
     std::fs::write(&file, "form_save = [\"F2\"]\nform_cancel = [\"F10\"]\n").unwrap();
     w.app.keys = KeyMap::load(&file).unwrap();
     let before = w.store.outages().unwrap().len();
-    w.keys(&[KeyCode::Char('o')]);
-    w.keys(&[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    open_outage_form_at_source(&mut w);
     w.type_text("CBP text message");
     let screen = w.screen();
     assert!(

@@ -14,7 +14,7 @@ use albergue::actor::Actor;
 use albergue::store::{OpenMode, Store};
 use chrono::NaiveDate;
 
-use common::{albergue as run, text, NOW};
+use common::{albergue as run, on_db, text, NOW};
 
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
@@ -47,13 +47,6 @@ fn manifest(folder: &Path) -> serde_json::Value {
 }
 
 // ---- export ----
-
-/// Runs albergue on the database `db`.
-fn on_db(home: &Path, db: &Path, args: &[&str]) -> std::process::Output {
-    let mut all = args.to_vec();
-    all.extend(["--db", db.to_str().unwrap()]);
-    run(home, &all)
-}
 
 #[test]
 fn an_export_is_a_private_dated_folder_whose_manifest_matches_its_files() {

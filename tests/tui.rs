@@ -493,8 +493,8 @@ fn help_lists_the_key_map_including_a_users_own_keys() {
     assert!(app.quit);
 }
 
-#[test]
-fn ctrl_c_always_quits() {
+/// An app on the roster, typing a search.
+fn searching_the_roster() -> (Fixture, App) {
     let f = fixture();
     let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
     press(
@@ -502,6 +502,12 @@ fn ctrl_c_always_quits() {
         &f.store,
         &[KeyCode::Char('2'), KeyCode::Char('/')],
     );
+    (f, app)
+}
+
+#[test]
+fn ctrl_c_always_quits() {
+    let (_f, mut app) = searching_the_roster();
     update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
@@ -511,13 +517,7 @@ fn ctrl_c_always_quits() {
 
 #[test]
 fn pasted_control_characters_never_reach_the_screen() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(
-        &mut app,
-        &f.store,
-        &[KeyCode::Char('2'), KeyCode::Char('/')],
-    );
+    let (_f, mut app) = searching_the_roster();
     update(&mut app, Msg::Paste("jo\u{1b}[2J\nse\u{7}".into()));
     assert_eq!(app.roster.query, "jo[2Jse");
     let t = draw(&app, 80, 24);

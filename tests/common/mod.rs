@@ -71,6 +71,13 @@ pub fn albergue(home: &Path, args: &[&str]) -> Output {
         .expect("albergue runs")
 }
 
+/// Runs the binary as [`albergue`] does, on the database `db`.
+pub fn on_db(home: &Path, db: &Path, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend(["--db", db.to_str().unwrap()]);
+    albergue(home, &all)
+}
+
 /// What a run printed, standard output then error.
 pub fn text(o: &Output) -> String {
     format!(
