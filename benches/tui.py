@@ -148,8 +148,22 @@ def first_frame_median(argv, env, marker, runs=5):
     return statistics.median(times)
 
 
-def bench_albergue(db, args, low_bandwidth=False):
-    argv = [BIN, "--db", db, "--now", NOW, "--lang", "en"]
+def moving(p, keys):
+    """Bytes and time per Down from the top, per Down past the first
+    screenful (where every Down scrolls the list), and per PageDown."""
+    r = {}
+    downs = [p.key(DOWN) for _ in range(keys)]
+    r["down_bytes_median"] = statistics.median(b for b, _ in downs)
+    r["down_ms_p95"] = p95([t for _, t in downs]) * 1000
+    scrolls = [p.key(DOWN) for _ in range(20)]
+    r["scroll_bytes_median"] = statistics.median(b for b, _ in scrolls)
+    pages = [p.key(PGDN) for _ in range(10)]
+    r["pgdn_bytes_median"] = statistics.median(b for b, _ in pages)
+    return r
+
+
+def bench_albergue(db, args, low_bandwidth=False, binary=BIN):
+    argv = [binary, "--db", db, "--now", NOW, "--lang", "en"]
     if low_bandwidth:
         argv.append("--low-bandwidth")
     env = {"HOME": tempfile.mkdtemp(), "XDG_CONFIG_HOME": tempfile.mkdtemp()}
@@ -167,14 +181,7 @@ def bench_albergue(db, args, low_bandwidth=False):
         p.key(b"2", quiet=0.5)
         p.wait_for(b"sorted by")
         p.settle(1.0)  # the roster of every person has loaded
-        downs = [p.key(DOWN) for _ in range(args.keys)]
-        r["down_bytes_median"] = statistics.median(b for b, _ in downs)
-        r["down_ms_p95"] = p95([t for _, t in downs]) * 1000
-        # Past the first screenful every Down scrolls the list.
-        scrolls = [p.key(DOWN) for _ in range(20)]
-        r["scroll_bytes_median"] = statistics.median(b for b, _ in scrolls)
-        pages = [p.key(PGDN) for _ in range(10)]
-        r["pgdn_bytes_median"] = statistics.median(b for b, _ in pages)
+        r.update(moving(p, args.keys))
         if low_bandwidth:
             return r
         p.key(b"g")
@@ -195,7 +202,7 @@ def bench_albergue(db, args, low_bandwidth=False):
     return r
 
 
-def bandwidth_session(db):
+def bandwidth_session(db, binary=BIN):
     """The field-conditions budget: start, dashboard, roster, 20 x Down, search
     a name, open the person, record a confirmation, quit. Bytes per step."""
     import sqlite3
@@ -211,7 +218,7 @@ def bandwidth_session(db):
                   AND b.status = 'pending_confirmation') = 1
            ORDER BY a.id LIMIT 1""", (now + 3600,)).fetchone()[0]
     con.close()
-    argv = [BIN, "--db", db, "--now", NOW, "--lang", "en"]
+    argv = [binary, "--db", db, "--now", NOW, "--lang", "en"]
     env = {"HOME": tempfile.mkdtemp(), "XDG_CONFIG_HOME": tempfile.mkdtemp()}
     steps = []
     p = Pty(argv, env)
@@ -262,13 +269,7 @@ def bench_visidata(db, args):
         p.settle(0.5)
         p.send(b"\r")
         p.settle(3.0)
-        downs = [p.key(DOWN) for _ in range(args.keys)]
-        r["down_bytes_median"] = statistics.median(b for b, _ in downs)
-        r["down_ms_p95"] = p95([t for _, t in downs]) * 1000
-        scrolls = [p.key(DOWN) for _ in range(20)]
-        r["scroll_bytes_median"] = statistics.median(b for b, _ in scrolls)
-        pages = [p.key(PGDN) for _ in range(10)]
-        r["pgdn_bytes_median"] = statistics.median(b for b, _ in pages)
+        r.update(moving(p, args.keys))
         r["rss_mb"] = p.rss_mb()
     finally:
         p.close()
@@ -281,6 +282,7 @@ def main():
     ap.add_argument("--idle", type=float, default=60.0, help="seconds of idle to measure (0: skip)")
     ap.add_argument("--keys", type=int, default=20, help="Down presses measured from the top of the roster")
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--baseline", help="another albergue binary (say, the build before a change), measured in the same run")
     args = ap.parse_args()
     if not os.path.exists(BIN):
         sys.exit(f"{BIN} is missing: run `cargo build --release` first")
@@ -294,6 +296,7 @@ def main():
     ours = bench_albergue(db, args)
     low = bench_albergue(db, args, low_bandwidth=True)
     peer = bench_visidata(db, args)
+    base = bench_albergue(db, args, binary=args.baseline) if args.baseline else None
 
     rows = [
         ("start to first complete frame (ms, median of 5 starts; VisiData 3)", "first_frame_ms", "<= 150, under VisiData"),
@@ -307,23 +310,27 @@ def main():
         ("resident memory (MB)", "rss_mb", "<= 80"),
     ]
     print(f"\n{args.people} people, 80x24, idle {args.idle:g} s, {args.keys} Downs")
-    print(f"| figure | albergue | VisiData | target |\n|---|---|---|---|")
+    print(f"| figure | albergue | VisiData | target |{' baseline |' if base else ''}\n|---|---|---|---|{'---|' if base else ''}")
     fmt = lambda v: "—" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v))
     for label, key, target in rows:
-        print(f"| {label} | {fmt(ours.get(key))} | {fmt((peer or {}).get(key))} | {target} |")
+        extra = f" {fmt(base.get(key))} |" if base else ""
+        print(f"| {label} | {fmt(ours.get(key))} | {fmt((peer or {}).get(key))} | {target} |{extra}")
     print(f"| bytes per Down, --low-bandwidth, first Downs (median) | {fmt(low.get('down_bytes_median'))} | — | <= 100 |")
     print(f"| bytes per Down, --low-bandwidth, while scrolling (median) | {fmt(low.get('scroll_bytes_median'))} | — | — |")
     if peer is None:
         print("(VisiData not found: pip install visidata)")
     steps = bandwidth_session(db)
+    base_steps = dict(bandwidth_session(db, args.baseline)) if args.baseline else None
     print("\nscripted session, 80x24 (bytes written by albergue)")
-    print("| step | bytes |\n|---|---|")
+    print(f"| step | bytes |{' baseline |' if base_steps else ''}\n|---|---|{'---|' if base_steps else ''}")
     for name, n in steps:
-        print(f"| {name} | {n:,} |")
-    print(f"| **total** | **{sum(n for _, n in steps):,}** |")
+        extra = f" {base_steps.get(name, 0):,} |" if base_steps else ""
+        print(f"| {name} | {n:,} |{extra}")
+    extra = f" **{sum(base_steps.values()):,}** |" if base_steps else ""
+    print(f"| **total** | **{sum(n for _, n in steps):,}** |{extra}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"albergue": ours, "low_bandwidth": low, "visidata": peer}, f, indent=2)
+            json.dump({"albergue": ours, "low_bandwidth": low, "visidata": peer, "baseline": base}, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -113,18 +113,24 @@ impl Session {
 
 use common::make_demo;
 
-#[test]
-fn search_open_a_person_and_quit_restores_the_terminal() {
-    let home = tempfile::tempdir().unwrap();
-    let db = make_demo(home.path(), 500);
-
+/// The dashboard on `db` in English at the fixed clock, showing the roster.
+fn roster_session(home: &std::path::Path, db: &std::path::Path) -> Session {
     let mut s = Session::start(
-        home.path(),
+        home,
         &format!("--db {} --now {NOW} --lang en", db.display()),
     );
     s.wait_for("Confirm soonest");
     s.send(b"2");
     s.wait_for("sorted by Name");
+    s
+}
+
+#[test]
+fn search_open_a_person_and_quit_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 500);
+
+    let mut s = roster_session(home.path(), &db);
     s.send(b"/yusleidy");
     s.wait_for("Search: yusleidy");
     let screen = s.screen();
@@ -256,13 +262,7 @@ fn scrolling_through_the_roster_shows_exactly_the_right_rows() {
     use crossterm::event::KeyCode;
     let home = tempfile::tempdir().unwrap();
     let db = make_demo(home.path(), 300);
-    let mut s = Session::start(
-        home.path(),
-        &format!("--db {} --now {NOW} --lang en", db.display()),
-    );
-    s.wait_for("Confirm soonest");
-    s.send(b"2");
-    s.wait_for("sorted by Name");
+    let mut s = roster_session(home.path(), &db);
     let mut keys = vec![KeyCode::Char('2')];
     // Down past the first screen (the terminal scrolls), then back up (scrolls down).
     for (key, bytes, n) in [(KeyCode::Down, b"j", 30), (KeyCode::Up, b"k", 25)] {

@@ -3,7 +3,7 @@
 mod common;
 
 use albergue::actor::Actor;
-use albergue::domain::{AppointmentStatus, Ports, Step};
+use albergue::domain::{Appointment, AppointmentStatus, Ports, Step};
 use albergue::store::{OpenMode, Store};
 use albergue::tui::app::{App, Screen, SessionSettings};
 use albergue::tui::i18n::Lang;
@@ -210,19 +210,19 @@ fn open_person(w: &mut World, id: i64, name: &str) {
     w.keys(&[KeyCode::Enter]);
 }
 
+/// Whether the appointment is the only one pending in its group and has
+/// over an hour left to confirm.
+fn travels_alone_with_time_left(a: &Appointment, pending: &[Appointment]) -> bool {
+    let in_group = pending.iter().filter(|b| b.household_id == a.household_id);
+    a.effective_deadline() > now() + Duration::hours(1) && in_group.count() == 1
+}
+
 /// Opens the person screen of someone travelling alone with an appointment pending.
 fn open_pending_person(w: &mut World) -> (i64, i64) {
     let pending = w.store.pending_appointments().unwrap();
     let a = pending
         .iter()
-        .find(|a| {
-            a.effective_deadline() > now() + Duration::hours(1)
-                && pending
-                    .iter()
-                    .filter(|b| b.household_id == a.household_id)
-                    .count()
-                    == 1
-        })
+        .find(|a| travels_alone_with_time_left(a, &pending))
         .cloned()
         .expect("someone travelling alone with an appointment pending");
     let person = w.store.person(a.person_id.unwrap()).unwrap();
@@ -544,14 +544,7 @@ fn a_confirmation_for_someone_found_by_search_takes_at_most_12_keystrokes_from_t
     };
     let (a, query) = pending
         .iter()
-        .filter(|a| {
-            a.effective_deadline() > now() + Duration::hours(1)
-                && pending
-                    .iter()
-                    .filter(|b| b.household_id == a.household_id)
-                    .count()
-                    == 1
-        })
+        .filter(|a| travels_alone_with_time_left(a, &pending))
         .filter_map(|a| {
             let id = a.person_id?;
             let folded = albergue::domain::names::fold(&w.store.person(id).ok()?.full_name());

@@ -1,6 +1,6 @@
 //! Shelters, households and people.
 
-use rusqlite::types::Value;
+use rusqlite::ToSql;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{audit, check_version, codec, Result, Store, StoreError};
@@ -224,7 +224,7 @@ impl Store {
                     status = ?13, vulnerabilities = ?14, notes = ?15, updated_at = ?16,
                     updated_by = ?17, version = version + 1
                  WHERE id = ?1",
-                rusqlite::params_from_iter(person_values(Some(id), details, now, actor)),
+                PersonValues::new(Some(id), details, now, actor).params(),
             )?;
             let summary = format!("changed: {}", changed.join(", "));
             audit::record(tx, now, actor, "person.update", id, &summary)
@@ -332,7 +332,7 @@ pub(super) fn insert_person(
             status, vulnerabilities, notes, created_at, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
     )?
-    .execute(rusqlite::params_from_iter(person_values(id, d, now, actor)))?;
+    .execute(PersonValues::new(id, d, now, actor).params())?;
     Ok(())
 }
 
@@ -350,30 +350,64 @@ fn add_person(
 }
 
 /// What the INSERT and the UPDATE of a person bind, as `?1` to `?17`: the
-/// id, the details in column order, the time and the actor.
-fn person_values(
+/// id, the details in column order, the time and the actor. The derived
+/// values are made once; the rest is borrowed.
+struct PersonValues<'a> {
     id: Option<i64>,
-    d: &PersonDetails,
-    now: chrono::DateTime<chrono::Utc>,
-    actor: &Actor,
-) -> [Value; 17] {
-    [
-        id.into(),
-        d.household_id.into(),
-        d.given_names.clone().into(),
-        d.family_names.clone().into(),
-        search_name(d).into(),
-        d.birth_date.map(codec::day).into(),
-        d.sex.as_str().to_string().into(),
-        d.nationality.clone().into(),
-        d.languages.clone().into(),
-        d.phone.clone().into(),
-        codec::day(d.arrival_date).into(),
-        d.departure_date.map(codec::day).into(),
-        d.status.as_str().to_string().into(),
-        Vulnerability::join(&d.vulnerabilities).into(),
-        d.notes.clone().into(),
-        codec::secs(now).into(),
-        actor.as_str().to_string().into(),
-    ]
+    d: &'a PersonDetails,
+    search_name: String,
+    birth_date: Option<String>,
+    arrival_date: String,
+    departure_date: Option<String>,
+    vulnerabilities: String,
+    sex: &'static str,
+    status: &'static str,
+    now: i64,
+    actor: &'a str,
+}
+
+impl<'a> PersonValues<'a> {
+    fn new(
+        id: Option<i64>,
+        d: &'a PersonDetails,
+        now: chrono::DateTime<chrono::Utc>,
+        actor: &'a Actor,
+    ) -> Self {
+        Self {
+            id,
+            d,
+            search_name: search_name(d),
+            birth_date: d.birth_date.map(codec::day),
+            arrival_date: codec::day(d.arrival_date),
+            departure_date: d.departure_date.map(codec::day),
+            vulnerabilities: Vulnerability::join(&d.vulnerabilities),
+            sex: d.sex.as_str(),
+            status: d.status.as_str(),
+            now: codec::secs(now),
+            actor: actor.as_str(),
+        }
+    }
+
+    fn params(&self) -> [&dyn ToSql; 17] {
+        let d = self.d;
+        [
+            &self.id,
+            &d.household_id,
+            &d.given_names,
+            &d.family_names,
+            &self.search_name,
+            &self.birth_date,
+            &self.sex,
+            &d.nationality,
+            &d.languages,
+            &d.phone,
+            &self.arrival_date,
+            &self.departure_date,
+            &self.status,
+            &self.vulnerabilities,
+            &d.notes,
+            &self.now,
+            &self.actor,
+        ]
+    }
 }

@@ -2,7 +2,7 @@
 //! values it names. State holds notices; views put them into words, in the
 //! interface language, with the key map's current keys.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// A value named in a notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub enum Arg {
     Count(usize),
     /// A moment, shown in the shelter's time.
     When(DateTime<Utc>),
+    /// A wall-clock time as it was typed, in no zone.
+    Local(NaiveDateTime),
     /// Another string-table key, said in the same language.
     Key(&'static str),
     /// Fields another coordinator changed: (label key, old value, new value).

@@ -119,10 +119,7 @@ impl Check<'_> {
 fn time_error(e: &LocalTimeError) -> Notice {
     match e {
         LocalTimeError::Skipped { local, zone } => Notice::new("time_skipped")
-            .with(
-                "local",
-                Arg::Text(local.format("%Y-%m-%d %H:%M").to_string()),
-            )
+            .with("local", Arg::Local(*local))
             .with("zone", Arg::Text(zone.clone())),
         LocalTimeError::Ambiguous {
             local,
@@ -130,16 +127,10 @@ fn time_error(e: &LocalTimeError) -> Notice {
             earlier,
             later,
         } => Notice::new("time_twice")
-            .with(
-                "local",
-                Arg::Text(local.format("%Y-%m-%d %H:%M").to_string()),
-            )
+            .with("local", Arg::Local(*local))
             .with("zone", Arg::Text(zone.clone()))
-            .with(
-                "earlier",
-                Arg::Text(earlier.format("%H:%M UTC").to_string()),
-            )
-            .with("later", Arg::Text(later.format("%H:%M UTC").to_string())),
+            .with("earlier", Arg::When(*earlier))
+            .with("later", Arg::When(*later)),
     }
 }
 
