@@ -319,8 +319,12 @@ def main():
     print(f"| bytes per Down, --low-bandwidth, while scrolling (median) | {fmt(low.get('scroll_bytes_median'))} | — | — |")
     if peer is None:
         print("(VisiData not found: pip install visidata)")
+    # The session records a confirmation: each binary gets its own copy of
+    # the database as it was, so both confirm the same person.
+    fresh = os.path.join(work, "fresh.db")
+    shutil.copyfile(db, fresh)
     steps = bandwidth_session(db)
-    base_steps = dict(bandwidth_session(db, args.baseline)) if args.baseline else None
+    base_steps = dict(bandwidth_session(fresh, args.baseline)) if args.baseline else None
     print("\nscripted session, 80x24 (bytes written by albergue)")
     print(f"| step | bytes |{' baseline |' if base_steps else ''}\n|---|---|{'---|' if base_steps else ''}")
     for name, n in steps:

@@ -17,6 +17,15 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `check` and `demo` on `db` both fail with a message holding `says`.
+fn check_and_demo_refuse(home: &std::path::Path, db: &std::path::Path, says: &str) {
+    for args in [vec!["check"], vec!["demo", "--people", "5"]] {
+        let out = on_db(home, db, &args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(text(&out).contains(says), "{}", text(&out));
+    }
+}
+
 #[test]
 fn demo_then_check_succeeds_and_reports_counts() {
     let home = tempfile::tempdir().unwrap();
@@ -88,18 +97,7 @@ fn a_file_that_is_not_a_database_is_named_and_left_unchanged() {
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("lista.csv");
     std::fs::write(&path, "Nombre;Apellidos\nAna;Pérez\n").unwrap();
-    for args in [
-        vec!["check", "--db", path.to_str().unwrap()],
-        vec!["demo", "--people", "5", "--db", path.to_str().unwrap()],
-    ] {
-        let out = albergue(home.path(), &args);
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-        assert!(
-            text(&out).contains("lista.csv is not a SQLite database"),
-            "{}",
-            text(&out)
-        );
-    }
+    check_and_demo_refuse(home.path(), &path, "lista.csv is not a SQLite database");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "Nombre;Apellidos\nAna;Pérez\n"
@@ -128,18 +126,7 @@ fn a_folder_given_as_the_database_is_named() {
     let home = tempfile::tempdir().unwrap();
     let folder = home.path().join("respaldo");
     std::fs::create_dir(&folder).unwrap();
-    for args in [
-        vec!["check", "--db", folder.to_str().unwrap()],
-        vec!["demo", "--people", "5", "--db", folder.to_str().unwrap()],
-    ] {
-        let out = albergue(home.path(), &args);
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-        assert!(
-            text(&out).contains("respaldo: it is a folder"),
-            "{}",
-            text(&out)
-        );
-    }
+    check_and_demo_refuse(home.path(), &folder, "respaldo: it is a folder");
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }
 
