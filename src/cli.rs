@@ -120,6 +120,63 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Serve the dashboard over SSH to the registered users (no shell accounts)
+    ///
+    /// Coordinators connect with `ssh -p 2222 -t HOST` and their own key;
+    /// each is a user added with `albergue users add`, with a role the
+    /// database enforces. No shell, no file transfer, no forwarding. The
+    /// host key is made on first start (0600) and its fingerprint printed.
+    /// Stops on SIGTERM or SIGINT, restoring every client's terminal.
+    Serve {
+        /// Address and port to listen on
+        #[arg(long, default_value = "0.0.0.0:2222", value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+        /// The host key [default: albergue-host-key beside the database]
+        #[arg(long, value_name = "PATH")]
+        host_key: Option<PathBuf>,
+        /// Seconds a connection may take to start the dashboard
+        #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+        grace: u64,
+        /// Connections at once from one address
+        #[arg(long, default_value_t = 8, value_name = "N")]
+        per_address: usize,
+        /// Connections at once in all
+        #[arg(long, default_value_t = 64, value_name = "N")]
+        max_connections: usize,
+    },
+    /// Manage who may connect to `albergue serve`
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+/// The `users` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Register a person with their public key and a role
+    Add {
+        /// Their name, as the audit trail will show it
+        name: String,
+        /// volunteer, coordinator or admin
+        #[arg(long)]
+        role: String,
+        /// Their public key file (OpenSSH, e.g. id_ed25519.pub)
+        #[arg(long, value_name = "FILE.pub")]
+        key: PathBuf,
+    },
+    /// List the users, their roles and key fingerprints
+    List,
+    /// Remove a user: their key no longer connects
+    Remove {
+        /// The user
+        name: String,
+    },
+    /// Give a user another role
+    SetRole {
+        /// The user
+        name: String,
+        /// volunteer, coordinator or admin
+        role: String,
+    },
 }
 
 /// Export file formats.
@@ -224,6 +281,35 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Serve {
+            listen,
+            host_key,
+            grace,
+            per_address,
+            max_connections,
+        }) => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            let host_key = host_key.unwrap_or_else(|| {
+                db.path
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("albergue-host-key")
+            });
+            crate::serve::run(&crate::serve::Options {
+                listen,
+                db: db.path,
+                host_key,
+                grace: std::time::Duration::from_secs(grace),
+                per_address,
+                total: max_connections,
+                now: cli.now,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Users(command)) => {
+            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            users(&mut store, command)
+        }
         None => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
             let flags = Flags {
@@ -263,6 +349,47 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
     }
+}
+
+fn parse_role(text: &str) -> Result<crate::domain::Role> {
+    text.parse()
+        .map_err(|_| anyhow::anyhow!("unknown role {text:?}: volunteer, coordinator or admin"))
+}
+
+fn users(store: &mut Store, command: UsersCommand) -> Result<ExitCode> {
+    let actor = Actor::from_env();
+    match command {
+        UsersCommand::Add { name, role, key } => {
+            let role = parse_role(&role)?;
+            let public = crate::serve::read_public_key(&key)?;
+            let line = public
+                .to_openssh()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
+            let fp = crate::serve::fingerprint(&public);
+            store.add_user(&name, role, &fp, &line, &actor)?;
+            eprintln!("users: {name} added as {role} ({fp})");
+        }
+        UsersCommand::List => {
+            for u in store.users()? {
+                println!(
+                    "{:<24} {:<12} {}",
+                    u.name,
+                    u.role.as_str(),
+                    u.key_fingerprint
+                );
+            }
+        }
+        UsersCommand::Remove { name } => {
+            store.remove_user(&name, &actor)?;
+            eprintln!("users: {name} removed");
+        }
+        UsersCommand::SetRole { name, role } => {
+            let role = parse_role(&role)?;
+            store.set_user_role(&name, role, &actor)?;
+            eprintln!("users: {name} is now {role}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The database the flags name, which must already exist (a job never

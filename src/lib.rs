@@ -11,5 +11,6 @@ pub mod domain;
 pub mod export;
 pub mod import;
 pub mod paths;
+pub mod serve;
 pub mod store;
 pub mod tui;

@@ -48,7 +48,7 @@ fn demo_then_check_succeeds_and_reports_counts() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let report = text(&out);
     assert!(report.contains("integrity: ok"), "{report}");
-    assert!(report.contains("schema:   version 1"), "{report}");
+    assert!(report.contains("schema:   version 2"), "{report}");
     assert!(report.contains(" 300 people"), "{report}");
     assert!(report.contains("4 shelters"), "{report}");
     assert!(report.contains("2 outages"), "{report}");

@@ -1,117 +1,14 @@
 //! The real binary in a pseudo-terminal (made by util-linux `script`), read
 //! back through a terminal emulator (`vt100`), as a coordinator would see it.
 
-use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
 
 const NOW: &str = "2024-05-22T15:00:00Z";
 
-struct Session {
-    child: Child,
-    output: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Session {
-    /// Starts `albergue ARGS` in an 80×24 pseudo-terminal.
-    fn start(home: &std::path::Path, args: &str) -> Self {
-        Self::start_with_env(home, args, &[])
-    }
-
-    /// Starts it with extra environment variables.
-    fn start_with_env(home: &std::path::Path, args: &str, vars: &[(&str, &str)]) -> Self {
-        let bin = env!("CARGO_BIN_EXE_albergue");
-        let inner = format!("stty rows 24 cols 80; exec {bin} {args}");
-        let mut child = Command::new("script")
-            .args(["-qfec", &inner, "/dev/null"])
-            .env("TERM", "xterm-256color")
-            .env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env_remove("ALBERGUE_DB")
-            .env_remove("NO_COLOR")
-            .envs(vars.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("util-linux `script` runs (Debian's bsdutils package)");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let mut stdout = child.stdout.take().unwrap();
-        let sink = Arc::clone(&output);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Self { child, output }
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        let stdin = self.child.stdin.as_mut().unwrap();
-        stdin.write_all(bytes).unwrap();
-        stdin.flush().unwrap();
-    }
-
-    fn screen(&self) -> String {
-        let rows = std::num::NonZeroU16::new(24).unwrap();
-        let cols = std::num::NonZeroU16::new(80).unwrap();
-        let mut parser = vt100::Parser::new(rows, cols, 0);
-        parser.process(&self.output.lock().unwrap());
-        parser.screen().contents()
-    }
-
-    /// Waits until the screen shows `text`; fails with the screen if it never does.
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < deadline {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("the screen never showed {text:?}:\n{}", self.screen());
-    }
-
-    /// Sends SIGHUP to albergue itself (the child of `script`), as a dropped SSH link does.
-    fn hang_up(&self) {
-        let pid = self.child.id();
-        let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-        let target = kids
-            .split_whitespace()
-            .next()
-            .expect("albergue runs under script");
-        assert!(Command::new("kill")
-            .args(["-HUP", target])
-            .status()
-            .unwrap()
-            .success());
-    }
-
-    fn wait_exit(&mut self) -> std::process::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "albergue did not exit:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
-
 use common::make_demo;
+use common::terminal::Session;
 
 /// The dashboard on `db` in English at the fixed clock, showing the roster.
 fn roster_session(home: &std::path::Path, db: &std::path::Path) -> Session {

@@ -210,3 +210,21 @@ proptest! {
         prop_assert!(store.integrity_problems().unwrap().is_empty());
     }
 }
+
+proptest! {
+    /// Whatever bytes a client sends over SSH: no panic, and the parser's
+    /// buffer stays bounded.
+    #[test]
+    fn any_bytes_from_a_client_parse_without_panic_in_bounded_memory(
+        chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 0..40)
+    ) {
+        let mut p = albergue::serve::Parser::default();
+        for c in &chunks {
+            let _ = p.feed(c);
+            prop_assert!(p.held() <= 64 * 1024 + 64);
+            if p.waiting() {
+                let _ = p.flush();
+            }
+        }
+    }
+}

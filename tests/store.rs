@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use albergue::actor::Actor;
 use albergue::domain::{
-    AppointmentStatus, PersonDetails, PersonStatus, Ports, RuleError, Sex, Step, Vulnerability,
+    AppointmentStatus, Permission, PersonDetails, PersonStatus, Ports, Role, RuleError, Sex, Step,
+    Vulnerability,
 };
 use albergue::paths::DbPath;
 use albergue::store::{
@@ -850,4 +851,61 @@ fn people_round_trip_with_every_field() {
     assert_eq!(got.details, d.tidy());
     assert_eq!(got.full_name(), "Mirlande Joseph");
     assert_eq!(w.store.household_members(w.household).unwrap().len(), 1);
+}
+
+#[test]
+fn a_volunteers_handle_refuses_what_the_role_may_not_do_and_changes_nothing() {
+    let mut w = world("2024-05-21T18:00:00Z");
+    let (_, appointment) = appointment_for(&mut w, "Ana", "SYS", "2024-05-21T16:00:00Z");
+    let outage = w.store.record_outage(
+        &NewOutage {
+            affected_step: Step::Confirm,
+            ports: Ports::All,
+            started_at: utc("2024-05-21T17:00:00Z"),
+            ended_at: None,
+            source: "CBP".into(),
+            note: String::new(),
+        },
+        &w.actor,
+    );
+    let outage = outage.unwrap();
+    let before = w.store.counts().unwrap();
+    let mut store = Store::open(&w.path, OpenMode::Existing)
+        .unwrap()
+        .with_role(Role::Volunteer);
+    let at = utc("2024-05-21T17:30:00Z");
+    let refused = |r: Result<(), StoreError>, what: Permission| match r {
+        Err(StoreError::NotAllowed { role, what: w }) => {
+            assert_eq!((role, w), (Role::Volunteer, what));
+        }
+        other => panic!("{what:?} was not refused: {other:?}"),
+    };
+    refused(
+        store
+            .confirm_appointment(appointment, 1, "AB12CD34", at, &w.actor)
+            .map(drop),
+        Permission::Confirm,
+    );
+    refused(
+        store
+            .set_appointment_status(appointment, 1, AppointmentStatus::Cancelled, &w.actor)
+            .map(drop),
+        Permission::ManageAppointments,
+    );
+    refused(
+        store
+            .grant_extension(outage.id, outage.version, at, &w.actor)
+            .map(drop),
+        Permission::ManageOutages,
+    );
+    refused(
+        store.record_job("export", "to /tmp", &w.actor),
+        Permission::Jobs,
+    );
+    assert_eq!(store.counts().unwrap(), before, "nothing written");
+    // What a volunteer is there for: people.
+    store
+        .create_person(&details(w.household, "Luis", "Cruz"), &w.actor)
+        .unwrap();
+    assert_eq!(store.counts().unwrap().people, before.people + 1);
 }

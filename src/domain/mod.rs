@@ -10,6 +10,7 @@ pub mod names;
 pub mod outage;
 pub mod person;
 pub mod port;
+pub mod role;
 
 use chrono::{DateTime, Utc};
 
@@ -20,6 +21,7 @@ pub use person::{
     Household, Identity, Person, PersonDetails, PersonStatus, Sex, Shelter, Vulnerability,
 };
 pub use port::Port;
+pub use role::{Permission, Role};
 
 /// A change the rules refuse. Messages name the rule, not personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

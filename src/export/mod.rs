@@ -379,7 +379,7 @@ impl Progress {
     fn row(&self) {
         let n = self.rows.get() + 1;
         self.rows.set(n);
-        if n % 8192 == 0 {
+        if n.is_multiple_of(8192) {
             if let Some(bar) = &self.bar {
                 bar.set_position(n);
             }

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
+use crate::domain::Permission;
 use crate::domain::{port, Appointment, AppointmentStatus, RuleError};
 
 pub(super) const APPOINTMENT_COLUMNS: &str = "id, household_id, person_id, port_code, \
@@ -112,7 +113,7 @@ impl Store {
         if port::by_code(&new.port_code).is_none() {
             return Err(RuleError::UnknownPort(new.port_code.clone()).into());
         }
-        let id = self.write(|tx, now| {
+        let id = self.write(Permission::ManageAppointments, |tx, now| {
             super::require(tx, "household", new.household_id)?;
             if let Some(person_id) = new.person_id {
                 let member_of: Option<i64> = tx
@@ -210,7 +211,7 @@ impl Store {
             .iter()
             .map(|(_, _, n)| normalize_confirmation_number(n))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        self.write(|tx, now| {
+        self.write(Permission::Confirm, |tx, now| {
             for ((id, expected_version, _), number) in items.iter().zip(numbers) {
                 let id = *id;
                 check_version(tx, "appointment", id, *expected_version)?;
@@ -274,7 +275,7 @@ impl Store {
         if to == AppointmentStatus::Confirmed {
             return Err(RuleError::Required("a confirmation number").into());
         }
-        self.write(|tx, now| {
+        self.write(Permission::ManageAppointments, |tx, now| {
             check_version(tx, "appointment", id, expected_version)?;
             let current = load(tx, id)?;
             current.status.transition(to)?;

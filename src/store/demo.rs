@@ -6,6 +6,7 @@ use rusqlite::params;
 use super::outages::NewOutage;
 use super::{appointments, audit, codec, outages, people, Result, Store, StoreError};
 use crate::actor::Actor;
+use crate::domain::Permission;
 use crate::domain::{Appointment, Household, Person, Shelter};
 
 /// Whole tables to load at once (a demo roster, an export read back), ids assigned.
@@ -35,7 +36,7 @@ impl Store {
     /// that holds nobody yet, in one transaction with one audit row.
     pub fn load_bulk(&mut self, data: &BulkData, action: &str, actor: &Actor) -> Result<()> {
         let path = self.path.clone();
-        self.write_bulk(|tx, now| {
+        self.write_bulk(Permission::Jobs, |tx, now| {
             let existing: i64 = tx.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;
             if existing > 0 {
                 return Err(StoreError::NotEmpty {

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{appointments, audit, codec, people, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::names::fold;
+use crate::domain::Permission;
 use crate::domain::{Appointment, AppointmentStatus, Identity, PersonDetails};
 
 /// Which shelter the imported people stay at.
@@ -87,7 +88,7 @@ impl Store {
         for p in &batch.people {
             p.tidy().validate()?;
         }
-        self.write_bulk(|tx, now| {
+        self.write_bulk(Permission::Jobs, |tx, now| {
             let shelter_id = match &batch.shelter {
                 ShelterChoice::Existing(id) => *id,
                 ShelterChoice::New { name, tz } => {

@@ -4,7 +4,10 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The SQL of each schema version, in order: entry `i` takes the schema from
 /// version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../assets/migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../assets/migrations/0001_initial.sql"),
+    include_str!("../../assets/migrations/0002_users.sql"),
+];
 
 /// The newest schema version this binary knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

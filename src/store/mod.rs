@@ -13,6 +13,7 @@ mod outages;
 mod people;
 mod read;
 mod snapshot;
+mod users;
 
 use std::cell::RefCell;
 use std::fs::OpenOptions;
@@ -25,7 +26,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::domain::RuleError;
+use crate::domain::{Permission, Role, RuleError};
 
 pub use appointments::NewAppointment;
 pub use demo::BulkData;
@@ -34,6 +35,7 @@ pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
 pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
 pub use snapshot::{Column, Field, Kind, Snapshot, Table};
+pub use users::User;
 
 /// How long a write waits for another coordinator's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -91,6 +93,22 @@ impl std::fmt::Display for Conflict {
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A user name or key already registered.
+    #[error("this {what} is already registered, for user {name:?}")]
+    AlreadyRegistered {
+        /// `key` or `name`.
+        what: &'static str,
+        /// The user it belongs to.
+        name: String,
+    },
+    /// The handle's role may not do this (a volunteer confirming, say).
+    #[error("a {role} may not do this ({what}); ask a coordinator")]
+    NotAllowed {
+        /// The handle's role.
+        role: Role,
+        /// What was refused.
+        what: Permission,
+    },
     /// No database at the path (and the mode does not create one).
     #[error("no database at {0}")]
     Missing(PathBuf),
@@ -216,6 +234,8 @@ pub struct Store {
     clock: Clock,
     /// Folded names for search, dropped whenever this store writes.
     names: RefCell<Option<people::NameIndex>>,
+    /// What this handle may write.
+    role: Role,
 }
 
 impl std::fmt::Debug for Store {
@@ -297,6 +317,7 @@ impl Store {
             path: path.to_path_buf(),
             clock: Arc::new(Utc::now),
             names: RefCell::new(None),
+            role: Role::Admin,
         };
         if mode != OpenMode::Inspect {
             migrations::apply(&mut store.conn)?;
@@ -382,9 +403,45 @@ impl Store {
         })
     }
 
+    /// The role this handle acts in: every write it is asked for is checked
+    /// against it, whatever screen or key asked.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The same handle, acting in `role` (a coordinator's session over SSH).
+    #[must_use]
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// `NotAllowed` unless this handle's role may do `what`.
+    pub fn allow(&self, what: Permission) -> Result<()> {
+        if self.role.may(what) {
+            Ok(())
+        } else {
+            Err(StoreError::NotAllowed {
+                role: self.role,
+                what,
+            })
+        }
+    }
+
+    /// Runs `f` as a write that needs `what`, refused before anything is
+    /// touched when the role may not.
+    fn write<T>(
+        &mut self,
+        what: Permission,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    ) -> Result<T> {
+        self.allow(what)?;
+        self.transact(f)
+    }
+
     /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so
     /// that two coordinators never deadlock upgrading read locks.
-    fn write<T>(
+    fn transact<T>(
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
@@ -403,14 +460,16 @@ impl Store {
     /// million people's indexes then thrash the disk), restored afterwards.
     fn write_bulk<T>(
         &mut self,
+        what: Permission,
         f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
+        self.allow(what)?;
         let before: i64 = self
             .conn
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
-        let result = self.write(f);
+        let result = self.transact(f);
         self.conn.pragma_update(None, "cache_size", before)?;
         result
     }

@@ -7,6 +7,7 @@ use super::appointments::pending;
 use super::{audit, check_version, codec, Result, Store};
 use crate::actor::Actor;
 use crate::domain::outage::is_at_risk;
+use crate::domain::Permission;
 use crate::domain::{port, Appointment, Outage, Ports, RuleError, Step};
 
 const OUTAGE_COLUMNS: &str = "id, service, affected_step, port_codes, started_at, ended_at, \
@@ -107,7 +108,7 @@ pub(super) fn insert(
 impl Store {
     /// Records an outage.
     pub fn record_outage(&mut self, new: &NewOutage, actor: &Actor) -> Result<Outage> {
-        let id = self.write(|tx, now| {
+        let id = self.write(Permission::ManageOutages, |tx, now| {
             let id = insert(tx, new, None, now, actor)?;
             let summary = format!("step {}", new.affected_step);
             audit::record(tx, now, actor, "outage.create", id, &summary)?;
@@ -124,7 +125,7 @@ impl Store {
         ended_at: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Outage> {
-        self.write(|tx, now| {
+        self.write(Permission::ManageOutages, |tx, now| {
             check_version(tx, "outage", id, expected_version)?;
             let current = load(tx, id)?;
             if ended_at < current.started_at {
@@ -187,7 +188,7 @@ impl Store {
         until: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Vec<i64>> {
-        self.write(|tx, now| {
+        self.write(Permission::ManageOutages, |tx, now| {
             check_version(tx, "outage", id, expected_version)?;
             let outage = load(tx, id)?;
             outage.check_extension(until)?;

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::names::fold;
+use crate::domain::Permission;
 use crate::domain::{Household, Person, PersonDetails, Shelter, Vulnerability};
 
 pub(super) const PERSON_COLUMNS: &str = "id, household_id, given_names, family_names, birth_date, \
@@ -64,7 +65,7 @@ impl Store {
             }
             .into());
         }
-        self.write(|tx, now| {
+        self.write(Permission::Jobs, |tx, now| {
             tx.execute(
                 "INSERT INTO shelter (name, city, tz, capacity, created_at, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
@@ -107,7 +108,7 @@ impl Store {
         us_destination: Option<&str>,
         actor: &Actor,
     ) -> Result<Household> {
-        self.write(|tx, now| {
+        self.write(Permission::EditPeople, |tx, now| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM shelter WHERE id = ?1)",
                 [shelter_id],
@@ -161,7 +162,7 @@ impl Store {
     pub fn create_person(&mut self, details: &PersonDetails, actor: &Actor) -> Result<Person> {
         let details = &details.tidy();
         details.validate()?;
-        let id = self.write(|tx, now| {
+        let id = self.write(Permission::EditPeople, |tx, now| {
             super::require(tx, "household", details.household_id)?;
             add_person(tx, details, now, actor)
         })?;
@@ -180,7 +181,7 @@ impl Store {
         let mut details = details.tidy();
         details.household_id = 0;
         details.validate()?;
-        let id = self.write(|tx, now| {
+        let id = self.write(Permission::EditPeople, |tx, now| {
             tx.execute(
                 "INSERT INTO household (shelter_id, label, created_at, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?3, ?4)",
@@ -206,7 +207,7 @@ impl Store {
     ) -> Result<Person> {
         let details = &details.tidy();
         details.validate()?;
-        self.write(|tx, now| {
+        self.write(Permission::EditPeople, |tx, now| {
             check_version(tx, "person", id, expected_version)?;
             let current = tx
                 .prepare_cached(&format!(

@@ -6,6 +6,7 @@ use rusqlite::TransactionBehavior;
 
 use super::{audit, Result, Store, StoreError};
 use crate::actor::Actor;
+use crate::domain::Permission;
 
 /// How a stored column is to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,7 +284,9 @@ impl Store {
     /// Audits an export or a backup (who, when, where, how): field names and
     /// counts only.
     pub fn record_job(&mut self, action: &str, summary: &str, actor: &Actor) -> Result<()> {
-        self.write(|tx, now| audit::record_job(tx, now, actor, action, summary))
+        self.write(Permission::Jobs, |tx, now| {
+            audit::record_job(tx, now, actor, action, summary)
+        })
     }
 }
 
@@ -336,7 +339,7 @@ impl Store {
     /// Takes `user`'s draft out of the database, if there is one.
     pub fn take_draft(&mut self, user: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        self.write(|tx, _| {
+        self.transact(|tx, _| {
             let form: Option<String> = tx
                 .query_row("SELECT form FROM draft WHERE os_user = ?1", [user], |r| {
                     r.get(0)

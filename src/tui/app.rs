@@ -19,7 +19,7 @@ use super::roster::RosterState;
 use super::theme::Theme;
 use crate::actor::Actor;
 use crate::domain::outage::{active_at, at_risk_now, is_at_risk};
-use crate::domain::{Outage, Shelter};
+use crate::domain::{Outage, Permission, Role, Shelter};
 use crate::store::{AppointmentLine, DashboardData};
 
 /// The screens.
@@ -217,6 +217,8 @@ pub struct App {
     pub keys: KeyMap,
     /// Who works in this session (written to the audit trail).
     pub actor: Actor,
+    /// What they may do.
+    pub role: Role,
     /// The shelter whose clock is shown.
     pub shelter: Option<Shelter>,
     /// Its zone.
@@ -261,8 +263,24 @@ pub struct SessionSettings {
     pub keys: KeyMap,
     /// Who works in the session.
     pub actor: Actor,
+    /// What they may do (the store handle of the session enforces it).
+    pub role: Role,
     /// Terminal size.
     pub size: (u16, u16),
+}
+
+/// What an action needs the session's role to allow, if anything.
+pub fn permission_for(action: Action) -> Option<Permission> {
+    use Action::*;
+    match action {
+        Confirm => Some(Permission::Confirm),
+        Schedule | MarkMissed | MarkPresented | MarkCancelled => {
+            Some(Permission::ManageAppointments)
+        }
+        RecordOutage | GrantExtension => Some(Permission::ManageOutages),
+        AddPerson | EditPerson | MarkDeparted => Some(Permission::EditPeople),
+        _ => None,
+    }
 }
 
 impl SessionSettings {
@@ -273,6 +291,7 @@ impl SessionSettings {
             theme,
             keys,
             actor: Actor::from_env(),
+            role: Role::Admin,
             size,
         }
     }
@@ -294,6 +313,7 @@ impl App {
             theme: session.theme,
             keys: session.keys,
             actor: session.actor,
+            role: session.role,
             shelter,
             tz,
             size: session.size,
@@ -308,6 +328,18 @@ impl App {
             quit: false,
             dirty: true,
         }
+    }
+
+    /// Whether this session's role may do `action`.
+    pub fn may(&self, action: Action) -> bool {
+        permission_for(action).is_none_or(|p| self.role.may(p))
+    }
+
+    /// The actions of the current screen this session may use, for help.
+    pub fn actions(&self) -> Vec<Action> {
+        let mut actions = self.screen.actions();
+        actions.retain(|&a| self.may(a));
+        actions
     }
 
     /// The shelter's date today.

@@ -85,7 +85,7 @@ pub fn run(mut store: Store, options: Options) -> Result<Ending> {
 
 /// Keeps a form's input for the next start, through a connection of its
 /// own (the store thread may be gone, or the process going down).
-fn save_draft(db: &std::path::Path, user: &str, form: &str) {
+pub(crate) fn save_draft(db: &std::path::Path, user: &str, form: &str) {
     if let Ok(mut store) = Store::open(db, crate::store::OpenMode::Existing) {
         let _ = store.save_draft(user, form);
     }
@@ -124,7 +124,7 @@ fn now_of(fixed: Option<DateTime<Utc>>) -> DateTime<Utc> {
 }
 
 /// Time until the wall clock shows the next minute.
-fn until_next_minute(now: DateTime<Utc>) -> StdDuration {
+pub(crate) fn until_next_minute(now: DateTime<Utc>) -> StdDuration {
     let into = u64::from(now.second()) * 1000 + u64::from(now.timestamp_subsec_millis());
     StdDuration::from_millis(60_000 - into.min(59_999))
 }
@@ -150,6 +150,8 @@ async fn event_loop(
         theme: s.theme,
         keys: s.keys.clone(),
         actor,
+        // The database's owner at the local terminal.
+        role: crate::domain::Role::Admin,
         size: tui.size()?,
     };
     let mut app = App::new(now_of(options.fixed_now), session, shelter);

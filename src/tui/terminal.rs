@@ -1,9 +1,9 @@
 //! Terminal setup and restore, and a frame writer fit for a slow link:
 //! one buffered write per frame, inside a synchronized update.
 
-use std::cell::Cell;
 use std::io::{self, BufWriter, Stdout, Write};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::sync::Once;
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
@@ -23,21 +23,21 @@ use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
 /// that opens the synchronized update only when the frame writes something.
 pub struct FrameWriter<W: Write> {
     inner: BufWriter<W>,
-    hold: Rc<Cell<bool>>,
+    hold: Arc<AtomicBool>,
     /// Set at the start of a frame; the first write begins the update.
-    begin: Rc<Cell<bool>>,
+    begin: Arc<AtomicBool>,
 }
 
 impl<W: Write> Write for FrameWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.begin.replace(false) {
+        if self.begin.swap(false, Ordering::Relaxed) {
             queue!(self.inner, BeginSynchronizedUpdate)?;
         }
         self.inner.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.hold.get() {
+        if self.hold.load(Ordering::Relaxed) {
             Ok(())
         } else {
             self.inner.flush()
@@ -49,8 +49,8 @@ impl<W: Write> Write for FrameWriter<W> {
 /// standard output, or (for a session served over the network) a channel.
 pub struct Screen<W: Write> {
     terminal: Terminal<CrosstermBackend<FrameWriter<W>>>,
-    hold: Rc<Cell<bool>>,
-    begin: Rc<Cell<bool>>,
+    hold: Arc<AtomicBool>,
+    begin: Arc<AtomicBool>,
     /// What the last frame put on screen, to skip frames that change nothing.
     last: Option<Buffer>,
 }
@@ -62,12 +62,12 @@ pub struct Tui {
 
 impl<W: Write> Screen<W> {
     fn with_viewport(out: W, viewport: Viewport) -> io::Result<Self> {
-        let hold = Rc::new(Cell::new(false));
-        let begin = Rc::new(Cell::new(false));
+        let hold = Arc::new(AtomicBool::new(false));
+        let begin = Arc::new(AtomicBool::new(false));
         let writer = FrameWriter {
             inner: BufWriter::with_capacity(64 * 1024, out),
-            hold: Rc::clone(&hold),
-            begin: Rc::clone(&begin),
+            hold: Arc::clone(&hold),
+            begin: Arc::clone(&begin),
         };
         let terminal =
             Terminal::with_options(CrosstermBackend::new(writer), TerminalOptions { viewport })?;
@@ -108,8 +108,8 @@ impl<W: Write> Screen<W> {
         if self.last.as_ref() == Some(&fresh) {
             return Ok(());
         }
-        self.hold.set(true);
-        self.begin.set(true);
+        self.hold.store(true, Ordering::Relaxed);
+        self.begin.store(true, Ordering::Relaxed);
         if let Some(shifted) = self.last.as_ref().and_then(|last| scroll(last, &fresh)) {
             let (top, bottom, up) = shifted.region;
             let backend = self.terminal.backend_mut();
@@ -123,12 +123,12 @@ impl<W: Write> Screen<W> {
         }
         let drawn = self.terminal.draw(|frame| render(frame)).map(|_| ());
         self.last = Some(fresh);
-        let wrote = !self.begin.replace(false);
+        let wrote = !self.begin.swap(false, Ordering::Relaxed);
         let backend = self.terminal.backend_mut();
         if wrote {
             queue!(backend, EndSynchronizedUpdate)?;
         }
-        self.hold.set(false);
+        self.hold.store(false, Ordering::Relaxed);
         backend.flush()?;
         drawn
     }

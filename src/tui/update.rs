@@ -11,7 +11,7 @@ use super::keys::{Action, Context};
 use super::message::{Msg, Reply, Request, Saved};
 use super::notice::{Arg, Notice};
 use super::roster;
-use crate::domain::AppointmentStatus;
+use crate::domain::{AppointmentStatus, Role};
 
 /// Applies one message; returns what to ask of the store.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
@@ -194,6 +194,12 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
     if app.status.take().is_some() {
         app.dirty = true;
     }
+    if !app.may(action) {
+        // The store would refuse it too; say so before a form is opened.
+        let role = Arg::Key(role_key(app.role));
+        app.say(Notice::new("not_allowed").with("role", role), true);
+        return;
+    }
     match action {
         Action::Quit => app.quit = true,
         Action::Help => {
@@ -371,6 +377,15 @@ fn clamp_scroll(app: &mut App) {
     app.roster.list.clamp(len, page);
     let len = app.appointments.listed().len();
     app.appointments.list.clamp(len, page);
+}
+
+/// The string-table key of a role's name.
+fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Volunteer => "role_volunteer",
+        Role::Coordinator => "role_coordinator",
+        Role::Admin => "role_admin",
+    }
 }
 
 fn form_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {

@@ -2,6 +2,8 @@
 //! a new person, and the real binary run in a private home.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod terminal;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;

@@ -13,7 +13,7 @@ use crate::tui::keys::Action;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
-    let actions = app.screen.actions();
+    let actions = app.actions();
     let line = |a: Action, key_width: usize| {
         Line::from(vec![
             Span::styled(format!(" {:<key_width$} ", app.keys.keys_of(a)), th.key()),

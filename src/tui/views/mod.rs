@@ -175,7 +175,7 @@ fn key_footer(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let mut spans = Vec::new();
-    for &action in footer_actions(app) {
+    for &action in footer_actions(app).iter().filter(|&&a| app.may(a)) {
         spans.push(Span::styled(app.keys.keys_of(action), app.theme.key()));
         spans.push(Span::raw(format!(" {}  ", t(app.lang, action.label_key()))));
     }

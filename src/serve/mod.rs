@@ -1,0 +1,491 @@
+//! `albergue serve`: the dashboard over SSH, with no shell accounts. One
+//! process owns the database; each connection is a named coordinator known
+//! by their public key, and each session runs its own `App` with a store
+//! handle that carries the coordinator's role. The SSH surface is minimal:
+//! one session channel with a pty and a shell; everything else is refused
+//! with a reply, never left unanswered.
+
+mod input;
+mod keys;
+mod session;
+
+pub use input::Parser;
+pub use keys::{fingerprint, host_key, read_public_key};
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
+use russh::{Channel, ChannelId, MethodKind, MethodSet};
+use tokio::sync::{mpsc, watch};
+
+use crate::actor::Actor;
+use crate::store::{OpenMode, Store, User};
+use crate::tui::i18n::Lang;
+use crate::tui::theme::Theme;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The database.
+    pub db: PathBuf,
+    /// The host key (made on first start).
+    pub host_key: PathBuf,
+    /// How long a connection may go without starting a dashboard.
+    pub grace: Duration,
+    /// Connections at once from one address.
+    pub per_address: usize,
+    /// Connections at once in all.
+    pub total: usize,
+    /// A fixed clock for every session (tests, demos); `None` for the real one.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Failed logins from one address within this window…
+const FAILURE_WINDOW: Duration = Duration::from_secs(600);
+/// …beyond this many, and the address is refused until the window passes.
+const MAX_FAILURES: usize = 10;
+
+/// What every connection shares.
+struct Shared {
+    db: PathBuf,
+    /// Looks users up by key fingerprint (a short query per login).
+    users: Mutex<Store>,
+    open: Mutex<HashMap<IpAddr, usize>>,
+    total: AtomicUsize,
+    failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    sessions: AtomicU64,
+    stop: watch::Receiver<bool>,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Shared {
+    fn user(&self, key: &russh::keys::PublicKey) -> Option<User> {
+        let fp = fingerprint(key);
+        self.users
+            .lock()
+            .ok()?
+            .user_by_fingerprint(&fp)
+            .ok()
+            .flatten()
+    }
+
+    fn failed_lately(&self, ip: IpAddr) -> usize {
+        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let list = f.entry(ip).or_default();
+        list.retain(|t| t.elapsed() < FAILURE_WINDOW);
+        list.len()
+    }
+
+    fn fail(&self, ip: IpAddr) {
+        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        f.entry(ip).or_default().push(Instant::now());
+    }
+}
+
+/// One connection: who it is, and its one session channel.
+struct Conn {
+    shared: Arc<Shared>,
+    ip: IpAddr,
+    user: Option<User>,
+    /// Set once a dashboard started (the grace timer looks at it).
+    started: Arc<AtomicBool>,
+    channel: Option<ChannelId>,
+    pty: Option<(String, u16, u16)>,
+    lang: Option<Lang>,
+    no_color: bool,
+    input: Option<mpsc::Sender<Vec<u8>>>,
+    resize: Option<watch::Sender<(u16, u16)>>,
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        let mut open = self.shared.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+        self.shared.total.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A terminal size as the client asked, kept within what can be drawn.
+fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
+    let cols = cols.clamp(1, 1000) as u16;
+    let rows = rows.clamp(1, 500) as u16;
+    (cols, rows)
+}
+
+/// Refuses a request on the session channel, with a line the client shows.
+fn refuse(session: &mut Session, channel: ChannelId, why: &str) -> Result<()> {
+    session.channel_failure(channel)?;
+    session.extended_data(channel, 1, format!("albergue: {why}\r\n").into_bytes())?;
+    session.exit_status_request(channel, 1)?;
+    session.eof(channel)?;
+    session.close(channel)?;
+    Ok(())
+}
+
+impl russh::server::Handler for Conn {
+    type Error = anyhow::Error;
+
+    async fn auth_publickey_offered(
+        &mut self,
+        _user: &str,
+        offer: russh::server::PublicKeyOffer<'_>,
+    ) -> Result<Auth> {
+        if self.shared.failed_lately(self.ip) >= MAX_FAILURES {
+            return Ok(Auth::reject());
+        }
+        if self.shared.user(offer.public_key).is_some() {
+            Ok(Auth::Accept)
+        } else {
+            self.shared.fail(self.ip);
+            Ok(Auth::reject())
+        }
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        _user: &str,
+        key: russh::server::VerifiedPublicKey<'_>,
+    ) -> Result<Auth> {
+        match self.shared.user(key.public_key) {
+            Some(user) if self.shared.failed_lately(self.ip) < MAX_FAILURES => {
+                self.user = Some(user);
+                Ok(Auth::Accept)
+            }
+            _ => {
+                self.shared.fail(self.ip);
+                Ok(Auth::reject())
+            }
+        }
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<()> {
+        if self.channel.is_some() || self.user.is_none() {
+            // One session a connection.
+            reply
+                .reject(russh::ChannelOpenFailure::AdministrativelyProhibited)
+                .await;
+            return Ok(());
+        }
+        self.channel = Some(channel.id());
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        term: &str,
+        col_width: u32,
+        row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<()> {
+        let (cols, rows) = clamp_size(col_width, row_height);
+        self.pty = Some((term.to_string(), cols, rows));
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<()> {
+        match name {
+            "LANG" | "LC_ALL" | "LC_MESSAGES" => {
+                let v = value.to_string();
+                let from = |_: &str| Some(v.clone());
+                self.lang = Some(Lang::from_env(from));
+            }
+            "NO_COLOR" => self.no_color = true,
+            n if n.starts_with("LC_") || n == "COLORTERM" => {}
+            _ => {
+                session.channel_failure(channel)?;
+                return Ok(());
+            }
+        }
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<()> {
+        let (Some(user), Some((term, cols, rows))) = (self.user.clone(), self.pty.clone()) else {
+            // Answered, with a line the coordinator can act on.
+            session.channel_success(channel)?;
+            let line =
+                b"albergue: the dashboard needs a terminal: connect with ssh -t\r\n".to_vec();
+            session.extended_data(channel, 1, line)?;
+            session.exit_status_request(channel, 1)?;
+            session.eof(channel)?;
+            session.close(channel)?;
+            return Ok(());
+        };
+        if self.input.is_some() {
+            return refuse(session, channel, "the dashboard is already running");
+        }
+        session.channel_success(channel)?;
+        let (input_tx, input_rx) = mpsc::channel(256);
+        let (resize_tx, resize_rx) = watch::channel((cols, rows));
+        self.input = Some(input_tx);
+        self.resize = Some(resize_tx);
+        self.started.store(true, Ordering::Relaxed);
+        let id = self.shared.sessions.fetch_add(1, Ordering::Relaxed) + 1;
+        let actor = Actor::new(format!("{}@{} s{id}", user.name, self.ip));
+        let theme = if self.no_color || matches!(term.as_str(), "dumb" | "vt100" | "vt102") {
+            Theme::MONO
+        } else {
+            Theme::COLOR
+        };
+        let s = session::Session {
+            handle: session.handle(),
+            channel,
+            db: self.shared.db.clone(),
+            user: user.name.clone(),
+            role: user.role,
+            actor,
+            lang: self.lang.unwrap_or_default(),
+            theme,
+            size: (cols, rows),
+            input: input_rx,
+            resize: resize_rx,
+            stop: self.shared.stop.clone(),
+            now: self.shared.now,
+        };
+        eprintln!(
+            "albergue serve: session s{id} started for {} ({}) from {}, TERM={term}, {cols}x{rows}",
+            user.name, user.role, self.ip
+        );
+        tokio::spawn(session::run(s));
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        _data: &[u8],
+        session: &mut Session,
+    ) -> Result<()> {
+        refuse(
+            session,
+            channel,
+            "only the dashboard is served here; connect with ssh -t and no command",
+        )
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut Session,
+    ) -> Result<()> {
+        refuse(session, channel, "no file transfer or subsystems here")
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut Session,
+    ) -> Result<()> {
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        channel: ChannelId,
+        col_width: u32,
+        row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        session: &mut Session,
+    ) -> Result<()> {
+        if let Some(tx) = &self.resize {
+            let _ = tx.send(clamp_size(col_width, row_height));
+        } else if let Some((_, c, r)) = &mut self.pty {
+            (*c, *r) = clamp_size(col_width, row_height);
+        }
+        let _ = session.channel_success(channel);
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        _channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> Result<()> {
+        if let Some(tx) = &self.input {
+            // Waits when the session is behind: the client is slowed, not
+            // the others, and nothing typed is lost.
+            let _ = tx.send(data.to_vec()).await;
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(&mut self, _channel: ChannelId, _session: &mut Session) -> Result<()> {
+        self.input = None;
+        Ok(())
+    }
+
+    async fn channel_close(&mut self, _channel: ChannelId, _session: &mut Session) -> Result<()> {
+        self.input = None;
+        Ok(())
+    }
+}
+
+/// Runs the server until SIGTERM or SIGINT; every session is then ended
+/// with its terminal restored and its form kept as a draft.
+pub fn run(options: &Options) -> Result<()> {
+    let users = Store::open(&options.db, OpenMode::Existing)
+        .with_context(|| format!("opening {}", options.db.display()))?;
+    let (key, made) = host_key(&options.host_key)?;
+    let fp = fingerprint(key.public_key());
+    if made {
+        eprintln!(
+            "albergue serve: made a new host key {} ({fp}); coordinators should see this fingerprint on first connect",
+            options.host_key.display()
+        );
+    }
+    if users.users()?.is_empty() {
+        eprintln!("albergue serve: no users yet; add one with `albergue users add NAME --role coordinator --key FILE.pub`");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the server's runtime")?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        db: options.db.clone(),
+        users: Mutex::new(users),
+        open: Mutex::new(HashMap::new()),
+        total: AtomicUsize::new(0),
+        failures: Mutex::new(HashMap::new()),
+        sessions: AtomicU64::new(0),
+        stop: stop_rx,
+        now: options.now,
+    });
+    let mut methods = MethodSet::empty();
+    methods.push(MethodKind::PublicKey);
+    let config = Arc::new(russh::server::Config {
+        methods,
+        auth_rejection_time: Duration::from_secs(1),
+        auth_rejection_time_initial: Some(Duration::from_millis(0)),
+        keys: vec![key],
+        keepalive_interval: Some(Duration::from_secs(15)),
+        keepalive_max: 3,
+        nodelay: true,
+        ..Default::default()
+    });
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .with_context(|| format!("listening on {}", options.listen))?;
+        eprintln!(
+            "albergue serve: listening on {} for {} (host key {fp})",
+            listener.local_addr()?,
+            options.db.display()
+        );
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((socket, peer)) = accepted else { continue };
+                    accept(&shared, &config, options, socket, peer);
+                }
+                _ = term.recv() => break,
+                _ = int.recv() => break,
+            }
+        }
+        eprintln!("albergue serve: stopping; ending every session");
+        let _ = stop_tx.send(true);
+        // Give sessions a moment to restore terminals and keep drafts.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while shared.total.load(Ordering::Relaxed) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::Ok(())
+    })
+}
+
+/// Takes a connection, unless its address or the server is at its cap.
+fn accept(
+    shared: &Arc<Shared>,
+    config: &Arc<russh::server::Config>,
+    options: &Options,
+    socket: tokio::net::TcpStream,
+    peer: SocketAddr,
+) {
+    let ip = peer.ip();
+    {
+        let mut open = shared.open.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(ip).or_default();
+        if *n >= options.per_address || shared.total.load(Ordering::Relaxed) >= options.total {
+            drop(socket);
+            return;
+        }
+        *n += 1;
+    }
+    shared.total.fetch_add(1, Ordering::Relaxed);
+    let started = Arc::new(AtomicBool::new(false));
+    let conn = Conn {
+        shared: Arc::clone(shared),
+        ip,
+        user: None,
+        started: Arc::clone(&started),
+        channel: None,
+        pty: None,
+        lang: None,
+        no_color: false,
+        input: None,
+        resize: None,
+    };
+    let config = Arc::clone(config);
+    let grace = options.grace;
+    tokio::spawn(async move {
+        let Ok(running) = russh::server::run_stream(config, socket, conn).await else {
+            return;
+        };
+        let handle = running.handle();
+        let watchdog = tokio::spawn(async move {
+            tokio::time::sleep(grace).await;
+            if !started.load(Ordering::Relaxed) {
+                let _ = handle
+                    .disconnect(
+                        russh::Disconnect::ByApplication,
+                        "no dashboard was started in time".into(),
+                        String::new(),
+                    )
+                    .await;
+            }
+        });
+        let _ = running.await;
+        watchdog.abort();
+    });
+}

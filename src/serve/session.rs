@@ -1,0 +1,226 @@
+//! One coordinator's dashboard over an SSH channel: the same `App`,
+//! `update` and views as the local terminal, with input parsed from the
+//! channel's bytes and frames written back to it. One frame is in flight at
+//! a time: while the client has not taken a frame, later changes are merged
+//! into the next one.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use crossterm::event::Event;
+use russh::server::Handle;
+use russh::ChannelId;
+use tokio::sync::{mpsc, watch};
+
+use super::input::Parser;
+use crate::domain::Role;
+use crate::store::{OpenMode, Store};
+use crate::tui::app::{App, SessionSettings};
+use crate::tui::message::{Msg, Request};
+use crate::tui::terminal::Screen;
+use crate::tui::update::update;
+use crate::tui::worker::{self, Job, Watch};
+use crate::tui::{i18n::Lang, keys::KeyMap, theme::Theme, views};
+
+/// How long an Esc waits to learn whether a sequence follows.
+const ESC_PAUSE: Duration = Duration::from_millis(30);
+
+/// The alternate screen, bracketed paste, no cursor: how a session starts.
+const ENTER: &[u8] = b"\x1b[?1049h\x1b[?2004h\x1b[?25l\x1b[2J";
+/// And how the client's terminal is left.
+const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1049l\x1b[?25h";
+
+/// Everything a session needs, handed over when the client asks for a shell.
+pub struct Session {
+    /// To write to the client.
+    pub handle: Handle,
+    /// The session channel.
+    pub channel: ChannelId,
+    /// The database.
+    pub db: PathBuf,
+    /// The coordinator's name (drafts are kept per name).
+    pub user: String,
+    /// Their role, enforced by the store handle of the session.
+    pub role: Role,
+    /// Who the audit rows name: `name@address s<id>`.
+    pub actor: crate::actor::Actor,
+    /// Interface language.
+    pub lang: Lang,
+    /// Paint.
+    pub theme: Theme,
+    /// Terminal size, from the pty request.
+    pub size: (u16, u16),
+    /// The client's bytes.
+    pub input: mpsc::Receiver<Vec<u8>>,
+    /// New sizes (window-change).
+    pub resize: watch::Receiver<(u16, u16)>,
+    /// Set when the server stops.
+    pub stop: watch::Receiver<bool>,
+    /// A fixed clock (tests); `None` for the real one.
+    pub now: Option<chrono::DateTime<Utc>>,
+}
+
+/// What a frame writes, taken after each draw and sent as one message.
+#[derive(Clone, Default)]
+struct Out(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Out {
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .map(|mut b| std::mem::take(&mut *b))
+            .unwrap_or_default()
+    }
+}
+
+/// Why a session ended.
+enum End {
+    /// The coordinator quit.
+    Quit,
+    /// The client went away.
+    Gone,
+    /// The server is stopping.
+    Stopping,
+}
+
+/// Runs the session until the coordinator quits, the client goes or the
+/// server stops; the client's terminal is restored on every path but the
+/// last (where the client is gone), and a form being filled in is kept as
+/// a draft for this coordinator.
+pub async fn run(mut s: Session) {
+    let (end, draft) = match dashboard(&mut s).await {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = format!("{}albergue: {e}\r\n", String::from_utf8_lossy(LEAVE));
+            let _ = s.handle.data(s.channel, msg.into_bytes()).await;
+            let _ = s.handle.exit_status_request(s.channel, 1).await;
+            let _ = s.handle.close(s.channel).await;
+            return;
+        }
+    };
+    if let Some(form) = draft {
+        let (db, user) = (s.db.clone(), s.user.clone());
+        let _ =
+            tokio::task::spawn_blocking(move || crate::tui::save_draft(&db, &user, &form)).await;
+    }
+    if !matches!(end, End::Gone) {
+        let mut bytes = LEAVE.to_vec();
+        if matches!(end, End::Stopping) {
+            bytes.extend_from_slice(
+                b"albergue: the server is stopping; what you were typing is kept as a draft.\r\n",
+            );
+        }
+        let _ = s.handle.data(s.channel, bytes).await;
+        let _ = s.handle.exit_status_request(s.channel, 0).await;
+        let _ = s.handle.eof(s.channel).await;
+        let _ = s.handle.close(s.channel).await;
+    }
+}
+
+async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
+    let (db, user, role) = (s.db.clone(), s.user.clone(), s.role);
+    let (store, draft, shelter) = tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&db, OpenMode::Existing)?.with_role(role);
+        let draft = store.take_draft(&user)?;
+        let shelter = store.shelters()?.into_iter().next();
+        anyhow::Ok((store, draft, shelter))
+    })
+    .await??;
+    let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let (jobs, worker) = worker::spawn(store, s.actor.clone(), Watch::Poll, reply_tx);
+    let send = |reqs: Vec<Request>| {
+        for r in reqs {
+            let _ = jobs.send(Job::Request(r));
+        }
+    };
+    let settings = SessionSettings {
+        lang: s.lang,
+        theme: s.theme,
+        keys: KeyMap::default(),
+        actor: s.actor.clone(),
+        role: s.role,
+        size: s.size,
+    };
+    let mut app = App::new(s.now.unwrap_or_else(Utc::now), settings, shelter);
+    send(app.start());
+    if let Some(d) = &draft {
+        app.offer_draft(d);
+    }
+    let out = Out::default();
+    let mut screen = Screen::over(out.clone(), s.size)?;
+    if s.handle.data(s.channel, ENTER.to_vec()).await.is_err() {
+        return Ok((End::Gone, app.draft()));
+    }
+    let mut parser = Parser::default();
+    let mut ready = false;
+    let end = loop {
+        let tick = tokio::time::sleep(crate::tui::until_next_minute(app.now));
+        let pause = tokio::time::sleep(ESC_PAUSE);
+        let mut events = Vec::new();
+        tokio::select! {
+            bytes = s.input.recv() => match bytes {
+                Some(b) => events = parser.feed(&b),
+                None => break End::Gone,
+            },
+            () = pause, if parser.waiting() => events = parser.flush(),
+            Some(reply) = replies.recv() => {
+                ready = true;
+                send(update(&mut app, Msg::Reply(reply)));
+            }
+            Ok(()) = s.resize.changed() => {
+                let size = *s.resize.borrow_and_update();
+                screen.resize(size)?;
+                send(update(&mut app, Msg::Resize(size.0, size.1)));
+            }
+            () = tick, if s.now.is_none() => send(update(&mut app, Msg::Tick(Utc::now()))),
+            _ = s.stop.changed() => break End::Stopping,
+        }
+        for ev in events {
+            let msg = match ev {
+                Event::Key(k) => Msg::Key(k),
+                Event::Paste(text) => Msg::Paste(text),
+                _ => continue,
+            };
+            send(update(&mut app, msg));
+        }
+        // Merge whatever else is already here into the same frame.
+        while let Ok(reply) = replies.try_recv() {
+            ready = true;
+            send(update(&mut app, Msg::Reply(reply)));
+        }
+        if app.quit {
+            break End::Quit;
+        }
+        if app.dirty && ready {
+            screen.draw(|f| views::render(&app, f))?;
+            app.dirty = false;
+            let frame = out.take();
+            // One frame in flight: this waits while the client is slow, and
+            // everything that happens meanwhile goes into the next frame.
+            if !frame.is_empty() && s.handle.data(s.channel, frame).await.is_err() {
+                break End::Gone;
+            }
+        }
+    };
+    let draft = app.draft();
+    drop(jobs);
+    let _ = tokio::task::spawn_blocking(move || worker.join()).await;
+    Ok((end, draft))
+}

@@ -1,0 +1,156 @@
+//! The coordinators served over SSH: a name, a role and the fingerprint of
+//! their public key. Managed by the database's owner (an admin).
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{audit, codec, Result, Store, StoreError};
+use crate::actor::Actor;
+use crate::domain::{Permission, Role, RuleError};
+
+/// A coordinator who may connect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Row id.
+    pub id: i64,
+    /// Their name, as the audit trail shows it.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// `SHA256:…` of their public key.
+    pub key_fingerprint: String,
+    /// The public key, in OpenSSH's one-line form.
+    pub public_key: String,
+}
+
+const USER_COLUMNS: &str = "id, name, role, key_fingerprint, public_key";
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: codec::parse_enum(2, &r.get::<_, String>(2)?)?,
+        key_fingerprint: r.get(3)?,
+        public_key: r.get(4)?,
+    })
+}
+
+/// A user name: letters, digits, `.`, `-`, `_`, 1 to 40 of them (it goes
+/// into audit rows and log lines).
+fn check_name(name: &str) -> Result<()> {
+    let ok = (1..=40).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(RuleError::UnknownValue {
+            field: "user name (1 to 40 letters, digits, '.', '-' or '_')",
+            value: name.to_string(),
+        }
+        .into())
+    }
+}
+
+impl Store {
+    /// Registers a user with their key; a name or key already registered is
+    /// refused, naming whom it belongs to.
+    pub fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        key_fingerprint: &str,
+        public_key: &str,
+        actor: &Actor,
+    ) -> Result<User> {
+        self.allow(Permission::ManageUsers)?;
+        check_name(name)?;
+        if let Some(u) = self.user_by_fingerprint(key_fingerprint)? {
+            return Err(StoreError::AlreadyRegistered {
+                what: "key",
+                name: u.name,
+            });
+        }
+        if self.user(name)?.is_some() {
+            return Err(StoreError::AlreadyRegistered {
+                what: "name",
+                name: name.to_string(),
+            });
+        }
+        self.transact(|tx, now| {
+            tx.execute(
+                "INSERT INTO coordinator (name, role, key_fingerprint, public_key, created_at,
+                    updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                params![
+                    name,
+                    role.as_str(),
+                    key_fingerprint,
+                    public_key,
+                    codec::secs(now),
+                    actor.as_str()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit::record(tx, now, actor, "coordinator.create", id, role.as_str())
+        })?;
+        Ok(self.user(name)?.expect("just added"))
+    }
+
+    /// Every user, by name.
+    pub fn users(&self) -> Result<Vec<User>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM coordinator ORDER BY name"
+        ))?;
+        let rows = stmt.query_map([], user_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The user with this name.
+    pub fn user(&self, name: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM coordinator WHERE name = ?1");
+        Ok(self.conn.query_row(&sql, [name], user_row).optional()?)
+    }
+
+    /// The user whose key has this fingerprint (how a connection is known).
+    pub fn user_by_fingerprint(&self, fingerprint: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM coordinator WHERE key_fingerprint = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [fingerprint], user_row)
+            .optional()?)
+    }
+
+    /// Removes a user: their key no longer connects.
+    pub fn remove_user(&mut self, name: &str, actor: &Actor) -> Result<()> {
+        self.allow(Permission::ManageUsers)?;
+        let user = self.user(name)?.ok_or_else(|| unknown(name))?;
+        self.transact(|tx, now| {
+            tx.execute("DELETE FROM coordinator WHERE id = ?1", [user.id])?;
+            audit::record(tx, now, actor, "coordinator.remove", user.id, "")
+        })
+    }
+
+    /// Gives a user another role.
+    pub fn set_user_role(&mut self, name: &str, role: Role, actor: &Actor) -> Result<User> {
+        self.allow(Permission::ManageUsers)?;
+        let user = self.user(name)?.ok_or_else(|| unknown(name))?;
+        self.transact(|tx, now| {
+            tx.execute(
+                "UPDATE coordinator SET role = ?2, updated_at = ?3, updated_by = ?4,
+                    version = version + 1 WHERE id = ?1",
+                params![user.id, role.as_str(), codec::secs(now), actor.as_str()],
+            )?;
+            let summary = format!("role: {} -> {}", user.role, role);
+            audit::record(tx, now, actor, "coordinator.role", user.id, &summary)
+        })?;
+        Ok(self.user(name)?.expect("still there"))
+    }
+}
+
+fn unknown(name: &str) -> StoreError {
+    RuleError::UnknownValue {
+        field: "user",
+        value: name.to_string(),
+    }
+    .into()
+}

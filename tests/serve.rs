@@ -1,0 +1,410 @@
+//! `albergue serve` driven by the real OpenSSH client on 127.0.0.1: the
+//! dashboard by key, no shell, everything else refused with an answer, roles
+//! enforced, and every client's terminal restored when the server stops.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+mod common;
+
+use albergue::domain::AppointmentStatus;
+use albergue::store::{OpenMode, Store};
+use common::terminal::Session;
+use common::{make_demo, now, text, NOW};
+
+/// The grace time the tests give a connection to start a dashboard.
+const GRACE_SECS: u64 = 3;
+
+/// A running `albergue serve`, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    home: tempfile::TempDir,
+    db: PathBuf,
+    log: mpsc::Receiver<String>,
+}
+
+/// Makes an Ed25519 key pair `home/name` with ssh-keygen.
+fn key(home: &Path, name: &str) -> PathBuf {
+    let path = home.join(name);
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .status()
+        .expect("ssh-keygen runs (Debian's openssh-client package)");
+    assert!(ok.success());
+    path
+}
+
+impl Server {
+    /// A demo roster with maria (coordinator) and pedro (volunteer), served.
+    fn start() -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let db = make_demo(home.path(), 500);
+        for (name, role) in [("maria", "coordinator"), ("pedro", "volunteer")] {
+            let public = key(home.path(), name).with_extension("pub");
+            let o = common::on_db(
+                home.path(),
+                &db,
+                &[
+                    "users",
+                    "add",
+                    name,
+                    "--role",
+                    role,
+                    "--key",
+                    public.to_str().unwrap(),
+                ],
+            );
+            assert!(o.status.success(), "{}", text(&o));
+        }
+        key(home.path(), "stranger");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_albergue"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--grace"])
+            .arg(GRACE_SECS.to_string())
+            .args(["--now", NOW, "--db"])
+            .arg(&db)
+            .env("HOME", home.path())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, log) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut server = Self {
+            child,
+            port: 0,
+            home,
+            db,
+            log,
+        };
+        let line = server.wait_log("listening on");
+        let addr = line.split("listening on ").nth(1).unwrap();
+        let addr = addr.split_whitespace().next().unwrap();
+        server.port = addr.rsplit(':').next().unwrap().parse().unwrap();
+        server
+    }
+
+    /// Waits for a log line holding `text`.
+    fn wait_log(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while let Ok(line) = self.log.recv_timeout(deadline - Instant::now()) {
+            if line.contains(text) {
+                return line;
+            }
+        }
+        panic!("the server never logged {text:?}");
+    }
+
+    /// `ssh` with the test's options, as `user` with `key`.
+    fn ssh(&self, key: &str, user: &str) -> Vec<String> {
+        let key = self.home.path().join(key);
+        [
+            "-F",
+            "/dev/null",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-i",
+            key.to_str().unwrap(),
+            "-p",
+            &self.port.to_string(),
+            &format!("{user}@127.0.0.1"),
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    /// The dashboard for `user` in an 80×24 terminal, through `ssh -tt`.
+    fn dashboard(&self, user: &str) -> Session {
+        let args = self.ssh(user, user).join(" ");
+        let s = Session::run(self.home.path(), &format!("ssh -tt {args}"), &[]);
+        s.wait_for("Confirm soonest");
+        s
+    }
+
+    /// Runs a client to its end; returns its exit code, output and time.
+    fn client(&self, program: &str, args: &[String]) -> (Option<i32>, String, Duration) {
+        let started = Instant::now();
+        let o = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (o.status.code(), text(&o), started.elapsed())
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.db, OpenMode::Existing).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// A pending appointment with time left whose traveller's name is unique
+/// on the roster: (appointment id, the name to type).
+fn someone_to_confirm(store: &Store) -> (i64, String) {
+    let roster = store.roster(now()).unwrap();
+    store
+        .pending_appointments()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.effective_deadline() > now() + chrono::Duration::hours(2))
+        .find_map(|a| {
+            let pid = a.person_id?;
+            let row = roster.iter().find(|r| r.id == pid)?;
+            let alone = store.household_pending(a.household_id).ok()?.len() == 1;
+            let unique = roster.iter().filter(|r| r.folded == row.folded).count() == 1;
+            (alone && unique).then(|| (a.id, row.name.clone()))
+        })
+        .expect("the demo has someone to confirm")
+}
+
+/// Opens the person screen of the one person called `name`.
+fn open_person(s: &mut Session, name: &str) {
+    s.send(b"2");
+    s.wait_for("sorted by Name");
+    s.send(b"/");
+    s.send(name.as_bytes());
+    s.wait_for(&format!("Search: {name}"));
+    s.send(b"\r\r");
+    s.wait_for("Household");
+}
+
+#[test]
+fn a_coordinator_records_a_confirmation_over_ssh_and_the_audit_names_them() {
+    let server = Server::start();
+    let (appointment, name) = someone_to_confirm(&server.store());
+    let mut s = server.dashboard("maria");
+    open_person(&mut s, &name);
+    s.send(b"c");
+    s.wait_for("Record confirmation");
+    s.send(b"SSH12345\x13");
+    s.wait_for("Confirmation recorded.");
+    let store = server.store();
+    let a = store.appointment(appointment).unwrap();
+    assert_eq!(a.status, AppointmentStatus::Confirmed);
+    assert_eq!(a.confirmation_number.as_deref(), Some("SSH12345"));
+    let audit = store.audit_for("appointment", appointment).unwrap();
+    let row = audit.last().unwrap();
+    assert_eq!(row.action, "appointment.confirm");
+    assert!(
+        row.actor.starts_with("maria@127.0.0.1 s"),
+        "the coordinator, their address and the session: {}",
+        row.actor
+    );
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    let raw = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
+    assert!(
+        raw.ends_with("\x1b[?1049l\x1b[?25h") || raw.contains("\x1b[?1049l"),
+        "restored"
+    );
+}
+
+#[test]
+fn a_volunteer_cannot_confirm_but_can_add_a_person() {
+    let server = Server::start();
+    let (appointment, name) = someone_to_confirm(&server.store());
+    let mut s = server.dashboard("pedro");
+    open_person(&mut s, &name);
+    s.send(b"c");
+    s.wait_for("As volunteer you cannot do this here");
+    assert!(!s.screen().contains("Record confirmation"));
+    let store = server.store();
+    assert_eq!(
+        store.appointment(appointment).unwrap().status,
+        AppointmentStatus::PendingConfirmation
+    );
+    s.send(b"2a");
+    s.wait_for("Add person");
+    s.send(b"\x1b");
+    // A person pauses between Esc and the next key (Esc then q at once is Alt-q).
+    std::thread::sleep(Duration::from_millis(200));
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn everything_but_the_dashboard_is_refused_promptly() {
+    let server = Server::start();
+    let ssh = |key: &str, user: &str, extra: &[&str]| {
+        let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        args.extend(server.ssh(key, user));
+        args
+    };
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "unknown key",
+            ssh("stranger", "maria", &[]),
+            "Permission denied",
+        ),
+        (
+            "a command",
+            ssh("maria", "maria", &["-T"])
+                .into_iter()
+                .chain(["whoami".to_string()])
+                .collect(),
+            "exec request failed",
+        ),
+        (
+            "no terminal",
+            ssh("maria", "maria", &["-T"]),
+            "connect with ssh -t",
+        ),
+        (
+            "remote forwarding",
+            ssh(
+                "maria",
+                "maria",
+                &[
+                    "-N",
+                    "-o",
+                    "ExitOnForwardFailure=yes",
+                    "-R",
+                    "0:127.0.0.1:9",
+                ],
+            ),
+            "forwarding failed",
+        ),
+        (
+            "agent forwarding",
+            ssh("maria", "maria", &["-A", "-T"])
+                .into_iter()
+                .chain(["true".to_string()])
+                .collect(),
+            "request failed",
+        ),
+    ];
+    for (what, args, says) in cases {
+        let (code, out, took) = server.client("ssh", &args);
+        assert_ne!(code, Some(0), "{what}: {out}");
+        assert!(out.contains(says), "{what}: {out}");
+        assert!(took < Duration::from_secs(5), "{what} took {took:?}");
+    }
+    let mut sftp: Vec<String> = server.ssh("maria", "maria");
+    let target = sftp.pop().unwrap();
+    let port = sftp.iter().position(|a| a == "-p").unwrap();
+    sftp[port] = "-P".into();
+    sftp.extend(["-b".into(), "/dev/null".into(), target]);
+    let (code, out, took) = server.client("sftp", &sftp);
+    assert_ne!(code, Some(0), "sftp: {out}");
+    assert!(took < Duration::from_secs(5), "sftp took {took:?}");
+    // Logged in but no dashboard asked for: dropped after the grace time.
+    let (code, out, took) = server.client("ssh", &ssh("maria", "maria", &["-N"]));
+    assert_ne!(code, Some(0));
+    assert!(out.contains("no dashboard was started in time"), "{out}");
+    assert!(took < Duration::from_secs(GRACE_SECS + 3), "{took:?}");
+}
+
+#[test]
+fn stopping_the_server_restores_every_terminal_and_keeps_the_draft() {
+    let mut server = Server::start();
+    let mut s = server.dashboard("maria");
+    s.send(b"o");
+    s.wait_for("Record CBP One outage");
+    s.send(b"\t\t\t\tradio");
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = s.wait_exit();
+    let raw = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
+    assert!(raw.contains("the server is stopping"), "{raw:?}");
+    assert!(raw.contains("\x1b[?1049l"), "left the alternate screen");
+    assert!(status.success(), "{status:?}");
+    assert!(server.child.wait().unwrap().success());
+    let draft = server.store().take_draft("maria").unwrap();
+    assert!(draft.is_some_and(|d| d.contains("radio")));
+}
+
+#[test]
+fn users_are_managed_by_name_and_unknown_roles_and_keys_are_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 5);
+    let public = key(home.path(), "ana").with_extension("pub");
+    let on = |args: &[&str]| common::on_db(home.path(), &db, args);
+    let o = on(&[
+        "users",
+        "add",
+        "ana",
+        "--role",
+        "chief",
+        "--key",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("unknown role \"chief\""), "{}", text(&o));
+    let o = on(&[
+        "users",
+        "add",
+        "ana",
+        "--role",
+        "admin",
+        "--key",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("not an OpenSSH public key"),
+        "{}",
+        text(&o)
+    );
+    let o = on(&[
+        "users",
+        "add",
+        "ana",
+        "--role",
+        "admin",
+        "--key",
+        public.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = on(&[
+        "users",
+        "add",
+        "bea",
+        "--role",
+        "admin",
+        "--key",
+        public.to_str().unwrap(),
+    ]);
+    assert!(
+        text(&o).contains("this key is already registered, for user \"ana\""),
+        "{}",
+        text(&o)
+    );
+    let o = on(&["users", "set-role", "ana", "volunteer"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let list = text(&on(&["users", "list"]));
+    assert!(
+        list.contains("ana") && list.contains("volunteer") && list.contains("SHA256:"),
+        "{list}"
+    );
+    assert!(on(&["users", "remove", "ana"]).status.success());
+    assert!(!text(&on(&["users", "list"])).contains("ana"));
+}
