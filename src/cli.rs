@@ -143,6 +143,15 @@ pub enum Command {
         /// Connections at once in all
         #[arg(long, default_value_t = 64, value_name = "N")]
         max_connections: usize,
+        /// Minutes without a key before a session is locked (ended; connect again)
+        #[arg(long, default_value_t = 15, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..))]
+        idle_lock: u64,
+        /// Hours a session may last
+        #[arg(long, default_value_t = 12, value_name = "HOURS", value_parser = clap::value_parser!(u64).range(1..))]
+        max_session: u64,
+        /// Seconds (instead of minutes) for --idle-lock, for tests
+        #[arg(long, hide = true)]
+        idle_lock_secs: Option<u64>,
     },
     /// Manage who may connect to `albergue serve`
     #[command(subcommand)]
@@ -287,6 +296,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             grace,
             per_address,
             max_connections,
+            idle_lock,
+            max_session,
+            idle_lock_secs,
         }) => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
             let host_key = host_key.unwrap_or_else(|| {
@@ -303,6 +315,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 per_address,
                 total: max_connections,
                 now: cli.now,
+                idle: std::time::Duration::from_secs(idle_lock_secs.unwrap_or(idle_lock * 60)),
+                longest: std::time::Duration::from_secs(max_session * 3600),
             })?;
             Ok(ExitCode::SUCCESS)
         }

@@ -42,6 +42,11 @@ fn key(home: &Path, name: &str) -> PathBuf {
 impl Server {
     /// A demo roster with maria (coordinator) and pedro (volunteer), served.
     fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// The same, with more flags for `albergue serve`.
+    fn start_with(flags: &[&str]) -> Self {
         let home = tempfile::tempdir().unwrap();
         let db = make_demo(home.path(), 500);
         for (name, role) in [("maria", "coordinator"), ("pedro", "volunteer")] {
@@ -67,6 +72,7 @@ impl Server {
             .arg(GRACE_SECS.to_string())
             .args(["--now", NOW, "--db"])
             .arg(&db)
+            .args(flags)
             .env("HOME", home.path())
             .stderr(Stdio::piped())
             .spawn()
@@ -407,4 +413,49 @@ fn users_are_managed_by_name_and_unknown_roles_and_keys_are_refused() {
     );
     assert!(on(&["users", "remove", "ana"]).status.success());
     assert!(!text(&on(&["users", "list"])).contains("ana"));
+}
+
+#[test]
+fn an_idle_session_is_locked_and_its_form_kept() {
+    let server = Server::start_with(&["--idle-lock-secs", "2"]);
+    let mut s = server.dashboard("maria");
+    s.send(b"o");
+    s.wait_for("Record CBP One outage");
+    s.send(b"\t\t\t\tnoticias");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let raw = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
+    assert!(
+        raw.contains("locked after a while without a key"),
+        "{raw:?}"
+    );
+    let draft = server.store().take_draft("maria").unwrap();
+    assert!(draft.is_some_and(|d| d.contains("noticias")));
+}
+
+#[test]
+fn a_client_killed_mid_save_leaves_all_or_nothing() {
+    let server = Server::start();
+    let (appointment, name) = someone_to_confirm(&server.store());
+    let mut s = server.dashboard("maria");
+    open_person(&mut s, &name);
+    s.send(b"c");
+    s.wait_for("Record confirmation");
+    s.send(b"KILL1234\x13");
+    s.hang_up();
+    s.wait_exit();
+    std::thread::sleep(Duration::from_millis(500));
+    let store = server.store();
+    let o = common::on_db(server.home.path(), &server.db, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let a = store.appointment(appointment).unwrap();
+    let audit = store.audit_for("appointment", appointment).unwrap();
+    let confirmed = audit.iter().any(|r| r.action == "appointment.confirm");
+    match a.status {
+        AppointmentStatus::Confirmed => {
+            assert!(confirmed && a.confirmation_number.as_deref() == Some("KILL1234"));
+        }
+        AppointmentStatus::PendingConfirmation => assert!(!confirmed),
+        other => panic!("{other:?}"),
+    }
 }

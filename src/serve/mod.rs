@@ -46,6 +46,10 @@ pub struct Options {
     pub total: usize,
     /// A fixed clock for every session (tests, demos); `None` for the real one.
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// A session ends after this long without a key.
+    pub idle: Duration,
+    /// And after this long in all.
+    pub longest: Duration,
 }
 
 /// Failed logins from one address within this window…
@@ -64,6 +68,8 @@ struct Shared {
     sessions: AtomicU64,
     stop: watch::Receiver<bool>,
     now: Option<chrono::DateTime<chrono::Utc>>,
+    idle: Duration,
+    longest: Duration,
 }
 
 impl Shared {
@@ -272,6 +278,8 @@ impl russh::server::Handler for Conn {
             resize: resize_rx,
             stop: self.shared.stop.clone(),
             now: self.shared.now,
+            idle: self.shared.idle,
+            longest: self.shared.longest,
         };
         eprintln!(
             "albergue serve: session s{id} started for {} ({}) from {}, TERM={term}, {cols}x{rows}",
@@ -389,6 +397,8 @@ pub fn run(options: &Options) -> Result<()> {
         sessions: AtomicU64::new(0),
         stop: stop_rx,
         now: options.now,
+        idle: options.idle,
+        longest: options.longest,
     });
     let mut methods = MethodSet::empty();
     methods.push(MethodKind::PublicKey);

@@ -61,6 +61,11 @@ pub struct Session {
     pub stop: watch::Receiver<bool>,
     /// A fixed clock (tests); `None` for the real one.
     pub now: Option<chrono::DateTime<Utc>>,
+    /// The session ends after this long without a key (the screen of an
+    /// unattended phone must not stay open on the roster).
+    pub idle: Duration,
+    /// And after this long in all.
+    pub longest: Duration,
 }
 
 /// What a frame writes, taken after each draw and sent as one message.
@@ -98,6 +103,10 @@ enum End {
     Gone,
     /// The server is stopping.
     Stopping,
+    /// No key for too long.
+    Idle,
+    /// The session reached its longest.
+    Expired,
 }
 
 /// Runs the session until the coordinator quits, the client goes or the
@@ -122,11 +131,13 @@ pub async fn run(mut s: Session) {
     }
     if !matches!(end, End::Gone) {
         let mut bytes = LEAVE.to_vec();
-        if matches!(end, End::Stopping) {
-            bytes.extend_from_slice(
-                b"albergue: the server is stopping; what you were typing is kept as a draft.\r\n",
-            );
-        }
+        let why: &[u8] = match end {
+            End::Stopping => b"albergue: the server is stopping; what you were typing is kept as a draft.\r\n",
+            End::Idle => b"albergue: locked after a while without a key; connect again to go on (a form you were filling in is kept).\r\n",
+            End::Expired => b"albergue: the session reached its longest; connect again to go on (a form you were filling in is kept).\r\n",
+            End::Quit | End::Gone => b"",
+        };
+        bytes.extend_from_slice(why);
         let _ = s.handle.data(s.channel, bytes).await;
         let _ = s.handle.exit_status_request(s.channel, 0).await;
         let _ = s.handle.eof(s.channel).await;
@@ -170,15 +181,24 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     }
     let mut parser = Parser::default();
     let mut ready = false;
+    let started = tokio::time::Instant::now();
+    let mut last_key = started;
     let end = loop {
+        let idle = tokio::time::sleep_until(last_key + s.idle);
+        let expiry = tokio::time::sleep_until(started + s.longest);
         let tick = tokio::time::sleep(crate::tui::until_next_minute(app.now));
         let pause = tokio::time::sleep(ESC_PAUSE);
         let mut events = Vec::new();
         tokio::select! {
             bytes = s.input.recv() => match bytes {
-                Some(b) => events = parser.feed(&b),
+                Some(b) => {
+                    last_key = tokio::time::Instant::now();
+                    events = parser.feed(&b);
+                }
                 None => break End::Gone,
             },
+            () = idle => break End::Idle,
+            () = expiry => break End::Expired,
             () = pause, if parser.waiting() => events = parser.flush(),
             Some(reply) = replies.recv() => {
                 ready = true;
