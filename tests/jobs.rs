@@ -81,7 +81,7 @@ fn an_export_is_a_private_dated_folder_whose_manifest_matches_its_files() {
     assert_eq!(mode(&folder), 0o700);
     let m = manifest(&folder);
     assert_eq!(m["generator"], "albergue");
-    assert_eq!(m["schema_version"], 1);
+    assert_eq!(m["schema_version"], albergue::store::LATEST_VERSION);
     let files = m["files"].as_array().unwrap();
     assert_eq!(files.len(), 12, "6 tables × csv and jsonl");
     for f in files {

@@ -459,3 +459,50 @@ fn a_client_killed_mid_save_leaves_all_or_nothing() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn twenty_coordinators_at_once_lose_no_key() {
+    let server = Server::start_with(&["--per-address", "32"]);
+    let store = server.store();
+    let mut names: Vec<(Box<str>, String)> = store
+        .roster(now())
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.folded, r.name))
+        .collect();
+    names.sort();
+    let sessions: Vec<(usize, Session)> = (0..20)
+        .map(|i| (5 + i * 3, server.dashboard("maria")))
+        .collect();
+    let handles: Vec<_> = sessions
+        .into_iter()
+        .map(|(downs, mut s)| {
+            std::thread::spawn(move || {
+                s.send(b"2");
+                s.wait_for("sorted by Name");
+                for k in 0..downs {
+                    // Bursts and pauses, as people type.
+                    s.send(b"j");
+                    if k % 4 == 0 {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                }
+                s.send(b"\r");
+                (downs, s)
+            })
+        })
+        .collect();
+    for h in handles {
+        let (downs, mut s) = h.join().unwrap();
+        let expected = &names[downs].1;
+        s.wait_for("Arrived");
+        let screen = s.screen();
+        let header = screen.lines().nth(2).unwrap_or_default();
+        assert!(
+            header.starts_with(expected.as_str()),
+            "after {downs} Downs: {expected}\n{screen}"
+        );
+        s.send(b"q");
+        s.wait_exit();
+    }
+}
