@@ -75,13 +75,10 @@ fn csi(params: &[u8], last: u8) -> Option<Event> {
     let mut nums = text.split(';').map(|p| p.parse::<u32>().unwrap_or(1));
     let first = nums.next().unwrap_or(1);
     let mods = modifiers(nums.next().unwrap_or(1));
+    if let Some(code) = cursor(last) {
+        return key(code, mods);
+    }
     let code = match last {
-        b'A' => KeyCode::Up,
-        b'B' => KeyCode::Down,
-        b'C' => KeyCode::Right,
-        b'D' => KeyCode::Left,
-        b'H' => KeyCode::Home,
-        b'F' => KeyCode::End,
         b'Z' => return key(KeyCode::BackTab, KeyModifiers::SHIFT),
         b'~' => match first {
             1 | 7 => KeyCode::Home,
@@ -100,17 +97,24 @@ fn csi(params: &[u8], last: u8) -> Option<Event> {
     key(code, mods)
 }
 
-/// An SS3 sequence (`ESC O` already read).
-fn ss3(b: u8) -> Option<Event> {
-    let code = match b {
+/// The arrows, Home and End: the same final byte in CSI and SS3 form.
+fn cursor(b: u8) -> Option<KeyCode> {
+    Some(match b {
         b'A' => KeyCode::Up,
         b'B' => KeyCode::Down,
         b'C' => KeyCode::Right,
         b'D' => KeyCode::Left,
         b'H' => KeyCode::Home,
         b'F' => KeyCode::End,
-        b'P'..=b'S' => KeyCode::F(b - b'P' + 1),
         _ => return None,
+    })
+}
+
+/// An SS3 sequence (`ESC O` already read).
+fn ss3(b: u8) -> Option<Event> {
+    let code = match b {
+        b'P'..=b'S' => KeyCode::F(b - b'P' + 1),
+        _ => cursor(b)?,
     };
     key(code, KeyModifiers::NONE)
 }
