@@ -587,7 +587,8 @@ fn a_commit_by_another_process_appears_without_a_key() {
 
     let store = Store::open(&f.path, OpenMode::Existing).unwrap();
     let (replies_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let (requests, handle) = worker::spawn(store, app.actor.clone(), Watch::Poll, replies_tx);
+    let (requests, handle) =
+        worker::spawn(store, worker::Setup::alone(app.actor.clone()), replies_tx);
 
     let mut other = Store::open(&f.path, OpenMode::Existing).unwrap();
     let household = f.store.roster(now()).unwrap()[0].household_id;
@@ -628,7 +629,11 @@ fn a_worker_that_is_told_of_changes_does_not_poll_for_them() {
     let f = fixture();
     let store = Store::open(&f.path, OpenMode::Existing).unwrap();
     let (replies_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let (jobs, handle) = worker::spawn(store, Actor::new("ana"), Watch::Told, replies_tx);
+    let setup = worker::Setup {
+        watch: Watch::Told,
+        ..worker::Setup::alone(Actor::new("ana"))
+    };
+    let (jobs, handle) = worker::spawn(store, setup, replies_tx);
     let mut other = Store::open(&f.path, OpenMode::Existing).unwrap();
     let outage = albergue::store::NewOutage {
         affected_step: albergue::domain::Step::Confirm,
@@ -651,4 +656,52 @@ fn a_worker_that_is_told_of_changes_does_not_poll_for_them() {
     assert!(told, "the change it was told of reached the session");
     drop(jobs);
     handle.join().unwrap();
+}
+
+#[test]
+fn sessions_of_one_process_hold_the_roster_once_until_it_changes() {
+    let f = fixture();
+    let shared = std::sync::Arc::new(worker::SharedRoster::default());
+    let roster_of = |store: Store| {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let setup = worker::Setup {
+            roster: Some(std::sync::Arc::clone(&shared)),
+            ..worker::Setup::alone(Actor::new("ana"))
+        };
+        let (jobs, handle) = worker::spawn(store, setup, tx);
+        jobs.send(Job::Request(Request::Roster { now: now() }))
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let rows = loop {
+            match rx.try_recv() {
+                Ok(Reply::Roster(rows, _)) => break rows,
+                Ok(_) => {}
+                Err(_) => {
+                    assert!(std::time::Instant::now() < deadline, "no roster");
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+        };
+        drop(jobs);
+        handle.join().unwrap();
+        rows
+    };
+    let open = || Store::open(&f.path, OpenMode::Existing).unwrap();
+    let a = roster_of(open());
+    let b = roster_of(open());
+    assert!(
+        std::sync::Arc::ptr_eq(&a, &b),
+        "one roster for both sessions"
+    );
+    let mut other = open();
+    let household = a[0].household_id;
+    other
+        .create_person(
+            &common::new_person(household, "Zoe", "Nueva"),
+            &Actor::new("luis"),
+        )
+        .unwrap();
+    let c = roster_of(open());
+    assert!(!std::sync::Arc::ptr_eq(&a, &c), "read again after a change");
+    assert_eq!(c.len(), a.len() + 1);
 }

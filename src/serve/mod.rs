@@ -70,6 +70,7 @@ struct Shared {
     now: Option<chrono::DateTime<chrono::Utc>>,
     idle: Duration,
     longest: Duration,
+    roster: Arc<crate::tui::worker::SharedRoster>,
 }
 
 impl Shared {
@@ -280,6 +281,7 @@ impl russh::server::Handler for Conn {
             now: self.shared.now,
             idle: self.shared.idle,
             longest: self.shared.longest,
+            roster: Arc::clone(&self.shared.roster),
         };
         eprintln!(
             "albergue serve: session s{id} started for {} ({}) from {}, TERM={term}, {cols}x{rows}",
@@ -399,6 +401,7 @@ pub fn run(options: &Options) -> Result<()> {
         now: options.now,
         idle: options.idle,
         longest: options.longest,
+        roster: Arc::default(),
     });
     let mut methods = MethodSet::empty();
     methods.push(MethodKind::PublicKey);

@@ -66,6 +66,8 @@ pub struct Session {
     pub idle: Duration,
     /// And after this long in all.
     pub longest: Duration,
+    /// The roster, held once for every session of the server.
+    pub roster: Arc<worker::SharedRoster>,
 }
 
 /// What a frame writes, taken after each draw and sent as one message.
@@ -155,7 +157,12 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     })
     .await??;
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let (jobs, worker) = worker::spawn(store, s.actor.clone(), Watch::Poll, reply_tx);
+    let setup = worker::Setup {
+        actor: s.actor.clone(),
+        watch: Watch::Poll,
+        roster: Some(Arc::clone(&s.roster)),
+    };
+    let (jobs, worker) = worker::spawn(store, setup, reply_tx);
     let send = |reqs: Vec<Request>| {
         for r in reqs {
             let _ = jobs.send(Job::Request(r));

@@ -319,6 +319,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The id of the newest audit row: it moves with every change to the
+    /// data (each is written with its audit row), so it tells whether what
+    /// was read is still current, whichever connection wrote.
+    pub fn last_change(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?)
+    }
+
     /// `PRAGMA data_version`: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self

@@ -32,7 +32,7 @@ use self::app::{App, SessionSettings};
 use self::config::Settings;
 use self::message::{Msg, Request};
 use self::update::update;
-use self::worker::{Job, Watch};
+use self::worker::Job;
 use crate::store::Store;
 
 /// How the dashboard starts.
@@ -138,7 +138,7 @@ async fn event_loop(
 ) -> Result<(Ending, Option<String>)> {
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
     let actor = crate::actor::Actor::from_env();
-    let (requests, worker) = worker::spawn(store, actor.clone(), Watch::Poll, reply_tx);
+    let (requests, worker) = worker::spawn(store, worker::Setup::alone(actor.clone()), reply_tx);
     let mut hangup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;

@@ -13,23 +13,65 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::message::{PersonPage, Reply, Request, Save, Saved};
 use super::search::SearchIndex;
 use crate::actor::Actor;
-use crate::store::{Store, StoreError};
+use crate::store::{RosterRow, Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 
+/// The roster as last read by any session of a process: at one moment of
+/// the database (the newest audit row, written with every change) and one
+/// minute of the clock, it is the same for everyone, so sessions served by
+/// one process hold it once.
+#[derive(Debug, Default)]
+pub struct SharedRoster {
+    latest: std::sync::Mutex<Option<CachedRoster>>,
+}
+
+type CachedRoster = ((i64, i64), Arc<Vec<RosterRow>>, Arc<SearchIndex>);
+
+impl SharedRoster {
+    fn get(
+        &self,
+        store: &Store,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Arc<Vec<RosterRow>>, Arc<SearchIndex>), StoreError> {
+        let key = (store.last_change()?, now.timestamp().div_euclid(60));
+        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, rows, search)) = latest.as_ref() {
+            if *k == key {
+                return Ok((Arc::clone(rows), Arc::clone(search)));
+            }
+        }
+        let rows = store.roster(now)?;
+        let search = Arc::new(SearchIndex::build(&rows));
+        let rows = Arc::new(rows);
+        *latest = Some((key, Arc::clone(&rows), Arc::clone(&search)));
+        Ok((rows, search))
+    }
+}
+
 /// Answers one request (also used directly by tests).
 pub fn serve(store: &Store, request: &Request) -> Reply {
+    serve_with(store, request, None)
+}
+
+fn serve_with(store: &Store, request: &Request, shared: Option<&SharedRoster>) -> Reply {
     let result: Result<Reply, StoreError> = (|| {
         Ok(match request {
             Request::Dashboard { now, today } => {
                 Reply::Dashboard(Box::new(store.dashboard(*now, *today, 60)?))
             }
-            Request::Roster { now } => {
-                let rows = store.roster(*now)?;
-                let search = SearchIndex::build(&rows);
-                Reply::Roster(Arc::new(rows), Arc::new(search))
-            }
+            Request::Roster { now } => match shared {
+                Some(shared) => {
+                    let (rows, search) = shared.get(store, *now)?;
+                    Reply::Roster(rows, search)
+                }
+                None => {
+                    let rows = store.roster(*now)?;
+                    let search = SearchIndex::build(&rows);
+                    Reply::Roster(Arc::new(rows), Arc::new(search))
+                }
+            },
             Request::Person { id } => {
                 let person = store.person(*id)?;
                 Reply::Person(Box::new(PersonPage {
@@ -64,8 +106,17 @@ pub fn serve(store: &Store, request: &Request) -> Reply {
 /// Answers one request, reads and writes alike, writes in `actor`'s name
 /// (the store thread's entry point).
 pub fn answer(store: &mut Store, actor: &Actor, request: &Request) -> Reply {
+    answer_with(store, actor, request, None)
+}
+
+fn answer_with(
+    store: &mut Store,
+    actor: &Actor,
+    request: &Request,
+    shared: Option<&SharedRoster>,
+) -> Reply {
     let Request::Save(save) = request else {
-        return serve(store, request);
+        return serve_with(store, request, shared);
     };
     if let Save::NewPerson {
         details,
@@ -202,30 +253,45 @@ fn same_kind(a: &Job, b: &Job) -> bool {
     }
 }
 
-/// Starts the store thread of a session working as `actor`. Jobs queued
-/// while it is busy are merged: only the newest of each kind is answered
-/// (a burst of keys asks once).
+/// How a session's store thread works beside the others of its process.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// Who the session's writes are in the name of.
+    pub actor: Actor,
+    /// How it hears of other commits.
+    pub watch: Watch,
+    /// The roster shared by the sessions of the process, if they share it.
+    pub roster: Option<Arc<SharedRoster>>,
+}
+
+impl Setup {
+    /// A session alone in its process, as the local dashboard is.
+    pub fn alone(actor: Actor) -> Self {
+        Self {
+            actor,
+            watch: Watch::Poll,
+            roster: None,
+        }
+    }
+}
+
+/// Starts the store thread of a session. Jobs queued while it is busy are
+/// merged: only the newest of each kind is answered (a burst of keys asks
+/// once).
 pub fn spawn(
     store: Store,
-    actor: Actor,
-    watch: Watch,
+    setup: Setup,
     replies: UnboundedSender<Reply>,
 ) -> (Sender<Job>, JoinHandle<()>) {
     let (tx, rx) = std::sync::mpsc::channel::<Job>();
     let handle = std::thread::Builder::new()
         .name("albergue-store".into())
-        .spawn(move || run(store, &actor, watch, &rx, &replies))
+        .spawn(move || run(store, &setup, &rx, &replies))
         .expect("the store thread starts");
     (tx, handle)
 }
 
-fn run(
-    mut store: Store,
-    actor: &Actor,
-    watch: Watch,
-    rx: &Receiver<Job>,
-    replies: &UnboundedSender<Reply>,
-) {
+fn run(mut store: Store, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedSender<Reply>) {
     let mut seen = store.data_version().unwrap_or_default();
     loop {
         match rx.recv_timeout(WATCH_INTERVAL) {
@@ -237,7 +303,9 @@ fn run(
                 }
                 for job in &batch {
                     let reply = match job {
-                        Job::Request(request) => answer(&mut store, actor, request),
+                        Job::Request(request) => {
+                            answer_with(&mut store, &setup.actor, request, setup.roster.as_deref())
+                        }
                         Job::Changed => Reply::Changed,
                     };
                     if replies.send(reply).is_err() {
@@ -248,7 +316,7 @@ fn run(
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
-        if watch == Watch::Poll {
+        if setup.watch == Watch::Poll {
             if let Ok(v) = store.data_version() {
                 if v != seen {
                     seen = v;
