@@ -25,6 +25,11 @@ use crate::tui::update::update;
 use crate::tui::worker::{self, Job, Watch};
 use crate::tui::{i18n::Lang, keys::KeyMap, theme::Theme, views};
 
+/// Each session's SQLite page cache, in KiB (the file is shared and cached
+/// by the operating system; twenty sessions at SQLite's 2 MiB default would
+/// hold 40 MiB of copies).
+const SESSION_CACHE_KIB: i64 = 256;
+
 /// How long an Esc waits to learn whether a sequence follows.
 const ESC_PAUSE: Duration = Duration::from_millis(30);
 
@@ -150,7 +155,9 @@ pub async fn run(mut s: Session) {
 async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     let (db, user, role) = (s.db.clone(), s.user.clone(), s.role);
     let (store, draft, shelter) = tokio::task::spawn_blocking(move || {
-        let mut store = Store::open(&db, OpenMode::Existing)?.with_role(role);
+        let mut store = Store::open(&db, OpenMode::Existing)?
+            .with_role(role)
+            .with_cache_kib(SESSION_CACHE_KIB)?;
         let draft = store.take_draft(&user)?;
         let shelter = store.shelters()?.into_iter().next();
         anyhow::Ok((store, draft, shelter))

@@ -416,6 +416,14 @@ impl Store {
         self
     }
 
+    /// Caps this connection's page cache at `kib` KiB (SQLite's default is
+    /// 2 MiB). Many sessions in one process each hold a connection; the
+    /// operating system caches the file for all of them anyway.
+    pub fn with_cache_kib(self, kib: i64) -> Result<Self> {
+        self.conn.pragma_update(None, "cache_size", -kib)?;
+        Ok(self)
+    }
+
     /// `NotAllowed` unless this handle's role may do `what`.
     pub fn allow(&self, what: Permission) -> Result<()> {
         if self.role.may(what) {
