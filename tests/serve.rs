@@ -509,3 +509,55 @@ fn twenty_coordinators_at_once_lose_no_key() {
         s.wait_exit();
     }
 }
+
+#[test]
+fn the_clients_language_and_no_color_are_honoured() {
+    let server = Server::start();
+    let mut args = server.ssh("maria", "maria");
+    // One SetEnv with both (the command line goes through a shell).
+    let env = "'SetEnv=LANG=es_MX.UTF-8 NO_COLOR=1'";
+    args.splice(0..0, ["-o".to_string(), env.to_string()]);
+    let s = Session::run(
+        server.home.path(),
+        &format!("ssh -tt {}", args.join(" ")),
+        &[],
+    );
+    s.wait_for("Confirmar primero");
+    let colour =
+        |s: &Session| String::from_utf8_lossy(&s.output.lock().unwrap()).contains("\x1b[38;5;");
+    assert!(!colour(&s), "no colour after NO_COLOR");
+    let plain = server.dashboard("maria");
+    assert!(colour(&plain), "colour by default");
+}
+
+#[test]
+fn a_window_resized_mid_form_keeps_what_was_typed() {
+    let server = Server::start();
+    let before = server.store().outages().unwrap().len();
+    let mut s = server.dashboard("maria");
+    s.send(b"o");
+    s.wait_for("Record CBP One outage");
+    s.send(b"\t\t\t\tradio");
+    std::thread::sleep(Duration::from_millis(300));
+    // The client's terminal changes size: ssh sends window-change.
+    let script = s.child.id();
+    let kids = std::fs::read_to_string(format!("/proc/{script}/task/{script}/children")).unwrap();
+    let ssh = kids.split_whitespace().next().unwrap();
+    let tty = std::fs::read_link(format!("/proc/{ssh}/fd/0")).unwrap();
+    for (rows, cols) in [("30", "100"), ("18", "38"), ("24", "80")] {
+        let ok = Command::new("stty")
+            .args(["-F", tty.to_str().unwrap(), "rows", rows, "cols", cols])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    s.send(b" CBP\x13");
+    s.wait_for("Outage recorded.");
+    let outages = server.store().outages().unwrap();
+    assert_eq!(outages.len(), before + 1);
+    assert!(
+        outages.iter().any(|o| o.source == "radio CBP"),
+        "{outages:?}"
+    );
+}
