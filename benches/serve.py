@@ -33,7 +33,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tui import BIN, DOWN, NOW, PGDN, Pty, p95  # noqa: E402
+from tui import BIN, DOWN, NOW, PGDN, Pty, p95, rss_mb  # noqa: E402
 
 
 def free_port():
@@ -178,14 +178,6 @@ def measure(name, key, port, user, command, starts, downs, rate, delay):
         relay.close()
     return {"server": name, "start_ms": statistics.median(times),
             "down_bytes": statistics.median(d), "pgdn_bytes": statistics.median(pg)}
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def many_sessions(key, port, user, server_pid, n, downs):

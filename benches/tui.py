@@ -38,6 +38,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "albergue")
 
 
+def rss_mb(pid):
+    """Resident memory of a process, in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 class Pty:
     """A program in an 80x24 pseudo-terminal, with every output byte counted."""
 
@@ -109,11 +118,7 @@ class Pty:
         return len(self.out) - before, self.last_byte - t0
 
     def rss_mb(self):
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+        return rss_mb(self.pid)
 
     def close(self):
         try:

@@ -361,51 +361,28 @@ fn users_are_managed_by_name_and_unknown_roles_and_keys_are_refused() {
     let db = make_demo(home.path(), 5);
     let public = key(home.path(), "ana").with_extension("pub");
     let on = |args: &[&str]| common::on_db(home.path(), &db, args);
-    let o = on(&[
-        "users",
-        "add",
-        "ana",
-        "--role",
-        "chief",
-        "--key",
-        public.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o).contains("unknown role \"chief\""), "{}", text(&o));
-    let o = on(&[
-        "users",
-        "add",
-        "ana",
-        "--role",
-        "admin",
-        "--key",
-        db.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        text(&o).contains("not an OpenSSH public key"),
-        "{}",
-        text(&o)
-    );
-    let o = on(&[
-        "users",
-        "add",
-        "ana",
-        "--role",
-        "admin",
-        "--key",
-        public.to_str().unwrap(),
-    ]);
+    let add = |name: &str, role: &str, key: &Path| {
+        on(&[
+            "users",
+            "add",
+            name,
+            "--role",
+            role,
+            "--key",
+            key.to_str().unwrap(),
+        ])
+    };
+    // (what is added, what the refusal says)
+    for (o, says) in [
+        (add("ana", "chief", &public), "unknown role \"chief\""),
+        (add("ana", "admin", &db), "not an OpenSSH public key"),
+    ] {
+        assert_eq!(o.status.code(), Some(1));
+        assert!(text(&o).contains(says), "{}", text(&o));
+    }
+    let o = add("ana", "admin", &public);
     assert!(o.status.success(), "{}", text(&o));
-    let o = on(&[
-        "users",
-        "add",
-        "bea",
-        "--role",
-        "admin",
-        "--key",
-        public.to_str().unwrap(),
-    ]);
+    let o = add("bea", "admin", &public);
     assert!(
         text(&o).contains("this key is already registered, for user \"ana\""),
         "{}",
