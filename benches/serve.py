@@ -180,7 +180,17 @@ def measure(name, key, port, user, command, starts, downs, rate, delay):
             "down_bytes": statistics.median(d), "pgdn_bytes": statistics.median(pg)}
 
 
-def many_sessions(key, port, user, server_pid, n, downs):
+def many_sessions(key, port, user, server_pid, n, downs, stalled=False):
+    """n sessions pressing keys; one more, if `stalled`, that was sent a
+    burst of keys and then stopped reading (SIGSTOP) with frames owed."""
+    stuck = None
+    if stalled:
+        stuck = Pty(ssh_argv(key, port, user))
+        stuck.wait_for(b"Confirm soonest", limit=120)
+        stuck.send(b"2")
+        stuck.wait_for(b"sorted by", limit=120)
+        stuck.send((PGDN + b"\x1b[5~") * 300)
+        os.kill(stuck.pid, signal.SIGSTOP)
     clients = []
     for _ in range(n):
         p = Pty(ssh_argv(key, port, user))
@@ -208,6 +218,9 @@ def many_sessions(key, port, user, server_pid, n, downs):
     mem = rss_mb(server_pid)
     for p in clients:
         p.close()
+    if stuck:
+        os.kill(stuck.pid, signal.SIGCONT)
+        stuck.close()
     return {"sessions": n, "server_rss_mb": mem, "down_ms_p95": p95(lat),
             "down_ms_median": statistics.median(lat)}
 
@@ -258,6 +271,10 @@ def main():
         m = many_sessions(key, port, "coord", serve.pid, args.sessions, 40)
         print(f"\n{m['sessions']} sessions at once, unshaped: server RSS {m['server_rss_mb']:.0f} MB, "
               f"Down key to screen median {m['down_ms_median']:.1f} ms, p95 {m['down_ms_p95']:.1f} ms")
+        s = many_sessions(key, port, "coord", serve.pid, args.sessions, 40, stalled=True)
+        print(f"the same with one more client stopped (SIGSTOP) with 600 frames owed: "
+              f"server RSS {s['server_rss_mb']:.0f} MB, Down median {s['down_ms_median']:.1f} ms, "
+              f"p95 {s['down_ms_p95']:.1f} ms ({s['down_ms_p95'] / m['down_ms_p95']:.2f}x)")
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait()

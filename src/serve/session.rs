@@ -121,7 +121,23 @@ enum End {
 /// last (where the client is gone), and a form being filled in is kept as
 /// a draft for this coordinator.
 pub async fn run(mut s: Session) {
-    let (end, draft) = match dashboard(&mut s).await {
+    let started = std::time::Instant::now();
+    let outcome = dashboard(&mut s).await;
+    let how = match &outcome {
+        Ok((End::Quit, _)) => "quit",
+        Ok((End::Gone, _)) => "link dropped",
+        Ok((End::Stopping, _)) => "server stopping",
+        Ok((End::Idle, _)) => "idle lock",
+        Ok((End::Expired, _)) => "longest session",
+        Err(_) => "failed",
+    };
+    // Who and how long; never what they looked at.
+    eprintln!(
+        "albergue serve: session of {} ended ({how}) after {} s",
+        s.actor,
+        started.elapsed().as_secs()
+    );
+    let (end, draft) = match outcome {
         Ok(r) => r,
         Err(e) => {
             let msg = format!("{}albergue: {e}\r\n", String::from_utf8_lossy(LEAVE));
