@@ -39,6 +39,16 @@ fn key(home: &Path, name: &str) -> PathBuf {
     path
 }
 
+/// `albergue users add NAME --role ROLE --key KEY` on `db`.
+fn add_user(home: &Path, db: &Path, name: &str, role: &str, key: &Path) -> std::process::Output {
+    let key = key.to_str().unwrap();
+    common::on_db(
+        home,
+        db,
+        &["users", "add", name, "--role", role, "--key", key],
+    )
+}
+
 impl Server {
     /// A demo roster with maria (coordinator) and pedro (volunteer), served.
     fn start() -> Self {
@@ -51,19 +61,7 @@ impl Server {
         let db = make_demo(home.path(), 500);
         for (name, role) in [("maria", "coordinator"), ("pedro", "volunteer")] {
             let public = key(home.path(), name).with_extension("pub");
-            let o = common::on_db(
-                home.path(),
-                &db,
-                &[
-                    "users",
-                    "add",
-                    name,
-                    "--role",
-                    role,
-                    "--key",
-                    public.to_str().unwrap(),
-                ],
-            );
+            let o = add_user(home.path(), &db, name, role, &public);
             assert!(o.status.success(), "{}", text(&o));
         }
         key(home.path(), "stranger");
@@ -361,17 +359,7 @@ fn users_are_managed_by_name_and_unknown_roles_and_keys_are_refused() {
     let db = make_demo(home.path(), 5);
     let public = key(home.path(), "ana").with_extension("pub");
     let on = |args: &[&str]| common::on_db(home.path(), &db, args);
-    let add = |name: &str, role: &str, key: &Path| {
-        on(&[
-            "users",
-            "add",
-            name,
-            "--role",
-            role,
-            "--key",
-            key.to_str().unwrap(),
-        ])
-    };
+    let add = |name: &str, role: &str, key: &Path| add_user(home.path(), &db, name, role, key);
     // (what is added, what the refusal says)
     for (o, says) in [
         (add("ana", "chief", &public), "unknown role \"chief\""),
