@@ -46,12 +46,16 @@ fn demo_then_check_succeeds_and_reports_counts() {
 
     let out = albergue(home.path(), &["check", "--db", db]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let report = text(&out);
-    assert!(report.contains("integrity: ok"), "{report}");
-    assert!(report.contains("schema:   version 2"), "{report}");
-    assert!(report.contains(" 300 people"), "{report}");
-    assert!(report.contains("4 shelters"), "{report}");
-    assert!(report.contains("2 outages"), "{report}");
+    common::says_all(
+        &text(&out),
+        &[
+            "integrity: ok",
+            "schema:   version 2",
+            " 300 people",
+            "4 shelters",
+            "2 outages",
+        ],
+    );
 }
 
 #[test]
@@ -150,13 +154,8 @@ fn a_newer_schema_is_refused_and_left_unchanged() {
 #[test]
 fn demo_data_never_goes_into_a_database_that_holds_people() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("a.db");
+    let db = common::make_demo(home.path(), 20);
     let db = db.to_str().unwrap();
-    assert!(
-        albergue(home.path(), &["demo", "--people", "20", "--db", db])
-            .status
-            .success()
-    );
     let out = albergue(home.path(), &["demo", "--people", "50", "--db", db]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -220,13 +219,8 @@ fn the_dashboard_without_a_terminal_says_so_plainly() {
 #[test]
 fn bad_dashboard_settings_are_named_and_change_nothing() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("a.db");
+    let db = common::make_demo(home.path(), 5);
     let dbs = db.to_str().unwrap();
-    assert!(
-        albergue(home.path(), &["demo", "--people", "5", "--db", dbs])
-            .status
-            .success()
-    );
     let before = std::fs::read(&db).unwrap();
     let missing = home.path().join("missing.db");
     for (args, expected) in [

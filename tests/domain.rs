@@ -365,15 +365,18 @@ fn every_port_springs_forward_on_10_march_2024() {
             format!("2024-03-10 01:59 {std}")
         );
         assert_eq!(local_hm(code, switch), format!("2024-03-10 03:00 {dst}"));
-        let skipped = NaiveDate::from_ymd_opt(2024, 3, 10)
-            .unwrap()
-            .and_hms_opt(2, 30, 0)
-            .unwrap();
+        let skipped = wall(2024, 3, 10, 2, 30);
         assert!(
             matches!(p.from_local(skipped), Err(LocalTimeError::Skipped { .. })),
             "{code}"
         );
     }
+}
+
+/// A wall-clock time, in no zone.
+fn wall(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
+    let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    day.and_hms_opt(h, min, 0).unwrap()
 }
 
 #[test]
@@ -389,10 +392,7 @@ fn every_port_falls_back_on_3_november_2024() {
             format!("2024-11-03 01:59 {dst}")
         );
         assert_eq!(local_hm(code, switch), format!("2024-11-03 01:00 {std}"));
-        let twice = NaiveDate::from_ymd_opt(2024, 11, 3)
-            .unwrap()
-            .and_hms_opt(1, 30, 0)
-            .unwrap();
+        let twice = wall(2024, 11, 3, 1, 30);
         match p.from_local(twice) {
             Err(LocalTimeError::Ambiguous { earlier, later, .. }) => {
                 assert_eq!(later - earlier, Duration::hours(1), "{code}");

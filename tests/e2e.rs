@@ -78,14 +78,8 @@ fn a_dropped_link_ends_the_session_and_restores_the_terminal() {
     let db = make_demo(home.path(), 50);
     let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
     s.wait_for("Confirm soonest");
-    let started = Instant::now();
-    s.hang_up();
-    s.wait_exit();
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
+    let took = s.hang_up_and_wait();
+    assert!(took < Duration::from_secs(2), "{took:?}");
     let text = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
     assert!(text.rfind("\x1b[?1049l") > text.find("\x1b[?1049h"));
 }
@@ -254,14 +248,8 @@ fn a_link_dropped_mid_search_ends_within_a_second_and_leaves_the_database_sound(
         s.wait_for("Confirm soonest");
         s.send(keys);
         std::thread::sleep(pause);
-        let started = Instant::now();
-        s.hang_up();
-        s.wait_exit();
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "{:?} after {keys:?}",
-            started.elapsed()
-        );
+        let took = s.hang_up_and_wait();
+        assert!(took < Duration::from_secs(1), "{took:?} after {keys:?}");
         let store = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing).unwrap();
         assert!(store.integrity_problems().unwrap().is_empty());
     }

@@ -50,6 +50,17 @@ fn is_child(role: &str) -> bool {
     std::env::var("ALBERGUE_FIELD_CHILD").as_deref() == Ok(role)
 }
 
+/// In the test itself (not a child it runs): a temp folder with a field
+/// database in it.
+fn parent_with_database() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
+    if std::env::var("ALBERGUE_FIELD_CHILD").is_ok() {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = setup(dir.path());
+    Some((dir, db))
+}
+
 fn setup(dir: &Path) -> (std::path::PathBuf, i64) {
     let db = dir.join("field.db");
     let mut store = Store::open(&db, OpenMode::Create).unwrap();
@@ -92,11 +103,9 @@ fn crash_writer_child() {
 
 #[test]
 fn a_writer_killed_at_random_moments_loses_no_acknowledged_save() {
-    if std::env::var("ALBERGUE_FIELD_CHILD").is_ok() {
+    let Some((_dir, db)) = parent_with_database() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = setup(dir.path());
+    };
     let kills = env_num("ALBERGUE_FIELD_KILLS", 100);
     let mut acked: Vec<i64> = Vec::new();
     let mut seed = 0x5eed_u64;
@@ -203,11 +212,9 @@ fn coordinator_child() {
 
 #[test]
 fn many_coordinators_at_once_lose_nothing_and_see_conflicts_as_conflicts() {
-    if std::env::var("ALBERGUE_FIELD_CHILD").is_ok() {
+    let Some((_dir, db)) = parent_with_database() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = setup(dir.path());
+    };
     let procs = env_num("ALBERGUE_FIELD_PROCS", 8);
     let audit_before = Store::open(&db, OpenMode::Existing)
         .unwrap()

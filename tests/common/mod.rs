@@ -89,6 +89,13 @@ pub fn text(o: &Output) -> String {
     )
 }
 
+/// Fails, showing `text`, unless it holds every one of `parts`.
+pub fn says_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+}
+
 /// A demo database of `people` made by the binary at the fixed clock.
 pub fn make_demo(home: &Path, people: u32) -> PathBuf {
     let db = home.join("demo.db");

@@ -97,6 +97,14 @@ impl Session {
             .success());
     }
 
+    /// Hangs up and waits for the end; returns how long the end took.
+    pub fn hang_up_and_wait(&mut self) -> Duration {
+        let started = Instant::now();
+        self.hang_up();
+        self.wait_exit();
+        started.elapsed()
+    }
+
     pub fn wait_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
