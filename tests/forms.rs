@@ -797,6 +797,11 @@ fn a_save_that_finds_the_database_busy_says_so_and_keeps_the_input() {
     w.save();
     let form = w.app.form.as_ref().expect("kept open");
     assert!(w.form_error().contains("busy"), "{}", w.form_error());
+    // The refusal is kept as what happened, not as English text: in a
+    // Spanish session the same state reads in Spanish.
+    w.app.lang = Lang::Es;
+    assert!(w.form_error().contains("ocupada"), "{}", w.form_error());
+    w.app.lang = Lang::En;
     assert_eq!(form.get("f_number"), "BUSY1234");
     other.execute_batch("ROLLBACK").unwrap();
     w.save();

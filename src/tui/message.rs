@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
+use super::notice::Notice;
 use super::search::SearchIndex;
 use crate::domain::{Appointment, AuditEntry, Household, Outage, Person};
 use crate::store::{AppointmentLine, DashboardData, RosterRow};
@@ -185,15 +186,15 @@ pub enum Reply {
     },
     /// A form's save went through.
     Saved(Saved),
-    /// A form's save was refused: a rule, a conflict naming who changed
-    /// the row, a busy database (the store's words, safe to show).
-    SaveFailed(String),
+    /// A form\'s save was refused (a rule, a conflict naming who changed
+    /// the row, a busy database), said as a notice.
+    SaveFailed(Notice),
     /// A new person looks like people already on the roster: (id, name).
     PossibleDuplicates(Vec<(i64, String)>),
     /// Another process committed: what is shown may be stale.
     Changed,
-    /// A request failed; the text is safe to show.
-    Failed(String),
+    /// A request failed, said as a notice.
+    Failed(Notice),
 }
 
 /// What happens to the app.

@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::domain::{AppointmentStatus, Role};
+
 /// A value named in a notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
@@ -58,5 +60,25 @@ impl Notice {
     /// The value given for a placeholder.
     pub fn arg(&self, name: &str) -> Option<&Arg> {
         self.args.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
+    }
+}
+
+/// The string-table key of an appointment status.
+pub fn appointment_status_key(s: AppointmentStatus) -> &'static str {
+    match s {
+        AppointmentStatus::PendingConfirmation => "appt_pending",
+        AppointmentStatus::Confirmed => "appt_confirmed",
+        AppointmentStatus::Missed => "appt_missed",
+        AppointmentStatus::Presented => "appt_presented",
+        AppointmentStatus::Cancelled => "appt_cancelled",
+    }
+}
+
+/// The string-table key of a role's name.
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Volunteer => "role_volunteer",
+        Role::Coordinator => "role_coordinator",
+        Role::Admin => "role_admin",
     }
 }

@@ -9,9 +9,9 @@ use super::app::{App, AppointmentFilter, Screen};
 use super::forms::{open, validate, FormKey, FormKind};
 use super::keys::{Action, Context};
 use super::message::{Msg, Reply, Request, Saved};
-use super::notice::{Arg, Notice};
+use super::notice::{role_key, Arg, Notice};
 use super::roster;
-use crate::domain::{AppointmentStatus, Role};
+use crate::domain::AppointmentStatus;
 
 /// Applies one message; returns what to ask of the store.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
@@ -146,7 +146,7 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             // The form stays open with everything typed in it.
             if let Some(form) = &mut app.form {
                 form.saving = false;
-                form.error = Some(Notice::plain(text));
+                form.error = Some(text);
                 // An edit refused because someone saved first: fetch their
                 // version, to show what they changed.
                 if let (FormKind::Person { person_id, .. }, Some(_)) = (&form.kind, &form.base) {
@@ -154,14 +154,14 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                     out.push(Request::Person { id: *person_id });
                 }
             } else {
-                app.say(Notice::plain(text), true);
+                app.say(text, true);
             }
         }
         Reply::Changed => {
             app.say(Notice::new("status_refreshed"), false);
             out.extend(app.reload_all());
         }
-        Reply::Failed(text) => app.say(Notice::plain(text), true),
+        Reply::Failed(text) => app.say(text, true),
     }
 }
 
@@ -377,15 +377,6 @@ fn clamp_scroll(app: &mut App) {
     app.roster.list.clamp(len, page);
     let len = app.appointments.listed().len();
     app.appointments.list.clamp(len, page);
-}
-
-/// The string-table key of a role's name.
-fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Volunteer => "role_volunteer",
-        Role::Coordinator => "role_coordinator",
-        Role::Admin => "role_admin",
-    }
 }
 
 fn form_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {

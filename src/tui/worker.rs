@@ -11,8 +11,10 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::message::{PersonPage, Reply, Request, Save, Saved};
+use super::notice::{appointment_status_key, role_key, Arg, Notice};
 use super::search::SearchIndex;
 use crate::actor::Actor;
+use crate::domain::RuleError;
 use crate::store::{RosterRow, Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
@@ -47,6 +49,44 @@ impl SharedRoster {
         let rows = Arc::new(rows);
         *latest = Some((key, Arc::clone(&rows), Arc::clone(&search)));
         Ok((rows, search))
+    }
+}
+
+/// A store's refusal as something the coordinator can read in their own
+/// language: the common ones by name, with their values; anything else in
+/// the store's own words (they name rules, tables and ids, never people).
+pub fn said(e: &StoreError) -> Notice {
+    match e {
+        StoreError::Conflict(c) => Notice::new("err_conflict")
+            .with("who", Arg::Text(c.changed_by.clone()))
+            .with("when", Arg::When(c.changed_at)),
+        StoreError::Busy => Notice::new("err_busy"),
+        StoreError::DiskFull => Notice::new("err_disk_full"),
+        StoreError::ReadOnly | StoreError::ReadOnlyFile(_) => Notice::new("err_read_only"),
+        StoreError::NotAllowed { role, .. } => {
+            Notice::new("not_allowed").with("role", Arg::Key(role_key(*role)))
+        }
+        StoreError::DuplicateConfirmation {
+            number,
+            appointment_id,
+            ..
+        } => Notice::new("err_number_taken")
+            .with("number", Arg::Text(number.clone()))
+            .with(
+                "appointment",
+                Arg::Count(usize::try_from(*appointment_id).unwrap_or(0)),
+            ),
+        StoreError::Rule(RuleError::DeadlinePassed { deadline, .. }) => {
+            Notice::new("err_deadline_passed").with("deadline", Arg::When(*deadline))
+        }
+        StoreError::Rule(RuleError::ConfirmedInFuture { .. }) => Notice::new("err_in_future"),
+        StoreError::Rule(RuleError::ConfirmedBeforeAllocation { allocated_at, .. }) => {
+            Notice::new("err_before_allocation").with("allocated", Arg::When(*allocated_at))
+        }
+        StoreError::Rule(RuleError::Transition { from, to }) => Notice::new("err_transition")
+            .with("from", Arg::Key(appointment_status_key(*from)))
+            .with("to", Arg::Key(appointment_status_key(*to))),
+        other => Notice::plain(other.to_string()),
     }
 }
 
@@ -95,12 +135,12 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedRoster>) -
             },
             // Writes go through `answer`, which holds the store mutably.
             Request::Save(_) => {
-                Reply::SaveFailed("internal error: a save reached the reader".into())
+                Reply::SaveFailed(Notice::plain("internal error: a save reached the reader"))
             }
         })
     })();
     // Store errors name tables, ids and paths, never personal values.
-    result.unwrap_or_else(|e| Reply::Failed(e.to_string()))
+    result.unwrap_or_else(|e| Reply::Failed(said(&e)))
 }
 
 /// Answers one request, reads and writes alike, writes in `actor`'s name
@@ -183,7 +223,7 @@ fn answer_with(
     };
     match result {
         Ok(saved) => Reply::Saved(saved),
-        Err(e) => Reply::SaveFailed(e.to_string()),
+        Err(e) => Reply::SaveFailed(said(&e)),
     }
 }
 
@@ -208,7 +248,7 @@ fn add_person(
                     return Reply::PossibleDuplicates(named);
                 }
             }
-            Err(e) => return Reply::SaveFailed(e.to_string()),
+            Err(e) => return Reply::SaveFailed(said(&e)),
         }
     }
     let result = match new_household {
@@ -219,7 +259,7 @@ fn add_person(
     };
     match result {
         Ok(_) => Reply::Saved(Saved::NewPerson),
-        Err(e) => Reply::SaveFailed(e.to_string()),
+        Err(e) => Reply::SaveFailed(said(&e)),
     }
 }
 

@@ -259,16 +259,7 @@ pub fn person_status(lang: Lang, s: PersonStatus) -> &'static str {
 
 /// An appointment status in the interface language.
 pub fn appointment_status(lang: Lang, s: AppointmentStatus) -> &'static str {
-    t(
-        lang,
-        match s {
-            AppointmentStatus::PendingConfirmation => "appt_pending",
-            AppointmentStatus::Confirmed => "appt_confirmed",
-            AppointmentStatus::Missed => "appt_missed",
-            AppointmentStatus::Presented => "appt_presented",
-            AppointmentStatus::Cancelled => "appt_cancelled",
-        },
-    )
+    t(lang, super::notice::appointment_status_key(s))
 }
 
 /// "confirmation failing" etc.
