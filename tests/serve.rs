@@ -66,8 +66,12 @@ impl Server {
         }
         key(home.path(), "stranger");
         let mut child = Command::new(env!("CARGO_BIN_EXE_albergue"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--grace"])
-            .arg(GRACE_SECS.to_string())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(if flags.contains(&"--grace") {
+                vec![]
+            } else {
+                vec!["--grace".to_string(), GRACE_SECS.to_string()]
+            })
             .args(["--now", NOW, "--db"])
             .arg(&db)
             .args(flags)
@@ -525,4 +529,42 @@ fn a_window_resized_mid_form_keeps_what_was_typed() {
         outages.iter().any(|o| o.source == "radio CBP"),
         "{outages:?}"
     );
+}
+
+#[test]
+fn local_port_forwarding_is_refused_when_used() {
+    // A long grace time: the forwarded connection can only end by refusal.
+    let server = Server::start_with(&["--grace", "60"]);
+    let local = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = local.local_addr().unwrap().port();
+    drop(local);
+    let forward = format!("{port}:127.0.0.1:9");
+    let mut args = vec!["-N".to_string(), "-L".to_string(), forward];
+    args.extend(server.ssh("maria", "maria"));
+    let ssh = Command::new("ssh")
+        .args(&args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for ssh to listen on the local end, then use it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut conn = loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(c) => break c,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("ssh never listened: {e}"),
+        }
+    };
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 16];
+    let n = std::io::Read::read(&mut conn, &mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "the forwarded connection is closed, nothing relayed");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "refused promptly"
+    );
+    let _ = Command::new("kill").arg(ssh.id().to_string()).status();
+    let _ = ssh.wait_with_output();
 }
