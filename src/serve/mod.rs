@@ -102,6 +102,8 @@ struct Conn {
     shared: Arc<Shared>,
     ip: IpAddr,
     user: Option<User>,
+    /// The user whose key was offered (its fingerprint), until it signs.
+    offered: Option<(String, User)>,
     /// Set once a dashboard started (the grace timer looks at it).
     started: Arc<AtomicBool>,
     channel: Option<ChannelId>,
@@ -132,9 +134,15 @@ fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
     (cols, rows)
 }
 
-/// Refuses a request on the session channel, with a line the client shows.
-fn refuse(session: &mut Session, channel: ChannelId, why: &str) -> Result<()> {
-    session.channel_failure(channel)?;
+/// Ends the session channel with a line the client shows and exit status 1;
+/// the request itself is answered with success (`taken`: the client then
+/// prints the line) or failure.
+fn end_channel(session: &mut Session, channel: ChannelId, taken: bool, why: &str) -> Result<()> {
+    if taken {
+        session.channel_success(channel)?;
+    } else {
+        session.channel_failure(channel)?;
+    }
     session.extended_data(channel, 1, format!("albergue: {why}\r\n").into_bytes())?;
     session.exit_status_request(channel, 1)?;
     session.eof(channel)?;
@@ -153,7 +161,10 @@ impl russh::server::Handler for Conn {
         if self.shared.failed_lately(self.ip) >= MAX_FAILURES {
             return Ok(Auth::reject());
         }
-        if self.shared.user(offer.public_key).is_some() {
+        if let Some(user) = self.shared.user(offer.public_key) {
+            // Kept for the signed request that follows (same key): one
+            // lookup per login.
+            self.offered = Some((fingerprint(offer.public_key), user));
             Ok(Auth::Accept)
         } else {
             self.shared.fail(self.ip);
@@ -166,7 +177,11 @@ impl russh::server::Handler for Conn {
         _user: &str,
         key: russh::server::VerifiedPublicKey<'_>,
     ) -> Result<Auth> {
-        match self.shared.user(key.public_key) {
+        let known = match self.offered.take() {
+            Some((fp, user)) if fp == fingerprint(key.public_key) => Some(user),
+            _ => self.shared.user(key.public_key),
+        };
+        match known {
             Some(user) if self.shared.failed_lately(self.ip) < MAX_FAILURES => {
                 self.user = Some(user);
                 Ok(Auth::Accept)
@@ -257,17 +272,11 @@ impl russh::server::Handler for Conn {
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<()> {
         let (Some(user), Some((term, cols, rows))) = (self.user.clone(), self.pty.clone()) else {
             // Answered, with a line the coordinator can act on.
-            session.channel_success(channel)?;
-            let line =
-                b"albergue: the dashboard needs a terminal: connect with ssh -t\r\n".to_vec();
-            session.extended_data(channel, 1, line)?;
-            session.exit_status_request(channel, 1)?;
-            session.eof(channel)?;
-            session.close(channel)?;
-            return Ok(());
+            let why = "the dashboard needs a terminal: connect with ssh -t";
+            return end_channel(session, channel, true, why);
         };
         if self.input.is_some() {
-            return refuse(session, channel, "the dashboard is already running");
+            return end_channel(session, channel, false, "the dashboard is already running");
         }
         session.channel_success(channel)?;
         let (input_tx, input_rx) = mpsc::channel(256);
@@ -314,11 +323,8 @@ impl russh::server::Handler for Conn {
         _data: &[u8],
         session: &mut Session,
     ) -> Result<()> {
-        refuse(
-            session,
-            channel,
-            "only the dashboard is served here; connect with ssh -t and no command",
-        )
+        let why = "only the dashboard is served here; connect with ssh -t and no command";
+        end_channel(session, channel, false, why)
     }
 
     async fn subsystem_request(
@@ -327,7 +333,12 @@ impl russh::server::Handler for Conn {
         _name: &str,
         session: &mut Session,
     ) -> Result<()> {
-        refuse(session, channel, "no file transfer or subsystems here")
+        end_channel(
+            session,
+            channel,
+            false,
+            "no file transfer or subsystems here",
+        )
     }
 
     async fn x11_request(
@@ -488,6 +499,7 @@ fn accept(
         shared: Arc::clone(shared),
         ip,
         user: None,
+        offered: None,
         started: Arc::clone(&started),
         channel: None,
         pty: None,

@@ -38,6 +38,8 @@ impl SharedRoster {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(Arc<Vec<RosterRow>>, Arc<SearchIndex>), StoreError> {
         let key = (store.last_change()?, now.timestamp().div_euclid(60));
+        // Held while a stale roster is read again: the other sessions wait
+        // for this one read instead of each doing their own.
         let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((k, rows, search)) = latest.as_ref() {
             if *k == key {
