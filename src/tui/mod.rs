@@ -61,7 +61,8 @@ pub enum Ending {
 pub fn run(mut store: Store, options: Options) -> Result<Ending> {
     check_terminal()?;
     i18n::check().map_err(anyhow::Error::msg)?;
-    let user = crate::actor::Actor::from_env().user().to_string();
+    let actor = crate::actor::Actor::from_env();
+    let user = actor.user().to_string();
     let draft = store
         .take_draft(&user)
         .context("reading your saved draft")?;
@@ -76,7 +77,7 @@ pub fn run(mut store: Store, options: Options) -> Result<Ending> {
         .enable_all()
         .build()
         .context("starting the event loop")?;
-    let (ending, left) = runtime.block_on(event_loop(store, &options, shelter, draft))?;
+    let (ending, left) = runtime.block_on(event_loop(store, &options, actor, shelter, draft))?;
     if let Some(form) = left {
         save_draft(&options.db_path, &user, &form);
     }
@@ -133,11 +134,11 @@ pub(crate) fn until_next_minute(now: DateTime<Utc>) -> StdDuration {
 async fn event_loop(
     store: Store,
     options: &Options,
+    actor: crate::actor::Actor,
     shelter: Option<crate::domain::Shelter>,
     draft: Option<String>,
 ) -> Result<(Ending, Option<String>)> {
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let actor = crate::actor::Actor::from_env();
     let (requests, worker) = worker::spawn(store, worker::Setup::alone(actor.clone()), reply_tx);
     let mut hangup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
