@@ -568,3 +568,32 @@ fn local_port_forwarding_is_refused_when_used() {
     let _ = Command::new("kill").arg(ssh.id().to_string()).status();
     let _ = ssh.wait_with_output();
 }
+
+#[test]
+fn a_host_key_others_can_read_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 5);
+    let host_key = key(home.path(), "host");
+    std::fs::set_permissions(
+        &host_key,
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    let o = common::on_db(
+        home.path(),
+        &db,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--host-key",
+            host_key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("can be read by others (mode 644)"),
+        "{}",
+        text(&o)
+    );
+}

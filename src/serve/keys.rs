@@ -36,6 +36,14 @@ pub fn read_public_key(path: &Path) -> Result<PublicKey> {
 pub fn host_key(path: &Path) -> Result<(PrivateKey, bool)> {
     match std::fs::read(path) {
         Ok(bytes) => {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                anyhow::bail!(
+                    "the host key {} can be read by others (mode {mode:o}); `chmod 600` it first",
+                    path.display()
+                );
+            }
             let key = PrivateKey::from_openssh(&bytes).map_err(|e| {
                 anyhow::anyhow!("{}: not an OpenSSH private key ({e})", path.display())
             })?;
