@@ -46,6 +46,11 @@ pub struct Cli {
     #[arg(long, global = true, hide = true, value_name = "TIME", value_parser = parse_instant)]
     pub now: Option<DateTime<Utc>>,
 
+    /// Log level (error, warn, info, debug, trace, off) or targets
+    /// (albergue::serve=debug,info) [default: RUST_LOG, then info]
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = crate::logging::parse_level)]
+    pub log_level: Option<tracing_subscriber::filter::Targets>,
+
     /// What to do; without a command, albergue opens the dashboard
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -156,6 +161,31 @@ pub enum Command {
     /// Manage who may connect to `albergue serve`
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Print Tab completions for a shell
+    ///
+    /// bash: `albergue completions bash > /etc/bash_completion.d/albergue`;
+    /// zsh: into a folder of $fpath as `_albergue`; fish: into
+    /// ~/.config/fish/completions/albergue.fish. The Debian package
+    /// installs all three.
+    Completions {
+        /// bash, zsh or fish
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff), as `man albergue` shows it
+    #[command(hide = true)]
+    Man,
+}
+
+/// Shells `albergue completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    /// GNU bash
+    Bash,
+    /// Z shell
+    Zsh,
+    /// fish
+    Fish,
 }
 
 /// The `users` subcommands.
@@ -205,14 +235,56 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("{e} (expected e.g. 2024-05-22T15:00:00Z)"))
 }
 
-/// Runs the parsed command line. Errors are printed by the caller.
+impl Cli {
+    /// The command's name as the log shows it (`dashboard` without one).
+    pub fn command_name(&self) -> &'static str {
+        match &self.command {
+            None => "dashboard",
+            Some(Command::Demo { .. }) => "demo",
+            Some(Command::Check) => "check",
+            Some(Command::Export { .. }) => "export",
+            Some(Command::Import { .. }) => "import",
+            Some(Command::Backup { .. }) => "backup",
+            Some(Command::Serve { .. }) => "serve",
+            Some(Command::Users(_)) => "users",
+            Some(Command::Completions { .. }) => "completions",
+            Some(Command::Man) => "man",
+        }
+    }
+}
+
+/// Runs the parsed command line, logging its start, its end and its
+/// failure. Errors are printed by the caller.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if matches!(
+        cli.command,
+        Some(Command::Completions { .. } | Command::Man)
+    ) {
+        // Text for packagers and shells: nothing worth a log line.
+        return run_command(cli).map(ExitCode::from);
+    }
+    crate::logging::init(cli.log_level.as_ref());
+    let command = cli.command_name();
+    let started = Instant::now();
+    tracing::info!(command, version = env!("CARGO_PKG_VERSION"), "start");
+    let result = run_command(cli);
+    let ms = started.elapsed().as_millis() as u64;
+    match &result {
+        Ok(code) => tracing::info!(command, code, ms, "exit"),
+        // Errors name files, tables, ids and values' positions, never
+        // what a person's record holds.
+        Err(e) => tracing::error!(command, ms, error = %format!("{e:#}"), "failed"),
+    }
+    result.map(ExitCode::from)
+}
+
+fn run_command(cli: Cli) -> Result<u8> {
     match cli.command {
         Some(Command::Demo { people, seed }) => {
             // The demo never lands in the real database by default.
             let db = paths::resolve(cli.db.as_deref(), true)?;
             demo(&db, people, seed, cli.now.unwrap_or_else(Utc::now))?;
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Some(Command::Check) => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
@@ -243,6 +315,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .iter()
                 .map(|(t, n)| format!("{n} {t}"))
                 .collect();
+            tracing::info!(
+                counts = %counts.join(", "),
+                folder = %report.folder.display(),
+                redact,
+                ms = (report.seconds * 1000.0) as u64,
+                removed = report.removed.len(),
+                "export written"
+            );
             eprintln!(
                 "export: {} into {}{} in {:.2} s{}",
                 counts.join(", "),
@@ -255,7 +335,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     format!("; removed {} old folder(s)", report.removed.len())
                 }
             );
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Some(Command::Import {
             file,
@@ -268,7 +348,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             match import::import(&mut store, &file, &opts, &Actor::from_env(), now) {
                 Ok(report) => {
                     print_import_report(&report);
-                    Ok(ExitCode::SUCCESS)
+                    Ok(0)
                 }
                 Err(import::ImportError::Invalid { path, report }) => {
                     print_import_report(&report);
@@ -284,11 +364,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Backup { out }) => {
             let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             let seconds = export::backup::backup(&mut store, &out, &Actor::from_env())?;
+            tracing::info!(file = %out.display(), ms = (seconds * 1000.0) as u64, "backup written and verified");
             eprintln!(
                 "backup: {} written and verified in {seconds:.2} s",
                 out.display()
             );
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Some(Command::Serve {
             listen,
@@ -318,11 +399,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 idle: std::time::Duration::from_secs(idle_lock_secs.unwrap_or(idle_lock * 60)),
                 longest: std::time::Duration::from_secs(max_session * 3600),
             })?;
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Some(Command::Users(command)) => {
             let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             users(&mut store, command)
+        }
+        Some(Command::Completions { shell }) => {
+            crate::manual::completions(shell, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
+        Some(Command::Man) => {
+            crate::manual::man_page(&mut std::io::stdout().lock())?;
+            Ok(0)
         }
         None => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
@@ -357,9 +446,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 },
             )?;
             Ok(match ending {
-                tui::Ending::Quit => ExitCode::SUCCESS,
-                tui::Ending::HangUp => ExitCode::from(129),
-                tui::Ending::Terminated => ExitCode::from(143),
+                tui::Ending::Quit => 0,
+                tui::Ending::HangUp => 129,
+                tui::Ending::Terminated => 143,
             })
         }
     }
@@ -370,7 +459,7 @@ fn parse_role(text: &str) -> Result<crate::domain::Role> {
         .map_err(|_| anyhow::anyhow!("unknown role {text:?}: volunteer, coordinator or admin"))
 }
 
-fn users(store: &mut Store, command: UsersCommand) -> Result<ExitCode> {
+fn users(store: &mut Store, command: UsersCommand) -> Result<u8> {
     let actor = Actor::from_env();
     match command {
         UsersCommand::Add { name, role, key } => {
@@ -381,6 +470,7 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<ExitCode> {
                 .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
             let fp = crate::serve::fingerprint(&public);
             store.add_user(&name, role, &fp, &line, &actor)?;
+            tracing::info!(role = %role, key = %fp, "user added");
             eprintln!("users: {name} added as {role} ({fp})");
         }
         UsersCommand::List => {
@@ -395,15 +485,17 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<ExitCode> {
         }
         UsersCommand::Remove { name } => {
             store.remove_user(&name, &actor)?;
+            tracing::info!("user removed");
             eprintln!("users: {name} removed");
         }
         UsersCommand::SetRole { name, role } => {
             let role = parse_role(&role)?;
             store.set_user_role(&name, role, &actor)?;
+            tracing::info!(role = %role, "user's role changed");
             eprintln!("users: {name} is now {role}");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// The database the flags name, which must already exist (a job never
@@ -421,6 +513,14 @@ fn demo(db: &DbPath, people: u64, seed: u64, now: DateTime<Utc>) -> Result<()> {
     store
         .load_demo(&data, &Actor::from_env())
         .with_context(|| format!("demo data not loaded into {}", db.path.display()))?;
+    tracing::info!(
+        people = data.people.len(),
+        households = data.households.len(),
+        appointments = data.appointments.len(),
+        outages = data.outages.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "demo written"
+    );
     eprintln!(
         "demo: {} people in {} households, {} appointments, {} outages written to {} in {:.2} s",
         data.people.len(),
@@ -456,6 +556,17 @@ fn print_import_report(r: &import::Report) {
     list("errors", &r.errors);
     list("already on the roster", &r.duplicates);
     list("warnings", &r.warnings);
+    tracing::info!(
+        dry_run = r.dry_run,
+        rows = r.rows,
+        errors = r.errors.len(),
+        warnings = r.warnings.len(),
+        people = r.people,
+        households = r.households,
+        appointments = r.appointments,
+        already = r.duplicates.len(),
+        "import checked"
+    );
     if r.errors.is_empty() {
         eprintln!(
             "import{}: {} rows read; {} people in {} households and {} appointments {}; {} already on the roster",
@@ -470,7 +581,7 @@ fn print_import_report(r: &import::Report) {
     }
 }
 
-fn check(db: &DbPath) -> Result<ExitCode> {
+fn check(db: &DbPath) -> Result<u8> {
     let store = Store::open(&db.path, OpenMode::Inspect)?;
     let version = store.schema_version()?;
     let problems = store.integrity_problems()?;
@@ -489,14 +600,15 @@ fn check(db: &DbPath) -> Result<ExitCode> {
             c.shelters, c.households, c.people, c.appointments, c.outages, c.audit
         );
     }
+    tracing::info!(version, problems = problems.len(), "check done");
     if problems.is_empty() {
         println!("integrity: ok");
-        Ok(ExitCode::SUCCESS)
+        Ok(0)
     } else {
         println!("integrity: {} problem(s)", problems.len());
         for p in problems.iter().take(20) {
             println!("  {p}");
         }
-        Ok(ExitCode::FAILURE)
+        Ok(1)
     }
 }

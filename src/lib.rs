@@ -10,6 +10,8 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod logging;
+pub mod manual;
 pub mod paths;
 pub mod serve;
 pub mod store;

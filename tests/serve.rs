@@ -13,7 +13,7 @@ mod common;
 use albergue::domain::AppointmentStatus;
 use albergue::store::{OpenMode, Store};
 use common::terminal::Session;
-use common::{make_demo, now, text, NOW};
+use common::{make_demo, now, says_all, text, NOW};
 
 /// The grace time the tests give a connection to start a dashboard.
 const GRACE_SECS: u64 = 3;
@@ -76,6 +76,7 @@ impl Server {
             .arg(&db)
             .args(flags)
             .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -238,6 +239,29 @@ fn a_coordinator_records_a_confirmation_over_ssh_and_the_audit_names_them() {
         raw.ends_with("\x1b[?1049l\x1b[?25h") || raw.contains("\x1b[?1049l"),
         "restored"
     );
+
+    // The log has the session, by number, role and key; not the name.
+    let path = server.home.path().join("state/albergue/albergue.log");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let log = loop {
+        let log = std::fs::read_to_string(&path).unwrap_or_default();
+        if log.contains("session ended") || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    says_all(
+        &log,
+        &[
+            "session started",
+            "role=coordinator",
+            "key=SHA256:",
+            "how=\"quit\"",
+            "listening",
+        ],
+    );
+    assert!(!log.contains("maria"), "{log}");
+    assert!(!log.contains("SSH12345"), "{log}");
 }
 
 #[test]

@@ -159,6 +159,7 @@ impl russh::server::Handler for Conn {
         offer: russh::server::PublicKeyOffer<'_>,
     ) -> Result<Auth> {
         if self.shared.failed_lately(self.ip) >= MAX_FAILURES {
+            tracing::warn!(ip = %self.ip, "login refused: too many failures from this address");
             return Ok(Auth::reject());
         }
         if let Some(user) = self.shared.user(offer.public_key) {
@@ -167,6 +168,7 @@ impl russh::server::Handler for Conn {
             self.offered = Some((fingerprint(offer.public_key), user));
             Ok(Auth::Accept)
         } else {
+            tracing::info!(ip = %self.ip, key = %fingerprint(offer.public_key), "key not registered");
             self.shared.fail(self.ip);
             Ok(Auth::reject())
         }
@@ -296,6 +298,7 @@ impl russh::server::Handler for Conn {
             channel,
             db: self.shared.db.clone(),
             user: user.name.clone(),
+            id,
             role: user.role,
             actor,
             lang: self.lang.unwrap_or_default(),
@@ -309,9 +312,18 @@ impl russh::server::Handler for Conn {
             longest: self.shared.longest,
             roster: Arc::clone(&self.shared.roster),
         };
-        eprintln!(
-            "albergue serve: session s{id} started for {} ({}) from {}, TERM={term}, {cols}x{rows}",
-            user.name, user.role, self.ip
+        // The user by id, role and key: a coordinator's name stays in the
+        // database's audit trail, not in the log.
+        tracing::info!(
+            session = id,
+            user = user.id,
+            role = %user.role,
+            key = %user.key_fingerprint,
+            ip = %self.ip,
+            term = %term,
+            cols,
+            rows,
+            "session started"
         );
         tokio::spawn(session::run(s));
         Ok(())
@@ -452,6 +464,7 @@ pub fn run(options: &Options) -> Result<()> {
             listener.local_addr()?,
             options.db.display()
         );
+        tracing::info!(listen = %listener.local_addr()?, host_key = %fp, "listening");
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
         loop {
@@ -465,6 +478,14 @@ pub fn run(options: &Options) -> Result<()> {
             }
         }
         eprintln!("albergue serve: stopping; ending every session");
+        tracing::info!(
+            sessions = shared
+                .open
+                .lock()
+                .map(|o| o.values().sum::<usize>())
+                .unwrap_or(0),
+            "stopping"
+        );
         let _ = stop_tx.send(true);
         // Give sessions a moment to restore terminals and keep drafts.
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -488,6 +509,7 @@ fn accept(
         let mut open = shared.open.lock().unwrap_or_else(|e| e.into_inner());
         let n = open.entry(ip).or_default();
         if *n >= options.per_address || shared.total.load(Ordering::Relaxed) >= options.total {
+            tracing::warn!(ip = %ip, open = *n, "connection refused: too many at once");
             drop(socket);
             return;
         }

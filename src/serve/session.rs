@@ -52,6 +52,8 @@ pub struct Session {
     pub role: Role,
     /// Who the audit rows name: `name@address s<id>`.
     pub actor: crate::actor::Actor,
+    /// The session's number in this server's run, as the log names it.
+    pub id: u64,
     /// Interface language.
     pub lang: Lang,
     /// Paint.
@@ -131,12 +133,18 @@ pub async fn run(mut s: Session) {
         Ok((End::Expired, _)) => "longest session",
         Err(_) => "failed",
     };
-    // Who and how long; never what they looked at.
-    eprintln!(
-        "albergue serve: session of {} ended ({how}) after {} s",
-        s.actor,
-        started.elapsed().as_secs()
-    );
+    // Which session and how long; never who by name, nor what they looked at.
+    match &outcome {
+        Err(e) => {
+            tracing::error!(session = s.id, how, seconds = started.elapsed().as_secs(), error = %format!("{e:#}"), "session ended")
+        }
+        Ok(_) => tracing::info!(
+            session = s.id,
+            how,
+            seconds = started.elapsed().as_secs(),
+            "session ended"
+        ),
+    }
     let (end, draft) = match outcome {
         Ok(r) => r,
         Err(e) => {

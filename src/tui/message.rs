@@ -52,6 +52,31 @@ pub enum Request {
     Save(Save),
 }
 
+impl Request {
+    /// What the log calls it (a slow request is logged by this name; the
+    /// values it carries are not).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Dashboard { .. } => "dashboard",
+            Request::Roster { .. } => "roster",
+            Request::Person { .. } => "person",
+            Request::Appointments { .. } => "appointments",
+            Request::Outages => "outages",
+            Request::AtRisk { .. } => "at_risk",
+            Request::Save(save) => match save {
+                Save::Confirm { .. } => "save.confirm",
+                Save::ConfirmGroup { .. } => "save.confirm_group",
+                Save::Schedule(_) => "save.schedule",
+                Save::NewPerson { .. } => "save.new_person",
+                Save::Outage(_) => "save.outage",
+                Save::Extension { .. } => "save.extension",
+                Save::Status { .. } => "save.status",
+                Save::Person { .. } => "save.person",
+            },
+        }
+    }
+}
+
 /// A write asked for by a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Save {

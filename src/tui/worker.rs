@@ -6,7 +6,7 @@
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -333,6 +333,22 @@ pub fn spawn(
     (tx, handle)
 }
 
+/// Logs a slow request by name, and a refused one by the notice it gave
+/// (a message key such as `error.conflict`, never the values).
+fn log_request(request: &Request, reply: &Reply, took: Duration) {
+    let ms = took.as_millis();
+    if ms > crate::logging::SLOW_MS {
+        tracing::warn!(query = request.name(), ms = ms as u64, "slow query");
+    }
+    if let Reply::Failed(notice) | Reply::SaveFailed(notice) = reply {
+        tracing::warn!(
+            query = request.name(),
+            notice = notice.key,
+            "request refused"
+        );
+    }
+}
+
 fn run(mut store: Store, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedSender<Reply>) {
     let mut seen = store.data_version().unwrap_or_default();
     loop {
@@ -346,7 +362,15 @@ fn run(mut store: Store, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedS
                 for job in &batch {
                     let reply = match job {
                         Job::Request(request) => {
-                            answer_with(&mut store, &setup.actor, request, setup.roster.as_deref())
+                            let started = Instant::now();
+                            let reply = answer_with(
+                                &mut store,
+                                &setup.actor,
+                                request,
+                                setup.roster.as_deref(),
+                            );
+                            log_request(request, &reply, started.elapsed());
+                            reply
                         }
                         Job::Changed => Reply::Changed,
                     };

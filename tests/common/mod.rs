@@ -69,6 +69,7 @@ pub fn albergue(home: &Path, args: &[&str]) -> Output {
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
         .output()
         .expect("albergue runs")
 }

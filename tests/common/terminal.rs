@@ -33,6 +33,7 @@ impl Session {
             .env("HOME", home)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
             .env_remove("ALBERGUE_DB")
             .env_remove("NO_COLOR")
             .envs(vars.iter().copied())
