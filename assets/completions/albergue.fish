@@ -1,0 +1,194 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_albergue_global_optspecs
+    string join \n db= demo lang= theme= low-bandwidth now= log-level= h/help V/version
+end
+
+function __fish_albergue_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_albergue_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_albergue_using_subcommand
+    set -l cmd (__fish_albergue_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c albergue -n "__fish_albergue_needs_command" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_needs_command" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_needs_command" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_needs_command" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_needs_command" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_needs_command" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_needs_command" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_needs_command" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_needs_command" -s V -l version -d 'Print version'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "users" -d 'Manage who may connect to `albergue serve`'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "completions" -d 'Print Tab completions for a shell'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l people -d 'How many people (1 to 2,000,000)' -r
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l seed -d 'Seed: the same seed and clock give the same roster' -r
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l out -d 'Folder that holds the dated export folders (created 0700 if missing)' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l format -d 'csv, json (JSON Lines) or both' -r -f -a "csv\t'CSV (RFC 4180, UTF-8, header row)'
+json\t'JSON Lines'
+both\t'Both'"
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l keep -d 'Then remove all but the newest N dated folders albergue made' -r
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l redact -d 'Leave out phones, notes and addresses; birth year only; names replaced by ids'
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l shelter -d 'The shelter the people stay at (name or city) [default: the first]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l dry-run -d 'Only check and report; change nothing'
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l out -d 'The backup file to create' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l listen -d 'Address and port to listen on' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l host-key -d 'The host key [default: albergue-host-key beside the database]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l grace -d 'Seconds a connection may take to start the dashboard' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l per-address -d 'Connections at once from one address' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l max-connections -d 'Connections at once in all' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l idle-lock -d 'Minutes without a key before a session is locked (ended; connect again)' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l max-session -d 'Hours a session may last' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l idle-lock-secs -d 'Seconds (instead of minutes) for --idle-lock, for tests' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "add" -d 'Register a person with their public key and a role'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "list" -d 'List the users, their roles and key fingerprints'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "remove" -d 'Remove a user: their key no longer connects'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "set-role" -d 'Give a user another role'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l role -d 'volunteer, coordinator or admin' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l key -d 'Their public key file (OpenSSH, e.g. id_ed25519.pub)' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "add" -d 'Register a person with their public key and a role'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the users, their roles and key fingerprints'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a user: their key no longer connects'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Give a user another role'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand man" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "users" -d 'Manage who may connect to `albergue serve`'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "completions" -d 'Print Tab completions for a shell'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Register a person with their public key and a role'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List the users, their roles and key fingerprints'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "remove" -d 'Remove a user: their key no longer connects'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "set-role" -d 'Give a user another role'
