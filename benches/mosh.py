@@ -37,7 +37,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve import Relay, free_port, ssh_argv  # noqa: E402
+from serve import Relay, free_port, ssh_argv, start_serve  # noqa: E402
 from tui import BIN, DOWN, NOW, Pty, p95  # noqa: E402
 
 
@@ -126,6 +126,18 @@ class UdpRelay:
         self.back.close()
 
 
+def into_roster(p, t0):
+    """Waits for the dashboard, goes to the roster; returns the start time
+    (ms from `t0` to the dashboard's last byte)."""
+    p.wait_for(b"Confirm soonest", limit=60)
+    start_ms = (p.last_byte - t0) * 1000
+    p.settle(1.0)
+    p.send(b"2")
+    p.wait_for(b"sorted by", limit=60)
+    p.settle(2.0)
+    return start_ms
+
+
 def downs_through(p, relay, downs, quiet):
     """Presses Down `downs` times in the roster; returns the payload bytes
     server to client and the key-to-screen seconds of each."""
@@ -157,12 +169,7 @@ def over_mosh(db, rate, delay, downs, quiet):
     p = Pty(["mosh-client", "127.0.0.1", str(relay.port)],
             env={"MOSH_KEY": m.group(2), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"})
     try:
-        p.wait_for(b"Confirm soonest", limit=60)
-        start_ms = (p.last_byte - t0) * 1000
-        p.settle(1.0)
-        p.send(b"2")
-        p.wait_for(b"sorted by", limit=60)
-        p.settle(2.0)
+        start_ms = into_roster(p, t0)
         before_packets = relay.down_packets
         sizes, times = downs_through(p, relay, downs, quiet)
         packets = (relay.down_packets - before_packets) / downs
@@ -180,24 +187,12 @@ def over_mosh(db, rate, delay, downs, quiet):
 
 
 def over_ssh(db, work, rate, delay, downs, quiet):
-    key = os.path.join(work, "coord")
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
-    subprocess.run([BIN, "users", "add", "coord", "--role", "coordinator", "--key", key + ".pub",
-                    "--db", db], check=True, stderr=subprocess.DEVNULL)
-    port = free_port()
-    serve = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}", "--now", NOW,
-                              "--db", db], stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
+    key, port, serve = start_serve(work, db)
     relay = Relay(port, rate=rate, delay=delay)
     t0 = time.perf_counter()
     p = Pty(ssh_argv(key, relay.port, "coord"))
     try:
-        p.wait_for(b"Confirm soonest", limit=60)
-        start_ms = (p.last_byte - t0) * 1000
-        p.settle(1.0)
-        p.send(b"2")
-        p.wait_for(b"sorted by", limit=60)
-        p.settle(2.0)
+        start_ms = into_roster(p, t0)
         sizes, times = downs_through(p, relay, downs, quiet)
     finally:
         p.close()

@@ -141,6 +141,20 @@ AcceptEnv LANG
     return p, port
 
 
+def start_serve(work, db):
+    """A coordinator's key registered in `db`, and `albergue serve` on a
+    free port of 127.0.0.1: returns (private key, port, process)."""
+    key = os.path.join(work, "coord")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
+    subprocess.run([BIN, "users", "add", "coord", "--role", "coordinator", "--key", key + ".pub",
+                    "--db", db], check=True, stderr=subprocess.DEVNULL)
+    port = free_port()
+    serve = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}", "--now", NOW,
+                              "--db", db, "--per-address", "64"], stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    return key, port, serve
+
+
 def measure(name, key, port, user, command, starts, downs, rate, delay):
     relay = Relay(port, rate=rate, delay=delay)
     times = []
@@ -240,14 +254,7 @@ def main():
     db = os.path.join(work, "bench.db")
     subprocess.run([BIN, "demo", "--people", str(args.people), "--seed", "1", "--now", NOW, "--db", db],
                    check=True, stderr=subprocess.DEVNULL)
-    key = os.path.join(work, "coord")
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
-    subprocess.run([BIN, "users", "add", "coord", "--role", "coordinator", "--key", key + ".pub",
-                    "--db", db], check=True, stderr=subprocess.DEVNULL)
-    port = free_port()
-    serve = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}", "--now", NOW,
-                              "--db", db, "--per-address", "64"], stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
+    key, port, serve = start_serve(work, db)
     rate = args.kbit * 1000 / 8 if args.kbit else None
     delay = args.delay_ms / 1000
     command = f"env TERM=xterm-256color {BIN} --db {db} --now {NOW} --lang en"

@@ -200,25 +200,27 @@ fn takes_value(arg: &Arg) -> bool {
     arg.get_action().takes_values()
 }
 
+/// `--out DIR`, `--redact`, `FILE`.
+fn flag(arg: &Arg) -> Vec<Inline> {
+    match arg.get_long() {
+        Some(long) if takes_value(arg) => vec![
+            bold(format!("--{long}")),
+            roman(" "),
+            italic(value_names(arg)),
+        ],
+        Some(long) => vec![bold(format!("--{long}"))],
+        None => vec![italic(value_names(arg))],
+    }
+}
+
 /// `[--out DIR]`, `--people N`, `FILE`.
 fn synopsis(arg: &Arg) -> Vec<Inline> {
-    let mut parts = Vec::new();
-    let optional = !arg.is_required_set();
-    if optional {
-        parts.push(roman("["));
+    if arg.is_required_set() {
+        return flag(arg);
     }
-    if let Some(long) = arg.get_long() {
-        parts.push(bold(format!("--{long}")));
-        if takes_value(arg) {
-            parts.push(roman(" "));
-            parts.push(italic(value_names(arg)));
-        }
-    } else {
-        parts.push(italic(value_names(arg)));
-    }
-    if optional {
-        parts.push(roman("]"));
-    }
+    let mut parts = vec![roman("[")];
+    parts.extend(flag(arg));
+    parts.push(roman("]"));
     parts
 }
 
@@ -229,15 +231,7 @@ fn option(roff: &mut Roff, arg: &Arg) {
         head.push(bold(format!("-{short}")));
         head.push(roman(", "));
     }
-    if let Some(long) = arg.get_long() {
-        head.push(bold(format!("--{long}")));
-        if takes_value(arg) {
-            head.push(roman(" "));
-            head.push(italic(value_names(arg)));
-        }
-    } else {
-        head.push(italic(value_names(arg)));
-    }
+    head.extend(flag(arg));
     roff.text(head);
     let mut help = arg
         .get_long_help()
