@@ -23,7 +23,6 @@ Everything listens on 127.0.0.1 only; the script stops all it started.
 """
 
 import argparse
-import collections
 import os
 import re
 import shutil
@@ -37,17 +36,16 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve import Relay, free_port, ssh_argv, start_serve  # noqa: E402
+from serve import Relay, Shaper, free_port, ssh_argv, start_serve  # noqa: E402
 from tui import BIN, DOWN, NOW, Pty, p95  # noqa: E402
 
 
 class UdpRelay:
     """UDP relay on 127.0.0.1 to `target`: the first client's address is
     where the server's packets go back. Counts payload bytes and packets
-    each way; shapes like `serve.Relay` (delay, then paced to `rate`)."""
+    each way; shapes each way like `serve.Relay` (see `serve.Shaper`)."""
 
     def __init__(self, target, rate=None, delay=0.0):
-        self.rate, self.delay = rate, delay
         self.down = self.up = self.down_packets = self.up_packets = 0
         self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.front.bind(("127.0.0.1", 0))
@@ -56,45 +54,10 @@ class UdpRelay:
         self.back.connect(("127.0.0.1", target))
         self.client = None
         self.closed = False
-        self.queues = {d: collections.deque() for d in ("up", "down")}
-        self.wakes = {d: threading.Condition() for d in ("up", "down")}
-        self.free_at = {"up": 0.0, "down": 0.0}
-        for target_fn in (self._from_client, self._from_server):
-            threading.Thread(target=target_fn, daemon=True).start()
-        for d in ("up", "down"):
-            threading.Thread(target=self._sender, args=(d,), daemon=True).start()
-
-    def _queue(self, direction, data):
-        now = time.perf_counter()
-        if self.rate:
-            start = max(now + self.delay, self.free_at[direction])
-            self.free_at[direction] = start + len(data) / self.rate
-            due = self.free_at[direction]
-        else:
-            due = now
-        with self.wakes[direction]:
-            self.queues[direction].append((due, data))
-            self.wakes[direction].notify()
-
-    def _sender(self, direction):
-        q, wake = self.queues[direction], self.wakes[direction]
-        while not self.closed:
-            with wake:
-                while not q and not self.closed:
-                    wake.wait(0.5)
-                if self.closed:
-                    return
-                due, data = q.popleft()
-            wait = due - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                if direction == "up":
-                    self.back.send(data)
-                elif self.client:
-                    self.front.sendto(data, self.client)
-            except OSError:
-                pass
+        self.to_server = Shaper(self.back.send, rate, delay)
+        self.to_client = Shaper(lambda data: self.front.sendto(data, self.client), rate, delay)
+        threading.Thread(target=self._from_client, daemon=True).start()
+        threading.Thread(target=self._from_server, daemon=True).start()
 
     def _from_client(self):
         while not self.closed:
@@ -105,7 +68,7 @@ class UdpRelay:
             self.client = addr
             self.up += len(data)
             self.up_packets += 1
-            self._queue("up", data)
+            self.to_server.put(data)
 
     def _from_server(self):
         while not self.closed:
@@ -115,13 +78,13 @@ class UdpRelay:
                 return
             self.down += len(data)
             self.down_packets += 1
-            self._queue("down", data)
+            if self.client:
+                self.to_client.put(data)
 
     def close(self):
         self.closed = True
-        for d in ("up", "down"):
-            with self.wakes[d]:
-                self.wakes[d].notify()
+        self.to_server.close()
+        self.to_client.close()
         self.front.close()
         self.back.close()
 

@@ -21,6 +21,7 @@ Everything listens on 127.0.0.1 only; the script stops all it started.
 """
 
 import argparse
+import collections
 import os
 import shutil
 import signal
@@ -42,9 +43,58 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Shaper:
+    """One direction of a shaped link: `put` never blocks; a thread delivers
+    each chunk with `send` once it has crossed the link: `delay` s after it
+    was put (propagation), and no sooner than the link's rate allows after
+    the chunk before it (serialization at `rate` bytes/s). Chunks put back
+    to back are in flight together, as on a real link."""
+
+    def __init__(self, send, rate=None, delay=0.0):
+        self.send, self.rate, self.delay = send, rate, delay
+        self.queue = collections.deque()
+        self.wake = threading.Condition()
+        self.free_at = 0.0
+        self.closed = False
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def put(self, data):
+        now = time.perf_counter()
+        if self.rate:
+            start = max(now + self.delay, self.free_at)
+            self.free_at = start + len(data) / self.rate
+            due = self.free_at
+        else:
+            due = now + self.delay
+        with self.wake:
+            self.queue.append((due, data))
+            self.wake.notify()
+
+    def close(self):
+        with self.wake:
+            self.closed = True
+            self.wake.notify()
+
+    def _run(self):
+        while True:
+            with self.wake:
+                while not self.queue and not self.closed:
+                    self.wake.wait()
+                if not self.queue:
+                    return
+                due, data = self.queue.popleft()
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                self.send(data)
+            except OSError:
+                pass
+
+
 class Relay:
-    """TCP relay on 127.0.0.1 to `target`: counts bytes each way; each chunk
-    is delayed by `delay` s and paced to `rate` bytes/s when shaping."""
+    """TCP relay on 127.0.0.1 to `target`: counts the payload bytes each
+    way and, when shaping, delays and paces them (see `Shaper`)."""
 
     def __init__(self, target, rate=None, delay=0.0):
         self.target, self.rate, self.delay = target, rate, delay
@@ -68,13 +118,17 @@ class Relay:
                 threading.Thread(target=self._pump, args=(a, b, down), daemon=True).start()
 
     def _pump(self, src, dst, down):
-        free_at = 0.0
+        link = Shaper(dst.sendall, self.rate, self.delay) if self.rate or self.delay else None
         while True:
             try:
                 data = src.recv(65536)
             except OSError:
                 data = b""
             if not data:
+                if link:
+                    link.close()
+                    while link.queue:
+                        time.sleep(0.01)
                 try:
                     dst.shutdown(socket.SHUT_WR)
                 except OSError:
@@ -84,17 +138,13 @@ class Relay:
                 self.down += len(data)
             else:
                 self.up += len(data)
-            if self.rate:
-                arrive = time.perf_counter() + self.delay
-                start = max(arrive, free_at)
-                free_at = start + len(data) / self.rate
-                wait = free_at - time.perf_counter()
-                if wait > 0:
-                    time.sleep(wait)
-            try:
-                dst.sendall(data)
-            except OSError:
-                return
+            if link:
+                link.put(data)
+            else:
+                try:
+                    dst.sendall(data)
+                except OSError:
+                    return
 
     def close(self):
         self.sock.close()

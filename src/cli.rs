@@ -157,6 +157,10 @@ pub enum Command {
         /// Seconds (instead of minutes) for --idle-lock, for tests
         #[arg(long, hide = true)]
         idle_lock_secs: Option<u64>,
+        /// Seconds between keepalives to a silent client (three unanswered
+        /// end its connection), for tests
+        #[arg(long, hide = true, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+        keepalive_secs: u64,
     },
     /// Manage who may connect to `albergue serve`
     #[command(subcommand)]
@@ -380,6 +384,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             idle_lock,
             max_session,
             idle_lock_secs,
+            keepalive_secs,
         }) => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
             let host_key = host_key.unwrap_or_else(|| {
@@ -398,6 +403,7 @@ fn run_command(cli: Cli) -> Result<u8> {
                 now: cli.now,
                 idle: std::time::Duration::from_secs(idle_lock_secs.unwrap_or(idle_lock * 60)),
                 longest: std::time::Duration::from_secs(max_session * 3600),
+                keepalive: std::time::Duration::from_secs(keepalive_secs),
             })?;
             Ok(0)
         }

@@ -621,3 +621,108 @@ fn a_host_key_others_can_read_is_refused() {
         text(&o)
     );
 }
+
+/// A client that trusts any host key (the server is the test's own).
+struct Trusting;
+
+impl russh::client::Handler for Trusting {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+#[test]
+fn a_second_session_on_one_connection_is_refused_and_the_first_goes_on() {
+    // OpenSSH's multiplexing client hangs when its session is refused (the
+    // master prints the refusal), so this speaks SSH itself, with russh's
+    // client.
+    let server = Server::start();
+    let key = russh::keys::load_secret_key(server.home.path().join("maria"), None).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = std::sync::Arc::new(russh::client::Config::default());
+        let mut ssh = russh::client::connect(config, ("127.0.0.1", server.port), Trusting)
+            .await
+            .unwrap();
+        let key = russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None);
+        assert!(ssh
+            .authenticate_publickey("maria", key)
+            .await
+            .unwrap()
+            .success());
+        let mut first = ssh.channel_open_session().await.unwrap();
+        let started = Instant::now();
+        let second = ssh.channel_open_session().await;
+        assert!(
+            matches!(second, Err(russh::Error::ChannelOpenFailure(_))),
+            "{:?}",
+            second.map(|c| c.id())
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // The first session starts its dashboard all the same.
+        first
+            .request_pty(true, "xterm-256color", 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        first.request_shell(true).await.unwrap();
+        let mut seen = Vec::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while !String::from_utf8_lossy(&seen).contains("Confirm soonest") {
+            match tokio::time::timeout_at(deadline, first.wait()).await {
+                Ok(Some(russh::ChannelMsg::Data { data })) => seen.extend_from_slice(&data),
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => panic!("no dashboard: {}", String::from_utf8_lossy(&seen)),
+            }
+        }
+        first.data(&b"q"[..]).await.unwrap();
+        loop {
+            match tokio::time::timeout_at(deadline, first.wait()).await {
+                Ok(Some(russh::ChannelMsg::ExitStatus { exit_status })) => {
+                    assert_eq!(exit_status, 0);
+                    break;
+                }
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => panic!("the session did not end with a status"),
+            }
+        }
+    });
+}
+
+#[test]
+fn a_client_that_stops_answering_is_dropped_by_keepalives() {
+    let server = Server::start_with(&["--keepalive-secs", "1"]);
+    let s = server.dashboard("maria");
+    // The ssh client freezes (a phone that lost its link): the kernel
+    // still holds the TCP connection, but nothing answers.
+    let script = s.child.id();
+    let kids = std::fs::read_to_string(format!("/proc/{script}/task/{script}/children")).unwrap();
+    let ssh = kids.split_whitespace().next().unwrap().to_string();
+    assert!(Command::new("kill")
+        .args(["-STOP", &ssh])
+        .status()
+        .unwrap()
+        .success());
+    let started = Instant::now();
+    let path = server.home.path().join("state/albergue/albergue.log");
+    let deadline = started + Duration::from_secs(20);
+    let log = loop {
+        let log = std::fs::read_to_string(&path).unwrap_or_default();
+        if log.contains("session ended") || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = Command::new("kill").args(["-CONT", &ssh]).status();
+    assert!(log.contains("how=\"link dropped\""), "{log}");
+    // Three keepalives a second apart, then the end (not the idle lock).
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(12), "dropped after {took:?}");
+}

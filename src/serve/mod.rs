@@ -50,6 +50,9 @@ pub struct Options {
     pub idle: Duration,
     /// And after this long in all.
     pub longest: Duration,
+    /// Keepalives are sent after this long without a word from the client;
+    /// three unanswered end the connection.
+    pub keepalive: Duration,
 }
 
 /// Failed logins from one address within this window…
@@ -450,7 +453,7 @@ pub fn run(options: &Options) -> Result<()> {
         auth_rejection_time: Duration::from_secs(1),
         auth_rejection_time_initial: Some(Duration::from_millis(0)),
         keys: vec![key],
-        keepalive_interval: Some(Duration::from_secs(15)),
+        keepalive_interval: Some(options.keepalive),
         keepalive_max: 3,
         nodelay: true,
         ..Default::default()
