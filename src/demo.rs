@@ -573,6 +573,11 @@ pub fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> BulkData {
                 a.id = id;
                 a.household_id = household_id;
                 a.person_id = Some(person_id);
+                // Whoever left has no live appointment (as when a departure
+                // is recorded in the dashboard).
+                if let Some(to) = a.status.settled_by_departure(status) {
+                    a.status = to;
+                }
                 if let Some(at) = confirmed_at {
                     let letters = [
                         b'A' + (rng.next() % 26) as u8,

@@ -140,3 +140,39 @@ fn the_demo_has_what_a_coordinator_needs_to_see() {
         "the active outage puts someone at risk"
     );
 }
+
+#[test]
+fn nobody_who_left_has_a_live_appointment_in_the_demo() {
+    let d = albergue::demo::generate(5_000, 1, now());
+    let status: BTreeMap<i64, PersonStatus> =
+        d.people.iter().map(|p| (p.id, p.details.status)).collect();
+    let live = |s: AppointmentStatus| {
+        matches!(
+            s,
+            AppointmentStatus::PendingConfirmation | AppointmentStatus::Confirmed
+        )
+    };
+    let left: Vec<i64> = d
+        .appointments
+        .iter()
+        .filter(|a| live(a.status))
+        .filter(|a| {
+            a.person_id
+                .is_some_and(|p| status[&p] != PersonStatus::Present)
+        })
+        .map(|a| a.id)
+        .collect();
+    assert!(
+        left.is_empty(),
+        "live appointments of people who left: {left:?}"
+    );
+    // The rule had something to do: people left with appointments.
+    assert!(d
+        .appointments
+        .iter()
+        .any(|a| a.status == AppointmentStatus::Cancelled
+            && a.person_id.is_some_and(|p| matches!(
+                status[&p],
+                PersonStatus::Departed | PersonStatus::Transferred
+            ))));
+}

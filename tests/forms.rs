@@ -842,3 +842,111 @@ fn a_users_keys_file_moves_save_and_every_hint_follows() {
     assert!(w.app.form.is_none(), "{:?}", w.app.form);
     assert_eq!(w.store.outages().unwrap().len(), before + 1);
 }
+
+#[test]
+fn recording_a_departure_cancels_their_appointment_in_the_same_commit() {
+    let mut w = world();
+    let to_confirm = w.store.pending_appointments().unwrap().len();
+    let (appointment, person) = open_pending_person(&mut w);
+    // Leaving as: crossed → departed.
+    w.keys(&[KeyCode::Char('d'), KeyCode::Right]);
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    let p = w.store.person(person).unwrap();
+    assert_eq!(p.details.status, albergue::domain::PersonStatus::Departed);
+    let a = w.store.appointment(appointment).unwrap();
+    assert_eq!((a.status, a.version), (AppointmentStatus::Cancelled, 2));
+    let trail = w.store.audit_for("appointment", appointment).unwrap();
+    assert_eq!(
+        trail.last().unwrap().summary,
+        "pending_confirmation -> cancelled (person departed)"
+    );
+    // No longer one to confirm, anywhere.
+    let pending = w.store.pending_appointments().unwrap();
+    assert_eq!(pending.len(), to_confirm - 1);
+    assert!(pending.iter().all(|x| x.id != appointment));
+    let d = w.store.dashboard(now(), now().date_naive(), 60).unwrap();
+    assert!(d.soonest.iter().all(|l| l.appointment.id != appointment));
+}
+
+#[test]
+fn someone_who_crossed_with_a_confirmed_appointment_presented_it() {
+    let mut w = world();
+    // Someone present, travelling alone, with an appointment confirmed.
+    let confirmed = w
+        .store
+        .appointments_between(now() - Duration::days(40), now() + Duration::days(40))
+        .unwrap()
+        .into_iter()
+        .map(|l| l.appointment)
+        .find(|a| {
+            a.status == AppointmentStatus::Confirmed
+                && a.person_id.is_some_and(|p| {
+                    let p = w.store.person(p).unwrap();
+                    p.details.status == albergue::domain::PersonStatus::Present
+                        && w.store
+                            .household_members(p.details.household_id)
+                            .unwrap()
+                            .len()
+                            == 1
+                })
+        })
+        .expect("someone alone with a confirmed appointment");
+    let person = w.store.person(confirmed.person_id.unwrap()).unwrap();
+    open_person(&mut w, person.id, &person.full_name());
+    w.keys(&[KeyCode::Char('d')]);
+    w.save();
+    let a = w.store.appointment(confirmed.id).unwrap();
+    assert_eq!(a.status, AppointmentStatus::Presented);
+}
+
+#[test]
+fn a_person_who_crossed_is_not_to_confirm_though_which_appointment_they_used_is_left_open() {
+    let mut w = world();
+    let store = &mut w.store;
+    let pending = store.pending_appointments().unwrap();
+    let a = pending
+        .iter()
+        .find(|a| a.person_id.is_some() && a.effective_deadline() > now())
+        .unwrap()
+        .clone();
+    let person = store.person(a.person_id.unwrap()).unwrap();
+    let outage = store.outages().unwrap().into_iter().find(|o| {
+        store
+            .at_risk_lines(o.id)
+            .unwrap()
+            .iter()
+            .any(|l| l.appointment.id == a.id)
+    });
+    let mut details = person.details.clone();
+    details.status = albergue::domain::PersonStatus::Crossed;
+    details.departure_date = Some(now().date_naive());
+    store
+        .update_person(
+            person.id,
+            person.version,
+            &details,
+            &albergue::actor::Actor::new("t"),
+        )
+        .unwrap();
+    // The appointment is as it was (a pending one: a coordinator says
+    // which appointment they crossed with)...
+    let after = store.appointment(a.id).unwrap();
+    assert_eq!((after.status, after.version), (a.status, a.version));
+    // ...but nobody has to act for it any more.
+    assert!(store
+        .pending_appointments()
+        .unwrap()
+        .iter()
+        .all(|x| x.id != a.id));
+    let d = store.dashboard(now(), now().date_naive(), 60).unwrap();
+    assert!(d.soonest.iter().all(|l| l.appointment.id != a.id));
+    assert!(d.pending.iter().all(|x| x.id != a.id));
+    if let Some(o) = outage {
+        assert!(store
+            .at_risk_lines(o.id)
+            .unwrap()
+            .iter()
+            .all(|l| l.appointment.id != a.id));
+    }
+}

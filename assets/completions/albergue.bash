@@ -635,7 +635,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__serve)
-            opts="-h --listen --host-key --grace --per-address --max-connections --idle-lock --max-session --idle-lock-secs --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --listen --host-key --grace --per-address --max-connections --idle-lock --max-session --idle-lock-secs --keepalive-secs --db --demo --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,6 +670,10 @@ _albergue() {
                     return 0
                     ;;
                 --idle-lock-secs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive-secs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -102,6 +102,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand serve" -l max-connecti
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l idle-lock -d 'Minutes without a key before a session is locked (ended; connect again)' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l max-session -d 'Hours a session may last' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l idle-lock-secs -d 'Seconds (instead of minutes) for --idle-lock, for tests' -r
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l keepalive-secs -d 'Seconds between keepalives to a silent client (three unanswered end its connection), for tests' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r

@@ -46,6 +46,22 @@ impl AppointmentStatus {
         )
     }
 
+    /// What a live appointment becomes when its traveller is recorded as
+    /// having left the shelter as `left`: departed or transferred cancels
+    /// it (they will not present from here); crossed makes a confirmed one
+    /// presented. A pending one of a person who crossed stays as it is:
+    /// which appointment they crossed with is for a coordinator to say (it
+    /// no longer counts as one to act for, since the person is not present).
+    pub fn settled_by_departure(self, left: super::PersonStatus) -> Option<Self> {
+        use super::PersonStatus::*;
+        use AppointmentStatus::*;
+        match (self, left) {
+            (PendingConfirmation | Confirmed, Departed | Transferred) => Some(Cancelled),
+            (Confirmed, Crossed) => Some(Presented),
+            _ => None,
+        }
+    }
+
     /// `to` if the transition is allowed, else a typed error naming both ends.
     pub fn transition(self, to: Self) -> Result<Self, RuleError> {
         if self.can_become(to) {

@@ -92,15 +92,61 @@ pub(super) fn insert(
     Ok(tx.last_insert_rowid())
 }
 
-/// Every appointment still pending confirmation, soonest effective deadline first.
+/// Every appointment still pending confirmation for someone present,
+/// soonest effective deadline first.
 pub(super) fn pending(conn: &rusqlite::Connection) -> Result<Vec<Appointment>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE status = 'pending_confirmation'
+        "SELECT {APPOINTMENT_COLUMNS} FROM appointment a
+         WHERE status = 'pending_confirmation' AND {FOR_SOMEONE_PRESENT}
          ORDER BY max(confirm_deadline, coalesce(extended_until, 0)), id"
     ))?;
     let rows = stmt.query_map([], appointment_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Settles the live appointments of person `person_id`, just recorded as
+/// having left as `left`, in the same transaction (see
+/// [`AppointmentStatus::settled_by_departure`]), each with its audit row.
+/// Returns how many changed.
+pub(super) fn settle_departure(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    person_id: i64,
+    left: crate::domain::PersonStatus,
+) -> Result<usize> {
+    let live: Vec<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, status FROM appointment
+             WHERE person_id = ?1 AND status IN ('pending_confirmation', 'confirmed')",
+        )?
+        .query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut settled = 0;
+    for (id, status) in live {
+        let from: AppointmentStatus = codec::parse_enum(1, &status)?;
+        let Some(to) = from.settled_by_departure(left) else {
+            continue;
+        };
+        tx.execute(
+            "UPDATE appointment SET status = ?2, updated_at = ?3, updated_by = ?4,
+                version = version + 1
+             WHERE id = ?1",
+            params![id, to.as_str(), codec::secs(now), actor.as_str()],
+        )?;
+        let summary = format!("{from} -> {to} (person {left})");
+        audit::record(tx, now, actor, "appointment.status", id, &summary)?;
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+/// SQL: appointment `a` is one the shelter must still act for: its
+/// traveller (or, for a household's appointment, someone of the household)
+/// is present.
+pub(super) const FOR_SOMEONE_PRESENT: &str = "EXISTS (SELECT 1 FROM person q
+      WHERE q.status = 'present'
+        AND (q.id = a.person_id OR (a.person_id IS NULL AND q.household_id = a.household_id)))";
 
 impl Store {
     /// Records an allocated appointment, pending confirmation, with its

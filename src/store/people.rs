@@ -7,7 +7,7 @@ use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::names::fold;
 use crate::domain::Permission;
-use crate::domain::{Household, Person, PersonDetails, Shelter, Vulnerability};
+use crate::domain::{Household, Person, PersonDetails, PersonStatus, Shelter, Vulnerability};
 
 pub(super) const PERSON_COLUMNS: &str = "id, household_id, given_names, family_names, birth_date, \
      sex, nationality, languages, phone, arrival_date, departure_date, status, vulnerabilities, \
@@ -228,7 +228,15 @@ impl Store {
                 PersonValues::new(Some(id), details, now, actor).params(),
             )?;
             let summary = format!("changed: {}", changed.join(", "));
-            audit::record(tx, now, actor, "person.update", id, &summary)
+            audit::record(tx, now, actor, "person.update", id, &summary)?;
+            // Leaving settles their appointments with the same commit: a
+            // person who left is never still "to confirm".
+            if current.details.status == PersonStatus::Present
+                && details.status != PersonStatus::Present
+            {
+                super::appointments::settle_departure(tx, now, actor, id, details.status)?;
+            }
+            Ok(())
         })?;
         self.person(id)
     }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::appointments::{appointment_row, APPOINTMENT_COLUMNS};
+use super::appointments::{appointment_row, APPOINTMENT_COLUMNS, FOR_SOMEONE_PRESENT};
 use super::{codec, Result, Store};
 use crate::domain::{port, Appointment, AppointmentStatus, Outage, PersonStatus};
 
@@ -236,12 +236,12 @@ impl Store {
         }
 
         // Live appointments around the next fortnight (charts and counts look no further).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT port_code, appointment_at FROM appointment
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT port_code, appointment_at FROM appointment a
              WHERE appointment_at >= ?1 AND appointment_at < ?2
-               AND status IN ('pending_confirmation', 'confirmed')
-             ORDER BY appointment_at",
-        )?;
+               AND status IN ('pending_confirmation', 'confirmed') AND {FOR_SOMEONE_PRESENT}
+             ORDER BY appointment_at"
+        ))?;
         let from = codec::secs(now) - 86_400;
         let to = codec::secs(now + chrono::Duration::days(15));
         let mut q = stmt.query(params![from, to])?;
@@ -259,7 +259,7 @@ impl Store {
             .filter(|a| a.effective_deadline() > now)
             .collect();
         data.soonest = self.appointment_lines(&format!(
-            "a.status = 'pending_confirmation'
+            "a.status = 'pending_confirmation' AND {FOR_SOMEONE_PRESENT}
              AND max(a.confirm_deadline, coalesce(a.extended_until, 0)) > {}
              ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id
              LIMIT {SOONEST}",
@@ -286,10 +286,10 @@ impl Store {
     pub fn at_risk_lines(&self, id: i64) -> Result<Vec<AppointmentLine>> {
         let outage = self.outage(id)?;
         Ok(self
-            .appointment_lines(
-                "a.status = 'pending_confirmation'
-                 ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id",
-            )?
+            .appointment_lines(&format!(
+                "a.status = 'pending_confirmation' AND {FOR_SOMEONE_PRESENT}
+                 ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id"
+            ))?
             .into_iter()
             .filter(|l| outage.puts_at_risk(&l.appointment))
             .collect())
