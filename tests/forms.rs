@@ -950,3 +950,93 @@ fn a_person_who_crossed_is_not_to_confirm_though_which_appointment_they_used_is_
             .all(|l| l.appointment.id != a.id));
     }
 }
+
+/// The outages screen with the outage going on selected: (id, version).
+fn active_outage(w: &mut World) -> (i64, i64) {
+    w.keys(&[KeyCode::Char('4')]);
+    let o = w
+        .app
+        .outages
+        .selected()
+        .expect("an outage is selected")
+        .clone();
+    assert!(o.is_active(now()), "the active one comes first");
+    (o.id, o.version)
+}
+
+#[test]
+fn cbp_one_working_again_ends_the_outage_after_asking_and_the_banner_goes() {
+    let mut w = world();
+    w.keys(&[KeyCode::Char('1')]);
+    assert!(
+        w.screen().contains("confirmation failing since"),
+        "{}",
+        w.screen()
+    );
+    let (id, version) = active_outage(&mut w);
+    w.keys(&[KeyCode::Char('r')]);
+    let asked = w.screen();
+    assert!(asked.contains("CBP One works again"), "{asked}");
+    assert!(asked.contains("The outage ends now"), "{asked}");
+    w.keys(&[KeyCode::Esc]);
+    assert_eq!(
+        w.store.outage(id).unwrap().ended_at,
+        None,
+        "Esc keeps it going"
+    );
+
+    w.keys(&[KeyCode::Char('r'), KeyCode::Enter]);
+    let o = w.store.outage(id).unwrap();
+    assert_eq!((o.ended_at, o.version), (Some(now()), version + 1));
+    let trail = w.store.audit_for("outage", id).unwrap();
+    assert_eq!(trail.last().unwrap().action, "outage.close");
+    assert!(
+        w.screen().contains("Outage marked resolved."),
+        "{}",
+        w.screen()
+    );
+    // The banner and the at-risk counts follow at once.
+    w.keys(&[KeyCode::Char('1')]);
+    let dashboard = w.screen();
+    assert!(
+        !dashboard.contains("confirmation failing since"),
+        "{dashboard}"
+    );
+    // Resolving it again says it is over.
+    w.keys(&[KeyCode::Char('4'), KeyCode::Char('r')]);
+    assert!(w.app.form.is_none());
+    assert!(w.screen().contains("already over"), "{}", w.screen());
+}
+
+#[test]
+fn an_outage_is_corrected_in_its_own_form_and_the_audit_names_the_field() {
+    let mut w = world();
+    let (id, version) = active_outage(&mut w);
+    let before = w.store.outage(id).unwrap();
+    w.keys(&[KeyCode::Char('e')]);
+    let form = w.app.form.as_ref().expect("the form opened");
+    assert_eq!(form.get("f_source"), before.source, "filled in");
+    // Step, ports, start, end: to the source.
+    w.keys(&[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("Radio Tijuana");
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    let o = w.store.outage(id).unwrap();
+    assert_eq!(
+        (o.source.as_str(), o.version),
+        ("Radio Tijuana", version + 1)
+    );
+    assert_eq!(
+        (o.affected_step, o.started_at, o.ended_at),
+        (before.affected_step, before.started_at, before.ended_at),
+        "the rest as it was"
+    );
+    let trail = w.store.audit_for("outage", id).unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.summary.as_str()),
+        ("outage.update", "changed: source")
+    );
+    assert!(w.screen().contains("Outage corrected."), "{}", w.screen());
+}

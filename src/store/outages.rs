@@ -68,14 +68,8 @@ fn load(conn: &rusqlite::Connection, id: i64) -> Result<Outage> {
     super::by_id(conn, "outage", OUTAGE_COLUMNS, id, outage_row)
 }
 
-/// Inserts an outage row (bulk loads also give the extension granted).
-pub(super) fn insert(
-    tx: &Transaction<'_>,
-    o: &NewOutage,
-    extension_until: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    actor: &Actor,
-) -> Result<i64> {
+/// What an outage must say: a source, an end not before its start.
+fn check(o: &NewOutage) -> Result<()> {
     if o.source.trim().is_empty() {
         return Err(RuleError::Required("source").into());
     }
@@ -86,6 +80,18 @@ pub(super) fn insert(
         }
         .into());
     }
+    Ok(())
+}
+
+/// Inserts an outage row (bulk loads also give the extension granted).
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    o: &NewOutage,
+    extension_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<i64> {
+    check(o)?;
     tx.prepare_cached(
         "INSERT INTO outage (affected_step, port_codes, started_at, ended_at, source, note,
             extension_until, created_at, updated_at, updated_by)
@@ -113,6 +119,66 @@ impl Store {
             let summary = format!("step {}", new.affected_step);
             audit::record(tx, now, actor, "outage.create", id, &summary)?;
             Ok(id)
+        })?;
+        self.outage(id)
+    }
+
+    /// Corrects what a recorded outage says (step, ports, window, source,
+    /// note), if nobody changed it since `expected_version`; the audit row
+    /// names the fields that changed. The extension granted stays.
+    pub fn update_outage(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        new: &NewOutage,
+        actor: &Actor,
+    ) -> Result<Outage> {
+        check(new)?;
+        let ports = stored_ports(&new.ports)?;
+        self.write(Permission::ManageOutages, |tx, now| {
+            check_version(tx, "outage", id, expected_version)?;
+            let old = load(tx, id)?;
+            let mut changed = Vec::new();
+            if old.affected_step != new.affected_step {
+                changed.push("affected_step");
+            }
+            if old.ports != new.ports {
+                changed.push("ports");
+            }
+            if old.started_at != new.started_at {
+                changed.push("started_at");
+            }
+            if old.ended_at != new.ended_at {
+                changed.push("ended_at");
+            }
+            if old.source != new.source.trim() {
+                changed.push("source");
+            }
+            if old.note != new.note {
+                changed.push("note");
+            }
+            if changed.is_empty() {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE outage SET affected_step = ?2, port_codes = ?3, started_at = ?4,
+                    ended_at = ?5, source = ?6, note = ?7, updated_at = ?8, updated_by = ?9,
+                    version = version + 1
+                 WHERE id = ?1",
+                params![
+                    id,
+                    new.affected_step.as_str(),
+                    ports,
+                    codec::secs(new.started_at),
+                    new.ended_at.map(codec::secs),
+                    new.source.trim(),
+                    new.note,
+                    codec::secs(now),
+                    actor.as_str()
+                ],
+            )?;
+            let summary = format!("changed: {}", changed.join(", "));
+            audit::record(tx, now, actor, "outage.update", id, &summary)
         })?;
         self.outage(id)
     }

@@ -96,7 +96,15 @@ impl Screen {
             Self::Appointments => &[
                 Confirm, Left, Right, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom,
             ],
-            Self::Outages => &[GrantExtension, RecordOutage, Up, Down, Open],
+            Self::Outages => &[
+                GrantExtension,
+                EditOutage,
+                ResolveOutage,
+                RecordOutage,
+                Up,
+                Down,
+                Open,
+            ],
         };
         own.iter().chain(&EVERYWHERE).copied().collect()
     }
@@ -277,7 +285,9 @@ pub fn permission_for(action: Action) -> Option<Permission> {
         Schedule | MarkMissed | MarkPresented | MarkCancelled => {
             Some(Permission::ManageAppointments)
         }
-        RecordOutage | GrantExtension => Some(Permission::ManageOutages),
+        RecordOutage | GrantExtension | EditOutage | ResolveOutage => {
+            Some(Permission::ManageOutages)
+        }
         AddPerson | EditPerson | MarkDeparted => Some(Permission::EditPeople),
         _ => None,
     }

@@ -69,6 +69,8 @@ impl Request {
                 Save::Schedule(_) => "save.schedule",
                 Save::NewPerson { .. } => "save.new_person",
                 Save::Outage(_) => "save.outage",
+                Save::EditOutage { .. } => "save.edit_outage",
+                Save::ResolveOutage { .. } => "save.resolve_outage",
                 Save::Extension { .. } => "save.extension",
                 Save::Status { .. } => "save.status",
                 Save::Person { .. } => "save.person",
@@ -117,6 +119,24 @@ pub enum Save {
     },
     /// Record an outage.
     Outage(crate::store::NewOutage),
+    /// New details for a recorded outage.
+    EditOutage {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// What it says now.
+        details: crate::store::NewOutage,
+    },
+    /// The outage ended at `at` (CBP One works again).
+    ResolveOutage {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// When it ended.
+        at: DateTime<Utc>,
+    },
     /// Grant an extension.
     Extension {
         /// The outage.
@@ -153,6 +173,10 @@ pub enum Saved {
     Confirmation,
     /// An outage was recorded.
     Outage,
+    /// An outage's details were corrected.
+    OutageEdited,
+    /// An outage was marked resolved.
+    OutageResolved,
     /// An appointment was scheduled.
     Appointment,
     /// A person was added.

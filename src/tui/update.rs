@@ -123,6 +123,8 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             let notice = match what {
                 Saved::Confirmation => Notice::new("saved_confirmation"),
                 Saved::Outage => Notice::new("saved_outage"),
+                Saved::OutageEdited => Notice::new("saved_outage_edit"),
+                Saved::OutageResolved => Notice::new("saved_outage_resolved"),
                 Saved::Appointment => Notice::new("saved_appointment"),
                 Saved::NewPerson => Notice::new("saved_new_person"),
                 Saved::Status => Notice::new("saved_status"),
@@ -166,7 +168,9 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
 }
 
 fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
-    let action = app.keys.action(ev);
+    // A key several actions share means the one of this screen (`e` edits
+    // the person on the person screen, the outage on the outages screen).
+    let action = app.keys.action_among(&app.screen.actions(), ev);
     if action == Some(Action::ForceQuit) {
         app.quit = true;
         return;
@@ -240,6 +244,8 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::AddPerson if app.screen == Screen::Roster => open::person(app, true),
         Action::EditPerson if app.screen == Screen::Person => open::person(app, false),
         Action::GrantExtension if app.screen == Screen::Outages => open::extension(app),
+        Action::EditOutage if app.screen == Screen::Outages => open::edit_outage(app),
+        Action::ResolveOutage if app.screen == Screen::Outages => open::resolve_outage(app),
         Action::Dashboard => app.show(Screen::Dashboard, out),
         Action::Roster => app.show(Screen::Roster, out),
         Action::Appointments => app.show(Screen::Appointments, out),

@@ -197,6 +197,20 @@ fn answer_with(
             .confirm_group_via(items, *confirmed_at, *channel, actor)
             .map(|()| Saved::Confirmation),
         Save::Outage(new) => store.record_outage(new, actor).map(|_| Saved::Outage),
+        Save::EditOutage {
+            outage_id,
+            version,
+            details,
+        } => store
+            .update_outage(*outage_id, *version, details, actor)
+            .map(|_| Saved::OutageEdited),
+        Save::ResolveOutage {
+            outage_id,
+            version,
+            at,
+        } => store
+            .close_outage(*outage_id, *version, *at, actor)
+            .map(|_| Saved::OutageResolved),
         Save::NewPerson { .. } => unreachable!("handled above"),
         Save::Schedule(new) => store
             .create_appointment(new, actor)

@@ -33,6 +33,12 @@ impl FormKind {
                 json!({"kind": "schedule", "person_id": person_id, "household_id": household_id})
             }
             Self::Outage => json!({"kind": "outage"}),
+            Self::EditOutage { outage_id, version } => {
+                json!({"kind": "edit_outage", "outage_id": outage_id, "version": version})
+            }
+            Self::ResolveOutage { outage_id, version } => {
+                json!({"kind": "resolve_outage", "outage_id": outage_id, "version": version})
+            }
             Self::Status {
                 appointment_id,
                 version,
@@ -84,6 +90,14 @@ impl FormKind {
                 household_id: int("household_id")?,
             },
             "outage" => Self::Outage,
+            "edit_outage" => Self::EditOutage {
+                outage_id: int("outage_id")?,
+                version: int("version")?,
+            },
+            "resolve_outage" => Self::ResolveOutage {
+                outage_id: int("outage_id")?,
+                version: int("version")?,
+            },
             "status" => Self::Status {
                 appointment_id: int("appointment_id")?,
                 version: int("version")?,

@@ -35,6 +35,20 @@ pub enum FormKind {
     },
     /// A new outage.
     Outage,
+    /// New details for a recorded outage (the same fields as a new one).
+    EditOutage {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+    },
+    /// "CBP One works again": the outage ends now, asked for confirmation.
+    ResolveOutage {
+        /// The outage.
+        outage_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+    },
     /// A status change of one appointment, asked for confirmation.
     Status {
         /// The appointment.
@@ -117,7 +131,7 @@ impl FormKind {
                 Field::text("f_appointment_at"),
                 Field::text("f_allocated_at"),
             ],
-            Self::Outage => vec![
+            Self::Outage | Self::EditOutage { .. } => vec![
                 Field::choice(
                     "f_step",
                     vec![
@@ -136,7 +150,7 @@ impl FormKind {
                 Field::text("f_source"),
                 Field::text("f_note"),
             ],
-            Self::Status { .. } => vec![],
+            Self::Status { .. } | Self::ResolveOutage { .. } => vec![],
             Self::Leave { .. } => vec![
                 Field::choice(
                     "f_leaving_as",
@@ -160,6 +174,8 @@ impl FormKind {
             Self::Person { person_id: 0, .. } => "form_person_new",
             Self::Person { .. } => "form_person_edit",
             Self::Outage => "form_outage",
+            Self::EditOutage { .. } => "form_outage_edit",
+            Self::ResolveOutage { .. } => "form_outage_resolve",
             Self::Status { .. } => "form_status",
             Self::Leave { .. } => "form_leave",
             Self::Extension { .. } => "form_extension",

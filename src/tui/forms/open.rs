@@ -148,6 +148,50 @@ pub fn outage(app: &mut App) {
     app.dirty = true;
 }
 
+/// The selected outage's details, to correct.
+pub fn edit_outage(app: &mut App) {
+    let Some(o) = app.outages.selected().cloned() else {
+        return;
+    };
+    let kind = FormKind::EditOutage {
+        outage_id: o.id,
+        version: o.version,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.choose("f_step", o.affected_step.as_str());
+    let ports = match &o.ports {
+        crate::domain::Ports::All => String::new(),
+        crate::domain::Ports::Some(codes) => codes.join(", "),
+    };
+    form.set("f_ports", &ports);
+    form.set("f_start", &local_text(app, o.started_at));
+    if let Some(end) = o.ended_at {
+        form.set("f_end", &local_text(app, end));
+    }
+    form.set("f_source", &o.source);
+    form.set("f_note", &o.note);
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// "CBP One works again": the selected outage, if still going on, ends now
+/// (asked first).
+pub fn resolve_outage(app: &mut App) {
+    let Some(o) = app.outages.selected() else {
+        return;
+    };
+    if o.ended_at.is_some_and(|e| e <= app.now) {
+        app.say(Notice::new("outage_already_over"), true);
+        return;
+    }
+    let kind = FormKind::ResolveOutage {
+        outage_id: o.id,
+        version: o.version,
+    };
+    app.form = Some(Form::new(kind, Vec::new()));
+    app.dirty = true;
+}
+
 /// An extension for the outage selected.
 pub fn extension(app: &mut App) {
     let Some(o) = app.outages.selected() else {

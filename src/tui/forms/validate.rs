@@ -38,6 +38,19 @@ pub fn form(app: &mut App) -> Option<Save> {
             household_id,
         } => schedule(&mut c, *person_id, *household_id),
         FormKind::Outage => outage(&mut c),
+        FormKind::EditOutage { outage_id, version } => match outage(&mut c) {
+            Some(Save::Outage(details)) => Some(Save::EditOutage {
+                outage_id: *outage_id,
+                version: *version,
+                details,
+            }),
+            other => other,
+        },
+        FormKind::ResolveOutage { outage_id, version } => Some(Save::ResolveOutage {
+            outage_id: *outage_id,
+            version: *version,
+            at: c.app.now,
+        }),
         FormKind::Status {
             appointment_id,
             version,

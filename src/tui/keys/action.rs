@@ -125,6 +125,10 @@ actions! {
     Screen MarkDeparted = "mark_departed",
     /// Grant an extension (outages screen).
     Screen GrantExtension = "grant_extension",
+    /// Correct the selected outage (outages screen).
+    Screen EditOutage = "edit_outage",
+    /// Mark the selected outage resolved now, asking first (outages screen).
+    Screen ResolveOutage = "resolve_outage",
     /// Quit.
     Screen Quit = "quit",
     /// Quit at once, from anywhere.

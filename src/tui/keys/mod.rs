@@ -131,6 +131,22 @@ impl KeyMap {
         self.action_in(&[Context::Screen], ev)
     }
 
+    /// The screen action bound to a key event, one of `here` (the current
+    /// screen's actions) first when several actions share the key.
+    pub fn action_among(&self, here: &[Action], ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        if key.is_ctrl_c() {
+            return Some(Action::ForceQuit);
+        }
+        let bound = |a: &Action| {
+            a.context() == Context::Screen && self.bindings.get(a).is_some_and(|k| k.contains(&key))
+        };
+        here.iter()
+            .copied()
+            .find(|a| bound(a))
+            .or_else(|| Action::ALL.into_iter().find(bound))
+    }
+
     /// The action bound to a key event among those of `contexts`, the
     /// first context first. Ctrl-C always quits, whatever the map says.
     pub fn action_in(&self, contexts: &[Context], ev: &KeyEvent) -> Option<Action> {

@@ -79,6 +79,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 th.warning(),
             ));
         }
+        FormKind::ResolveOutage { outage_id, .. } => {
+            if let Some(o) = app.outages.outages.iter().find(|o| o.id == *outage_id) {
+                lines.push(Line::styled(
+                    fit(&super::outages::describe(app, o), inner_width),
+                    th.header(),
+                ));
+            }
+            let time = super::local_when(lang, app.tz, app.now);
+            lines.push(Line::styled(
+                super::say(
+                    app,
+                    &Notice::new("form_outage_resolve_question")
+                        .with("time", crate::tui::notice::Arg::Text(time)),
+                ),
+                th.warning(),
+            ));
+        }
         FormKind::Schedule { .. } => {
             if let Some(p) = crate::domain::port::by_code(form.get("f_port")) {
                 lines.push(Line::styled(

@@ -10,6 +10,17 @@ use crate::domain::port;
 use crate::tui::app::App;
 use crate::tui::i18n::{duration, t};
 
+/// One line for an outage: since when, which step, which ports, who said.
+pub fn describe(app: &App, out: &crate::domain::Outage) -> String {
+    format!(
+        "{} · {} · {} · {}",
+        local_when(app.lang, app.tz, out.started_at),
+        step_label(app.lang, out),
+        ports_label(app.lang, &out.ports),
+        clean(&out.source)
+    )
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let th = app.theme;
