@@ -1040,3 +1040,72 @@ fn an_outage_is_corrected_in_its_own_form_and_the_audit_names_the_field() {
     );
     assert!(w.screen().contains("Outage corrected."), "{}", w.screen());
 }
+
+#[test]
+fn the_most_urgent_confirmation_takes_two_keys_and_the_number_from_a_fresh_start() {
+    let mut w = world();
+    let first = w.app.soonest()[0].appointment.clone();
+    let mut keys = 0;
+    // `c` on the dashboard: the first of "Confirm soonest" is selected.
+    w.keys(&[KeyCode::Char('c')]);
+    keys += 1;
+    assert!(w.screen().contains("Record confirmation"), "{}", w.screen());
+    w.type_text("DASH4242");
+    w.save();
+    keys += 1;
+    let a = w.store.appointment(first.id).unwrap();
+    assert_eq!(a.status, AppointmentStatus::Confirmed);
+    assert_eq!(a.confirmation_number.as_deref(), Some("DASH4242"));
+    assert!(keys <= 4, "{keys} keystrokes besides the number");
+    // The list no longer holds it; the selection is on the next one.
+    assert!(w.app.soonest().iter().all(|l| l.appointment.id != first.id));
+}
+
+#[test]
+fn the_dashboard_lists_are_selectable_and_open_what_they_show() {
+    let mut w = world();
+    let second = w.app.soonest()[1].clone();
+    w.keys(&[KeyCode::Down]);
+    assert_eq!(w.app.dash.soonest.selected, 1);
+    // Enter opens the traveller.
+    w.keys(&[KeyCode::Enter]);
+    assert_eq!(w.app.screen, Screen::Person);
+    assert_eq!(
+        w.app.person.as_ref().map(|p| p.person.id),
+        second.appointment.person_id
+    );
+    // Back to the dashboard, same selection; Tab to tomorrow's ports.
+    w.keys(&[KeyCode::Esc]);
+    assert_eq!(w.app.screen, Screen::Dashboard);
+    assert_eq!(w.app.dash.soonest.selected, 1);
+    // Someone travels tomorrow at 10:00 in El Paso (16:00 UTC).
+    let p = w
+        .store
+        .person(second.appointment.person_id.unwrap())
+        .unwrap();
+    w.store
+        .create_appointment(
+            &albergue::store::NewAppointment {
+                household_id: p.details.household_id,
+                person_id: Some(p.id),
+                port_code: "ELP".into(),
+                appointment_at: now() + Duration::hours(25),
+                allocated_at: now() - Duration::hours(1),
+            },
+            &Actor::new("test"),
+        )
+        .unwrap();
+    w.serve(vec![Request::Dashboard {
+        now: now(),
+        today: now().date_naive(),
+    }]);
+    w.keys(&[KeyCode::Tab]);
+    assert_eq!(w.app.dash.panel, albergue::tui::app::Panel::Tomorrow);
+    assert!(w.screen().contains("ELP"), "{}", w.screen());
+    w.keys(&[KeyCode::Enter]);
+    assert_eq!(w.app.screen, Screen::Appointments);
+    assert_eq!(
+        w.app.appointments.day,
+        Some(now().date_naive() + Duration::days(1))
+    );
+}

@@ -235,9 +235,14 @@ fn number_keys_and_tab_switch_screens() {
         press(&mut app, &f.store, &[KeyCode::Char(k)]);
         assert_eq!(app.screen, s);
     }
+    // Tab goes through the dashboard's two lists, then on to the roster.
+    press(&mut app, &f.store, &[KeyCode::Tab]);
+    assert_eq!(app.screen, Screen::Dashboard);
     press(&mut app, &f.store, &[KeyCode::Tab]);
     assert_eq!(app.screen, Screen::Roster);
     press(&mut app, &f.store, &[KeyCode::BackTab, KeyCode::BackTab]);
+    assert_eq!(app.screen, Screen::Dashboard);
+    press(&mut app, &f.store, &[KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Outages);
 }
 

@@ -74,7 +74,7 @@ impl Screen {
     pub fn actions(self) -> Vec<Action> {
         use Action::*;
         let own: &[Action] = match self {
-            Self::Dashboard => &[RecordOutage],
+            Self::Dashboard => &[Confirm, Open, Up, Down, Top, Bottom, RecordOutage],
             Self::Roster => &[
                 AddPerson, Search, Sort, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom,
                 Back,
@@ -108,6 +108,40 @@ impl Screen {
         };
         own.iter().chain(&EVERYWHERE).copied().collect()
     }
+}
+
+/// The dashboard's two lists: who must confirm soonest, who travels
+/// tomorrow (by port). `Tab` moves from the first to the second, then on
+/// to the next screen; `Shift-Tab` back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Panel {
+    /// Confirm soonest.
+    #[default]
+    Soonest,
+    /// Tomorrow by port.
+    Tomorrow,
+}
+
+/// The dashboard's selection.
+#[derive(Debug, Clone, Default)]
+pub struct DashboardState {
+    /// The list with the selection.
+    pub panel: Panel,
+    /// Where it is in "Confirm soonest".
+    pub soonest: ListPos,
+    /// Where it is in "Tomorrow by port".
+    pub tomorrow: ListPos,
+}
+
+/// One port's line in "Tomorrow by port".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortDay {
+    /// Index in [`crate::domain::port::all`].
+    pub port: usize,
+    /// Appointments there tomorrow.
+    pub count: usize,
+    /// The first of them.
+    pub first: DateTime<Utc>,
 }
 
 /// Which appointments the appointments screen lists.
@@ -243,6 +277,8 @@ pub struct App {
     pub person_scroll: u16,
     /// Appointments.
     pub appointments: AppointmentsState,
+    /// The dashboard's lists and their selections.
+    pub dash: DashboardState,
     /// Outages.
     pub outages: OutagesState,
     /// The open form, if any.
@@ -332,6 +368,7 @@ impl App {
             person: None,
             person_scroll: 0,
             appointments: AppointmentsState::default(),
+            dash: DashboardState::default(),
             outages: OutagesState::default(),
             form: None,
             status: None,
@@ -350,6 +387,46 @@ impl App {
         let mut actions = self.screen.actions();
         actions.retain(|&a| self.may(a));
         actions
+    }
+
+    /// "Confirm soonest": pending appointments of people present whose
+    /// deadline is still ahead (deadlines pass while the screen is open).
+    pub fn soonest(&self) -> Vec<&AppointmentLine> {
+        self.dashboard.as_ref().map_or_else(Vec::new, |d| {
+            d.soonest
+                .iter()
+                .filter(|l| l.appointment.effective_deadline() > self.now)
+                .collect()
+        })
+    }
+
+    /// "Tomorrow by port": the ports with appointments tomorrow (the
+    /// shelter's day), in the order of `port::all`.
+    pub fn tomorrow_by_port(&self) -> Vec<PortDay> {
+        let Some(d) = &self.dashboard else {
+            return Vec::new();
+        };
+        let tomorrow = self.today() + Duration::days(1);
+        let mut out: Vec<PortDay> = Vec::new();
+        for s in &d.upcoming {
+            if s.at.with_timezone(&self.tz).date_naive() != tomorrow {
+                continue;
+            }
+            let port = usize::from(s.port);
+            match out.iter_mut().find(|p| p.port == port) {
+                Some(p) => {
+                    p.count += 1;
+                    p.first = p.first.min(s.at);
+                }
+                None => out.push(PortDay {
+                    port,
+                    count: 1,
+                    first: s.at,
+                }),
+            }
+        }
+        out.sort_by_key(|p| p.port);
+        out
     }
 
     /// The shelter's date today.

@@ -5,7 +5,7 @@
 use chrono::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 
-use super::app::{App, AppointmentFilter, Screen};
+use super::app::{App, AppointmentFilter, Panel, Screen};
 use super::forms::{open, validate, FormKey, FormKind};
 use super::keys::{Action, Context};
 use super::message::{Msg, Reply, Request, Saved};
@@ -55,7 +55,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
 fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
     app.dirty = true;
     match reply {
-        Reply::Dashboard(d) => app.dashboard = Some(*d),
+        Reply::Dashboard(d) => {
+            // The selection stays on the same appointment when it is still
+            // listed (another coordinator's commit reorders nothing else).
+            let keep = app
+                .soonest()
+                .get(app.dash.soonest.selected)
+                .map(|l| l.appointment.id);
+            app.dashboard = Some(*d);
+            let soonest = app.soonest();
+            let found = keep.and_then(|id| soonest.iter().position(|l| l.appointment.id == id));
+            let (len, page) = (soonest.len(), app.page());
+            if let Some(i) = found {
+                app.dash.soonest.selected = i;
+            }
+            app.dash.soonest.clamp(len, page);
+            let ports = app.tomorrow_by_port().len();
+            app.dash.tomorrow.clamp(ports, page);
+        }
         Reply::Roster(rows, search) => {
             let keep = app.roster.selected_row().map(|r| r.id);
             app.roster.rows = rows;
@@ -250,6 +267,30 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::Roster => app.show(Screen::Roster, out),
         Action::Appointments => app.show(Screen::Appointments, out),
         Action::Outages => app.show(Screen::Outages, out),
+        // On the dashboard, Tab goes through its two lists before the
+        // next screen, and Shift-Tab back.
+        Action::NextScreen
+            if app.screen == Screen::Dashboard && app.dash.panel == Panel::Soonest =>
+        {
+            app.dash.panel = Panel::Tomorrow;
+            app.dirty = true;
+        }
+        Action::PrevScreen
+            if app.screen == Screen::Dashboard && app.dash.panel == Panel::Tomorrow =>
+        {
+            app.dash.panel = Panel::Soonest;
+            app.dirty = true;
+        }
+        Action::Confirm if app.screen == Screen::Dashboard => {
+            let line = match app.dash.panel {
+                Panel::Soonest => app
+                    .soonest()
+                    .get(app.dash.soonest.selected)
+                    .map(|l| (l.appointment.id, l.appointment.version)),
+                Panel::Tomorrow => None,
+            };
+            open::single_confirm(app, line);
+        }
         Action::NextScreen | Action::PrevScreen => {
             let current = Screen::TABS
                 .iter()
@@ -261,6 +302,15 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
             } else {
                 (current + n - 1) % n
             };
+            // Arriving on the dashboard, Tab lands on its first list and
+            // Shift-Tab on its last, as if the lists were screens.
+            if Screen::TABS[next] == Screen::Dashboard {
+                app.dash.panel = if action == Action::NextScreen {
+                    Panel::Soonest
+                } else {
+                    Panel::Tomorrow
+                };
+            }
             app.show(Screen::TABS[next], out);
         }
         _ => screen_key(app, action, out),
@@ -270,7 +320,36 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
 fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
     let page = app.page();
     match app.screen {
-        Screen::Dashboard => {}
+        Screen::Dashboard => match (app.dash.panel, action) {
+            (Panel::Soonest, Action::Open) => {
+                let person = app
+                    .soonest()
+                    .get(app.dash.soonest.selected)
+                    .and_then(|l| l.appointment.person_id);
+                if let Some(id) = person {
+                    open_person(app, id, Screen::Dashboard, out);
+                }
+            }
+            (Panel::Tomorrow, Action::Open) => {
+                // Tomorrow's appointments, every port, on the appointments screen.
+                if !app.tomorrow_by_port().is_empty() {
+                    let day = app.today() + Duration::days(1);
+                    app.appointments.day = Some(day);
+                    app.appointments.lines.clear();
+                    app.appointments.list.reset();
+                    out.push(app.appointments_request(day));
+                    app.show(Screen::Appointments, out);
+                }
+            }
+            (Panel::Soonest, _) => {
+                let len = app.soonest().len();
+                app.dirty |= app.dash.soonest.apply(action, len, page);
+            }
+            (Panel::Tomorrow, _) => {
+                let len = app.tomorrow_by_port().len();
+                app.dirty |= app.dash.tomorrow.apply(action, len, page);
+            }
+        },
         Screen::Roster => match action {
             Action::Search => {
                 app.roster.searching = true;

@@ -1,7 +1,5 @@
 //! The morning view: who must confirm, who travels tomorrow, what is failing.
 
-use std::collections::BTreeMap;
-
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Sparkline};
@@ -9,13 +7,21 @@ use ratatui::Frame;
 
 use super::{fit, port_time};
 use crate::domain::port;
-use crate::tui::app::App;
+use crate::tui::app::{App, Panel};
 use crate::tui::i18n::{duration, t};
 
 /// Deadline within this: urgent.
 const URGENT_MINUTES: i64 = 3 * 60;
 /// Deadline within this: soon.
 const SOON_MINUTES: i64 = 8 * 60;
+
+/// The first row to draw so that the selection is on screen (the list's
+/// own offset, moved as little as needed).
+fn in_view(pos: &crate::tui::list::ListPos, rows: usize) -> usize {
+    pos.offset
+        .min(pos.selected)
+        .max((pos.selected + 1).saturating_sub(rows.max(1)))
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
@@ -46,11 +52,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .filter(|a| a.effective_deadline() > app.now)
         .count();
-    let pending_open: Vec<_> = d
-        .soonest
-        .iter()
-        .filter(|l| l.appointment.effective_deadline() > app.now)
-        .collect();
+    let pending_open = app.soonest();
 
     let figure = |label: &str, value: String| {
         vec![
@@ -91,11 +93,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [soonest, tomorrow] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(lists);
 
-    // Confirmations due soonest.
+    // Confirmations due soonest; the selection in the focused list.
     let rows = soonest.height.saturating_sub(1) as usize;
     let name_w = (soonest.width as usize).saturating_sub(22);
+    let focus = |panel: Panel, pos: &crate::tui::list::ListPos, i: usize| {
+        app.dash.panel == panel && pos.selected == i
+    };
+    let marker = |selected: bool| match (selected, th.low_bandwidth) {
+        (true, true) => "›",
+        _ => " ",
+    };
     let mut lines = vec![Line::styled(t(lang, "dash_due_soonest"), th.title())];
-    for l in pending_open.iter().take(rows) {
+    let pos = &app.dash.soonest;
+    for (i, l) in pending_open
+        .iter()
+        .enumerate()
+        .skip(in_view(pos, rows))
+        .take(rows)
+    {
+        let selected = focus(Panel::Soonest, pos, i);
         let left = (l.appointment.effective_deadline() - app.now).num_minutes();
         let style = if left < URGENT_MINUTES {
             th.urgent()
@@ -104,11 +120,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             th.text()
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>12} ", duration(lang, left)), style),
+        let line = Line::from(vec![
+            Span::styled(
+                format!("{}{:>11} ", marker(selected), duration(lang, left)),
+                style,
+            ),
             Span::raw(format!("{:<4}", l.appointment.port_code)),
             Span::raw(fit(&l.name, name_w)),
-        ]));
+        ]);
+        lines.push(if selected && !th.low_bandwidth {
+            line.style(th.selected())
+        } else {
+            line
+        });
     }
     if pending_open.is_empty() {
         lines.push(Line::styled(t(lang, "dash_none_pending"), th.muted()));
@@ -116,25 +140,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), soonest);
 
     // Tomorrow's departures by port.
-    let mut by_port: BTreeMap<usize, (usize, chrono::DateTime<chrono::Utc>)> = BTreeMap::new();
-    for s in &d.upcoming {
-        if (local_day(s.at) - today).num_days() == 1 {
-            let e = by_port.entry(usize::from(s.port)).or_insert((0, s.at));
-            e.0 += 1;
-            e.1 = e.1.min(s.at);
-        }
-    }
+    let by_port = app.tomorrow_by_port();
     let mut lines = vec![Line::styled(t(lang, "dash_tomorrow_by_port"), th.title())];
-    for (ix, (n, first)) in &by_port {
-        let p = &port::all()[*ix];
-        lines.push(Line::from(vec![
-            Span::raw(format!("{:<4}", p.code)),
-            Span::styled(format!("{n:>4} "), th.header()),
+    let pos = &app.dash.tomorrow;
+    let rows = tomorrow.height.saturating_sub(1) as usize;
+    for (i, pd) in by_port
+        .iter()
+        .enumerate()
+        .skip(in_view(pos, rows))
+        .take(rows)
+    {
+        let selected = focus(Panel::Tomorrow, pos, i);
+        let p = &port::all()[pd.port];
+        let line = Line::from(vec![
+            Span::raw(format!("{}{:<4}", marker(selected), p.code)),
+            Span::styled(format!("{:>4} ", pd.count), th.header()),
             Span::styled(
-                format!("{} {}", t(lang, "from_time"), port_time(p, *first)),
+                format!("{} {}", t(lang, "from_time"), port_time(p, pd.first)),
                 th.muted(),
             ),
-        ]));
+        ]);
+        lines.push(if selected && !th.low_bandwidth {
+            line.style(th.selected())
+        } else {
+            line
+        });
     }
     if by_port.is_empty() {
         lines.push(Line::styled(t(lang, "dash_none_tomorrow"), th.muted()));
