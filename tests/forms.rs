@@ -1109,3 +1109,26 @@ fn the_dashboard_lists_are_selectable_and_open_what_they_show() {
         Some(now().date_naive() + Duration::days(1))
     );
 }
+
+#[test]
+fn the_changes_read_as_sentences_in_the_interface_language() {
+    let mut w = world();
+    let (appointment, _) = open_pending_person(&mut w);
+    let port = w.store.appointment(appointment).unwrap().port_code;
+    let port = albergue::domain::port::by_code(&port).unwrap().name.clone();
+    w.keys(&[KeyCode::Char('c')]);
+    w.type_text("SENT1234");
+    w.save();
+    let screen = w.screen();
+    assert!(
+        screen.contains(&format!("confirmed the appointment at {port}")),
+        "{screen}"
+    );
+    assert!(!screen.contains("appointment.confirm"), "{screen}");
+    w.app.lang = Lang::Es;
+    let screen = w.screen();
+    assert!(
+        screen.contains(&format!("confirmó la cita de {port}")),
+        "{screen}"
+    );
+}

@@ -20,3 +20,147 @@ pub struct AuditEntry {
     /// Field names, statuses and counts; never names, phones or numbers.
     pub summary: String,
 }
+
+use super::{AppointmentStatus, PersonStatus};
+
+/// What an audit row says happened, read back from its action and summary
+/// (the store writes both; see `store::audit`), for saying it in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A person was registered; `imported` when by a roster import.
+    PersonAdded {
+        /// By import.
+        imported: bool,
+    },
+    /// A person's details changed: these columns.
+    PersonChanged {
+        /// Column names, as stored (`phone`, `status`, …).
+        fields: Vec<String>,
+    },
+    /// An appointment was scheduled; `imported` when by a roster import.
+    AppointmentAdded {
+        /// By import.
+        imported: bool,
+    },
+    /// An appointment was confirmed.
+    Confirmed,
+    /// An appointment moved to `to`; `left` when it was settled by
+    /// recording that its traveller left the shelter as that.
+    AppointmentStatus {
+        /// The new status.
+        to: AppointmentStatus,
+        /// The traveller's leaving, when that settled it.
+        left: Option<PersonStatus>,
+    },
+    /// An appointment got an extension after an outage.
+    Extended,
+    /// Anything else: shown as recorded.
+    Other,
+}
+
+impl AuditEntry {
+    /// The change, read back from the action and summary.
+    pub fn change(&self) -> Change {
+        let summary = self.summary.as_str();
+        match self.action.as_str() {
+            "person.create" => Change::PersonAdded {
+                imported: summary == "import",
+            },
+            "person.update" => Change::PersonChanged {
+                fields: summary
+                    .strip_prefix("changed: ")
+                    .unwrap_or(summary)
+                    .split(", ")
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            },
+            "appointment.create" => Change::AppointmentAdded {
+                imported: summary == "import",
+            },
+            "appointment.confirm" => Change::Confirmed,
+            "appointment.extend" => Change::Extended,
+            "appointment.status" => {
+                // `from -> to`, or `from -> to (person departed)`.
+                let (moved, why) = match summary.split_once(" (person ") {
+                    Some((moved, why)) => (moved, why.strip_suffix(')')),
+                    None => (summary, None),
+                };
+                let to = moved.split_once(" -> ").and_then(|(_, to)| to.parse().ok());
+                match to {
+                    Some(to) => Change::AppointmentStatus {
+                        to,
+                        left: why.and_then(|w| w.parse().ok()),
+                    },
+                    None => Change::Other,
+                }
+            }
+            _ => Change::Other,
+        }
+    }
+
+    /// Who did it, as a person reads it: the actor without the client
+    /// address and session (`maria@203.0.113.7 s12` → `maria`).
+    pub fn who(&self) -> &str {
+        let actor = self.actor.split(' ').next().unwrap_or_default();
+        actor.split('@').next().unwrap_or(actor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str, summary: &str) -> AuditEntry {
+        AuditEntry {
+            id: 1,
+            at: DateTime::UNIX_EPOCH,
+            actor: "maria@203.0.113.7 s12".into(),
+            action: action.into(),
+            entity: "appointment".into(),
+            entity_id: Some(1),
+            summary: summary.into(),
+        }
+    }
+
+    #[test]
+    fn rows_read_back_as_changes() {
+        let e = entry(
+            "appointment.status",
+            "pending_confirmation -> cancelled (person departed)",
+        );
+        assert_eq!(
+            e.change(),
+            Change::AppointmentStatus {
+                to: AppointmentStatus::Cancelled,
+                left: Some(PersonStatus::Departed)
+            }
+        );
+        assert_eq!(e.who(), "maria");
+        assert_eq!(
+            entry("appointment.status", "confirmed -> presented").change(),
+            Change::AppointmentStatus {
+                to: AppointmentStatus::Presented,
+                left: None
+            }
+        );
+        assert_eq!(
+            entry("person.update", "changed: departure_date, status").change(),
+            Change::PersonChanged {
+                fields: vec!["departure_date".into(), "status".into()]
+            }
+        );
+        assert_eq!(
+            entry("appointment.confirm", "pending_confirmation -> confirmed").change(),
+            Change::Confirmed
+        );
+        assert_eq!(
+            entry("appointment.status", "garbled").change(),
+            Change::Other
+        );
+        assert_eq!(entry("household.create", "").change(), Change::Other);
+        let mut local = entry("person.create", "");
+        local.actor = "uid0".into();
+        assert_eq!(local.who(), "uid0");
+    }
+}

@@ -15,7 +15,7 @@ pub mod role;
 use chrono::{DateTime, Utc};
 
 pub use appointment::{Appointment, AppointmentStatus};
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, Change};
 pub use outage::{Outage, Ports, Step};
 pub use person::{
     Household, Identity, Person, PersonDetails, PersonStatus, Sex, Shelter, Vulnerability,

@@ -6,9 +6,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{appointment_status, clean, local_when, person_status, port_day_time};
-use crate::domain::port;
+use crate::domain::{port, AuditEntry, Change, PersonStatus};
 use crate::tui::app::App;
-use crate::tui::i18n::{date, duration, t};
+use crate::tui::i18n::{date, duration, t, Lang};
+use crate::tui::message::PersonPage;
+use crate::tui::notice::{appointment_status_key, Arg, Notice};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
@@ -154,8 +156,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     for e in &page.audit {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", local_when(lang, app.tz, e.at)), th.muted()),
-            Span::raw(format!("{:<14} ", clean(&e.actor))),
-            Span::raw(format!("{} {}", clean(&e.action), clean(&e.summary))),
+            Span::raw(clean(&audit_sentence(app, page, e))),
         ]));
     }
     frame.render_widget(
@@ -164,4 +165,72 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .scroll((app.person_scroll, 0)),
         area,
     );
+}
+
+/// An audit row as a sentence in the interface language: who did what to
+/// which appointment ("maria confirmed the appointment at San Ysidro").
+fn audit_sentence(app: &App, page: &PersonPage, e: &AuditEntry) -> String {
+    let lang = app.lang;
+    let port = || {
+        let code = e
+            .entity_id
+            .filter(|_| e.entity == "appointment")
+            .and_then(|id| page.appointments.iter().find(|a| a.id == id))
+            .map(|a| a.port_code.as_str())
+            .unwrap_or("?");
+        port::by_code(code).map_or_else(|| code.to_string(), |p| p.name.clone())
+    };
+    let who = Arg::Text(e.who().to_string());
+    let notice = match e.change() {
+        Change::PersonAdded { imported } => Notice::new(if imported {
+            "audit_person_imported"
+        } else {
+            "audit_person_added"
+        }),
+        Change::PersonChanged { fields } => {
+            let names: Vec<&str> = fields.iter().map(|f| field_name(lang, f)).collect();
+            Notice::new("audit_person_changed").with("fields", Arg::Text(names.join(", ")))
+        }
+        Change::AppointmentAdded { imported } => Notice::new(if imported {
+            "audit_appointment_imported"
+        } else {
+            "audit_appointment_added"
+        })
+        .with("port", Arg::Text(port())),
+        Change::Confirmed => Notice::new("audit_confirmed").with("port", Arg::Text(port())),
+        Change::Extended => Notice::new("audit_extended").with("port", Arg::Text(port())),
+        Change::AppointmentStatus { to, left } => Notice::new(match left {
+            None | Some(PersonStatus::Present) => "audit_status",
+            Some(PersonStatus::Departed) => "audit_left_departed",
+            Some(PersonStatus::Crossed) => "audit_left_crossed",
+            Some(PersonStatus::Transferred) => "audit_left_transferred",
+        })
+        .with("port", Arg::Text(port()))
+        .with("status", Arg::Key(appointment_status_key(to))),
+        Change::Other => {
+            return format!("{} {} {}", e.who(), e.action, e.summary);
+        }
+    };
+    super::say(app, &notice.with("who", who))
+}
+
+/// A person column's name in the interface language.
+fn field_name(lang: Lang, column: &str) -> &str {
+    let key = match column {
+        "given_names" => "f_given",
+        "family_names" => "f_family",
+        "birth_date" => "f_birth",
+        "sex" => "f_sex",
+        "nationality" => "f_nationality",
+        "languages" => "f_languages",
+        "phone" => "f_phone",
+        "arrival_date" => "f_arrival",
+        "household_id" => "f_household",
+        "vulnerabilities" => "f_vulnerabilities",
+        "notes" => "f_notes",
+        "status" => "audit_field_status",
+        "departure_date" => "audit_field_departure",
+        other => return other,
+    };
+    t(lang, key)
 }
