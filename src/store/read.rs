@@ -258,13 +258,23 @@ impl Store {
             .into_iter()
             .filter(|a| a.effective_deadline() > now)
             .collect();
-        data.soonest = self.appointment_lines(&format!(
-            "a.status = 'pending_confirmation' AND {FOR_SOMEONE_PRESENT}
-             AND max(a.confirm_deadline, coalesce(a.extended_until, 0)) > {}
-             ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id
-             LIMIT {SOONEST}",
-            codec::secs(now)
-        ))?;
+        // The first of those (already in deadline order), with names: the
+        // people-present test is not run twice.
+        let ids: Vec<String> = data
+            .pending
+            .iter()
+            .take(SOONEST)
+            .map(|a| a.id.to_string())
+            .collect();
+        data.soonest = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.appointment_lines(&format!(
+                "a.id IN ({})
+                 ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id",
+                ids.join(",")
+            ))?
+        };
         data.outages = self.outages()?;
         Ok(data)
     }
