@@ -31,12 +31,11 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve import Relay, Shaper, free_port, ssh_argv, start_serve  # noqa: E402
+from serve import Relay, Shaper, demo_db, free_port, ssh_argv, start_serve  # noqa: E402
 from tui import BIN, DOWN, NOW, Pty, p95  # noqa: E402
 
 
@@ -175,14 +174,9 @@ def main():
     for tool in ("mosh-server", "mosh-client", "ssh"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install mosh openssh-client")
-    if not os.path.exists(BIN):
-        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
-    work = tempfile.mkdtemp()
-    db = os.path.join(work, "bench.db")
-    subprocess.run([BIN, "demo", "--people", str(args.people), "--seed", "1", "--now", NOW, "--db", db],
-                   check=True, stderr=subprocess.DEVNULL)
+    work, db = demo_db(args.people)
     rate = args.kbit * 1000 / 8 if args.kbit else None
-    delay = args.delay_ms / 1000
+    delay = args.delay_ms / 1000 if args.kbit else 0.0  # --kbit 0: unshaped
     # Quiet long enough for a frame to cross the link and mosh's next one.
     quiet = max(0.4, 2 * delay + 0.3)
     rows = [("mosh", over_mosh(db, rate, delay, args.downs, quiet)),

@@ -191,6 +191,18 @@ AcceptEnv LANG
     return p, port
 
 
+def demo_db(people):
+    """A demo database of `people` in a new temporary folder, by the release
+    build (which must exist): returns (folder, database)."""
+    if not os.path.exists(BIN):
+        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
+    work = tempfile.mkdtemp()
+    db = os.path.join(work, "bench.db")
+    subprocess.run([BIN, "demo", "--people", str(people), "--seed", "1", "--now", NOW, "--db", db],
+                   check=True, stderr=subprocess.DEVNULL)
+    return work, db
+
+
 def start_serve(work, db):
     """A coordinator's key registered in `db`, and `albergue serve` on a
     free port of 127.0.0.1: returns (private key, port, process)."""
@@ -298,15 +310,10 @@ def main():
     ap.add_argument("--kbit", type=float, default=256.0, help="link rate each way (0: unshaped)")
     ap.add_argument("--delay-ms", type=float, default=150.0, help="one-way delay")
     args = ap.parse_args()
-    if not os.path.exists(BIN):
-        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
-    work = tempfile.mkdtemp()
-    db = os.path.join(work, "bench.db")
-    subprocess.run([BIN, "demo", "--people", str(args.people), "--seed", "1", "--now", NOW, "--db", db],
-                   check=True, stderr=subprocess.DEVNULL)
+    work, db = demo_db(args.people)
     key, port, serve = start_serve(work, db)
     rate = args.kbit * 1000 / 8 if args.kbit else None
-    delay = args.delay_ms / 1000
+    delay = args.delay_ms / 1000 if args.kbit else 0.0  # --kbit 0: unshaped
     command = f"env TERM=xterm-256color {BIN} --db {db} --now {NOW} --lang en"
     sshd, sshd_port = start_sshd(work, key + ".pub", command)
     try:

@@ -104,6 +104,25 @@ pub(super) fn pending(conn: &rusqlite::Connection) -> Result<Vec<Appointment>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Moves appointment `id` to `to` with its audit row (`summary`: from and
+/// to, and why).
+fn set_status(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+    to: AppointmentStatus,
+    summary: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE appointment SET status = ?2, updated_at = ?3, updated_by = ?4,
+            version = version + 1
+         WHERE id = ?1",
+        params![id, to.as_str(), codec::secs(now), actor.as_str()],
+    )?;
+    audit::record(tx, now, actor, "appointment.status", id, summary)
+}
+
 /// Settles the live appointments of person `person_id`, just recorded as
 /// having left as `left`, in the same transaction (see
 /// [`AppointmentStatus::settled_by_departure`]), each with its audit row.
@@ -128,14 +147,8 @@ pub(super) fn settle_departure(
         let Some(to) = from.settled_by_departure(left) else {
             continue;
         };
-        tx.execute(
-            "UPDATE appointment SET status = ?2, updated_at = ?3, updated_by = ?4,
-                version = version + 1
-             WHERE id = ?1",
-            params![id, to.as_str(), codec::secs(now), actor.as_str()],
-        )?;
         let summary = format!("{from} -> {to} (person {left})");
-        audit::record(tx, now, actor, "appointment.status", id, &summary)?;
+        set_status(tx, now, actor, id, to, &summary)?;
         settled += 1;
     }
     Ok(settled)
@@ -328,14 +341,8 @@ impl Store {
             check_version(tx, "appointment", id, expected_version)?;
             let current = load(tx, id)?;
             current.status.transition(to)?;
-            tx.execute(
-                "UPDATE appointment SET status = ?2, updated_at = ?3, updated_by = ?4,
-                    version = version + 1
-                 WHERE id = ?1",
-                params![id, to.as_str(), codec::secs(now), actor.as_str()],
-            )?;
             let summary = format!("{} -> {to}", current.status);
-            audit::record(tx, now, actor, "appointment.status", id, &summary)
+            set_status(tx, now, actor, id, to, &summary)
         })?;
         self.appointment(id)
     }
