@@ -1132,3 +1132,19 @@ fn the_changes_read_as_sentences_in_the_interface_language() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_resolve_question_in_both_languages_at_80x24_and_60x20() {
+    for (lang, tag) in [(Lang::En, "en"), (Lang::Es, "es")] {
+        for (cols, rows) in [(80u16, 24u16), (60, 20)] {
+            let mut w = world();
+            w.app.lang = lang;
+            w.app.size = (cols, rows);
+            active_outage(&mut w);
+            w.keys(&[KeyCode::Char('r')]);
+            let mut t = Terminal::new(TestBackend::new(cols, rows)).unwrap();
+            t.draw(|f| views::render(&w.app, f)).unwrap();
+            insta::assert_snapshot!(format!("resolve_outage_{tag}_{cols}x{rows}"), t.backend());
+        }
+    }
+}

@@ -87,14 +87,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 ));
             }
             let time = super::local_when(lang, app.tz, app.now);
-            lines.push(Line::styled(
-                super::say(
-                    app,
-                    &Notice::new("form_outage_resolve_question")
-                        .with("time", crate::tui::notice::Arg::Text(time)),
-                ),
-                th.warning(),
-            ));
+            let question = super::say(
+                app,
+                &Notice::new("form_outage_resolve_question")
+                    .with("time", crate::tui::notice::Arg::Text(time)),
+            );
+            // The question and its keys must be read whole, even at 40 columns.
+            for line in wrap(&question, inner_width) {
+                lines.push(Line::styled(line, th.warning()));
+            }
         }
         FormKind::Schedule { .. } => {
             if let Some(p) = crate::domain::port::by_code(form.get("f_port")) {
@@ -250,5 +251,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         if y < inner.bottom() {
             frame.set_cursor_position((x, y));
         }
+    }
+}
+
+/// `text` in lines of at most `width` characters, broken between words (a
+/// word longer than a line is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if !line.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| fit(&l, width)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wrap_breaks_between_words() {
+        assert_eq!(
+            super::wrap("Enter confirms, Esc keeps it going.", 16),
+            ["Enter confirms,", "Esc keeps it", "going."]
+        );
+        assert!(super::wrap("", 10).is_empty());
     }
 }
