@@ -220,6 +220,13 @@ pub enum UsersCommand {
         /// volunteer, coordinator or admin
         role: String,
     },
+    /// Set the language a user's dashboard speaks (wins over their ssh client's LANG)
+    SetLang {
+        /// The user
+        name: String,
+        /// en, es, or none (then their client's LANG, else English)
+        lang: String,
+    },
 }
 
 /// Export file formats.
@@ -482,9 +489,10 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<u8> {
         UsersCommand::List => {
             for u in store.users()? {
                 println!(
-                    "{:<24} {:<12} {}",
+                    "{:<24} {:<12} {:<4} {}",
                     u.name,
                     u.role.as_str(),
+                    u.lang.as_deref().unwrap_or("-"),
                     u.key_fingerprint
                 );
             }
@@ -493,6 +501,16 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<u8> {
             store.remove_user(&name, &actor)?;
             tracing::info!("user removed");
             eprintln!("users: {name} removed");
+        }
+        UsersCommand::SetLang { name, lang } => {
+            let lang = (lang != "none").then_some(lang.as_str());
+            let user = store.set_user_lang(&name, lang, &actor)?;
+            tracing::info!(lang = lang.unwrap_or("none"), "user's language changed");
+            eprintln!(
+                "users: {} speaks {}",
+                user.name,
+                user.lang.as_deref().unwrap_or("their client's language")
+            );
         }
         UsersCommand::SetRole { name, role } => {
             let role = parse_role(&role)?;

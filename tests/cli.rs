@@ -50,7 +50,7 @@ fn demo_then_check_succeeds_and_reports_counts() {
         &text(&out),
         &[
             "integrity: ok",
-            "schema:   version 2",
+            "schema:   version 3",
             " 300 people",
             "4 shelters",
             "2 outages",

@@ -726,3 +726,60 @@ fn a_client_that_stops_answering_is_dropped_by_keepalives() {
     let took = started.elapsed();
     assert!(took < Duration::from_secs(12), "dropped after {took:?}");
 }
+
+#[test]
+fn a_users_own_language_wins_over_what_their_client_sends() {
+    let server = Server::start();
+    let set = |lang: &str| {
+        Command::new(env!("CARGO_BIN_EXE_albergue"))
+            .args(["users", "set-lang", "maria", lang, "--db"])
+            .arg(&server.db)
+            .env("HOME", server.home.path())
+            .env("XDG_STATE_HOME", server.home.path().join("state"))
+            .output()
+            .unwrap()
+    };
+    let bad = set("fr");
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    assert!(text(&bad).contains("\"fr\""), "{}", text(&bad));
+    let ok = set("es");
+    assert!(ok.status.success(), "{}", text(&ok));
+    let list = Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(["users", "list", "--db"])
+        .arg(&server.db)
+        .env("HOME", server.home.path())
+        .output()
+        .unwrap();
+    assert!(
+        text(&list)
+            .lines()
+            .any(|l| l.starts_with("maria") && l.contains(" es ")),
+        "{}",
+        text(&list)
+    );
+    // Her client asks for English; her own setting says Spanish.
+    let mut args = server.ssh("maria", "maria");
+    args.splice(
+        0..0,
+        ["-o".to_string(), "'SetEnv=LANG=en_US.UTF-8'".to_string()],
+    );
+    let s = Session::run(
+        server.home.path(),
+        &format!("ssh -tt {}", args.join(" ")),
+        &[],
+    );
+    s.wait_for("Confirmar primero");
+    // Cleared, the client's language is back.
+    assert!(set("none").status.success());
+    let mut args = server.ssh("maria", "maria");
+    args.splice(
+        0..0,
+        ["-o".to_string(), "'SetEnv=LANG=en_US.UTF-8'".to_string()],
+    );
+    let s = Session::run(
+        server.home.path(),
+        &format!("ssh -tt {}", args.join(" ")),
+        &[],
+    );
+    s.wait_for("Confirm soonest");
+}

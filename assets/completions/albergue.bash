@@ -85,6 +85,9 @@ _albergue() {
             albergue__subcmd__help__subcmd__users,remove)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__remove"
                 ;;
+            albergue__subcmd__help__subcmd__users,set-lang)
+                cmd="albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__lang"
+                ;;
             albergue__subcmd__help__subcmd__users,set-role)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__role"
                 ;;
@@ -100,6 +103,9 @@ _albergue() {
             albergue__subcmd__users,remove)
                 cmd="albergue__subcmd__users__subcmd__remove"
                 ;;
+            albergue__subcmd__users,set-lang)
+                cmd="albergue__subcmd__users__subcmd__set__subcmd__lang"
+                ;;
             albergue__subcmd__users,set-role)
                 cmd="albergue__subcmd__users__subcmd__set__subcmd__role"
                 ;;
@@ -114,6 +120,9 @@ _albergue() {
                 ;;
             albergue__subcmd__users__subcmd__help,remove)
                 cmd="albergue__subcmd__users__subcmd__help__subcmd__remove"
+                ;;
+            albergue__subcmd__users__subcmd__help,set-lang)
+                cmd="albergue__subcmd__users__subcmd__help__subcmd__set__subcmd__lang"
                 ;;
             albergue__subcmd__users__subcmd__help,set-role)
                 cmd="albergue__subcmd__users__subcmd__help__subcmd__set__subcmd__role"
@@ -493,7 +502,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__users)
-            opts="add list remove set-role"
+            opts="add list remove set-role set-lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +544,20 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__users__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__lang)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -705,7 +728,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help add list remove set-role help"
+            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help add list remove set-role set-lang help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,7 +804,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__help)
-            opts="add list remove set-role help"
+            opts="add list remove set-role set-lang help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,6 +860,20 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__users__subcmd__help__subcmd__set__subcmd__lang)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -910,6 +947,36 @@ _albergue() {
                     return 0
                     ;;
                 --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__users__subcmd__set__subcmd__lang)
+            opts="-h --db --demo --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

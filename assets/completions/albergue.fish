@@ -111,19 +111,20 @@ complete -c albergue -n "__fish_albergue_using_subcommand serve" -l log-level -d
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -s h -l help -d 'Print help'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "add" -d 'Register a person with their public key and a role'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "list" -d 'List the users, their roles and key fingerprints'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "remove" -d 'Remove a user: their key no longer connects'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "set-role" -d 'Give a user another role'
-complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -f -a "add" -d 'Register a person with their public key and a role'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -f -a "list" -d 'List the users, their roles and key fingerprints'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -f -a "remove" -d 'Remove a user: their key no longer connects'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -f -a "set-role" -d 'Give a user another role'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -f -a "set-lang" -d 'Set the language a user\'s dashboard speaks (wins over their ssh client\'s LANG)'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l role -d 'volunteer, coordinator or admin' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l key -d 'Their public key file (OpenSSH, e.g. id_ed25519.pub)' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
@@ -158,10 +159,18 @@ complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -s h -l help -d 'Print help'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "add" -d 'Register a person with their public key and a role'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the users, their roles and key fingerprints'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a user: their key no longer connects'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Give a user another role'
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "set-lang" -d 'Set the language a user\'s dashboard speaks (wins over their ssh client\'s LANG)'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
@@ -193,3 +202,4 @@ complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List the users, their roles and key fingerprints'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "remove" -d 'Remove a user: their key no longer connects'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "set-role" -d 'Give a user another role'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "set-lang" -d 'Set the language a user\'s dashboard speaks (wins over their ssh client\'s LANG)'

@@ -304,7 +304,13 @@ impl russh::server::Handler for Conn {
             id,
             role: user.role,
             actor,
-            lang: self.lang.unwrap_or_default(),
+            // The user's own choice, else what their client sent.
+            lang: user
+                .lang
+                .as_deref()
+                .and_then(Lang::parse)
+                .or(self.lang)
+                .unwrap_or_default(),
             theme,
             size: (cols, rows),
             input: input_rx,

@@ -7,6 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0001_initial.sql"),
     include_str!("../../assets/migrations/0002_users.sql"),
+    include_str!("../../assets/migrations/0003_user_language.sql"),
 ];
 
 /// The newest schema version this binary knows.

@@ -20,9 +20,12 @@ pub struct User {
     pub key_fingerprint: String,
     /// The public key, in OpenSSH's one-line form.
     pub public_key: String,
+    /// Their interface language (`en`, `es`), when they chose one: it wins
+    /// over what their ssh client sends.
+    pub lang: Option<String>,
 }
 
-const USER_COLUMNS: &str = "id, name, role, key_fingerprint, public_key";
+const USER_COLUMNS: &str = "id, name, role, key_fingerprint, public_key, lang";
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -31,6 +34,7 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         role: codec::parse_enum(2, &r.get::<_, String>(2)?)?,
         key_fingerprint: r.get(3)?,
         public_key: r.get(4)?,
+        lang: r.get(5)?,
     })
 }
 
@@ -128,6 +132,30 @@ impl Store {
             tx.execute("DELETE FROM coordinator WHERE id = ?1", [user.id])?;
             audit::record(tx, now, actor, "coordinator.remove", user.id, "")
         })
+    }
+
+    /// Sets (or, with `None`, clears) a user's interface language: `en` or
+    /// `es`.
+    pub fn set_user_lang(&mut self, name: &str, lang: Option<&str>, actor: &Actor) -> Result<User> {
+        self.allow(Permission::ManageUsers)?;
+        if let Some(l) = lang.filter(|l| !matches!(*l, "en" | "es")) {
+            return Err(RuleError::UnknownValue {
+                field: "language (en or es)",
+                value: l.to_string(),
+            }
+            .into());
+        }
+        let user = self.user(name)?.ok_or_else(|| unknown(name))?;
+        self.transact(|tx, now| {
+            tx.execute(
+                "UPDATE coordinator SET lang = ?2, updated_at = ?3, updated_by = ?4,
+                    version = version + 1 WHERE id = ?1",
+                params![user.id, lang, codec::secs(now), actor.as_str()],
+            )?;
+            let summary = format!("lang: {}", lang.unwrap_or("none"));
+            audit::record(tx, now, actor, "coordinator.lang", user.id, &summary)
+        })?;
+        Ok(self.user(name)?.expect("still there"))
     }
 
     /// Gives a user another role.
