@@ -72,7 +72,11 @@ fn bash_completes_subcommands_and_values() {
             .collect()
     };
     assert_eq!(complete(&["albergue", "ex"]), ["export"]);
-    assert_eq!(complete(&["albergue", "users", "set"]), ["set-role"]);
+    assert_eq!(complete(&["albergue", "users", "set-r"]), ["set-role"]);
+    assert_eq!(
+        complete(&["albergue", "users", "set"]),
+        ["set-role", "set-lang"]
+    );
     assert_eq!(
         complete(&["albergue", "export", "--format", ""]),
         ["csv", "json", "both"]
