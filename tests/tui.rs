@@ -710,3 +710,40 @@ fn sessions_of_one_process_hold_the_roster_once_until_it_changes() {
     assert!(!std::sync::Arc::ptr_eq(&a, &c), "read again after a change");
     assert_eq!(c.len(), a.len() + 1);
 }
+
+#[test]
+fn names_are_cut_last_and_namesakes_on_screen_show_their_birth_year() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let screen = format!("{}", draw(&app, 80, 24).backend());
+    let on_screen: Vec<_> = app
+        .roster
+        .view
+        .iter()
+        .skip(app.roster.list.offset)
+        .take(app.page())
+        .map(|&i| app.roster.rows[i as usize].clone())
+        .collect();
+    for row in &on_screen {
+        // Room for a name at 80 columns: 80 less marker, nationality,
+        // days, appointment, status and spacing.
+        if row.name.chars().count() <= 36 {
+            assert!(screen.contains(&row.name), "{} cut:\n{screen}", row.name);
+        }
+        let twins = on_screen.iter().filter(|o| o.folded == row.folded).count();
+        if let (true, Some(year)) = (twins > 1, row.birth_year) {
+            assert!(
+                screen.contains(&format!("{} ({year})", row.name)),
+                "{} without its year:\n{screen}",
+                row.name
+            );
+        }
+    }
+    assert!(
+        on_screen
+            .iter()
+            .any(|r| on_screen.iter().filter(|o| o.folded == r.folded).count() > 1),
+        "the fixture shows namesakes on the first screen"
+    );
+}

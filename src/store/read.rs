@@ -23,6 +23,8 @@ pub struct RosterRow {
     pub household_id: i64,
     /// ISO 3166 alpha-3.
     pub nationality: String,
+    /// Year of birth, when known (shown beside names two people share).
+    pub birth_year: Option<i32>,
     /// Day of arrival.
     pub arrival: NaiveDate,
     /// Day of leaving, if left.
@@ -106,7 +108,8 @@ impl Store {
         let mut rows: Vec<RosterRow> = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT p.id, p.given_names, p.family_names, p.search_name, h.label, h.id,
-                        p.nationality, p.arrival_date, p.departure_date, p.status, p.phone
+                        p.nationality, p.arrival_date, p.departure_date, p.status, p.phone,
+                        p.birth_date
                  FROM person p JOIN household h ON h.id = p.household_id ORDER BY p.id",
             )?;
             let mapped = stmt.query_map([], |r| {
@@ -114,6 +117,7 @@ impl Store {
                 let family: String = r.get(2)?;
                 let phone: Option<String> = r.get(10)?;
                 let departure: Option<String> = r.get(8)?;
+                let birth: Option<String> = r.get(11)?;
                 Ok(RosterRow {
                     id: r.get(0)?,
                     name: if family.is_empty() {
@@ -125,6 +129,10 @@ impl Store {
                     household: r.get(4)?,
                     household_id: r.get(5)?,
                     nationality: r.get(6)?,
+                    birth_year: birth
+                        .map(|d| codec::parse_day(11, &d))
+                        .transpose()?
+                        .map(|d| chrono::Datelike::year(&d)),
                     arrival: codec::parse_day(7, &r.get::<_, String>(7)?)?,
                     departure: departure.map(|d| codec::parse_day(8, &d)).transpose()?,
                     status: codec::parse_enum(9, &r.get::<_, String>(9)?)?,

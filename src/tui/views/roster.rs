@@ -64,19 +64,45 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let today = app.today();
     let page = table_area.height.saturating_sub(1) as usize;
-    // Below 80 columns the household column gives its room to names.
-    let wide = table_area.width >= 80;
-    let household_w: u16 = if wide { 12 } else { 0 };
-    let fixed = 1 + household_w as usize + 3 + 5 + 20 + 10 + if wide { 6 } else { 5 };
-    let name_w = (table_area.width as usize).saturating_sub(fixed).max(8);
-    let rows: Vec<Row> = r
+    // The rows on screen, their names with the birth year where two of
+    // them share a name (which of the two is which must be seen).
+    let shown: Vec<(usize, &crate::store::RosterRow)> = r
         .view
         .iter()
         .enumerate()
         .skip(r.list.offset)
         .take(page)
-        .map(|(pos, &i)| {
-            let row = &r.rows[i as usize];
+        .map(|(pos, &i)| (pos, &r.rows[i as usize]))
+        .collect();
+    let names: Vec<String> = shown
+        .iter()
+        .map(|(_, row)| {
+            let twins = shown.iter().filter(|(_, o)| o.folded == row.folded).count();
+            match row.birth_year {
+                Some(year) if twins > 1 => format!("{} ({year})", row.name),
+                _ => row.name.clone(),
+            }
+        })
+        .collect();
+    // Names are cut last: the household column (the family name again)
+    // narrows, then goes, before a name on screen is cut.
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let others = 1 + 3 + 5 + 20 + 10 + 5; // marker, columns, spacing
+    let room = (table_area.width as usize).saturating_sub(others);
+    let household_w = room.saturating_sub(longest + 1).min(12);
+    let household_w: u16 = if household_w >= 6 {
+        household_w as u16
+    } else {
+        0
+    };
+    let wide = household_w > 0;
+    let name_w = room
+        .saturating_sub(if wide { household_w as usize + 1 } else { 0 })
+        .max(8);
+    let rows: Vec<Row> = shown
+        .iter()
+        .zip(&names)
+        .map(|(&(pos, row), name)| {
             let selected = pos == r.list.selected;
             let next = row
                 .next
@@ -85,8 +111,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .unwrap_or_default();
             let mut cells = vec![
                 Cell::from(selection_marker(app, selected)),
-                Cell::from(fit(&row.name, name_w)),
-                Cell::from(fit(&row.household, 12)),
+                Cell::from(fit(name, name_w)),
+                Cell::from(fit(&row.household, household_w as usize)),
                 Cell::from(row.nationality.clone()),
                 Cell::from(format!("{:>5}", row.days_waiting(today))),
                 Cell::from(fit(&next, 20)),
@@ -106,7 +132,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut header = vec![
         Cell::from(""),
         Cell::from(t(lang, "col_name")),
-        Cell::from(t(lang, "col_household")),
+        Cell::from(fit(t(lang, "col_household"), household_w as usize)),
         Cell::from(t(lang, "col_nat")),
         Cell::from(format!("{:>5}", t(lang, "col_days"))),
         Cell::from(t(lang, "col_appointment")),
