@@ -1148,3 +1148,25 @@ fn the_resolve_question_in_both_languages_at_80x24_and_60x20() {
         }
     }
 }
+
+#[test]
+fn a_group_form_at_60_columns_shows_every_travellers_whole_name() {
+    let mut w = world();
+    w.app.size = (60, 20);
+    open_group_member(&mut w);
+    w.keys(&[KeyCode::Char('c')]);
+    let Some(albergue::tui::forms::FormKind::ConfirmGroup { travellers }) =
+        w.app.form.as_ref().map(|f| f.kind.clone())
+    else {
+        panic!("the group form is open");
+    };
+    let mut t = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    t.draw(|f| views::render(&w.app, f)).unwrap();
+    let screen = format!("{}", t.backend());
+    assert!(travellers
+        .iter()
+        .any(|(_, _, name)| name.chars().count() > 17));
+    for (_, _, name) in &travellers {
+        assert!(screen.contains(name.as_str()), "{name} cut:\n{screen}");
+    }
+}

@@ -115,13 +115,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut caret = None;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
-        let label = format!(
-            "{:<LABEL_WIDTH$}",
-            fit(
-                field.caption.as_deref().unwrap_or(t(lang, field.label)),
-                LABEL_WIDTH - 1
-            )
-        );
+        let label_style = if focused { th.key() } else { th.muted() };
+        let caption = field.caption.as_deref().unwrap_or(t(lang, field.label));
+        // A traveller's name that does not fit beside its field goes whole
+        // on a line of its own above it: a name must not be cut.
+        let label = if field.caption.is_some() && caption.chars().count() > LABEL_WIDTH - 1 {
+            lines.push(Line::styled(fit(&clean(caption), inner_width), label_style));
+            " ".repeat(LABEL_WIDTH)
+        } else {
+            format!("{:<LABEL_WIDTH$}", fit(caption, LABEL_WIDTH - 1))
+        };
         let room = inner_width.saturating_sub(LABEL_WIDTH + 1);
         let value = match &field.input {
             Input::Text(text) => {
@@ -149,7 +152,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         let style = if focused { th.selected() } else { th.text() };
         lines.push(Line::from(vec![
-            Span::styled(label, if focused { th.key() } else { th.muted() }),
+            Span::styled(label, label_style),
             Span::styled(clean(&value), style),
         ]));
         if let Some(err) = &field.error {
