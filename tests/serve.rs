@@ -757,29 +757,22 @@ fn a_users_own_language_wins_over_what_their_client_sends() {
         "{}",
         text(&list)
     );
-    // Her client asks for English; her own setting says Spanish.
-    let mut args = server.ssh("maria", "maria");
-    args.splice(
-        0..0,
-        ["-o".to_string(), "'SetEnv=LANG=en_US.UTF-8'".to_string()],
-    );
-    let s = Session::run(
-        server.home.path(),
-        &format!("ssh -tt {}", args.join(" ")),
-        &[],
-    );
-    s.wait_for("Confirmar primero");
+    // Her client asks for English.
+    let english_client = || {
+        let mut args = server.ssh("maria", "maria");
+        args.splice(
+            0..0,
+            ["-o".to_string(), "'SetEnv=LANG=en_US.UTF-8'".to_string()],
+        );
+        Session::run(
+            server.home.path(),
+            &format!("ssh -tt {}", args.join(" ")),
+            &[],
+        )
+    };
+    // Her own setting says Spanish, and wins.
+    english_client().wait_for("Confirmar primero");
     // Cleared, the client's language is back.
     assert!(set("none").status.success());
-    let mut args = server.ssh("maria", "maria");
-    args.splice(
-        0..0,
-        ["-o".to_string(), "'SetEnv=LANG=en_US.UTF-8'".to_string()],
-    );
-    let s = Session::run(
-        server.home.path(),
-        &format!("ssh -tt {}", args.join(" ")),
-        &[],
-    );
-    s.wait_for("Confirm soonest");
+    english_client().wait_for("Confirm soonest");
 }
