@@ -747,3 +747,21 @@ fn names_are_cut_last_and_namesakes_on_screen_show_their_birth_year() {
         "the fixture shows namesakes on the first screen"
     );
 }
+
+#[test]
+fn the_help_at_60_columns_shows_every_label_whole() {
+    let f = fixture();
+    for lang in [Lang::En, Lang::Es] {
+        let mut app = app_for(&f, lang, Theme::COLOR, (60, 20));
+        press(
+            &mut app,
+            &f.store,
+            &[KeyCode::Char('2'), KeyCode::Char('?')],
+        );
+        let screen = format!("{}", draw(&app, 60, 20).backend());
+        for a in app.actions() {
+            let label = albergue::tui::i18n::t(lang, a.label_key());
+            assert!(screen.contains(label), "{label:?} cut:\n{screen}");
+        }
+    }
+}

@@ -23,8 +23,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // One column when it fits, else two side by side.
     let room = area.height.saturating_sub(2) as usize;
     let columns = if actions.len() <= room { 1 } else { 2 };
-    let per_column = actions.len().div_ceil(columns);
-    let (width, key_width) = if columns == 1 { (56, 15) } else { (78, 13) };
+    let per_column = actions.len().div_ceil(columns).max(1);
+    // Each column as wide as its keys and labels: a label is never cut
+    // while the pane has room (at 60 columns the labels of two equal
+    // halves were).
+    let chunks: Vec<&[Action]> = actions.chunks(per_column).collect();
+    let key_width = |chunk: &[Action]| {
+        chunk
+            .iter()
+            .map(|&a| app.keys.keys_of(a).chars().count())
+            .max()
+            .unwrap_or(1)
+    };
+    let need = |chunk: &[Action]| {
+        let label = chunk
+            .iter()
+            .map(|&a| t(lang, a.label_key()).chars().count())
+            .max()
+            .unwrap_or(0);
+        (key_width(chunk) + label + 3) as u16
+    };
+    let content: u16 = chunks.iter().map(|c| need(c)).sum::<u16>() + 2;
+    let width = content.max(40).min(area.width);
     let pane = centered(area, width, per_column as u16 + 2);
     clear(frame, pane);
     let title = format!(
@@ -37,10 +57,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .title(Line::styled(title, th.title()));
     let inner = block.inner(pane);
     frame.render_widget(block, pane);
-    let halves =
-        Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns]).split(inner);
-    for (chunk, column) in actions.chunks(per_column).zip(halves.iter()) {
-        let lines: Vec<Line> = chunk.iter().map(|&a| line(a, key_width)).collect();
+    let mut widths: Vec<Constraint> = chunks.iter().map(|c| Constraint::Length(need(c))).collect();
+    if let Some(last) = widths.last_mut() {
+        *last = Constraint::Min(0);
+    }
+    let halves = Layout::horizontal(widths).split(inner);
+    for (chunk, column) in chunks.iter().zip(halves.iter()) {
+        let kw = key_width(chunk);
+        let lines: Vec<Line> = chunk.iter().map(|&a| line(a, kw)).collect();
         frame.render_widget(Paragraph::new(lines), *column);
     }
 }
