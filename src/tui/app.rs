@@ -72,8 +72,19 @@ impl Screen {
 
     /// The actions that mean something on this screen, for help.
     pub fn actions(self) -> Vec<Action> {
+        self.own_actions()
+            .iter()
+            .chain(&EVERYWHERE)
+            .copied()
+            .collect()
+    }
+
+    /// The actions of this screen alone (not those of every screen): what
+    /// a key several actions share means here. No allocation: it is read
+    /// on every key.
+    pub fn own_actions(self) -> &'static [Action] {
         use Action::*;
-        let own: &[Action] = match self {
+        match self {
             Self::Dashboard => &[Confirm, Open, Up, Down, Top, Bottom, RecordOutage],
             Self::Roster => &[
                 AddPerson, Search, Sort, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom,
@@ -105,8 +116,7 @@ impl Screen {
                 Down,
                 Open,
             ],
-        };
-        own.iter().chain(&EVERYWHERE).copied().collect()
+        }
     }
 }
 

@@ -187,7 +187,7 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
 fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
     // A key several actions share means the one of this screen (`e` edits
     // the person on the person screen, the outage on the outages screen).
-    let action = app.keys.action_among(&app.screen.actions(), ev);
+    let action = app.keys.action_among(app.screen.own_actions(), ev);
     if action == Some(Action::ForceQuit) {
         app.quit = true;
         return;

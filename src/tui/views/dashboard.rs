@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Sparkline};
 use ratatui::Frame;
 
-use super::{fit, port_time};
+use super::{fit, port_time, selection_marker};
 use crate::domain::port;
 use crate::tui::app::{App, Panel};
 use crate::tui::i18n::{duration, t};
@@ -99,9 +99,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let focus = |panel: Panel, pos: &crate::tui::list::ListPos, i: usize| {
         app.dash.panel == panel && pos.selected == i
     };
-    let marker = |selected: bool| match (selected, th.low_bandwidth) {
-        (true, true) => "›",
-        _ => " ",
+    let marker = |selected: bool| selection_marker(app, selected);
+    // The selected line is restyled, or marked on a low-bandwidth link.
+    let styled = |line: Line<'static>, selected: bool| {
+        if selected && !th.low_bandwidth {
+            line.style(th.selected())
+        } else {
+            line
+        }
     };
     let mut lines = vec![Line::styled(t(lang, "dash_due_soonest"), th.title())];
     let pos = &app.dash.soonest;
@@ -128,11 +133,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(format!("{:<4}", l.appointment.port_code)),
             Span::raw(fit(&l.name, name_w)),
         ]);
-        lines.push(if selected && !th.low_bandwidth {
-            line.style(th.selected())
-        } else {
-            line
-        });
+        lines.push(styled(line, selected));
     }
     if pending_open.is_empty() {
         lines.push(Line::styled(t(lang, "dash_none_pending"), th.muted()));
@@ -160,11 +161,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 th.muted(),
             ),
         ]);
-        lines.push(if selected && !th.low_bandwidth {
-            line.style(th.selected())
-        } else {
-            line
-        });
+        lines.push(styled(line, selected));
     }
     if by_port.is_empty() {
         lines.push(Line::styled(t(lang, "dash_none_tomorrow"), th.muted()));
