@@ -47,7 +47,7 @@ fn the_demo_has_what_a_coordinator_needs_to_see() {
         .collect();
     assert_eq!(
         nationalities,
-        BTreeSet::from(["CUB", "GTM", "HND", "HTI", "MEX", "VEN"])
+        BTreeSet::from(["COL", "CUB", "ECU", "GTM", "HND", "HTI", "MEX", "SLV", "VEN"])
     );
     assert!(d
         .people
@@ -175,4 +175,77 @@ fn nobody_who_left_has_a_live_appointment_in_the_demo() {
                 status[&p],
                 PersonStatus::Departed | PersonStatus::Transferred
             ))));
+}
+
+#[test]
+fn a_large_demo_roster_has_mostly_distinct_names_from_nine_countries() {
+    let d = albergue::demo::generate(100_000, 1, now());
+    let names: BTreeSet<String> = d.people.iter().map(|p| p.full_name()).collect();
+    let share = names.len() as f64 / d.people.len() as f64;
+    assert!(share >= 0.9, "{} distinct full names", names.len());
+
+    let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &d.people {
+        *by_country
+            .entry(p.details.nationality.as_str())
+            .or_default() += 1;
+    }
+    assert_eq!(
+        by_country.keys().copied().collect::<Vec<_>>(),
+        ["COL", "CUB", "ECU", "GTM", "HND", "HTI", "MEX", "SLV", "VEN"]
+    );
+    assert!(by_country.values().all(|&n| n > 3_000), "{by_country:?}");
+    // Two given names for most, as in the region.
+    let two = d
+        .people
+        .iter()
+        .filter(|p| p.details.given_names.contains(' '))
+        .count();
+    assert!(two * 10 > d.people.len() * 8, "{two} with two given names");
+    // Haitians keep one family name; the others two.
+    for p in d.people.iter().take(2_000) {
+        let parts = p.details.family_names.split(' ').count();
+        if p.details.nationality == "HTI" {
+            assert_eq!(parts, 1, "{}", p.full_name());
+        } else {
+            assert_eq!(parts, 2, "{}", p.full_name());
+        }
+    }
+}
+
+#[test]
+fn the_demo_notes_and_sources_are_in_spanish() {
+    let d = albergue::demo::generate(5_000, 1, now());
+    let notes: BTreeSet<&str> = d
+        .people
+        .iter()
+        .map(|p| p.details.notes.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert!(notes.len() >= 5, "{notes:?}");
+    // Spanish: a Spanish word or letter, and none of English's commonest.
+    let words = |t: &str| -> Vec<String> {
+        t.to_lowercase()
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let spanish = |t: &str| {
+        let w = words(t);
+        let es = [
+            "el", "la", "los", "de", "que", "un", "una", "su", "para", "se", "con", "al",
+        ];
+        let en = [
+            "the", "to", "and", "of", "is", "for", "when", "will", "be", "says",
+        ];
+        (t.contains(|c| "áéíóúñ".contains(c)) || w.iter().any(|x| es.contains(&x.as_str())))
+            && !w.iter().any(|x| en.contains(&x.as_str()))
+    };
+    for n in &notes {
+        assert!(spanish(n), "{n}");
+    }
+    for (o, _) in &d.outages {
+        assert!(spanish(&o.source) && spanish(&o.note), "{o:?}");
+    }
 }

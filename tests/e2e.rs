@@ -32,7 +32,7 @@ fn search_open_a_person_and_quit_restores_the_terminal() {
     s.wait_for("Search: yusleidy");
     let screen = s.screen();
     let first_row = screen.lines().nth(4).unwrap().trim().to_string();
-    assert!(first_row.starts_with("Yusleidy"), "{screen}");
+    assert!(first_row.contains("Yusleidy"), "{screen}");
     s.send(b"\r\r");
     s.wait_for("Changes");
     // The person page is the first match's.
