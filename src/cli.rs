@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::actor::Actor;
 use crate::export;
+use crate::export::departures::ListFormat;
 use crate::import;
 use crate::paths::{self, DbPath};
 use crate::store::{OpenMode, Store, LATEST_VERSION};
@@ -165,6 +166,9 @@ pub enum Command {
     /// Manage who may connect to `albergue serve`
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Print lists to take along (tomorrow's departures)
+    #[command(subcommand)]
+    List(ListCommand),
     /// Print Tab completions for a shell
     ///
     /// bash: `albergue completions bash > /etc/bash_completion.d/albergue`;
@@ -190,6 +194,51 @@ pub enum Shell {
     Zsh,
     /// fish
     Fish,
+}
+
+/// The `list` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    /// Who leaves for each port on a day: households, travellers,
+    /// confirmation numbers and US destinations, a box to tick for each
+    ///
+    /// Times are each port's own; "tomorrow" is the port's tomorrow. Only
+    /// people still at a shelter with a pending or confirmed appointment;
+    /// those not confirmed yet say so. Text fits 80 columns (a form feed
+    /// between ports); HTML prints one page per port and loads nothing.
+    Departures {
+        /// today, tomorrow, or a date (2024-05-23 or 23/05/2024)
+        #[arg(long, default_value = "tomorrow", value_parser = parse_list_day)]
+        date: crate::domain::departures::Day,
+        /// Only this port (its code: SYS, CXL, NOG, ELP, EGP, LRD, HID, BRO)
+        #[arg(long, value_name = "CODE", value_parser = parse_port)]
+        port: Option<&'static crate::domain::Port>,
+        /// Only the households of this shelter (name or city)
+        #[arg(long, value_name = "NAME")]
+        shelter: Option<String>,
+        /// text, csv or html
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Write to FILE (created 0600, replaced whole) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_list_day(s: &str) -> Result<crate::domain::departures::Day, String> {
+    crate::domain::departures::Day::parse(s).ok_or_else(|| {
+        format!("{s:?} is not a day: use today, tomorrow or a date such as 2024-05-23")
+    })
+}
+
+fn parse_port(s: &str) -> Result<&'static crate::domain::Port, String> {
+    crate::domain::port::by_code(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
+        let codes: Vec<&str> = crate::domain::port::all()
+            .iter()
+            .map(|p| p.code.as_str())
+            .collect();
+        format!("no port {s:?}; the ports are {}", codes.join(", "))
+    })
 }
 
 /// The `users` subcommands.
@@ -258,6 +307,7 @@ impl Cli {
             Some(Command::Backup { .. }) => "backup",
             Some(Command::Serve { .. }) => "serve",
             Some(Command::Users(_)) => "users",
+            Some(Command::List(_)) => "list",
             Some(Command::Completions { .. }) => "completions",
             Some(Command::Man) => "man",
         }
@@ -418,6 +468,25 @@ fn run_command(cli: Cli) -> Result<u8> {
             let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             users(&mut store, command)
         }
+        Some(Command::List(ListCommand::Departures {
+            date,
+            port,
+            shelter,
+            format,
+            out,
+        })) => {
+            let store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let flags = Flags {
+                lang: cli.lang.clone(),
+                theme: None,
+                low_bandwidth: false,
+            };
+            let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
+                std::env::var(k).ok()
+            })?;
+            let now = cli.now.unwrap_or_else(Utc::now);
+            list_departures(&store, date, port, shelter, format, out, settings, now)
+        }
         Some(Command::Completions { shell }) => {
             crate::manual::completions(shell, &mut std::io::stdout().lock())?;
             Ok(0)
@@ -524,6 +593,84 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<u8> {
 
 /// The database the flags name, which must already exist (a job never
 /// creates one).
+/// `albergue list departures`.
+#[allow(clippy::too_many_arguments)]
+fn list_departures(
+    store: &Store,
+    day: crate::domain::departures::Day,
+    port: Option<&'static crate::domain::Port>,
+    shelter: Option<String>,
+    format: ListFormat,
+    out: Option<PathBuf>,
+    settings: config::Settings,
+    now: DateTime<Utc>,
+) -> Result<u8> {
+    use crate::export::departures::{self, Heading, ListQuery};
+    let shelters = store.shelters()?;
+    let shelter = match shelter {
+        None => None,
+        Some(name) => Some(store.shelter_named(&name)?.ok_or_else(|| {
+            let known: Vec<&str> = shelters.iter().map(|s| s.name.as_str()).collect();
+            anyhow::anyhow!("no shelter called {name:?}; known: {}", known.join(", "))
+        })?),
+    };
+    // "Printed at" in the shelter's own time (the chosen one, else the
+    // dashboard's, else the first).
+    let home = shelter
+        .or(settings.shelter)
+        .and_then(|id| shelters.iter().find(|s| s.id == id))
+        .or(shelters.first());
+    let tz: chrono_tz::Tz = home
+        .and_then(|s| s.tz.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let query = ListQuery { day, port, shelter };
+    let list = departures::read(store, &query, now)?;
+    let asked = match day {
+        crate::domain::departures::Day::On(d) => {
+            crate::tui::i18n::fill(crate::tui::i18n::t(settings.lang, "list_on"), |k| {
+                (k == "date").then(|| crate::tui::i18n::date(settings.lang, d))
+            })
+        }
+        crate::domain::departures::Day::Today => {
+            crate::tui::i18n::t(settings.lang, "list_today").into()
+        }
+        crate::domain::departures::Day::Tomorrow => {
+            crate::tui::i18n::t(settings.lang, "list_tomorrow").into()
+        }
+    };
+    let text = departures::render(
+        &list,
+        format,
+        Heading {
+            lang: settings.lang,
+            printed: now.with_timezone(&tz),
+            day: &asked,
+        },
+    );
+    let people: usize = list.iter().map(|p| p.people()).sum();
+    tracing::info!(ports = list.len(), people, "departures listed");
+    match out {
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+        }
+        Some(path) => {
+            let folder = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            departures::write_file(&folder, &path, &text)
+                .with_context(|| format!("could not write {}", path.display()))?;
+            eprintln!(
+                "list: {people} people at {} port(s) written to {}",
+                list.len(),
+                path.display()
+            );
+        }
+    }
+    Ok(0)
+}
+
 fn open_existing(db: Option<&std::path::Path>, demo: bool) -> Result<Store> {
     let db = paths::resolve(db, demo)?;
     Ok(Store::open(&db.path, OpenMode::Existing)?)

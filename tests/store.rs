@@ -902,6 +902,10 @@ fn a_volunteers_handle_refuses_what_the_role_may_not_do_and_changes_nothing() {
         store.record_job("export", "to /tmp", &w.actor),
         Permission::Jobs,
     );
+    refused(
+        store.departures(at, at, None).map(drop),
+        Permission::PrintLists,
+    );
     assert_eq!(store.counts().unwrap(), before, "nothing written");
     // What a volunteer is there for: people.
     store

@@ -37,6 +37,9 @@ _albergue() {
             albergue,import)
                 cmd="albergue__subcmd__import"
                 ;;
+            albergue,list)
+                cmd="albergue__subcmd__list"
+                ;;
             albergue,man)
                 cmd="albergue__subcmd__man"
                 ;;
@@ -67,6 +70,9 @@ _albergue() {
             albergue__subcmd__help,import)
                 cmd="albergue__subcmd__help__subcmd__import"
                 ;;
+            albergue__subcmd__help,list)
+                cmd="albergue__subcmd__help__subcmd__list"
+                ;;
             albergue__subcmd__help,man)
                 cmd="albergue__subcmd__help__subcmd__man"
                 ;;
@@ -75,6 +81,9 @@ _albergue() {
                 ;;
             albergue__subcmd__help,users)
                 cmd="albergue__subcmd__help__subcmd__users"
+                ;;
+            albergue__subcmd__help__subcmd__list,departures)
+                cmd="albergue__subcmd__help__subcmd__list__subcmd__departures"
                 ;;
             albergue__subcmd__help__subcmd__users,add)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__add"
@@ -90,6 +99,18 @@ _albergue() {
                 ;;
             albergue__subcmd__help__subcmd__users,set-role)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__role"
+                ;;
+            albergue__subcmd__list,departures)
+                cmd="albergue__subcmd__list__subcmd__departures"
+                ;;
+            albergue__subcmd__list,help)
+                cmd="albergue__subcmd__list__subcmd__help"
+                ;;
+            albergue__subcmd__list__subcmd__help,departures)
+                cmd="albergue__subcmd__list__subcmd__help__subcmd__departures"
+                ;;
+            albergue__subcmd__list__subcmd__help,help)
+                cmd="albergue__subcmd__list__subcmd__help__subcmd__help"
                 ;;
             albergue__subcmd__users,add)
                 cmd="albergue__subcmd__users__subcmd__add"
@@ -134,7 +155,7 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup serve users completions man help"
+            opts="-h -V --db --demo --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup serve users list completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,7 +383,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help)
-            opts="demo check export import backup serve users completions man help"
+            opts="demo check export import backup serve users list completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,6 +483,34 @@ _albergue() {
         albergue__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__list)
+            opts="departures"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__list__subcmd__departures)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -616,6 +665,136 @@ _albergue() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__list)
+            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help departures help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__list__subcmd__departures)
+            opts="-h --date --port --shelter --format --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shelter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text csv html" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__list__subcmd__help)
+            opts="departures help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__list__subcmd__help__subcmd__departures)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__list__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

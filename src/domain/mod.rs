@@ -6,6 +6,7 @@ pub mod appointment;
 pub mod audit;
 pub mod countries;
 pub mod dates;
+pub mod departures;
 pub mod names;
 pub mod outage;
 pub mod person;

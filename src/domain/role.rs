@@ -29,6 +29,8 @@ pub enum Permission {
     ManageAppointments,
     /// Record outages and grant extensions.
     ManageOutages,
+    /// Print or save lists of people (tomorrow's departures).
+    PrintLists,
     /// Export, import, back up, load demo data.
     Jobs,
     /// Add, remove and change users.
@@ -40,6 +42,7 @@ text_enum!(Permission, "permission", {
     Confirm => "confirm",
     ManageAppointments => "manage_appointments",
     ManageOutages => "manage_outages",
+    PrintLists => "print_lists",
     Jobs => "jobs",
     ManageUsers => "manage_users",
 });
@@ -49,9 +52,10 @@ impl Role {
     pub fn may(self, what: Permission) -> bool {
         match what {
             Permission::EditPeople => true,
-            Permission::Confirm | Permission::ManageAppointments | Permission::ManageOutages => {
-                self >= Self::Coordinator
-            }
+            Permission::Confirm
+            | Permission::ManageAppointments
+            | Permission::ManageOutages
+            | Permission::PrintLists => self >= Self::Coordinator,
             Permission::Jobs | Permission::ManageUsers => self == Self::Admin,
         }
     }
@@ -67,7 +71,7 @@ mod tests {
             Permission::ALL.into_iter().filter(|&p| r.may(p)).collect()
         };
         assert_eq!(allowed(Role::Volunteer), [Permission::EditPeople]);
-        assert_eq!(allowed(Role::Coordinator).len(), 4);
+        assert_eq!(allowed(Role::Coordinator).len(), 5);
         assert!(!Role::Coordinator.may(Permission::Jobs));
         assert_eq!(allowed(Role::Admin).len(), Permission::ALL.len());
         assert_eq!("coordinator".parse::<Role>().unwrap(), Role::Coordinator);

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::appointments::{appointment_row, APPOINTMENT_COLUMNS, FOR_SOMEONE_PRESENT};
 use super::{codec, Result, Store};
+use crate::domain::departures::DepartureRow;
 use crate::domain::{port, Appointment, AppointmentStatus, Outage, PersonStatus};
 
 /// One line of the roster: what the table shows, sorts, filters and searches on.
@@ -332,6 +333,50 @@ impl Store {
             Ok(AppointmentLine {
                 appointment: appointment_row(r)?,
                 name: r.get::<_, String>(13)?.trim().to_string(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Live appointments (pending or confirmed) of people present from
+    /// `from` to `to`, with what tomorrow's list prints; `shelter` keeps
+    /// one shelter's households.
+    pub fn departures(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        shelter: Option<i64>,
+    ) -> Result<Vec<DepartureRow>> {
+        self.allow(crate::domain::Permission::PrintLists)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT a.port_code, a.appointment_at, a.status, a.confirmation_number,
+                    h.id, h.label, h.us_destination, s.name,
+                    coalesce(p.given_names || ' ' || p.family_names, h.label), p.birth_date
+             FROM appointment a JOIN household h ON h.id = a.household_id
+             JOIN shelter s ON s.id = h.shelter_id
+             LEFT JOIN person p ON p.id = a.person_id
+             WHERE a.appointment_at >= ?1 AND a.appointment_at < ?2
+               AND a.status IN ('pending_confirmation', 'confirmed')
+               AND (?3 IS NULL OR h.shelter_id = ?3) AND {FOR_SOMEONE_PRESENT}"
+        ))?;
+        let rows = stmt.query_map(params![codec::secs(from), codec::secs(to), shelter], |r| {
+            let status: String = r.get(2)?;
+            let birth: Option<String> = r.get(9)?;
+            Ok(DepartureRow {
+                port_code: r.get(0)?,
+                at: codec::instant(r.get(1)?),
+                confirmed: codec::parse_enum::<AppointmentStatus>(2, &status)?
+                    == AppointmentStatus::Confirmed,
+                confirmation: r.get(3)?,
+                household_id: r.get(4)?,
+                household: r.get(5)?,
+                destination: r.get(6)?,
+                shelter: r.get(7)?,
+                name: r.get::<_, String>(8)?.trim().to_string(),
+                birth_year: birth
+                    .map(|b| codec::parse_day(9, &b))
+                    .transpose()?
+                    .map(|d| chrono::Datelike::year(&d)),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -85,7 +85,16 @@ impl Screen {
     pub fn own_actions(self) -> &'static [Action] {
         use Action::*;
         match self {
-            Self::Dashboard => &[Confirm, Open, Up, Down, Top, Bottom, RecordOutage],
+            Self::Dashboard => &[
+                Confirm,
+                Open,
+                Up,
+                Down,
+                Top,
+                Bottom,
+                RecordOutage,
+                PrintList,
+            ],
             Self::Roster => &[
                 AddPerson, Search, Sort, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom,
                 Back,
@@ -335,6 +344,7 @@ pub fn permission_for(action: Action) -> Option<Permission> {
             Some(Permission::ManageOutages)
         }
         AddPerson | EditPerson | MarkDeparted => Some(Permission::EditPeople),
+        PrintList => Some(Permission::PrintLists),
         _ => None,
     }
 }

@@ -48,6 +48,15 @@ pub enum Request {
         /// Outage id.
         outage_id: i64,
     },
+    /// Write tomorrow's list (HTML, to print) beside the database.
+    PrintDepartures {
+        /// The clock ("tomorrow" is each port's).
+        now: DateTime<Utc>,
+        /// The shelter's zone (for "printed at").
+        tz: chrono_tz::Tz,
+        /// The list's language.
+        lang: super::i18n::Lang,
+    },
     /// Save what a form holds.
     Save(Save),
 }
@@ -63,6 +72,7 @@ impl Request {
             Request::Appointments { .. } => "appointments",
             Request::Outages => "outages",
             Request::AtRisk { .. } => "at_risk",
+            Request::PrintDepartures { .. } => "print_departures",
             Request::Save(save) => match save {
                 Save::Confirm { .. } => "save.confirm",
                 Save::ConfirmGroup { .. } => "save.confirm_group",
@@ -232,6 +242,15 @@ pub enum Reply {
         outage_id: i64,
         /// Its appointments at risk.
         lines: Vec<AppointmentLine>,
+    },
+    /// Tomorrow's list was written.
+    Printed {
+        /// The file.
+        path: std::path::PathBuf,
+        /// People on it.
+        people: usize,
+        /// Ports on it.
+        ports: usize,
     },
     /// A form's save went through.
     Saved(Saved),

@@ -180,6 +180,17 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             app.say(Notice::new("status_refreshed"), false);
             out.extend(app.reload_all());
         }
+        Reply::Printed {
+            path,
+            people,
+            ports,
+        } => app.say(
+            Notice::new("list_written")
+                .with("path", Arg::Text(path.display().to_string()))
+                .with("people", Arg::Count(people))
+                .with("ports", Arg::Count(ports)),
+            false,
+        ),
         Reply::Failed(text) => app.say(text, true),
     }
 }
@@ -280,6 +291,13 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         {
             app.dash.panel = Panel::Soonest;
             app.dirty = true;
+        }
+        Action::PrintList if app.screen == Screen::Dashboard => {
+            out.push(Request::PrintDepartures {
+                now: app.now,
+                tz: app.tz,
+                lang: app.lang,
+            });
         }
         Action::Confirm if app.screen == Screen::Dashboard => {
             let line = match app.dash.panel {

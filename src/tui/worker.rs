@@ -135,6 +135,9 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedRoster>) -
                 outage_id: *outage_id,
                 lines: store.at_risk_lines(*outage_id)?,
             },
+            Request::PrintDepartures { now, tz, lang } => {
+                print_departures(store, *now, *tz, *lang)?
+            }
             // Writes go through `answer`, which holds the store mutably.
             Request::Save(_) => {
                 Reply::SaveFailed(Notice::plain("internal error: a save reached the reader"))
@@ -143,6 +146,45 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedRoster>) -
     })();
     // Store errors name tables, ids and paths, never personal values.
     result.unwrap_or_else(|e| Reply::Failed(said(&e)))
+}
+
+/// Writes tomorrow's list as HTML into `lists/` beside the database.
+fn print_departures(
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    lang: super::i18n::Lang,
+) -> Result<Reply, StoreError> {
+    use crate::export::departures::{self, Heading, ListFormat, ListQuery};
+    let day = crate::domain::departures::Day::Tomorrow;
+    let list = departures::read(store, &ListQuery::every_port(day), now)?;
+    let folder = store
+        .path()
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("lists");
+    let path = folder.join(departures::file_name(&list, day, now));
+    let text = departures::render(
+        &list,
+        ListFormat::Html,
+        Heading {
+            lang,
+            printed: now.with_timezone(&tz),
+            day: super::i18n::t(lang, "list_tomorrow"),
+        },
+    );
+    if let Err(e) = departures::write_file(&folder, &path, &text) {
+        return Ok(Reply::Failed(
+            Notice::new("list_not_written")
+                .with("path", Arg::Text(path.display().to_string()))
+                .with("reason", Arg::Text(e.to_string())),
+        ));
+    }
+    Ok(Reply::Printed {
+        people: list.iter().map(|p| p.people()).sum(),
+        ports: list.len(),
+        path,
+    })
 }
 
 /// Answers one request, reads and writes alike, writes in `actor`'s name

@@ -129,6 +129,8 @@ actions! {
     Screen EditOutage = "edit_outage",
     /// Mark the selected outage resolved now, asking first (outages screen).
     Screen ResolveOutage = "resolve_outage",
+    /// Write tomorrow's list, to print.
+    Screen PrintList = "print_list",
     /// Quit.
     Screen Quit = "quit",
     /// Quit at once, from anywhere.
