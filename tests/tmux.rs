@@ -229,3 +229,29 @@ fn detaching_and_reattaching_leave_both_terminals_sound() {
     client.send(b"\x02d");
     assert!(client.wait_exit().success());
 }
+
+#[test]
+fn inside_tmux_with_set_clipboard_on_y_fills_tmuxs_buffer() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let db = make_demo(h, 300);
+    let tmux = Tmux::new(h);
+    std::fs::write(&tmux.config, "set -g status off\nset -g set-clipboard on\n").unwrap();
+    tmux.start(h, &format!("--db {} --now {NOW} --lang en", db.display()));
+    tmux.wait_for("Confirm soonest");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Changes");
+    let id = common::person_id_on(&tmux.screen());
+    tmux.keys(&["M"]);
+    tmux.wait_for("copy it");
+    tmux.keys(&["y"]);
+    tmux.wait_for("copied to your clipboard");
+    let buffer = tmux.run(&["show-buffer"]);
+    assert!(buffer.status.success(), "{}", text(&buffer));
+    assert_eq!(
+        String::from_utf8(buffer.stdout).unwrap(),
+        common::expected_message(&db, id)
+    );
+    tmux.keys(&["q", "q"]);
+    tmux.wait_ended_and_restored();
+}

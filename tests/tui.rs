@@ -775,3 +775,71 @@ fn the_help_at_60_columns_shows_every_label_whole() {
         }
     }
 }
+
+#[test]
+fn m_shows_the_message_in_the_persons_language_and_y_copies_it() {
+    use albergue::domain::message::{Kind, Language};
+    let f = fixture();
+    for lang in [Lang::En, Lang::Es] {
+        let mut app = app_for(&f, lang, Theme::COLOR, (80, 24));
+        // The most urgent traveller, from the dashboard: caught by the
+        // outage going on.
+        press(&mut app, &f.store, &[KeyCode::Enter]);
+        assert_eq!(app.screen, Screen::Person);
+        let person = app.person.as_ref().unwrap().person.clone();
+        let theirs = Language::for_person(&person.details.languages);
+        press(&mut app, &f.store, &[KeyCode::Char('M')]);
+        assert_eq!(app.message, Some(theirs));
+        let (kind, text) = app.person_message(theirs).unwrap();
+        assert_eq!(kind, Kind::Outage);
+        let screen = screen_text(&app);
+        let first_words: String = text
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(screen.contains(&first_words), "{first_words}\n{screen}");
+        assert!(screen.contains(theirs.name()), "{screen}");
+        insta::assert_snapshot!(
+            format!("message_{}", if lang == Lang::En { "en" } else { "es" }),
+            draw(&app, 80, 24).backend()
+        );
+        // Another language, then copy: the clipboard gets that text, whole.
+        press(&mut app, &f.store, &[KeyCode::Right, KeyCode::Char('y')]);
+        let other = theirs.step(1);
+        assert_eq!(app.message, Some(other));
+        assert_eq!(app.clipboard, app.person_message(other).map(|m| m.1));
+        assert!(screen_text(&app).contains(other.name()));
+        press(&mut app, &f.store, &[KeyCode::Esc]);
+        assert_eq!(app.message, None);
+        assert_eq!(app.screen, Screen::Person, "Esc closes the message only");
+    }
+}
+
+#[test]
+fn m_on_someone_without_an_appointment_says_there_is_nothing_to_send() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let without = app
+        .roster
+        .view
+        .iter()
+        .map(|&i| &app.roster.rows[i as usize])
+        .find(|r| r.next.is_none())
+        .map(|r| r.id)
+        .unwrap();
+    let pos = app
+        .roster
+        .view
+        .iter()
+        .position(|&i| app.roster.rows[i as usize].id == without)
+        .unwrap();
+    for _ in 0..pos {
+        press(&mut app, &f.store, &[KeyCode::Down]);
+    }
+    press(&mut app, &f.store, &[KeyCode::Enter, KeyCode::Char('M')]);
+    assert_eq!(app.person.as_ref().unwrap().person.id, without);
+    assert_eq!(app.message, None);
+    assert!(screen_text(&app).contains("No message to send"));
+}

@@ -7,11 +7,13 @@ pub mod audit;
 pub mod countries;
 pub mod dates;
 pub mod departures;
+pub mod message;
 pub mod names;
 pub mod outage;
 pub mod person;
 pub mod port;
 pub mod role;
+pub mod template;
 
 use chrono::{DateTime, Utc};
 

@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use super::files::{private_dir, private_file};
 use crate::domain::departures::{build, Day, Group, PortDay, Traveller};
 use crate::domain::port::{self, Port};
+use crate::domain::template::wrap;
 use crate::store::{Store, StoreError};
 use crate::tui::i18n::{self, fill, t, Lang};
 
@@ -154,24 +155,6 @@ fn printed_line(h: Heading) -> String {
     })
 }
 
-/// Words of `s` in lines of at most `width` columns (a word longer than
-/// the width stands alone on its line).
-fn wrap(s: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in s.split(' ') {
-        let last = lines.last_mut().expect("one line at least");
-        if last.is_empty() {
-            last.push_str(word);
-        } else if last.width() + 1 + word.width() <= width {
-            last.push(' ');
-            last.push_str(word);
-        } else {
-            lines.push(word.to_string());
-        }
-    }
-    lines
-}
-
 fn text(list: &[PortDay], h: Heading) -> String {
     let lang = h.lang;
     let mut out = String::new();
@@ -206,7 +189,10 @@ fn text(list: &[PortDay], h: Heading) -> String {
                 // "  [ ] " then the name; the number at the right edge, or
                 // on the next line when the name needs the room.
                 let room = TEXT_WIDTH - 6;
-                let name_lines = wrap(&name, room);
+                let mut name_lines = wrap(&name, room);
+                if name_lines.is_empty() {
+                    name_lines.push(String::new());
+                }
                 for (n, line) in name_lines.iter().enumerate() {
                     let tick = if n == 0 { "  [ ] " } else { "      " };
                     let _ = write!(out, "{tick}{line}");

@@ -263,6 +263,13 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
             ready = true;
             send(update(&mut app, Msg::Reply(reply)));
         }
+        if let Some(text) = app.clipboard.take() {
+            // To the coordinator's own clipboard, through their terminal.
+            let osc = crate::tui::terminal::osc52(&text);
+            if s.handle.data(s.channel, osc).await.is_err() {
+                break End::Gone;
+            }
+        }
         if app.quit {
             break End::Quit;
         }

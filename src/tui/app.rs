@@ -18,6 +18,7 @@ use super::notice::Notice;
 use super::roster::RosterState;
 use super::theme::Theme;
 use crate::actor::Actor;
+use crate::domain::message::{Kind as MessageKind, Language};
 use crate::domain::outage::{active_at, at_risk_now, is_at_risk};
 use crate::domain::{Outage, Permission, Role, Shelter};
 use crate::store::{AppointmentLine, DashboardData};
@@ -101,6 +102,7 @@ impl Screen {
             ],
             Self::Person => &[
                 Confirm,
+                Message,
                 Schedule,
                 EditPerson,
                 MarkMissed,
@@ -304,6 +306,11 @@ pub struct App {
     pub form: Option<Form>,
     /// The status line.
     pub status: Option<Status>,
+    /// The message for the person on screen, open in this language.
+    pub message: Option<Language>,
+    /// Text to put on the coordinator's own clipboard (OSC 52), taken by
+    /// whoever writes to their terminal.
+    pub clipboard: Option<String>,
     /// Set when the app should end.
     pub quit: bool,
     /// Set when something visible changed since the last frame.
@@ -374,6 +381,8 @@ impl App {
             screen: Screen::Dashboard,
             back_to: Screen::Roster,
             help: false,
+            message: None,
+            clipboard: None,
             now,
             lang: session.lang,
             theme: session.theme,
@@ -488,6 +497,29 @@ impl App {
             Some(d) => &d.outages,
             None => &self.outages.outages,
         }
+    }
+
+    /// The message the person on screen needs now, in `lang`: which one
+    /// and its text (`None` with no appointment ahead).
+    pub fn person_message(&self, lang: Language) -> Option<(MessageKind, String)> {
+        let page = self.person.as_ref()?;
+        let outages = self.known_outages();
+        let (appointment, kind) =
+            crate::domain::message::choose(&page.appointments, outages, self.now)?;
+        let port = crate::domain::port::by_code(&appointment.port_code)?;
+        let outage_since = outages
+            .iter()
+            .filter(|o| o.is_active(self.now) && o.puts_at_risk(appointment))
+            .map(|o| o.started_at)
+            .min();
+        let facts = crate::domain::message::Facts {
+            given_names: &page.person.details.given_names,
+            appointment,
+            port,
+            here: page.shelter_tz.unwrap_or(self.tz),
+            outage_since,
+        };
+        Some((kind, crate::domain::message::compose(kind, lang, &facts)))
     }
 
     /// Outages going on now.

@@ -68,38 +68,7 @@ pub fn t(lang: Lang, key: &str) -> &str {
     }
 }
 
-/// Fills the `{name}` placeholders of a template with what `value` gives
-/// for each name; a placeholder without a value stays as written, so that
-/// a gap is visible.
-pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let name = &rest[open + 1..close];
-        match value(name) {
-            Some(v) => out.push_str(&v),
-            None => out.push_str(&rest[open..=close]),
-        }
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The placeholder names of a template, sorted.
-pub fn placeholders(template: &str) -> Vec<&str> {
-    let mut names: Vec<&str> = template
-        .split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
-        .collect();
-    names.sort_unstable();
-    names
-}
+pub use crate::domain::template::{fill, placeholders};
 
 /// Checks the string table: every key in both languages, none blank, the
 /// same placeholders in each. Run at start-up and by the tests.

@@ -214,6 +214,9 @@ pub struct PersonPage {
     pub audit: Vec<AuditEntry>,
     /// Pending appointments of the whole group, with names (for confirming them together).
     pub group_pending: Vec<AppointmentLine>,
+    /// The zone of the shelter the group stays at (their messages say
+    /// deadlines in it).
+    pub shelter_tz: Option<chrono_tz::Tz>,
 }
 
 /// What the store worker sends back.

@@ -223,6 +223,9 @@ async fn event_loop(
         if let Ok(mut latest) = latest_form.lock() {
             *latest = app.draft();
         }
+        if let Some(text) = app.clipboard.take() {
+            tui.send_raw(&terminal::osc52(&text))?;
+        }
         if app.quit {
             break;
         }

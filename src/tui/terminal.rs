@@ -140,6 +140,14 @@ impl<W: Write> Screen<W> {
         self.terminal.clear()
     }
 
+    /// Writes bytes that are not a frame (a clipboard sequence) between
+    /// frames, at once.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let backend = self.terminal.backend_mut();
+        backend.write_all(bytes)?;
+        backend.flush()
+    }
+
     /// The terminal changed size: the next frame repaints everything.
     pub fn resize(&mut self, size: (u16, u16)) -> io::Result<()> {
         self.last = None;
@@ -312,6 +320,22 @@ impl Tui {
     pub fn invalidate(&mut self) -> io::Result<()> {
         self.screen.invalidate()
     }
+
+    /// Writes bytes that are not a frame (see [`Screen::send_raw`]).
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.screen.send_raw(bytes)
+    }
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard of the terminal
+/// the coordinator is looking at (their own machine's, over SSH; tmux
+/// passes it on with `set-clipboard on`): `ESC ] 52 ; c ; base64 BEL`.
+pub fn osc52(text: &str) -> Vec<u8> {
+    use base64ct::{Base64, Encoding};
+    let mut out = b"\x1b]52;c;".to_vec();
+    out.extend_from_slice(Base64::encode_string(text.as_bytes()).as_bytes());
+    out.push(0x07);
+    out
 }
 
 impl Drop for Tui {

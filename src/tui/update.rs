@@ -11,6 +11,7 @@ use super::keys::{Action, Context};
 use super::message::{Msg, Reply, Request, Saved};
 use super::notice::{role_key, Arg, Notice};
 use super::roster;
+use crate::domain::message::Language;
 use crate::domain::AppointmentStatus;
 
 /// Applies one message; returns what to ask of the store.
@@ -207,6 +208,10 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         form_key(app, ev, out);
         return;
     }
+    if let Some(lang) = app.message {
+        message_key(app, lang, ev);
+        return;
+    }
     if app.help {
         if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
             app.help = false;
@@ -292,6 +297,16 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
             app.dash.panel = Panel::Soonest;
             app.dirty = true;
         }
+        Action::Message if app.screen == Screen::Person => {
+            let Some(page) = &app.person else { return };
+            let lang = Language::for_person(&page.person.details.languages);
+            if app.person_message(lang).is_some() {
+                app.message = Some(lang);
+            } else {
+                app.say(Notice::new("message_none"), false);
+            }
+            app.dirty = true;
+        }
         Action::PrintList if app.screen == Screen::Dashboard => {
             out.push(Request::PrintDepartures {
                 now: app.now,
@@ -333,6 +348,37 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         }
         _ => screen_key(app, action, out),
     }
+}
+
+/// The keys of the message pane.
+const MESSAGE_ACTIONS: &[Action] = &[
+    Action::CopyMessage,
+    Action::Left,
+    Action::Right,
+    Action::Back,
+    Action::Message,
+    Action::Quit,
+];
+
+/// A key while the message pane is open: `←` `→` change its language,
+/// `y` copies it, `Esc` (or `M` again) closes it.
+fn message_key(app: &mut App, lang: Language, ev: &KeyEvent) {
+    match app.keys.action_among(MESSAGE_ACTIONS, ev) {
+        Some(Action::Left) => app.message = Some(lang.step(-1)),
+        Some(Action::Right) => app.message = Some(lang.step(1)),
+        Some(Action::CopyMessage) => {
+            if let Some((_, text)) = app.person_message(lang) {
+                app.clipboard = Some(text);
+                app.say(
+                    Notice::new("message_copied").with("lang", Arg::Text(lang.name().into())),
+                    false,
+                );
+            }
+        }
+        Some(Action::Back | Action::Message | Action::Quit) => app.message = None,
+        _ => return,
+    }
+    app.dirty = true;
 }
 
 fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {

@@ -116,8 +116,15 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedRoster>) -
             },
             Request::Person { id } => {
                 let person = store.person(*id)?;
+                let household = store.household(person.details.household_id)?;
+                let shelter_tz = store
+                    .shelters()?
+                    .into_iter()
+                    .find(|s| s.id == household.shelter_id)
+                    .and_then(|s| s.tz.parse().ok());
                 Reply::Person(Box::new(PersonPage {
-                    household: store.household(person.details.household_id)?,
+                    shelter_tz,
+                    household,
                     members: store.household_members(person.details.household_id)?,
                     appointments: store.appointments_for_person(*id)?,
                     audit: store.audit_for_person(*id)?,

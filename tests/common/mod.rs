@@ -116,3 +116,47 @@ pub fn make_demo(home: &Path, people: u32) -> PathBuf {
     assert!(out.status.success(), "{}", text(&out));
     db
 }
+
+/// The message person `id` of `db` needs at [`now`], in their language,
+/// as the domain composes it from what the store holds.
+pub fn expected_message(db: &Path, id: i64) -> String {
+    use albergue::domain::message::{choose, compose, Facts, Language};
+    let store = Store::open(db, OpenMode::Existing).unwrap();
+    let person = store.person(id).unwrap();
+    let appointments = store.appointments_for_person(id).unwrap();
+    let outages = store.outages().unwrap();
+    let household = store.household(person.details.household_id).unwrap();
+    let shelter = store
+        .shelters()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == household.shelter_id)
+        .unwrap();
+    let (appointment, kind) = choose(&appointments, &outages, now()).unwrap();
+    let facts = Facts {
+        given_names: &person.details.given_names,
+        appointment,
+        port: albergue::domain::port::by_code(&appointment.port_code).unwrap(),
+        here: shelter.tz.parse().unwrap(),
+        outage_since: outages
+            .iter()
+            .filter(|o| o.is_active(now()) && o.puts_at_risk(appointment))
+            .map(|o| o.started_at)
+            .min(),
+    };
+    compose(
+        kind,
+        Language::for_person(&person.details.languages),
+        &facts,
+    )
+}
+
+/// The person id a person screen shows after its name (`… #103`).
+pub fn person_id_on(screen: &str) -> i64 {
+    screen
+        .split('#')
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no person id on:\n{screen}"))
+}

@@ -131,6 +131,10 @@ actions! {
     Screen ResolveOutage = "resolve_outage",
     /// Write tomorrow's list, to print.
     Screen PrintList = "print_list",
+    /// Show the message to send the person, in their language.
+    Screen Message = "message",
+    /// Copy the message to the coordinator's clipboard.
+    Screen CopyMessage = "copy_message",
     /// Quit.
     Screen Quit = "quit",
     /// Quit at once, from anywhere.

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, clean, clear, fit};
+use super::{centered, clean, clear, fit, wrap};
 use crate::tui::app::App;
 use crate::tui::forms::{FormKind, Input};
 use crate::tui::i18n::t;
@@ -257,35 +257,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// `text` in lines of at most `width` characters, broken between words (a
-/// word longer than a line is cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if !line.is_empty() && needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines.into_iter().map(|l| fit(&l, width)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn wrap_breaks_between_words() {
         assert_eq!(
-            super::wrap("Enter confirms, Esc keeps it going.", 16),
+            super::super::wrap("Enter confirms, Esc keeps it going.", 16),
             ["Enter confirms,", "Esc keeps it", "going."]
         );
-        assert!(super::wrap("", 10).is_empty());
+        assert!(super::super::wrap("", 10).is_empty());
     }
 }

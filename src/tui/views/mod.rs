@@ -5,6 +5,7 @@ mod appointments;
 mod dashboard;
 mod form;
 mod help;
+mod message;
 mod outages;
 mod person;
 mod roster;
@@ -51,6 +52,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     status_line(app, frame, status);
     key_footer(app, frame, footer);
+    if app.message.is_some() {
+        message::render(app, frame, body);
+    }
     if app.help {
         help::render(app, frame, body);
     }
@@ -158,12 +162,15 @@ fn footer_actions(app: &App) -> &'static [Action] {
     if app.help {
         return &[Back];
     }
+    if app.message.is_some() {
+        return &[CopyMessage, Back];
+    }
     match app.screen {
         Screen::Roster if app.roster.searching => &[SearchCancel, SearchAccept],
         Screen::Roster if app.roster.filter_focus.is_some() => &[Up, Left, Back],
         Screen::Dashboard => &[NextScreen, Help, Quit],
         Screen::Roster => &[Search, Sort, Filter, Open, Help, Quit],
-        Screen::Person => &[Confirm, Back, Down, Help, Quit],
+        Screen::Person => &[Confirm, Message, Back, Help, Quit],
         Screen::Appointments => &[Left, Right, Filter, Open, Help, Quit],
         Screen::Outages => &[GrantExtension, RecordOutage, Down, Help, Quit],
     }
@@ -316,6 +323,15 @@ pub fn loading(app: &App, frame: &mut Frame, area: Rect) {
 /// A screen made of one line of information above a table.
 pub fn info_over_table(area: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area)
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a
+/// word longer than a line is cut).
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
+    crate::domain::template::wrap(text, width)
+        .into_iter()
+        .map(|l| fit(&l, width))
+        .collect()
 }
 
 /// A centred box for overlays.
