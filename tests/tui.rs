@@ -139,6 +139,68 @@ fn every_screen_in_spanish() {
     snapshot_screens(Lang::Es);
 }
 
+/// Every screen on a phone in portrait, 40×20: one column, nothing that
+/// identifies a person cut where it can be helped.
+fn snapshot_phone(lang: Lang) {
+    let f = fixture();
+    let suffix = match lang {
+        Lang::En => "en",
+        Lang::Es => "es",
+    };
+    let (w, h) = (40, 20);
+    let mut app = app_for(&f, lang, Theme::COLOR, (w, h));
+    let shot = |app: &App, name: &str| {
+        let screen = draw(app, w, h);
+        insta::assert_snapshot!(format!("phone_{name}_{suffix}"), screen.backend());
+    };
+    shot(&app, "dashboard");
+    press(&mut app, &f.store, &[KeyCode::Enter]);
+    shot(&app, "person");
+    press(&mut app, &f.store, &[KeyCode::Char('M')]);
+    shot(&app, "message");
+    press(&mut app, &f.store, &[KeyCode::Esc, KeyCode::Char('c')]);
+    shot(&app, "confirm");
+    press(&mut app, &f.store, &[KeyCode::Esc, KeyCode::Char('2')]);
+    shot(&app, "roster");
+    press(&mut app, &f.store, &[KeyCode::Char('3')]);
+    // The first day ahead with appointments.
+    for _ in 0..7 {
+        if !app.appointments.listed().is_empty() {
+            break;
+        }
+        press(&mut app, &f.store, &[KeyCode::Right]);
+    }
+    shot(&app, "appointments");
+    press(&mut app, &f.store, &[KeyCode::Char('4')]);
+    shot(&app, "outages");
+    press(&mut app, &f.store, &[KeyCode::Char('?')]);
+    shot(&app, "help");
+    // What did not fit scrolls into view, and no label is cut.
+    let labels: Vec<&str> = app
+        .actions()
+        .iter()
+        .map(|a| albergue::tui::i18n::t(lang, a.label_key()))
+        .collect();
+    let mut seen = String::new();
+    for _ in 0..labels.len() {
+        seen.push_str(&screen_text(&app));
+        press(&mut app, &f.store, &[KeyCode::Down]);
+    }
+    for label in labels {
+        assert!(seen.contains(label), "{label:?} never shown whole");
+    }
+}
+
+#[test]
+fn every_screen_on_a_phone_in_english() {
+    snapshot_phone(Lang::En);
+}
+
+#[test]
+fn every_screen_on_a_phone_in_spanish() {
+    snapshot_phone(Lang::Es);
+}
+
 #[test]
 fn the_smallest_usable_window_and_the_too_small_message() {
     let f = fixture();
@@ -146,9 +208,14 @@ fn the_smallest_usable_window_and_the_too_small_message() {
     insta::assert_snapshot!("dashboard_60x20", draw(&app, 60, 20).backend());
     press(&mut app, &f.store, &[KeyCode::Char('2')]);
     insta::assert_snapshot!("roster_60x20", draw(&app, 60, 20).backend());
-    update(&mut app, Msg::Resize(59, 19));
-    insta::assert_snapshot!("too_small", draw(&app, 59, 19).backend());
-    assert!(screen_text(&app).contains("60×20"));
+    // A phone in portrait is usable down to 40×16; below, a message.
+    update(&mut app, Msg::Resize(40, 16));
+    assert!(!screen_text(&app).contains("40×16"));
+    update(&mut app, Msg::Resize(39, 16));
+    insta::assert_snapshot!("too_small", draw(&app, 39, 16).backend());
+    assert!(screen_text(&app).contains("40×16"));
+    update(&mut app, Msg::Resize(40, 15));
+    assert!(screen_text(&app).contains("40×16"));
 }
 
 #[test]
@@ -163,6 +230,9 @@ fn resizing_to_any_size_never_panics() {
             (10, 3),
             (59, 20),
             (60, 19),
+            (40, 16),
+            (39, 20),
+            (45, 30),
             (61, 21),
             (300, 100),
             (80, 24),

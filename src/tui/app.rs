@@ -270,6 +270,8 @@ pub struct App {
     pub back_to: Screen,
     /// Whether the help overlay is open.
     pub help: bool,
+    /// How far the help is scrolled (it scrolls where it does not fit: a phone).
+    pub help_scroll: u16,
     /// The clock.
     pub now: DateTime<Utc>,
     /// Interface language.
@@ -381,6 +383,7 @@ impl App {
             screen: Screen::Dashboard,
             back_to: Screen::Roster,
             help: false,
+            help_scroll: 0,
             message: None,
             clipboard: None,
             now,

@@ -213,10 +213,23 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         return;
     }
     if app.help {
-        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
-            app.help = false;
-            app.dirty = true;
+        let keys = [
+            Action::Up,
+            Action::Down,
+            Action::Help,
+            Action::Back,
+            Action::Quit,
+        ];
+        match app.keys.action_among(&keys, ev) {
+            Some(Action::Help | Action::Back | Action::Quit) => {
+                app.help = false;
+                app.help_scroll = 0;
+            }
+            Some(Action::Down) => app.help_scroll = app.help_scroll.saturating_add(1),
+            Some(Action::Up) => app.help_scroll = app.help_scroll.saturating_sub(1),
+            _ => return,
         }
+        app.dirty = true;
         return;
     }
     if app.screen == Screen::Roster && app.roster.searching {

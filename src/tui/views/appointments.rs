@@ -20,26 +20,36 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Line::from(vec![
             Span::styled(format!("◀ {} ▶", day(lang, shown_day)), th.title()),
-            Span::raw(format!(
-                "   {} {}",
-                listed.len(),
-                t(lang, "appointments_count")
-            )),
+            Span::raw(if super::narrow(area) {
+                format!(" {}", listed.len())
+            } else {
+                format!("   {} {}", listed.len(), t(lang, "appointments_count"))
+            }),
             Span::styled(
-                format!(
-                    "   {}: {}",
-                    t(lang, "filter"),
-                    t(lang, a.filter.label_key())
-                ),
+                if super::narrow(area) {
+                    format!(" · {}", t(lang, a.filter.label_key()))
+                } else {
+                    format!(
+                        "   {}: {}",
+                        t(lang, "filter"),
+                        t(lang, a.filter.label_key())
+                    )
+                },
                 th.muted(),
             ),
         ]),
         info,
     );
     let page = table_area.height.saturating_sub(1) as usize;
-    let name_w = (table_area.width as usize)
-        .saturating_sub(1 + 10 + 4 + 11 + 14 + 6)
-        .max(8);
+    // On a phone: the time without its zone (the header names it), and
+    // one last column: time left to confirm, else the status.
+    let phone = super::narrow(area);
+    let name_w = if phone {
+        (table_area.width as usize).saturating_sub(1 + 5 + 3 + 11 + 4)
+    } else {
+        (table_area.width as usize).saturating_sub(1 + 10 + 4 + 11 + 14 + 6)
+    }
+    .max(8);
     let rows: Vec<Row> = listed
         .iter()
         .enumerate()
@@ -77,6 +87,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 th.text()
             };
+            if phone {
+                let last = if left.is_empty() {
+                    Span::raw(fit(appointment_status(lang, ap.status), 11))
+                } else {
+                    Span::styled(format!("{risk}{left}"), style)
+                };
+                return Row::new(vec![
+                    Cell::from(selection_marker(app, selected)),
+                    Cell::from(time.split(' ').next().unwrap_or("").to_string()),
+                    Cell::from(ap.port_code.clone()),
+                    Cell::from(fit(&l.name, name_w)),
+                    Cell::from(Line::from(last)),
+                ])
+                .style(row_style);
+            }
             Row::new(vec![
                 Cell::from(selection_marker(app, selected)),
                 Cell::from(time),
@@ -91,27 +116,49 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .style(row_style)
         })
         .collect();
-    let header = Row::new(vec![
-        Cell::from(""),
-        Cell::from(t(lang, "col_time")),
-        Cell::from(t(lang, "col_port")),
-        Cell::from(t(lang, "col_name")),
-        Cell::from(t(lang, "col_status")),
-        Cell::from(t(lang, "col_deadline")),
-    ])
-    .style(th.header());
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(10),
-            Constraint::Length(4),
-            Constraint::Min(8),
-            Constraint::Length(11),
-            Constraint::Length(14),
-        ],
-    )
-    .header(header)
+    let table = if phone {
+        let header = Row::new(vec![
+            Cell::from(""),
+            Cell::from(fit(t(lang, "col_time"), 5)),
+            Cell::from(""),
+            Cell::from(t(lang, "col_name")),
+            Cell::from(fit(t(lang, "col_deadline"), 11)),
+        ])
+        .style(th.header());
+        Table::new(
+            rows,
+            [
+                Constraint::Length(1),
+                Constraint::Length(5),
+                Constraint::Length(3),
+                Constraint::Min(8),
+                Constraint::Length(11),
+            ],
+        )
+        .header(header)
+    } else {
+        let header = Row::new(vec![
+            Cell::from(""),
+            Cell::from(t(lang, "col_time")),
+            Cell::from(t(lang, "col_port")),
+            Cell::from(t(lang, "col_name")),
+            Cell::from(t(lang, "col_status")),
+            Cell::from(t(lang, "col_deadline")),
+        ])
+        .style(th.header());
+        Table::new(
+            rows,
+            [
+                Constraint::Length(1),
+                Constraint::Length(10),
+                Constraint::Length(4),
+                Constraint::Min(8),
+                Constraint::Length(11),
+                Constraint::Length(14),
+            ],
+        )
+        .header(header)
+    }
     .column_spacing(1);
     frame.render_widget(table, table_area);
     if listed.is_empty() {

@@ -54,31 +54,42 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .count();
     let pending_open = app.soonest();
 
+    // On a phone: one column, the counts a coordinator acts on, then the
+    // lists one above the other, no charts.
+    let phone = super::narrow(area);
     let figure = |label: &str, value: String| {
         vec![
             Span::styled(format!("{label} "), th.muted()),
             Span::styled(value, th.header()),
-            Span::raw("   "),
+            Span::raw(if phone { "  " } else { "   " }),
         ]
     };
-    let line1: Vec<Span> = [
-        figure(t(lang, "dash_present"), d.present.to_string()),
-        figure(t(lang, "dash_households"), d.households.to_string()),
-        figure(
-            t(lang, "dash_waiting"),
-            format!("{median} / {longest} {}", t(lang, "unit_days")),
-        ),
-    ]
-    .concat();
-    let line2: Vec<Span> = [
-        figure(t(lang, "dash_today"), count_on(0, 1).to_string()),
-        figure(t(lang, "dash_tomorrow"), count_on(1, 1).to_string()),
-        figure(t(lang, "dash_week"), count_on(0, 7).to_string()),
-        figure(t(lang, "dash_pending"), open_count.to_string()),
-    ]
-    .concat();
+    let (line1, line2) = if phone {
+        (
+            [
+                figure(t(lang, "dash_present"), d.present.to_string()),
+                figure(t(lang, "dash_pending"), open_count.to_string()),
+            ]
+            .concat(),
+            [
+                figure(t(lang, "dash_today_short"), count_on(0, 1).to_string()),
+                figure(t(lang, "dash_tomorrow"), count_on(1, 1).to_string()),
+                figure(t(lang, "dash_week"), count_on(0, 7).to_string()),
+            ]
+            .concat(),
+        )
+    } else {
+        wide_figures(
+            &figure,
+            d,
+            (median, longest),
+            [count_on(0, 1), count_on(1, 1), count_on(0, 7), open_count],
+            lang,
+        )
+    };
 
-    let charts = !th.low_bandwidth;
+    let charts = !th.low_bandwidth && !phone;
+    let by_port = app.tomorrow_by_port();
     let [figures, lists, chart_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(4),
@@ -90,12 +101,61 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         figures,
     );
 
-    let [soonest, tomorrow] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(lists);
+    let [soonest, tomorrow] = if phone {
+        let rows = (by_port.len().max(1) as u16 + 1).min(4);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(rows)]).areas(lists)
+    } else {
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(lists)
+    };
+    render_lists(app, frame, [soonest, tomorrow], &pending_open, &by_port);
+    if charts {
+        render_charts(app, frame, chart_area, d);
+    }
+}
+
+/// The two lines of figures of a wide screen.
+fn wide_figures<'a>(
+    figure: &dyn Fn(&str, String) -> Vec<Span<'a>>,
+    d: &crate::store::DashboardData,
+    (median, longest): (i64, i64),
+    [today, tomorrow, week, open]: [usize; 4],
+    lang: crate::tui::i18n::Lang,
+) -> (Vec<Span<'a>>, Vec<Span<'a>>) {
+    let line1: Vec<Span> = [
+        figure(t(lang, "dash_present"), d.present.to_string()),
+        figure(t(lang, "dash_households"), d.households.to_string()),
+        figure(
+            t(lang, "dash_waiting"),
+            format!("{median} / {longest} {}", t(lang, "unit_days")),
+        ),
+    ]
+    .concat();
+    let line2: Vec<Span> = [
+        figure(t(lang, "dash_today"), today.to_string()),
+        figure(t(lang, "dash_tomorrow"), tomorrow.to_string()),
+        figure(t(lang, "dash_week"), week.to_string()),
+        figure(t(lang, "dash_pending"), open.to_string()),
+    ]
+    .concat();
+    (line1, line2)
+}
+
+/// "Confirm soonest" and "Tomorrow by port", the selection in the focused one.
+fn render_lists(
+    app: &App,
+    frame: &mut Frame,
+    [soonest, tomorrow]: [Rect; 2],
+    pending_open: &[&crate::store::AppointmentLine],
+    by_port: &[crate::tui::app::PortDay],
+) {
+    let lang = app.lang;
+    let th = app.theme;
 
     // Confirmations due soonest; the selection in the focused list.
     let rows = soonest.height.saturating_sub(1) as usize;
-    let name_w = (soonest.width as usize).saturating_sub(22);
+    // Marker, time left, port and a space before the next list: the rest
+    // is the name's.
+    let name_w = (soonest.width as usize).saturating_sub(18);
     let focus = |panel: Panel, pos: &crate::tui::list::ListPos, i: usize| {
         app.dash.panel == panel && pos.selected == i
     };
@@ -141,7 +201,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), soonest);
 
     // Tomorrow's departures by port.
-    let by_port = app.tomorrow_by_port();
     let mut lines = vec![Line::styled(t(lang, "dash_tomorrow_by_port"), th.title())];
     let pos = &app.dash.tomorrow;
     let rows = tomorrow.height.saturating_sub(1) as usize;
@@ -167,10 +226,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(t(lang, "dash_none_tomorrow"), th.muted()));
     }
     frame.render_widget(Paragraph::new(lines), tomorrow);
+}
 
-    if !charts {
-        return;
-    }
+/// Appointments per port over 14 days, and arrivals per day.
+fn render_charts(app: &App, frame: &mut Frame, chart_area: Rect, d: &crate::store::DashboardData) {
+    let lang = app.lang;
+    let th = app.theme;
+    let today = app.today();
+    let local_day = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&app.tz).date_naive();
     let [bars_area, spark_area] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(chart_area);

@@ -113,25 +113,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         _ => {}
     }
     let mut caret = None;
+    // On a phone every label goes above its field, the field indented.
+    let stacked = super::narrow(area);
+    let label_w = if stacked { 2 } else { LABEL_WIDTH };
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let label_style = if focused { th.key() } else { th.muted() };
         let caption = field.caption.as_deref().unwrap_or(t(lang, field.label));
         // A traveller's name that does not fit beside its field goes whole
         // on a line of its own above it: a name must not be cut.
-        let label = if field.caption.is_some() && caption.chars().count() > LABEL_WIDTH - 1 {
+        let label = if stacked {
+            for part in wrap(&clean(caption), inner_width) {
+                lines.push(Line::styled(part, label_style));
+            }
+            " ".repeat(label_w)
+        } else if field.caption.is_some() && caption.chars().count() > LABEL_WIDTH - 1 {
             lines.push(Line::styled(fit(&clean(caption), inner_width), label_style));
             " ".repeat(LABEL_WIDTH)
         } else {
             format!("{:<LABEL_WIDTH$}", fit(caption, LABEL_WIDTH - 1))
         };
-        let room = inner_width.saturating_sub(LABEL_WIDTH + 1);
+        let room = inner_width.saturating_sub(label_w + 1);
         let value = match &field.input {
             Input::Text(text) => {
                 // Keep the caret in view in a long value.
                 let skip = text.caret.saturating_sub(room.saturating_sub(1));
                 if focused {
-                    caret = Some((lines.len(), LABEL_WIDTH + text.caret - skip));
+                    caret = Some((lines.len(), label_w + text.caret - skip));
                 }
                 // New lines in notes show as ⏎ on the one line the form has.
                 let shown: String = match field.placeholder {
@@ -158,7 +166,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         if let Some(err) = &field.error {
             let err = super::say(app, err);
             lines.push(Line::styled(
-                format!("{:LABEL_WIDTH$}⚠ {}", "", fit(&err, room.saturating_sub(2))),
+                format!("{:label_w$}⚠ {}", "", fit(&err, room.saturating_sub(2))),
                 th.error(),
             ));
         }
@@ -231,16 +239,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             th.warning(),
         ));
     }
-    let hint = super::key_hint(
-        app,
-        &[
-            Action::FormNext,
-            Action::FormSubmit,
-            Action::FormSave,
-            Action::FormCancel,
-        ],
-    );
-    lines.push(Line::styled(fit(&hint, inner_width), th.muted()));
+    // The form's keys, each whole (over two lines on a phone).
+    let keys = [
+        Action::FormNext,
+        Action::FormSubmit,
+        Action::FormSave,
+        Action::FormCancel,
+    ];
+    for part in super::key_hint_lines(app, &keys, inner_width) {
+        lines.push(Line::styled(part, th.muted()));
+    }
     let pane = centered(area, width, lines.len() as u16 + 2);
     clear(frame, pane);
     let block = Block::new()

@@ -20,8 +20,35 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(t(lang, a.label_key())),
         ])
     };
-    // One column when it fits, else two side by side.
+    // One column when it fits, else two side by side; on a phone one
+    // column that scrolls (↓ ↑), so that no label is cut.
     let room = area.height.saturating_sub(2) as usize;
+    let phone = super::narrow(area);
+    if phone {
+        let kw = actions
+            .iter()
+            .map(|&a| app.keys.keys_of(a).chars().count())
+            .max()
+            .unwrap_or(1);
+        let lines: Vec<Line> = actions.iter().map(|&a| line(a, kw)).collect();
+        let pane = centered(area, area.width, (lines.len() as u16 + 2).min(area.height));
+        clear(frame, pane);
+        let last = actions.len().saturating_sub(room) as u16;
+        let scroll = app.help_scroll.min(last);
+        let more = if scroll < last { " ↓" } else { "" };
+        let title = format!("{}{more}", t(lang, "help_title"));
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .title(Line::styled(title, th.title()));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .scroll((scroll, 0))
+                .block(block),
+            pane,
+        );
+        return;
+    }
     let columns = if actions.len() <= room { 1 } else { 2 };
     let per_column = actions.len().div_ceil(columns).max(1);
     // Each column as wide as its keys and labels: a label is never cut

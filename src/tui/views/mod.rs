@@ -24,7 +24,10 @@ use super::notice::{Arg, Notice};
 use crate::domain::{AppointmentStatus, Outage, PersonStatus, Port, Ports};
 
 /// The smallest terminal albergue lays out for.
-pub const MIN_SIZE: (u16, u16) = (60, 20);
+pub const MIN_SIZE: (u16, u16) = (40, 16);
+
+/// Narrower than this, screens take their one-column phone layout.
+pub const NARROW: u16 = 60;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -59,7 +62,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         help::render(app, frame, body);
     }
     if app.form.is_some() {
-        form::render(app, frame, body);
+        // On a phone a form takes the whole screen: it shows its own keys.
+        form::render(app, frame, if narrow(area) { area } else { body });
     }
 }
 
@@ -80,16 +84,24 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(p, Rect::new(area.x, y, area.width, height));
 }
 
+/// Whether `area` takes the one-column layout of a phone in portrait.
+pub fn narrow(area: Rect) -> bool {
+    area.width < NARROW
+}
+
 fn app_bar(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
     let mut spans = Vec::new();
     for (i, screen) in Screen::TABS.iter().enumerate() {
         let active =
             app.screen == *screen || (app.screen == Screen::Person && *screen == app.back_to);
-        spans.push(Span::styled(
-            format!("{} {}", i + 1, t(app.lang, screen.title_key())),
-            th.tab(active),
-        ));
+        // On a phone only the current screen says its name.
+        let tab = if narrow(area) && !active {
+            format!("{}", i + 1)
+        } else {
+            format!("{} {}", i + 1, t(app.lang, screen.title_key()))
+        };
+        spans.push(Span::styled(tab, th.tab(active)));
         spans.push(Span::raw(" "));
     }
     let tabs_width: usize = spans.iter().map(|s| s.content.chars().count()).sum();
@@ -130,7 +142,7 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         local_when(app.lang, app.tz, first.started_at)
     };
-    let text = format!(
+    let mut text = format!(
         "⚠ {} {} {} {} · {} {}",
         t(app.lang, "banner_outage"),
         step_label(app.lang, first),
@@ -139,6 +151,19 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
         app.at_risk_now(),
         t(app.lang, "banner_at_risk"),
     );
+    if text.chars().count() > area.width as usize {
+        // On a phone: what fails and how many are at risk come first.
+        text = format!(
+            "⚠ {} · {} {}",
+            step_label(app.lang, first),
+            app.at_risk_now(),
+            t(app.lang, "banner_at_risk"),
+        );
+        let with_since = format!("{text} · {since}");
+        if with_since.chars().count() <= area.width as usize {
+            text = with_since;
+        }
+    }
     frame.render_widget(
         Paragraph::new(fit(&text, area.width as usize)).style(app.theme.banner()),
         area,
@@ -196,6 +221,23 @@ pub fn key_hint(app: &App, actions: &[Action]) -> String {
         .map(|&a| format!("{} {}", app.keys.first_key(a), t(app.lang, a.label_key())))
         .collect::<Vec<_>>()
         .join("  ")
+}
+
+/// [`key_hint`] in lines of at most `width` columns, never breaking
+/// between a key and what it does.
+pub fn key_hint_lines(app: &App, actions: &[Action], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for &a in actions {
+        let item = key_hint(app, &[a]);
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 2 + item.chars().count() <= width => {
+                line.push_str("  ");
+                line.push_str(&item);
+            }
+            _ => lines.push(fit(&item, width)),
+        }
+    }
+    lines
 }
 
 /// A notice in the interface language: its string with the values filled

@@ -78,37 +78,43 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(out) = o.selected() else {
         return;
     };
-    let label = |k: &str| Span::styled(format!("{:<14}", t(lang, k)), th.muted());
+    // Each detail beside its label; on a phone the label is narrower and a
+    // long value goes on over the next lines.
+    let phone = super::narrow(area);
+    let label_w = if phone { 10 } else { 14 };
+    let value_w = (detail_area.width as usize).saturating_sub(label_w).max(8);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut detail = |k: &str, value: String, style: ratatui::style::Style| {
+        let parts = if phone {
+            super::wrap(&value, value_w)
+        } else {
+            vec![value]
+        };
+        for (i, part) in parts.into_iter().enumerate() {
+            let head = if i == 0 { t(lang, k) } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<label_w$}", fit(head, label_w - 1)), th.muted()),
+                Span::styled(part, style),
+            ]));
+        }
+    };
     let end = out
         .ended_at
         .map(|e| local_when(lang, app.tz, e))
         .unwrap_or_else(|| t(lang, "ongoing").to_string());
-    let mut lines = vec![
-        Line::from(vec![
-            label("window"),
-            Span::raw(format!(
-                "{} → {end}",
-                local_when(lang, app.tz, out.started_at)
-            )),
-        ]),
-        Line::from(vec![label("step"), Span::raw(step_label(lang, out))]),
-        Line::from(vec![
-            label("ports"),
-            Span::raw(ports_label(lang, &out.ports)),
-        ]),
-        Line::from(vec![label("source"), Span::raw(clean(&out.source))]),
-    ];
+    detail(
+        "window",
+        format!("{} → {end}", local_when(lang, app.tz, out.started_at)),
+        th.text(),
+    );
+    detail("step", step_label(lang, out).to_string(), th.text());
+    detail("ports", ports_label(lang, &out.ports), th.text());
+    detail("source", clean(&out.source), th.text());
     if !out.note.is_empty() {
-        lines.push(Line::from(vec![
-            label("notes"),
-            Span::raw(clean(&out.note)),
-        ]));
+        detail("notes", clean(&out.note), th.text());
     }
     if let Some(ext) = out.extension_until {
-        lines.push(Line::from(vec![
-            label("extension"),
-            Span::styled(local_when(lang, app.tz, ext), th.ok()),
-        ]));
+        detail("extension", local_when(lang, app.tz, ext), th.ok());
     }
     match &o.at_risk {
         Some((id, at_risk)) if *id == out.id => {
@@ -132,10 +138,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     t(lang, "deadline_passed").to_string()
                 };
-                lines.push(Line::raw(fit(
-                    &format!("  {:<4} {:<18} {:>12}  {}", a.port_code, when, due, l.name),
-                    detail_area.width as usize,
-                )));
+                // On a phone: time left, port and name, as on the dashboard.
+                let text = if phone {
+                    format!("{due:>11} {:<4}{}", a.port_code, l.name)
+                } else {
+                    format!("  {:<4} {:<18} {:>12}  {}", a.port_code, when, due, l.name)
+                };
+                lines.push(Line::raw(fit(&text, detail_area.width as usize)));
             }
         }
         _ => lines.push(Line::styled(t(lang, "loading"), th.muted())),

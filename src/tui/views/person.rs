@@ -89,15 +89,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ));
     for m in &page.members {
         let me = if m.id == p.id { "›" } else { " " };
-        lines.push(Line::raw(format!(
-            "{me} {:<32} {}  {}",
-            clean(&m.full_name()),
-            m.details
-                .birth_date
-                .map(|b| b.format("%Y").to_string())
-                .unwrap_or_else(|| "—".into()),
-            person_status(lang, m.details.status)
-        )));
+        let year = m
+            .details
+            .birth_date
+            .map(|b| b.format("%Y").to_string())
+            .unwrap_or_else(|| "—".into());
+        let status = person_status(lang, m.details.status);
+        let name = clean(&m.full_name());
+        // In columns where there is room; on a phone, one line that wraps.
+        if super::narrow(area) {
+            lines.push(Line::raw(format!("{me} {name}")));
+            lines.push(Line::styled(format!("    {year} · {status}"), th.muted()));
+        } else {
+            lines.push(Line::raw(format!("{me} {name:<32} {year}  {status}")));
+        }
     }
 
     lines.push(Line::raw(""));

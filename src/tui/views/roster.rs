@@ -62,7 +62,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((x.min(info.right().saturating_sub(1)), info.y));
     }
 
-    let today = app.today();
     let page = table_area.height.saturating_sub(1) as usize;
     // The rows on screen, their names with the birth year where two of
     // them share a name (which of the two is which must be seen).
@@ -84,6 +83,114 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         })
         .collect();
+    if super::narrow(area) {
+        phone_table(app, frame, table_area, &shown, &names);
+    } else {
+        wide_table(app, frame, table_area, &shown, &names);
+    }
+    if r.loaded && r.view.is_empty() {
+        let msg = Rect::new(
+            table_area.x + 2,
+            table_area.y + 2,
+            table_area.width.saturating_sub(4),
+            1,
+        );
+        frame.render_widget(Paragraph::new(t(lang, "no_match")).style(th.muted()), msg);
+    }
+
+    if let Some(focus) = r.filter_focus {
+        filter_pane(app, frame, table_area, focus);
+    }
+}
+
+/// How long until `at`, in one short word: `40 min`, `5 h`, `16 d`
+/// (nothing once it is past).
+fn until(app: &App, at: chrono::DateTime<chrono::Utc>) -> String {
+    let m = (at - app.now).num_minutes();
+    match m {
+        ..0 => String::new(),
+        0..60 => format!("{m} min"),
+        60..2880 => format!("{} h", m / 60),
+        _ => format!("{} {}", m / 1440, t(app.lang, "unit_days")),
+    }
+}
+
+/// A phone's roster: the name, and one short column: when the next
+/// appointment is for someone present, else where they went (someone who
+/// left has no appointment ahead: leaving settles them).
+fn phone_table(
+    app: &App,
+    frame: &mut Frame,
+    table_area: Rect,
+    shown: &[(usize, &crate::store::RosterRow)],
+    names: &[String],
+) {
+    const LAST: u16 = 10;
+    let lang = app.lang;
+    let th = app.theme;
+    let r = &app.roster;
+    let name_w = (table_area.width.saturating_sub(1 + LAST + 2) as usize).max(8);
+    let rows: Vec<Row> = shown
+        .iter()
+        .zip(names)
+        .map(|(&(pos, row), name)| {
+            let selected = pos == r.list.selected;
+            let last = if row.status == crate::domain::PersonStatus::Present {
+                let next = row
+                    .next
+                    .and_then(|n| port::all().get(usize::from(n.port)).map(|p| (p, n)))
+                    .filter(|(_, n)| n.at > app.now)
+                    .map(|(p, n)| format!("{} {}", p.code, until(app, n.at)))
+                    .unwrap_or_default();
+                Cell::from(next)
+            } else {
+                Cell::from(Span::styled(
+                    fit(person_status(lang, row.status), LAST as usize),
+                    th.muted(),
+                ))
+            };
+            let style = if selected && !th.low_bandwidth {
+                th.selected()
+            } else {
+                th.text()
+            };
+            Row::new(vec![
+                Cell::from(selection_marker(app, selected)),
+                Cell::from(fit(name, name_w)),
+                last,
+            ])
+            .style(style)
+        })
+        .collect();
+    let header = Row::new(vec![
+        Cell::from(""),
+        Cell::from(t(lang, "col_name")),
+        Cell::from(fit(t(lang, "col_next"), LAST as usize)),
+    ])
+    .style(th.header());
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Length(LAST),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        table_area,
+    );
+}
+
+/// The roster's full table.
+fn wide_table(
+    app: &App,
+    frame: &mut Frame,
+    table_area: Rect,
+    shown: &[(usize, &crate::store::RosterRow)],
+    names: &[String],
+) {
+    let lang = app.lang;
+    let th = app.theme;
+    let r = &app.roster;
+    let today = app.today();
     // Names are cut last: the household column (the family name again)
     // narrows, then goes, before a name on screen is cut.
     let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
@@ -101,7 +208,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .max(8);
     let rows: Vec<Row> = shown
         .iter()
-        .zip(&names)
+        .zip(names)
         .map(|(&(pos, row), name)| {
             let selected = pos == r.list.selected;
             let next = row
@@ -154,19 +261,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let header = Row::new(header).style(th.header());
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     frame.render_widget(table, table_area);
-    if r.loaded && r.view.is_empty() {
-        let msg = Rect::new(
-            table_area.x + 2,
-            table_area.y + 2,
-            table_area.width.saturating_sub(4),
-            1,
-        );
-        frame.render_widget(Paragraph::new(t(lang, "no_match")).style(th.muted()), msg);
-    }
-
-    if let Some(focus) = r.filter_focus {
-        filter_pane(app, frame, table_area, focus);
-    }
 }
 
 fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
