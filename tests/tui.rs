@@ -139,19 +139,18 @@ fn every_screen_in_spanish() {
     snapshot_screens(Lang::Es);
 }
 
-/// Every screen on a phone in portrait, 40×20: one column, nothing that
-/// identifies a person cut where it can be helped.
-fn snapshot_phone(lang: Lang) {
+/// Every screen at `w`×`h`: at 40×20 a phone in portrait (one column,
+/// nothing that identifies a person cut where it can be helped).
+fn snapshot_at(lang: Lang, (w, h): (u16, u16), prefix: &str) {
     let f = fixture();
     let suffix = match lang {
         Lang::En => "en",
         Lang::Es => "es",
     };
-    let (w, h) = (40, 20);
     let mut app = app_for(&f, lang, Theme::COLOR, (w, h));
     let shot = |app: &App, name: &str| {
         let screen = draw(app, w, h);
-        insta::assert_snapshot!(format!("phone_{name}_{suffix}"), screen.backend());
+        insta::assert_snapshot!(format!("{prefix}_{name}_{suffix}"), screen.backend());
     };
     shot(&app, "dashboard");
     press(&mut app, &f.store, &[KeyCode::Enter]);
@@ -193,12 +192,18 @@ fn snapshot_phone(lang: Lang) {
 
 #[test]
 fn every_screen_on_a_phone_in_english() {
-    snapshot_phone(Lang::En);
+    snapshot_at(Lang::En, (40, 20), "phone");
 }
 
 #[test]
 fn every_screen_on_a_phone_in_spanish() {
-    snapshot_phone(Lang::Es);
+    snapshot_at(Lang::Es, (40, 20), "phone");
+}
+
+#[test]
+fn every_screen_at_60x20_in_both_languages() {
+    snapshot_at(Lang::En, (60, 20), "small");
+    snapshot_at(Lang::Es, (60, 20), "small");
 }
 
 #[test]

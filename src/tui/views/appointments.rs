@@ -43,7 +43,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let page = table_area.height.saturating_sub(1) as usize;
     // On a phone: the time without its zone (the header names it), and
     // one last column: time left to confirm, else the status.
-    let phone = super::narrow(area);
+    let phone = super::compact(area);
     let name_w = if phone {
         (table_area.width as usize).saturating_sub(1 + 5 + 3 + 11 + 4)
     } else {

@@ -84,6 +84,16 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(p, Rect::new(area.x, y, area.width, height));
 }
 
+/// Narrower than this, lists of appointments take their short columns
+/// (time without zone, one column for time left or status), so that names
+/// keep their room.
+pub const COMPACT_LISTS: u16 = 70;
+
+/// Whether lists in `area` take their short columns.
+pub fn compact(area: Rect) -> bool {
+    area.width < COMPACT_LISTS
+}
+
 /// Whether `area` takes the one-column layout of a phone in portrait.
 pub fn narrow(area: Rect) -> bool {
     area.width < NARROW

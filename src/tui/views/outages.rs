@@ -80,7 +80,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     // Each detail beside its label; on a phone the label is narrower and a
     // long value goes on over the next lines.
-    let phone = super::narrow(area);
+    let phone = super::compact(area);
     let label_w = if phone { 10 } else { 14 };
     let value_w = (detail_area.width as usize).saturating_sub(label_w).max(8);
     let mut lines: Vec<Line> = Vec::new();

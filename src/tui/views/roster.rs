@@ -192,10 +192,28 @@ fn wide_table(
     let r = &app.roster;
     let today = app.today();
     // Names are cut last: the household column (the family name again)
-    // narrows, then goes, before a name on screen is cut.
+    // narrows, then goes; then the days waiting, the nationality, and the
+    // appointment's time, before a name on screen is cut.
     let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-    let others = 1 + 3 + 5 + 20 + 10 + 5; // marker, columns, spacing
-    let room = (table_area.width as usize).saturating_sub(others);
+    let width = table_area.width as usize;
+    let (mut days, mut nat, mut appt_w) = (true, true, 20usize);
+    let room = |days: bool, nat: bool, appt_w: usize| {
+        // Marker, status, the optional columns, a space after each column.
+        let columns = 3 + usize::from(days) + usize::from(nat) + 1;
+        width.saturating_sub(
+            1 + 10 + appt_w + usize::from(nat) * 3 + usize::from(days) * 5 + columns - 1,
+        )
+    };
+    if room(days, nat, appt_w) < longest {
+        days = false;
+    }
+    if room(days, nat, appt_w) < longest {
+        nat = false;
+    }
+    if room(days, nat, appt_w) < longest {
+        appt_w = 10;
+    }
+    let room = room(days, nat, appt_w);
     let household_w = room.saturating_sub(longest + 1).min(12);
     let household_w: u16 = if household_w >= 6 {
         household_w as u16
@@ -206,6 +224,18 @@ fn wide_table(
     let name_w = room
         .saturating_sub(if wide { household_w as usize + 1 } else { 0 })
         .max(8);
+    let keep = |cells: &mut Vec<Cell<'static>>| {
+        // Dropped columns, from the right so the indices hold.
+        if !days {
+            cells.remove(4);
+        }
+        if !nat {
+            cells.remove(3);
+        }
+        if !wide {
+            cells.remove(2);
+        }
+    };
     let rows: Vec<Row> = shown
         .iter()
         .zip(names)
@@ -214,7 +244,16 @@ fn wide_table(
             let next = row
                 .next
                 .and_then(|n| port::all().get(usize::from(n.port)).map(|p| (p, n)))
-                .map(|(p, n)| format!("{} {}", p.code, port_day_time(lang, p, n.at)))
+                .map(|(p, n)| {
+                    let when = port_day_time(lang, p, n.at);
+                    // Short: the day without the time.
+                    let when = if appt_w < 20 {
+                        when.split(' ').take(2).collect::<Vec<_>>().join(" ")
+                    } else {
+                        when
+                    };
+                    format!("{} {when}", p.code)
+                })
                 .unwrap_or_default();
             let mut cells = vec![
                 Cell::from(selection_marker(app, selected)),
@@ -222,12 +261,10 @@ fn wide_table(
                 Cell::from(fit(&row.household, household_w as usize)),
                 Cell::from(row.nationality.clone()),
                 Cell::from(format!("{:>5}", row.days_waiting(today))),
-                Cell::from(fit(&next, 20)),
+                Cell::from(fit(&next, appt_w)),
                 Cell::from(fit(person_status(lang, row.status), 10)),
             ];
-            if !wide {
-                cells.remove(2);
-            }
+            keep(&mut cells);
             let style = if selected && !th.low_bandwidth {
                 th.selected()
             } else {
@@ -242,20 +279,26 @@ fn wide_table(
         Cell::from(fit(t(lang, "col_household"), household_w as usize)),
         Cell::from(t(lang, "col_nat")),
         Cell::from(format!("{:>5}", t(lang, "col_days"))),
-        Cell::from(t(lang, "col_appointment")),
+        Cell::from(fit(t(lang, "col_appointment"), appt_w)),
         Cell::from(t(lang, "col_status")),
     ];
+    keep(&mut header);
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Min(8),
         Constraint::Length(household_w),
         Constraint::Length(3),
         Constraint::Length(5),
-        Constraint::Length(20),
+        Constraint::Length(appt_w as u16),
         Constraint::Length(10),
     ];
+    if !days {
+        widths.remove(4);
+    }
+    if !nat {
+        widths.remove(3);
+    }
     if !wide {
-        header.remove(2);
         widths.remove(2);
     }
     let header = Row::new(header).style(th.header());
