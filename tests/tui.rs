@@ -918,3 +918,18 @@ fn m_on_someone_without_an_appointment_says_there_is_nothing_to_send() {
     assert_eq!(app.message, None);
     assert!(screen_text(&app).contains("No message to send"));
 }
+
+#[test]
+fn c_on_tomorrow_by_port_says_where_to_confirm_from() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::COLOR, (40, 20));
+    press(&mut app, &f.store, &[KeyCode::Tab, KeyCode::Char('c')]);
+    assert!(app.form.is_none());
+    // On a phone the notice wraps onto a second line rather than being cut.
+    let screen = screen_text(&app);
+    let joined: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains("choose a traveller in Confirm soonest (Shift-Tab)."),
+        "{screen}"
+    );
+}

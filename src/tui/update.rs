@@ -327,16 +327,20 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
                 lang: app.lang,
             });
         }
-        Action::Confirm if app.screen == Screen::Dashboard => {
-            let line = match app.dash.panel {
-                Panel::Soonest => app
+        Action::Confirm if app.screen == Screen::Dashboard => match app.dash.panel {
+            Panel::Soonest => {
+                let line = app
                     .soonest()
                     .get(app.dash.soonest.selected)
-                    .map(|l| (l.appointment.id, l.appointment.version)),
-                Panel::Tomorrow => None,
-            };
-            open::single_confirm(app, line);
-        }
+                    .map(|l| (l.appointment.id, l.appointment.version));
+                open::single_confirm(app, line);
+            }
+            // Tomorrow's lines are ports, not travellers: say where to go.
+            Panel::Tomorrow => {
+                app.say(Notice::new("dash_confirm_from_soonest"), false);
+                app.dirty = true;
+            }
+        },
         Action::NextScreen | Action::PrevScreen => {
             let current = Screen::TABS
                 .iter()

@@ -36,11 +36,16 @@ pub fn render(app: &App, frame: &mut Frame) {
         too_small(app, frame, area);
         return;
     }
+    // A notice too long for one line takes two (on a phone).
+    let status_rows = match &app.status {
+        Some(s) if say(app, &s.notice).chars().count() > area.width as usize => 2,
+        _ => 1,
+    };
     let [bar, banner, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -187,7 +192,12 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             app.theme.muted()
         };
-        frame.render_widget(Paragraph::new(say(app, &s.notice)).style(style), area);
+        frame.render_widget(
+            Paragraph::new(say(app, &s.notice))
+                .wrap(Wrap { trim: true })
+                .style(style),
+            area,
+        );
     }
 }
 
