@@ -771,6 +771,19 @@ fn check(db: &DbPath) -> Result<u8> {
             c.shelters, c.households, c.people, c.appointments, c.outages, c.audit
         );
     }
+    let mut problems = problems;
+    if version >= 4 {
+        match store.verify_audit()? {
+            Ok((rows, head)) => {
+                let hex: String = head[..8].iter().map(|b| format!("{b:02x}")).collect();
+                println!("audit:    {rows} rows chained, head {hex}…");
+            }
+            Err(broken) => {
+                println!("audit:    the chain is broken");
+                problems.push(broken.to_string());
+            }
+        }
+    }
     tracing::info!(version, problems = problems.len(), "check done");
     if problems.is_empty() {
         println!("integrity: ok");

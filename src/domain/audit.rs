@@ -164,3 +164,103 @@ mod tests {
         assert_eq!(local.who(), "uid0");
     }
 }
+
+/// The hash of the row before the first: 32 zero bytes.
+pub const GENESIS: [u8; 32] = [0; 32];
+
+/// What a row's hash is computed from, besides its fields: a version tag,
+/// so that a future change of the recipe cannot be confused with this one.
+const CHAIN_TAG: &[u8] = b"albergue-audit-chain-v1";
+
+impl AuditEntry {
+    /// The row's link in the audit chain: SHA-256 over the version tag, the
+    /// previous row's hash and every field of this one (its id included),
+    /// each length-prefixed, so that changing, removing, inserting or
+    /// reordering any row changes every hash after it.
+    pub fn chain_hash(&self, prev: &[u8; 32]) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(CHAIN_TAG);
+        field(prev);
+        field(&self.id.to_le_bytes());
+        field(&self.at.timestamp().to_le_bytes());
+        field(self.actor.as_bytes());
+        field(self.action.as_bytes());
+        field(self.entity.as_bytes());
+        match self.entity_id {
+            Some(id) => field(&[&[1u8][..], &id.to_le_bytes()].concat()),
+            None => field(&[0u8]),
+        }
+        field(self.summary.as_bytes());
+        h.finalize().into()
+    }
+}
+
+/// Where an audit chain first breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainBreak {
+    /// The row's stored hash is not the hash of what it holds now: the row
+    /// was changed.
+    Changed {
+        /// The row.
+        id: i64,
+    },
+    /// The row does not follow the one before it: a row between them was
+    /// removed or inserted, or the row before was replaced.
+    Unlinked {
+        /// The row.
+        id: i64,
+        /// The row before it, as the table holds it now (none: it is first).
+        after: Option<i64>,
+    },
+}
+
+impl std::fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Changed { id } => write!(
+                f,
+                "audit row {id} was changed after it was written (its hash does not match what it holds)"
+            ),
+            Self::Unlinked { id, after: Some(a) } => write!(
+                f,
+                "audit row {id} does not follow row {a}: rows between them were removed or inserted, or row {a} was replaced"
+            ),
+            Self::Unlinked { id, after: None } => write!(
+                f,
+                "audit row {id} is the first row but does not start the chain: rows before it were removed"
+            ),
+        }
+    }
+}
+
+/// Walks a chain: each row's stored `prev` must be the previous row's hash
+/// and its stored hash the hash of what it holds. Returns the head (the
+/// last row's hash) or the first break.
+pub fn verify_chain<I>(rows: I) -> Result<(u64, [u8; 32]), ChainBreak>
+where
+    I: IntoIterator<Item = (AuditEntry, [u8; 32], [u8; 32])>,
+{
+    let mut prev = GENESIS;
+    let mut before: Option<i64> = None;
+    let mut count = 0u64;
+    for (entry, stored_prev, stored_hash) in rows {
+        if stored_prev != prev {
+            return Err(ChainBreak::Unlinked {
+                id: entry.id,
+                after: before,
+            });
+        }
+        if entry.chain_hash(&prev) != stored_hash {
+            return Err(ChainBreak::Changed { id: entry.id });
+        }
+        prev = stored_hash;
+        before = Some(entry.id);
+        count += 1;
+    }
+    Ok((count, prev))
+}

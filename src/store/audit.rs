@@ -1,10 +1,11 @@
 //! Audit rows: written inside the transaction of the change they record.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{codec, Result, Store};
 use crate::actor::Actor;
+use crate::domain::audit::{verify_chain, ChainBreak, GENESIS};
 use crate::domain::AuditEntry;
 
 /// Appends the audit row of a change to one row: `action` is
@@ -43,19 +44,75 @@ fn append(
     entity_id: Option<i64>,
     summary: &str,
 ) -> Result<()> {
+    // The chain's head, read inside the write transaction: no other writer
+    // can append between this read and the insert.
+    let (last_id, prev) = head(tx)?;
+    let entry = AuditEntry {
+        id: last_id + 1,
+        at: codec::instant(codec::secs(at)),
+        actor: actor.as_str().to_string(),
+        action: action.to_string(),
+        entity: entity.to_string(),
+        entity_id,
+        summary: summary.to_string(),
+    };
+    let hash = entry.chain_hash(&prev);
     tx.prepare_cached(
-        "INSERT INTO audit (at, actor, action, entity, entity_id, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit (id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
+        entry.id,
         codec::secs(at),
-        actor.as_str(),
+        entry.actor,
         action,
         entity,
         entity_id,
-        summary
+        summary,
+        &prev[..],
+        &hash[..],
     ])?;
     Ok(())
+}
+
+/// The newest row's id and hash (0 and the genesis hash when there is none).
+fn head(conn: &rusqlite::Connection) -> rusqlite::Result<(i64, [u8; 32])> {
+    conn.prepare_cached("SELECT id, row_hash FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get::<_, i64>(0)?, hash_of(r, 1)?)))
+        .optional()
+        .map(|found| found.unwrap_or((0, GENESIS)))
+}
+
+/// A stored hash, read from column `idx` (NULL or the wrong size reads as
+/// all zeros and so never matches).
+fn hash_of(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<[u8; 32]> {
+    let bytes: Option<Vec<u8>> = r.get(idx)?;
+    Ok(bytes
+        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+        .unwrap_or([0xff; 32]))
+}
+
+const APPEND_ONLY: &str = "
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its rows cannot be changed'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its rows cannot be removed'); END;";
+
+/// Schema version 4: chains the rows written before it, in id order, then
+/// makes the table append-only.
+pub(super) fn chain_existing(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let rows: Vec<AuditEntry> = tx
+        .prepare("SELECT id, at, actor, action, entity, entity_id, summary FROM audit ORDER BY id")?
+        .query_map([], entry)?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut prev = GENESIS;
+    let mut update = tx.prepare("UPDATE audit SET prev_hash = ?2, row_hash = ?3 WHERE id = ?1")?;
+    for e in rows {
+        let hash = e.chain_hash(&prev);
+        update.execute(params![e.id, &prev[..], &hash[..]])?;
+        prev = hash;
+    }
+    tx.execute_batch(APPEND_ONLY)
 }
 
 fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
@@ -92,6 +149,22 @@ impl Store {
         )?;
         let rows = stmt.query_map([person_id], entry)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Walks the whole audit chain: its length and head hash, or where it
+    /// first breaks (a row changed, removed or inserted behind albergue's
+    /// back).
+    pub fn verify_audit(&self) -> Result<std::result::Result<(u64, [u8; 32]), ChainBreak>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash
+             FROM audit ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut chain = Vec::new();
+        while let Some(r) = rows.next()? {
+            chain.push((entry(r)?, hash_of(r, 7)?, hash_of(r, 8)?));
+        }
+        Ok(verify_chain(chain))
     }
 
     /// The newest `limit` audit rows, newest first.

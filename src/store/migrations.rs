@@ -8,7 +8,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0001_initial.sql"),
     include_str!("../../assets/migrations/0002_users.sql"),
     include_str!("../../assets/migrations/0003_user_language.sql"),
+    include_str!("../../assets/migrations/0004_audit_chain.sql"),
 ];
+
+/// Work a migration needs beyond its SQL (hashing, say), run in its
+/// transaction after the SQL: entry `i` belongs to `MIGRATIONS[i]`.
+type Then = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
+const THEN: &[(usize, Then)] = &[(3, super::audit::chain_existing)];
 
 /// The newest schema version this binary knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -27,6 +33,9 @@ pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
             return Ok(());
         };
         tx.execute_batch(sql)?;
+        for (_, then) in THEN.iter().filter(|(i, _)| *i as i64 == current) {
+            then(&tx)?;
+        }
         tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }

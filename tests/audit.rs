@@ -1,0 +1,188 @@
+//! The audit trail is tamper-evident: a hash chain written with every
+//! change, append-only triggers, and `albergue check` naming the first row
+//! that does not match.
+
+use std::path::Path;
+
+use albergue::actor::Actor;
+use albergue::domain::audit::ChainBreak;
+use albergue::store::{OpenMode, Store};
+use rusqlite::Connection;
+
+mod common;
+
+use common::{demo_data, new_person, on_db, store_with, text};
+
+/// A demo database with a few changes written through the store: audit
+/// rows to chain.
+fn with_changes(dir: &Path) -> std::path::PathBuf {
+    let (path, mut store) = store_with(dir, &demo_data(200, 3));
+    let actor = Actor::new("maria");
+    for (given, family) in [("Ana", "Cruz"), ("Luis", "Pérez"), ("Rosa", "Núñez")] {
+        store
+            .create_person(&new_person(1, given, family), &actor)
+            .unwrap();
+    }
+    path
+}
+
+fn audit_ids(path: &Path) -> Vec<i64> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn.prepare("SELECT id FROM audit ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// SQLite itself, with the append-only triggers dropped: what someone with
+/// the file and the `sqlite3` tool can do.
+fn tamper(path: &Path, sql: &str) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+fn check(home: &Path, db: &Path) -> (bool, String) {
+    let out = on_db(home, db, &["check"]);
+    (out.status.success(), text(&out))
+}
+
+#[test]
+fn every_change_extends_the_chain_and_check_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_changes(dir.path());
+    let store = Store::open(&db, OpenMode::Existing).unwrap();
+    let (rows, _) = store.verify_audit().unwrap().unwrap();
+    assert_eq!(rows as usize, audit_ids(&db).len());
+    assert!(rows >= 4, "the demo load and three people");
+    let (ok, said) = check(dir.path(), &db);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains(&format!("audit:    {rows} rows chained")),
+        "{said}"
+    );
+}
+
+#[test]
+fn sqlite_itself_refuses_to_change_or_remove_audit_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_changes(dir.path());
+    let conn = Connection::open(&db).unwrap();
+    let update = conn.execute("UPDATE audit SET actor = 'nobody'", []);
+    assert!(
+        update.unwrap_err().to_string().contains("append-only"),
+        "UPDATE refused"
+    );
+    let delete = conn.execute("DELETE FROM audit", []);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+}
+
+#[test]
+fn a_changed_row_is_named_by_check() {
+    for column in [
+        "at = at + 1",
+        "actor = 'nobody'",
+        "action = 'person.delete'",
+        "entity = 'x'",
+        "entity_id = 999",
+        "summary = 'fine'",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = with_changes(dir.path());
+        let ids = audit_ids(&db);
+        let target = ids[ids.len() - 2];
+        tamper(
+            &db,
+            &format!("UPDATE audit SET {column} WHERE id = {target}"),
+        );
+        let (ok, said) = check(dir.path(), &db);
+        assert!(!ok, "{column}: {said}");
+        assert!(
+            said.contains(&format!("audit row {target} was changed")),
+            "{column}: {said}"
+        );
+        let store = Store::open(&db, OpenMode::Existing).unwrap();
+        assert_eq!(
+            store.verify_audit().unwrap(),
+            Err(ChainBreak::Changed { id: target })
+        );
+    }
+}
+
+#[test]
+fn a_removed_or_inserted_row_is_named_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_changes(dir.path());
+    let ids = audit_ids(&db);
+    let (before, gone, after) = (ids[1], ids[2], ids[3]);
+    tamper(&db, &format!("DELETE FROM audit WHERE id = {gone}"));
+    let (ok, said) = check(dir.path(), &db);
+    assert!(!ok);
+    assert!(
+        said.contains(&format!("audit row {after} does not follow row {before}")),
+        "{said}"
+    );
+
+    // A row slipped in with a made-up link.
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_changes(dir.path());
+    let ids = audit_ids(&db);
+    let last = *ids.last().unwrap();
+    tamper(
+        &db,
+        &format!(
+            "INSERT INTO audit (id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash)
+             VALUES ({}, 0, 'x', 'person.update', 'person', 1, '', zeroblob(32), zeroblob(32))",
+            last + 1
+        ),
+    );
+    let (ok, said) = check(dir.path(), &db);
+    assert!(!ok);
+    assert!(
+        said.contains(&format!(
+            "audit row {} does not follow row {last}",
+            last + 1
+        )),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_database_from_before_the_chain_is_chained_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    {
+        // Schema version 3, as albergue wrote it before the chain, with
+        // audit rows of its own.
+        let conn = Connection::open(&db).unwrap();
+        for sql in [
+            include_str!("../assets/migrations/0001_initial.sql"),
+            include_str!("../assets/migrations/0002_users.sql"),
+            include_str!("../assets/migrations/0003_user_language.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        for i in 0..5 {
+            conn.execute(
+                "INSERT INTO audit (at, actor, action, entity, entity_id, summary)
+                 VALUES (?1, 'ana', 'person.update', 'person', ?1, 'phone')",
+                [i],
+            )
+            .unwrap();
+        }
+    }
+    let mut store = Store::open(&db, OpenMode::Existing).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        albergue::store::LATEST_VERSION
+    );
+    assert_eq!(store.verify_audit().unwrap().unwrap().0, 5);
+    // New rows go on from the old ones.
+    store
+        .record_job("export", "to /tmp", &Actor::new("ana"))
+        .unwrap();
+    assert_eq!(store.verify_audit().unwrap().unwrap().0, 6);
+}
