@@ -46,11 +46,13 @@ fn demo_then_check_succeeds_and_reports_counts() {
 
     let out = albergue(home.path(), &["check", "--db", db]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let version = format!("schema:   version {}", albergue::store::LATEST_VERSION);
     common::says_all(
         &text(&out),
         &[
             "integrity: ok",
-            "schema:   version 3",
+            &version,
+            "audit:    1 rows chained",
             " 300 people",
             "4 shelters",
             "2 outages",
