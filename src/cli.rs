@@ -169,6 +169,9 @@ pub enum Command {
     /// Print lists to take along (tomorrow's departures)
     #[command(subcommand)]
     List(ListCommand),
+    /// The tamper-evident audit trail
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print Tab completions for a shell
     ///
     /// bash: `albergue completions bash > /etc/bash_completion.d/albergue`;
@@ -194,6 +197,22 @@ pub enum Shell {
     Zsh,
     /// fish
     Fish,
+}
+
+/// The `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the database's audit chain against an earlier export's manifest
+    ///
+    /// The manifest recorded how many audit rows there were and the last
+    /// one's hash. The chain must still hold that row with that hash: if
+    /// rows were changed or removed since, even by someone who recomputed
+    /// every hash after them, it does not. Exit 0 when it does, 1 when not.
+    Verify {
+        /// manifest.json of an earlier `albergue export`
+        #[arg(long, value_name = "FILE")]
+        manifest: PathBuf,
+    },
 }
 
 /// The `list` subcommands.
@@ -308,6 +327,7 @@ impl Cli {
             Some(Command::Serve { .. }) => "serve",
             Some(Command::Users(_)) => "users",
             Some(Command::List(_)) => "list",
+            Some(Command::Audit(_)) => "audit",
             Some(Command::Completions { .. }) => "completions",
             Some(Command::Man) => "man",
         }
@@ -487,6 +507,10 @@ fn run_command(cli: Cli) -> Result<u8> {
             let now = cli.now.unwrap_or_else(Utc::now);
             list_departures(&store, date, port, shelter, format, out, settings, now)
         }
+        Some(Command::Audit(AuditCommand::Verify { manifest })) => {
+            let store = open_existing(cli.db.as_deref(), cli.demo)?;
+            audit_verify(&store, &manifest)
+        }
         Some(Command::Completions { shell }) => {
             crate::manual::completions(shell, &mut std::io::stdout().lock())?;
             Ok(0)
@@ -593,6 +617,70 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<u8> {
 
 /// The database the flags name, which must already exist (a job never
 /// creates one).
+/// `albergue audit verify --manifest FILE`.
+fn audit_verify(store: &Store, manifest: &std::path::Path) -> Result<u8> {
+    use crate::export::ChainRecord;
+    use crate::store::AuditMatch;
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        audit_chain: ChainRecord,
+    }
+    let text = std::fs::read_to_string(manifest)
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
+    let recorded: Recorded = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a manifest of albergue export with an audit chain",
+            manifest.display()
+        )
+    })?;
+    let (rows, head) = match recorded.audit_chain {
+        ChainRecord::Head { rows, head_sha256 } => (rows, head_sha256),
+        ChainRecord::Broken { broken } => {
+            println!("the manifest recorded a broken chain: {broken}");
+            return Ok(1);
+        }
+    };
+    let head_bytes: Option<[u8; 32]> = (0..32)
+        .map(|i| {
+            head.get(i * 2..i * 2 + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .and_then(|v| v.try_into().ok());
+    let Some(head_bytes) = head_bytes else {
+        anyhow::bail!(
+            "{}: audit_chain.head_sha256 is not 64 hexadecimal digits",
+            manifest.display()
+        );
+    };
+    let result = store.audit_matches(rows, &head_bytes)?;
+    tracing::info!(
+        rows,
+        same = result == AuditMatch::Same,
+        "audit verified against a manifest"
+    );
+    match result {
+        AuditMatch::Same => {
+            println!("audit: the first {rows} rows are as the manifest recorded them");
+            Ok(0)
+        }
+        AuditMatch::Shorter(n) => {
+            println!("audit: the manifest recorded {rows} rows but the chain holds {n}: rows were removed");
+            Ok(1)
+        }
+        AuditMatch::Rewritten => {
+            println!(
+                "audit: row {rows} no longer has the hash the manifest recorded: the chain was rewritten since"
+            );
+            Ok(1)
+        }
+        AuditMatch::Broken(broken) => {
+            println!("audit: {broken}");
+            Ok(1)
+        }
+    }
+}
+
 /// `albergue list departures`.
 #[allow(clippy::too_many_arguments)]
 fn list_departures(

@@ -186,3 +186,118 @@ fn a_database_from_before_the_chain_is_chained_when_opened() {
         .unwrap();
     assert_eq!(store.verify_audit().unwrap().unwrap().0, 6);
 }
+
+/// An export of `db` into `home/exports`; its manifest.
+fn export_manifest(home: &Path, db: &Path) -> std::path::PathBuf {
+    let out = home.join("exports");
+    let o = on_db(home, db, &["export", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let folder = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    folder.join("manifest.json")
+}
+
+#[test]
+fn the_export_manifest_records_the_chain_and_verify_finds_a_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_changes(dir.path());
+    let manifest = export_manifest(dir.path(), &db);
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    let rows = recorded["audit_chain"]["rows"].as_u64().unwrap();
+    assert_eq!(
+        rows as usize,
+        audit_ids(&db).len() - 1,
+        "the export's own row comes after"
+    );
+    assert_eq!(
+        recorded["audit_chain"]["head_sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+
+    let verify = |db: &Path| {
+        let o = on_db(
+            dir.path(),
+            db,
+            &["audit", "verify", "--manifest", manifest.to_str().unwrap()],
+        );
+        (o.status.code(), text(&o))
+    };
+    // Unchanged, with more rows since: fine.
+    let mut store = Store::open(&db, OpenMode::Existing).unwrap();
+    store
+        .create_person(&new_person(1, "Zoe", "Nueva"), &Actor::new("maria"))
+        .unwrap();
+    drop(store);
+    let (code, said) = verify(&db);
+    assert_eq!(code, Some(0), "{said}");
+
+    // Someone edits an old row and recomputes every hash after it, as the
+    // recipe is public: `check` cannot tell, the manifest can.
+    tamper(
+        &db,
+        "UPDATE audit SET summary = 'nothing happened' WHERE id = 2",
+    );
+    {
+        let conn = Connection::open(&db).unwrap();
+        let entries: Vec<albergue::domain::AuditEntry> = {
+            let mut stmt = conn
+                .prepare("SELECT id, at, actor, action, entity, entity_id, summary FROM audit ORDER BY id")
+                .unwrap();
+            stmt.query_map([], |r| {
+                Ok(albergue::domain::AuditEntry {
+                    id: r.get(0)?,
+                    at: chrono::DateTime::from_timestamp(r.get(1)?, 0).unwrap(),
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    entity: r.get(4)?,
+                    entity_id: r.get(5)?,
+                    summary: r.get(6)?,
+                })
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        let mut prev = albergue::domain::audit::GENESIS;
+        for e in entries {
+            let hash = e.chain_hash(&prev);
+            conn.execute(
+                "UPDATE audit SET prev_hash = ?2, row_hash = ?3 WHERE id = ?1",
+                rusqlite::params![e.id, &prev[..], &hash[..]],
+            )
+            .unwrap();
+            prev = hash;
+        }
+    }
+    let (ok, said) = check(dir.path(), &db);
+    assert!(ok, "a rewritten chain is whole: {said}");
+    let (code, said) = verify(&db);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("the chain was rewritten since"), "{said}");
+}
+
+#[test]
+fn rows_removed_from_the_end_are_found_by_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_changes(dir.path());
+    let manifest = export_manifest(dir.path(), &db);
+    let last = *audit_ids(&db).last().unwrap();
+    // The newest rows go: what is left is a whole chain.
+    tamper(&db, &format!("DELETE FROM audit WHERE id >= {}", last - 1));
+    let (ok, said) = check(dir.path(), &db);
+    assert!(ok, "{said}");
+    let o = on_db(
+        dir.path(),
+        &db,
+        &["audit", "verify", "--manifest", manifest.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("rows were removed"), "{}", text(&o));
+}

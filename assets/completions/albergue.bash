@@ -16,6 +16,9 @@ _albergue() {
             ",$1")
                 cmd="albergue"
                 ;;
+            albergue,audit)
+                cmd="albergue__subcmd__audit"
+                ;;
             albergue,backup)
                 cmd="albergue__subcmd__backup"
                 ;;
@@ -49,6 +52,21 @@ _albergue() {
             albergue,users)
                 cmd="albergue__subcmd__users"
                 ;;
+            albergue__subcmd__audit,help)
+                cmd="albergue__subcmd__audit__subcmd__help"
+                ;;
+            albergue__subcmd__audit,verify)
+                cmd="albergue__subcmd__audit__subcmd__verify"
+                ;;
+            albergue__subcmd__audit__subcmd__help,help)
+                cmd="albergue__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            albergue__subcmd__audit__subcmd__help,verify)
+                cmd="albergue__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            albergue__subcmd__help,audit)
+                cmd="albergue__subcmd__help__subcmd__audit"
+                ;;
             albergue__subcmd__help,backup)
                 cmd="albergue__subcmd__help__subcmd__backup"
                 ;;
@@ -81,6 +99,9 @@ _albergue() {
                 ;;
             albergue__subcmd__help,users)
                 cmd="albergue__subcmd__help__subcmd__users"
+                ;;
+            albergue__subcmd__help__subcmd__audit,verify)
+                cmd="albergue__subcmd__help__subcmd__audit__subcmd__verify"
                 ;;
             albergue__subcmd__help__subcmd__list,departures)
                 cmd="albergue__subcmd__help__subcmd__list__subcmd__departures"
@@ -155,12 +176,126 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup serve users list completions man help"
+            opts="-h -V --db --demo --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup serve users list audit completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__audit)
+            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__audit__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__audit__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__audit__subcmd__verify)
+            opts="-h --manifest --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -383,8 +518,36 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help)
-            opts="demo check export import backup serve users list completions man help"
+            opts="demo check export import backup serve users list audit completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__audit)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -100,7 +100,34 @@ struct Manifest {
     schema_version: i64,
     exported_at: String,
     redacted: bool,
+    /// The audit chain as the export's snapshot held it: its length and
+    /// head, so that `albergue audit verify --manifest` can tell later
+    /// whether rows were changed, removed or the chain rewritten since.
+    audit_chain: ChainRecord,
     files: Vec<ManifestFile>,
+}
+
+/// The audit chain in a manifest.
+#[derive(Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ChainRecord {
+    /// Whole: this many rows, the last with this hash (hex SHA-256).
+    Head {
+        /// Rows in the chain.
+        rows: u64,
+        /// The last row's hash.
+        head_sha256: String,
+    },
+    /// Broken when exported: where.
+    Broken {
+        /// What `albergue check` would say.
+        broken: String,
+    },
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What happens to a column on the way out.
@@ -549,7 +576,7 @@ fn write_all(
     work: &Path,
     now: DateTime<Utc>,
 ) -> Result<Vec<(&'static str, u64)>, ExportError> {
-    let (schema_version, files) = store.snapshot(|snap| -> Result<_, ExportError> {
+    let (schema_version, files, chain) = store.snapshot(|snap| -> Result<_, ExportError> {
         let mut total = 0;
         for table in Table::ALL {
             total += snap.count(table)?;
@@ -560,7 +587,19 @@ fn write_all(
             files.extend(write_table(snap, table, work, opts, &progress)?);
         }
         progress.finish();
-        Ok((snap.schema_version()?, files))
+        let chain = match snap.audit_chain()? {
+            Ok((rows, head)) => ChainRecord::Head {
+                rows,
+                head_sha256: hex(&head),
+            },
+            Err(broken) => {
+                tracing::error!(%broken, "the audit chain is broken; exported all the same");
+                ChainRecord::Broken {
+                    broken: broken.to_string(),
+                }
+            }
+        };
+        Ok((snap.schema_version()?, files, chain))
     })?;
     let mut counts: Vec<(&'static str, u64)> = Vec::new();
     for f in &files {
@@ -574,6 +613,7 @@ fn write_all(
         schema_version,
         exported_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         redacted: opts.redact,
+        audit_chain: chain,
         files,
     };
     let path = work.join("manifest.json");

@@ -98,6 +98,37 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its rows cannot be ch
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its rows cannot be removed'); END;";
 
+/// A walk of the chain: its length and head, or where it breaks.
+pub type Verified = std::result::Result<(u64, [u8; 32]), ChainBreak>;
+
+/// How the chain compares with a head recorded earlier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditMatch {
+    /// The recorded row is there with the recorded hash.
+    Same,
+    /// The chain holds fewer rows than were recorded: rows were removed.
+    Shorter(u64),
+    /// The chain holds the row, with another hash: rewritten since.
+    Rewritten,
+    /// The chain itself is broken before that row.
+    Broken(ChainBreak),
+}
+
+/// Walks the chain on `conn` (the first `limit` rows, or all).
+pub(super) fn verify(conn: &rusqlite::Connection, limit: Option<u64>) -> Result<Verified> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash
+         FROM audit ORDER BY id LIMIT ?1",
+    )?;
+    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    let mut rows = stmt.query([limit])?;
+    let mut chain = Vec::new();
+    while let Some(r) = rows.next()? {
+        chain.push((entry(r)?, hash_of(r, 7)?, hash_of(r, 8)?));
+    }
+    Ok(verify_chain(chain))
+}
+
 /// Schema version 4: chains the rows written before it, in id order, then
 /// makes the table append-only.
 pub(super) fn chain_existing(tx: &Transaction<'_>) -> rusqlite::Result<()> {
@@ -154,17 +185,20 @@ impl Store {
     /// Walks the whole audit chain: its length and head hash, or where it
     /// first breaks (a row changed, removed or inserted behind albergue's
     /// back).
-    pub fn verify_audit(&self) -> Result<std::result::Result<(u64, [u8; 32]), ChainBreak>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash
-             FROM audit ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut chain = Vec::new();
-        while let Some(r) = rows.next()? {
-            chain.push((entry(r)?, hash_of(r, 7)?, hash_of(r, 8)?));
-        }
-        Ok(verify_chain(chain))
+    pub fn verify_audit(&self) -> Result<Verified> {
+        verify(&self.conn, None)
+    }
+
+    /// Whether the chain still holds row `rows` with hash `head`, as an
+    /// earlier export's manifest recorded it: a chain rewritten since (every
+    /// hash recomputed after a change) no longer does.
+    pub fn audit_matches(&self, rows: u64, head: &[u8; 32]) -> Result<AuditMatch> {
+        Ok(match verify(&self.conn, Some(rows))? {
+            Err(broken) => AuditMatch::Broken(broken),
+            Ok((n, _)) if n < rows => AuditMatch::Shorter(n),
+            Ok((_, hash)) if hash != *head => AuditMatch::Rewritten,
+            Ok(_) => AuditMatch::Same,
+        })
     }
 
     /// The newest `limit` audit rows, newest first.

@@ -29,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::domain::{Permission, Role, RuleError};
 
 pub use appointments::NewAppointment;
+pub use audit::{AuditMatch, Verified};
 pub use demo::BulkData;
 pub use import::{ImportBatch, ImportedAppointment, ShelterChoice};
 pub use migrations::LATEST_VERSION;

@@ -218,6 +218,12 @@ impl Snapshot<'_> {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
+    /// The audit chain as this snapshot holds it: its length and head, or
+    /// where it breaks.
+    pub fn audit_chain(&self) -> Result<super::audit::Verified> {
+        super::audit::verify(&self.tx, None)
+    }
+
     /// How many rows `table` holds in this snapshot.
     pub fn count(&self, table: Table) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM {}", table.sql_table());
