@@ -172,6 +172,9 @@ pub enum Command {
     /// The tamper-evident audit trail
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Keep people's details no longer than needed
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Print Tab completions for a shell
     ///
     /// bash: `albergue completions bash > /etc/bash_completion.d/albergue`;
@@ -197,6 +200,28 @@ pub enum Shell {
     Zsh,
     /// fish
     Fish,
+}
+
+/// The `retention` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Anonymise people who left more than a period ago, delete old drafts
+    ///
+    /// For everyone recorded as crossed, departed or transferred on a day
+    /// at least the period ago: names become person-<id>; phone, notes,
+    /// care needs and confirmation numbers are removed; the birth date keeps
+    /// only its year; nationality, languages, sex and dates stay for
+    /// statistics. A household whose people are all anonymised loses its
+    /// label and US destination. Drafts saved before then are deleted.
+    /// People present are never touched. Audited; prints counts.
+    Run {
+        /// The period: 90d, 13w, 1y
+        #[arg(long, default_value = "90d", value_parser = crate::domain::retention::Period::parse)]
+        after: crate::domain::retention::Period,
+        /// Only count what would change
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// The `audit` subcommands.
@@ -328,6 +353,7 @@ impl Cli {
             Some(Command::Users(_)) => "users",
             Some(Command::List(_)) => "list",
             Some(Command::Audit(_)) => "audit",
+            Some(Command::Retention(_)) => "retention",
             Some(Command::Completions { .. }) => "completions",
             Some(Command::Man) => "man",
         }
@@ -506,6 +532,38 @@ fn run_command(cli: Cli) -> Result<u8> {
             })?;
             let now = cli.now.unwrap_or_else(Utc::now);
             list_departures(&store, date, port, shelter, format, out, settings, now)
+        }
+        Some(Command::Retention(RetentionCommand::Run { after, dry_run })) => {
+            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let today = cli
+                .now
+                .unwrap_or_else(Utc::now)
+                .with_timezone(&chrono::Local)
+                .date_naive();
+            let cutoff = after.cutoff(today);
+            let r = store.run_retention(cutoff, &after.label(), dry_run, &Actor::from_env())?;
+            tracing::info!(
+                people = r.people,
+                households = r.households,
+                confirmations = r.confirmations,
+                drafts = r.drafts,
+                dry_run,
+                "retention"
+            );
+            eprintln!(
+                "retention{}: people who left on or before {cutoff}: {} people anonymised, {} households, {} confirmation numbers removed, {} drafts deleted{}",
+                if dry_run { " (dry run: nothing changed)" } else { "" },
+                r.people,
+                r.households,
+                r.confirmations,
+                r.drafts,
+                if r.undated > 0 {
+                    format!("; {} people left without a day of leaving and were not touched", r.undated)
+                } else {
+                    String::new()
+                }
+            );
+            Ok(0)
         }
         Some(Command::Audit(AuditCommand::Verify { manifest })) => {
             let store = open_existing(cli.db.as_deref(), cli.demo)?;

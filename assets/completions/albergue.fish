@@ -42,6 +42,7 @@ complete -c albergue -n "__fish_albergue_needs_command" -f -a "serve" -d 'Serve 
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "users" -d 'Manage who may connect to `albergue serve`'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "audit" -d 'The tamper-evident audit trail'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "retention" -d 'Keep people\'s details no longer than needed'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "completions" -d 'Print Tab completions for a shell'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -222,6 +223,28 @@ complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the database\'s audit chain against an earlier export\'s manifest'
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Anonymise people who left more than a period ago, delete old drafts'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l after -d 'The period: 90d, 13w, 1y' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l dry-run -d 'Only count what would change'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from help" -f -a "run" -d 'Anonymise people who left more than a period ago, delete old drafts'
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
@@ -238,18 +261,19 @@ complete -c albergue -n "__fish_albergue_using_subcommand man" -l log-level -d '
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -s h -l help -d 'Print help'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "users" -d 'Manage who may connect to `albergue serve`'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "audit" -d 'The tamper-evident audit trail'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "completions" -d 'Print Tab completions for a shell'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "users" -d 'Manage who may connect to `albergue serve`'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "audit" -d 'The tamper-evident audit trail'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "retention" -d 'Keep people\'s details no longer than needed'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "completions" -d 'Print Tab completions for a shell'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Register a person with their public key and a role'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List the users, their roles and key fingerprints'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "remove" -d 'Remove a user: their key no longer connects'
@@ -257,3 +281,4 @@ complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "set-lang" -d 'Set the language a user\'s dashboard speaks (wins over their ssh client\'s LANG)'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "departures" -d 'Who leaves for each port on a day: households, travellers, confirmation numbers and US destinations, a box to tick for each'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the database\'s audit chain against an earlier export\'s manifest'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from retention" -f -a "run" -d 'Anonymise people who left more than a period ago, delete old drafts'

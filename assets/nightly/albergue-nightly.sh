@@ -7,8 +7,14 @@ set -u
 : "${ALBERGUE_EXPORTS:=/var/lib/albergue/exports}"
 : "${ALBERGUE_BACKUPS:=/var/lib/albergue/backups}"
 : "${ALBERGUE_KEEP:=14}"
+# Retention period (90d, 13w, 1y): people who left longer ago are
+# anonymised before the export. Empty: no retention run.
+: "${ALBERGUE_RETENTION:=}"
 umask 077
 status=0
+if [ -n "$ALBERGUE_RETENTION" ]; then
+  albergue retention run --after "$ALBERGUE_RETENTION" || status=1
+fi
 albergue export --out "$ALBERGUE_EXPORTS" --format csv --keep "$ALBERGUE_KEEP" || status=1
 mkdir -p "$ALBERGUE_BACKUPS"
 backup="$ALBERGUE_BACKUPS/albergue-$(date +%Y-%m-%d-%H%M).db"

@@ -12,6 +12,7 @@ pub mod names;
 pub mod outage;
 pub mod person;
 pub mod port;
+pub mod retention;
 pub mod role;
 pub mod template;
 

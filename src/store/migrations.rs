@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0002_users.sql"),
     include_str!("../../assets/migrations/0003_user_language.sql"),
     include_str!("../../assets/migrations/0004_audit_chain.sql"),
+    include_str!("../../assets/migrations/0005_retention.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its

@@ -12,6 +12,7 @@ mod migrations;
 mod outages;
 mod people;
 mod read;
+mod retention;
 mod snapshot;
 mod users;
 
@@ -35,6 +36,7 @@ pub use import::{ImportBatch, ImportedAppointment, ShelterChoice};
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
 pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
+pub use retention::RetentionReport;
 pub use snapshot::{Column, Field, Kind, Snapshot, Table};
 pub use users::User;
 
