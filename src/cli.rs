@@ -175,6 +175,9 @@ pub enum Command {
     /// Keep people's details no longer than needed
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// What albergue holds on one person
+    #[command(subcommand)]
+    Person(PersonCommand),
     /// Print Tab completions for a shell
     ///
     /// bash: `albergue completions bash > /etc/bash_completion.d/albergue`;
@@ -200,6 +203,35 @@ pub enum Shell {
     Zsh,
     /// fish
     Fish,
+}
+
+/// The `person` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Everything held on one person, for them to see (data-subject access)
+    ///
+    /// Their details, household and shelter, appointments, and every audit
+    /// row about them or their appointments. The export is recorded in
+    /// their audit trail. Standard output, or --out FILE (created 0600).
+    Export {
+        /// The person's number (shown as #N on their screen)
+        id: i64,
+        /// json or text
+        #[arg(long, value_enum, default_value_t = PersonFormat::Json)]
+        format: PersonFormat,
+        /// Write to FILE (created 0600; never replaces a file)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Formats of `person export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PersonFormat {
+    /// JSON, one document
+    Json,
+    /// Text, a `key: value` a line
+    Text,
 }
 
 /// The `retention` subcommands.
@@ -354,6 +386,7 @@ impl Cli {
             Some(Command::List(_)) => "list",
             Some(Command::Audit(_)) => "audit",
             Some(Command::Retention(_)) => "retention",
+            Some(Command::Person(_)) => "person",
             Some(Command::Completions { .. }) => "completions",
             Some(Command::Man) => "man",
         }
@@ -563,6 +596,57 @@ fn run_command(cli: Cli) -> Result<u8> {
                     String::new()
                 }
             );
+            Ok(0)
+        }
+        Some(Command::Person(PersonCommand::Export { id, format, out })) => {
+            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let now = cli.now.unwrap_or_else(Utc::now);
+            let name = match format {
+                PersonFormat::Json => "json",
+                PersonFormat::Text => "text",
+            };
+            // The file first: a place that cannot be written leaves no
+            // audit row of an export that did not happen.
+            let file = match &out {
+                Some(path) => Some(export::files::private_file(path).with_context(|| {
+                    format!("cannot create {} (it must not exist)", path.display())
+                })?),
+                None => None,
+            };
+            let value = match export::person::export_person(
+                &mut store,
+                id,
+                name,
+                &Actor::from_env(),
+                now,
+            ) {
+                Ok(v) => v,
+                Err(e) => {
+                    if let Some(path) = &out {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    return Err(e.into());
+                }
+            };
+            let text = match format {
+                PersonFormat::Json => format!("{}\n", serde_json::to_string_pretty(&value)?),
+                PersonFormat::Text => export::person::as_text(&value),
+            };
+            use std::io::Write;
+            match file {
+                Some(mut f) => {
+                    f.write_all(text.as_bytes())?;
+                    f.sync_all()?;
+                    eprintln!(
+                        "person {id}: written to {}",
+                        out.as_deref()
+                            .unwrap_or_else(|| std::path::Path::new(""))
+                            .display()
+                    );
+                }
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            }
+            tracing::info!(person = id, format = name, "person exported");
             Ok(0)
         }
         Some(Command::Audit(AuditCommand::Verify { manifest })) => {

@@ -253,3 +253,89 @@ fn the_nightly_script_anonymises_before_it_exports_when_given_a_period() {
     assert!(people.contains(&format!("person-{}", cast.gone)));
     assert!(!people.contains("+52 664 111 2233"));
 }
+
+#[test]
+fn a_person_gets_everything_held_on_them_and_the_export_is_audited() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (db, cast) = fixture(dir.path());
+    let mut store = Store::open(&db, OpenMode::Existing).unwrap();
+    // A change, so that the person has an audit trail of their own.
+    let mut person = store.person(cast.gone).unwrap();
+    person.details.notes = "Pidió orientación legal.".into();
+    store
+        .update_person(
+            cast.gone,
+            person.version,
+            &person.details,
+            &albergue::actor::Actor::new("maria"),
+        )
+        .unwrap();
+    let appointments = store.appointments_for_person(cast.gone).unwrap();
+    let audit_before = store.audit_for("person", cast.gone).unwrap().len();
+    drop(store);
+
+    let id = cast.gone.to_string();
+    let out = on_db(dir.path(), &db, &["person", "export", &id, "--now", NOW]);
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["person"]["given_names"],
+        person.details.given_names.as_str()
+    );
+    assert_eq!(v["person"]["phone"], "+52 664 111 2233");
+    assert_eq!(v["household"]["us_destination"], "Saint Paul, MN");
+    assert_eq!(
+        v["appointments"].as_array().unwrap().len(),
+        appointments.len()
+    );
+    let numbers: Vec<&str> = v["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["confirmation_number"].as_str())
+        .collect();
+    assert!(!numbers.is_empty());
+    assert_eq!(v["audit"][0]["action"], "person.update");
+    assert_eq!(v["audit"][0]["by"], "maria");
+    let store = Store::open(&db, OpenMode::Existing).unwrap();
+    let audit = store.audit_for("person", cast.gone).unwrap();
+    assert_eq!(audit.len(), audit_before + 1);
+    assert_eq!(audit.last().unwrap().action, "person.export");
+    drop(store);
+
+    // As text, into a private file that must not exist yet.
+    let file = dir.path().join("person.txt");
+    let args = [
+        "person",
+        "export",
+        &id,
+        "--format",
+        "text",
+        "--out",
+        file.to_str().unwrap(),
+    ];
+    let out = on_db(dir.path(), &db, &args);
+    assert!(out.status.success(), "{}", text(&out));
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("person.phone: +52 664 111 2233"),
+        "{written}"
+    );
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let again = on_db(dir.path(), &db, &args);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again).contains("must not exist"), "{}", text(&again));
+
+    // Nobody by that number: said, and nothing audited.
+    let out = on_db(dir.path(), &db, &["person", "export", "999999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("person 999999 does not exist"),
+        "{}",
+        text(&out)
+    );
+}

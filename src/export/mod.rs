@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod departures;
 pub mod files;
+pub mod person;
 
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};

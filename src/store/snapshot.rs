@@ -356,3 +356,14 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Records that everything held on person `id` was handed out (a
+    /// data-subject access export), in the person's own audit trail.
+    pub fn record_person_export(&mut self, id: i64, summary: &str, actor: &Actor) -> Result<()> {
+        self.write(Permission::Jobs, |tx, now| {
+            super::require(tx, "person", id)?;
+            audit::record(tx, now, actor, "person.export", id, summary)
+        })
+    }
+}
