@@ -97,6 +97,11 @@ pub enum Command {
         /// Then remove all but the newest N dated folders albergue made
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         keep: Option<u64>,
+        /// Encrypt every file with age to the recipients in FILE (age1… keys,
+        /// ssh-ed25519 / ssh-rsa public keys, one a line); nothing plaintext
+        /// is written. Open with `age -d -i ~/.ssh/id_ed25519 FILE.age`
+        #[arg(long, value_name = "FILE", env = "ALBERGUE_RECIPIENTS")]
+        recipients: Option<PathBuf>,
     },
     /// Import a roster from a spreadsheet (CSV), or an export folder
     ///
@@ -435,7 +440,20 @@ fn run_command(cli: Cli) -> Result<u8> {
             format,
             redact,
             keep,
+            recipients,
         }) => {
+            // The recipients are read before anything is written: a wrong
+            // line names its file and line, and nothing is exported.
+            let recipients = recipients
+                .map(|path| export::seal::Recipients::read(&path).map(std::sync::Arc::new))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!(e))?;
+            if recipients.is_none() {
+                tracing::warn!("exporting plaintext: no recipients given");
+                eprintln!(
+                    "warning: this export is NOT encrypted; give --recipients FILE (or ALBERGUE_RECIPIENTS) to encrypt it"
+                );
+            }
             let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             let opts = export::Options {
                 out,
@@ -446,6 +464,7 @@ fn run_command(cli: Cli) -> Result<u8> {
                 },
                 redact,
                 keep: keep.map(|k| k as usize),
+                recipients: recipients.clone(),
             };
             let now = cli.now.unwrap_or_else(Utc::now);
             let report = export::export(&mut store, &opts, &Actor::from_env(), now)
@@ -464,10 +483,14 @@ fn run_command(cli: Cli) -> Result<u8> {
                 "export written"
             );
             eprintln!(
-                "export: {} into {}{} in {:.2} s{}",
+                "export: {} into {}{}{} in {:.2} s{}",
                 counts.join(", "),
                 report.folder.display(),
                 if redact { " (redacted)" } else { "" },
+                match &recipients {
+                    Some(r) => format!(" (encrypted to {} recipient(s))", r.len()),
+                    None => String::new(),
+                },
                 report.seconds,
                 if report.removed.is_empty() {
                     String::new()

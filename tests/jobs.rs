@@ -68,11 +68,12 @@ fn an_export_is_a_private_dated_folder_whose_manifest_matches_its_files() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("300 people"), "{}", text(&o));
     let log = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(
-        log.lines().count(),
-        1,
-        "one summary line, no progress bar under cron: {log:?}"
-    );
+    // A plaintext export says so, then one summary line; no progress bar
+    // under cron.
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log:?}");
+    assert!(lines[0].starts_with("warning: this export is NOT encrypted"));
+    assert!(!log.contains('\r'), "{log:?}");
     let folders = dated(&out);
     assert_eq!(folders.len(), 1, "{folders:?}");
     let folder = out.join(&folders[0]);

@@ -514,7 +514,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__export)
-            opts="-h --out --format --redact --keep --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --out --format --redact --keep --recipients --db --demo --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +529,10 @@ _albergue() {
                     return 0
                     ;;
                 --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recipients)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -70,6 +70,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand export" -l format -d '
 json\t'JSON Lines'
 both\t'Both'"
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l keep -d 'Then remove all but the newest N dated folders albergue made' -r
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l recipients -d 'Encrypt every file with age to the recipients in FILE (age1… keys, ssh-ed25519 / ssh-rsa public keys, one a line); nothing plaintext is written. Open with `age -d -i ~/.ssh/id_ed25519 FILE.age`' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r

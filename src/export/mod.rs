@@ -7,6 +7,7 @@ pub mod backup;
 pub mod departures;
 pub mod files;
 pub mod person;
+pub mod seal;
 
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
@@ -46,6 +47,9 @@ pub struct Options {
     pub redact: bool,
     /// Keep only the newest N dated folders (of albergue's own).
     pub keep: Option<usize>,
+    /// Encrypt every file to these (`.age` files; nothing plaintext is
+    /// written). `None`: plaintext.
+    pub recipients: Option<std::sync::Arc<seal::Recipients>>,
 }
 
 /// What an export did.
@@ -101,6 +105,8 @@ struct Manifest {
     schema_version: i64,
     exported_at: String,
     redacted: bool,
+    /// How many recipients the files are encrypted to (`.age`); 0: plaintext.
+    encrypted_to: usize,
     /// The audit chain as the export's snapshot held it: its length and
     /// head, so that `albergue audit verify --manifest` can tell later
     /// whether rows were changed, removed or the chain rewritten since.
@@ -254,16 +260,30 @@ fn header(table: Table, redact: bool) -> Vec<&'static str> {
 
 type FileWriter = Hashing<BufWriter<std::fs::File>>;
 
-fn open_out(dir: &Path, name: &str) -> Result<(PathBuf, FileWriter), ExportError> {
+/// Creates `name` in `dir` (`name.age` when encrypting): what is written
+/// goes through age when there are recipients, then is hashed (the
+/// manifest lists the hash of the file as stored) and buffered.
+fn open_out(
+    dir: &Path,
+    name: &str,
+    recipients: Option<&seal::Recipients>,
+) -> Result<(PathBuf, seal::Sink<FileWriter>), ExportError> {
+    let name = match recipients {
+        Some(_) => format!("{name}.age"),
+        None => name.to_string(),
+    };
     let path = dir.join(name);
     let file = private_file(&path).map_err(io_at(&path))?;
-    Ok((
-        path,
-        Hashing::new(BufWriter::with_capacity(256 * 1024, file)),
-    ))
+    let w = Hashing::new(BufWriter::with_capacity(256 * 1024, file));
+    let sink = match recipients {
+        Some(r) => seal::Sink::Sealed(r.seal(w).map_err(io_at(&path))?),
+        None => seal::Sink::Plain(w),
+    };
+    Ok((path, sink))
 }
 
-fn close_out(path: &Path, w: FileWriter) -> Result<(String, u64), ExportError> {
+fn close_out(path: &Path, w: seal::Sink<FileWriter>) -> Result<(String, u64), ExportError> {
+    let w = w.finish().map_err(io_at(path))?;
     let (buf, hash, bytes) = w.finish();
     let file = buf.into_inner().map_err(|e| ExportError::Io {
         path: path.to_path_buf(),
@@ -288,13 +308,21 @@ fn write_table(
     let mut csv_out = None;
     let mut json_out = None;
     if want_csv {
-        let (path, w) = open_out(dir, &format!("{}.csv", table.name()))?;
+        let (path, w) = open_out(
+            dir,
+            &format!("{}.csv", table.name()),
+            opts.recipients.as_deref(),
+        )?;
         let mut w = csv::Writer::from_writer(w);
         w.write_record(&names).map_err(|e| csv_error(&path, e))?;
         csv_out = Some((path, w));
     }
     if want_json {
-        json_out = Some(open_out(dir, &format!("{}.jsonl", table.name()))?);
+        json_out = Some(open_out(
+            dir,
+            &format!("{}.jsonl", table.name()),
+            opts.recipients.as_deref(),
+        )?);
     }
     let mut text = String::with_capacity(512);
     let mut ends = Vec::with_capacity(24);
@@ -319,8 +347,13 @@ fn write_table(
     })?;
     let mut files = Vec::new();
     let mut listed = |extension: &str, (sha256, bytes): (String, u64)| {
+        let sealed = if opts.recipients.is_some() {
+            ".age"
+        } else {
+            ""
+        };
         files.push(ManifestFile {
-            name: format!("{}.{extension}", table.name()),
+            name: format!("{}.{extension}{sealed}", table.name()),
             table: table.name(),
             rows,
             bytes,
@@ -614,6 +647,7 @@ fn write_all(
         schema_version,
         exported_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         redacted: opts.redact,
+        encrypted_to: opts.recipients.as_ref().map_or(0, |r| r.len()),
         audit_chain: chain,
         files,
     };
