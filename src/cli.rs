@@ -227,6 +227,9 @@ pub enum PersonCommand {
         /// Write to FILE (created 0600; never replaces a file)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Encrypt it with age to the recipients in FILE (as for `export`)
+        #[arg(long, value_name = "FILE")]
+        recipients: Option<PathBuf>,
     },
 }
 
@@ -621,7 +624,16 @@ fn run_command(cli: Cli) -> Result<u8> {
             );
             Ok(0)
         }
-        Some(Command::Person(PersonCommand::Export { id, format, out })) => {
+        Some(Command::Person(PersonCommand::Export {
+            id,
+            format,
+            out,
+            recipients,
+        })) => {
+            let recipients = recipients
+                .map(|path| export::seal::Recipients::read(&path))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!(e))?;
             let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             let now = cli.now.unwrap_or_else(Utc::now);
             let name = match format {
@@ -656,9 +668,19 @@ fn run_command(cli: Cli) -> Result<u8> {
                 PersonFormat::Text => export::person::as_text(&value),
             };
             use std::io::Write;
+            // Sealed when there are recipients: the plaintext never reaches
+            // the file or the terminal.
+            let bytes = match &recipients {
+                Some(r) => {
+                    let mut sealed = r.seal(Vec::new())?;
+                    sealed.write_all(text.as_bytes())?;
+                    sealed.finish()?
+                }
+                None => text.into_bytes(),
+            };
             match file {
                 Some(mut f) => {
-                    f.write_all(text.as_bytes())?;
+                    f.write_all(&bytes)?;
                     f.sync_all()?;
                     eprintln!(
                         "person {id}: written to {}",
@@ -667,7 +689,7 @@ fn run_command(cli: Cli) -> Result<u8> {
                             .display()
                     );
                 }
-                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+                None => std::io::stdout().lock().write_all(&bytes)?,
             }
             tracing::info!(person = id, format = name, "person exported");
             Ok(0)

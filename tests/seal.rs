@@ -185,3 +185,39 @@ fn a_bad_recipients_file_is_named_with_its_line_and_nothing_is_exported() {
     assert!(o.status.success());
     assert!(text(&o).contains("NOT encrypted"), "{}", text(&o));
 }
+
+#[test]
+fn a_persons_export_is_sealed_when_recipients_are_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo_data(50, 2);
+    let (db, _store) = store_with(dir.path(), &data);
+    let identity = age::x25519::Identity::generate();
+    let recipients = dir.path().join("recipients.txt");
+    std::fs::write(&recipients, format!("{}\n", identity.to_public())).unwrap();
+    let person = &data.people[0];
+    let id = person.id.to_string();
+    let o = on_db(
+        dir.path(),
+        &db,
+        &[
+            "person",
+            "export",
+            &id,
+            "--recipients",
+            recipients.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(&person.details.given_names));
+    let decryptor = age::Decryptor::new(&o.stdout[..]).unwrap();
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .unwrap();
+    let mut opened = String::new();
+    reader.read_to_string(&mut opened).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&opened).unwrap();
+    assert_eq!(
+        v["person"]["given_names"],
+        person.details.given_names.as_str()
+    );
+}

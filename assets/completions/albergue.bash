@@ -1136,7 +1136,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__person__subcmd__export)
-            opts="-h --format --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --format --out --recipients --db --demo --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1147,6 +1147,10 @@ _albergue() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recipients)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -260,6 +260,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand person; and not __fish
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l format -d 'json or text' -r -f -a "json\t'JSON, one document'
 text\t'Text, a `key: value` a line'"
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l out -d 'Write to FILE (created 0600; never replaces a file)' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l recipients -d 'Encrypt it with age to the recipients in FILE (as for `export`)' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
