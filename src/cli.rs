@@ -102,6 +102,11 @@ pub enum Command {
         /// is written. Open with `age -d -i ~/.ssh/id_ed25519 FILE.age`
         #[arg(long, value_name = "FILE", env = "ALBERGUE_RECIPIENTS")]
         recipients: Option<PathBuf>,
+        /// Sign manifest.json with this OpenSSH private key (manifest.json.sig,
+        /// as `ssh-keygen -Y sign -n albergue-manifest` would); make one with
+        /// `albergue key new --out FILE`
+        #[arg(long, value_name = "FILE", env = "ALBERGUE_SIGNING_KEY")]
+        sign_with: Option<PathBuf>,
     },
     /// Import a roster from a spreadsheet (CSV), or an export folder
     ///
@@ -183,6 +188,9 @@ pub enum Command {
     /// What albergue holds on one person
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Keys albergue uses
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Print Tab completions for a shell
     ///
     /// bash: `albergue completions bash > /etc/bash_completion.d/albergue`;
@@ -208,6 +216,21 @@ pub enum Shell {
     Zsh,
     /// fish
     Fish,
+}
+
+/// The `key` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make a signing key for export manifests (Ed25519, OpenSSH format)
+    ///
+    /// FILE is created 0400 and never replaced; FILE.pub beside it is what
+    /// `albergue audit verify --signer` (or `ssh-keygen -Y verify`) checks
+    /// signatures with. Give FILE to `albergue export --sign-with`.
+    New {
+        /// The private key file to create
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 /// The `person` subcommands.
@@ -272,11 +295,16 @@ pub enum AuditCommand {
     /// The manifest recorded how many audit rows there were and the last
     /// one's hash. The chain must still hold that row with that hash: if
     /// rows were changed or removed since, even by someone who recomputed
-    /// every hash after them, it does not. Exit 0 when it does, 1 when not.
+    /// every hash after them, it does not. With --signer, the manifest's
+    /// signature (manifest.json.sig) must be that key's first. Exit 0 when
+    /// all holds, 1 when not.
     Verify {
         /// manifest.json of an earlier `albergue export`
         #[arg(long, value_name = "FILE")]
         manifest: PathBuf,
+        /// The public key (.pub) the manifest must be signed with
+        #[arg(long, value_name = "KEY.pub")]
+        signer: Option<PathBuf>,
     },
 }
 
@@ -395,6 +423,7 @@ impl Cli {
             Some(Command::Audit(_)) => "audit",
             Some(Command::Retention(_)) => "retention",
             Some(Command::Person(_)) => "person",
+            Some(Command::Key(_)) => "key",
             Some(Command::Completions { .. }) => "completions",
             Some(Command::Man) => "man",
         }
@@ -444,7 +473,11 @@ fn run_command(cli: Cli) -> Result<u8> {
             redact,
             keep,
             recipients,
+            sign_with,
         }) => {
+            let signing_key = sign_with
+                .map(|p| export::sign::read_signing_key(&p))
+                .transpose()?;
             // The recipients are read before anything is written: a wrong
             // line names its file and line, and nothing is exported.
             let recipients = recipients
@@ -468,6 +501,7 @@ fn run_command(cli: Cli) -> Result<u8> {
                 redact,
                 keep: keep.map(|k| k as usize),
                 recipients: recipients.clone(),
+                signing_key,
             };
             let now = cli.now.unwrap_or_else(Utc::now);
             let report = export::export(&mut store, &opts, &Actor::from_env(), now)
@@ -694,7 +728,57 @@ fn run_command(cli: Cli) -> Result<u8> {
             tracing::info!(person = id, format = name, "person exported");
             Ok(0)
         }
-        Some(Command::Audit(AuditCommand::Verify { manifest })) => {
+        Some(Command::Key(KeyCommand::New { out })) => {
+            use std::os::unix::fs::PermissionsExt;
+            if out.exists() {
+                anyhow::bail!("{} already exists; a key is never replaced", out.display());
+            }
+            let (key, _) = crate::serve::host_key(&out)?;
+            std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o400))?;
+            let public = key
+                .public_key()
+                .to_openssh()
+                .map_err(|e| anyhow::anyhow!("encoding the public key: {e}"))?;
+            let pub_path = {
+                let mut name = out.as_os_str().to_owned();
+                name.push(".pub");
+                PathBuf::from(name)
+            };
+            std::fs::write(&pub_path, format!("{public} albergue-manifest\n"))
+                .with_context(|| format!("writing {}", pub_path.display()))?;
+            eprintln!(
+                "key: {} (0400) and {}: {}",
+                out.display(),
+                pub_path.display(),
+                crate::serve::fingerprint(key.public_key())
+            );
+            Ok(0)
+        }
+        Some(Command::Audit(AuditCommand::Verify { manifest, signer })) => {
+            if let Some(signer) = signer {
+                let key = crate::serve::read_public_key(&signer)?;
+                let bytes = std::fs::read(&manifest)
+                    .with_context(|| format!("cannot read {}", manifest.display()))?;
+                let sig_path = export::sign::signature_path(&manifest);
+                let signature = std::fs::read_to_string(&sig_path).with_context(|| {
+                    format!(
+                        "{} is not signed: no {}",
+                        manifest.display(),
+                        sig_path.display()
+                    )
+                })?;
+                if !export::sign::verify(&key, &bytes, &signature)? {
+                    println!(
+                        "audit: the manifest's signature does not match {}: the manifest was changed, or signed by another key",
+                        signer.display()
+                    );
+                    return Ok(1);
+                }
+                println!(
+                    "audit: the manifest is signed by {}",
+                    crate::serve::fingerprint(&key)
+                );
+            }
             let store = open_existing(cli.db.as_deref(), cli.demo)?;
             audit_verify(&store, &manifest)
         }

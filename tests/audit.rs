@@ -301,3 +301,100 @@ fn rows_removed_from_the_end_are_found_by_the_manifest() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("rows were removed"), "{}", text(&o));
 }
+
+#[test]
+fn a_signed_manifest_is_checked_against_its_key_and_by_ssh_keygen() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = with_changes(dir.path());
+    let key = dir.path().join("manifest-key");
+    let o = on_db(
+        dir.path(),
+        &db,
+        &["key", "new", "--out", key.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o400
+    );
+    let public = dir.path().join("manifest-key.pub");
+    // Never replaced.
+    let again = on_db(
+        dir.path(),
+        &db,
+        &["key", "new", "--out", key.to_str().unwrap()],
+    );
+    assert_eq!(again.status.code(), Some(1));
+
+    let out = dir.path().join("exports");
+    let o = on_db(
+        dir.path(),
+        &db,
+        &[
+            "export",
+            "--out",
+            out.to_str().unwrap(),
+            "--sign-with",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let folder = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let manifest = folder.join("manifest.json");
+    let verify = || {
+        on_db(
+            dir.path(),
+            &db,
+            &[
+                "audit",
+                "verify",
+                "--manifest",
+                manifest.to_str().unwrap(),
+                "--signer",
+                public.to_str().unwrap(),
+            ],
+        )
+    };
+    let o = verify();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("the manifest is signed by SHA256:"),
+        "{}",
+        text(&o)
+    );
+
+    // The standard tool agrees.
+    let signers = dir.path().join("allowed_signers");
+    let line = std::fs::read_to_string(&public).unwrap();
+    std::fs::write(&signers, format!("albergue {line}")).unwrap();
+    let sig = folder.join("manifest.json.sig");
+    let o = std::process::Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(&signers)
+        .args(["-I", "albergue", "-n", "albergue-manifest", "-s"])
+        .arg(&sig)
+        .stdin(std::fs::File::open(&manifest).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+
+    // A forged head (the manifest rewritten to match a rewritten chain)
+    // fails the signature.
+    let text_of = std::fs::read_to_string(&manifest).unwrap();
+    let forged = text_of.replacen("\"rows\": ", "\"rows\": 1", 1);
+    assert_ne!(forged, text_of);
+    std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(&manifest, forged).unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("signature does not match"),
+        "{}",
+        text(&o)
+    );
+}

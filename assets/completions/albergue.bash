@@ -40,6 +40,9 @@ _albergue() {
             albergue,import)
                 cmd="albergue__subcmd__import"
                 ;;
+            albergue,key)
+                cmd="albergue__subcmd__key"
+                ;;
             albergue,list)
                 cmd="albergue__subcmd__list"
                 ;;
@@ -94,6 +97,9 @@ _albergue() {
             albergue__subcmd__help,import)
                 cmd="albergue__subcmd__help__subcmd__import"
                 ;;
+            albergue__subcmd__help,key)
+                cmd="albergue__subcmd__help__subcmd__key"
+                ;;
             albergue__subcmd__help,list)
                 cmd="albergue__subcmd__help__subcmd__list"
                 ;;
@@ -114,6 +120,9 @@ _albergue() {
                 ;;
             albergue__subcmd__help__subcmd__audit,verify)
                 cmd="albergue__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
+            albergue__subcmd__help__subcmd__key,new)
+                cmd="albergue__subcmd__help__subcmd__key__subcmd__new"
                 ;;
             albergue__subcmd__help__subcmd__list,departures)
                 cmd="albergue__subcmd__help__subcmd__list__subcmd__departures"
@@ -138,6 +147,18 @@ _albergue() {
                 ;;
             albergue__subcmd__help__subcmd__users,set-role)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__role"
+                ;;
+            albergue__subcmd__key,help)
+                cmd="albergue__subcmd__key__subcmd__help"
+                ;;
+            albergue__subcmd__key,new)
+                cmd="albergue__subcmd__key__subcmd__new"
+                ;;
+            albergue__subcmd__key__subcmd__help,help)
+                cmd="albergue__subcmd__key__subcmd__help__subcmd__help"
+                ;;
+            albergue__subcmd__key__subcmd__help,new)
+                cmd="albergue__subcmd__key__subcmd__help__subcmd__new"
                 ;;
             albergue__subcmd__list,departures)
                 cmd="albergue__subcmd__list__subcmd__departures"
@@ -218,7 +239,7 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup serve users list audit retention person completions man help"
+            opts="-h -V --db --demo --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup serve users list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,13 +349,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__audit__subcmd__verify)
-            opts="-h --manifest --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --manifest --signer --db --demo --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -514,7 +539,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__export)
-            opts="-h --out --format --redact --keep --recipients --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --out --format --redact --keep --recipients --sign-with --db --demo --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,6 +558,10 @@ _albergue() {
                     return 0
                     ;;
                 --recipients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-with)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -564,7 +593,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help)
-            opts="demo check export import backup serve users list audit retention person completions man help"
+            opts="demo check export import backup serve users list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,6 +721,34 @@ _albergue() {
         albergue__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__key)
+            opts="new"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__key__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -907,6 +964,120 @@ _albergue() {
             fi
             case "${prev}" in
                 --shelter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__key)
+            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help new help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__key__subcmd__help)
+            opts="new help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__key__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__key__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__key__subcmd__new)
+            opts="-h --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -44,6 +44,7 @@ complete -c albergue -n "__fish_albergue_needs_command" -f -a "list" -d 'Print l
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "audit" -d 'The tamper-evident audit trail'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "retention" -d 'Keep people\'s details no longer than needed'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "person" -d 'What albergue holds on one person'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "key" -d 'Keys albergue uses'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "completions" -d 'Print Tab completions for a shell'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -71,6 +72,7 @@ json\t'JSON Lines'
 both\t'Both'"
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l keep -d 'Then remove all but the newest N dated folders albergue made' -r
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l recipients -d 'Encrypt every file with age to the recipients in FILE (age1… keys, ssh-ed25519 / ssh-rsa public keys, one a line); nothing plaintext is written. Open with `age -d -i ~/.ssh/id_ed25519 FILE.age`' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l sign-with -d 'Sign manifest.json with this OpenSSH private key (manifest.json.sig, as `ssh-keygen -Y sign -n albergue-manifest` would); make one with `albergue key new --out FILE`' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
@@ -215,6 +217,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "verify" -d 'Check the database\'s audit chain against an earlier export\'s manifest'
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l manifest -d 'manifest.json of an earlier `albergue export`' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l signer -d 'The public key (.pub) the manifest must be signed with' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
@@ -271,6 +274,27 @@ complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_see
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from help" -f -a "export" -d 'Everything held on one person, for them to see (data-subject access)'
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -s h -l help -d 'Print help'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -f -a "new" -d 'Make a signing key for export manifests (Ed25519, OpenSSH format)'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l out -d 'The private key file to create' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "new" -d 'Make a signing key for export manifests (Ed25519, OpenSSH format)'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
@@ -287,20 +311,21 @@ complete -c albergue -n "__fish_albergue_using_subcommand man" -l log-level -d '
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -s h -l help -d 'Print help'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "users" -d 'Manage who may connect to `albergue serve`'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "audit" -d 'The tamper-evident audit trail'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "retention" -d 'Keep people\'s details no longer than needed'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "person" -d 'What albergue holds on one person'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "completions" -d 'Print Tab completions for a shell'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "users" -d 'Manage who may connect to `albergue serve`'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "audit" -d 'The tamper-evident audit trail'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "retention" -d 'Keep people\'s details no longer than needed'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "person" -d 'What albergue holds on one person'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "key" -d 'Keys albergue uses'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "completions" -d 'Print Tab completions for a shell'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Register a person with their public key and a role'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List the users, their roles and key fingerprints'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "remove" -d 'Remove a user: their key no longer connects'
@@ -310,3 +335,4 @@ complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the database\'s audit chain against an earlier export\'s manifest'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from retention" -f -a "run" -d 'Anonymise people who left more than a period ago, delete old drafts'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from person" -f -a "export" -d 'Everything held on one person, for them to see (data-subject access)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "new" -d 'Make a signing key for export manifests (Ed25519, OpenSSH format)'

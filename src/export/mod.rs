@@ -8,6 +8,7 @@ pub mod departures;
 pub mod files;
 pub mod person;
 pub mod seal;
+pub mod sign;
 
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
@@ -50,6 +51,8 @@ pub struct Options {
     /// Encrypt every file to these (`.age` files; nothing plaintext is
     /// written). `None`: plaintext.
     pub recipients: Option<std::sync::Arc<seal::Recipients>>,
+    /// Sign the manifest with this key (`manifest.json.sig`).
+    pub signing_key: Option<russh::keys::PrivateKey>,
 }
 
 /// What an export did.
@@ -659,5 +662,17 @@ fn write_all(
     })?;
     f.write_all(b"\n").map_err(io_at(&path))?;
     f.sync_all().map_err(io_at(&path))?;
+    if let Some(key) = &opts.signing_key {
+        let bytes = std::fs::read(&path).map_err(io_at(&path))?;
+        let sig_path = sign::signature_path(&path);
+        let signature = sign::sign(key, &bytes).map_err(|e| ExportError::Io {
+            path: sig_path.clone(),
+            source: io::Error::other(e.to_string()),
+        })?;
+        let mut s = private_file(&sig_path).map_err(io_at(&sig_path))?;
+        s.write_all(signature.as_bytes())
+            .map_err(io_at(&sig_path))?;
+        s.sync_all().map_err(io_at(&sig_path))?;
+    }
     Ok(counts)
 }
