@@ -192,11 +192,7 @@ fn export_manifest(home: &Path, db: &Path) -> std::path::PathBuf {
     let out = home.join("exports");
     let o = on_db(home, db, &["export", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
-    let folder = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_dir())
-        .unwrap();
+    let folder = common::only_folder(&out);
     folder.join("manifest.json")
 }
 
@@ -340,11 +336,7 @@ fn a_signed_manifest_is_checked_against_its_key_and_by_ssh_keygen() {
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
-    let folder = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_dir())
-        .unwrap();
+    let folder = common::only_folder(&out);
     let manifest = folder.join("manifest.json");
     let verify = || {
         on_db(

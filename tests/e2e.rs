@@ -257,44 +257,17 @@ fn a_link_dropped_mid_search_ends_within_a_second_and_leaves_the_database_sound(
 
 #[test]
 fn y_puts_the_message_on_the_coordinators_clipboard_with_one_osc_52() {
-    use base64ct::{Base64, Encoding};
     let home = tempfile::tempdir().unwrap();
     let db = make_demo(home.path(), 500);
     let mut s = Session::start(
         home.path(),
         &format!("--db {} --now {NOW} --lang en", db.display()),
     );
-    s.wait_for("Confirm soonest");
-    // The most urgent traveller, their message, copied.
-    s.send(b"\r");
-    s.wait_for("Changes");
-    let id = common::person_id_on(&s.screen());
-    s.send(b"M");
-    s.wait_for("copy it");
-    s.send(b"y");
-    s.wait_for("copied to your clipboard");
+    let id = common::copy_most_urgent_message(&mut s);
     // q closes the message, q again quits.
     s.send(b"qq");
     assert!(s.wait_exit().success());
-
-    let raw = s.output.lock().unwrap().clone();
-    let starts: Vec<usize> = raw
-        .windows(7)
-        .enumerate()
-        .filter(|(_, w)| *w == b"\x1b]52;c;")
-        .map(|(i, _)| i)
-        .collect();
-    assert_eq!(starts.len(), 1, "exactly one OSC 52");
-    let payload = &raw[starts[0] + 7..];
-    let end = payload
-        .iter()
-        .position(|&b| b == 0x07)
-        .expect("ended by BEL");
-    let payload = std::str::from_utf8(&payload[..end]).unwrap();
-    assert!(payload
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
-    let text = String::from_utf8(Base64::decode_vec(payload).unwrap()).unwrap();
+    let text = common::the_one_osc52(&s.output.lock().unwrap());
     assert_eq!(text, common::expected_message(&db, id));
     assert!(
         !text.chars().any(|c| c.is_control() && c != '\n'),

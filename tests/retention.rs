@@ -244,11 +244,7 @@ fn the_nightly_script_anonymises_before_it_exports_when_given_a_period() {
     let present = store.person(cast.present).unwrap();
     assert!(!present.details.given_names.starts_with("person-"));
     // The export of that night already holds the anonymised roster.
-    let folder = std::fs::read_dir(&exports)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_dir())
-        .unwrap();
+    let folder = common::only_folder(&exports);
     let people = std::fs::read_to_string(folder.join("people.csv")).unwrap();
     assert!(people.contains(&format!("person-{}", cast.gone)));
     assert!(!people.contains("+52 664 111 2233"));

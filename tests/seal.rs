@@ -18,11 +18,7 @@ fn export(home: &Path, db: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     args.extend(extra);
     let o = on_db(home, db, &args);
     assert!(o.status.success(), "{}", text(&o));
-    std::fs::read_dir(out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_dir())
-        .unwrap()
+    common::only_folder(out)
 }
 
 /// File name → bytes, for every file of a folder.

@@ -779,33 +779,12 @@ fn a_users_own_language_wins_over_what_their_client_sends() {
 
 #[test]
 fn y_over_ssh_puts_the_message_on_the_coordinators_own_clipboard() {
-    use base64ct::{Base64, Encoding};
     let server = Server::start();
     let mut s = server.dashboard("maria");
-    s.wait_for("Confirm soonest");
-    s.send(b"\r");
-    s.wait_for("Changes");
-    let id = common::person_id_on(&s.screen());
-    s.send(b"M");
-    s.wait_for("copy it");
-    s.send(b"y");
-    s.wait_for("copied to your clipboard");
+    let id = common::copy_most_urgent_message(&mut s);
     // What reached the coordinator's terminal: one OSC 52 with the text.
-    let raw = s.output.lock().unwrap().clone();
-    let at: Vec<usize> = raw
-        .windows(7)
-        .enumerate()
-        .filter(|(_, w)| *w == b"\x1b]52;c;")
-        .map(|(i, _)| i)
-        .collect();
-    assert_eq!(at.len(), 1, "exactly one OSC 52");
-    let rest = &raw[at[0] + 7..];
-    let end = rest.iter().position(|&b| b == 0x07).unwrap();
-    let text = Base64::decode_vec(std::str::from_utf8(&rest[..end]).unwrap()).unwrap();
-    assert_eq!(
-        String::from_utf8(text).unwrap(),
-        common::expected_message(&server.db, id)
-    );
+    let text = common::the_one_osc52(&s.output.lock().unwrap());
+    assert_eq!(text, common::expected_message(&server.db, id));
     s.send(b"qq");
     assert!(s.wait_exit().success());
 }

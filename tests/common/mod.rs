@@ -160,3 +160,51 @@ pub fn person_id_on(screen: &str) -> i64 {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no person id on:\n{screen}"))
 }
+
+/// The one folder in `out` (the dated folder an export made).
+pub fn only_folder(out: &Path) -> PathBuf {
+    let folders: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    folders.into_iter().next().unwrap()
+}
+
+/// From the dashboard: opens the most urgent traveller, shows their
+/// message and copies it (`Enter`, `M`, `y`); the person's id.
+pub fn copy_most_urgent_message(s: &mut terminal::Session) -> i64 {
+    s.wait_for("Confirm soonest");
+    s.send(b"\r");
+    s.wait_for("Changes");
+    let id = person_id_on(&s.screen());
+    s.send(b"M");
+    s.wait_for("copy it");
+    s.send(b"y");
+    s.wait_for("copied to your clipboard");
+    id
+}
+
+/// The text of the one OSC 52 clipboard sequence in `raw` (fails unless
+/// there is exactly one, ended by BEL, its payload base64).
+pub fn the_one_osc52(raw: &[u8]) -> String {
+    use base64ct::{Base64, Encoding};
+    let starts: Vec<usize> = raw
+        .windows(7)
+        .enumerate()
+        .filter(|(_, w)| *w == b"\x1b]52;c;")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(starts.len(), 1, "exactly one OSC 52");
+    let payload = &raw[starts[0] + 7..];
+    let end = payload
+        .iter()
+        .position(|&b| b == 0x07)
+        .expect("ended by BEL");
+    let payload = std::str::from_utf8(&payload[..end]).unwrap();
+    assert!(payload
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
+    String::from_utf8(Base64::decode_vec(payload).unwrap()).unwrap()
+}
