@@ -375,7 +375,9 @@ fn recording_that_someone_crossed_saves_status_and_day() {
     w.keys(&[KeyCode::Char('d'), KeyCode::Tab]);
     w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     w.type_text("tomorrow");
-    w.keys(&[KeyCode::Enter]);
+    // Enter moves on to the question about the pending appointment, and
+    // saves there (the last field).
+    w.keys(&[KeyCode::Enter, KeyCode::Enter]);
     let p = w.store.person(person).unwrap();
     assert_eq!(p.details.status, albergue::domain::PersonStatus::Crossed);
     assert_eq!(
@@ -1168,5 +1170,37 @@ fn a_group_form_at_60_columns_shows_every_travellers_whole_name() {
         .any(|(_, _, name)| name.chars().count() > 17));
     for (_, _, name) in &travellers {
         assert!(screen.contains(name.as_str()), "{name} cut:\n{screen}");
+    }
+}
+
+#[test]
+fn leaving_as_crossed_asks_what_becomes_of_an_appointment_still_to_confirm() {
+    for (answer, expected) in [
+        (None, AppointmentStatus::PendingConfirmation),
+        (Some(KeyCode::Right), AppointmentStatus::Cancelled),
+    ] {
+        let mut w = world();
+        let (appointment, person) = open_pending_person(&mut w);
+        // Leaving as crossed (the first choice), today; the question last.
+        w.keys(&[KeyCode::Char('d')]);
+        assert!(w.screen().contains("If crossed"), "{}", w.screen());
+        assert!(w.screen().contains("keep the pending appointment"));
+        if let Some(key) = answer {
+            w.keys(&[KeyCode::Tab, KeyCode::Tab, key]);
+            assert!(w.screen().contains("cancel it (crossed another way)"));
+        }
+        w.save();
+        assert!(w.app.form.is_none(), "{}", w.screen());
+        let p = w.store.person(person).unwrap();
+        assert_eq!(p.details.status, albergue::domain::PersonStatus::Crossed);
+        let a = w.store.appointment(appointment).unwrap();
+        assert_eq!(a.status, expected);
+        if expected == AppointmentStatus::Cancelled {
+            let trail = w.store.audit_for("appointment", appointment).unwrap();
+            assert_eq!(
+                trail.last().unwrap().summary,
+                "pending_confirmation -> cancelled (person crossed)"
+            );
+        }
     }
 }

@@ -133,6 +133,7 @@ pub(super) fn settle_departure(
     actor: &Actor,
     person_id: i64,
     left: crate::domain::PersonStatus,
+    cancel_pending: bool,
 ) -> Result<usize> {
     let live: Vec<(i64, String)> = tx
         .prepare_cached(
@@ -144,7 +145,9 @@ pub(super) fn settle_departure(
     let mut settled = 0;
     for (id, status) in live {
         let from: AppointmentStatus = codec::parse_enum(1, &status)?;
-        let Some(to) = from.settled_by_departure(left) else {
+        let asked = (cancel_pending && from == AppointmentStatus::PendingConfirmation)
+            .then_some(AppointmentStatus::Cancelled);
+        let Some(to) = from.settled_by_departure(left).or(asked) else {
             continue;
         };
         let summary = format!("{from} -> {to} (person {left})");

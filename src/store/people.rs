@@ -205,6 +205,33 @@ impl Store {
         details: &PersonDetails,
         actor: &Actor,
     ) -> Result<Person> {
+        self.save_person(id, expected_version, details, false, actor)
+    }
+
+    /// [`Store::update_person`] recording that the person left, where the
+    /// coordinator answered what the rules cannot tell: with
+    /// `cancel_pending`, a pending appointment of someone who crossed is
+    /// cancelled (they crossed another way) instead of left for a
+    /// coordinator to settle. In the same commit as the departure.
+    pub fn record_departure(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        details: &PersonDetails,
+        cancel_pending: bool,
+        actor: &Actor,
+    ) -> Result<Person> {
+        self.save_person(id, expected_version, details, cancel_pending, actor)
+    }
+
+    fn save_person(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        details: &PersonDetails,
+        cancel_pending: bool,
+        actor: &Actor,
+    ) -> Result<Person> {
         let details = &details.tidy();
         details.validate()?;
         self.write(Permission::EditPeople, |tx, now| {
@@ -234,7 +261,14 @@ impl Store {
             if current.details.status == PersonStatus::Present
                 && details.status != PersonStatus::Present
             {
-                super::appointments::settle_departure(tx, now, actor, id, details.status)?;
+                super::appointments::settle_departure(
+                    tx,
+                    now,
+                    actor,
+                    id,
+                    details.status,
+                    cancel_pending,
+                )?;
             }
             Ok(())
         })?;

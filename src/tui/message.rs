@@ -84,6 +84,7 @@ impl Request {
                 Save::Extension { .. } => "save.extension",
                 Save::Status { .. } => "save.status",
                 Save::Person { .. } => "save.person",
+                Save::Leave { .. } => "save.leave",
             },
         }
     }
@@ -173,6 +174,18 @@ pub enum Save {
         version: i64,
         /// The details to save.
         details: Box<crate::domain::PersonDetails>,
+    },
+    /// Record that a person left.
+    Leave {
+        /// The person.
+        person_id: i64,
+        /// Their version when the form opened.
+        version: i64,
+        /// Their details, with status and day of leaving.
+        details: Box<crate::domain::PersonDetails>,
+        /// Someone who crossed with an appointment still to confirm
+        /// crossed another way: cancel it.
+        cancel_pending: bool,
     },
 }
 

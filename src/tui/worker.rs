@@ -278,6 +278,14 @@ fn answer_with(
         } => store
             .update_person(*person_id, *version, details, actor)
             .map(|_| Saved::Person),
+        Save::Leave {
+            person_id,
+            version,
+            details,
+            cancel_pending,
+        } => store
+            .record_departure(*person_id, *version, details, *cancel_pending, actor)
+            .map(|_| Saved::Person),
         Save::Extension {
             outage_id,
             version,

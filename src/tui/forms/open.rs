@@ -134,7 +134,22 @@ pub fn leave(app: &mut App) {
     let Some(p) = &app.person else { return };
     let (person_id, version) = (p.person.id, p.person.version);
     let kind = FormKind::Leave { person_id, version };
-    let mut form = Form::new(kind.clone(), kind.fields());
+    let mut fields = kind.fields();
+    // What becomes of an appointment still to confirm if they crossed is
+    // for the coordinator to say (departed or transferred cancels it).
+    if p.appointments
+        .iter()
+        .any(|a| a.status == crate::domain::AppointmentStatus::PendingConfirmation)
+    {
+        fields.push(super::Field::choice(
+            "f_pending_crossed",
+            vec![
+                ("keep", "leave_pending_keep"),
+                ("cancel", "leave_pending_cancel"),
+            ],
+        ));
+    }
+    let mut form = Form::new(kind.clone(), fields);
     form.set("f_day", &app.today().format("%Y-%m-%d").to_string());
     app.form = Some(form);
     app.dirty = true;

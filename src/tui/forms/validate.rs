@@ -328,9 +328,11 @@ fn leave(c: &mut Check, person_id: i64, version: i64) -> Option<Save> {
     let mut details = page.person.details.clone();
     details.status = status?;
     details.departure_date = Some(day?);
-    Some(Save::Person {
+    Some(Save::Leave {
         person_id,
         version,
         details: Box::new(details),
+        // Asked only when the person has an appointment still to confirm.
+        cancel_pending: c.text("f_pending_crossed") == "cancel",
     })
 }
