@@ -104,7 +104,7 @@ pub enum Command {
         recipients: Option<PathBuf>,
         /// Sign manifest.json with this OpenSSH private key (manifest.json.sig,
         /// as `ssh-keygen -Y sign -n albergue-manifest` would); make one with
-        /// `albergue key new --out FILE`
+        /// `albergue key new --signing --out FILE`
         #[arg(long, value_name = "FILE", env = "ALBERGUE_SIGNING_KEY")]
         sign_with: Option<PathBuf>,
     },
@@ -226,7 +226,12 @@ pub enum KeyCommand {
     /// FILE is created 0400 and never replaced; FILE.pub beside it is what
     /// `albergue audit verify --signer` (or `ssh-keygen -Y verify`) checks
     /// signatures with. Give FILE to `albergue export --sign-with`.
+    /// (`--signing` is required: database keys, for encryption at rest,
+    /// are not built yet.)
     New {
+        /// A signing key (for manifests)
+        #[arg(long, required = true)]
+        signing: bool,
         /// The private key file to create
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -728,7 +733,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             tracing::info!(person = id, format = name, "person exported");
             Ok(0)
         }
-        Some(Command::Key(KeyCommand::New { out })) => {
+        Some(Command::Key(KeyCommand::New { out, .. })) => {
             use std::os::unix::fs::PermissionsExt;
             if out.exists() {
                 anyhow::bail!("{} already exists; a key is never replaced", out.display());

@@ -307,7 +307,7 @@ fn a_signed_manifest_is_checked_against_its_key_and_by_ssh_keygen() {
     let o = on_db(
         dir.path(),
         &db,
-        &["key", "new", "--out", key.to_str().unwrap()],
+        &["key", "new", "--signing", "--out", key.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(
@@ -319,7 +319,7 @@ fn a_signed_manifest_is_checked_against_its_key_and_by_ssh_keygen() {
     let again = on_db(
         dir.path(),
         &db,
-        &["key", "new", "--out", key.to_str().unwrap()],
+        &["key", "new", "--signing", "--out", key.to_str().unwrap()],
     );
     assert_eq!(again.status.code(), Some(1));
 

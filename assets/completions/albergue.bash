@@ -1071,7 +1071,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__key__subcmd__new)
-            opts="-h --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --signing --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

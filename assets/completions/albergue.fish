@@ -72,7 +72,7 @@ json\t'JSON Lines'
 both\t'Both'"
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l keep -d 'Then remove all but the newest N dated folders albergue made' -r
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l recipients -d 'Encrypt every file with age to the recipients in FILE (age1… keys, ssh-ed25519 / ssh-rsa public keys, one a line); nothing plaintext is written. Open with `age -d -i ~/.ssh/id_ed25519 FILE.age`' -r -F
-complete -c albergue -n "__fish_albergue_using_subcommand export" -l sign-with -d 'Sign manifest.json with this OpenSSH private key (manifest.json.sig, as `ssh-keygen -Y sign -n albergue-manifest` would); make one with `albergue key new --out FILE`' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l sign-with -d 'Sign manifest.json with this OpenSSH private key (manifest.json.sig, as `ssh-keygen -Y sign -n albergue-manifest` would); make one with `albergue key new --signing --out FILE`' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
@@ -290,6 +290,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_s
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l signing -d 'A signing key (for manifests)'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'
