@@ -933,3 +933,31 @@ fn c_on_tomorrow_by_port_says_where_to_confirm_from() {
         "{screen}"
     );
 }
+
+#[test]
+fn on_a_phone_a_two_line_notice_never_hides_the_selection() {
+    let f = fixture();
+    let mut app = app_for(&f, Lang::En, Theme::LOW_BANDWIDTH, (40, 20));
+    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    // The last row the list shows.
+    for _ in 1..app.page() {
+        press(&mut app, &f.store, &[KeyCode::Down]);
+    }
+    let selected = app.roster.selected_row().unwrap().name.clone();
+    app.say(
+        albergue::tui::notice::Notice::plain(
+            "A notice long enough to need two lines on a phone in portrait.",
+        ),
+        false,
+    );
+    let screen = screen_text(&app);
+    let marked = screen
+        .lines()
+        .find(|l| l.starts_with('›'))
+        .unwrap_or_else(|| panic!("no selected row:\n{screen}"));
+    let shown: String = marked[3..].chars().take_while(|&c| c != '…').collect();
+    assert!(
+        selected.starts_with(shown.trim()),
+        "{selected:?} / {marked:?}\n{screen}"
+    );
+}

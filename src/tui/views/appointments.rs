@@ -53,7 +53,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rows: Vec<Row> = listed
         .iter()
         .enumerate()
-        .skip(a.list.offset)
+        .skip(super::in_view(&a.list, page))
         .take(page)
         .map(|(pos, l)| {
             let ap = &l.appointment;

@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Sparkline};
 use ratatui::Frame;
 
-use super::{fit, port_time, selection_marker};
+use super::{fit, in_view, port_time, selection_marker};
 use crate::domain::port;
 use crate::tui::app::{App, Panel};
 use crate::tui::i18n::{duration, t};
@@ -14,14 +14,6 @@ use crate::tui::i18n::{duration, t};
 const URGENT_MINUTES: i64 = 3 * 60;
 /// Deadline within this: soon.
 const SOON_MINUTES: i64 = 8 * 60;
-
-/// The first row to draw so that the selection is on screen (the list's
-/// own offset, moved as little as needed).
-fn in_view(pos: &crate::tui::list::ListPos, rows: usize) -> usize {
-    pos.offset
-        .min(pos.selected)
-        .max((pos.selected + 1).saturating_sub(rows.max(1)))
-}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;

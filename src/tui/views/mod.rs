@@ -396,6 +396,16 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// The first row to draw so that the selection is on screen in `rows`
+/// rows (a notice on two lines can make a list a row shorter than the
+/// app's page) (the list's
+/// own offset, moved as little as needed).
+pub(super) fn in_view(pos: &crate::tui::list::ListPos, rows: usize) -> usize {
+    pos.offset
+        .min(pos.selected)
+        .max((pos.selected + 1).saturating_sub(rows.max(1)))
+}
+
 /// A centred box for overlays.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

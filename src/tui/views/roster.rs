@@ -69,7 +69,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .view
         .iter()
         .enumerate()
-        .skip(r.list.offset)
+        .skip(super::in_view(&r.list, page))
         .take(page)
         .map(|(pos, &i)| (pos, &r.rows[i as usize]))
         .collect();
