@@ -16,6 +16,9 @@ use crate::paths::{self, DbPath};
 use crate::store::{OpenMode, Store, LATEST_VERSION};
 use crate::tui::{self, config, config::Flags};
 
+mod lists;
+mod protect;
+
 /// People in the demo database that `albergue --demo` creates.
 pub const DEMO_PEOPLE: u64 = 2_000;
 
@@ -629,7 +632,7 @@ fn run_command(cli: Cli) -> Result<u8> {
                 std::env::var(k).ok()
             })?;
             let now = cli.now.unwrap_or_else(Utc::now);
-            list_departures(&store, date, port, shelter, format, out, settings, now)
+            lists::departures(&store, date, port, shelter, format, out, settings, now)
         }
         Some(Command::Retention(RetentionCommand::Run { after, dry_run })) => {
             let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
@@ -638,30 +641,7 @@ fn run_command(cli: Cli) -> Result<u8> {
                 .unwrap_or_else(Utc::now)
                 .with_timezone(&chrono::Local)
                 .date_naive();
-            let cutoff = after.cutoff(today);
-            let r = store.run_retention(cutoff, &after.label(), dry_run, &Actor::from_env())?;
-            tracing::info!(
-                people = r.people,
-                households = r.households,
-                confirmations = r.confirmations,
-                drafts = r.drafts,
-                dry_run,
-                "retention"
-            );
-            eprintln!(
-                "retention{}: people who left on or before {cutoff}: {} people anonymised, {} households, {} confirmation numbers removed, {} drafts deleted{}",
-                if dry_run { " (dry run: nothing changed)" } else { "" },
-                r.people,
-                r.households,
-                r.confirmations,
-                r.drafts,
-                if r.undated > 0 {
-                    format!("; {} people left without a day of leaving and were not touched", r.undated)
-                } else {
-                    String::new()
-                }
-            );
-            Ok(0)
+            protect::retention(&mut store, after, dry_run, today)
         }
         Some(Command::Person(PersonCommand::Export {
             id,
@@ -675,117 +655,17 @@ fn run_command(cli: Cli) -> Result<u8> {
                 .map_err(|e| anyhow::anyhow!(e))?;
             let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
             let now = cli.now.unwrap_or_else(Utc::now);
-            let name = match format {
-                PersonFormat::Json => "json",
-                PersonFormat::Text => "text",
-            };
-            // The file first: a place that cannot be written leaves no
-            // audit row of an export that did not happen.
-            let file = match &out {
-                Some(path) => Some(export::files::private_file(path).with_context(|| {
-                    format!("cannot create {} (it must not exist)", path.display())
-                })?),
-                None => None,
-            };
-            let value = match export::person::export_person(
-                &mut store,
-                id,
-                name,
-                &Actor::from_env(),
-                now,
-            ) {
-                Ok(v) => v,
-                Err(e) => {
-                    if let Some(path) = &out {
-                        let _ = std::fs::remove_file(path);
-                    }
-                    return Err(e.into());
-                }
-            };
-            let text = match format {
-                PersonFormat::Json => format!("{}\n", serde_json::to_string_pretty(&value)?),
-                PersonFormat::Text => export::person::as_text(&value),
-            };
-            use std::io::Write;
-            // Sealed when there are recipients: the plaintext never reaches
-            // the file or the terminal.
-            let bytes = match &recipients {
-                Some(r) => {
-                    let mut sealed = r.seal(Vec::new())?;
-                    sealed.write_all(text.as_bytes())?;
-                    sealed.finish()?
-                }
-                None => text.into_bytes(),
-            };
-            match file {
-                Some(mut f) => {
-                    f.write_all(&bytes)?;
-                    f.sync_all()?;
-                    eprintln!(
-                        "person {id}: written to {}",
-                        out.as_deref()
-                            .unwrap_or_else(|| std::path::Path::new(""))
-                            .display()
-                    );
-                }
-                None => std::io::stdout().lock().write_all(&bytes)?,
-            }
-            tracing::info!(person = id, format = name, "person exported");
-            Ok(0)
+            protect::person_export(&mut store, id, format, out, recipients, now)
         }
-        Some(Command::Key(KeyCommand::New { out, .. })) => {
-            use std::os::unix::fs::PermissionsExt;
-            if out.exists() {
-                anyhow::bail!("{} already exists; a key is never replaced", out.display());
-            }
-            let (key, _) = crate::serve::host_key(&out)?;
-            std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o400))?;
-            let public = key
-                .public_key()
-                .to_openssh()
-                .map_err(|e| anyhow::anyhow!("encoding the public key: {e}"))?;
-            let pub_path = {
-                let mut name = out.as_os_str().to_owned();
-                name.push(".pub");
-                PathBuf::from(name)
-            };
-            std::fs::write(&pub_path, format!("{public} albergue-manifest\n"))
-                .with_context(|| format!("writing {}", pub_path.display()))?;
-            eprintln!(
-                "key: {} (0400) and {}: {}",
-                out.display(),
-                pub_path.display(),
-                crate::serve::fingerprint(key.public_key())
-            );
-            Ok(0)
-        }
+        Some(Command::Key(KeyCommand::New { out, .. })) => protect::key_new(&out),
         Some(Command::Audit(AuditCommand::Verify { manifest, signer })) => {
             if let Some(signer) = signer {
-                let key = crate::serve::read_public_key(&signer)?;
-                let bytes = std::fs::read(&manifest)
-                    .with_context(|| format!("cannot read {}", manifest.display()))?;
-                let sig_path = export::sign::signature_path(&manifest);
-                let signature = std::fs::read_to_string(&sig_path).with_context(|| {
-                    format!(
-                        "{} is not signed: no {}",
-                        manifest.display(),
-                        sig_path.display()
-                    )
-                })?;
-                if !export::sign::verify(&key, &bytes, &signature)? {
-                    println!(
-                        "audit: the manifest's signature does not match {}: the manifest was changed, or signed by another key",
-                        signer.display()
-                    );
+                if !protect::manifest_signed_by(&manifest, &signer)? {
                     return Ok(1);
                 }
-                println!(
-                    "audit: the manifest is signed by {}",
-                    crate::serve::fingerprint(&key)
-                );
             }
             let store = open_existing(cli.db.as_deref(), cli.demo)?;
-            audit_verify(&store, &manifest)
+            protect::audit_verify(&store, &manifest)
         }
         Some(Command::Completions { shell }) => {
             crate::manual::completions(shell, &mut std::io::stdout().lock())?;
@@ -893,148 +773,6 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<u8> {
 
 /// The database the flags name, which must already exist (a job never
 /// creates one).
-/// `albergue audit verify --manifest FILE`.
-fn audit_verify(store: &Store, manifest: &std::path::Path) -> Result<u8> {
-    use crate::export::ChainRecord;
-    use crate::store::AuditMatch;
-    #[derive(serde::Deserialize)]
-    struct Recorded {
-        audit_chain: ChainRecord,
-    }
-    let text = std::fs::read_to_string(manifest)
-        .with_context(|| format!("cannot read {}", manifest.display()))?;
-    let recorded: Recorded = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{}: not a manifest of albergue export with an audit chain",
-            manifest.display()
-        )
-    })?;
-    let (rows, head) = match recorded.audit_chain {
-        ChainRecord::Head { rows, head_sha256 } => (rows, head_sha256),
-        ChainRecord::Broken { broken } => {
-            println!("the manifest recorded a broken chain: {broken}");
-            return Ok(1);
-        }
-    };
-    let head_bytes: Option<[u8; 32]> = (0..32)
-        .map(|i| {
-            head.get(i * 2..i * 2 + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect::<Option<Vec<u8>>>()
-        .and_then(|v| v.try_into().ok());
-    let Some(head_bytes) = head_bytes else {
-        anyhow::bail!(
-            "{}: audit_chain.head_sha256 is not 64 hexadecimal digits",
-            manifest.display()
-        );
-    };
-    let result = store.audit_matches(rows, &head_bytes)?;
-    tracing::info!(
-        rows,
-        same = result == AuditMatch::Same,
-        "audit verified against a manifest"
-    );
-    match result {
-        AuditMatch::Same => {
-            println!("audit: the first {rows} rows are as the manifest recorded them");
-            Ok(0)
-        }
-        AuditMatch::Shorter(n) => {
-            println!("audit: the manifest recorded {rows} rows but the chain holds {n}: rows were removed");
-            Ok(1)
-        }
-        AuditMatch::Rewritten => {
-            println!(
-                "audit: row {rows} no longer has the hash the manifest recorded: the chain was rewritten since"
-            );
-            Ok(1)
-        }
-        AuditMatch::Broken(broken) => {
-            println!("audit: {broken}");
-            Ok(1)
-        }
-    }
-}
-
-/// `albergue list departures`.
-#[allow(clippy::too_many_arguments)]
-fn list_departures(
-    store: &Store,
-    day: crate::domain::departures::Day,
-    port: Option<&'static crate::domain::Port>,
-    shelter: Option<String>,
-    format: ListFormat,
-    out: Option<PathBuf>,
-    settings: config::Settings,
-    now: DateTime<Utc>,
-) -> Result<u8> {
-    use crate::export::departures::{self, Heading, ListQuery};
-    let shelters = store.shelters()?;
-    let shelter = match shelter {
-        None => None,
-        Some(name) => Some(store.shelter_named(&name)?.ok_or_else(|| {
-            let known: Vec<&str> = shelters.iter().map(|s| s.name.as_str()).collect();
-            anyhow::anyhow!("no shelter called {name:?}; known: {}", known.join(", "))
-        })?),
-    };
-    // "Printed at" in the shelter's own time (the chosen one, else the
-    // dashboard's, else the first).
-    let home = shelter
-        .or(settings.shelter)
-        .and_then(|id| shelters.iter().find(|s| s.id == id))
-        .or(shelters.first());
-    let tz: chrono_tz::Tz = home
-        .and_then(|s| s.tz.parse().ok())
-        .unwrap_or(chrono_tz::UTC);
-    let query = ListQuery { day, port, shelter };
-    let list = departures::read(store, &query, now)?;
-    let asked = match day {
-        crate::domain::departures::Day::On(d) => {
-            crate::tui::i18n::fill(crate::tui::i18n::t(settings.lang, "list_on"), |k| {
-                (k == "date").then(|| crate::tui::i18n::date(settings.lang, d))
-            })
-        }
-        crate::domain::departures::Day::Today => {
-            crate::tui::i18n::t(settings.lang, "list_today").into()
-        }
-        crate::domain::departures::Day::Tomorrow => {
-            crate::tui::i18n::t(settings.lang, "list_tomorrow").into()
-        }
-    };
-    let text = departures::render(
-        &list,
-        format,
-        Heading {
-            lang: settings.lang,
-            printed: now.with_timezone(&tz),
-            day: &asked,
-        },
-    );
-    let people: usize = list.iter().map(|p| p.people()).sum();
-    tracing::info!(ports = list.len(), people, "departures listed");
-    match out {
-        None => {
-            use std::io::Write;
-            std::io::stdout().lock().write_all(text.as_bytes())?;
-        }
-        Some(path) => {
-            let folder = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            departures::write_file(&folder, &path, &text)
-                .with_context(|| format!("could not write {}", path.display()))?;
-            eprintln!(
-                "list: {people} people at {} port(s) written to {}",
-                list.len(),
-                path.display()
-            );
-        }
-    }
-    Ok(0)
-}
-
 fn open_existing(db: Option<&std::path::Path>, demo: bool) -> Result<Store> {
     let db = paths::resolve(db, demo)?;
     Ok(Store::open(&db.path, OpenMode::Existing)?)

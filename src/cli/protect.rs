@@ -1,0 +1,226 @@
+//! The data-protection commands: retention, a person's own export, signing
+//! keys and the audit chain checked against a manifest.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::PersonFormat;
+use crate::actor::Actor;
+use crate::domain::retention::Period;
+use crate::export;
+use crate::store::Store;
+
+/// `albergue retention run`.
+pub(super) fn retention(
+    store: &mut Store,
+    after: Period,
+    dry_run: bool,
+    today: NaiveDate,
+) -> Result<u8> {
+    let cutoff = after.cutoff(today);
+    let r = store.run_retention(cutoff, &after.label(), dry_run, &Actor::from_env())?;
+    tracing::info!(
+        people = r.people,
+        households = r.households,
+        confirmations = r.confirmations,
+        drafts = r.drafts,
+        dry_run,
+        "retention"
+    );
+    eprintln!(
+        "retention{}: people who left on or before {cutoff}: {} people anonymised, {} households, {} confirmation numbers removed, {} drafts deleted{}",
+        if dry_run { " (dry run: nothing changed)" } else { "" },
+        r.people,
+        r.households,
+        r.confirmations,
+        r.drafts,
+        if r.undated > 0 {
+            format!("; {} people left without a day of leaving and were not touched", r.undated)
+        } else {
+            String::new()
+        }
+    );
+    Ok(0)
+}
+
+/// `albergue person export`: written to `out` (created 0600, never
+/// replaced) or standard output; sealed with age for `recipients`.
+pub(super) fn person_export(
+    store: &mut Store,
+    id: i64,
+    format: PersonFormat,
+    out: Option<PathBuf>,
+    recipients: Option<export::seal::Recipients>,
+    now: DateTime<Utc>,
+) -> Result<u8> {
+    use std::io::Write;
+    let name = match format {
+        PersonFormat::Json => "json",
+        PersonFormat::Text => "text",
+    };
+    // The file first: a place that cannot be written leaves no audit row
+    // of an export that did not happen.
+    let file = match &out {
+        Some(path) => Some(
+            export::files::private_file(path)
+                .with_context(|| format!("cannot create {} (it must not exist)", path.display()))?,
+        ),
+        None => None,
+    };
+    let value = match export::person::export_person(store, id, name, &Actor::from_env(), now) {
+        Ok(v) => v,
+        Err(e) => {
+            if let Some(path) = &out {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
+    let text = match format {
+        PersonFormat::Json => format!("{}\n", serde_json::to_string_pretty(&value)?),
+        PersonFormat::Text => export::person::as_text(&value),
+    };
+    // Sealed when there are recipients: the plaintext never reaches the
+    // file or the terminal.
+    let bytes = match &recipients {
+        Some(r) => {
+            let mut sealed = r.seal(Vec::new())?;
+            sealed.write_all(text.as_bytes())?;
+            sealed.finish()?
+        }
+        None => text.into_bytes(),
+    };
+    match (file, &out) {
+        (Some(mut f), Some(path)) => {
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+            eprintln!("person {id}: written to {}", path.display());
+        }
+        _ => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    tracing::info!(person = id, format = name, "person exported");
+    Ok(0)
+}
+
+/// `albergue key new --signing --out FILE`: an Ed25519 key, 0400, never
+/// replacing a file, and `FILE.pub`.
+pub(super) fn key_new(out: &Path) -> Result<u8> {
+    use std::os::unix::fs::PermissionsExt;
+    if out.exists() {
+        anyhow::bail!("{} already exists; a key is never replaced", out.display());
+    }
+    let (key, _) = crate::serve::host_key(out)?;
+    std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o400))?;
+    let public = key
+        .public_key()
+        .to_openssh()
+        .map_err(|e| anyhow::anyhow!("encoding the public key: {e}"))?;
+    let pub_path = {
+        let mut name = out.as_os_str().to_owned();
+        name.push(".pub");
+        PathBuf::from(name)
+    };
+    std::fs::write(&pub_path, format!("{public} albergue-manifest\n"))
+        .with_context(|| format!("writing {}", pub_path.display()))?;
+    eprintln!(
+        "key: {} (0400) and {}: {}",
+        out.display(),
+        pub_path.display(),
+        crate::serve::fingerprint(key.public_key())
+    );
+    Ok(0)
+}
+
+/// Whether `manifest.json.sig` is `signer`'s signature of the manifest
+/// (and says which it is, or that it is not).
+pub(super) fn manifest_signed_by(manifest: &Path, signer: &Path) -> Result<bool> {
+    let key = crate::serve::read_public_key(signer)?;
+    let bytes =
+        std::fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let sig_path = export::sign::signature_path(manifest);
+    let signature = std::fs::read_to_string(&sig_path).with_context(|| {
+        format!(
+            "{} is not signed: no {}",
+            manifest.display(),
+            sig_path.display()
+        )
+    })?;
+    if !export::sign::verify(&key, &bytes, &signature)? {
+        println!(
+            "audit: the manifest's signature does not match {}: the manifest was changed, or signed by another key",
+            signer.display()
+        );
+        return Ok(false);
+    }
+    println!(
+        "audit: the manifest is signed by {}",
+        crate::serve::fingerprint(&key)
+    );
+    Ok(true)
+}
+
+/// `albergue audit verify --manifest FILE`.
+pub(super) fn audit_verify(store: &Store, manifest: &std::path::Path) -> Result<u8> {
+    use crate::export::ChainRecord;
+    use crate::store::AuditMatch;
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        audit_chain: ChainRecord,
+    }
+    let text = std::fs::read_to_string(manifest)
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
+    let recorded: Recorded = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a manifest of albergue export with an audit chain",
+            manifest.display()
+        )
+    })?;
+    let (rows, head) = match recorded.audit_chain {
+        ChainRecord::Head { rows, head_sha256 } => (rows, head_sha256),
+        ChainRecord::Broken { broken } => {
+            println!("the manifest recorded a broken chain: {broken}");
+            return Ok(1);
+        }
+    };
+    let head_bytes: Option<[u8; 32]> = (0..32)
+        .map(|i| {
+            head.get(i * 2..i * 2 + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .and_then(|v| v.try_into().ok());
+    let Some(head_bytes) = head_bytes else {
+        anyhow::bail!(
+            "{}: audit_chain.head_sha256 is not 64 hexadecimal digits",
+            manifest.display()
+        );
+    };
+    let result = store.audit_matches(rows, &head_bytes)?;
+    tracing::info!(
+        rows,
+        same = result == AuditMatch::Same,
+        "audit verified against a manifest"
+    );
+    match result {
+        AuditMatch::Same => {
+            println!("audit: the first {rows} rows are as the manifest recorded them");
+            Ok(0)
+        }
+        AuditMatch::Shorter(n) => {
+            println!("audit: the manifest recorded {rows} rows but the chain holds {n}: rows were removed");
+            Ok(1)
+        }
+        AuditMatch::Rewritten => {
+            println!(
+                "audit: row {rows} no longer has the hash the manifest recorded: the chain was rewritten since"
+            );
+            Ok(1)
+        }
+        AuditMatch::Broken(broken) => {
+            println!("audit: {broken}");
+            Ok(1)
+        }
+    }
+}
