@@ -205,7 +205,7 @@ impl Store {
         details: &PersonDetails,
         actor: &Actor,
     ) -> Result<Person> {
-        self.save_person(id, expected_version, details, false, actor)
+        self.record_departure(id, expected_version, details, false, actor)
     }
 
     /// [`Store::update_person`] recording that the person left, where the
@@ -214,17 +214,6 @@ impl Store {
     /// cancelled (they crossed another way) instead of left for a
     /// coordinator to settle. In the same commit as the departure.
     pub fn record_departure(
-        &mut self,
-        id: i64,
-        expected_version: i64,
-        details: &PersonDetails,
-        cancel_pending: bool,
-        actor: &Actor,
-    ) -> Result<Person> {
-        self.save_person(id, expected_version, details, cancel_pending, actor)
-    }
-
-    fn save_person(
         &mut self,
         id: i64,
         expected_version: i64,
