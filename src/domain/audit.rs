@@ -238,29 +238,51 @@ impl std::fmt::Display for ChainBreak {
     }
 }
 
-/// Walks a chain: each row's stored `prev` must be the previous row's hash
-/// and its stored hash the hash of what it holds. Returns the head (the
-/// last row's hash) or the first break.
-pub fn verify_chain<I>(rows: I) -> Result<(u64, [u8; 32]), ChainBreak>
-where
-    I: IntoIterator<Item = (AuditEntry, [u8; 32], [u8; 32])>,
-{
-    let mut prev = GENESIS;
-    let mut before: Option<i64> = None;
-    let mut count = 0u64;
-    for (entry, stored_prev, stored_hash) in rows {
-        if stored_prev != prev {
+/// A walk along the chain, one row at a time (a chain of millions of rows
+/// is never held at once): each row's stored `prev` must be the previous
+/// row's hash and its stored hash the hash of what it holds.
+#[derive(Debug, Clone)]
+pub struct ChainWalk {
+    prev: [u8; 32],
+    before: Option<i64>,
+    count: u64,
+}
+
+impl Default for ChainWalk {
+    fn default() -> Self {
+        Self {
+            prev: GENESIS,
+            before: None,
+            count: 0,
+        }
+    }
+}
+
+impl ChainWalk {
+    /// The next row, with the hashes stored beside it; the first break.
+    pub fn step(
+        &mut self,
+        entry: &AuditEntry,
+        stored_prev: &[u8; 32],
+        stored_hash: &[u8; 32],
+    ) -> Result<(), ChainBreak> {
+        if *stored_prev != self.prev {
             return Err(ChainBreak::Unlinked {
                 id: entry.id,
-                after: before,
+                after: self.before,
             });
         }
-        if entry.chain_hash(&prev) != stored_hash {
+        if entry.chain_hash(&self.prev) != *stored_hash {
             return Err(ChainBreak::Changed { id: entry.id });
         }
-        prev = stored_hash;
-        before = Some(entry.id);
-        count += 1;
+        self.prev = *stored_hash;
+        self.before = Some(entry.id);
+        self.count += 1;
+        Ok(())
     }
-    Ok((count, prev))
+
+    /// Rows walked and the last one's hash (the head).
+    pub fn head(&self) -> (u64, [u8; 32]) {
+        (self.count, self.prev)
+    }
 }

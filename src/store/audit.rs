@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{codec, Result, Store};
 use crate::actor::Actor;
-use crate::domain::audit::{verify_chain, ChainBreak, GENESIS};
+use crate::domain::audit::{ChainBreak, ChainWalk, GENESIS};
 use crate::domain::AuditEntry;
 
 /// Appends the audit row of a change to one row: `action` is
@@ -122,11 +122,13 @@ pub(super) fn verify(conn: &rusqlite::Connection, limit: Option<u64>) -> Result<
     )?;
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     let mut rows = stmt.query([limit])?;
-    let mut chain = Vec::new();
+    let mut walk = ChainWalk::default();
     while let Some(r) = rows.next()? {
-        chain.push((entry(r)?, hash_of(r, 7)?, hash_of(r, 8)?));
+        if let Err(broken) = walk.step(&entry(r)?, &hash_of(r, 7)?, &hash_of(r, 8)?) {
+            return Ok(Err(broken));
+        }
     }
-    Ok(verify_chain(chain))
+    Ok(Ok(walk.head()))
 }
 
 /// Schema version 4: chains the rows written before it, in id order, then

@@ -37,8 +37,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     // A notice too long for one line takes two (on a phone).
-    let status_rows = match &app.status {
-        Some(s) if say(app, &s.notice).chars().count() > area.width as usize => 2,
+    // The notice is put into words once a frame.
+    let notice = app.status.as_ref().map(|s| (say(app, &s.notice), s.error));
+    let status_rows = match &notice {
+        Some((text, _)) if text.chars().count() > area.width as usize => 2,
         _ => 1,
     };
     let [bar, banner, body, status, footer] = Layout::vertical([
@@ -58,7 +60,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Appointments => appointments::render(app, frame, body),
         Screen::Outages => outages::render(app, frame, body),
     }
-    status_line(app, frame, status);
+    status_line(app, frame, status, notice);
     key_footer(app, frame, footer);
     if app.message.is_some() {
         message::render(app, frame, body);
@@ -185,17 +187,15 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn status_line(app: &App, frame: &mut Frame, area: Rect) {
-    if let Some(s) = &app.status {
-        let style = if s.error {
+fn status_line(app: &App, frame: &mut Frame, area: Rect, notice: Option<(String, bool)>) {
+    if let Some((text, error)) = notice {
+        let style = if error {
             app.theme.error()
         } else {
             app.theme.muted()
         };
         frame.render_widget(
-            Paragraph::new(say(app, &s.notice))
-                .wrap(Wrap { trim: true })
-                .style(style),
+            Paragraph::new(text).wrap(Wrap { trim: true }).style(style),
             area,
         );
     }
