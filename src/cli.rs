@@ -877,7 +877,7 @@ fn check(db: &DbPath) -> Result<u8> {
     if version >= 4 {
         match store.verify_audit()? {
             Ok((rows, head)) => {
-                let hex: String = head[..8].iter().map(|b| format!("{b:02x}")).collect();
+                let hex = export::hex(&head[..8]);
                 println!("audit:    {rows} rows chained, head {hex}…");
             }
             Err(broken) => {

@@ -41,7 +41,7 @@ impl<W: Write> Hashing<W> {
     /// The inner writer, the hex SHA-256 and the byte count.
     pub fn finish(self) -> (W, String, u64) {
         let digest = self.hash.finalize();
-        let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = super::hex(&digest);
         (self.inner, hex, self.bytes)
     }
 }
