@@ -13,7 +13,7 @@ use crate::export;
 use crate::export::departures::ListFormat;
 use crate::import;
 use crate::paths::{self, DbPath};
-use crate::store::{OpenMode, Store, LATEST_VERSION};
+use crate::store::{DbFile, DbKey, OpenMode, Store, LATEST_VERSION};
 use crate::tui::{self, config, config::Flags};
 
 mod lists;
@@ -33,6 +33,13 @@ pub struct Cli {
     /// Use the demo database (albergue/demo.db in the data folder), creating it if needed
     #[arg(long, global = true, conflicts_with = "db")]
     pub demo: bool,
+
+    /// The database's key (made by `albergue key new --out FILE`; mode 0400
+    /// or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from
+    /// systemd's LoadCredential=, comes first. Without a key the database
+    /// is plaintext
+    #[arg(long, global = true, env = "ALBERGUE_KEY_FILE", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
 
     /// Interface language: en or es [default: config file, then LANG]
     #[arg(long, global = true, value_name = "LANG")]
@@ -139,6 +146,24 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Encrypt a plaintext database with the key of --key-file (SQLCipher)
+    ///
+    /// The database is copied, encrypted, into FILE.rewrite beside it,
+    /// checked (integrity, every table's rows), synced and renamed over the
+    /// plaintext file: killed at any moment, the old file is still whole.
+    /// Needs the database to itself (stop `albergue serve` and dashboards).
+    /// The old file's disk blocks are freed, not overwritten: on a disk
+    /// without full-disk encryption, traces of it may remain.
+    Encrypt,
+    /// Give an encrypted database a new key (the old one from --key-file)
+    ///
+    /// Rewritten as `encrypt` does: the old key opens the file until the
+    /// new one does. Needs the database to itself.
+    Rekey {
+        /// The new key (made by `albergue key new --out FILE`)
+        #[arg(long, value_name = "FILE")]
+        new_key_file: PathBuf,
+    },
     /// Serve the dashboard over SSH to the registered users (no shell accounts)
     ///
     /// Coordinators connect with `ssh -p 2222 -t HOST` and their own key;
@@ -224,16 +249,19 @@ pub enum Shell {
 /// The `key` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
-    /// Make a signing key for export manifests (Ed25519, OpenSSH format)
+    /// Make a database key, or with --signing a key to sign export manifests
     ///
-    /// FILE is created 0400 and never replaced; FILE.pub beside it is what
+    /// A database key is 32 random bytes written as 64 hexadecimal digits;
+    /// give it to every command with --key-file (or ALBERGUE_KEY_FILE, or
+    /// systemd's LoadCredential=albergue-db-key:FILE). Lose it and the
+    /// database cannot be read by anyone: keep a copy offline.
+    /// A signing key is Ed25519 in OpenSSH format; FILE.pub beside it is what
     /// `albergue audit verify --signer` (or `ssh-keygen -Y verify`) checks
     /// signatures with. Give FILE to `albergue export --sign-with`.
-    /// (`--signing` is required: database keys, for encryption at rest,
-    /// are not built yet.)
+    /// FILE is created 0400 and never replaced.
     New {
-        /// A signing key (for manifests)
-        #[arg(long, required = true)]
+        /// A signing key (for manifests) instead of a database key
+        #[arg(long)]
         signing: bool,
         /// The private key file to create
         #[arg(long, value_name = "FILE")]
@@ -425,6 +453,8 @@ impl Cli {
             Some(Command::Export { .. }) => "export",
             Some(Command::Import { .. }) => "import",
             Some(Command::Backup { .. }) => "backup",
+            Some(Command::Encrypt) => "encrypt",
+            Some(Command::Rekey { .. }) => "rekey",
             Some(Command::Serve { .. }) => "serve",
             Some(Command::Users(_)) => "users",
             Some(Command::List(_)) => "list",
@@ -468,12 +498,22 @@ fn run_command(cli: Cli) -> Result<u8> {
         Some(Command::Demo { people, seed }) => {
             // The demo never lands in the real database by default.
             let db = paths::resolve(cli.db.as_deref(), true)?;
-            demo(&db, people, seed, cli.now.unwrap_or_else(Utc::now))?;
+            let key = protect::database_key(cli.key_file.as_deref())?;
+            demo(&db, key, people, seed, cli.now.unwrap_or_else(Utc::now))?;
             Ok(0)
         }
         Some(Command::Check) => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
-            check(&db)
+            let key = protect::database_key(cli.key_file.as_deref())?;
+            check(&db, key)
+        }
+        Some(Command::Encrypt) => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            protect::encrypt(&db.path, cli.key_file.as_deref())
+        }
+        Some(Command::Rekey { new_key_file }) => {
+            let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            protect::rekey(&db.path, cli.key_file.as_deref(), &new_key_file)
         }
         Some(Command::Export {
             out,
@@ -498,7 +538,7 @@ fn run_command(cli: Cli) -> Result<u8> {
                     "warning: this export is NOT encrypted; give --recipients FILE (or ALBERGUE_RECIPIENTS) to encrypt it"
                 );
             }
-            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             let opts = export::Options {
                 out,
                 format: match format {
@@ -550,7 +590,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             dry_run,
             shelter,
         }) => {
-            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             let opts = import::Options { dry_run, shelter };
             let now = cli.now.unwrap_or_else(Utc::now);
             match import::import(&mut store, &file, &opts, &Actor::from_env(), now) {
@@ -570,7 +610,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             }
         }
         Some(Command::Backup { out }) => {
-            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             let seconds = export::backup::backup(&mut store, &out, &Actor::from_env())?;
             tracing::info!(file = %out.display(), ms = (seconds * 1000.0) as u64, "backup written and verified");
             eprintln!(
@@ -591,6 +631,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             keepalive_secs,
         }) => {
             let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+            let key = protect::database_key(cli.key_file.as_deref())?;
             let host_key = host_key.unwrap_or_else(|| {
                 db.path
                     .parent()
@@ -599,7 +640,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             });
             crate::serve::run(&crate::serve::Options {
                 listen,
-                db: db.path,
+                db: DbFile { path: db.path, key },
                 host_key,
                 grace: std::time::Duration::from_secs(grace),
                 per_address,
@@ -612,7 +653,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Users(command)) => {
-            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             users(&mut store, command)
         }
         Some(Command::List(ListCommand::Departures {
@@ -622,7 +663,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             format,
             out,
         })) => {
-            let store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             let flags = Flags {
                 lang: cli.lang.clone(),
                 theme: None,
@@ -635,7 +676,7 @@ fn run_command(cli: Cli) -> Result<u8> {
             lists::departures(&store, date, port, shelter, format, out, settings, now)
         }
         Some(Command::Retention(RetentionCommand::Run { after, dry_run })) => {
-            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             let today = cli
                 .now
                 .unwrap_or_else(Utc::now)
@@ -653,18 +694,22 @@ fn run_command(cli: Cli) -> Result<u8> {
                 .map(|path| export::seal::Recipients::read(&path))
                 .transpose()
                 .map_err(|e| anyhow::anyhow!(e))?;
-            let mut store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let mut store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             let now = cli.now.unwrap_or_else(Utc::now);
             protect::person_export(&mut store, id, format, out, recipients, now)
         }
-        Some(Command::Key(KeyCommand::New { out, .. })) => protect::key_new(&out),
+        Some(Command::Key(KeyCommand::New { out, signing: true })) => protect::key_new(&out),
+        Some(Command::Key(KeyCommand::New {
+            out,
+            signing: false,
+        })) => protect::db_key_new(&out),
         Some(Command::Audit(AuditCommand::Verify { manifest, signer })) => {
             if let Some(signer) = signer {
                 if !protect::manifest_signed_by(&manifest, &signer)? {
                     return Ok(1);
                 }
             }
-            let store = open_existing(cli.db.as_deref(), cli.demo)?;
+            let store = open_existing(cli.db.as_deref(), cli.demo, cli.key_file.as_deref())?;
             protect::audit_verify(&store, &manifest)
         }
         Some(Command::Completions { shell }) => {
@@ -687,22 +732,33 @@ fn run_command(cli: Cli) -> Result<u8> {
             let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
                 std::env::var(k).ok()
             })?;
+            let key = protect::database_key(cli.key_file.as_deref())?;
             if cli.demo && !db.path.exists() {
-                demo(&db, DEMO_PEOPLE, 1, cli.now.unwrap_or_else(Utc::now))?;
+                demo(
+                    &db,
+                    key.clone(),
+                    DEMO_PEOPLE,
+                    1,
+                    cli.now.unwrap_or_else(Utc::now),
+                )?;
             }
             // A named database must exist (a typo must not make a new one);
             // albergue's own is created on first use, but not for a pipe.
+            let file = DbFile {
+                path: db.path.clone(),
+                key,
+            };
             let store = if db.in_data_folder {
                 tui::check_terminal()?;
                 db.ensure_folder()?;
-                Store::open(&db.path, OpenMode::Create)?
+                file.open(OpenMode::Create)?
             } else {
-                Store::open(&db.path, OpenMode::Existing)?
+                file.open(OpenMode::Existing)?
             };
             let ending = tui::run(
                 store,
                 tui::Options {
-                    db_path: db.path.clone(),
+                    db: file,
                     settings,
                     fixed_now: cli.now,
                 },
@@ -773,16 +829,27 @@ fn users(store: &mut Store, command: UsersCommand) -> Result<u8> {
 
 /// The database the flags name, which must already exist (a job never
 /// creates one).
-fn open_existing(db: Option<&std::path::Path>, demo: bool) -> Result<Store> {
+fn open_existing(
+    db: Option<&std::path::Path>,
+    demo: bool,
+    key_file: Option<&std::path::Path>,
+) -> Result<Store> {
     let db = paths::resolve(db, demo)?;
-    Ok(Store::open(&db.path, OpenMode::Existing)?)
+    let key = protect::database_key(key_file)?;
+    Ok(Store::open_keyed(&db.path, OpenMode::Existing, key)?)
 }
 
-fn demo(db: &DbPath, people: u64, seed: u64, now: DateTime<Utc>) -> Result<()> {
+fn demo(
+    db: &DbPath,
+    key: Option<std::sync::Arc<DbKey>>,
+    people: u64,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     db.ensure_folder()?;
     let started = Instant::now();
     let data = crate::demo::generate(people as usize, seed, now);
-    let mut store = Store::open(&db.path, OpenMode::Create)?;
+    let mut store = Store::open_keyed(&db.path, OpenMode::Create, key)?;
     store
         .load_demo(&data, &Actor::from_env())
         .with_context(|| format!("demo data not loaded into {}", db.path.display()))?;
@@ -854,11 +921,19 @@ fn print_import_report(r: &import::Report) {
     }
 }
 
-fn check(db: &DbPath) -> Result<u8> {
-    let store = Store::open(&db.path, OpenMode::Inspect)?;
+fn check(db: &DbPath, key: Option<std::sync::Arc<DbKey>>) -> Result<u8> {
+    let store = Store::open_keyed(&db.path, OpenMode::Inspect, key)?;
     let version = store.schema_version()?;
     let problems = store.integrity_problems()?;
     println!("database: {}", db.path.display());
+    if store.encrypted() {
+        println!(
+            "encrypted: yes (SQLCipher {})",
+            store.pragma("cipher_version")?
+        );
+    } else {
+        println!("encrypted: no");
+    }
     if version < LATEST_VERSION {
         println!(
             "schema:   version {version} (this albergue upgrades it to {LATEST_VERSION} on open)"

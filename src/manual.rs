@@ -40,6 +40,14 @@ const DESCRIPTION: &[&str] = &[
 const ENVIRONMENT: &[(&str, &str)] = &[
     ("ALBERGUE_DB", "The database file, when --db is not given."),
     (
+        "ALBERGUE_KEY_FILE",
+        "The database key file, when --key-file is not given (mode 0400 or 0600, the user's own).",
+    ),
+    (
+        "CREDENTIALS_DIRECTORY",
+        "Set by systemd: albergue-db-key in it (LoadCredential=albergue-db-key:FILE) is the database key, before --key-file.",
+    ),
+    (
         "XDG_DATA_HOME, HOME",
         "Where the data folder is (by default ~/.local/share/albergue).",
     ),

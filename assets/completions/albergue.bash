@@ -31,6 +31,9 @@ _albergue() {
             albergue,demo)
                 cmd="albergue__subcmd__demo"
                 ;;
+            albergue,encrypt)
+                cmd="albergue__subcmd__encrypt"
+                ;;
             albergue,export)
                 cmd="albergue__subcmd__export"
                 ;;
@@ -51,6 +54,9 @@ _albergue() {
                 ;;
             albergue,person)
                 cmd="albergue__subcmd__person"
+                ;;
+            albergue,rekey)
+                cmd="albergue__subcmd__rekey"
                 ;;
             albergue,retention)
                 cmd="albergue__subcmd__retention"
@@ -88,6 +94,9 @@ _albergue() {
             albergue__subcmd__help,demo)
                 cmd="albergue__subcmd__help__subcmd__demo"
                 ;;
+            albergue__subcmd__help,encrypt)
+                cmd="albergue__subcmd__help__subcmd__encrypt"
+                ;;
             albergue__subcmd__help,export)
                 cmd="albergue__subcmd__help__subcmd__export"
                 ;;
@@ -108,6 +117,9 @@ _albergue() {
                 ;;
             albergue__subcmd__help,person)
                 cmd="albergue__subcmd__help__subcmd__person"
+                ;;
+            albergue__subcmd__help,rekey)
+                cmd="albergue__subcmd__help__subcmd__rekey"
                 ;;
             albergue__subcmd__help,retention)
                 cmd="albergue__subcmd__help__subcmd__retention"
@@ -239,13 +251,17 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup serve users list audit retention person key completions man help"
+            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup encrypt rekey serve users list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -273,13 +289,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__audit)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help verify help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -349,7 +369,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__audit__subcmd__verify)
-            opts="-h --manifest --signer --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --manifest --signer --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +384,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -391,7 +415,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__backup)
-            opts="-h --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --out --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +426,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -429,13 +457,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__check)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -463,13 +495,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__completions)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help bash zsh fish"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -497,7 +533,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__demo)
-            opts="-h --people --seed --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --people --seed --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +548,48 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__encrypt)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -539,7 +617,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__export)
-            opts="-h --out --format --redact --keep --recipients --sign-with --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --out --format --redact --keep --recipients --sign-with --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -569,6 +647,10 @@ _albergue() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -593,7 +675,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help)
-            opts="demo check export import backup serve users list audit retention person key completions man help"
+            opts="demo check export import backup encrypt rekey serve users list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,6 +759,20 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__encrypt)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -830,6 +926,20 @@ _albergue() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        albergue__subcmd__help__subcmd__rekey)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         albergue__subcmd__help__subcmd__retention)
             opts="run"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -957,7 +1067,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__import)
-            opts="-h --dry-run --shelter --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --dry-run --shelter --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +1078,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -995,13 +1109,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__key)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help new help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help new help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1071,7 +1189,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__key__subcmd__new)
-            opts="-h --signing --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --signing --out --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1082,6 +1200,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1109,13 +1231,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__list)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help departures help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help departures help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1143,7 +1269,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__list__subcmd__departures)
-            opts="-h --date --port --shelter --format --out --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --date --port --shelter --format --out --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1296,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1239,13 +1369,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__man)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1273,13 +1407,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__person)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help export help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1307,7 +1445,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__person__subcmd__export)
-            opts="-h --format --out --recipients --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --format --out --recipients --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1326,6 +1464,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1394,14 +1536,60 @@ _albergue() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        albergue__subcmd__rekey)
+            opts="-h --new-key-file --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --new-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         albergue__subcmd__retention)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help run help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1471,7 +1659,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__retention__subcmd__run)
-            opts="-h --after --dry-run --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --after --dry-run --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1482,6 +1670,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1509,7 +1701,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__serve)
-            opts="-h --listen --host-key --grace --per-address --max-connections --idle-lock --max-session --idle-lock-secs --keepalive-secs --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --listen --host-key --grace --per-address --max-connections --idle-lock --max-session --idle-lock-secs --keepalive-secs --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1555,6 +1747,10 @@ _albergue() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1579,13 +1775,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help add list remove set-role set-lang help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help add list remove set-role set-lang help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1613,7 +1813,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__add)
-            opts="-h --role --key --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --role --key --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1628,6 +1828,10 @@ _albergue() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1753,13 +1957,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__list)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1787,13 +1995,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__remove)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1821,13 +2033,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__set__subcmd__lang)
-            opts="-h --db --demo --theme --low-bandwidth --now --log-level --help"
+            opts="-h --db --demo --key-file --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1851,13 +2067,17 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__set__subcmd__role)
-            opts="-h --db --demo --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_albergue_global_optspecs
-    string join \n db= demo lang= theme= low-bandwidth now= log-level= h/help V/version
+    string join \n db= demo key-file= lang= theme= low-bandwidth now= log-level= h/help V/version
 end
 
 function __fish_albergue_needs_command
@@ -25,6 +25,7 @@ function __fish_albergue_using_subcommand
 end
 
 complete -c albergue -n "__fish_albergue_needs_command" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_needs_command" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_needs_command" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_needs_command" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_needs_command" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -38,6 +39,8 @@ complete -c albergue -n "__fish_albergue_needs_command" -f -a "check" -d 'Check 
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "encrypt" -d 'Encrypt a plaintext database with the key of --key-file (SQLCipher)'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "rekey" -d 'Give an encrypted database a new key (the old one from --key-file)'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "users" -d 'Manage who may connect to `albergue serve`'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
@@ -51,6 +54,7 @@ complete -c albergue -n "__fish_albergue_needs_command" -f -a "help" -d 'Print t
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l people -d 'How many people (1 to 2,000,000)' -r
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l seed -d 'Seed: the same seed and clock give the same roster' -r
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -59,6 +63,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand demo" -l demo -d 'Use 
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -74,6 +79,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand export" -l keep -d 'Th
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l recipients -d 'Encrypt every file with age to the recipients in FILE (age1… keys, ssh-ed25519 / ssh-rsa public keys, one a line); nothing plaintext is written. Open with `age -d -i ~/.ssh/id_ed25519 FILE.age`' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l sign-with -d 'Sign manifest.json with this OpenSSH private key (manifest.json.sig, as `ssh-keygen -Y sign -n albergue-manifest` would); make one with `albergue key new --signing --out FILE`' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand export" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand export" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -84,6 +90,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand export" -l low-bandwid
 complete -c albergue -n "__fish_albergue_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand import" -l shelter -d 'The shelter the people stay at (name or city) [default: the first]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand import" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand import" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand import" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand import" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand import" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -94,6 +101,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand import" -l low-bandwid
 complete -c albergue -n "__fish_albergue_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -l out -d 'The backup file to create' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand backup" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -101,6 +109,25 @@ complete -c albergue -n "__fish_albergue_using_subcommand backup" -l log-level -
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l new-key-file -d 'The new key (made by `albergue key new --out FILE`)' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
+complete -c albergue -n "__fish_albergue_using_subcommand rekey" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l listen -d 'Address and port to listen on' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l host-key -d 'The host key [default: albergue-host-key beside the database]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l grace -d 'Seconds a connection may take to start the dashboard' -r
@@ -111,6 +138,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand serve" -l max-session 
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l idle-lock-secs -d 'Seconds (instead of minutes) for --idle-lock, for tests' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l keepalive-secs -d 'Seconds between keepalives to a silent client (three unanswered end its connection), for tests' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand serve" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -119,6 +147,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand serve" -l demo -d 'Use
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_seen_subcommand_from add list remove set-role set-lang help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -135,6 +164,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand users; and not __fish_
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l role -d 'volunteer, coordinator or admin' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l key -d 'Their public key file (OpenSSH, e.g. id_ed25519.pub)' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -143,6 +173,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -151,6 +182,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -159,6 +191,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -167,6 +200,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from set-lang" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
@@ -180,6 +214,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "set-lang" -d 'Set the language a user\'s dashboard speaks (wins over their ssh client\'s LANG)'
 complete -c albergue -n "__fish_albergue_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand list; and not __fish_seen_subcommand_from departures help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand list; and not __fish_seen_subcommand_from departures help" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand list; and not __fish_seen_subcommand_from departures help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand list; and not __fish_seen_subcommand_from departures help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand list; and not __fish_seen_subcommand_from departures help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -197,6 +232,7 @@ csv\t'CSV (RFC 4180, UTF-8, header row), one row per traveller'
 html\t'HTML to print: one page per port'"
 complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from departures" -l out -d 'Write to FILE (created 0600, replaced whole) instead of standard output' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from departures" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from departures" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from departures" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from departures" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from departures" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -207,6 +243,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_
 complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "departures" -d 'Who leaves for each port on a day: households, travellers, confirmation numbers and US destinations, a box to tick for each'
 complete -c albergue -n "__fish_albergue_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -219,6 +256,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand audit; and not __fish_
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l manifest -d 'manifest.json of an earlier `albergue export`' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l signer -d 'The public key (.pub) the manifest must be signed with' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from verify" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -229,6 +267,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the database\'s audit chain against an earlier export\'s manifest'
 complete -c albergue -n "__fish_albergue_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -240,6 +279,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __f
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l after -d 'The period: 90d, 13w, 1y' -r
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from run" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -251,6 +291,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from help" -f -a "run" -d 'Anonymise people who left more than a period ago, delete old drafts'
 complete -c albergue -n "__fish_albergue_using_subcommand retention; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand person; and not __fish_seen_subcommand_from export help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand person; and not __fish_seen_subcommand_from export help" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand person; and not __fish_seen_subcommand_from export help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand person; and not __fish_seen_subcommand_from export help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand person; and not __fish_seen_subcommand_from export help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -265,6 +306,7 @@ text\t'Text, a `key: value` a line'"
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l out -d 'Write to FILE (created 0600; never replaces a file)' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l recipients -d 'Encrypt it with age to the recipients in FILE (as for `export`)' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from export" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -275,6 +317,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_see
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from help" -f -a "export" -d 'Everything held on one person, for them to see (data-subject access)'
 complete -c albergue -n "__fish_albergue_using_subcommand person; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -282,21 +325,23 @@ complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_se
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -s h -l help -d 'Print help'
-complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -f -a "new" -d 'Make a signing key for export manifests (Ed25519, OpenSSH format)'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -f -a "new" -d 'Make a database key, or with --signing a key to sign export manifests'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and not __fish_seen_subcommand_from new help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l out -d 'The private key file to create' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
-complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l signing -d 'A signing key (for manifests)'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l signing -d 'A signing key (for manifests) instead of a database key'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "new" -d 'Make a signing key for export manifests (Ed25519, OpenSSH format)'
+complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "new" -d 'Make a database key, or with --signing a key to sign export manifests'
 complete -c albergue -n "__fish_albergue_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand completions" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -305,6 +350,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand completions" -l demo -
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
+complete -c albergue -n "__fish_albergue_using_subcommand man" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
@@ -312,21 +358,23 @@ complete -c albergue -n "__fish_albergue_using_subcommand man" -l log-level -d '
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -s h -l help -d 'Print help'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "users" -d 'Manage who may connect to `albergue serve`'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "audit" -d 'The tamper-evident audit trail'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "retention" -d 'Keep people\'s details no longer than needed'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "person" -d 'What albergue holds on one person'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "key" -d 'Keys albergue uses'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "completions" -d 'Print Tab completions for a shell'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup serve users list audit retention person key completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "encrypt" -d 'Encrypt a plaintext database with the key of --key-file (SQLCipher)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "rekey" -d 'Give an encrypted database a new key (the old one from --key-file)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "serve" -d 'Serve the dashboard over SSH to the registered users (no shell accounts)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "users" -d 'Manage who may connect to `albergue serve`'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "list" -d 'Print lists to take along (tomorrow\'s departures)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "audit" -d 'The tamper-evident audit trail'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "retention" -d 'Keep people\'s details no longer than needed'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "person" -d 'What albergue holds on one person'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "key" -d 'Keys albergue uses'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "completions" -d 'Print Tab completions for a shell'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "man" -d 'Print the manual page (roff), as `man albergue` shows it'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Register a person with their public key and a role'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List the users, their roles and key fingerprints'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "remove" -d 'Remove a user: their key no longer connects'
@@ -336,4 +384,4 @@ complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the database\'s audit chain against an earlier export\'s manifest'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from retention" -f -a "run" -d 'Anonymise people who left more than a period ago, delete old drafts'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from person" -f -a "export" -d 'Everything held on one person, for them to see (data-subject access)'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "new" -d 'Make a signing key for export manifests (Ed25519, OpenSSH format)'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "new" -d 'Make a database key, or with --signing a key to sign export manifests'

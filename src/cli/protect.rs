@@ -1,7 +1,9 @@
-//! The data-protection commands: retention, a person's own export, signing
-//! keys and the audit chain checked against a manifest.
+//! The data-protection commands: the database key (encrypt, rekey),
+//! retention, a person's own export, signing keys and the audit chain
+//! checked against a manifest.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,7 +12,7 @@ use super::PersonFormat;
 use crate::actor::Actor;
 use crate::domain::retention::Period;
 use crate::export;
-use crate::store::Store;
+use crate::store::{DbKey, Store};
 
 /// `albergue retention run`.
 pub(super) fn retention(
@@ -223,4 +225,100 @@ pub(super) fn audit_verify(store: &Store, manifest: &std::path::Path) -> Result<
             Ok(1)
         }
     }
+}
+
+/// Where systemd's `LoadCredential=albergue-db-key:…` puts the key.
+const CREDENTIAL: &str = "albergue-db-key";
+
+/// The database key, looked for in this order: the service's credentials
+/// folder (`$CREDENTIALS_DIRECTORY/albergue-db-key`), then `--key-file` /
+/// `ALBERGUE_KEY_FILE`; `None` when neither names one (plaintext).
+pub(super) fn database_key(key_file: Option<&Path>) -> Result<Option<Arc<DbKey>>> {
+    let credential = std::env::var_os("CREDENTIALS_DIRECTORY")
+        .map(|dir| PathBuf::from(dir).join(CREDENTIAL))
+        .filter(|p| p.exists());
+    let key = match (credential, key_file) {
+        (Some(path), _) => DbKey::read_credential(&path)?,
+        (None, Some(path)) => DbKey::read(path)?,
+        (None, None) => return Ok(None),
+    };
+    tracing::debug!("database key read");
+    Ok(Some(Arc::new(key)))
+}
+
+/// `albergue key new --out FILE`: a database key, 0400, never replacing a file.
+pub(super) fn db_key_new(out: &Path) -> Result<u8> {
+    DbKey::generate()?.write_new(out)?;
+    tracing::info!("database key made");
+    eprintln!(
+        "key: {} (0400): a database key. Keep a copy offline: without it the database cannot be read.\n\
+         Encrypt an existing database with: albergue encrypt --key-file {0}",
+        out.display()
+    );
+    Ok(0)
+}
+
+/// `albergue encrypt`: the plaintext database rewritten with the key.
+pub(super) fn encrypt(db: &Path, key_file: Option<&Path>) -> Result<u8> {
+    let Some(key) = database_key(key_file)? else {
+        anyhow::bail!(
+            "encrypt needs the key to encrypt with: --key-file FILE (make one with `albergue key new --out FILE`)"
+        );
+    };
+    if db.exists() && !crate::store::plaintext_header(db) {
+        anyhow::bail!(
+            "{} is already encrypted (or is not a database); to change its key use `albergue rekey` (nothing was changed)",
+            db.display()
+        );
+    }
+    let started = std::time::Instant::now();
+    let done = Store::rewrite_keyed(db, None, Some(&key))?;
+    report_rewrite("encrypt", db, &done, started, "encrypted");
+    Ok(0)
+}
+
+/// `albergue rekey`: the encrypted database rewritten with a new key.
+pub(super) fn rekey(db: &Path, key_file: Option<&Path>, new_key_file: &Path) -> Result<u8> {
+    let Some(old) = database_key(key_file)? else {
+        anyhow::bail!("rekey needs the database's present key: --key-file FILE");
+    };
+    let new = DbKey::read(new_key_file)?;
+    if *old == new {
+        anyhow::bail!(
+            "{} holds the key the database already has; make a new one with `albergue key new --out FILE`",
+            new_key_file.display()
+        );
+    }
+    let started = std::time::Instant::now();
+    let done = Store::rewrite_keyed(db, Some(old), Some(&new))?;
+    report_rewrite(
+        "rekey",
+        db,
+        &done,
+        started,
+        "now opens with the new key only",
+    );
+    Ok(0)
+}
+
+fn report_rewrite(
+    command: &str,
+    db: &Path,
+    done: &crate::store::Rewritten,
+    started: std::time::Instant,
+    what: &str,
+) {
+    let rows: i64 = done.tables.iter().map(|(_, n)| n).sum();
+    tracing::info!(
+        tables = done.tables.len(),
+        rows,
+        ms = started.elapsed().as_millis() as u64,
+        "database rewritten"
+    );
+    eprintln!(
+        "{command}: {} {what}: {} tables, {rows} rows copied and checked in {:.2} s",
+        db.display(),
+        done.tables.len(),
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -34,8 +34,8 @@ use crate::tui::theme::Theme;
 pub struct Options {
     /// Where to listen.
     pub listen: SocketAddr,
-    /// The database.
-    pub db: PathBuf,
+    /// The database (and its key, when encrypted).
+    pub db: crate::store::DbFile,
     /// The host key (made on first start).
     pub host_key: PathBuf,
     /// How long a connection may go without starting a dashboard.
@@ -62,7 +62,7 @@ const MAX_FAILURES: usize = 10;
 
 /// What every connection shares.
 struct Shared {
-    db: PathBuf,
+    db: crate::store::DbFile,
     /// Looks users up by key fingerprint (a short query per login).
     users: Mutex<Store>,
     open: Mutex<HashMap<IpAddr, usize>>,
@@ -421,8 +421,10 @@ impl russh::server::Handler for Conn {
 /// Runs the server until SIGTERM or SIGINT; every session is then ended
 /// with its terminal restored and its form kept as a draft.
 pub fn run(options: &Options) -> Result<()> {
-    let users = Store::open(&options.db, OpenMode::Existing)
-        .with_context(|| format!("opening {}", options.db.display()))?;
+    let users = options
+        .db
+        .open(OpenMode::Existing)
+        .with_context(|| format!("opening {}", options.db.path.display()))?;
     let (key, made) = host_key(&options.host_key)?;
     let fp = fingerprint(key.public_key());
     if made {
@@ -471,7 +473,7 @@ pub fn run(options: &Options) -> Result<()> {
         eprintln!(
             "albergue serve: listening on {} for {} (host key {fp})",
             listener.local_addr()?,
-            options.db.display()
+            options.db.path.display()
         );
         tracing::info!(listen = %listener.local_addr()?, host_key = %fp, "listening");
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

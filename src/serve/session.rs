@@ -5,7 +5,6 @@
 //! into the next one.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,7 +16,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::input::Parser;
 use crate::domain::Role;
-use crate::store::{OpenMode, Store};
+use crate::store::OpenMode;
 use crate::tui::app::{App, SessionSettings};
 use crate::tui::message::{Msg, Request};
 use crate::tui::terminal::Screen;
@@ -44,8 +43,8 @@ pub struct Session {
     pub handle: Handle,
     /// The session channel.
     pub channel: ChannelId,
-    /// The database.
-    pub db: PathBuf,
+    /// The database (and its key).
+    pub db: crate::store::DbFile,
     /// The coordinator's name (drafts are kept per name).
     pub user: String,
     /// Their role, enforced by the store handle of the session.
@@ -179,7 +178,8 @@ pub async fn run(mut s: Session) {
 async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     let (db, user, role) = (s.db.clone(), s.user.clone(), s.role);
     let (store, draft, shelter) = tokio::task::spawn_blocking(move || {
-        let mut store = Store::open(&db, OpenMode::Existing)?
+        let mut store = db
+            .open(OpenMode::Existing)?
             .with_role(role)
             .with_cache_kib(SESSION_CACHE_KIB)?;
         let draft = store.take_draft(&user)?;

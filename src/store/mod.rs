@@ -5,9 +5,11 @@
 
 mod appointments;
 mod audit;
+mod cipher;
 mod codec;
 mod demo;
 mod import;
+pub mod key;
 mod migrations;
 mod outages;
 mod people;
@@ -25,14 +27,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::domain::{Permission, Role, RuleError};
 
 pub use appointments::NewAppointment;
 pub use audit::{AuditMatch, Verified};
+pub use cipher::{work_file, Rewritten};
 pub use demo::BulkData;
 pub use import::{ImportBatch, ImportedAppointment, ShelterChoice};
+pub use key::{DbKey, KeyError};
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
 pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
@@ -126,9 +130,26 @@ pub enum StoreError {
         /// What the OS said.
         reason: String,
     },
-    /// The file is not a SQLite database.
-    #[error("{0} is not a SQLite database (nothing was changed)")]
+    /// The file is not a SQLite database, or is encrypted and no key was given.
+    #[error("{0} is not a SQLite database, or it is encrypted: then give its key with --key-file FILE or ALBERGUE_KEY_FILE (nothing was changed)")]
     NotADatabase(PathBuf),
+    /// The key given does not open the file.
+    #[error("the key does not open {0}: it is another database's key, or the file is not an albergue database (nothing was changed)")]
+    WrongKey(PathBuf),
+    /// A key was given for a file that is not encrypted.
+    #[error("{0} is not encrypted, but a key was given: open it without --key-file, or encrypt it first with `albergue encrypt --key-file FILE` (nothing was changed)")]
+    NotEncrypted(PathBuf),
+    /// A rewritten copy did not match the database; it was removed.
+    #[error(
+        "the rewritten copy was not right, so it was removed and the database left as it was: {0}"
+    )]
+    BadCopy(String),
+    /// Another connection has the database open.
+    #[error("{0} is in use (a dashboard, `albergue serve` or a job has it open); stop them and try again (nothing was changed)")]
+    InUse(PathBuf),
+    /// This build of SQLite cannot encrypt: refusing to write plaintext.
+    #[error("this albergue's SQLite has no encryption (SQLCipher), so it cannot use a key; nothing was opened")]
+    NoCipher,
     /// A SQLite database made by something else.
     #[error("{0} is a SQLite database but not an albergue one (nothing was changed)")]
     Foreign(PathBuf),
@@ -230,6 +251,31 @@ pub struct Counts {
     pub audit: i64,
 }
 
+/// A database file and the key it is encrypted with: what a process needs
+/// to open it again (a session's connection, a draft kept on the way out).
+#[derive(Debug, Clone)]
+pub struct DbFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its key; `None` for a plaintext file.
+    pub key: Option<Arc<DbKey>>,
+}
+
+impl DbFile {
+    /// A plaintext database at `path`.
+    pub fn plain(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            key: None,
+        }
+    }
+
+    /// Opens it (see [`Store::open_keyed`]).
+    pub fn open(&self, mode: OpenMode) -> Result<Store> {
+        Store::open_keyed(&self.path, mode, self.key.clone())
+    }
+}
+
 /// An open albergue database.
 pub struct Store {
     conn: Connection,
@@ -239,6 +285,8 @@ pub struct Store {
     names: RefCell<Option<people::NameIndex>>,
     /// What this handle may write.
     role: Role,
+    /// The key the file is encrypted with (`None`: plaintext).
+    key: Option<Arc<DbKey>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -255,8 +303,18 @@ impl Store {
     /// Checks come before any write, so a file that is not ours, or is from a
     /// newer albergue, is left exactly as it was.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        Self::open_keyed(path, mode, None)
+    }
+
+    /// Opens the database encrypted with `key` (or, with `None`, a plaintext
+    /// one). A new file made with a key is encrypted from its first page.
+    ///
+    /// Fails closed: a key is only used when SQLCipher answers for it, a
+    /// wrong key or a key for a plaintext file is an error, and in either
+    /// case the file is left as it was.
+    pub fn open_keyed(path: &Path, mode: OpenMode, key: Option<Arc<DbKey>>) -> Result<Self> {
         let created = prepare_file(path, mode)?;
-        let result = Self::open_prepared(path, mode);
+        let result = Self::open_prepared(path, mode, key);
         if result.is_err() && created {
             // Leave no empty file behind from a failed first open.
             let _ = std::fs::remove_file(path);
@@ -264,7 +322,7 @@ impl Store {
         result
     }
 
-    fn open_prepared(path: &Path, mode: OpenMode) -> Result<Self> {
+    fn open_prepared(path: &Path, mode: OpenMode, key: Option<Arc<DbKey>>) -> Result<Self> {
         let access = access(path);
         if access != Access::Writable && mode != OpenMode::Inspect {
             return Err(StoreError::ReadOnlyFile(path.into()));
@@ -289,11 +347,19 @@ impl Store {
             reason: e.to_string(),
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        if let Some(key) = &key {
+            apply_key(&conn, key, None)?;
+        }
 
+        // The first read: where a wrong key, or a missing one, shows.
         let found: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase(path.into()),
+                Some(rusqlite::ErrorCode::NotADatabase) => match (&key, plaintext_header(path)) {
+                    (Some(_), true) => StoreError::NotEncrypted(path.into()),
+                    (Some(_), false) => StoreError::WrongKey(path.into()),
+                    (None, _) => StoreError::NotADatabase(path.into()),
+                },
                 _ => StoreError::from(e),
             })?;
         if found > LATEST_VERSION {
@@ -321,6 +387,7 @@ impl Store {
             clock: Arc::new(Utc::now),
             names: RefCell::new(None),
             role: Role::Admin,
+            key,
         };
         if mode != OpenMode::Inspect {
             migrations::apply(&mut store.conn)?;
@@ -343,6 +410,19 @@ impl Store {
     /// The path the store was opened from.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The file and key, to open the database again.
+    pub fn file(&self) -> DbFile {
+        DbFile {
+            path: self.path.clone(),
+            key: self.key.clone(),
+        }
+    }
+
+    /// Whether the file is encrypted (opened with a key).
+    pub fn encrypted(&self) -> bool {
+        self.key.is_some()
     }
 
     /// The schema version recorded in the file.
@@ -530,6 +610,42 @@ fn access(path: &Path) -> Access {
     }
 }
 
+/// Keys `schema` of `conn` (`main` when `None`) with SQLCipher, after
+/// checking that SQLCipher is there to use it (a plain SQLite would ignore
+/// the key and write plaintext), and silences SQLCipher's own messages on
+/// standard error, which would tear through a dashboard.
+fn apply_key(conn: &Connection, key: &DbKey, schema: Option<&str>) -> Result<()> {
+    let version: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .optional()?;
+    if version.is_none_or(|v| v.is_empty()) {
+        return Err(StoreError::NoCipher);
+    }
+    let statement = zeroize::Zeroizing::new(match schema {
+        Some(schema) => format!("PRAGMA {schema}.key = {}", *key.sql_literal()),
+        None => format!("PRAGMA key = {}", *key.sql_literal()),
+    });
+    conn.execute_batch(&statement)?;
+    quiet_cipher(conn)
+}
+
+/// SQLCipher's log goes to standard error from the first key on: off.
+fn quiet_cipher(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()))?;
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// Whether the file starts as a plaintext SQLite database does (an
+/// encrypted one looks like random bytes from its first).
+pub fn plaintext_header(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
+}
+
 /// Makes sure the file can be opened as `mode` asks; creates it 0600 when
 /// asked to. Returns whether it was created here.
 fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
@@ -577,7 +693,6 @@ fn by_id<T>(
     id: i64,
     row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<T> {
-    use rusqlite::OptionalExtension;
     let sql = format!("SELECT {columns} FROM {entity} WHERE id = ?1");
     conn.prepare_cached(&sql)?
         .query_row([id], row)
@@ -603,7 +718,6 @@ fn check_version(
     id: i64,
     expected: i64,
 ) -> Result<()> {
-    use rusqlite::OptionalExtension;
     let sql = format!("SELECT version, updated_by, updated_at FROM {entity} WHERE id = ?1");
     let row = tx
         .query_row(&sql, [id], |r| {

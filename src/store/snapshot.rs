@@ -300,7 +300,8 @@ impl Store {
     /// Copies the live database to a new file at `dest` with SQLite's online
     /// backup API (never a file copy of a live database), then checks the
     /// copy. `dest` must not exist; it is created 0600, in rollback-journal
-    /// mode so that it is one self-contained file.
+    /// mode so that it is one self-contained file, encrypted with the
+    /// database's own key when it has one.
     pub fn backup_to(&self, dest: &std::path::Path) -> Result<Vec<String>> {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()
@@ -313,6 +314,11 @@ impl Store {
                 reason: e.to_string(),
             })?;
         let mut copy = rusqlite::Connection::open(dest)?;
+        // An encrypted database's backup is encrypted with the same key
+        // (SQLCipher copies pages between databases of one key only).
+        if let Some(key) = &self.key {
+            super::apply_key(&copy, key, None)?;
+        }
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
             backup.run_to_completion(1024, std::time::Duration::from_millis(5), None)?;

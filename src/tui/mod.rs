@@ -37,8 +37,8 @@ use crate::store::Store;
 
 /// How the dashboard starts.
 pub struct Options {
-    /// The database file (drafts are written through a connection of their own).
-    pub db_path: std::path::PathBuf,
+    /// The database (drafts are written through a connection of their own).
+    pub db: crate::store::DbFile,
     /// Settings from flags, files and environment.
     pub settings: Settings,
     /// A fixed clock (tests, benchmarks, demos); `None` for the real one.
@@ -79,15 +79,15 @@ pub fn run(mut store: Store, options: Options) -> Result<Ending> {
         .context("starting the event loop")?;
     let (ending, left) = runtime.block_on(event_loop(store, &options, actor, shelter, draft))?;
     if let Some(form) = left {
-        save_draft(&options.db_path, &user, &form);
+        save_draft(&options.db, &user, &form);
     }
     Ok(ending)
 }
 
 /// Keeps a form's input for the next start, through a connection of its
 /// own (the store thread may be gone, or the process going down).
-pub(crate) fn save_draft(db: &std::path::Path, user: &str, form: &str) {
-    if let Ok(mut store) = Store::open(db, crate::store::OpenMode::Existing) {
+pub(crate) fn save_draft(db: &crate::store::DbFile, user: &str, form: &str) {
+    if let Ok(mut store) = db.open(crate::store::OpenMode::Existing) {
         let _ = store.save_draft(user, form);
     }
 }
@@ -95,7 +95,7 @@ pub(crate) fn save_draft(db: &std::path::Path, user: &str, form: &str) {
 /// On a panic, keeps the open form's last state as a draft before the
 /// terminal is restored and the message printed.
 fn install_draft_hook(
-    db: std::path::PathBuf,
+    db: crate::store::DbFile,
     latest: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 ) {
     let previous = std::panic::take_hook();
@@ -167,7 +167,7 @@ async fn event_loop(
         app.offer_draft(d);
     }
     let latest_form = std::sync::Arc::new(std::sync::Mutex::new(app.draft()));
-    install_draft_hook(options.db_path.clone(), std::sync::Arc::clone(&latest_form));
+    install_draft_hook(options.db.clone(), std::sync::Arc::clone(&latest_form));
     let mut events = EventStream::new();
     let mut ending = Ending::Quit;
     // Nothing is drawn until the first answer (the dashboard's figures)
