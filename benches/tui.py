@@ -167,8 +167,8 @@ def moving(p, keys):
     return r
 
 
-def bench_albergue(db, args, low_bandwidth=False, binary=BIN):
-    argv = [binary, "--db", db, "--now", NOW, "--lang", "en"]
+def bench_albergue(db, args, low_bandwidth=False, binary=BIN, extra=()):
+    argv = [binary, "--db", db, "--now", NOW, "--lang", "en", *extra]
     if low_bandwidth:
         argv.append("--low-bandwidth")
     env = {"HOME": tempfile.mkdtemp(), "XDG_CONFIG_HOME": tempfile.mkdtemp()}

@@ -228,7 +228,11 @@ fn wrong_missing_exposed_and_misplaced_keys_say_so_and_change_nothing() {
 
     let cases: [(&Path, Option<&Path>, &str); 4] = [
         (&secret, Some(&other), "the key does not open"),
-        (&secret, None, "or it is encrypted: then give its key with --key-file"),
+        (
+            &secret,
+            None,
+            "or it is encrypted: then give its key with --key-file",
+        ),
         (&secret, Some(&exposed), "has mode 0644"),
         (&plain, Some(&key), "is not encrypted, but a key was given"),
     ];

@@ -24,6 +24,8 @@ struct Server {
     port: u16,
     home: tempfile::TempDir,
     db: PathBuf,
+    /// The database's key, when it is encrypted.
+    key: Option<PathBuf>,
     log: mpsc::Receiver<String>,
 }
 
@@ -57,11 +59,41 @@ impl Server {
 
     /// The same, with more flags for `albergue serve`.
     fn start_with(flags: &[&str]) -> Self {
+        Self::launch(flags, false)
+    }
+
+    /// The same on a database encrypted with a key that serve is given.
+    fn start_encrypted() -> Self {
+        Self::launch(&[], true)
+    }
+
+    fn launch(flags: &[&str], encrypted: bool) -> Self {
         let home = tempfile::tempdir().unwrap();
         let db = make_demo(home.path(), 500);
+        let db_key = encrypted.then(|| {
+            let path = home.path().join("db.key");
+            let path_text = path.to_str().unwrap();
+            for args in [
+                &["key", "new", "--out", path_text][..],
+                &["encrypt", "--key-file", path_text],
+            ] {
+                let o = common::on_db(home.path(), &db, args);
+                assert!(o.status.success(), "{}", text(&o));
+            }
+            path
+        });
+        let mut flags: Vec<&str> = flags.to_vec();
+        if let Some(k) = &db_key {
+            flags.extend(["--key-file", k.to_str().unwrap()]);
+        }
         for (name, role) in [("maria", "coordinator"), ("pedro", "volunteer")] {
             let public = key(home.path(), name).with_extension("pub");
-            let o = add_user(home.path(), &db, name, role, &public);
+            let public = public.to_str().unwrap();
+            let mut args = vec!["users", "add", name, "--role", role, "--key", public];
+            if let Some(k) = &db_key {
+                args.extend(["--key-file", k.to_str().unwrap()]);
+            }
+            let o = common::on_db(home.path(), &db, &args);
             assert!(o.status.success(), "{}", text(&o));
         }
         key(home.path(), "stranger");
@@ -74,7 +106,7 @@ impl Server {
             })
             .args(["--now", NOW, "--db"])
             .arg(&db)
-            .args(flags)
+            .args(&flags)
             .env("HOME", home.path())
             .env("XDG_STATE_HOME", home.path().join("state"))
             .stderr(Stdio::piped())
@@ -92,6 +124,7 @@ impl Server {
             port: 0,
             home,
             db,
+            key: db_key,
             log,
         };
         let line = server.wait_log("listening on");
@@ -158,7 +191,11 @@ impl Server {
     }
 
     fn store(&self) -> Store {
-        Store::open(&self.db, OpenMode::Existing).unwrap()
+        let key = self
+            .key
+            .as_ref()
+            .map(|k| std::sync::Arc::new(albergue::store::DbKey::read(k).unwrap()));
+        Store::open_keyed(&self.db, OpenMode::Existing, key).unwrap()
     }
 }
 
@@ -262,6 +299,62 @@ fn a_coordinator_records_a_confirmation_over_ssh_and_the_audit_names_them() {
     );
     assert!(!log.contains("maria"), "{log}");
     assert!(!log.contains("SSH12345"), "{log}");
+}
+
+#[test]
+fn the_server_holds_the_key_of_an_encrypted_database_for_every_session() {
+    let mut server = Server::start_encrypted();
+    assert!(!albergue::store::plaintext_header(&server.db));
+    let (appointment, mut s) = confirmation_form(&server);
+    s.send(b"SSH67890\x13");
+    s.wait_for("Confirmation recorded.");
+    let a = server.store().appointment(appointment).unwrap();
+    assert_eq!(a.confirmation_number.as_deref(), Some("SSH67890"));
+    // A form left open when the server stops is kept as a draft, through
+    // a connection of its own that needs the key too.
+    s.send(b"o");
+    s.wait_for("Record CBP One outage");
+    s.send(b"\t\t\t\tradio");
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(s.wait_exit().success());
+    assert!(server.child.wait().unwrap().success());
+    let draft = server.store().take_draft("maria").unwrap();
+    assert!(draft.is_some_and(|d| d.contains("radio")));
+    let bytes = std::fs::read(&server.db).unwrap();
+    assert!(memchr::memmem::find(&bytes, b"SSH67890").is_none());
+}
+
+#[test]
+fn a_job_run_while_coordinators_are_connected_takes_nothing_from_them() {
+    // Each session opens a connection of its own in the server's process.
+    // Were that to drop the process's locks on the file, a job finishing
+    // beside it (here `check`, as the nightly export or backup would) would
+    // take itself for the last user, delete the -wal the server writes to,
+    // and the server's later saves would be lost.
+    let mut server = Server::start();
+    let (appointment, mut s) = confirmation_form(&server);
+    let mut other = server.dashboard("pedro");
+    let wal = PathBuf::from(format!("{}-wal", server.db.display()));
+    let o = common::on_db(server.home.path(), &server.db, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(wal.exists(), "the job left the server's -wal in place");
+    s.send(b"JOB24680\x13");
+    s.wait_for("Confirmation recorded.");
+    s.send(b"q");
+    other.send(b"q");
+    assert!(s.wait_exit().success() && other.wait_exit().success());
+    Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(server.child.wait().unwrap().success());
+    let a = server.store().appointment(appointment).unwrap();
+    assert_eq!(a.confirmation_number.as_deref(), Some("JOB24680"));
+    assert!(server.store().integrity_problems().unwrap().is_empty());
 }
 
 #[test]

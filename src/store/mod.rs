@@ -586,8 +586,14 @@ fn access(path: &Path) -> Access {
             Access::NotPermitted
         }
     };
-    if let Err(e) = OpenOptions::new().append(true).open(path) {
-        return verdict(e);
+    // access(2), not an open: closing any descriptor of the file would
+    // drop every POSIX lock this process holds on it, so another process
+    // could take the database for its own alone, and, as the last one
+    // out, delete the -wal and -shm files this process's other
+    // connections still write to (a server opening a session's connection
+    // while its others are open).
+    if let Err(e) = rustix::fs::access(path, rustix::fs::Access::WRITE_OK) {
+        return verdict(std::io::Error::from(e));
     }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -637,7 +643,9 @@ fn quiet_cipher(conn: &Connection) -> Result<()> {
 }
 
 /// Whether the file starts as a plaintext SQLite database does (an
-/// encrypted one looks like random bytes from its first).
+/// encrypted one looks like random bytes from its first). It opens the
+/// file: only for a file this process has no connection to (see
+/// `access`), as on a failed open.
 pub fn plaintext_header(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 16];
