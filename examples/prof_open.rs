@@ -1,0 +1,45 @@
+//! Times the dashboard's first two store reads on a database, plaintext or
+//! keyed (`cargo run --release --example prof_open -- DB [KEYFILE]`).
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let db = std::path::PathBuf::from(&args[1]);
+    let key = args
+        .get(2)
+        .map(|k| Arc::new(albergue::store::DbKey::read(std::path::Path::new(k)).unwrap()));
+    let now = chrono::DateTime::parse_from_rfc3339("2024-05-22T15:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let today = now.date_naive();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let kib: i64 = std::env::var("KIB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000);
+        let store = albergue::store::Store::open_keyed(
+            &db,
+            albergue::store::OpenMode::Existing,
+            key.clone(),
+        )
+        .unwrap()
+        .with_cache_kib(kib)
+        .unwrap();
+        let opened = t.elapsed();
+        let d = Instant::now();
+        let _ = store.dashboard(now, today, 60).unwrap();
+        let dash = d.elapsed();
+        let r = Instant::now();
+        let rows = store.roster(now).unwrap();
+        let roster = r.elapsed();
+        println!(
+            "open {:?}  dashboard {:?}  roster {:?} ({} rows)",
+            opened,
+            dash,
+            roster,
+            rows.len()
+        );
+    }
+}
