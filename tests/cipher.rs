@@ -456,3 +456,72 @@ fn a_rekey_killed_half_way_leaves_the_old_file_whole() {
     assert!(o.status.success(), "{}", text(&o));
     says_all(&text(&o), &["6000 people", "integrity: ok"]);
 }
+
+#[test]
+fn the_nightly_job_exports_and_backs_up_an_encrypted_database_with_its_key() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let key = new_key(home, "db.key");
+    let db = demo(home, "albergue.db", 200, Some(&key));
+    let needles = secrets(&db, Some(&key));
+    let recipients = home.join("recipients.txt");
+    std::fs::write(
+        &recipients,
+        format!("{}\n", age::x25519::Identity::generate().to_public()),
+    )
+    .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_albergue")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let (exports, backups) = (home.join("exports"), home.join("backups"));
+    let o = Command::new("sh")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/nightly/albergue-nightly.sh"
+        ))
+        .env("PATH", path)
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("ALBERGUE_DB", &db)
+        .env("ALBERGUE_KEY_FILE", &key)
+        .env("ALBERGUE_RECIPIENTS", &recipients)
+        .env("ALBERGUE_EXPORTS", &exports)
+        .env("ALBERGUE_BACKUPS", &backups)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("NOT encrypted"), "{}", text(&o));
+    let backup = std::fs::read_dir(&backups)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut files = all_files(&exports);
+    files.push(backup.clone());
+    for f in &files {
+        assert!(found_in(f, &needles).is_empty(), "{}", f.display());
+    }
+    let o = keyed(home, &backup, &key, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    says_all(
+        &text(&o),
+        &["encrypted: yes", "200 people", "integrity: ok"],
+    );
+}
+
+#[test]
+fn check_names_a_page_changed_on_disk_in_an_encrypted_database() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let key = new_key(home, "db.key");
+    let db = demo(home, "albergue.db", 300, Some(&key));
+    let o = keyed(home, &db, &key, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // One byte of the third page's ciphertext, flipped.
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[2 * 4096 + 700] ^= 0x01;
+    std::fs::write(&db, &bytes).unwrap();
+    let o = keyed(home, &db, &key, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    says_all(&text(&o), &["integrity: 1 problem(s)", "page 3"]);
+}

@@ -3,6 +3,9 @@
 # Exit status: 0 when both succeeded, 1 otherwise. Each step logs one line
 # (counts and folders, never names) to stderr, which cron mails and
 # systemd keeps in the journal.
+# An encrypted database's key comes from systemd's LoadCredential=
+# (albergue-db-key) or ALBERGUE_KEY_FILE, as for every albergue command;
+# its backups are encrypted with the same key.
 set -u
 : "${ALBERGUE_EXPORTS:=/var/lib/albergue/exports}"
 : "${ALBERGUE_BACKUPS:=/var/lib/albergue/backups}"

@@ -455,9 +455,22 @@ impl Store {
         })?)
     }
 
-    /// SQLite's `integrity_check` and `foreign_key_check`: an empty list when all is well.
+    /// SQLite's `integrity_check` and `foreign_key_check` (on an encrypted
+    /// database, SQLCipher's check of every page's HMAC first): an empty
+    /// list when all is well.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
+        if self.key.is_some() {
+            // Every page's HMAC first: a page changed on disk cannot be
+            // read at all, so SQLite's own checks would only stop at it.
+            let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+            for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                problems.push(row?);
+            }
+            if !problems.is_empty() {
+                return Ok(problems);
+            }
+        }
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
             let row = row?;
