@@ -270,14 +270,6 @@ pub struct DbFile {
 }
 
 impl DbFile {
-    /// A plaintext database at `path`.
-    pub fn plain(path: impl Into<PathBuf>) -> Self {
-        Self {
-            path: path.into(),
-            key: None,
-        }
-    }
-
     /// Opens it (see [`Store::open_keyed`]).
     pub fn open(&self, mode: OpenMode) -> Result<Store> {
         Store::open_keyed(&self.path, mode, self.key.clone())
@@ -421,14 +413,6 @@ impl Store {
     /// The path the store was opened from.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// The file and key, to open the database again.
-    pub fn file(&self) -> DbFile {
-        DbFile {
-            path: self.path.clone(),
-            key: self.key.clone(),
-        }
     }
 
     /// Whether the file is encrypted (opened with a key).
