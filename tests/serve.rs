@@ -190,6 +190,14 @@ impl Server {
         (o.status.code(), text(&o), started.elapsed())
     }
 
+    /// Asks the server to stop (SIGTERM), as systemd does.
+    fn terminate(&self) {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+    }
+
     fn store(&self) -> Store {
         let key = self
             .key
@@ -227,6 +235,16 @@ fn someone_to_confirm(store: &Store) -> (i64, String) {
             (alone && unique).then(|| (a.id, row.name.clone()))
         })
         .expect("the demo has someone to confirm")
+}
+
+/// Opens the outage form and types `source` into its source field, leaving
+/// the form open.
+fn type_an_outage_source(s: &mut Session, source: &str) {
+    s.send(b"o");
+    s.wait_for("Record CBP One outage");
+    s.send(b"\t\t\t\t");
+    s.send(source.as_bytes());
+    std::thread::sleep(Duration::from_millis(300));
 }
 
 /// Opens the person screen of the one person called `name`.
@@ -312,14 +330,8 @@ fn the_server_holds_the_key_of_an_encrypted_database_for_every_session() {
     assert_eq!(a.confirmation_number.as_deref(), Some("SSH67890"));
     // A form left open when the server stops is kept as a draft, through
     // a connection of its own that needs the key too.
-    s.send(b"o");
-    s.wait_for("Record CBP One outage");
-    s.send(b"\t\t\t\tradio");
-    std::thread::sleep(Duration::from_millis(300));
-    Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
+    type_an_outage_source(&mut s, "radio");
+    server.terminate();
     assert!(s.wait_exit().success());
     assert!(server.child.wait().unwrap().success());
     let draft = server.store().take_draft("maria").unwrap();
@@ -347,10 +359,7 @@ fn a_job_run_while_coordinators_are_connected_takes_nothing_from_them() {
     s.send(b"q");
     other.send(b"q");
     assert!(s.wait_exit().success() && other.wait_exit().success());
-    Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
+    server.terminate();
     assert!(server.child.wait().unwrap().success());
     let a = server.store().appointment(appointment).unwrap();
     assert_eq!(a.confirmation_number.as_deref(), Some("JOB24680"));
@@ -456,14 +465,8 @@ fn everything_but_the_dashboard_is_refused_promptly() {
 fn stopping_the_server_restores_every_terminal_and_keeps_the_draft() {
     let mut server = Server::start();
     let mut s = server.dashboard("maria");
-    s.send(b"o");
-    s.wait_for("Record CBP One outage");
-    s.send(b"\t\t\t\tradio");
-    std::thread::sleep(Duration::from_millis(300));
-    Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
+    type_an_outage_source(&mut s, "radio");
+    server.terminate();
     let status = s.wait_exit();
     let raw = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
     assert!(raw.contains("the server is stopping"), "{raw:?}");
@@ -621,10 +624,7 @@ fn a_window_resized_mid_form_keeps_what_was_typed() {
     let server = Server::start();
     let before = server.store().outages().unwrap().len();
     let mut s = server.dashboard("maria");
-    s.send(b"o");
-    s.wait_for("Record CBP One outage");
-    s.send(b"\t\t\t\tradio");
-    std::thread::sleep(Duration::from_millis(300));
+    type_an_outage_source(&mut s, "radio");
     // The client's terminal changes size: ssh sends window-change.
     let script = s.child.id();
     let kids = std::fs::read_to_string(format!("/proc/{script}/task/{script}/children")).unwrap();
