@@ -204,13 +204,17 @@ impl Store {
                 "SELECT count(*), min(arrival_date) FROM person WHERE status = 'present'",
             )?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        // Probing each household through the (household, status) index is
-        // several times cheaper than count(DISTINCT …) over the people.
+        // One pass over the (household, status) index, grouped by its
+        // leading column: it never reads the household table (twice as fast
+        // as probing the index once per household, measured at 100,000
+        // people with examples/prof_query.rs; on an encrypted database
+        // every page not read is a page not decrypted).
         let households: i64 = self
             .conn
             .prepare_cached(
-                "SELECT count(*) FROM household h WHERE EXISTS
-                   (SELECT 1 FROM person p WHERE p.household_id = h.id AND p.status = 'present')",
+                "SELECT count(*) FROM
+                   (SELECT 1 FROM person INDEXED BY person_household
+                    WHERE status = 'present' GROUP BY household_id)",
             )?
             .query_row([], |r| r.get(0))?;
         data.present = present;
