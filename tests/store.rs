@@ -913,3 +913,23 @@ fn a_volunteers_handle_refuses_what_the_role_may_not_do_and_changes_nothing() {
         .unwrap();
     assert_eq!(store.counts().unwrap().people, before.people + 1);
 }
+
+#[test]
+fn the_dashboards_counts_of_people_and_households_present_match_the_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = utc("2024-05-22T15:00:00Z");
+    let data = albergue::demo::generate(2_000, 3, now);
+    let mut store = Store::open(&dir.path().join("d.db"), OpenMode::Create).unwrap();
+    store.load_demo(&data, &Actor::new("demo")).unwrap();
+    let present: Vec<_> = data
+        .people
+        .iter()
+        .filter(|p| p.details.status == PersonStatus::Present)
+        .collect();
+    let households: std::collections::BTreeSet<i64> =
+        present.iter().map(|p| p.details.household_id).collect();
+    let d = store.dashboard(now, now.date_naive(), 60).unwrap();
+    assert_eq!(d.present, present.len() as i64);
+    assert_eq!(d.households, households.len() as i64);
+    assert!(d.households < data.households.len() as i64, "some left");
+}
