@@ -15,7 +15,7 @@ of them while the others press keys too (p95).
 
     cargo build --release
     apt-get install openssh-server     # the peer: a temporary sshd on 127.0.0.1
-    python3 benches/serve.py [--people 100000] [--sessions 20]
+    python3 benches/serve.py [--people 100000] [--sessions 20] [--encrypted]
 
 Everything listens on 127.0.0.1 only; the script stops all it started.
 """
@@ -203,16 +203,25 @@ def demo_db(people):
     return work, db
 
 
-def start_serve(work, db):
+def encrypt(work, db):
+    """Encrypts `db` with a new key (`albergue key new`, `albergue encrypt`):
+    returns the flags that open it."""
+    key = os.path.join(work, "db.key")
+    subprocess.run([BIN, "key", "new", "--out", key], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run([BIN, "encrypt", "--db", db, "--key-file", key], check=True, stderr=subprocess.DEVNULL)
+    return ["--key-file", key]
+
+
+def start_serve(work, db, db_flags=()):
     """A coordinator's key registered in `db`, and `albergue serve` on a
     free port of 127.0.0.1: returns (private key, port, process)."""
     key = os.path.join(work, "coord")
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
     subprocess.run([BIN, "users", "add", "coord", "--role", "coordinator", "--key", key + ".pub",
-                    "--db", db], check=True, stderr=subprocess.DEVNULL)
+                    "--db", db, *db_flags], check=True, stderr=subprocess.DEVNULL)
     port = free_port()
     serve = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}", "--now", NOW,
-                              "--db", db, "--per-address", "64"], stderr=subprocess.DEVNULL)
+                              "--db", db, "--per-address", "64", *db_flags], stderr=subprocess.DEVNULL)
     time.sleep(1.0)
     return key, port, serve
 
@@ -309,12 +318,14 @@ def main():
     ap.add_argument("--downs", type=int, default=10)
     ap.add_argument("--kbit", type=float, default=256.0, help="link rate each way (0: unshaped)")
     ap.add_argument("--delay-ms", type=float, default=150.0, help="one-way delay")
+    ap.add_argument("--encrypted", action="store_true", help="encrypt the database first (SQLCipher)")
     args = ap.parse_args()
     work, db = demo_db(args.people)
-    key, port, serve = start_serve(work, db)
+    db_flags = encrypt(work, db) if args.encrypted else []
+    key, port, serve = start_serve(work, db, db_flags)
     rate = args.kbit * 1000 / 8 if args.kbit else None
     delay = args.delay_ms / 1000 if args.kbit else 0.0  # --kbit 0: unshaped
-    command = f"env TERM=xterm-256color {BIN} --db {db} --now {NOW} --lang en"
+    command = f"env TERM=xterm-256color {BIN} --db {db} --now {NOW} --lang en {' '.join(db_flags)}"
     sshd, sshd_port = start_sshd(work, key + ".pub", command)
     try:
         rows = [measure("albergue serve", key, port, "coord", None, args.starts, args.downs, rate, delay)]

@@ -741,7 +741,7 @@ fn a_worker_that_is_told_of_changes_does_not_poll_for_them() {
 #[test]
 fn sessions_of_one_process_hold_the_roster_once_until_it_changes() {
     let f = fixture();
-    let shared = std::sync::Arc::new(worker::SharedRoster::default());
+    let shared = std::sync::Arc::new(worker::SharedReads::default());
     let roster_of = |store: Store| {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let setup = worker::Setup {
@@ -784,6 +784,56 @@ fn sessions_of_one_process_hold_the_roster_once_until_it_changes() {
     let c = roster_of(open());
     assert!(!std::sync::Arc::ptr_eq(&a, &c), "read again after a change");
     assert_eq!(c.len(), a.len() + 1);
+}
+
+#[test]
+fn sessions_of_one_process_read_the_dashboard_once_until_it_changes() {
+    let f = fixture();
+    let shared = std::sync::Arc::new(worker::SharedReads::default());
+    let today = now().date_naive();
+    let dashboard_of = |store: Store| {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let setup = worker::Setup {
+            roster: Some(std::sync::Arc::clone(&shared)),
+            ..worker::Setup::alone(Actor::new("ana"))
+        };
+        let (jobs, handle) = worker::spawn(store, setup, tx);
+        jobs.send(Job::Request(Request::Dashboard { now: now(), today }))
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let data = loop {
+            match rx.try_recv() {
+                Ok(Reply::Dashboard(d)) => break d,
+                Ok(_) => {}
+                Err(_) => {
+                    assert!(std::time::Instant::now() < deadline, "no dashboard");
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+        };
+        drop(jobs);
+        handle.join().unwrap();
+        data
+    };
+    let open = || Store::open(&f.path, OpenMode::Existing).unwrap();
+    let a = dashboard_of(open());
+    let b = dashboard_of(open());
+    assert!(
+        std::sync::Arc::ptr_eq(&a, &b),
+        "read once for both sessions"
+    );
+    assert_eq!(*a, open().dashboard(now(), today, 60).unwrap());
+    let mut other = open();
+    let household = open().roster(now()).unwrap()[0].household_id;
+    other
+        .create_person(
+            &common::new_person(household, "Zoe", "Nueva"),
+            &Actor::new("luis"),
+        )
+        .unwrap();
+    let c = dashboard_of(open());
+    assert!(!std::sync::Arc::ptr_eq(&a, &c), "read again after a change");
+    assert_eq!(c.present, a.present + 1);
 }
 
 #[test]

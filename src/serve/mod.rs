@@ -73,7 +73,7 @@ struct Shared {
     now: Option<chrono::DateTime<chrono::Utc>>,
     idle: Duration,
     longest: Duration,
-    roster: Arc<crate::tui::worker::SharedRoster>,
+    roster: Arc<crate::tui::worker::SharedReads>,
 }
 
 impl Shared {

@@ -26,8 +26,11 @@ use crate::tui::{i18n::Lang, keys::KeyMap, theme::Theme, views};
 
 /// Each session's SQLite page cache, in KiB (the file is shared and cached
 /// by the operating system; twenty sessions at SQLite's 2 MiB default would
-/// hold 40 MiB of copies). Not for an encrypted database, whose pages the
-/// operating system caches encrypted ([`crate::store::ENCRYPTED_CACHE_KIB`]).
+/// hold 40 MiB of copies). Also for an encrypted database, whose pages the
+/// operating system caches encrypted ([`crate::store::ENCRYPTED_CACHE_KIB`]):
+/// the dashboard and roster, which read the most, are read once for all
+/// sessions ([`worker::SharedReads`]), so each session's own reads are
+/// small, and twenty sessions at 8 MiB would hold 160 MiB.
 const SESSION_CACHE_KIB: i64 = 256;
 
 /// How long an Esc waits to learn whether a sequence follows.
@@ -73,8 +76,8 @@ pub struct Session {
     pub idle: Duration,
     /// And after this long in all.
     pub longest: Duration,
-    /// The roster, held once for every session of the server.
-    pub roster: Arc<worker::SharedRoster>,
+    /// The roster and dashboard, held once for every session of the server.
+    pub roster: Arc<worker::SharedReads>,
 }
 
 /// What a frame writes, taken after each draw and sent as one message.
@@ -179,14 +182,10 @@ pub async fn run(mut s: Session) {
 async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     let (db, user, role) = (s.db.clone(), s.user.clone(), s.role);
     let (store, draft, shelter) = tokio::task::spawn_blocking(move || {
-        let store = db.open(OpenMode::Existing)?.with_role(role);
-        // Decrypted pages live only in SQLite's cache (see the constant):
-        // an encrypted database's sessions keep its larger one.
-        let mut store = if store.encrypted() {
-            store
-        } else {
-            store.with_cache_kib(SESSION_CACHE_KIB)?
-        };
+        let mut store = db
+            .open(OpenMode::Existing)?
+            .with_role(role)
+            .with_cache_kib(SESSION_CACHE_KIB)?;
         let draft = store.take_draft(&user)?;
         let shelter = store.shelters()?.into_iter().next();
         anyhow::Ok((store, draft, shelter))

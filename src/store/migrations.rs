@@ -24,6 +24,13 @@ pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 /// The version is re-read inside the write lock, so two processes opening a
 /// new database at once do not both migrate it.
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
+    // Up to date, as nearly always: no write lock is asked for (a job
+    // opening the database beside a busy writer would otherwise queue for
+    // it, and could wait out the busy timeout for nothing).
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current >= LATEST_VERSION {
+        return Ok(());
+    }
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;

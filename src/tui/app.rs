@@ -291,7 +291,7 @@ pub struct App {
     /// Terminal size.
     pub size: (u16, u16),
     /// Dashboard figures, once loaded.
-    pub dashboard: Option<DashboardData>,
+    pub dashboard: Option<std::sync::Arc<DashboardData>>,
     /// Roster.
     pub roster: RosterState,
     /// Person page, once loaded.

@@ -236,7 +236,7 @@ pub struct PersonPage {
 #[derive(Debug, Clone)]
 pub enum Reply {
     /// Dashboard figures.
-    Dashboard(Box<DashboardData>),
+    Dashboard(std::sync::Arc<DashboardData>),
     /// Every roster line, with its search index.
     Roster(Arc<Vec<RosterRow>>, Arc<SearchIndex>),
     /// A person's page.

@@ -63,7 +63,7 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 .soonest()
                 .get(app.dash.soonest.selected)
                 .map(|l| l.appointment.id);
-            app.dashboard = Some(*d);
+            app.dashboard = Some(d);
             let soonest = app.soonest();
             let found = keep.and_then(|id| soonest.iter().position(|l| l.appointment.id == id));
             let (len, page) = (soonest.len(), app.page());

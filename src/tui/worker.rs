@@ -15,23 +15,51 @@ use super::notice::{appointment_status_key, role_key, Arg, Notice};
 use super::search::SearchIndex;
 use crate::actor::Actor;
 use crate::domain::RuleError;
-use crate::store::{RosterRow, Store, StoreError};
+use crate::store::{DashboardData, RosterRow, Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 
-/// The roster as last read by any session of a process: at one moment of
-/// the database (the newest audit row, written with every change) and one
-/// minute of the clock, it is the same for everyone, so sessions served by
-/// one process hold it once.
+/// Days of arrivals the dashboard's chart counts back from today.
+const DASHBOARD_DAYS: u32 = 60;
+
+/// The roster and the dashboard's figures as last read by any session of
+/// a process: at one moment of the database (the newest audit row, written
+/// with every change) and one minute of the clock, they are the same for
+/// everyone, so sessions served by one process hold them once, and one
+/// commit is read again once, not once per session.
 #[derive(Debug, Default)]
-pub struct SharedRoster {
+pub struct SharedReads {
     latest: std::sync::Mutex<Option<CachedRoster>>,
+    dashboard: std::sync::Mutex<Option<CachedDashboard>>,
 }
 
 type CachedRoster = ((i64, i64), Arc<Vec<RosterRow>>, Arc<SearchIndex>);
 
-impl SharedRoster {
+/// (newest audit row, minute, the asking session's local day).
+type CachedDashboard = ((i64, i64, chrono::NaiveDate), Arc<DashboardData>);
+
+impl SharedReads {
+    /// The dashboard's figures at `now` for a session whose day is `today`.
+    fn dashboard(
+        &self,
+        store: &Store,
+        now: chrono::DateTime<chrono::Utc>,
+        today: chrono::NaiveDate,
+    ) -> Result<Arc<DashboardData>, StoreError> {
+        let key = (store.last_change()?, now.timestamp().div_euclid(60), today);
+        // Held while they are read again, as for the roster.
+        let mut latest = self.dashboard.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, data)) = latest.as_ref() {
+            if *k == key {
+                return Ok(Arc::clone(data));
+            }
+        }
+        let data = Arc::new(store.dashboard(now, today, DASHBOARD_DAYS)?);
+        *latest = Some((key, Arc::clone(&data)));
+        Ok(data)
+    }
+
     fn get(
         &self,
         store: &Store,
@@ -97,12 +125,13 @@ pub fn serve(store: &Store, request: &Request) -> Reply {
     serve_with(store, request, None)
 }
 
-fn serve_with(store: &Store, request: &Request, shared: Option<&SharedRoster>) -> Reply {
+fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) -> Reply {
     let result: Result<Reply, StoreError> = (|| {
         Ok(match request {
-            Request::Dashboard { now, today } => {
-                Reply::Dashboard(Box::new(store.dashboard(*now, *today, 60)?))
-            }
+            Request::Dashboard { now, today } => Reply::Dashboard(match shared {
+                Some(shared) => shared.dashboard(store, *now, *today)?,
+                None => Arc::new(store.dashboard(*now, *today, DASHBOARD_DAYS)?),
+            }),
             Request::Roster { now } => match shared {
                 Some(shared) => {
                     let (rows, search) = shared.get(store, *now)?;
@@ -204,7 +233,7 @@ fn answer_with(
     store: &mut Store,
     actor: &Actor,
     request: &Request,
-    shared: Option<&SharedRoster>,
+    shared: Option<&SharedReads>,
 ) -> Reply {
     let Request::Save(save) = request else {
         return serve_with(store, request, shared);
@@ -373,8 +402,8 @@ pub struct Setup {
     pub actor: Actor,
     /// How it hears of other commits.
     pub watch: Watch,
-    /// The roster shared by the sessions of the process, if they share it.
-    pub roster: Option<Arc<SharedRoster>>,
+    /// The reads shared by the sessions of the process, if they share them.
+    pub roster: Option<Arc<SharedReads>>,
 }
 
 impl Setup {
