@@ -743,28 +743,15 @@ fn sessions_of_one_process_hold_the_roster_once_until_it_changes() {
     let f = fixture();
     let shared = std::sync::Arc::new(worker::SharedReads::default());
     let roster_of = |store: Store| {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let setup = worker::Setup {
-            roster: Some(std::sync::Arc::clone(&shared)),
-            ..worker::Setup::alone(Actor::new("ana"))
-        };
-        let (jobs, handle) = worker::spawn(store, setup, tx);
-        jobs.send(Job::Request(Request::Roster { now: now() }))
-            .unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        let rows = loop {
-            match rx.try_recv() {
-                Ok(Reply::Roster(rows, _)) => break rows,
-                Ok(_) => {}
-                Err(_) => {
-                    assert!(std::time::Instant::now() < deadline, "no roster");
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-            }
-        };
-        drop(jobs);
-        handle.join().unwrap();
-        rows
+        session_reply(
+            store,
+            &shared,
+            Request::Roster { now: now() },
+            |r| match r {
+                Reply::Roster(rows, _) => Some(rows),
+                _ => None,
+            },
+        )
     };
     let open = || Store::open(&f.path, OpenMode::Existing).unwrap();
     let a = roster_of(open());
@@ -786,34 +773,51 @@ fn sessions_of_one_process_hold_the_roster_once_until_it_changes() {
     assert_eq!(c.len(), a.len() + 1);
 }
 
+/// What a session sharing `shared`'s reads answers first to `request`, as
+/// `pick` takes it from the replies.
+fn session_reply<T>(
+    store: Store,
+    shared: &std::sync::Arc<worker::SharedReads>,
+    request: Request,
+    pick: impl Fn(Reply) -> Option<T>,
+) -> T {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let setup = worker::Setup {
+        roster: Some(std::sync::Arc::clone(shared)),
+        ..worker::Setup::alone(Actor::new("ana"))
+    };
+    let (jobs, handle) = worker::spawn(store, setup, tx);
+    jobs.send(Job::Request(request)).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let found = loop {
+        match rx.try_recv() {
+            Ok(reply) => {
+                if let Some(found) = pick(reply) {
+                    break found;
+                }
+            }
+            Err(_) => {
+                assert!(std::time::Instant::now() < deadline, "no answer");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    };
+    drop(jobs);
+    handle.join().unwrap();
+    found
+}
+
 #[test]
 fn sessions_of_one_process_read_the_dashboard_once_until_it_changes() {
     let f = fixture();
     let shared = std::sync::Arc::new(worker::SharedReads::default());
     let today = now().date_naive();
     let dashboard_of = |store: Store| {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let setup = worker::Setup {
-            roster: Some(std::sync::Arc::clone(&shared)),
-            ..worker::Setup::alone(Actor::new("ana"))
-        };
-        let (jobs, handle) = worker::spawn(store, setup, tx);
-        jobs.send(Job::Request(Request::Dashboard { now: now(), today }))
-            .unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        let data = loop {
-            match rx.try_recv() {
-                Ok(Reply::Dashboard(d)) => break d,
-                Ok(_) => {}
-                Err(_) => {
-                    assert!(std::time::Instant::now() < deadline, "no dashboard");
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-            }
-        };
-        drop(jobs);
-        handle.join().unwrap();
-        data
+        let request = Request::Dashboard { now: now(), today };
+        session_reply(store, &shared, request, |r| match r {
+            Reply::Dashboard(d) => Some(d),
+            _ => None,
+        })
     };
     let open = || Store::open(&f.path, OpenMode::Existing).unwrap();
     let a = dashboard_of(open());
