@@ -783,7 +783,7 @@ fn session_reply<T>(
 ) -> T {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let setup = worker::Setup {
-        roster: Some(std::sync::Arc::clone(shared)),
+        reads: Some(std::sync::Arc::clone(shared)),
         ..worker::Setup::alone(Actor::new("ana"))
     };
     let (jobs, handle) = worker::spawn(store, setup, tx);

@@ -73,7 +73,7 @@ struct Shared {
     now: Option<chrono::DateTime<chrono::Utc>>,
     idle: Duration,
     longest: Duration,
-    roster: Arc<crate::tui::worker::SharedReads>,
+    reads: Arc<crate::tui::worker::SharedReads>,
 }
 
 impl Shared {
@@ -319,7 +319,7 @@ impl russh::server::Handler for Conn {
             now: self.shared.now,
             idle: self.shared.idle,
             longest: self.shared.longest,
-            roster: Arc::clone(&self.shared.roster),
+            reads: Arc::clone(&self.shared.reads),
         };
         // The user by id, role and key: a coordinator's name stays in the
         // database's audit trail, not in the log.
@@ -452,7 +452,7 @@ pub fn run(options: &Options) -> Result<()> {
         now: options.now,
         idle: options.idle,
         longest: options.longest,
-        roster: Arc::default(),
+        reads: Arc::default(),
     });
     let mut methods = MethodSet::empty();
     methods.push(MethodKind::PublicKey);

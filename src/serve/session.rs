@@ -77,7 +77,7 @@ pub struct Session {
     /// And after this long in all.
     pub longest: Duration,
     /// The roster and dashboard, held once for every session of the server.
-    pub roster: Arc<worker::SharedReads>,
+    pub reads: Arc<worker::SharedReads>,
 }
 
 /// What a frame writes, taken after each draw and sent as one message.
@@ -195,7 +195,7 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     let setup = worker::Setup {
         actor: s.actor.clone(),
         watch: Watch::Poll,
-        roster: Some(Arc::clone(&s.roster)),
+        reads: Some(Arc::clone(&s.reads)),
     };
     let (jobs, worker) = worker::spawn(store, setup, reply_tx);
     let send = |reqs: Vec<Request>| {

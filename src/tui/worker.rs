@@ -403,7 +403,7 @@ pub struct Setup {
     /// How it hears of other commits.
     pub watch: Watch,
     /// The reads shared by the sessions of the process, if they share them.
-    pub roster: Option<Arc<SharedReads>>,
+    pub reads: Option<Arc<SharedReads>>,
 }
 
 impl Setup {
@@ -412,7 +412,7 @@ impl Setup {
         Self {
             actor,
             watch: Watch::Poll,
-            roster: None,
+            reads: None,
         }
     }
 }
@@ -467,7 +467,7 @@ fn run(mut store: Store, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedS
                                 &mut store,
                                 &setup.actor,
                                 request,
-                                setup.roster.as_deref(),
+                                setup.reads.as_deref(),
                             );
                             log_request(request, &reply, started.elapsed());
                             reply
