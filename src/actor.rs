@@ -53,10 +53,7 @@ impl fmt::Display for Actor {
 }
 
 fn uid_name() -> String {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self")
-        .map(|m| format!("uid{}", m.uid()))
-        .unwrap_or_else(|_| "unknown".to_string())
+    format!("uid{}", rustix::process::geteuid().as_raw())
 }
 
 #[cfg(test)]

@@ -349,14 +349,13 @@ fn write_table(
         Ok(())
     })?;
     let mut files = Vec::new();
-    let mut listed = |extension: &str, (sha256, bytes): (String, u64)| {
-        let sealed = if opts.recipients.is_some() {
-            ".age"
-        } else {
-            ""
-        };
+    // Listed under the name the file was created with (`.age` when sealed).
+    let mut listed = |path: &Path, (sha256, bytes): (String, u64)| {
         files.push(ManifestFile {
-            name: format!("{}.{extension}{sealed}", table.name()),
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             table: table.name(),
             rows,
             bytes,
@@ -368,10 +367,10 @@ fn write_table(
             path: path.clone(),
             source: e.into_error(),
         })?;
-        listed("csv", close_out(&path, inner)?);
+        listed(&path, close_out(&path, inner)?);
     }
     if let Some((path, w)) = json_out {
-        listed("jsonl", close_out(&path, w)?);
+        listed(&path, close_out(&path, w)?);
     }
     Ok(files)
 }
@@ -655,15 +654,15 @@ fn write_all(
         files,
     };
     let path = work.join("manifest.json");
-    let mut f = private_file(&path).map_err(io_at(&path))?;
-    serde_json::to_writer_pretty(&mut f, &manifest).map_err(|e| ExportError::Io {
+    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| ExportError::Io {
         path: path.clone(),
         source: e.into(),
     })?;
-    f.write_all(b"\n").map_err(io_at(&path))?;
+    bytes.push(b'\n');
+    let mut f = private_file(&path).map_err(io_at(&path))?;
+    f.write_all(&bytes).map_err(io_at(&path))?;
     f.sync_all().map_err(io_at(&path))?;
     if let Some(key) = &opts.signing_key {
-        let bytes = std::fs::read(&path).map_err(io_at(&path))?;
         let sig_path = sign::signature_path(&path);
         let signature = sign::sign(key, &bytes).map_err(|e| ExportError::Io {
             path: sig_path.clone(),

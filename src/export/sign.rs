@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use russh::keys::ssh_key::{LineEnding, SshSig};
 use russh::keys::{HashAlg, PrivateKey, PublicKey};
 
@@ -23,18 +23,7 @@ pub fn signature_path(manifest: &Path) -> PathBuf {
 
 /// Reads a signing key (an OpenSSH private key, not readable by others).
 pub fn read_signing_key(path: &Path) -> Result<PrivateKey> {
-    use std::os::unix::fs::PermissionsExt;
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read the signing key {}", path.display()))?;
-    let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        anyhow::bail!(
-            "the signing key {} can be read by others (mode {mode:o}); `chmod 400` it first",
-            path.display()
-        );
-    }
-    PrivateKey::from_openssh(&bytes)
-        .map_err(|e| anyhow::anyhow!("{}: not an OpenSSH private key ({e})", path.display()))
+    crate::serve::read_private_key(path, "signing key")
 }
 
 /// The SSHSIG signature of `bytes`, armored.

@@ -1,6 +1,6 @@
 //! The server's host key, and coordinators' public keys.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
@@ -31,29 +31,32 @@ pub fn read_public_key(path: &Path) -> Result<PublicKey> {
     })
 }
 
+/// An OpenSSH private key (`what`: "host key", "signing key"), refused
+/// when others may read its file.
+pub fn read_private_key(path: &Path, what: &str) -> Result<PrivateKey> {
+    use std::os::unix::fs::PermissionsExt;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the {what} {}", path.display()))?;
+    let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        anyhow::bail!(
+            "the {what} {} can be read by others (mode {mode:o}); `chmod 600` it first",
+            path.display()
+        );
+    }
+    PrivateKey::from_openssh(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: not an OpenSSH private key ({e})", path.display()))
+}
+
 /// The host key at `path`, made on first start (Ed25519, OpenSSH format,
 /// file 0600). Returns the key and whether it was just made.
 pub fn host_key(path: &Path) -> Result<(PrivateKey, bool)> {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                anyhow::bail!(
-                    "the host key {} can be read by others (mode {mode:o}); `chmod 600` it first",
-                    path.display()
-                );
-            }
-            let key = PrivateKey::from_openssh(&bytes).map_err(|e| {
-                anyhow::anyhow!("{}: not an OpenSSH private key ({e})", path.display())
-            })?;
-            Ok((key, false))
-        }
+    match std::fs::metadata(path) {
+        Ok(_) => Ok((read_private_key(path, "host key")?, false)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut seed = [0u8; 32];
-            std::fs::File::open("/dev/urandom")
-                .and_then(|mut f| f.read_exact(&mut seed))
-                .context("reading random bytes for the host key")?;
+            getrandom::fill(&mut seed)
+                .map_err(|e| anyhow::anyhow!("no random bytes for the host key: {e}"))?;
             let key = PrivateKey::from(Ed25519Keypair::from_seed(&seed));
             let text = key
                 .to_openssh(LineEnding::LF)

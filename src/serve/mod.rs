@@ -10,7 +10,7 @@ mod keys;
 mod session;
 
 pub use input::Parser;
-pub use keys::{fingerprint, host_key, read_public_key};
+pub use keys::{fingerprint, host_key, read_private_key, read_public_key};
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

@@ -32,8 +32,13 @@ const WAIT_FOR_OTHERS: Duration = Duration::from_secs(2);
 
 /// The copy's name while it is made: `FILE.rewrite`.
 pub fn work_file(path: &Path) -> PathBuf {
+    beside(path, ".rewrite")
+}
+
+/// `path` with `suffix` added to its name (`FILE-wal`, `FILE.rewrite`).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
-    name.push(".rewrite");
+    name.push(suffix);
     PathBuf::from(name)
 }
 
@@ -91,9 +96,7 @@ impl Store {
         // The old file's side files, were any left: they belong to it, not
         // to the new one.
         for suffix in ["-wal", "-shm", "-journal"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(name));
+            let _ = std::fs::remove_file(beside(path, suffix));
         }
         Ok(Rewritten { tables, version })
     }
@@ -203,8 +206,6 @@ fn create_private(path: &Path) -> Result<()> {
 
 fn remove_with_journals(path: &Path) {
     for suffix in ["", "-journal", "-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
+        let _ = std::fs::remove_file(beside(path, suffix));
     }
 }

@@ -108,13 +108,12 @@ impl DbKey {
                 "has mode {mode:04o}: others may read it; it must be 0400 or 0600"
             )));
         }
-        if let Some(uid) = own_uid().filter(|_| private) {
-            if meta.uid() != uid {
-                return Err(exposed(format!(
-                    "belongs to uid {}, not to the user running albergue (uid {uid})",
-                    meta.uid()
-                )));
-            }
+        let uid = rustix::process::geteuid().as_raw();
+        if private && meta.uid() != uid {
+            return Err(exposed(format!(
+                "belongs to uid {}, not to the user running albergue (uid {uid})",
+                meta.uid()
+            )));
         }
         let mut bytes = Zeroizing::new(std::fs::read(path).map_err(unreadable)?);
         Self::parse(&bytes).ok_or_else(|| {
@@ -220,12 +219,6 @@ fn describe(bytes: &[u8]) -> String {
     } else {
         format!("{} bytes", bytes.len())
     }
-}
-
-/// The user albergue runs as (the owner of this process's /proc entry).
-fn own_uid() -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
 }
 
 #[cfg(test)]
