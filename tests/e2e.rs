@@ -29,7 +29,14 @@ fn search_open_a_person_and_quit_restores_the_terminal() {
 
     let mut s = roster_session(home.path(), &db);
     s.send(b"/yusleidy");
-    s.wait_for("Search: yusleidy");
+    // The search's rows come from the store: the first line changes when they are in.
+    s.wait_until("the first match", |screen| {
+        screen.contains("Search: yusleidy")
+            && screen
+                .lines()
+                .nth(4)
+                .is_some_and(|l| l.contains("Yusleidy"))
+    });
     let screen = s.screen();
     let first_row = screen.lines().nth(4).unwrap().trim().to_string();
     assert!(first_row.contains("Yusleidy"), "{screen}");

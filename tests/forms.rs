@@ -197,13 +197,7 @@ fn open_person(w: &mut World, id: i64, name: &str) {
     w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
     w.type_text(name);
     w.keys(&[KeyCode::Enter]);
-    let pos = w
-        .app
-        .roster
-        .view
-        .iter()
-        .position(|&i| w.app.roster.rows[i as usize].id == id)
-        .unwrap();
+    let pos = w.app.roster.at + w.app.roster.rows.iter().position(|r| r.id == id).unwrap();
     for _ in 0..pos {
         w.keys(&[KeyCode::Down]);
     }

@@ -116,9 +116,11 @@ proptest! {
             serve_all(&mut app, &store, reqs);
             // State stays consistent.
             let r = &app.roster;
-            prop_assert!(r.view.is_empty() || r.list.selected < r.view.len());
+            prop_assert!(r.is_empty() || r.list.selected < r.len());
             prop_assert!(r.list.offset <= r.list.selected.max(r.list.offset));
-            prop_assert!(r.view.iter().all(|&i| (i as usize) < r.rows.len()));
+            // The selected line is read (every request is answered here).
+            prop_assert!(r.is_empty() || r.selected_row().is_some());
+            prop_assert!(r.at + r.rows.len() <= r.len());
             prop_assert!(!r.query.chars().any(char::is_control));
             // Drawing never panics and never puts a control character on screen.
             let (w, h) = app.size;

@@ -73,6 +73,36 @@ fn press(app: &mut App, store: &Store, codes: &[KeyCode]) {
     }
 }
 
+/// Every line the roster lists, read as a coordinator reads it: screen by
+/// screen with PageDown from where the list is (its top), each line at the
+/// position it is shown at.
+fn listed(app: &mut App, store: &Store) -> Vec<albergue::store::RosterRow> {
+    let mut seen: Vec<albergue::store::RosterRow> = Vec::new();
+    loop {
+        let page = app.page();
+        let l = app.roster.list;
+        let first = l
+            .offset
+            .min(l.selected)
+            .max((l.selected + 1).saturating_sub(page));
+        for pos in first..first + page {
+            if let Some(row) = app.roster.row(pos) {
+                if pos == seen.len() {
+                    seen.push(row.clone());
+                } else if pos < seen.len() {
+                    assert_eq!(seen[pos].id, row.id, "line {pos} moved");
+                }
+            }
+        }
+        if app.roster.list.selected + 1 >= app.roster.len() {
+            break;
+        }
+        press(app, store, &[KeyCode::PageDown]);
+    }
+    assert_eq!(seen.len(), app.roster.len(), "every line was shown");
+    seen
+}
+
 fn type_text(app: &mut App, store: &Store, text: &str) {
     for c in text.chars() {
         press(app, store, &[KeyCode::Char(c)]);
@@ -326,20 +356,19 @@ fn search_narrows_the_roster_ignoring_case_and_accents() {
     let f = fixture();
     let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
     press(&mut app, &f.store, &[KeyCode::Char('2')]);
-    assert_eq!(app.roster.view.len(), PEOPLE);
+    assert_eq!(app.roster.len(), PEOPLE);
     press(&mut app, &f.store, &[KeyCode::Char('/')]);
     type_text(&mut app, &f.store, "JOSE");
-    let found: Vec<String> = app
-        .roster
-        .view
-        .iter()
-        .map(|&i| app.roster.rows[i as usize].name.clone())
+    let found: Vec<String> = listed(&mut app, &f.store)
+        .into_iter()
+        .map(|r| r.name)
         .collect();
     assert!(!found.is_empty() && found.len() < PEOPLE);
     assert!(found.iter().any(|n| n.contains("José")), "{found:?}");
-    let expected = app
-        .roster
-        .rows
+    let expected = f
+        .store
+        .roster(now())
+        .unwrap()
         .iter()
         .filter(|r| r.folded.contains("jose"))
         .count();
@@ -349,7 +378,7 @@ fn search_narrows_the_roster_ignoring_case_and_accents() {
     assert!(!app.quit);
     assert_eq!(app.roster.query, "JOSEq");
     press(&mut app, &f.store, &[KeyCode::Backspace, KeyCode::Esc]);
-    assert_eq!(app.roster.view.len(), PEOPLE, "Esc clears the search");
+    assert_eq!(app.roster.len(), PEOPLE, "Esc clears the search");
     assert!(!app.roster.searching);
 }
 
@@ -358,50 +387,38 @@ fn search_finds_phone_numbers_and_confirmation_numbers() {
     let f = fixture();
     let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
     press(&mut app, &f.store, &[KeyCode::Char('2')]);
-    let with_conf = app
-        .roster
-        .rows
+    let everyone = f.store.roster(now()).unwrap();
+    let (with_conf, number) = everyone
         .iter()
-        .find(|r| !r.confirmations.is_empty())
-        .unwrap()
-        .clone();
-    let number = with_conf
-        .confirmations
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_lowercase();
+        .find_map(|r| {
+            let a = f.store.appointments_for_person(r.id).unwrap();
+            a.into_iter()
+                .find_map(|a| a.confirmation_number)
+                .map(|n| (r.id, n.to_lowercase()))
+        })
+        .unwrap();
     press(&mut app, &f.store, &[KeyCode::Char('/')]);
     type_text(&mut app, &f.store, &number);
-    assert_eq!(app.roster.selected_row().map(|r| r.id), Some(with_conf.id));
-    assert_eq!(app.roster.view.len(), 1);
+    assert_eq!(app.roster.selected_row().map(|r| r.id), Some(with_conf));
+    assert_eq!(app.roster.len(), 1);
     press(&mut app, &f.store, &[KeyCode::Esc, KeyCode::Char('/')]);
-    let with_phone = app
-        .roster
-        .rows
+    let (with_phone, digits) = everyone
         .iter()
-        .find(|r| !r.phone_digits.is_empty())
-        .unwrap()
-        .clone();
-    let tail: String = with_phone
-        .phone_digits
-        .chars()
-        .rev()
-        .take(7)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+        .find_map(|r| {
+            let phone = f.store.person(r.id).unwrap().details.phone?;
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            Some((r.id, digits))
+        })
+        .unwrap();
+    let tail = &digits[digits.len() - 7..];
     type_text(
         &mut app,
         &f.store,
         &format!("{}-{}", &tail[..3], &tail[3..]),
     );
-    assert!(app
-        .roster
-        .view
+    assert!(listed(&mut app, &f.store)
         .iter()
-        .any(|&i| app.roster.rows[i as usize].id == with_phone.id));
+        .any(|r| r.id == with_phone));
 }
 
 #[test]
@@ -409,15 +426,13 @@ fn sort_cycles_through_the_columns() {
     let f = fixture();
     let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
     press(&mut app, &f.store, &[KeyCode::Char('2')]);
-    let names = |app: &App| -> Vec<Box<str>> {
-        app.roster
-            .view
-            .iter()
-            .map(|&i| app.roster.rows[i as usize].folded.clone())
-            .collect()
-    };
-    let by_name = names(&app);
+    let by_name: Vec<Box<str>> = listed(&mut app, &f.store)
+        .into_iter()
+        .map(|r| r.folded)
+        .collect();
+    assert_eq!(by_name.len(), PEOPLE);
     assert!(by_name.windows(2).all(|w| w[0] <= w[1]));
+    press(&mut app, &f.store, &[KeyCode::Char('g')]);
     press(
         &mut app,
         &f.store,
@@ -425,20 +440,41 @@ fn sort_cycles_through_the_columns() {
     );
     assert_eq!(app.roster.sort, SortKey::Waiting);
     let today = app.today();
-    let waits: Vec<i64> = app
-        .roster
-        .view
-        .iter()
-        .map(|&i| app.roster.rows[i as usize].days_waiting(today))
-        .collect();
-    assert!(
-        waits.windows(2).all(|w| w[0] >= w[1]),
-        "longest waiting first"
+    press(&mut app, &f.store, &[KeyCode::Char('g')]);
+    let rows = listed(&mut app, &f.store);
+    assert_eq!(rows.len(), PEOPLE);
+    // The people still here, longest waiting first; then those who left,
+    // longest stay first.
+    let here = rows.iter().take_while(|r| r.departure.is_none()).count();
+    assert!(rows[here..].iter().all(|r| r.departure.is_some()));
+    for part in [&rows[..here], &rows[here..]] {
+        let waits: Vec<i64> = part.iter().map(|r| r.days_waiting(today)).collect();
+        assert!(
+            waits.windows(2).all(|w| w[0] >= w[1]),
+            "longest waiting first"
+        );
+    }
+    press(
+        &mut app,
+        &f.store,
+        &[KeyCode::Char('s'), KeyCode::Char('g')],
     );
-    press(&mut app, &f.store, &[KeyCode::Char('s')]);
     assert_eq!(app.roster.sort, SortKey::Appointment);
-    let first = &app.roster.rows[app.roster.view[0] as usize];
-    assert!(first.next.is_some_and(|n| n.at >= now()));
+    let rows = listed(&mut app, &f.store);
+    assert_eq!(rows.len(), PEOPLE);
+    // Those with an appointment ahead, soonest first; then the rest by name.
+    let ahead = rows
+        .iter()
+        .take_while(|r| r.next.is_some_and(|n| n.at >= now() && n.status.is_live()))
+        .count();
+    assert!(ahead > 0);
+    assert!(rows[..ahead]
+        .windows(2)
+        .all(|w| w[0].next.unwrap().at <= w[1].next.unwrap().at));
+    assert!(rows[ahead..]
+        .iter()
+        .all(|r| !r.next.is_some_and(|n| n.at >= now() && n.status.is_live())));
+    assert!(rows[ahead..].windows(2).all(|w| w[0].folded <= w[1].folded));
 }
 
 #[test]
@@ -457,11 +493,20 @@ fn filters_narrow_by_status_port_and_nationality() {
     );
     // Status: all -> present -> departed.
     assert_eq!(app.roster.filter.status, Some(PersonStatus::Departed));
+    let departed = f
+        .store
+        .roster(now())
+        .unwrap()
+        .iter()
+        .filter(|r| r.status == PersonStatus::Departed)
+        .count();
+    assert!(departed > 0);
+    assert_eq!(app.roster.len(), departed);
     assert!(app
         .roster
-        .view
+        .rows
         .iter()
-        .all(|&i| app.roster.rows[i as usize].status == PersonStatus::Departed));
+        .all(|r| r.status == PersonStatus::Departed));
     press(
         &mut app,
         &f.store,
@@ -474,12 +519,8 @@ fn filters_narrow_by_status_port_and_nationality() {
         ],
     );
     let nat = app.roster.filter.nationality.clone().unwrap();
-    assert!(!app.roster.view.is_empty());
-    assert!(app
-        .roster
-        .view
-        .iter()
-        .all(|&i| app.roster.rows[i as usize].nationality == nat));
+    assert!(!app.roster.is_empty());
+    assert!(app.roster.rows.iter().all(|r| r.nationality == nat));
     press(&mut app, &f.store, &[KeyCode::Esc]);
     assert!(app.roster.filter_focus.is_none());
     assert!(screen_text(&app).contains(&format!("filter: {nat}")));
@@ -738,41 +779,6 @@ fn a_worker_that_is_told_of_changes_does_not_poll_for_them() {
     handle.join().unwrap();
 }
 
-#[test]
-fn sessions_of_one_process_hold_the_roster_once_until_it_changes() {
-    let f = fixture();
-    let shared = std::sync::Arc::new(worker::SharedReads::default());
-    let roster_of = |store: Store| {
-        session_reply(
-            store,
-            &shared,
-            Request::Roster { now: now() },
-            |r| match r {
-                Reply::Roster(rows, _) => Some(rows),
-                _ => None,
-            },
-        )
-    };
-    let open = || Store::open(&f.path, OpenMode::Existing).unwrap();
-    let a = roster_of(open());
-    let b = roster_of(open());
-    assert!(
-        std::sync::Arc::ptr_eq(&a, &b),
-        "one roster for both sessions"
-    );
-    let mut other = open();
-    let household = a[0].household_id;
-    other
-        .create_person(
-            &common::new_person(household, "Zoe", "Nueva"),
-            &Actor::new("luis"),
-        )
-        .unwrap();
-    let c = roster_of(open());
-    assert!(!std::sync::Arc::ptr_eq(&a, &c), "read again after a change");
-    assert_eq!(c.len(), a.len() + 1);
-}
-
 /// What a session sharing `shared`'s reads answers first to `request`, as
 /// `pick` takes it from the replies.
 fn session_reply<T>(
@@ -848,7 +854,7 @@ fn names_are_cut_last_and_namesakes_on_screen_show_their_birth_year() {
     let first = {
         let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
         press(&mut app, &f.store, &[KeyCode::Char('2')]);
-        app.roster.rows[app.roster.view[0] as usize].id
+        app.roster.rows[0].id
     };
     let mut twin = f.store.person(first).unwrap().details;
     twin.birth_date = Some(NaiveDate::from_ymd_opt(1990, 3, 4).unwrap());
@@ -856,13 +862,8 @@ fn names_are_cut_last_and_namesakes_on_screen_show_their_birth_year() {
     let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
     press(&mut app, &f.store, &[KeyCode::Char('2')]);
     let screen = format!("{}", draw(&app, 80, 24).backend());
-    let on_screen: Vec<_> = app
-        .roster
-        .view
-        .iter()
-        .skip(app.roster.list.offset)
-        .take(app.page())
-        .map(|&i| app.roster.rows[i as usize].clone())
+    let on_screen: Vec<_> = (app.roster.list.offset..app.roster.list.offset + app.page())
+        .filter_map(|pos| app.roster.row(pos).cloned())
         .collect();
     for row in &on_screen {
         // Room for a name at 80 columns: 80 less marker, nationality,
@@ -950,20 +951,13 @@ fn m_on_someone_without_an_appointment_says_there_is_nothing_to_send() {
     let f = fixture();
     let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
     press(&mut app, &f.store, &[KeyCode::Char('2')]);
-    let without = app
-        .roster
-        .view
-        .iter()
-        .map(|&i| &app.roster.rows[i as usize])
-        .find(|r| r.next.is_none())
-        .map(|r| r.id)
-        .unwrap();
     let pos = app
         .roster
-        .view
+        .rows
         .iter()
-        .position(|&i| app.roster.rows[i as usize].id == without)
+        .position(|r| r.next.is_none())
         .unwrap();
+    let without = app.roster.rows[pos].id;
     for _ in 0..pos {
         press(&mut app, &f.store, &[KeyCode::Down]);
     }

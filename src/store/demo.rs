@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::outages::NewOutage;
-use super::{appointments, audit, codec, outages, people, Result, Store, StoreError};
+use super::{appointments, audit, codec, outages, people, search, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::Permission;
 use crate::domain::{Appointment, Household, Person, Shelter};
@@ -47,16 +47,18 @@ impl Store {
             // Building an index once from all its rows beats updating it row
             // by row: set the indexes aside (as the schema defines them), load,
             // and build them again, all inside this transaction.
-            let indexes: Vec<(String, String)> = tx
+            // The triggers that keep the tallies and the search index are
+            // set aside too: both are built once from the loaded rows.
+            let indexes: Vec<(String, String, String)> = tx
                 .prepare(
-                    "SELECT name, sql FROM sqlite_schema
-                     WHERE type = 'index' AND sql IS NOT NULL
+                    "SELECT type, name, sql FROM sqlite_schema
+                     WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
                        AND tbl_name IN ('household', 'person', 'appointment')",
                 )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            for (name, _) in &indexes {
-                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            for (kind, name, _) in &indexes {
+                tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
             }
             let at = codec::secs(now);
             for s in &data.shelters {
@@ -97,9 +99,10 @@ impl Store {
             for (o, extension) in &data.outages {
                 outages::insert(tx, o, *extension, now, actor)?;
             }
-            for (_, sql) in &indexes {
+            for (_, _, sql) in &indexes {
                 tx.execute_batch(sql)?;
             }
+            search::rebuild(tx)?;
             let summary = format!(
                 "{} shelters, {} households, {} people, {} appointments, {} outages",
                 data.shelters.len(),

@@ -10,12 +10,16 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0003_user_language.sql"),
     include_str!("../../assets/migrations/0004_audit_chain.sql"),
     include_str!("../../assets/migrations/0005_retention.sql"),
+    include_str!("../../assets/migrations/0006_scale.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its
 /// transaction after the SQL: entry `i` belongs to `MIGRATIONS[i]`.
 type Then = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
-const THEN: &[(usize, Then)] = &[(3, super::audit::chain_existing)];
+const THEN: &[(usize, Then)] = &[
+    (3, super::audit::chain_existing),
+    (5, super::search::rebuild),
+];
 
 /// The newest schema version this binary knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -15,10 +15,11 @@ mod outages;
 mod people;
 mod read;
 mod retention;
+mod roster;
+mod search;
 mod snapshot;
 mod users;
 
-use std::cell::RefCell;
 use std::fs::OpenOptions;
 use std::io::ErrorKind;
 use std::os::unix::fs::OpenOptionsExt;
@@ -41,6 +42,7 @@ pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
 pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
 pub use retention::RetentionReport;
+pub use roster::{Edge, RosterCount, RosterFilter, RosterKey, RosterSort, RosterSpec, COUNT_CAP};
 pub use snapshot::{Column, Field, Kind, Snapshot, Table};
 pub use users::User;
 
@@ -281,8 +283,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Clock,
-    /// Folded names for search, dropped whenever this store writes.
-    names: RefCell<Option<people::NameIndex>>,
+    /// The people a large search found, one bit per id, read by the SQL
+    /// function `albergue_listed` while a roster window is read.
+    listed: Arc<std::sync::Mutex<Vec<u64>>>,
     /// What this handle may write.
     role: Role,
     /// The key the file is encrypted with (`None`: plaintext).
@@ -384,11 +387,23 @@ impl Store {
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        let listed: Arc<std::sync::Mutex<Vec<u64>>> = Arc::default();
+        let bits = Arc::clone(&listed);
+        conn.create_scalar_function(
+            "albergue_listed",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            move |ctx| {
+                let id = usize::try_from(ctx.get::<i64>(0)?).unwrap_or(usize::MAX);
+                let bits = bits.lock().unwrap_or_else(|e| e.into_inner());
+                Ok(bits.get(id / 64).is_some_and(|w| w & (1 << (id % 64)) != 0))
+            },
+        )?;
         let mut store = Self {
             conn,
             path: path.to_path_buf(),
             clock: Arc::new(Utc::now),
-            names: RefCell::new(None),
+            listed,
             role: Role::Admin,
             key,
         };
@@ -396,6 +411,17 @@ impl Store {
             migrations::apply(&mut store.conn)?;
         }
         Ok(store)
+    }
+
+    /// Marks `ids` (ascending) as the ones `albergue_listed` answers for.
+    pub(super) fn set_listed(&self, ids: &[u32]) {
+        let mut bits = self.listed.lock().unwrap_or_else(|e| e.into_inner());
+        bits.clear();
+        let words = ids.last().map_or(0, |&m| m as usize / 64 + 1);
+        bits.resize(words, 0);
+        for &id in ids {
+            bits[id as usize / 64] |= 1 << (id % 64);
+        }
     }
 
     /// Replaces the clock (tests, reproducible demos).
@@ -549,8 +575,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx, now)?;
+        search::sync(&tx)?;
         tx.commit()?;
-        *self.names.get_mut() = None;
         Ok(value)
     }
 

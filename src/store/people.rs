@@ -282,72 +282,36 @@ impl Store {
     /// accents (`jose nunez` finds `José Núñez`), at most `limit`, by id.
     /// An empty query matches nobody.
     ///
-    /// Searches an in-memory list of folded names (see `benches/store.rs`:
-    /// a full `LIKE` scan of the table costs several times more at the p95,
-    /// and search runs on every keystroke). The list is rebuilt when this
-    /// store writes or another process commits (`PRAGMA data_version`).
+    /// Reads the search index in the database (`search_word`): what it
+    /// costs grows with the words of the names, not with the roster.
     pub fn search_people(&self, query: &str, limit: usize) -> Result<Vec<Person>> {
         let folded = fold(query);
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let ids = self.with_names(|names| {
-            names
-                .iter()
-                .filter(|(_, name)| words.iter().all(|w| name.contains(w)))
-                .take(limit)
-                .map(|(id, _)| *id)
-                .collect::<Vec<i64>>()
-        })?;
+        let mut ids: Option<Vec<u32>> = None;
+        for w in &words {
+            let found = super::search::people_with(&self.conn, w)?;
+            ids = Some(match ids {
+                None => found,
+                Some(h) => super::search::intersect(&h, &found),
+            });
+        }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
         ))?;
-        let mut people = Vec::with_capacity(ids.len());
-        for id in ids {
-            // A row deleted since the list was built is simply not found.
+        let mut people = Vec::with_capacity(limit);
+        for id in ids.unwrap_or_default() {
+            if people.len() == limit {
+                break;
+            }
             if let Some(p) = stmt.query_row([id], person_row).optional()? {
                 people.push(p);
             }
         }
         Ok(people)
     }
-
-    /// Runs `f` over the folded names, by id, loading them first if they are
-    /// missing or another process has committed since they were loaded.
-    fn with_names<T>(&self, f: impl FnOnce(&[(i64, Box<str>)]) -> T) -> Result<T> {
-        let data_version: i64 = self
-            .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))?;
-        let mut cache = self.names.borrow_mut();
-        if cache
-            .as_ref()
-            .is_none_or(|c| c.data_version != data_version)
-        {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT id, search_name FROM person ORDER BY id")?;
-            let entries = stmt
-                .query_map([], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?.into_boxed_str()))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            *cache = Some(NameIndex {
-                data_version,
-                entries,
-            });
-        }
-        Ok(f(cache.as_ref().map_or(&[][..], |c| &c.entries)))
-    }
-}
-
-/// Folded names held in memory for search as you type.
-#[derive(Debug, Default)]
-pub(super) struct NameIndex {
-    /// `PRAGMA data_version` when loaded.
-    data_version: i64,
-    /// (person id, folded name), by id.
-    entries: Vec<(i64, Box<str>)>,
 }
 
 /// Inserts a person row; `id` is given by bulk loads into an empty database.

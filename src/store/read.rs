@@ -2,7 +2,7 @@
 //! Formatting is left to the views.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use super::appointments::{appointment_row, APPOINTMENT_COLUMNS, FOR_SOMEONE_PRESENT};
 use super::{codec, Result, Store};
@@ -10,7 +10,7 @@ use crate::domain::departures::DepartureRow;
 use crate::domain::{port, Appointment, AppointmentStatus, Outage, PersonStatus};
 
 /// One line of the roster: what the table shows, sorts, filters and searches on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RosterRow {
     /// Person id.
     pub id: i64,
@@ -32,12 +32,10 @@ pub struct RosterRow {
     pub departure: Option<NaiveDate>,
     /// Present, departed, …
     pub status: PersonStatus,
-    /// Digits of the phone number, for search.
-    pub phone_digits: Box<str>,
-    /// Confirmation numbers of the person's appointments, space-separated, for search.
-    pub confirmations: Box<str>,
     /// The appointment that matters now: the next one still to come, else the latest.
     pub next: Option<NextAppointment>,
+    /// Where the row stands in the sort it was read in.
+    pub key: super::RosterKey,
 }
 
 /// The appointment shown on a roster line.
@@ -104,91 +102,6 @@ pub struct DashboardData {
 pub const SOONEST: usize = 20;
 
 impl Store {
-    /// Every person as a roster line, by id.
-    pub fn roster(&self, now: DateTime<Utc>) -> Result<Vec<RosterRow>> {
-        let mut rows: Vec<RosterRow> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT p.id, p.given_names, p.family_names, p.search_name, h.label, h.id,
-                        p.nationality, p.arrival_date, p.departure_date, p.status, p.phone,
-                        p.birth_date
-                 FROM person p JOIN household h ON h.id = p.household_id ORDER BY p.id",
-            )?;
-            let mapped = stmt.query_map([], |r| {
-                let given: String = r.get(1)?;
-                let family: String = r.get(2)?;
-                let phone: Option<String> = r.get(10)?;
-                let departure: Option<String> = r.get(8)?;
-                let birth: Option<String> = r.get(11)?;
-                Ok(RosterRow {
-                    id: r.get(0)?,
-                    name: if family.is_empty() {
-                        given
-                    } else {
-                        format!("{given} {family}")
-                    },
-                    folded: r.get::<_, String>(3)?.into_boxed_str(),
-                    household: r.get(4)?,
-                    household_id: r.get(5)?,
-                    nationality: r.get(6)?,
-                    birth_year: birth
-                        .map(|d| codec::parse_day(11, &d))
-                        .transpose()?
-                        .map(|d| chrono::Datelike::year(&d)),
-                    arrival: codec::parse_day(7, &r.get::<_, String>(7)?)?,
-                    departure: departure.map(|d| codec::parse_day(8, &d)).transpose()?,
-                    status: codec::parse_enum(9, &r.get::<_, String>(9)?)?,
-                    phone_digits: phone
-                        .unwrap_or_default()
-                        .chars()
-                        .filter(char::is_ascii_digit)
-                        .collect::<String>()
-                        .into_boxed_str(),
-                    confirmations: Box::from(""),
-                    next: None,
-                })
-            })?;
-            mapped.collect::<rusqlite::Result<_>>()?
-        };
-        // Appointments, folded into their traveller's line (rows are by id).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT person_id, port_code, appointment_at, status, confirmation_number
-             FROM appointment WHERE person_id IS NOT NULL ORDER BY person_id, appointment_at",
-        )?;
-        let mut q = stmt.query([])?;
-        while let Some(r) = q.next()? {
-            let person_id: i64 = r.get(0)?;
-            let Ok(ix) = rows.binary_search_by_key(&person_id, |row| row.id) else {
-                continue;
-            };
-            let row = &mut rows[ix];
-            let code: String = r.get(1)?;
-            let at: i64 = r.get(2)?;
-            let status: AppointmentStatus = codec::parse_enum(3, &r.get::<_, String>(3)?)?;
-            if let Some(number) = r.get::<_, Option<String>>(4)? {
-                row.confirmations = if row.confirmations.is_empty() {
-                    number.into_boxed_str()
-                } else {
-                    format!("{} {number}", row.confirmations).into_boxed_str()
-                };
-            }
-            let Some(port) = port::all().iter().position(|p| p.code == code) else {
-                continue;
-            };
-            let candidate = NextAppointment {
-                port: port as u8,
-                at: codec::instant(at),
-                status,
-            };
-            // In time order: the first live appointment still ahead wins;
-            // until one is seen, the latest so far stands.
-            let settled = row.next.is_some_and(|n| n.at >= now && n.status.is_live());
-            if !settled {
-                row.next = Some(candidate);
-            }
-        }
-        Ok(rows)
-    }
-
     /// What the dashboard shows at `now`. `arrival_days` is how many days of
     /// arrivals to count back from `today` (the shelter's local date).
     pub fn dashboard(
@@ -198,44 +111,40 @@ impl Store {
         arrival_days: u32,
     ) -> Result<DashboardData> {
         let mut data = DashboardData::default();
-        let (present, earliest): (i64, Option<String>) = self
+        // From the tallies the triggers keep: a few thousand rows, however
+        // many people the roster holds.
+        let by_day: Vec<(String, i64)> = self
             .conn
             .prepare_cached(
-                "SELECT count(*), min(arrival_date) FROM person WHERE status = 'present'",
+                "SELECT arrival_date, sum(people) FROM person_tally WHERE status = 'present'
+                 GROUP BY arrival_date ORDER BY arrival_date",
             )?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        // One pass over the (household, status) index, grouped by its
-        // leading column: it never reads the household table (twice as fast
-        // as probing the index once per household, measured at 100,000
-        // people with examples/prof_query.rs; on an encrypted database
-        // every page not read is a page not decrypted).
-        let households: i64 = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM
-                   (SELECT 1 FROM person INDEXED BY person_household
-                    WHERE status = 'present' GROUP BY household_id)",
-            )?
-            .query_row([], |r| r.get(0))?;
-        data.present = present;
-        data.households = households;
-        data.earliest_arrival = earliest.map(|d| codec::parse_day(1, &d)).transpose()?;
-        data.median_arrival = self
-            .conn
-            .prepare_cached(
-                "SELECT arrival_date FROM person WHERE status = 'present'
-                 ORDER BY arrival_date LIMIT 1 OFFSET ?1",
-            )?
-            .query_row([present / 2], |r| r.get::<_, String>(0))
-            .optional()?
-            .map(|d| codec::parse_day(0, &d))
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        data.present = by_day.iter().map(|(_, n)| n).sum();
+        data.earliest_arrival = by_day
+            .first()
+            .map(|(d, _)| codec::parse_day(0, d))
             .transpose()?;
+        // The arrival day of the person at position present / 2, in arrival order.
+        let mut before = 0;
+        for (day, n) in &by_day {
+            if before + n > data.present / 2 {
+                data.median_arrival = Some(codec::parse_day(0, day)?);
+                break;
+            }
+            before += n;
+        }
+        data.households = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM household_present")?
+            .query_row([], |r| r.get(0))?;
 
         let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
         data.arrivals_per_day = vec![0; arrival_days as usize];
         let mut stmt = self.conn.prepare_cached(
-            "SELECT arrival_date, count(*) FROM person WHERE arrival_date BETWEEN ?1 AND ?2
-             GROUP BY arrival_date",
+            "SELECT arrival_date, sum(people) FROM person_tally
+             WHERE arrival_date BETWEEN ?1 AND ?2 GROUP BY arrival_date",
         )?;
         let mut q = stmt.query(params![codec::day(first), codec::day(today)])?;
         while let Some(r) = q.next()? {

@@ -479,15 +479,14 @@ impl App {
         self.form.as_ref().filter(|f| f.dirty).map(Form::to_draft)
     }
 
-    /// What to load first: the dashboard, then the roster in the background.
-    pub fn start(&self) -> Vec<Request> {
-        vec![
-            Request::Dashboard {
-                now: self.now,
-                today: self.today(),
-            },
-            Request::Roster { now: self.now },
-        ]
+    /// What to load first: the dashboard, then the roster's first rows.
+    pub fn start(&mut self) -> Vec<Request> {
+        let mut out = vec![Request::Dashboard {
+            now: self.now,
+            today: self.today(),
+        }];
+        super::roster::reload(self, super::message::Place::Top, &mut out);
+        out
     }
 
     /// Rows available to a list body on this terminal.
@@ -571,14 +570,12 @@ impl App {
         }
     }
 
-    pub(super) fn reload_all(&self) -> Vec<Request> {
+    pub(super) fn reload_all(&mut self) -> Vec<Request> {
         let mut out = vec![Request::Dashboard {
             now: self.now,
             today: self.today(),
         }];
-        if self.roster.loaded {
-            out.push(Request::Roster { now: self.now });
-        }
+        super::roster::refresh(self, &mut out);
         if let Some(p) = &self.person {
             out.push(Request::Person { id: p.person.id });
         }

@@ -2,18 +2,52 @@
 //! `update` asks of the store worker (`Request`, `Save`) and what comes
 //! back (`Reply`). The worker imports this module, not the app.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
 use super::notice::Notice;
-use super::search::SearchIndex;
 use crate::domain::{Appointment, AuditEntry, Household, Outage, Person};
-use crate::store::{AppointmentLine, DashboardData, RosterRow};
+use crate::store::{AppointmentLine, DashboardData, RosterCount, RosterKey, RosterRow, RosterSpec};
+
+/// Where in the roster to read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    /// The first rows.
+    Top,
+    /// The last rows (and the exact count).
+    Bottom,
+    /// The rows around a person, when listed (else the first rows).
+    Around {
+        /// Person id.
+        id: i64,
+    },
+    /// The rows after a key, which is at list position `at - 1`.
+    After {
+        /// The last row read.
+        key: RosterKey,
+        /// The position of the first row asked for.
+        at: usize,
+    },
+    /// The rows before a key, which is at list position `at`.
+    Before {
+        /// The first row read.
+        key: RosterKey,
+        /// Its position.
+        at: usize,
+    },
+    /// The rows from a key again (another commit), `keep` of them.
+    Again {
+        /// The first row read.
+        key: RosterKey,
+        /// Its position.
+        at: usize,
+        /// How many rows were read.
+        keep: usize,
+    },
+}
 
 /// What `update` asks of the store worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     /// The dashboard at `now`, with `today` the shelter's date.
     Dashboard {
@@ -22,10 +56,22 @@ pub enum Request {
         /// The shelter's local date.
         today: NaiveDate,
     },
-    /// Every roster line.
-    Roster {
+    /// Roster rows: `limit` of them from `place`.
+    RosterWindow {
+        /// Sort, filters and search.
+        spec: RosterSpec,
         /// The clock (for "next appointment").
         now: DateTime<Utc>,
+        /// Where.
+        place: Place,
+        /// How many rows.
+        limit: usize,
+        /// Whether to count what is listed too.
+        count: bool,
+        /// The generation of `spec` (echoed).
+        generation: u64,
+        /// The read's number (echoed).
+        read: u64,
     },
     /// One person's page.
     Person {
@@ -67,7 +113,7 @@ impl Request {
     pub fn name(&self) -> &'static str {
         match self {
             Request::Dashboard { .. } => "dashboard",
-            Request::Roster { .. } => "roster",
+            Request::RosterWindow { .. } => "roster",
             Request::Person { .. } => "person",
             Request::Appointments { .. } => "appointments",
             Request::Outages => "outages",
@@ -232,13 +278,34 @@ pub struct PersonPage {
     pub shelter_tz: Option<chrono_tz::Tz>,
 }
 
+/// Roster rows read.
+#[derive(Debug, Clone)]
+pub struct RosterWindow {
+    /// The generation asked for.
+    pub generation: u64,
+    /// The read's number.
+    pub read: u64,
+    /// Where they were asked for.
+    pub place: Place,
+    /// The list position of the first row.
+    pub at: usize,
+    /// The rows.
+    pub rows: Vec<RosterRow>,
+    /// How many were asked for.
+    pub limit: usize,
+    /// The count, when asked for.
+    pub count: Option<RosterCount>,
+    /// The nationalities on the roster, with the count.
+    pub nationalities: Option<Vec<String>>,
+}
+
 /// What the store worker sends back.
 #[derive(Debug, Clone)]
 pub enum Reply {
     /// Dashboard figures.
     Dashboard(std::sync::Arc<DashboardData>),
-    /// Every roster line, with its search index.
-    Roster(Arc<Vec<RosterRow>>, Arc<SearchIndex>),
+    /// Roster rows.
+    RosterWindow(Box<RosterWindow>),
     /// A person's page.
     Person(Box<PersonPage>),
     /// A day of appointments.

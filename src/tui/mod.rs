@@ -10,7 +10,6 @@ pub mod list;
 pub mod message;
 pub mod notice;
 pub mod roster;
-pub mod search;
 pub mod terminal;
 pub mod theme;
 pub mod update;

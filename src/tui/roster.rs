@@ -1,91 +1,43 @@
-//! The roster screen's state: every line, its sort, filters and search,
-//! and what is listed.
+//! The roster screen's state: a window of rows around what is on screen,
+//! its sort, filters and search, and what to read next.
+//!
+//! The roster is never held whole: the screen keeps a few pages of rows
+//! (read by the store along the sort's index, see `store::roster`), their
+//! position in the list, and how many are listed. Moving near an edge of
+//! the window reads the next rows before they are needed; a far jump reads
+//! a new window. A new sort, filter or search is a new *generation*:
+//! answers for an older one are dropped.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use super::app::App;
 use super::keys::{Action, Command, Context};
 use super::list::ListPos;
-use super::search::SearchIndex;
-use crate::domain::names::fold;
+use super::message::{Place, Request};
 use crate::domain::{port, PersonStatus};
-use crate::store::RosterRow;
+use crate::store::{RosterCount, RosterRow, RosterSpec};
 
-/// Roster columns to sort by, cycled with the sort key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortKey {
-    /// By name (A–Z).
-    #[default]
-    Name,
-    /// By household.
-    Household,
-    /// By nationality.
-    Nationality,
-    /// Longest waiting first.
-    Waiting,
-    /// Soonest appointment first.
-    Appointment,
-    /// By status.
-    Status,
-}
+pub use crate::store::{RosterFilter, RosterSort as SortKey};
 
-impl SortKey {
-    const ORDER: [Self; 6] = [
-        Self::Name,
-        Self::Household,
-        Self::Nationality,
-        Self::Waiting,
-        Self::Appointment,
-        Self::Status,
-    ];
-
-    /// The next column.
-    pub fn next(self) -> Self {
-        let i = Self::ORDER.iter().position(|&k| k == self).unwrap_or(0);
-        Self::ORDER[(i + 1) % Self::ORDER.len()]
-    }
-
-    /// The string-table key of its column.
-    pub fn column_key(self) -> &'static str {
-        match self {
-            Self::Name => "col_name",
-            Self::Household => "col_household",
-            Self::Nationality => "col_nationality",
-            Self::Waiting => "col_waiting",
-            Self::Appointment => "col_appointment",
-            Self::Status => "col_status",
-        }
-    }
-}
-
-/// The roster filters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RosterFilter {
-    /// Only this status.
-    pub status: Option<PersonStatus>,
-    /// Only people whose shown appointment is at this port (index in the port table).
-    pub port: Option<u8>,
-    /// Only this nationality.
-    pub nationality: Option<String>,
-}
+/// Pages of rows read at once.
+const READ_PAGES: usize = 3;
+/// Pages of rows kept at most.
+const KEEP_PAGES: usize = 8;
 
 /// The roster screen.
 #[derive(Debug, Clone, Default)]
 pub struct RosterState {
-    /// Every line, as loaded.
-    pub rows: Arc<Vec<RosterRow>>,
-    /// Their searchable text.
-    pub search: Arc<SearchIndex>,
-    /// Whether the lines have arrived.
+    /// The rows read, in order: positions `at..at + rows.len()` of the list.
+    pub rows: Vec<RosterRow>,
+    /// The list position of `rows[0]`.
+    pub at: usize,
+    /// How many are listed, once counted.
+    pub count: Option<RosterCount>,
+    /// Whether the last row of `rows` is the last of the list.
+    pub end_seen: bool,
+    /// Whether the first rows have arrived.
     pub loaded: bool,
-    /// Lines in the current sort order (indices into `rows`).
-    pub sorted: Vec<u32>,
-    /// Lines shown: sorted, filtered and searched (indices into `rows`).
-    pub view: Vec<u32>,
-    /// Selection and scroll in `view`.
+    /// Selection and scroll, as list positions.
     pub list: ListPos,
     /// Sort column.
     pub sort: SortKey,
@@ -97,58 +49,342 @@ pub struct RosterState {
     pub searching: bool,
     /// The filter pane, when open: which filter has focus.
     pub filter_focus: Option<usize>,
+    /// Nationalities on the roster (for the filter).
+    pub nationalities: Vec<String>,
+    /// The generation of sort, filters and search the rows belong to.
+    pub generation: u64,
+    /// The read in flight, if any (its number).
+    pub reading: Option<u64>,
+    /// Numbers reads.
+    pub reads: u64,
 }
 
 impl RosterState {
-    /// The selected line.
-    pub fn selected_row(&self) -> Option<&RosterRow> {
-        self.view
-            .get(self.list.selected)
-            .map(|&i| &self.rows[i as usize])
+    /// What is listed, as the store reads it.
+    pub fn spec(&self) -> RosterSpec {
+        RosterSpec {
+            sort: self.sort,
+            filter: self.filter.clone(),
+            query: self.query.clone(),
+        }
     }
 
-    /// Nationalities present in the data, sorted (for the filter).
-    pub fn nationalities(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.rows.iter().map(|r| r.nationality.clone()).collect();
-        v.sort();
-        v.dedup();
-        v
+    /// The selected line.
+    pub fn selected_row(&self) -> Option<&RosterRow> {
+        self.row(self.list.selected)
+    }
+
+    /// The line at list position `pos`, when read.
+    pub fn row(&self, pos: usize) -> Option<&RosterRow> {
+        pos.checked_sub(self.at).and_then(|i| self.rows.get(i))
+    }
+
+    /// How many lines the list has, as far as known: the count, or (when
+    /// it was capped) what has been read plus one more until the end is seen.
+    pub fn len(&self) -> usize {
+        let read = self.at + self.rows.len();
+        if self.end_seen {
+            return read;
+        }
+        match self.count {
+            Some(c) if !c.capped => usize::try_from(c.listed).unwrap_or(usize::MAX),
+            Some(c) => read.max(usize::try_from(c.listed).unwrap_or(0)) + 1,
+            None => read,
+        }
+    }
+
+    /// Whether nothing is listed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the count is exact.
+    pub fn count_exact(&self) -> bool {
+        self.end_seen || self.count.is_some_and(|c| !c.capped)
+    }
+}
+
+/// Asks for a new window (sort, filter or search changed, or the roster is
+/// first shown): a new generation.
+pub(super) fn reload(app: &mut App, place: Place, out: &mut Vec<Request>) {
+    app.roster.generation += 1;
+    ask(app, place, true, out);
+}
+
+/// Asks the store for rows at `place`.
+fn ask(app: &mut App, place: Place, count: bool, out: &mut Vec<Request>) {
+    let r = &mut app.roster;
+    r.reads += 1;
+    r.reading = Some(r.reads);
+    let limit = app.page() * READ_PAGES;
+    out.push(Request::RosterWindow {
+        spec: app.roster.spec(),
+        now: app.now,
+        place,
+        limit,
+        count,
+        generation: app.roster.generation,
+        read: app.roster.reads,
+    });
+}
+
+/// Reads the rows on screen again from the first one read (another
+/// coordinator committed): same generation, same place.
+pub(super) fn refresh(app: &mut App, out: &mut Vec<Request>) {
+    if !app.roster.loaded {
+        return;
+    }
+    let place = match app.roster.rows.first() {
+        Some(first) => Place::Again {
+            key: first.key.clone(),
+            at: app.roster.at,
+            keep: app.roster.rows.len(),
+        },
+        None => Place::Top,
+    };
+    ask(app, place, true, out);
+}
+
+/// What the store read arrived with.
+pub(super) struct Arrived {
+    pub generation: u64,
+    pub read: u64,
+    pub place: Place,
+    pub at: usize,
+    pub rows: Vec<RosterRow>,
+    pub count: Option<RosterCount>,
+    pub nationalities: Option<Vec<String>>,
+    pub limit: usize,
+}
+
+/// Takes rows the store read into the window.
+pub(super) fn arrived(app: &mut App, a: Arrived, out: &mut Vec<Request>) {
+    let r = &mut app.roster;
+    if r.reading.is_some_and(|n| a.read >= n) {
+        r.reading = None;
+    }
+    if a.generation != r.generation {
+        return;
+    }
+    if let Some(n) = a.nationalities {
+        r.nationalities = n;
+    }
+    let short = a.rows.len() < a.limit;
+    let before = r.rows.clone();
+    let before_count = r.count;
+    match &a.place {
+        Place::Top | Place::Bottom | Place::Around { .. } | Place::Again { .. } => {
+            let selected_id = r.selected_row().map(|row| row.id);
+            r.rows = a.rows;
+            r.at = a.at;
+            r.end_seen = short && !matches!(a.place, Place::Bottom);
+            if matches!(a.place, Place::Bottom) {
+                r.end_seen = true;
+            }
+            if let Some(c) = a.count {
+                r.count = Some(c);
+            }
+            match &a.place {
+                Place::Top => r.list.reset(),
+                Place::Bottom => r.list.selected = usize::MAX,
+                Place::Around { id } => {
+                    let found = r.rows.iter().position(|row| row.id == *id);
+                    r.list.selected = found.map_or(0, |i| r.at + i);
+                    if found.is_none() {
+                        r.list.offset = 0;
+                    }
+                }
+                // Another commit: the selection stays on its person while
+                // they are listed, else at the same place.
+                _ => {
+                    if let Some(i) =
+                        selected_id.and_then(|id| r.rows.iter().position(|row| row.id == id))
+                    {
+                        r.list.selected = r.at + i;
+                    }
+                }
+            }
+            r.loaded = true;
+        }
+        Place::After { at, .. } => {
+            if *at == r.at + r.rows.len() {
+                r.rows.extend(a.rows);
+                r.end_seen = short;
+                let keep = app.page() * KEEP_PAGES;
+                let r = &mut app.roster;
+                let first_needed = r.list.offset.min(r.list.selected);
+                let drop = r
+                    .rows
+                    .len()
+                    .saturating_sub(keep)
+                    .min(first_needed.saturating_sub(r.at));
+                r.rows.drain(..drop);
+                r.at += drop;
+            }
+        }
+        Place::Before { at, .. } => {
+            if *at == r.at {
+                let n = a.rows.len();
+                if short {
+                    // The start of the list: its positions are known again
+                    // (rows added or removed before the window moved them).
+                    let shift = r.at as isize - n as isize;
+                    r.at = n;
+                    r.list.selected = r.list.selected.saturating_add_signed(-shift);
+                    r.list.offset = r.list.offset.saturating_add_signed(-shift);
+                }
+                let mut rows = a.rows;
+                rows.append(&mut r.rows);
+                r.rows = rows;
+                r.at -= n;
+                let page = app.page();
+                let keep = app.page() * KEEP_PAGES;
+                let r = &mut app.roster;
+                let needed = (r.list.offset + page).max(r.list.selected + 1);
+                let room = (r.at + r.rows.len()).saturating_sub(needed);
+                let cut = r.rows.len().saturating_sub(keep).min(room);
+                if cut > 0 {
+                    r.rows.truncate(r.rows.len() - cut);
+                    r.end_seen = false;
+                }
+            }
+        }
+    }
+    let page = app.page();
+    let len = app.roster.len();
+    app.roster.list.clamp(len, page);
+    // A commit that changed nothing on screen draws nothing.
+    let same = matches!(a.place, Place::Again { .. })
+        && before == app.roster.rows
+        && before_count == app.roster.count;
+    let covered = follow(app, out);
+    if !same && covered {
+        app.dirty = true;
+    }
+}
+
+/// Reads ahead when the screen comes near an edge of the window, and
+/// reads a new window when it left it. Returns whether the screen's rows
+/// are all read (else the frame waits for them).
+pub(super) fn follow(app: &mut App, out: &mut Vec<Request>) -> bool {
+    let page = app.page();
+    let r = &app.roster;
+    if !r.loaded {
+        return false;
+    }
+    let len = r.len();
+    let first = r.list.offset;
+    let last = (r.list.offset + page).min(len).max(first + 1);
+    let end = r.at + r.rows.len();
+    let covered = first >= r.at && last <= end || r.rows.is_empty() && len == 0;
+    if r.reading.is_some() {
+        return covered;
+    }
+    if !covered {
+        // Away from what was read: read where the screen is.
+        let near = page * READ_PAGES;
+        let place = if r.list.selected + 1 >= len {
+            Place::Bottom
+        } else if !r.rows.is_empty() && first < r.at && r.at - first <= near {
+            Place::Before {
+                key: r.rows[0].key.clone(),
+                at: r.at,
+            }
+        } else if !r.rows.is_empty() && first >= end && first - end <= near {
+            Place::After {
+                key: r.rows[r.rows.len() - 1].key.clone(),
+                at: end,
+            }
+        } else {
+            Place::Top
+        };
+        let count = matches!(place, Place::Bottom | Place::Top);
+        ask(app, place, count, out);
+        return false;
+    }
+    if !r.end_seen && last + page >= end && !r.rows.is_empty() {
+        let place = Place::After {
+            key: r.rows[r.rows.len() - 1].key.clone(),
+            at: end,
+        };
+        ask(app, place, false, out);
+    } else if r.at > 0 && first < r.at + page && !r.rows.is_empty() {
+        let place = Place::Before {
+            key: r.rows[0].key.clone(),
+            at: r.at,
+        };
+        ask(app, place, false, out);
+    }
+    true
+}
+
+/// Moves the selection; the frame is drawn once the rows on screen are read.
+pub(super) fn moved(app: &mut App, action: Action, out: &mut Vec<Request>) {
+    let page = app.page();
+    let len = app.roster.len();
+    if action == Action::Bottom && !app.roster.count_exact() {
+        // Where the end is is not known yet: read the last rows (and count).
+        ask(app, Place::Bottom, true, out);
+        return;
+    }
+    if app.roster.list.apply(action, len, page) && follow(app, out) {
+        app.dirty = true;
     }
 }
 
 /// A key while typing a search: the search actions, text editing, typed
 /// characters, and moving through the list (it is right there).
-pub(super) fn search_key(app: &mut App, ev: &KeyEvent) {
+pub(super) fn search_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
     let command = app.keys.command(&[Context::Search, Context::Edit], ev);
     let r = &mut app.roster;
-    match command {
+    let place = match command {
         Some(Command::Do(Action::SearchCancel)) => {
             r.searching = false;
             r.query.clear();
+            keep_selection(r)
         }
-        Some(Command::Do(Action::SearchAccept)) => r.searching = false,
+        Some(Command::Do(Action::SearchAccept)) => {
+            r.searching = false;
+            app.dirty = true;
+            return;
+        }
         Some(Command::Do(Action::EditDeleteBack)) => {
             r.query.pop();
+            Place::Top
         }
-        Some(Command::Do(Action::EditClear)) => r.query.clear(),
-        Some(Command::Type(c)) => r.query.push(c),
+        Some(Command::Do(Action::EditClear)) => {
+            r.query.clear();
+            Place::Top
+        }
+        Some(Command::Type(c)) => {
+            r.query.push(c);
+            Place::Top
+        }
         Some(Command::Do(_)) => return,
         None => {
-            let page = app.page();
-            let len = app.roster.view.len();
             if let Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) =
                 app.keys.action(ev)
             {
-                app.dirty |= app.roster.list.apply(a, len, page);
+                moved(app, a, out);
             }
             return;
         }
+    };
+    app.dirty = true;
+    reload(app, place, out);
+}
+
+/// Where a new generation opens: on the selected person when they are
+/// still listed.
+pub(super) fn keep_selection(r: &RosterState) -> Place {
+    match r.selected_row() {
+        Some(row) => Place::Around { id: row.id },
+        None => Place::Top,
     }
-    refresh_view(app);
 }
 
 /// A key while the filter pane is open.
-pub(super) fn filter_key(app: &mut App, action: Option<Action>) {
+pub(super) fn filter_key(app: &mut App, action: Option<Action>, out: &mut Vec<Request>) {
     let Some(focus) = app.roster.filter_focus else {
         return;
     };
@@ -172,16 +408,14 @@ pub(super) fn filter_key(app: &mut App, action: Option<Action>) {
                     f.port = cycle(&options, &f.port, forward);
                 }
                 _ => {
-                    let nats = app.roster.nationalities();
                     let options: Vec<Option<String>> = std::iter::once(None)
-                        .chain(nats.into_iter().map(Some))
+                        .chain(app.roster.nationalities.iter().cloned().map(Some))
                         .collect();
                     let f = &mut app.roster.filter;
                     f.nationality = cycle(&options, &f.nationality, forward);
                 }
             }
-            app.roster.list.reset();
-            refresh_view(app);
+            reload(app, Place::Top, out);
         }
         Some(Action::Back | Action::Open | Action::Filter | Action::Quit) => {
             app.roster.filter_focus = None;
@@ -200,79 +434,4 @@ fn cycle<T: Clone + PartialEq>(options: &[T], current: &T, forward: bool) -> T {
         (i + n - 1) % n
     }]
     .clone()
-}
-
-/// Sorts the roster for the current sort key, then re-applies filters.
-pub(super) fn resort(app: &mut App) {
-    let today = app.today();
-    let rows = &app.roster.rows;
-    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-    match app.roster.sort {
-        SortKey::Name => {
-            order.sort_by(|&a, &b| rows[a as usize].folded.cmp(&rows[b as usize].folded))
-        }
-        SortKey::Household => order.sort_by_key(|&i| {
-            let r = &rows[i as usize];
-            (fold(&r.household), r.household_id)
-        }),
-        SortKey::Nationality => order.sort_by(|&a, &b| {
-            let (a, b) = (&rows[a as usize], &rows[b as usize]);
-            a.nationality
-                .cmp(&b.nationality)
-                .then_with(|| a.folded.cmp(&b.folded))
-        }),
-        SortKey::Waiting => {
-            order.sort_by_key(|&i| std::cmp::Reverse(rows[i as usize].days_waiting(today)))
-        }
-        SortKey::Appointment => order.sort_by_key(|&i| {
-            let r = &rows[i as usize];
-            match r.next {
-                Some(n) if n.at >= app.now && n.status.is_live() => (0, n.at),
-                Some(n) => (1, n.at),
-                None => (2, DateTime::<Utc>::MIN_UTC),
-            }
-        }),
-        SortKey::Status => order.sort_by_key(|&i| {
-            let r = &rows[i as usize];
-            (PersonStatus::ALL.iter().position(|&s| s == r.status), r.id)
-        }),
-    }
-    app.roster.sorted = order;
-    refresh_view(app);
-}
-
-/// Re-applies filters and search over the sorted roster, keeping the
-/// selected person selected when they are still listed.
-pub(super) fn refresh_view(app: &mut App) {
-    // Positions in `rows`, not ids: keeping the selection touches no row.
-    let keep = app.roster.view.get(app.roster.list.selected).copied();
-    let r = &app.roster;
-    let hits = r.search.matches(&r.query, r.rows.len());
-    let f = &r.filter;
-    let filtered = f.status.is_some() || f.port.is_some() || f.nationality.is_some();
-    let rows = &r.rows;
-    let view: Vec<u32> = r
-        .sorted
-        .iter()
-        .copied()
-        .filter(|&i| hits.as_ref().is_none_or(|h| h[i as usize]))
-        .filter(|&i| {
-            if !filtered {
-                return true;
-            }
-            let r = &rows[i as usize];
-            f.status.is_none_or(|s| r.status == s)
-                && f.port.is_none_or(|p| r.next.is_some_and(|n| n.port == p))
-                && f.nationality.as_ref().is_none_or(|n| &r.nationality == n)
-        })
-        .collect();
-    let pos = keep.and_then(|k| view.iter().position(|&i| i == k));
-    app.roster.view = view;
-    app.roster.list.selected = pos.unwrap_or(0);
-    if pos.is_none() {
-        app.roster.list.offset = 0;
-    }
-    let (len, page) = (app.roster.view.len(), app.page());
-    app.roster.list.clamp(len, page);
-    app.dirty = true;
 }

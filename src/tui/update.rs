@@ -8,7 +8,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use super::app::{App, AppointmentFilter, Panel, Screen};
 use super::forms::{open, validate, FormKey, FormKind};
 use super::keys::{Action, Context};
-use super::message::{Msg, Reply, Request, Saved};
+use super::message::{Msg, Place, Reply, Request, Saved};
 use super::notice::{role_key, Arg, Notice};
 use super::roster;
 use crate::domain::message::Language;
@@ -32,7 +32,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
                 // printable characters only.
                 let clean: String = text.chars().filter(|c| !c.is_control()).collect();
                 app.roster.query.push_str(&clean);
-                roster::refresh_view(app);
+                app.dirty = true;
+                roster::reload(app, Place::Top, &mut out);
             }
         }
         Msg::Resize(w, h) => {
@@ -54,6 +55,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
 }
 
 fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
+    let was_dirty = app.dirty;
     app.dirty = true;
     match reply {
         Reply::Dashboard(d) => {
@@ -74,23 +76,24 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             let ports = app.tomorrow_by_port().len();
             app.dash.tomorrow.clamp(ports, page);
         }
-        Reply::Roster(rows, search) => {
-            let keep = app.roster.selected_row().map(|r| r.id);
-            app.roster.rows = rows;
-            app.roster.search = search;
-            app.roster.loaded = true;
-            roster::resort(app);
-            if let Some(id) = keep {
-                if let Some(pos) = app
-                    .roster
-                    .view
-                    .iter()
-                    .position(|&i| app.roster.rows[i as usize].id == id)
-                {
-                    app.roster.list.selected = pos;
-                }
-            }
-            clamp_scroll(app);
+        Reply::RosterWindow(w) => {
+            // Rows that change nothing on screen draw nothing.
+            app.dirty = was_dirty;
+            let w = *w;
+            roster::arrived(
+                app,
+                roster::Arrived {
+                    generation: w.generation,
+                    read: w.read,
+                    place: w.place,
+                    at: w.at,
+                    rows: w.rows,
+                    count: w.count,
+                    nationalities: w.nationalities,
+                    limit: w.limit,
+                },
+                out,
+            );
         }
         Reply::Person(page) => {
             if let Some(form) = &mut app.form {
@@ -233,11 +236,11 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         return;
     }
     if app.screen == Screen::Roster && app.roster.searching {
-        roster::search_key(app, ev);
+        roster::search_key(app, ev, out);
         return;
     }
     if app.screen == Screen::Roster && app.roster.filter_focus.is_some() {
-        roster::filter_key(app, action);
+        roster::filter_key(app, action, out);
         return;
     }
     let Some(action) = action else { return };
@@ -437,13 +440,16 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                 app.dirty = true;
             }
             Action::Back if !app.roster.query.is_empty() => {
+                let place = roster::keep_selection(&app.roster);
                 app.roster.query.clear();
-                roster::refresh_view(app);
+                app.dirty = true;
+                roster::reload(app, place, out);
             }
             Action::Sort => {
+                let place = roster::keep_selection(&app.roster);
                 app.roster.sort = app.roster.sort.next();
-                roster::resort(app);
                 app.dirty = true;
+                roster::reload(app, place, out);
             }
             Action::Filter => {
                 app.roster.filter_focus = Some(0);
@@ -454,10 +460,7 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                     open_person(app, id, Screen::Roster, out);
                 }
             }
-            _ => {
-                let len = app.roster.view.len();
-                app.dirty |= app.roster.list.apply(action, len, page);
-            }
+            _ => roster::moved(app, action, out),
         },
         Screen::Person => match action {
             Action::Back => {
@@ -539,7 +542,7 @@ fn scroll_person(app: &mut App, by: i32) {
 /// Keeps every list's selection inside the list and on screen.
 fn clamp_scroll(app: &mut App) {
     let page = app.page();
-    let len = app.roster.view.len();
+    let len = app.roster.len();
     app.roster.list.clamp(len, page);
     let len = app.appointments.listed().len();
     app.appointments.list.clamp(len, page);

@@ -10,12 +10,11 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::message::{PersonPage, Reply, Request, Save, Saved};
+use super::message::{PersonPage, Place, Reply, Request, RosterWindow, Save, Saved};
 use super::notice::{appointment_status_key, role_key, Arg, Notice};
-use super::search::SearchIndex;
 use crate::actor::Actor;
 use crate::domain::RuleError;
-use crate::store::{DashboardData, RosterRow, Store, StoreError};
+use crate::store::{DashboardData, Edge, RosterCount, RosterRow, RosterSpec, Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
@@ -23,18 +22,16 @@ pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 /// Days of arrivals the dashboard's chart counts back from today.
 const DASHBOARD_DAYS: u32 = 60;
 
-/// The roster and the dashboard's figures as last read by any session of
-/// a process: at one moment of the database (the newest audit row, written
-/// with every change) and one minute of the clock, they are the same for
-/// everyone, so sessions served by one process hold them once, and one
-/// commit is read again once, not once per session.
+/// The dashboard's figures as last read by any session of a process: at
+/// one moment of the database (the newest audit row, written with every
+/// change) and one minute of the clock, they are the same for everyone, so
+/// sessions served by one process hold them once, and one commit is read
+/// again once, not once per session. (The roster is read a window at a
+/// time by each session: nothing of it is shared or held whole.)
 #[derive(Debug, Default)]
 pub struct SharedReads {
-    latest: std::sync::Mutex<Option<CachedRoster>>,
     dashboard: std::sync::Mutex<Option<CachedDashboard>>,
 }
-
-type CachedRoster = ((i64, i64), Arc<Vec<RosterRow>>, Arc<SearchIndex>);
 
 /// (newest audit row, minute, the asking session's local day).
 type CachedDashboard = ((i64, i64, chrono::NaiveDate), Arc<DashboardData>);
@@ -58,27 +55,6 @@ impl SharedReads {
         let data = Arc::new(store.dashboard(now, today, DASHBOARD_DAYS)?);
         *latest = Some((key, Arc::clone(&data)));
         Ok(data)
-    }
-
-    fn get(
-        &self,
-        store: &Store,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(Arc<Vec<RosterRow>>, Arc<SearchIndex>), StoreError> {
-        let key = (store.last_change()?, now.timestamp().div_euclid(60));
-        // Held while a stale roster is read again: the other sessions wait
-        // for this one read instead of each doing their own.
-        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, rows, search)) = latest.as_ref() {
-            if *k == key {
-                return Ok((Arc::clone(rows), Arc::clone(search)));
-            }
-        }
-        let rows = store.roster(now)?;
-        let search = Arc::new(SearchIndex::build(&rows));
-        let rows = Arc::new(rows);
-        *latest = Some((key, Arc::clone(&rows), Arc::clone(&search)));
-        Ok((rows, search))
     }
 }
 
@@ -132,17 +108,28 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 Some(shared) => shared.dashboard(store, *now, *today)?,
                 None => Arc::new(store.dashboard(*now, *today, DASHBOARD_DAYS)?),
             }),
-            Request::Roster { now } => match shared {
-                Some(shared) => {
-                    let (rows, search) = shared.get(store, *now)?;
-                    Reply::Roster(rows, search)
-                }
-                None => {
-                    let rows = store.roster(*now)?;
-                    let search = SearchIndex::build(&rows);
-                    Reply::Roster(Arc::new(rows), Arc::new(search))
-                }
-            },
+            Request::RosterWindow {
+                spec,
+                now,
+                place,
+                limit,
+                count,
+                generation,
+                read,
+            } => roster_window(store, spec, *now, place, *limit, *count).map(
+                |(at, rows, count)| {
+                    Reply::RosterWindow(Box::new(RosterWindow {
+                        generation: *generation,
+                        read: *read,
+                        place: place.clone(),
+                        at,
+                        rows,
+                        limit: *limit,
+                        nationalities: count.and_then(|_| store.nationalities().ok()),
+                        count,
+                    }))
+                },
+            )?,
             Request::Person { id } => {
                 let person = store.person(*id)?;
                 let household = store.household(person.details.household_id)?;
@@ -182,6 +169,58 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
     })();
     // Store errors name tables, ids and paths, never personal values.
     result.unwrap_or_else(|e| Reply::Failed(said(&e)))
+}
+
+/// Reads roster rows at `place`: (the list position of the first, the
+/// rows, the count when asked for).
+fn roster_window(
+    store: &Store,
+    spec: &RosterSpec,
+    now: chrono::DateTime<chrono::Utc>,
+    place: &Place,
+    limit: usize,
+    count: bool,
+) -> Result<(usize, Vec<RosterRow>, Option<RosterCount>), StoreError> {
+    let exact = matches!(place, Place::Bottom);
+    let counted = if count || exact {
+        Some(store.roster_count(spec, now, exact)?)
+    } else {
+        None
+    };
+    let (at, rows) = match place {
+        Place::Top => (0, store.roster_page(spec, now, &Edge::First, limit)?),
+        Place::Bottom => {
+            let rows = store.roster_page(spec, now, &Edge::Last, limit)?;
+            let listed = counted.map_or(0, |c| c.listed as usize);
+            (listed.saturating_sub(rows.len()), rows)
+        }
+        Place::Around { id } => match store.roster_row(spec, now, *id)? {
+            Some(row) => {
+                let pos = store.roster_position(spec, now, &row.key)? as usize;
+                let before =
+                    store.roster_page(spec, now, &Edge::Before(row.key.clone()), limit / 3)?;
+                let mut rows = before;
+                let at = pos.saturating_sub(rows.len());
+                let left = limit - rows.len();
+                rows.extend(store.roster_page(spec, now, &Edge::From(row.key), left)?);
+                (at, rows)
+            }
+            None => (0, store.roster_page(spec, now, &Edge::First, limit)?),
+        },
+        Place::After { key, at } => (
+            *at,
+            store.roster_page(spec, now, &Edge::After(key.clone()), limit)?,
+        ),
+        Place::Before { key, at } => {
+            let rows = store.roster_page(spec, now, &Edge::Before(key.clone()), limit)?;
+            (at.saturating_sub(rows.len()), rows)
+        }
+        Place::Again { key, at, keep } => (
+            *at,
+            store.roster_page(spec, now, &Edge::From(key.clone()), limit.max(*keep))?,
+        ),
+    };
+    Ok((at, rows, counted))
 }
 
 /// Writes tomorrow's list as HTML into `lists/` beside the database.

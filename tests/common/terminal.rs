@@ -73,14 +73,21 @@ impl Session {
 
     /// Waits until the screen shows `text`; fails with the screen if it never does.
     pub fn wait_for(&self, text: &str) {
+        self.wait_until(text, |screen| screen.contains(text));
+    }
+
+    /// Waits until `ready` holds for the screen; fails with `what` and the
+    /// screen if it never does.
+    #[allow(dead_code)]
+    pub fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(15);
         while Instant::now() < deadline {
-            if self.screen().contains(text) {
+            if ready(&self.screen()) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(30));
         }
-        panic!("the screen never showed {text:?}:\n{}", self.screen());
+        panic!("the screen never showed {what}:\n{}", self.screen());
     }
 
     /// Sends SIGHUP to albergue itself (the child of `script`), as a dropped SSH link does.

@@ -26,8 +26,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         spans.push(Span::raw("  "));
     }
-    let counts = if r.loaded {
-        format!("{} / {}", r.view.len(), r.rows.len())
+    let counts = if let (true, Some(c)) = (r.loaded, r.count) {
+        let more = if r.count_exact() { "" } else { "+" };
+        let listed = if r.end_seen { r.len() as u64 } else { c.listed };
+        format!("{listed}{more} / {}", c.everyone)
     } else {
         t(lang, "loading").to_string()
     };
@@ -65,13 +67,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let page = table_area.height.saturating_sub(1) as usize;
     // The rows on screen, their names with the birth year where two of
     // them share a name (which of the two is which must be seen).
-    let shown: Vec<(usize, &crate::store::RosterRow)> = r
-        .view
-        .iter()
-        .enumerate()
-        .skip(super::in_view(&r.list, page))
-        .take(page)
-        .map(|(pos, &i)| (pos, &r.rows[i as usize]))
+    let first = super::in_view(&r.list, page);
+    let shown: Vec<(usize, &crate::store::RosterRow)> = (first..first + page)
+        .map_while(|pos| r.row(pos).map(|row| (pos, row)))
         .collect();
     let names: Vec<String> = shown
         .iter()
@@ -88,7 +86,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         wide_table(app, frame, table_area, &shown, &names);
     }
-    if r.loaded && r.view.is_empty() {
+    if r.loaded && r.is_empty() {
         let msg = Rect::new(
             table_area.x + 2,
             table_area.y + 2,

@@ -1,0 +1,679 @@
+//! The roster, read a window at a time.
+//!
+//! Each sort is one or more *segments*: an ordered scan of an index (the
+//! waiting sort lists the people still here, then those who left; the
+//! appointment sort lists the people with an appointment ahead, then the
+//! rest). A window is read from an edge: the first or last rows, or the
+//! rows after, before or from a row's key (keyset pagination), so reading
+//! the millionth row costs what reading the first does. Counts come from
+//! the tallies where they can, else from a scan that stops at [`COUNT_CAP`].
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+
+use super::read::{NextAppointment, RosterRow};
+use super::{codec, search, Result, Store};
+use crate::domain::names::fold;
+use crate::domain::{port, AppointmentStatus, PersonStatus};
+
+/// Roster columns to sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum RosterSort {
+    /// By name (A–Z).
+    #[default]
+    Name,
+    /// Households together, in the order they were registered.
+    Household,
+    /// By nationality, then name.
+    Nationality,
+    /// The people still here, longest waiting first; then those who left,
+    /// longest stay first.
+    Waiting,
+    /// The people with an appointment ahead, soonest first; then the rest by name.
+    Appointment,
+    /// By status (present first), then arrival.
+    Status,
+}
+
+impl RosterSort {
+    const ORDER: [Self; 6] = [
+        Self::Name,
+        Self::Household,
+        Self::Nationality,
+        Self::Waiting,
+        Self::Appointment,
+        Self::Status,
+    ];
+
+    /// The next column.
+    pub fn next(self) -> Self {
+        let i = Self::ORDER.iter().position(|&k| k == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+
+    /// The string-table key of its column.
+    pub fn column_key(self) -> &'static str {
+        match self {
+            Self::Name => "col_name",
+            Self::Household => "col_household",
+            Self::Nationality => "col_nationality",
+            Self::Waiting => "col_waiting",
+            Self::Appointment => "col_appointment",
+            Self::Status => "col_status",
+        }
+    }
+}
+
+/// The roster filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RosterFilter {
+    /// Only this status.
+    pub status: Option<PersonStatus>,
+    /// Only people whose shown appointment is at this port (index in the port table).
+    pub port: Option<u8>,
+    /// Only this nationality.
+    pub nationality: Option<String>,
+}
+
+impl RosterFilter {
+    /// Whether any filter is set.
+    pub fn any(&self) -> bool {
+        self.status.is_some() || self.port.is_some() || self.nationality.is_some()
+    }
+}
+
+/// What the roster lists: its sort, filters and search text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RosterSpec {
+    /// Sort column.
+    pub sort: RosterSort,
+    /// Filters.
+    pub filter: RosterFilter,
+    /// Search text, as typed.
+    pub query: String,
+}
+
+/// Where a row stands in its sort: the segment and the values it is ordered
+/// by, the last of them unique.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterKey {
+    seg: u8,
+    vals: Vec<Value>,
+}
+
+/// Where to read a window from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edge {
+    /// The first rows.
+    First,
+    /// The last rows.
+    Last,
+    /// The rows after this key.
+    After(RosterKey),
+    /// The rows before this key.
+    Before(RosterKey),
+    /// This key's row (if still listed) and the rows after it.
+    From(RosterKey),
+}
+
+/// How many people are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RosterCount {
+    /// Listed (at least this many when `capped`).
+    pub listed: u64,
+    /// Whether counting stopped at [`COUNT_CAP`].
+    pub capped: bool,
+    /// Everyone on the roster.
+    pub everyone: u64,
+}
+
+/// Where a count that would scan the roster stops.
+pub const COUNT_CAP: u64 = 1000;
+
+/// Search hits up to this many are read by id and sorted; more are checked
+/// row by row along the sort's index.
+const FEW_HITS: usize = 4000;
+
+const LIVE: &str = "('pending_confirmation', 'confirmed')";
+
+const ROW_COLUMNS: &str = "p.id, p.given_names, p.family_names, p.search_name, h.label, h.id,
+    p.nationality, p.arrival_date, p.departure_date, p.status, p.birth_date";
+const ROW_WIDTH: usize = 11;
+
+struct Segment {
+    from: &'static str,
+    cond: String,
+    cols: &'static [&'static str],
+}
+
+fn segments(sort: RosterSort, now: i64) -> Vec<Segment> {
+    let person = |cond: &str, cols| Segment {
+        from: "person p",
+        cond: cond.to_string(),
+        cols,
+    };
+    match sort {
+        RosterSort::Name => vec![person("1", &["p.search_name", "p.id"])],
+        RosterSort::Household => vec![person("1", &["p.household_id", "p.status", "p.id"])],
+        RosterSort::Nationality => vec![person("1", &["p.nationality", "p.search_name", "p.id"])],
+        RosterSort::Waiting => vec![
+            person("p.departure_date IS NULL", &["p.arrival_date", "p.id"]),
+            person(
+                "p.departure_date IS NOT NULL",
+                &[
+                    "julianday(p.arrival_date) - julianday(p.departure_date)",
+                    "p.id",
+                ],
+            ),
+        ],
+        RosterSort::Appointment => vec![
+            Segment {
+                from: "appointment a JOIN person p ON p.id = a.person_id",
+                cond: format!(
+                    "a.status IN {LIVE} AND a.appointment_at >= {now}
+                     AND NOT EXISTS (SELECT 1 FROM appointment b
+                        WHERE b.person_id = a.person_id AND b.status IN {LIVE}
+                          AND b.appointment_at >= {now}
+                          AND (b.appointment_at, b.id) < (a.appointment_at, a.id))"
+                ),
+                cols: &["a.appointment_at", "a.id"],
+            },
+            person(
+                &format!(
+                    "NOT EXISTS (SELECT 1 FROM appointment b WHERE b.person_id = p.id
+                        AND b.status IN {LIVE} AND b.appointment_at >= {now})"
+                ),
+                &["p.search_name", "p.id"],
+            ),
+        ],
+        RosterSort::Status => PersonStatus::ALL
+            .iter()
+            .map(|s| {
+                person(
+                    &format!("p.status = '{}'", s.as_str()),
+                    &["p.arrival_date", "p.id"],
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The SQL condition (and its parameters) of a spec's filters and search,
+/// over `p`; `None` when nobody can match.
+struct Conditions {
+    sql: String,
+    params: Vec<Value>,
+    /// Everyone listed, when known without a scan.
+    known: Option<u64>,
+}
+
+/// What a search query asks: the folded words of the name, the digits of a
+/// phone (3 or more), a confirmation number's letters and digits (4 or
+/// more, with a digit among them).
+struct Query {
+    long: Vec<String>,
+    short: Vec<String>,
+    digits: Option<String>,
+    code: Option<String>,
+}
+
+impl Query {
+    fn parse(text: &str) -> Self {
+        let folded = fold(text);
+        let (long, short) = folded
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .partition(|w: &String| w.chars().count() >= 3);
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let code: String = text
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        Self {
+            long,
+            short,
+            code: (code.len() >= 4 && !digits.is_empty()).then_some(code),
+            digits: (digits.len() >= 3).then_some(digits),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.long.is_empty() && self.short.is_empty()
+    }
+}
+
+fn id_list(ids: &[u32]) -> String {
+    let mut s = String::with_capacity(ids.len() * 8);
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{id}");
+    }
+    s
+}
+
+impl Store {
+    fn conditions(&self, spec: &RosterSpec, now: i64) -> Result<Conditions> {
+        let mut parts: Vec<String> = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        let f = &spec.filter;
+        if let Some(s) = f.status {
+            parts.push("p.status = ?".into());
+            params.push(Value::Text(s.as_str().into()));
+        }
+        if let Some(n) = &f.nationality {
+            parts.push("p.nationality = ?".into());
+            params.push(Value::Text(n.clone()));
+        }
+        if let Some(p) = f.port.and_then(|i| port::all().get(usize::from(i))) {
+            // The port of the appointment the roster shows: the first live
+            // one ahead, else the latest.
+            parts.push(format!(
+                "coalesce(
+                   (SELECT x.port_code FROM appointment x WHERE x.person_id = p.id
+                      AND x.status IN {LIVE} AND x.appointment_at >= {now}
+                    ORDER BY x.appointment_at LIMIT 1),
+                   (SELECT x.port_code FROM appointment x WHERE x.person_id = p.id
+                    ORDER BY x.appointment_at DESC LIMIT 1)) = ?"
+            ));
+            params.push(Value::Text(p.code.clone()));
+        }
+        let mut known = None;
+        let q = Query::parse(&spec.query);
+        if !q.is_empty() {
+            // Name: every long word from the index, every short one on the row.
+            let mut hits: Option<Vec<u32>> = None;
+            for w in &q.long {
+                let ids = search::people_with(&self.conn, w)?;
+                hits = Some(match hits {
+                    None => ids,
+                    Some(h) => search::intersect(&h, &ids),
+                });
+            }
+            let mut name: Vec<String> = q
+                .short
+                .iter()
+                .map(|_| "instr(p.search_name, ?) > 0".to_string())
+                .collect();
+            // Phones and confirmation numbers add whom they find.
+            let mut extra: Vec<u32> = Vec::new();
+            if let Some(d) = &q.digits {
+                extra.extend(self.people_by_phone(d)?);
+            }
+            if let Some(c) = &q.code {
+                extra.extend(self.people_by_confirmation(c)?);
+            }
+            extra.sort_unstable();
+            extra.dedup();
+            let hits = hits.map(|h| {
+                if q.short.is_empty() && !extra.is_empty() {
+                    // Without short words a name hit needs no row check:
+                    // one list serves both.
+                    let mut all = h;
+                    all.extend_from_slice(&extra);
+                    all.sort_unstable();
+                    all.dedup();
+                    extra.clear();
+                    all
+                } else {
+                    h
+                }
+            });
+            if let Some(h) = &hits {
+                if q.short.is_empty() && extra.is_empty() && !f.any() {
+                    known = Some(h.len() as u64);
+                }
+                if h.is_empty() {
+                    name.push("0".into());
+                } else if h.len() <= FEW_HITS {
+                    name.push(format!("p.id IN ({})", id_list(h)));
+                } else {
+                    self.set_listed(h);
+                    name.push("albergue_listed(p.id)".into());
+                }
+            }
+            let mut search = format!("({})", name.join(" AND "));
+            for w in &q.short {
+                params.push(Value::Text(w.clone()));
+            }
+            if !extra.is_empty() {
+                let _ = write!(search, " OR p.id IN ({})", id_list(&extra));
+            }
+            parts.push(format!("({search})"));
+        } else if spec.filter.port.is_none() {
+            known = Some(self.tally_count(&spec.filter)?);
+        }
+        Ok(Conditions {
+            sql: if parts.is_empty() {
+                "1".into()
+            } else {
+                parts.join(" AND ")
+            },
+            params,
+            known,
+        })
+    }
+
+    fn tally_count(&self, f: &RosterFilter) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(people), 0) FROM person_tally
+                 WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR nationality = ?2)",
+            )?
+            .query_row(
+                rusqlite::params![f.status.map(|s| s.as_str()), f.nationality],
+                |r| r.get(0),
+            )?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn people_by_phone(&self, digits: &str) -> Result<Vec<u32>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM person WHERE phone IS NOT NULL AND instr(
+                replace(replace(replace(replace(replace(replace(phone,
+                    ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), ?1) > 0",
+        )?;
+        let ids = stmt.query_map([digits], |r| r.get::<_, u32>(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn people_by_confirmation(&self, code: &str) -> Result<Vec<u32>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT person_id FROM appointment
+             WHERE person_id IS NOT NULL AND instr(upper(confirmation_number), ?1) > 0",
+        )?;
+        let ids = stmt.query_map([code], |r| r.get::<_, u32>(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many people `spec` lists at `now`: exact from the tallies or the
+    /// search index when they answer, else counted up to [`COUNT_CAP`]
+    /// (`exact`: to the end).
+    pub fn roster_count(
+        &self,
+        spec: &RosterSpec,
+        now: DateTime<Utc>,
+        exact: bool,
+    ) -> Result<RosterCount> {
+        let everyone = self.tally_count(&RosterFilter::default())?;
+        let c = self.conditions(spec, codec::secs(now))?;
+        if let Some(listed) = c.known {
+            return Ok(RosterCount {
+                listed,
+                capped: false,
+                everyone,
+            });
+        }
+        let limit = if exact { -1 } else { COUNT_CAP as i64 + 1 };
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM person p WHERE {} LIMIT {limit})",
+            c.sql
+        );
+        let n: i64 = self
+            .conn
+            .prepare(&sql)?
+            .query_row(rusqlite::params_from_iter(&c.params), |r| r.get(0))?;
+        let n = u64::try_from(n).unwrap_or(0);
+        Ok(RosterCount {
+            listed: n.min(if exact { u64::MAX } else { COUNT_CAP }),
+            capped: !exact && n > COUNT_CAP,
+            everyone,
+        })
+    }
+
+    /// Up to `limit` rows of `spec` at `now`, read from `edge`, in order.
+    pub fn roster_page(
+        &self,
+        spec: &RosterSpec,
+        now: DateTime<Utc>,
+        edge: &Edge,
+        limit: usize,
+    ) -> Result<Vec<RosterRow>> {
+        let secs = codec::secs(now);
+        let segs = segments(spec.sort, secs);
+        let c = self.conditions(spec, secs)?;
+        let forward = !matches!(edge, Edge::Last | Edge::Before(_));
+        let (start, bound) = match edge {
+            Edge::First => (0, None),
+            Edge::Last => (segs.len() - 1, None),
+            Edge::After(k) => (usize::from(k.seg), Some((">", k))),
+            Edge::Before(k) => (usize::from(k.seg), Some(("<", k))),
+            Edge::From(k) => (usize::from(k.seg), Some((">=", k))),
+        };
+        let mut rows = Vec::with_capacity(limit);
+        let mut seg = start.min(segs.len() - 1);
+        loop {
+            let left = limit - rows.len();
+            if left == 0 {
+                break;
+            }
+            let s = &segs[seg];
+            let bound = bound.filter(|_| seg == start);
+            self.segment_rows(s, seg as u8, &c, bound, forward, left, &mut rows)?;
+            match (forward, seg) {
+                (true, _) if seg + 1 < segs.len() => seg += 1,
+                (false, 1..) => seg -= 1,
+                _ => break,
+            }
+        }
+        if !forward {
+            rows.reverse();
+        }
+        self.add_next_appointments(&mut rows, now)?;
+        Ok(rows)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn segment_rows(
+        &self,
+        s: &Segment,
+        seg: u8,
+        c: &Conditions,
+        bound: Option<(&str, &RosterKey)>,
+        forward: bool,
+        limit: usize,
+        out: &mut Vec<RosterRow>,
+    ) -> Result<()> {
+        let cols = s.cols.join(", ");
+        let mut params = c.params.clone();
+        let mut cond = format!("({}) AND ({})", s.cond, c.sql);
+        if let Some((op, key)) = bound {
+            let marks = vec!["?"; key.vals.len()].join(", ");
+            let _ = write!(cond, " AND ({cols}) {op} ({marks})");
+            params.extend(key.vals.iter().cloned());
+        }
+        let dir = if forward { "" } else { " DESC" };
+        let order = s
+            .cols
+            .iter()
+            .map(|c| format!("{c}{dir}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {ROW_COLUMNS}, {cols} FROM {} JOIN household h ON h.id = p.household_id
+             WHERE {cond} ORDER BY {order} LIMIT {limit}",
+            s.from
+        );
+        // Plans with id lists are one-off: the statement cache keeps the rest.
+        let (mut plain, mut cached);
+        let stmt: &mut rusqlite::Statement<'_> = if sql.len() > 4096 {
+            plain = self.conn.prepare(&sql)?;
+            &mut plain
+        } else {
+            cached = self.conn.prepare_cached(&sql)?;
+            &mut cached
+        };
+        let mut q = stmt.query(rusqlite::params_from_iter(&params))?;
+        while let Some(r) = q.next()? {
+            let mut row = roster_row(r)?;
+            row.key = RosterKey {
+                seg,
+                vals: (0..s.cols.len())
+                    .map(|i| r.get::<_, Value>(ROW_WIDTH + i))
+                    .collect::<rusqlite::Result<_>>()?,
+            };
+            out.push(row);
+        }
+        Ok(())
+    }
+
+    /// Fills each row's shown appointment: the first live one still ahead, else the latest.
+    fn add_next_appointments(&self, rows: &mut [RosterRow], now: DateTime<Utc>) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut sorted: Vec<u32> = rows
+            .iter()
+            .map(|r| u32::try_from(r.id).unwrap_or(0))
+            .collect();
+        sorted.sort_unstable();
+        let sql = format!(
+            "SELECT person_id, port_code, appointment_at, status FROM appointment
+             WHERE person_id IN ({}) ORDER BY person_id, appointment_at",
+            id_list(&sorted)
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut q = stmt.query([])?;
+        let place: std::collections::HashMap<i64, usize> =
+            rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        while let Some(r) = q.next()? {
+            let person_id: i64 = r.get(0)?;
+            let code: String = r.get(1)?;
+            let at: i64 = r.get(2)?;
+            let status: AppointmentStatus = codec::parse_enum(3, &r.get::<_, String>(3)?)?;
+            let Some(port) = port::all().iter().position(|p| p.code == code) else {
+                continue;
+            };
+            let candidate = NextAppointment {
+                port: port as u8,
+                at: codec::instant(at),
+                status,
+            };
+            if let Some(row) = place.get(&person_id).map(|&i| &mut rows[i]) {
+                // In time order: the first live appointment still ahead wins;
+                // until one is seen, the latest so far stands.
+                let settled = row.next.is_some_and(|n| n.at >= now && n.status.is_live());
+                if !settled {
+                    row.next = Some(candidate);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// How many rows of `spec` come before `key` (its position).
+    pub fn roster_position(
+        &self,
+        spec: &RosterSpec,
+        now: DateTime<Utc>,
+        key: &RosterKey,
+    ) -> Result<u64> {
+        let secs = codec::secs(now);
+        let segs = segments(spec.sort, secs);
+        let c = self.conditions(spec, secs)?;
+        let mut n = 0i64;
+        for (i, s) in segs.iter().enumerate().take(usize::from(key.seg) + 1) {
+            let mut params = c.params.clone();
+            let mut cond = format!("({}) AND ({})", s.cond, c.sql);
+            if i == usize::from(key.seg) {
+                let marks = vec!["?"; key.vals.len()].join(", ");
+                let _ = write!(cond, " AND ({}) < ({marks})", s.cols.join(", "));
+                params.extend(key.vals.iter().cloned());
+            }
+            let sql = format!("SELECT count(*) FROM {} WHERE {cond}", s.from);
+            n += self
+                .conn
+                .prepare(&sql)?
+                .query_row(rusqlite::params_from_iter(&params), |r| r.get::<_, i64>(0))?;
+        }
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Person `id`'s row as `spec` lists it, with its key; `None` when the
+    /// spec does not list them.
+    pub fn roster_row(
+        &self,
+        spec: &RosterSpec,
+        now: DateTime<Utc>,
+        id: i64,
+    ) -> Result<Option<RosterRow>> {
+        let secs = codec::secs(now);
+        let segs = segments(spec.sort, secs);
+        let mut c = self.conditions(spec, secs)?;
+        c.sql = format!("({}) AND p.id = {id}", c.sql);
+        let mut rows = Vec::new();
+        for (i, s) in segs.iter().enumerate() {
+            self.segment_rows(s, i as u8, &c, None, true, 1, &mut rows)?;
+            if !rows.is_empty() {
+                break;
+            }
+        }
+        self.add_next_appointments(&mut rows, now)?;
+        Ok(rows.pop())
+    }
+
+    /// Every person as a roster line, by id: for tools and tests that want
+    /// the whole roster (the screens read windows).
+    pub fn roster(&self, now: DateTime<Utc>) -> Result<Vec<RosterRow>> {
+        let all = Segment {
+            from: "person p",
+            cond: "1".into(),
+            cols: &["p.id"],
+        };
+        let c = Conditions {
+            sql: "1".into(),
+            params: Vec::new(),
+            known: None,
+        };
+        let mut rows = Vec::new();
+        self.segment_rows(&all, 0, &c, None, true, usize::MAX >> 1, &mut rows)?;
+        self.add_next_appointments(&mut rows, now)?;
+        Ok(rows)
+    }
+
+    /// The nationalities on the roster, sorted (for the filter).
+    pub fn nationalities(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT nationality FROM person_tally ORDER BY 1")?;
+        let v = stmt.query_map([], |r| r.get(0))?;
+        Ok(v.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn roster_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RosterRow> {
+    let given: String = r.get(1)?;
+    let family: String = r.get(2)?;
+    let departure: Option<String> = r.get(8)?;
+    let birth: Option<String> = r.get(10)?;
+    Ok(RosterRow {
+        id: r.get(0)?,
+        name: if family.is_empty() {
+            given
+        } else {
+            format!("{given} {family}")
+        },
+        folded: r.get::<_, String>(3)?.into_boxed_str(),
+        household: r.get(4)?,
+        household_id: r.get(5)?,
+        nationality: r.get(6)?,
+        birth_year: birth
+            .map(|d| codec::parse_day(10, &d))
+            .transpose()?
+            .map(|d| chrono::Datelike::year(&d)),
+        arrival: codec::parse_day(7, &r.get::<_, String>(7)?)?,
+        departure: departure.map(|d| codec::parse_day(8, &d)).transpose()?,
+        status: codec::parse_enum(9, &r.get::<_, String>(9)?)?,
+        next: None,
+        key: RosterKey {
+            seg: 0,
+            vals: Vec::new(),
+        },
+    })
+}
