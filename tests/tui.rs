@@ -443,10 +443,13 @@ fn sort_cycles_through_the_columns() {
     press(&mut app, &f.store, &[KeyCode::Char('g')]);
     let rows = listed(&mut app, &f.store);
     assert_eq!(rows.len(), PEOPLE);
-    // The people still here, longest waiting first; then those who left,
-    // longest stay first.
-    let here = rows.iter().take_while(|r| r.departure.is_none()).count();
-    assert!(rows[here..].iter().all(|r| r.departure.is_some()));
+    // The people present, longest waiting first; then the others, longest
+    // stay first.
+    let here = rows
+        .iter()
+        .take_while(|r| r.status == PersonStatus::Present)
+        .count();
+    assert!(rows[here..].iter().all(|r| r.status != PersonStatus::Present));
     for part in [&rows[..here], &rows[here..]] {
         let waits: Vec<i64> = part.iter().map(|r| r.days_waiting(today)).collect();
         assert!(

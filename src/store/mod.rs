@@ -583,6 +583,12 @@ impl Store {
     /// [`Store::write`] for loads of whole rosters: a page cache big enough
     /// that index updates stay in memory (SQLite's default is 2 MB, and a
     /// million people's indexes then thrash the disk), restored afterwards.
+    ///
+    /// When nobody else has the file open, the load also goes through a
+    /// rollback journal instead of the WAL: it only fills pages the file
+    /// did not have, which a rollback journal does not copy, while the WAL
+    /// would write every page twice (once to the log, once back). WAL mode
+    /// returns afterwards.
     fn write_bulk<T>(
         &mut self,
         what: Permission,
@@ -594,7 +600,15 @@ impl Store {
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        // Refused (the mode stays WAL) while another connection is open.
+        let journal: String = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
+            .unwrap_or_else(|_| "wal".into());
         let result = self.transact(f);
+        if !journal.eq_ignore_ascii_case("wal") {
+            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
         self.conn.pragma_update(None, "cache_size", before)?;
         result
     }

@@ -28,8 +28,8 @@ pub enum RosterSort {
     Household,
     /// By nationality, then name.
     Nationality,
-    /// The people still here, longest waiting first; then those who left,
-    /// longest stay first.
+    /// The people present, longest waiting first; then the others, longest
+    /// stay first.
     Waiting,
     /// The people with an appointment ahead, soonest first; then the rest by name.
     Appointment,

@@ -68,23 +68,20 @@ fn id32(id: i64) -> u32 {
 }
 
 /// Builds the tallies and the search index again from the person table
-/// (after a bulk load, or when the migration adds them).
+/// (after a bulk load, or when the migration adds them), in one pass.
 pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
-        "DELETE FROM person_tally;
-         INSERT INTO person_tally
-             SELECT arrival_date, status, nationality, count(*) FROM person
-             GROUP BY arrival_date, status, nationality;
-         DELETE FROM household_present;
-         INSERT INTO household_present
-             SELECT household_id, count(*) FROM person WHERE status = 'present'
-             GROUP BY household_id;
-         DELETE FROM search_pending;
-         DELETE FROM search_word;",
+        "DELETE FROM person_tally; DELETE FROM household_present;
+         DELETE FROM search_pending; DELETE FROM search_word;",
     )?;
     let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut tally: HashMap<(String, String, String), i64> = HashMap::new();
+    let mut present: HashMap<i64, i64> = HashMap::new();
     {
-        let mut stmt = tx.prepare("SELECT id, search_name FROM person ORDER BY id")?;
+        let mut stmt = tx.prepare(
+            "SELECT id, search_name, arrival_date, status, nationality, household_id
+             FROM person ORDER BY id",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id = id32(r.get(0)?);
@@ -97,7 +94,24 @@ pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                     }
                 }
             }
+            let status = r.get_ref(3)?.as_str()?;
+            if status == "present" {
+                *present.entry(r.get(5)?).or_default() += 1;
+            }
+            *tally
+                .entry((r.get(2)?, status.to_string(), r.get(4)?))
+                .or_default() += 1;
         }
+    }
+    let mut insert = tx.prepare("INSERT INTO person_tally VALUES (?1, ?2, ?3, ?4)")?;
+    for ((day, status, nationality), n) in tally {
+        insert.execute(params![day, status, nationality, n])?;
+    }
+    let mut households: Vec<(i64, i64)> = present.into_iter().collect();
+    households.sort_unstable();
+    let mut insert = tx.prepare("INSERT INTO household_present VALUES (?1, ?2)")?;
+    for (household, n) in households {
+        insert.execute(params![household, n])?;
     }
     let mut insert = tx.prepare("INSERT INTO search_word (word, people) VALUES (?1, ?2)")?;
     let mut sorted: Vec<(String, Vec<u32>)> = index.into_iter().collect();
