@@ -449,7 +449,9 @@ fn sort_cycles_through_the_columns() {
         .iter()
         .take_while(|r| r.status == PersonStatus::Present)
         .count();
-    assert!(rows[here..].iter().all(|r| r.status != PersonStatus::Present));
+    assert!(rows[here..]
+        .iter()
+        .all(|r| r.status != PersonStatus::Present));
     for part in [&rows[..here], &rows[here..]] {
         let waits: Vec<i64> = part.iter().map(|r| r.days_waiting(today)).collect();
         assert!(

@@ -130,7 +130,7 @@ pub struct RosterCount {
 }
 
 /// Where a count that would scan the roster stops.
-pub const COUNT_CAP: u64 = 1000;
+pub const COUNT_CAP: u64 = 200;
 
 /// Search hits up to this many are read by id and sorted; more are checked
 /// row by row along the sort's index.

@@ -1,0 +1,251 @@
+//! A roster read a window at a time: a large roster scrolled to its end,
+//! searched and opened, each screen checked against what the store holds
+//! (read here without the windowed reads); and another process's edits,
+//! on screen and off it, patched in without moving the selection.
+//!
+//! The size is `ALBERGUE_SCALE_PEOPLE` (default 30,000, which keeps the
+//! suite's time; `ALBERGUE_SCALE_PEOPLE=1000000 cargo test --release --test
+//! scale` runs the million of the benchmark).
+
+mod common;
+
+use albergue::actor::Actor;
+use albergue::domain::PersonStatus;
+use albergue::store::{OpenMode, RosterRow, Store};
+use albergue::tui::app::{App, Screen, SessionSettings};
+use albergue::tui::i18n::Lang;
+use albergue::tui::keys::KeyMap;
+use albergue::tui::message::{Msg, Reply, Request};
+use albergue::tui::theme::Theme;
+use albergue::tui::update::update;
+use albergue::tui::{views, worker};
+use common::now;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn people() -> usize {
+    std::env::var("ALBERGUE_SCALE_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30_000)
+}
+
+fn serve_all(app: &mut App, store: &Store, mut pending: Vec<Request>) {
+    while let Some(r) = pending.pop() {
+        let reply = worker::serve(store, &r);
+        pending.extend(update(app, Msg::Reply(reply)));
+    }
+}
+
+fn press(app: &mut App, store: &Store, codes: &[KeyCode]) {
+    for &c in codes {
+        let reqs = update(app, Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+        serve_all(app, store, reqs);
+    }
+}
+
+fn lines(app: &App) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| views::render(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// The names on screen, top to bottom (the roster's table starts on line 4).
+fn names_on_screen(app: &App) -> Vec<String> {
+    lines(app)
+        .into_iter()
+        .skip(4)
+        .take(app.page())
+        .map(|l| l.chars().skip(2).collect::<String>())
+        .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// What a screen of rows should say: each name at the start of its line
+/// (names are long enough to be cut: compare the part shown).
+fn assert_shows(app: &App, rows: &[RosterRow]) {
+    let screen = names_on_screen(app);
+    assert_eq!(screen.len(), rows.len().min(app.page()));
+    for (line, row) in screen.iter().zip(rows) {
+        let shown: String = line.trim_end().chars().take_while(|&c| c != '…').collect();
+        let shown = shown.split("  ").next().unwrap().trim().to_string();
+        assert!(
+            row.name.starts_with(&shown) && shown.len() >= 8,
+            "{shown:?} shown where {:?} is\n{}",
+            row.name,
+            lines(app).join("\n")
+        );
+    }
+}
+
+/// Every person, in name order, read in one query the screens never use.
+fn by_name(store: &Store) -> Vec<RosterRow> {
+    let mut all = store.roster(now()).unwrap();
+    all.sort_by(|a, b| a.folded.cmp(&b.folded).then(a.id.cmp(&b.id)));
+    all
+}
+
+fn open_app(store: &Store) -> App {
+    let shelter = store.shelters().unwrap().into_iter().next();
+    let mut app = App::new(
+        now(),
+        SessionSettings::local(Lang::En, Theme::COLOR, KeyMap::default(), (100, 30)),
+        shelter,
+    );
+    let start = app.start();
+    serve_all(&mut app, store, start);
+    app
+}
+
+#[test]
+fn a_large_roster_scrolls_to_its_end_searches_and_opens_as_the_store_says() {
+    let n = people();
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, store) = common::store_with(dir.path(), &common::demo_data(n, 7));
+    let all = by_name(&store);
+    assert_eq!(all.len(), n);
+    let mut app = open_app(&store);
+    press(&mut app, &store, &[KeyCode::Char('2')]);
+    let page = app.page();
+    assert_shows(&app, &all[..page]);
+    assert!(lines(&app)[2].starts_with(&format!("{n} / {n}")));
+    // Never more than a few pages of rows held.
+    assert!(app.roster.rows.len() <= page * 8);
+
+    // Down through three screens, then PageDown: each screen as the store says.
+    for _ in 0..page * 3 {
+        press(&mut app, &store, &[KeyCode::Down]);
+    }
+    let first = app.roster.list.offset;
+    assert_eq!(app.roster.list.selected, page * 3);
+    assert_shows(&app, &all[first..first + page]);
+    for _ in 0..5 {
+        press(&mut app, &store, &[KeyCode::PageDown]);
+    }
+    let first = app.roster.list.offset;
+    assert_shows(&app, &all[first..first + page]);
+    assert!(app.roster.rows.len() <= page * 8);
+
+    // The end, and back up a page.
+    press(&mut app, &store, &[KeyCode::End]);
+    assert_eq!(app.roster.list.selected, n - 1);
+    assert_shows(&app, &all[n - page..]);
+    press(&mut app, &store, &[KeyCode::PageUp, KeyCode::Up]);
+    let first = app.roster.list.offset;
+    assert_shows(&app, &all[first..first + page]);
+    assert_eq!(
+        app.roster.selected_row().map(|r| r.id),
+        Some(all[app.roster.list.selected].id)
+    );
+
+    // A search: the people whose name has every word, in name order.
+    let target = &all[n / 2];
+    let words: Vec<&str> = target.folded.split(' ').take(2).collect();
+    press(&mut app, &store, &[KeyCode::Char('/')]);
+    for c in words.join(" ").chars() {
+        press(&mut app, &store, &[KeyCode::Char(c)]);
+    }
+    let hits: Vec<RosterRow> = all
+        .iter()
+        .filter(|r| {
+            words
+                .iter()
+                .all(|w| r.folded.split(' ').any(|x| x.contains(w)))
+        })
+        .cloned()
+        .collect();
+    assert!(hits.iter().any(|r| r.id == target.id));
+    assert_eq!(app.roster.len(), hits.len());
+    assert_shows(&app, &hits[..hits.len().min(page)]);
+
+    // Open the person searched for.
+    press(&mut app, &store, &[KeyCode::Enter]);
+    let pos = hits.iter().position(|r| r.id == target.id).unwrap();
+    for _ in 0..pos {
+        press(&mut app, &store, &[KeyCode::Down]);
+    }
+    press(&mut app, &store, &[KeyCode::Enter]);
+    assert_eq!(app.screen, Screen::Person);
+    let page_of = app.person.as_ref().unwrap();
+    assert_eq!(page_of.person.id, target.id);
+    let screen = lines(&app).join("\n");
+    assert!(screen.contains(&store.person(target.id).unwrap().full_name()));
+}
+
+#[test]
+fn another_process_edits_on_and_off_screen_redraw_only_the_line_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = common::store_with(dir.path(), &common::demo_data(3_000, 3));
+    let mut app = open_app(&store);
+    press(&mut app, &store, &[KeyCode::Char('2')]);
+    press(
+        &mut app,
+        &store,
+        &[KeyCode::Down, KeyCode::Down, KeyCode::Down],
+    );
+    let selected = app.roster.selected_row().unwrap().id;
+    let all = by_name(&store);
+    let page = app.page();
+    // Someone on screen (not selected, present), someone far below it.
+    let on = all[..page]
+        .iter()
+        .find(|r| r.id != selected && r.status == PersonStatus::Present)
+        .unwrap()
+        .clone();
+    let off = all[all.len() - 10].clone();
+    let before = lines(&app);
+
+    let mut other = Store::open(&path, OpenMode::Existing).unwrap();
+    let luis = Actor::new("luis");
+    let edit = |other: &mut Store, id: i64, status: PersonStatus| {
+        let p = other.person(id).unwrap();
+        let mut d = p.details.clone();
+        d.status = status;
+        if status != PersonStatus::Present {
+            d.departure_date = Some(now().date_naive());
+        }
+        other.update_person(id, p.version, &d, &luis).unwrap();
+    };
+
+    // Off screen: after the watcher's notice, no line of the list changes.
+    edit(&mut other, off.id, PersonStatus::Departed);
+    let reqs = update(&mut app, Msg::Reply(Reply::Changed));
+    serve_all(&mut app, &store, reqs);
+    let after_off = lines(&app);
+    // The list's lines: 4 to 4 + page (above them the tabs, banner, count
+    // and header; below, the status line and the keys).
+    let table = 4..4 + page;
+    let changed: Vec<usize> = table
+        .clone()
+        .filter(|&y| before[y] != after_off[y])
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "no line of the list changes: {changed:?}"
+    );
+    assert_eq!(app.roster.selected_row().unwrap().id, selected);
+
+    // On screen: its line changes, and only it (and the status line).
+    edit(&mut other, on.id, PersonStatus::Transferred);
+    let reqs = update(&mut app, Msg::Reply(Reply::Changed));
+    serve_all(&mut app, &store, reqs);
+    let after_on = lines(&app);
+    let changed: Vec<usize> = table.filter(|&y| after_off[y] != after_on[y]).collect();
+    let on_line = 4 + all.iter().position(|r| r.id == on.id).unwrap() - app.roster.list.offset;
+    assert_eq!(changed, [on_line], "{}", after_on.join("\n"));
+    assert!(
+        after_on[on_line].contains("transferr"),
+        "{}",
+        after_on[on_line]
+    );
+    assert_eq!(app.roster.selected_row().unwrap().id, selected);
+    assert_eq!(app.roster.list.selected, 3, "the selection did not move");
+}
