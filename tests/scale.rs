@@ -249,3 +249,39 @@ fn another_process_edits_on_and_off_screen_redraw_only_the_line_on_screen() {
     assert_eq!(app.roster.selected_row().unwrap().id, selected);
     assert_eq!(app.roster.list.selected, 3, "the selection did not move");
 }
+
+#[test]
+fn pages_pressed_faster_than_rows_arrive_land_where_the_keys_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, store) = common::store_with(dir.path(), &common::demo_data(3_000, 5));
+    let all = by_name(&store);
+    let mut app = open_app(&store);
+    press(&mut app, &store, &[KeyCode::Char('2')]);
+    let page = app.page();
+    // Ten PageDowns before the store answers any of the reads they cause
+    // (a slow link's burst): the rows arrive after, and the screen is where
+    // the keys took it, not back at the top.
+    let mut pending = Vec::new();
+    for _ in 0..10 {
+        pending.extend(update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)),
+        ));
+    }
+    serve_all(&mut app, &store, pending);
+    assert_eq!(app.roster.list.selected, 10 * page);
+    let first = app.roster.list.offset;
+    assert_eq!(first, 10 * page);
+    assert_shows(&app, &all[first..first + page]);
+    // And back up the same way.
+    let mut pending = Vec::new();
+    for _ in 0..10 {
+        pending.extend(update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE)),
+        ));
+    }
+    serve_all(&mut app, &store, pending);
+    assert_eq!(app.roster.list.selected, 0);
+    assert_shows(&app, &all[..page]);
+}

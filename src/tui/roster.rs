@@ -113,10 +113,15 @@ pub(super) fn reload(app: &mut App, place: Place, out: &mut Vec<Request>) {
 
 /// Asks the store for rows at `place`.
 fn ask(app: &mut App, place: Place, count: bool, out: &mut Vec<Request>) {
+    let limit = app.page() * READ_PAGES;
+    ask_for(app, place, count, limit, out);
+}
+
+/// Asks the store for `limit` rows at `place`.
+fn ask_for(app: &mut App, place: Place, count: bool, limit: usize, out: &mut Vec<Request>) {
     let r = &mut app.roster;
     r.reads += 1;
     r.reading = Some(r.reads);
-    let limit = app.page() * READ_PAGES;
     out.push(Request::RosterWindow {
         spec: app.roster.spec(),
         now: app.now,
@@ -281,25 +286,22 @@ pub(super) fn follow(app: &mut App, out: &mut Vec<Request>) -> bool {
         return covered;
     }
     if !covered {
-        // Away from what was read: read where the screen is.
+        // Beyond what was read (keys came faster than the rows): read on
+        // from the edge as far as the screen, and some pages more.
         let near = page * READ_PAGES;
-        let place = if r.list.selected + 1 >= len {
-            Place::Bottom
-        } else if !r.rows.is_empty() && first < r.at && r.at - first <= near {
-            Place::Before {
-                key: r.rows[0].key.clone(),
-                at: r.at,
-            }
-        } else if !r.rows.is_empty() && first >= end && first - end <= near {
-            Place::After {
-                key: r.rows[r.rows.len() - 1].key.clone(),
-                at: end,
-            }
+        let (place, limit) = if r.list.selected + 1 >= len {
+            (Place::Bottom, near)
+        } else if r.rows.is_empty() {
+            (Place::Top, near)
+        } else if first < r.at {
+            let key = r.rows[0].key.clone();
+            (Place::Before { key, at: r.at }, r.at - first + near)
         } else {
-            Place::Top
+            let key = r.rows[r.rows.len() - 1].key.clone();
+            (Place::After { key, at: end }, last - end + near)
         };
         let count = matches!(place, Place::Bottom | Place::Top);
-        ask(app, place, count, out);
+        ask_for(app, place, count, limit, out);
         return false;
     }
     if !r.end_seen && last + page >= end && !r.rows.is_empty() {
