@@ -285,3 +285,198 @@ fn pages_pressed_faster_than_rows_arrive_land_where_the_keys_said() {
     assert_eq!(app.roster.list.selected, 0);
     assert_shows(&app, &all[..page]);
 }
+
+/// The tallies the triggers keep, against the same figures counted from the
+/// rows (the queries the dashboard ran before there were tallies).
+fn assert_tallies_match_a_recount(path: &std::path::Path) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let rows = |sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut stmt = c.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                .collect()
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let pairs = [
+        (
+            "SELECT arrival_date, status, nationality, people FROM person_tally ORDER BY 1, 2, 3",
+            "SELECT arrival_date, status, nationality, count(*) FROM person
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        ),
+        (
+            "SELECT household_id, people FROM household_present ORDER BY 1",
+            "SELECT household_id, count(*) FROM person WHERE status = 'present'
+             GROUP BY 1 ORDER BY 1",
+        ),
+        (
+            "SELECT id, for_present FROM appointment ORDER BY id",
+            "SELECT a.id, EXISTS (SELECT 1 FROM person q
+                 WHERE q.household_id = a.household_id AND q.status = 'present'
+                   AND (a.person_id IS NULL OR q.id = a.person_id))
+             FROM appointment a ORDER BY a.id",
+        ),
+        (
+            "SELECT port_code, appointment_at, people FROM slot_tally ORDER BY 1, 2",
+            "SELECT port_code, appointment_at, count(*) FROM appointment a
+             WHERE status IN ('pending_confirmation', 'confirmed')
+               AND EXISTS (SELECT 1 FROM person q
+                 WHERE q.household_id = a.household_id AND q.status = 'present'
+                   AND (a.person_id IS NULL OR q.id = a.person_id))
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        ),
+    ];
+    for (kept, counted) in pairs {
+        assert_eq!(rows(kept), rows(counted), "{kept}");
+    }
+}
+
+#[test]
+fn the_tallies_follow_every_kind_of_write_and_match_a_recount() {
+    use albergue::domain::AppointmentStatus;
+    use albergue::store::NewAppointment;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = common::store_with(dir.path(), &common::demo_data(1_500, 11));
+    // As loaded (built in one pass after the bulk load).
+    assert_tallies_match_a_recount(&path);
+    let luis = Actor::new("luis");
+    let all = store.roster(now()).unwrap();
+
+    // People leave (their own and their group's appointments follow), one
+    // comes back, one moves to another group.
+    let mut left = 0;
+    for r in all
+        .iter()
+        .filter(|r| r.status == PersonStatus::Present)
+        .take(40)
+    {
+        let p = store.person(r.id).unwrap();
+        let mut d = p.details.clone();
+        d.status = PersonStatus::Departed;
+        d.departure_date = Some(now().date_naive());
+        store
+            .record_departure(r.id, p.version, &d, left % 2 == 0, &luis)
+            .unwrap();
+        left += 1;
+    }
+    let back = all
+        .iter()
+        .find(|r| r.status != PersonStatus::Present)
+        .unwrap();
+    let p = store.person(back.id).unwrap();
+    let mut d = p.details.clone();
+    d.status = PersonStatus::Present;
+    d.departure_date = None;
+    store.update_person(back.id, p.version, &d, &luis).unwrap();
+    let mover = all
+        .iter()
+        .filter(|r| r.status == PersonStatus::Present)
+        .nth(50)
+        .unwrap();
+    let other_household = all
+        .iter()
+        .find(|r| r.household_id != mover.household_id)
+        .unwrap()
+        .household_id;
+    let p = store.person(mover.id).unwrap();
+    let mut d = p.details.clone();
+    d.household_id = other_household;
+    store.update_person(mover.id, p.version, &d, &luis).unwrap();
+
+    // New people and appointments: for a traveller, for a whole group.
+    let present = all
+        .iter()
+        .filter(|r| r.status == PersonStatus::Present)
+        .nth(70)
+        .unwrap();
+    let newcomer = store
+        .create_person(
+            &common::new_person(present.household_id, "Zoe", "Nueva"),
+            &luis,
+        )
+        .unwrap();
+    for (person_id, hours) in [(Some(newcomer.id), 30), (None, 54), (Some(present.id), 78)] {
+        store
+            .create_appointment(
+                &NewAppointment {
+                    household_id: present.household_id,
+                    person_id,
+                    port_code: "SYS".into(),
+                    appointment_at: now() + chrono::Duration::hours(hours),
+                    allocated_at: now() - chrono::Duration::hours(1),
+                },
+                &luis,
+            )
+            .unwrap();
+    }
+    // Statuses move: some cancelled, some confirmed.
+    let d = store.dashboard(now(), now().date_naive(), 60).unwrap();
+    for p in d.pending.iter().take(6) {
+        let a = store.appointment(p.id).unwrap();
+        let to = if p.id % 2 == 0 {
+            AppointmentStatus::Cancelled
+        } else {
+            AppointmentStatus::Confirmed
+        };
+        if to == AppointmentStatus::Confirmed {
+            store
+                .confirm_group_via(
+                    &[(a.id, a.version, format!("ZX{:06}", a.id))],
+                    now(),
+                    albergue::domain::appointment::Channel::App,
+                    &luis,
+                )
+                .unwrap();
+        } else {
+            store
+                .set_appointment_status(a.id, a.version, to, &luis)
+                .unwrap();
+        }
+    }
+    assert_tallies_match_a_recount(&path);
+
+    // Another tool's writes (sqlite3 at the shell) keep them too: an
+    // appointment written without the mark, someone's status changed.
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute(
+            "INSERT INTO appointment (household_id, person_id, port_code, appointment_at,
+                 allocated_at, confirm_deadline, status, created_at, updated_at, updated_by)
+             VALUES (?1, NULL, 'ELP', ?2, ?3, ?3 + 82800, 'pending_confirmation', ?3, ?3, 'sqlite3')",
+            rusqlite::params![
+                present.household_id,
+                (now() + chrono::Duration::hours(40)).timestamp(),
+                now().timestamp() - 600
+            ],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE person SET status = 'transferred' WHERE id = ?1",
+            [present.id],
+        )
+        .unwrap();
+    }
+    assert_tallies_match_a_recount(&path);
+
+    // And the dashboard's figures agree with the rows.
+    let d = store.dashboard(now(), now().date_naive(), 60).unwrap();
+    let people = store.roster(now()).unwrap();
+    let present: Vec<_> = people
+        .iter()
+        .filter(|r| r.status == PersonStatus::Present)
+        .collect();
+    assert_eq!(d.present as usize, present.len());
+    let mut households: Vec<i64> = present.iter().map(|r| r.household_id).collect();
+    households.sort_unstable();
+    households.dedup();
+    assert_eq!(d.households as usize, households.len());
+    assert_eq!(d.earliest_arrival, present.iter().map(|r| r.arrival).min());
+    drop(store);
+    // A new connection sees what the first wrote.
+    let again = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(again.dashboard(now(), now().date_naive(), 60).unwrap(), d);
+}

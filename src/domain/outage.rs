@@ -93,9 +93,14 @@ impl Outage {
     /// at all ports).
     pub fn puts_at_risk(&self, appointment: &Appointment) -> bool {
         appointment.status == AppointmentStatus::PendingConfirmation
-            && self.affected_step.blocks_confirmation()
-            && self.ports.includes(&appointment.port_code)
-            && self.overlaps(appointment.allocated_at, appointment.effective_deadline())
+            && self.puts_window_at_risk(&ConfirmationWindow::of(appointment))
+    }
+
+    /// [`Outage::puts_at_risk`] for a pending appointment's confirmation window.
+    pub fn puts_window_at_risk(&self, w: &ConfirmationWindow<'_>) -> bool {
+        self.affected_step.blocks_confirmation()
+            && self.ports.includes(w.port_code)
+            && self.overlaps(w.allocated_at, w.deadline)
     }
 
     /// Checks that `until` can be granted as an extension for this outage.
@@ -120,14 +125,41 @@ pub fn active_at(outages: &[Outage], now: DateTime<Utc>) -> Vec<&Outage> {
     outages.iter().filter(|o| o.is_active(now)).collect()
 }
 
-/// How many appointments are at risk right now: still to be confirmed
-/// (deadline ahead of `now`) and put at risk by an outage going on at `now`.
-/// The figure of the dashboard and of the outage banner.
-pub fn at_risk_now(appointments: &[Appointment], outages: &[Outage], now: DateTime<Utc>) -> usize {
+/// A pending appointment's confirmation window: its port, from allocation
+/// to its effective deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfirmationWindow<'a> {
+    /// The port's code.
+    pub port_code: &'a str,
+    /// When it was allocated.
+    pub allocated_at: DateTime<Utc>,
+    /// The deadline, extension included.
+    pub deadline: DateTime<Utc>,
+}
+
+impl<'a> ConfirmationWindow<'a> {
+    /// The window of `a`.
+    pub fn of(a: &'a Appointment) -> Self {
+        Self {
+            port_code: &a.port_code,
+            allocated_at: a.allocated_at,
+            deadline: a.effective_deadline(),
+        }
+    }
+}
+
+/// How many pending appointments are at risk right now: still to be
+/// confirmed (deadline ahead of `now`) and put at risk by an outage going
+/// on at `now`. The figure of the dashboard and of the outage banner.
+pub fn at_risk_now<'a>(
+    pending: impl IntoIterator<Item = ConfirmationWindow<'a>>,
+    outages: &[Outage],
+    now: DateTime<Utc>,
+) -> usize {
     let active = active_at(outages, now);
-    appointments
-        .iter()
-        .filter(|a| a.effective_deadline() > now)
-        .filter(|a| active.iter().any(|o| o.puts_at_risk(a)))
+    pending
+        .into_iter()
+        .filter(|w| w.deadline > now)
+        .filter(|w| active.iter().any(|o| o.puts_window_at_risk(w)))
         .count()
 }

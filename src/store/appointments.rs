@@ -70,8 +70,12 @@ pub(super) fn insert(
     tx.prepare_cached(
         "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
             allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
-            confirmed_by, status, created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+            confirmed_by, status, created_at, updated_at, updated_by, for_present)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14,
+            CASE WHEN ?3 IS NULL
+                THEN EXISTS (SELECT 1 FROM household_present h WHERE h.household_id = ?2)
+                ELSE coalesce((SELECT p.status = 'present' FROM person p WHERE p.id = ?3), 0)
+            END)",
     )?
     .execute(params![
         (a.id > 0).then_some(a.id),

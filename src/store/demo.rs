@@ -53,7 +53,8 @@ impl Store {
                 .prepare(
                     "SELECT type, name, sql FROM sqlite_schema
                      WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
-                       AND tbl_name IN ('household', 'person', 'appointment')",
+                       AND tbl_name IN ('household', 'person', 'appointment',
+                                        'household_present')",
                 )?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -93,16 +94,24 @@ impl Store {
             for p in &data.people {
                 people::insert_person(tx, Some(p.id), &p.details, now, actor)?;
             }
+            // The people's tallies (households with someone present among
+            // them) before the appointments, which are marked by them.
+            search::rebuild(tx)?;
             for a in &data.appointments {
                 appointments::insert(tx, a, now, actor)?;
             }
             for (o, extension) in &data.outages {
                 outages::insert(tx, o, *extension, now, actor)?;
             }
-            for (_, _, sql) in &indexes {
+            // Indexes first, then the tallies from the rows, then the
+            // triggers that keep them from here on.
+            for (_, _, sql) in indexes.iter().filter(|(kind, _, _)| kind == "index") {
                 tx.execute_batch(sql)?;
             }
-            search::rebuild(tx)?;
+            search::count_slots(tx)?;
+            for (_, _, sql) in indexes.iter().filter(|(kind, _, _)| kind == "trigger") {
+                tx.execute_batch(sql)?;
+            }
             let summary = format!(
                 "{} shelters, {} households, {} people, {} appointments, {} outages",
                 data.shelters.len(),

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0004_audit_chain.sql"),
     include_str!("../../assets/migrations/0005_retention.sql"),
     include_str!("../../assets/migrations/0006_scale.sql"),
+    include_str!("../../assets/migrations/0007_appointment_tallies.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its

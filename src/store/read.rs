@@ -66,13 +66,43 @@ pub struct AppointmentLine {
     pub name: String,
 }
 
-/// A live appointment reduced to what the dashboard counts: port and time.
+/// Live appointments reduced to what the dashboard counts: how many at one
+/// port at one time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
     /// Index of the port in [`port::all`].
     pub port: u8,
     /// When (UTC).
     pub at: DateTime<Utc>,
+    /// How many appointments.
+    pub count: u32,
+}
+
+/// A pending confirmation for someone present, reduced to what the
+/// dashboard counts: its port and confirmation window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending {
+    /// Appointment id.
+    pub id: i64,
+    /// Index of the port in [`port::all`].
+    pub port: u8,
+    /// When it was allocated.
+    pub allocated_at: DateTime<Utc>,
+    /// Its deadline, extension included.
+    pub deadline: DateTime<Utc>,
+}
+
+impl Pending {
+    /// Its confirmation window, for the outage rules.
+    pub fn window(&self) -> crate::domain::outage::ConfirmationWindow<'static> {
+        crate::domain::outage::ConfirmationWindow {
+            port_code: port::all()
+                .get(usize::from(self.port))
+                .map_or("", |p| p.code.as_str()),
+            allocated_at: self.allocated_at,
+            deadline: self.deadline,
+        }
+    }
 }
 
 /// What the morning view shows.
@@ -88,8 +118,9 @@ pub struct DashboardData {
     pub earliest_arrival: Option<NaiveDate>,
     /// Live appointments (pending or confirmed) from a day ago to 15 days ahead, by time.
     pub upcoming: Vec<Slot>,
-    /// Pending confirmations whose deadline is still ahead, soonest first.
-    pub pending: Vec<Appointment>,
+    /// Pending confirmations for someone present whose deadline is still
+    /// ahead, soonest first.
+    pub pending: Vec<Pending>,
     /// The first of those, with names, for the "confirm soonest" list.
     pub soonest: Vec<AppointmentLine>,
     /// Every outage, active first.
@@ -157,13 +188,12 @@ impl Store {
             }
         }
 
-        // Live appointments around the next fortnight (charts and counts look no further).
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT port_code, appointment_at FROM appointment a
-             WHERE appointment_at >= ?1 AND appointment_at < ?2
-               AND status IN ('pending_confirmation', 'confirmed') AND {FOR_SOMEONE_PRESENT}
-             ORDER BY appointment_at"
-        ))?;
+        // Live appointments around the next fortnight (charts and counts
+        // look no further), counted by port and time by triggers.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT port_code, appointment_at, people FROM slot_tally
+             WHERE appointment_at >= ?1 AND appointment_at < ?2 ORDER BY appointment_at",
+        )?;
         let from = codec::secs(now) - 86_400;
         let to = codec::secs(now + chrono::Duration::days(15));
         let mut q = stmt.query(params![from, to])?;
@@ -173,15 +203,33 @@ impl Store {
                 data.upcoming.push(Slot {
                     port: ix as u8,
                     at: codec::instant(r.get(1)?),
+                    count: u32::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
                 });
             }
         }
-        data.pending = super::appointments::pending(&self.conn)?
-            .into_iter()
-            .filter(|a| a.effective_deadline() > now)
-            .collect();
-        // The first of those (already in deadline order), with names: the
-        // people-present test is not run twice.
+        // Pending confirmations for someone present, from their own index
+        // (no appointment row is read).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, port_code, allocated_at,
+                    max(confirm_deadline, coalesce(extended_until, 0)) AS deadline
+             FROM appointment INDEXED BY appointment_open
+             WHERE status = 'pending_confirmation' AND for_present = 1
+               AND (confirm_deadline > ?1 OR extended_until > ?1)",
+        )?;
+        let mut q = stmt.query([codec::secs(now)])?;
+        while let Some(r) = q.next()? {
+            let code: String = r.get(1)?;
+            if let Some(ix) = port::all().iter().position(|p| p.code == code) {
+                data.pending.push(Pending {
+                    id: r.get(0)?,
+                    port: ix as u8,
+                    allocated_at: codec::instant(r.get(2)?),
+                    deadline: codec::instant(r.get(3)?),
+                });
+            }
+        }
+        data.pending.sort_unstable_by_key(|p| (p.deadline, p.id));
+        // The first of those, with names, for the "confirm soonest" list.
         let ids: Vec<String> = data
             .pending
             .iter()

@@ -122,6 +122,19 @@ pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Counts the live appointments for someone present by port and time
+/// again (after a bulk load, whose rows were marked `for_present` as they
+/// were written, with the triggers that keep the count set aside).
+pub(super) fn count_slots(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "DELETE FROM slot_tally;
+         INSERT INTO slot_tally
+             SELECT port_code, appointment_at, count(*) FROM appointment
+             WHERE status IN ('pending_confirmation', 'confirmed') AND for_present = 1
+             GROUP BY port_code, appointment_at;",
+    )
+}
+
 /// Applies the name changes noted since the last sync to the search index.
 pub(super) fn sync(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     // word -> (id -> added?), in id order per word.

@@ -447,12 +447,12 @@ impl App {
             let port = usize::from(s.port);
             match out.iter_mut().find(|p| p.port == port) {
                 Some(p) => {
-                    p.count += 1;
+                    p.count += s.count as usize;
                     p.first = p.first.min(s.at);
                 }
                 None => out.push(PortDay {
                     port,
-                    count: 1,
+                    count: s.count as usize,
                     first: s.at,
                 }),
             }
@@ -531,9 +531,9 @@ impl App {
 
     /// Pending appointments (deadline ahead) at risk from outages going on.
     pub fn at_risk_now(&self) -> usize {
-        self.dashboard
-            .as_ref()
-            .map_or(0, |d| at_risk_now(&d.pending, &d.outages, self.now))
+        self.dashboard.as_ref().map_or(0, |d| {
+            at_risk_now(d.pending.iter().map(|p| p.window()), &d.outages, self.now)
+        })
     }
 
     /// Puts a notice on the status line.

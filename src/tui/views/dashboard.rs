@@ -36,14 +36,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 let day = (local_day(s.at) - today).num_days();
                 day >= from && day < from + days
             })
-            .count()
+            .map(|s| s.count as usize)
+            .sum::<usize>()
     };
     // Deadlines pass while the screen is open: count only those still ahead.
-    let open_count = d
-        .pending
-        .iter()
-        .filter(|a| a.effective_deadline() > app.now)
-        .count();
+    let open_count = d.pending.iter().filter(|a| a.deadline > app.now).count();
     let pending_open = app.soonest();
 
     // On a phone: one column, the counts a coordinator acts on, then the
@@ -236,7 +233,7 @@ fn render_charts(app: &App, frame: &mut Frame, chart_area: Rect, d: &crate::stor
             (0..14).contains(&days),
             per_port.get_mut(usize::from(s.port)),
         ) {
-            *n += 1;
+            *n += s.count as usize;
         }
     }
     // Bars drawn as text: one line a port, scaled to the widest.
