@@ -348,11 +348,11 @@ fn the_tallies_follow_every_kind_of_write_and_match_a_recount() {
 
     // People leave (their own and their group's appointments follow), one
     // comes back, one moves to another group.
-    let mut left = 0;
-    for r in all
+    for (left, r) in all
         .iter()
         .filter(|r| r.status == PersonStatus::Present)
         .take(40)
+        .enumerate()
     {
         let p = store.person(r.id).unwrap();
         let mut d = p.details.clone();
@@ -361,7 +361,6 @@ fn the_tallies_follow_every_kind_of_write_and_match_a_recount() {
         store
             .record_departure(r.id, p.version, &d, left % 2 == 0, &luis)
             .unwrap();
-        left += 1;
     }
     let back = all
         .iter()
