@@ -1,5 +1,6 @@
-//! Times the dashboard's first two store reads on a database, plaintext or
-//! keyed (`cargo run --release --example prof_open -- DB [KEYFILE]`).
+//! Times what a dashboard reads when it opens (and again after another
+//! process's commit) on a database, plaintext or keyed:
+//! `cargo run --release --example prof_open -- DB [KEYFILE]`.
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -32,14 +33,18 @@ fn main() {
         let _ = store.dashboard(now, today, 60).unwrap();
         let dash = d.elapsed();
         let r = Instant::now();
-        let rows = store.roster(now).unwrap();
-        let roster = r.elapsed();
+        let spec = albergue::store::RosterSpec::default();
+        let rows = store
+            .roster_page(&spec, now, &albergue::store::Edge::First, 63)
+            .unwrap();
+        let window = r.elapsed();
+        let c = Instant::now();
+        let count = store.roster_count(&spec, now, false).unwrap();
+        let counted = c.elapsed();
         println!(
-            "open {:?}  dashboard {:?}  roster {:?} ({} rows)",
-            opened,
-            dash,
-            roster,
-            rows.len()
+            "open {opened:?}  dashboard {dash:?}  roster window {window:?} ({} rows)  count {counted:?} ({})",
+            rows.len(),
+            count.listed
         );
     }
 }

@@ -414,9 +414,9 @@ fn the_tallies_follow_every_kind_of_write_and_match_a_recount() {
     }
     // Statuses move: some cancelled, some confirmed.
     let d = store.dashboard(now(), now().date_naive(), 60).unwrap();
-    for p in d.pending.iter().take(6) {
-        let a = store.appointment(p.id).unwrap();
-        let to = if p.id % 2 == 0 {
+    for p in d.soonest.iter().take(6) {
+        let a = store.appointment(p.appointment.id).unwrap();
+        let to = if a.id % 2 == 0 {
             AppointmentStatus::Cancelled
         } else {
             AppointmentStatus::Confirmed

@@ -25,11 +25,13 @@ INSERT INTO slot_tally
     WHERE status IN ('pending_confirmation', 'confirmed') AND for_present = 1
     GROUP BY port_code, appointment_at;
 
--- Pending confirmations for someone present, with what the dashboard
--- counts and orders them by: read from the index alone.
--- (status and for_present are listed so that the index covers the query.)
+-- Pending confirmations for someone present, by effective deadline (the
+-- extension counts), with what the dashboard counts them by: the ones still
+-- open, the soonest, those an outage puts at risk are read from the index
+-- alone. (status and for_present are listed so that it covers the queries.)
 CREATE INDEX appointment_open
-    ON appointment(confirm_deadline, extended_until, port_code, allocated_at, status, for_present)
+    ON appointment(max(confirm_deadline, coalesce(extended_until, 0)), port_code, allocated_at,
+                   status, for_present)
     WHERE status = 'pending_confirmation' AND for_present = 1;
 
 CREATE TRIGGER appointment_placed AFTER INSERT ON appointment BEGIN

@@ -98,9 +98,23 @@ impl Outage {
 
     /// [`Outage::puts_at_risk`] for a pending appointment's confirmation window.
     pub fn puts_window_at_risk(&self, w: &ConfirmationWindow<'_>) -> bool {
-        self.affected_step.blocks_confirmation()
-            && self.ports.includes(w.port_code)
-            && self.overlaps(w.allocated_at, w.deadline)
+        self.risk().is_some_and(|r| {
+            r.ports.includes(w.port_code)
+                && r.allocated_before.is_none_or(|end| w.allocated_at < end)
+                && w.deadline > r.deadline_after
+        })
+    }
+
+    /// The rule of [`Outage::puts_at_risk`] as bounds on a pending
+    /// appointment's port, allocation and effective deadline (for a store
+    /// that counts without reading each appointment); `None` when the
+    /// outage does not block confirmations.
+    pub fn risk(&self) -> Option<Risk<'_>> {
+        self.affected_step.blocks_confirmation().then_some(Risk {
+            ports: &self.ports,
+            allocated_before: self.ended_at,
+            deadline_after: self.started_at,
+        })
     }
 
     /// Checks that `until` can be granted as an extension for this outage.
@@ -123,6 +137,19 @@ pub fn is_at_risk(appointment: &Appointment, outages: &[Outage]) -> bool {
 /// The outages going on at `now`.
 pub fn active_at(outages: &[Outage], now: DateTime<Utc>) -> Vec<&Outage> {
     outages.iter().filter(|o| o.is_active(now)).collect()
+}
+
+/// What puts a pending appointment at risk from one outage: its port is
+/// hit, it was allocated before the outage ended (if it has), and its
+/// effective deadline is after the outage started (the two spans overlap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Risk<'a> {
+    /// The ports hit.
+    pub ports: &'a Ports,
+    /// Allocated before this (the outage's end), if it has ended.
+    pub allocated_before: Option<DateTime<Utc>>,
+    /// Deadline after this (the outage's start).
+    pub deadline_after: DateTime<Utc>,
 }
 
 /// A pending appointment's confirmation window: its port, from allocation

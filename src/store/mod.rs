@@ -40,9 +40,7 @@ pub use import::{ImportBatch, ImportedAppointment, ShelterChoice};
 pub use key::{DbKey, KeyError};
 pub use migrations::LATEST_VERSION;
 pub use outages::NewOutage;
-pub use read::{
-    AppointmentLine, DashboardData, NextAppointment, Pending, RosterRow, Slot, SOONEST,
-};
+pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};
 pub use retention::RetentionReport;
 pub use roster::{Edge, RosterCount, RosterFilter, RosterKey, RosterSort, RosterSpec, COUNT_CAP};
 pub use snapshot::{Column, Field, Kind, Snapshot, Table};

@@ -78,33 +78,6 @@ pub struct Slot {
     pub count: u32,
 }
 
-/// A pending confirmation for someone present, reduced to what the
-/// dashboard counts: its port and confirmation window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pending {
-    /// Appointment id.
-    pub id: i64,
-    /// Index of the port in [`port::all`].
-    pub port: u8,
-    /// When it was allocated.
-    pub allocated_at: DateTime<Utc>,
-    /// Its deadline, extension included.
-    pub deadline: DateTime<Utc>,
-}
-
-impl Pending {
-    /// Its confirmation window, for the outage rules.
-    pub fn window(&self) -> crate::domain::outage::ConfirmationWindow<'static> {
-        crate::domain::outage::ConfirmationWindow {
-            port_code: port::all()
-                .get(usize::from(self.port))
-                .map_or("", |p| p.code.as_str()),
-            allocated_at: self.allocated_at,
-            deadline: self.deadline,
-        }
-    }
-}
-
 /// What the morning view shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DashboardData {
@@ -118,9 +91,10 @@ pub struct DashboardData {
     pub earliest_arrival: Option<NaiveDate>,
     /// Live appointments (pending or confirmed) from a day ago to 15 days ahead, by time.
     pub upcoming: Vec<Slot>,
-    /// Pending confirmations for someone present whose deadline is still
-    /// ahead, soonest first.
-    pub pending: Vec<Pending>,
+    /// Pending confirmations for someone present whose deadline is still ahead.
+    pub open_pending: usize,
+    /// Of those, the ones an outage going on puts at risk.
+    pub at_risk: usize,
     /// The first of those, with names, for the "confirm soonest" list.
     pub soonest: Vec<AppointmentLine>,
     /// Every outage, active first.
@@ -207,35 +181,64 @@ impl Store {
                 });
             }
         }
-        // Pending confirmations for someone present, from their own index
-        // (no appointment row is read).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, port_code, allocated_at,
-                    max(confirm_deadline, coalesce(extended_until, 0)) AS deadline
-             FROM appointment INDEXED BY appointment_open
+        // Pending confirmations for someone present, counted on their own
+        // index (by effective deadline): no appointment row is read.
+        const OPEN: &str = "SELECT {} FROM appointment INDEXED BY appointment_open
              WHERE status = 'pending_confirmation' AND for_present = 1
-               AND (confirm_deadline > ?1 OR extended_until > ?1)",
-        )?;
-        let mut q = stmt.query([codec::secs(now)])?;
-        while let Some(r) = q.next()? {
-            let code: String = r.get(1)?;
-            if let Some(ix) = port::all().iter().position(|p| p.code == code) {
-                data.pending.push(Pending {
-                    id: r.get(0)?,
-                    port: ix as u8,
-                    allocated_at: codec::instant(r.get(2)?),
-                    deadline: codec::instant(r.get(3)?),
-                });
-            }
-        }
-        data.pending.sort_unstable_by_key(|p| (p.deadline, p.id));
-        // The first of those, with names, for the "confirm soonest" list.
-        let ids: Vec<String> = data
-            .pending
+               AND max(confirm_deadline, coalesce(extended_until, 0)) > ?1";
+        let at = codec::secs(now);
+        let count = |extra: &str| -> Result<usize> {
+            let sql = format!("{}{extra}", OPEN.replace("{}", "count(*)"));
+            let n: i64 = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row([at], |r| r.get(0))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        };
+        data.open_pending = count("")?;
+        data.outages = self.outages()?;
+        // At risk: the outage rule's bounds (`Outage::risk`) for each outage
+        // going on, any of them.
+        let risks: Vec<String> = data
+            .outages
             .iter()
-            .take(SOONEST)
-            .map(|a| a.id.to_string())
+            .filter(|o| o.is_active(now))
+            .filter_map(|o| o.risk())
+            .map(|r| {
+                let mut cond = format!(
+                    "max(confirm_deadline, coalesce(extended_until, 0)) > {}",
+                    codec::secs(r.deadline_after)
+                );
+                if let Some(end) = r.allocated_before {
+                    cond.push_str(&format!(" AND allocated_at < {}", codec::secs(end)));
+                }
+                if let crate::domain::Ports::Some(codes) = r.ports {
+                    // Port codes come from the port table, never from free text.
+                    let known: Vec<String> = codes
+                        .iter()
+                        .filter(|c| port::by_code(c).is_some())
+                        .map(|c| format!("'{c}'"))
+                        .collect();
+                    cond.push_str(&format!(" AND port_code IN ({})", known.join(",")));
+                }
+                format!("({cond})")
+            })
             .collect();
+        data.at_risk = if risks.is_empty() {
+            0
+        } else {
+            count(&format!(" AND ({})", risks.join(" OR ")))?
+        };
+        // The soonest, with names, for the "confirm soonest" list.
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached(&format!(
+                "{} ORDER BY max(confirm_deadline, coalesce(extended_until, 0)), id LIMIT {SOONEST}",
+                OPEN.replace("{}", "id")
+            ))?
+            .query_map([at], |r| r.get::<_, i64>(0))?
+            .map(|id| id.map(|id| id.to_string()))
+            .collect::<rusqlite::Result<_>>()?;
         data.soonest = if ids.is_empty() {
             Vec::new()
         } else {
@@ -245,7 +248,7 @@ impl Store {
                 ids.join(",")
             ))?
         };
-        data.outages = self.outages()?;
+
         Ok(data)
     }
 

@@ -19,7 +19,7 @@ use super::roster::RosterState;
 use super::theme::Theme;
 use crate::actor::Actor;
 use crate::domain::message::{Kind as MessageKind, Language};
-use crate::domain::outage::{active_at, at_risk_now, is_at_risk};
+use crate::domain::outage::{active_at, is_at_risk};
 use crate::domain::{Outage, Permission, Role, Shelter};
 use crate::store::{AppointmentLine, DashboardData};
 
@@ -529,11 +529,10 @@ impl App {
         active_at(self.known_outages(), self.now)
     }
 
-    /// Pending appointments (deadline ahead) at risk from outages going on.
+    /// Pending appointments (deadline ahead) at risk from outages going on,
+    /// as counted at the dashboard's last read.
     pub fn at_risk_now(&self) -> usize {
-        self.dashboard.as_ref().map_or(0, |d| {
-            at_risk_now(d.pending.iter().map(|p| p.window()), &d.outages, self.now)
-        })
+        self.dashboard.as_ref().map_or(0, |d| d.at_risk)
     }
 
     /// Puts a notice on the status line.

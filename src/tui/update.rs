@@ -47,6 +47,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
             app.dirty = true;
             if day_changed {
                 out = app.reload_all();
+            } else {
+                // Deadlines pass: the dashboard's counts are read again
+                // each minute (from tallies: a few milliseconds).
+                out.push(Request::Dashboard {
+                    now,
+                    today: app.today(),
+                });
             }
         }
         Msg::Reply(reply) => on_reply(app, reply, &mut out),

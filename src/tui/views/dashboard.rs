@@ -39,8 +39,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .map(|s| s.count as usize)
             .sum::<usize>()
     };
-    // Deadlines pass while the screen is open: count only those still ahead.
-    let open_count = d.pending.iter().filter(|a| a.deadline > app.now).count();
+    // Counted at the last read (each minute: deadlines pass while the
+    // screen is open).
+    let open_count = d.open_pending;
     let pending_open = app.soonest();
 
     // On a phone: one column, the counts a coordinator acts on, then the
