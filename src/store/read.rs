@@ -187,15 +187,6 @@ impl Store {
              WHERE status = 'pending_confirmation' AND for_present = 1
                AND max(confirm_deadline, coalesce(extended_until, 0)) > ?1";
         let at = codec::secs(now);
-        let count = |extra: &str| -> Result<usize> {
-            let sql = format!("{}{extra}", OPEN.replace("{}", "count(*)"));
-            let n: i64 = self
-                .conn
-                .prepare_cached(&sql)?
-                .query_row([at], |r| r.get(0))?;
-            Ok(usize::try_from(n).unwrap_or(0))
-        };
-        data.open_pending = count("")?;
         data.outages = self.outages()?;
         // At risk: the outage rule's bounds (`Outage::risk`) for each outage
         // going on, any of them.
@@ -224,11 +215,18 @@ impl Store {
                 format!("({cond})")
             })
             .collect();
-        data.at_risk = if risks.is_empty() {
-            0
+        // Both counts in one pass over the index.
+        let risky = if risks.is_empty() {
+            "0".to_string()
         } else {
-            count(&format!(" AND ({})", risks.join(" OR ")))?
+            risks.join(" OR ")
         };
+        let (open, risky): (i64, i64) = self
+            .conn
+            .prepare_cached(&OPEN.replace("{}", &format!("count(*), coalesce(sum({risky}), 0)")))?
+            .query_row([at], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        data.open_pending = usize::try_from(open).unwrap_or(0);
+        data.at_risk = usize::try_from(risky).unwrap_or(0);
         // The soonest, with names, for the "confirm soonest" list.
         let ids: Vec<String> = self
             .conn
