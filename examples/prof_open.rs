@@ -47,4 +47,36 @@ fn main() {
             count.listed
         );
     }
+    // Search as you type: each prefix of a name, its first rows and count.
+    let kib: i64 = std::env::var("KIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let store = albergue::store::Store::open_keyed(&db, albergue::store::OpenMode::Existing, key)
+        .unwrap()
+        .with_cache_kib(kib)
+        .unwrap();
+    let word = std::env::var("WORD").unwrap_or_else(|_| "yusleidy".into());
+    for round in 0..2 {
+        let mut line = String::new();
+        for n in 1..=word.len() {
+            let spec = albergue::store::RosterSpec {
+                query: word[..n].to_string(),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let rows = store
+                .roster_page(&spec, now, &albergue::store::Edge::First, 63)
+                .unwrap();
+            let c = store.roster_count(&spec, now, false).unwrap();
+            line.push_str(&format!(
+                " {}:{:.1}ms/{}{}",
+                &word[..n],
+                t.elapsed().as_secs_f64() * 1000.0,
+                rows.len().min(c.listed as usize),
+                if c.capped { "+" } else { "" }
+            ));
+        }
+        println!("search round {round}:{line}");
+    }
 }

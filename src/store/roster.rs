@@ -136,6 +136,10 @@ pub const COUNT_CAP: u64 = 200;
 /// row by row along the sort's index.
 const FEW_HITS: usize = 4000;
 
+/// A word whose people's ids take more than this in the word index (about
+/// 150,000 people) is checked on the rows instead.
+const DENSE_BYTES: i64 = 256 * 1024;
+
 const LIVE: &str = "('pending_confirmation', 'confirmed')";
 
 const ROW_COLUMNS: &str = "p.id, p.given_names, p.family_names, p.search_name, h.label, h.id,
@@ -209,9 +213,11 @@ struct Conditions {
     known: Option<u64>,
 }
 
-/// What a search query asks: the folded words of the name, the digits of a
-/// phone (3 or more), a confirmation number's letters and digits (4 or
-/// more, with a digit among them).
+/// What a search query asks: the folded words of the name (`long`: read
+/// from the word index; `short`: so common that checking them on the rows
+/// along the sort is cheaper), the digits of a phone (3 or more), a
+/// confirmation number's letters and digits (4 or more, with a digit among
+/// them).
 struct Query {
     long: Vec<String>,
     short: Vec<String>,
@@ -222,11 +228,12 @@ struct Query {
 impl Query {
     fn parse(text: &str) -> Self {
         let folded = fold(text);
-        let (long, short) = folded
+        let long = folded
             .split(' ')
             .filter(|w| !w.is_empty())
             .map(str::to_string)
-            .partition(|w: &String| w.chars().count() >= 3);
+            .collect();
+        let short = Vec::new();
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
         let code: String = text
             .chars()
@@ -284,9 +291,20 @@ impl Store {
             params.push(Value::Text(p.code.clone()));
         }
         let mut known = None;
-        let q = Query::parse(&spec.query);
+        let mut q = Query::parse(&spec.query);
+        // A word whose people are many (one letter, say) is found faster on
+        // the rows along the sort, where the first screenful comes at once,
+        // than by merging a large part of the roster's ids.
+        let words = std::mem::take(&mut q.long);
+        for w in words {
+            if search::weight(&self.conn, &w)? > DENSE_BYTES {
+                q.short.push(w);
+            } else {
+                q.long.push(w);
+            }
+        }
         if !q.is_empty() {
-            // Name: every long word from the index, every short one on the row.
+            // Name: every sparse word from the index, every dense one on the row.
             let mut hits: Option<Vec<u32>> = None;
             for w in &q.long {
                 let ids = search::people_with(&self.conn, w)?;
@@ -496,7 +514,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT {ROW_COLUMNS}, {cols} FROM {} JOIN household h ON h.id = p.household_id
+            "SELECT {ROW_COLUMNS}, {cols} FROM {} CROSS JOIN household h ON h.id = p.household_id
              WHERE {cond} ORDER BY {order} LIMIT {limit}",
             s.from
         );

@@ -212,6 +212,15 @@ pub(super) fn people_with(conn: &Connection, part: &str) -> rusqlite::Result<Vec
     Ok(ids)
 }
 
+/// How many bytes of ids the words containing `part` hold (about 1.3 a
+/// person): what merging them would cost.
+pub(super) fn weight(conn: &Connection, part: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "SELECT coalesce(sum(length(people)), 0) FROM search_word WHERE instr(word, ?1) > 0",
+    )?
+    .query_row([part], |r| r.get(0))
+}
+
 /// The ids in both ascending lists.
 pub(super) fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
