@@ -91,9 +91,9 @@ impl Store {
                     actor.as_str()
                 ])?;
             }
-            for p in &data.people {
-                people::insert_person(tx, Some(p.id), &p.details, now, actor)?;
-            }
+            let rows: Vec<(i64, &crate::domain::PersonDetails)> =
+                data.people.iter().map(|p| (p.id, &p.details)).collect();
+            people::insert_people(tx, &rows, now, actor)?;
             // The people's tallies (households with someone present among
             // them) before the appointments, which are marked by them.
             search::rebuild(tx)?;
