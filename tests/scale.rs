@@ -78,12 +78,9 @@ fn assert_shows(app: &App, rows: &[RosterRow]) {
         let shown: String = line.trim_end().chars().take_while(|&c| c != '…').collect();
         let mut shown = shown.split("  ").next().unwrap().trim().to_string();
         // Namesakes on one screen show their birth year: "Name (1997)".
-        if let Some(open) = shown.rfind(" (") {
-            if shown.ends_with(')') && row.birth_year.is_some() {
-                assert_eq!(
-                    shown[open + 2..shown.len() - 1],
-                    row.birth_year.unwrap().to_string()
-                );
+        if let (Some(open), Some(year)) = (shown.rfind(" ("), row.birth_year) {
+            if shown.ends_with(')') {
+                assert_eq!(shown[open + 2..shown.len() - 1], year.to_string());
                 shown.truncate(open);
             }
         }
