@@ -34,12 +34,11 @@ fn main() {
         let dash = d.elapsed();
         let r = Instant::now();
         let spec = albergue::store::RosterSpec::default();
-        let rows = store
-            .roster_page(&spec, now, &albergue::store::Edge::First, 63)
-            .unwrap();
+        let read = store.roster_read(&spec, now).unwrap();
+        let rows = read.page(&albergue::store::Edge::First, 63).unwrap();
         let window = r.elapsed();
         let c = Instant::now();
-        let count = store.roster_count(&spec, now, false).unwrap();
+        let count = read.count(false).unwrap();
         let counted = c.elapsed();
         println!(
             "open {opened:?}  dashboard {dash:?}  roster window {window:?} ({} rows)  count {counted:?} ({})",
@@ -65,10 +64,9 @@ fn main() {
                 ..Default::default()
             };
             let t = Instant::now();
-            let rows = store
-                .roster_page(&spec, now, &albergue::store::Edge::First, 63)
-                .unwrap();
-            let c = store.roster_count(&spec, now, false).unwrap();
+            let read = store.roster_read(&spec, now).unwrap();
+            let rows = read.page(&albergue::store::Edge::First, 63).unwrap();
+            let c = read.count(false).unwrap();
             line.push_str(&format!(
                 " {}:{:.1}ms/{}{}",
                 &word[..n],

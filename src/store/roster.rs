@@ -410,81 +410,17 @@ impl Store {
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many people `spec` lists at `now`: exact from the tallies or the
-    /// search index when they answer, else counted up to [`COUNT_CAP`]
-    /// (`exact`: to the end).
-    pub fn roster_count(
-        &self,
-        spec: &RosterSpec,
-        now: DateTime<Utc>,
-        exact: bool,
-    ) -> Result<RosterCount> {
-        let everyone = self.tally_count(&RosterFilter::default())?;
-        let c = self.conditions(spec, codec::secs(now))?;
-        if let Some(listed) = c.known {
-            return Ok(RosterCount {
-                listed,
-                capped: false,
-                everyone,
-            });
-        }
-        let limit = if exact { -1 } else { COUNT_CAP as i64 + 1 };
-        let sql = format!(
-            "SELECT count(*) FROM (SELECT 1 FROM person p WHERE {} LIMIT {limit})",
-            c.sql
-        );
-        let n: i64 = self
-            .conn
-            .prepare(&sql)?
-            .query_row(rusqlite::params_from_iter(&c.params), |r| r.get(0))?;
-        let n = u64::try_from(n).unwrap_or(0);
-        Ok(RosterCount {
-            listed: n.min(if exact { u64::MAX } else { COUNT_CAP }),
-            capped: !exact && n > COUNT_CAP,
-            everyone,
-        })
-    }
-
-    /// Up to `limit` rows of `spec` at `now`, read from `edge`, in order.
-    pub fn roster_page(
-        &self,
-        spec: &RosterSpec,
-        now: DateTime<Utc>,
-        edge: &Edge,
-        limit: usize,
-    ) -> Result<Vec<RosterRow>> {
+    /// What `spec` lists at `now`, ready to be read: the search is run
+    /// and the conditions built once for the count, the pages and the
+    /// positions a request reads.
+    pub fn roster_read(&self, spec: &RosterSpec, now: DateTime<Utc>) -> Result<RosterRead<'_>> {
         let secs = codec::secs(now);
-        let segs = segments(spec.sort, secs);
-        let c = self.conditions(spec, secs)?;
-        let forward = !matches!(edge, Edge::Last | Edge::Before(_));
-        let (start, bound) = match edge {
-            Edge::First => (0, None),
-            Edge::Last => (segs.len() - 1, None),
-            Edge::After(k) => (usize::from(k.seg), Some((">", k))),
-            Edge::Before(k) => (usize::from(k.seg), Some(("<", k))),
-            Edge::From(k) => (usize::from(k.seg), Some((">=", k))),
-        };
-        let mut rows = Vec::with_capacity(limit);
-        let mut seg = start.min(segs.len() - 1);
-        loop {
-            let left = limit - rows.len();
-            if left == 0 {
-                break;
-            }
-            let s = &segs[seg];
-            let bound = bound.filter(|_| seg == start);
-            self.segment_rows(s, seg as u8, &c, bound, forward, left, &mut rows)?;
-            match (forward, seg) {
-                (true, _) if seg + 1 < segs.len() => seg += 1,
-                (false, 1..) => seg -= 1,
-                _ => break,
-            }
-        }
-        if !forward {
-            rows.reverse();
-        }
-        self.add_next_appointments(&mut rows, now)?;
-        Ok(rows)
+        Ok(RosterRead {
+            store: self,
+            segs: segments(spec.sort, secs),
+            c: self.conditions(spec, secs)?,
+            now,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -585,57 +521,6 @@ impl Store {
         Ok(())
     }
 
-    /// How many rows of `spec` come before `key` (its position).
-    pub fn roster_position(
-        &self,
-        spec: &RosterSpec,
-        now: DateTime<Utc>,
-        key: &RosterKey,
-    ) -> Result<u64> {
-        let secs = codec::secs(now);
-        let segs = segments(spec.sort, secs);
-        let c = self.conditions(spec, secs)?;
-        let mut n = 0i64;
-        for (i, s) in segs.iter().enumerate().take(usize::from(key.seg) + 1) {
-            let mut params = c.params.clone();
-            let mut cond = format!("({}) AND ({})", s.cond, c.sql);
-            if i == usize::from(key.seg) {
-                let marks = vec!["?"; key.vals.len()].join(", ");
-                let _ = write!(cond, " AND ({}) < ({marks})", s.cols.join(", "));
-                params.extend(key.vals.iter().cloned());
-            }
-            let sql = format!("SELECT count(*) FROM {} WHERE {cond}", s.from);
-            n += self
-                .conn
-                .prepare(&sql)?
-                .query_row(rusqlite::params_from_iter(&params), |r| r.get::<_, i64>(0))?;
-        }
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
-
-    /// Person `id`'s row as `spec` lists it, with its key; `None` when the
-    /// spec does not list them.
-    pub fn roster_row(
-        &self,
-        spec: &RosterSpec,
-        now: DateTime<Utc>,
-        id: i64,
-    ) -> Result<Option<RosterRow>> {
-        let secs = codec::secs(now);
-        let segs = segments(spec.sort, secs);
-        let mut c = self.conditions(spec, secs)?;
-        c.sql = format!("({}) AND p.id = {id}", c.sql);
-        let mut rows = Vec::new();
-        for (i, s) in segs.iter().enumerate() {
-            self.segment_rows(s, i as u8, &c, None, true, 1, &mut rows)?;
-            if !rows.is_empty() {
-                break;
-            }
-        }
-        self.add_next_appointments(&mut rows, now)?;
-        Ok(rows.pop())
-    }
-
     /// Every person as a roster line, by id: for tools and tests that want
     /// the whole roster (the screens read windows).
     pub fn roster(&self, now: DateTime<Utc>) -> Result<Vec<RosterRow>> {
@@ -662,6 +547,125 @@ impl Store {
             .prepare_cached("SELECT DISTINCT nationality FROM person_tally ORDER BY 1")?;
         let v = stmt.query_map([], |r| r.get(0))?;
         Ok(v.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A roster spec at one moment, its search run and conditions built
+/// ([`Store::roster_read`]).
+pub struct RosterRead<'a> {
+    store: &'a Store,
+    segs: Vec<Segment>,
+    c: Conditions,
+    now: DateTime<Utc>,
+}
+
+impl RosterRead<'_> {
+    /// How many people the spec lists at `now`: exact from the tallies or the
+    /// search index when they answer, else counted up to [`COUNT_CAP`]
+    /// (`exact`: to the end).
+    pub fn count(&self, exact: bool) -> Result<RosterCount> {
+        let everyone = self.store.tally_count(&RosterFilter::default())?;
+        let c = &self.c;
+        if let Some(listed) = c.known {
+            return Ok(RosterCount {
+                listed,
+                capped: false,
+                everyone,
+            });
+        }
+        let limit = if exact { -1 } else { COUNT_CAP as i64 + 1 };
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM person p WHERE {} LIMIT {limit})",
+            c.sql
+        );
+        let n: i64 = self
+            .store
+            .conn
+            .prepare(&sql)?
+            .query_row(rusqlite::params_from_iter(&c.params), |r| r.get(0))?;
+        let n = u64::try_from(n).unwrap_or(0);
+        Ok(RosterCount {
+            listed: n.min(if exact { u64::MAX } else { COUNT_CAP }),
+            capped: !exact && n > COUNT_CAP,
+            everyone,
+        })
+    }
+
+    /// Up to `limit` rows, read from `edge`, in order.
+    pub fn page(&self, edge: &Edge, limit: usize) -> Result<Vec<RosterRow>> {
+        let (segs, c) = (&self.segs, &self.c);
+        let forward = !matches!(edge, Edge::Last | Edge::Before(_));
+        let (start, bound) = match edge {
+            Edge::First => (0, None),
+            Edge::Last => (segs.len() - 1, None),
+            Edge::After(k) => (usize::from(k.seg), Some((">", k))),
+            Edge::Before(k) => (usize::from(k.seg), Some(("<", k))),
+            Edge::From(k) => (usize::from(k.seg), Some((">=", k))),
+        };
+        let mut rows = Vec::with_capacity(limit);
+        let mut seg = start.min(segs.len() - 1);
+        loop {
+            let left = limit - rows.len();
+            if left == 0 {
+                break;
+            }
+            let s = &segs[seg];
+            let bound = bound.filter(|_| seg == start);
+            self.store
+                .segment_rows(s, seg as u8, c, bound, forward, left, &mut rows)?;
+            match (forward, seg) {
+                (true, _) if seg + 1 < segs.len() => seg += 1,
+                (false, 1..) => seg -= 1,
+                _ => break,
+            }
+        }
+        if !forward {
+            rows.reverse();
+        }
+        self.store.add_next_appointments(&mut rows, self.now)?;
+        Ok(rows)
+    }
+
+    /// How many rows come before `key` (its position).
+    pub fn position(&self, key: &RosterKey) -> Result<u64> {
+        let (segs, c) = (&self.segs, &self.c);
+        let mut n = 0i64;
+        for (i, s) in segs.iter().enumerate().take(usize::from(key.seg) + 1) {
+            let mut params = c.params.clone();
+            let mut cond = format!("({}) AND ({})", s.cond, c.sql);
+            if i == usize::from(key.seg) {
+                let marks = vec!["?"; key.vals.len()].join(", ");
+                let _ = write!(cond, " AND ({}) < ({marks})", s.cols.join(", "));
+                params.extend(key.vals.iter().cloned());
+            }
+            let sql = format!("SELECT count(*) FROM {} WHERE {cond}", s.from);
+            n += self
+                .store
+                .conn
+                .prepare(&sql)?
+                .query_row(rusqlite::params_from_iter(&params), |r| r.get::<_, i64>(0))?;
+        }
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Person `id`'s row as the spec lists it, with its key; `None` when the
+    /// spec does not list them.
+    pub fn row(&self, id: i64) -> Result<Option<RosterRow>> {
+        let c = Conditions {
+            sql: format!("({}) AND p.id = {id}", self.c.sql),
+            params: self.c.params.clone(),
+            known: None,
+        };
+        let mut rows = Vec::new();
+        for (i, s) in self.segs.iter().enumerate() {
+            self.store
+                .segment_rows(s, i as u8, &c, None, true, 1, &mut rows)?;
+            if !rows.is_empty() {
+                break;
+            }
+        }
+        self.store.add_next_appointments(&mut rows, self.now)?;
+        Ok(rows.pop())
     }
 }
 

@@ -13,7 +13,7 @@ use crossterm::event::KeyEvent;
 use super::app::App;
 use super::keys::{Action, Command, Context};
 use super::list::ListPos;
-use super::message::{Place, Request};
+use super::message::{Place, Request, RosterWindow};
 use crate::domain::{port, PersonStatus};
 use crate::store::{RosterCount, RosterRow, RosterSpec};
 
@@ -150,20 +150,8 @@ pub(super) fn refresh(app: &mut App, out: &mut Vec<Request>) {
     ask(app, place, true, out);
 }
 
-/// What the store read arrived with.
-pub(super) struct Arrived {
-    pub generation: u64,
-    pub read: u64,
-    pub place: Place,
-    pub at: usize,
-    pub rows: Vec<RosterRow>,
-    pub count: Option<RosterCount>,
-    pub nationalities: Option<Vec<String>>,
-    pub limit: usize,
-}
-
 /// Takes rows the store read into the window.
-pub(super) fn arrived(app: &mut App, a: Arrived, out: &mut Vec<Request>) {
+pub(super) fn arrived(app: &mut App, a: RosterWindow, out: &mut Vec<Request>) {
     let r = &mut app.roster;
     if r.reading.is_some_and(|n| a.read >= n) {
         r.reading = None;
@@ -182,10 +170,7 @@ pub(super) fn arrived(app: &mut App, a: Arrived, out: &mut Vec<Request>) {
             let selected_id = r.selected_row().map(|row| row.id);
             r.rows = a.rows;
             r.at = a.at;
-            r.end_seen = short && !matches!(a.place, Place::Bottom);
-            if matches!(a.place, Place::Bottom) {
-                r.end_seen = true;
-            }
+            r.end_seen = short || matches!(a.place, Place::Bottom);
             if let Some(c) = a.count {
                 r.count = Some(c);
             }

@@ -86,21 +86,7 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
         Reply::RosterWindow(w) => {
             // Rows that change nothing on screen draw nothing.
             app.dirty = was_dirty;
-            let w = *w;
-            roster::arrived(
-                app,
-                roster::Arrived {
-                    generation: w.generation,
-                    read: w.read,
-                    place: w.place,
-                    at: w.at,
-                    rows: w.rows,
-                    count: w.count,
-                    nationalities: w.nationalities,
-                    limit: w.limit,
-                },
-                out,
-            );
+            roster::arrived(app, *w, out);
         }
         Reply::Person(page) => {
             if let Some(form) = &mut app.form {

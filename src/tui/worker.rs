@@ -125,7 +125,10 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                         at,
                         rows,
                         limit: *limit,
-                        nationalities: count.and_then(|_| store.nationalities().ok()),
+                        // For the filter pane: not read again on each search keystroke.
+                        nationalities: count
+                            .filter(|_| spec.query.is_empty())
+                            .and_then(|_| store.nationalities().ok()),
                         count,
                     }))
                 },
@@ -182,43 +185,40 @@ fn roster_window(
     count: bool,
 ) -> Result<(usize, Vec<RosterRow>, Option<RosterCount>), StoreError> {
     let exact = matches!(place, Place::Bottom);
+    // The search runs once for everything this request reads.
+    let read = store.roster_read(spec, now)?;
     let counted = if count || exact {
-        Some(store.roster_count(spec, now, exact)?)
+        Some(read.count(exact)?)
     } else {
         None
     };
     let (at, rows) = match place {
-        Place::Top => (0, store.roster_page(spec, now, &Edge::First, limit)?),
+        Place::Top => (0, read.page(&Edge::First, limit)?),
         Place::Bottom => {
-            let rows = store.roster_page(spec, now, &Edge::Last, limit)?;
+            let rows = read.page(&Edge::Last, limit)?;
             let listed = counted.map_or(0, |c| c.listed as usize);
             (listed.saturating_sub(rows.len()), rows)
         }
-        Place::Around { id } => match store.roster_row(spec, now, *id)? {
+        Place::Around { id } => match read.row(*id)? {
             Some(row) => {
-                let pos = store.roster_position(spec, now, &row.key)? as usize;
-                let before =
-                    store.roster_page(spec, now, &Edge::Before(row.key.clone()), limit / 3)?;
+                let pos = read.position(&row.key)? as usize;
+                let before = read.page(&Edge::Before(row.key.clone()), limit / 3)?;
                 let mut rows = before;
                 let at = pos.saturating_sub(rows.len());
                 let left = limit - rows.len();
-                rows.extend(store.roster_page(spec, now, &Edge::From(row.key), left)?);
+                rows.extend(read.page(&Edge::From(row.key), left)?);
                 (at, rows)
             }
-            None => (0, store.roster_page(spec, now, &Edge::First, limit)?),
+            None => (0, read.page(&Edge::First, limit)?),
         },
-        Place::After { key, at } => (
-            *at,
-            store.roster_page(spec, now, &Edge::After(key.clone()), limit)?,
-        ),
+        Place::After { key, at } => (*at, read.page(&Edge::After(key.clone()), limit)?),
         Place::Before { key, at } => {
-            let rows = store.roster_page(spec, now, &Edge::Before(key.clone()), limit)?;
+            let rows = read.page(&Edge::Before(key.clone()), limit)?;
             (at.saturating_sub(rows.len()), rows)
         }
-        Place::Again { key, at, keep } => (
-            *at,
-            store.roster_page(spec, now, &Edge::From(key.clone()), limit.max(*keep))?,
-        ),
+        Place::Again { key, at, keep } => {
+            (*at, read.page(&Edge::From(key.clone()), limit.max(*keep))?)
+        }
     };
     Ok((at, rows, counted))
 }
