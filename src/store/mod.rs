@@ -49,6 +49,39 @@ pub use users::User;
 /// How long a write waits for another coordinator's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Waits for another connection's write, [`BUSY_TIMEOUT`] in all, looking
+/// at the lock every 1–3 ms (varied, so that waiters do not look in step).
+///
+/// SQLite's own handler (`busy_timeout`) sleeps longer and longer between
+/// looks, up to 100 ms. A write here holds the lock about 1.5 ms, so
+/// under steady writes from several coordinators the lock was free mostly
+/// while the waiter slept: eight processes writing back to back
+/// (tests/field.rs) waited up to 1.4 s for it, and once in CI more than
+/// the 5 s, which tells the coordinator nothing was saved.
+fn wait_for_writer(count: i32) -> bool {
+    use std::cell::Cell;
+    use std::time::Instant;
+    thread_local! {
+        static SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+    }
+    let now = Instant::now();
+    let since = SINCE.with(|s| {
+        if count == 0 || s.get().is_none() {
+            s.set(Some(now));
+        }
+        s.get().unwrap_or(now)
+    });
+    if now.duration_since(since) >= BUSY_TIMEOUT {
+        return false;
+    }
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let jitter = u64::from(clock.subsec_nanos() ^ std::process::id()) % 2_000;
+    std::thread::sleep(Duration::from_micros(1_000 + jitter));
+    true
+}
+
 /// Page cache for bulk loads, in KiB (negative: SQLite's unit for KiB).
 const BULK_CACHE_KIB: i64 = -256 * 1024;
 
@@ -349,7 +382,7 @@ impl Store {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(wait_for_writer))?;
         if let Some(key) = &key {
             apply_key(&conn, key, None)?;
         }
