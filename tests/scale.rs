@@ -311,9 +311,16 @@ fn assert_tallies_match_a_recount(path: &std::path::Path) {
     };
     let pairs = [
         (
-            "SELECT arrival_date, status, nationality, people FROM person_tally ORDER BY 1, 2, 3",
-            "SELECT arrival_date, status, nationality, count(*) FROM person
-             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            "SELECT status, arrival_date, people FROM arrival_tally ORDER BY 1, 2",
+            "SELECT status, arrival_date, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+        ),
+        (
+            "SELECT status, nationality, people FROM nationality_tally ORDER BY 1, 2",
+            "SELECT status, nationality, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+        ),
+        (
+            "SELECT households FROM present_households",
+            "SELECT count(DISTINCT household_id) FROM person WHERE status = 'present'",
         ),
         (
             "SELECT household_id, people FROM household_present ORDER BY 1",
@@ -331,6 +338,16 @@ fn assert_tallies_match_a_recount(path: &std::path::Path) {
             "SELECT port_code, appointment_at, people FROM slot_tally ORDER BY 1, 2",
             "SELECT port_code, appointment_at, count(*) FROM appointment a
              WHERE status IN ('pending_confirmation', 'confirmed')
+               AND EXISTS (SELECT 1 FROM person q
+                 WHERE q.household_id = a.household_id AND q.status = 'present'
+                   AND (a.person_id IS NULL OR q.id = a.person_id))
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        ),
+        (
+            "SELECT deadline_bucket, port_code, people FROM pending_tally ORDER BY 1, 2",
+            "SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, count(*)
+             FROM appointment a
+             WHERE status = 'pending_confirmation'
                AND EXISTS (SELECT 1 FROM person q
                  WHERE q.household_id = a.household_id AND q.status = 'present'
                    AND (a.person_id IS NULL OR q.id = a.person_id))
@@ -443,6 +460,22 @@ fn the_tallies_follow_every_kind_of_write_and_match_a_recount() {
                 .unwrap();
         }
     }
+    // An extension moves the deadlines of what an outage put at risk.
+    let outage = store
+        .outages()
+        .unwrap()
+        .into_iter()
+        .find(|o| !store.at_risk_from(o.id).unwrap().is_empty())
+        .expect("an outage with appointments at risk");
+    let extended = store
+        .grant_extension(
+            outage.id,
+            outage.version,
+            now() + chrono::Duration::hours(50),
+            &luis,
+        )
+        .unwrap();
+    assert!(!extended.is_empty());
     assert_tallies_match_a_recount(&path);
 
     // Another tool's writes (sqlite3 at the shell) keep them too: an
@@ -485,4 +518,149 @@ fn the_tallies_follow_every_kind_of_write_and_match_a_recount() {
     // A new connection sees what the first wrote.
     let again = Store::open(&path, OpenMode::Existing).unwrap();
     assert_eq!(again.dashboard(now(), now().date_naive(), 60).unwrap(), d);
+}
+
+/// The dashboard's open and at-risk counts (read from the pending tally, or
+/// row by row for an outage whose end is already recorded) against the
+/// domain's rule over every pending appointment of someone present, at
+/// moments on and off the tally's ten-minute steps, as outages of every
+/// shape are recorded and an extension is granted.
+#[test]
+fn open_and_at_risk_counts_follow_the_outage_rule_at_any_moment() {
+    use albergue::domain::{Ports, Step};
+    use albergue::store::NewOutage;
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut store) = common::store_with(dir.path(), &common::demo_data(1_500, 7));
+    let luis = Actor::new("luis");
+    let check = |store: &Store, why: &str| {
+        let pending = store.pending_appointments().unwrap();
+        let outages = store.outages().unwrap();
+        for minutes in [-61, -7, 0, 3, 10, 95, 600, 1_337, 2_900] {
+            let at = now() + chrono::Duration::minutes(minutes);
+            let d = store.dashboard(at, at.date_naive(), 60).unwrap();
+            let open: Vec<_> = pending
+                .iter()
+                .filter(|a| a.effective_deadline() > at)
+                .collect();
+            let risky = open
+                .iter()
+                .filter(|a| {
+                    outages
+                        .iter()
+                        .filter(|o| o.is_active(at))
+                        .any(|o| o.puts_at_risk(a))
+                })
+                .count();
+            assert_eq!(
+                (d.open_pending, d.at_risk),
+                (open.len(), risky),
+                "{why}, at {at}"
+            );
+        }
+    };
+    check(&store, "as loaded");
+    let outage = |ports: Ports, started: i64, ended: Option<i64>| NewOutage {
+        affected_step: Step::Confirm,
+        ports,
+        started_at: now() + chrono::Duration::minutes(started),
+        ended_at: ended.map(|m| now() + chrono::Duration::minutes(m)),
+        source: "test".into(),
+        note: String::new(),
+    };
+    for (o, why) in [
+        (
+            outage(Ports::Some(vec!["SYS".into(), "ELP".into()]), -120, None),
+            "two ports",
+        ),
+        (
+            outage(Ports::Some(vec!["NOG".into()]), -300, Some(200)),
+            "an end recorded ahead",
+        ),
+        (outage(Ports::All, 30, None), "one starting later"),
+        (outage(Ports::All, -2_000, Some(-1_000)), "one over"),
+    ] {
+        store.record_outage(&o, &luis).unwrap();
+        check(&store, why);
+    }
+    let with_risk = store
+        .outages()
+        .unwrap()
+        .into_iter()
+        .find(|o| !store.at_risk_from(o.id).unwrap().is_empty())
+        .expect("an outage with appointments at risk");
+    store
+        .grant_extension(
+            with_risk.id,
+            with_risk.version,
+            now() + chrono::Duration::minutes(1_500),
+            &luis,
+        )
+        .unwrap();
+    check(&store, "after an extension");
+}
+
+/// A database made before the tallies (schema version 5) with a roster in
+/// it: opening it migrates it, and the tallies, the search index and the
+/// dashboard's counts are those of its rows.
+#[test]
+fn a_roster_from_before_the_tallies_is_migrated_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, store) = common::store_with(dir.path(), &common::demo_data(1_500, 5));
+    let want = store.dashboard(now(), now().date_naive(), 60).unwrap();
+    let ana = store.search_people("ana", 10_000).unwrap().len();
+    drop(store);
+    let old = dir.path().join("old.db");
+    {
+        let c = rusqlite::Connection::open(&old).unwrap();
+        for sql in [
+            include_str!("../assets/migrations/0001_initial.sql"),
+            include_str!("../assets/migrations/0002_users.sql"),
+            include_str!("../assets/migrations/0003_user_language.sql"),
+            include_str!("../assets/migrations/0004_audit_chain.sql"),
+            include_str!("../assets/migrations/0005_retention.sql"),
+        ] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 5).unwrap();
+        // The rows of the demo, in the columns version 5 had.
+        c.execute("ATTACH ?1 AS demo", [demo.to_str().unwrap()])
+            .unwrap();
+        for table in ["shelter", "household", "person", "appointment", "outage"] {
+            let columns: Vec<String> = c
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let columns = columns.join(", ");
+            let copied = c
+                .execute(
+                    &format!(
+                        "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM demo.{table}"
+                    ),
+                    [],
+                )
+                .unwrap();
+            assert!(copied > 0, "{table}");
+        }
+    }
+    let store = Store::open(&old, OpenMode::Existing).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        albergue::store::LATEST_VERSION
+    );
+    assert_tallies_match_a_recount(&old);
+    assert_eq!(store.search_people("ana", 10_000).unwrap().len(), ana);
+    let got = store.dashboard(now(), now().date_naive(), 60).unwrap();
+    assert_eq!(
+        (got.present, got.households, got.open_pending, got.at_risk),
+        (
+            want.present,
+            want.households,
+            want.open_pending,
+            want.at_risk
+        )
+    );
+    assert_eq!(got.upcoming, want.upcoming);
 }

@@ -51,6 +51,13 @@ CREATE TABLE search_word (
     people BLOB NOT NULL
 ) STRICT;
 
+-- The tallies from the rows as they are (the search index is built by the
+-- migration's Rust step).
+INSERT INTO person_tally
+    SELECT arrival_date, status, nationality, count(*) FROM person GROUP BY 1, 2, 3;
+INSERT INTO household_present
+    SELECT household_id, count(*) FROM person WHERE status = 'present' GROUP BY 1;
+
 CREATE TRIGGER person_counted AFTER INSERT ON person BEGIN
     INSERT INTO person_tally VALUES (new.arrival_date, new.status, new.nationality, 1)
         ON CONFLICT DO UPDATE SET people = people + 1;

@@ -108,7 +108,7 @@ impl Store {
             for (_, _, sql) in indexes.iter().filter(|(kind, _, _)| kind == "index") {
                 tx.execute_batch(sql)?;
             }
-            search::count_slots(tx)?;
+            search::count_appointments(tx)?;
             for (_, _, sql) in indexes.iter().filter(|(kind, _, _)| kind == "trigger") {
                 tx.execute_batch(sql)?;
             }

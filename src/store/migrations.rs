@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0005_retention.sql"),
     include_str!("../../assets/migrations/0006_scale.sql"),
     include_str!("../../assets/migrations/0007_appointment_tallies.sql"),
+    include_str!("../../assets/migrations/0008_small_tallies.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its
@@ -19,7 +20,7 @@ const MIGRATIONS: &[&str] = &[
 type Then = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
 const THEN: &[(usize, Then)] = &[
     (3, super::audit::chain_existing),
-    (5, super::search::rebuild),
+    (5, super::search::rebuild_index),
 ];
 
 /// The newest schema version this binary knows.

@@ -7,7 +7,8 @@ use rusqlite::params;
 use super::appointments::{appointment_row, APPOINTMENT_COLUMNS, FOR_SOMEONE_PRESENT};
 use super::{codec, Result, Store};
 use crate::domain::departures::DepartureRow;
-use crate::domain::{port, Appointment, AppointmentStatus, Outage, PersonStatus};
+use crate::domain::outage::Risk;
+use crate::domain::{port, Appointment, AppointmentStatus, Outage, PersonStatus, Ports};
 
 /// One line of the roster: what the table shows, sorts, filters and searches on.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +122,8 @@ impl Store {
         let by_day: Vec<(String, i64)> = self
             .conn
             .prepare_cached(
-                "SELECT arrival_date, sum(people) FROM person_tally WHERE status = 'present'
-                 GROUP BY arrival_date ORDER BY arrival_date",
+                "SELECT arrival_date, people FROM arrival_tally WHERE status = 'present'
+                 ORDER BY arrival_date",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -142,13 +143,13 @@ impl Store {
         }
         data.households = self
             .conn
-            .prepare_cached("SELECT count(*) FROM household_present")?
+            .prepare_cached("SELECT households FROM present_households")?
             .query_row([], |r| r.get(0))?;
 
         let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
         data.arrivals_per_day = vec![0; arrival_days as usize];
         let mut stmt = self.conn.prepare_cached(
-            "SELECT arrival_date, sum(people) FROM person_tally
+            "SELECT arrival_date, sum(people) FROM arrival_tally
              WHERE arrival_date BETWEEN ?1 AND ?2 GROUP BY arrival_date",
         )?;
         let mut q = stmt.query(params![codec::day(first), codec::day(today)])?;
@@ -181,50 +182,71 @@ impl Store {
                 });
             }
         }
-        // Pending confirmations for someone present, counted on their own
-        // index (by effective deadline): no appointment row is read.
+        // Pending confirmations for someone present: the open ones and those
+        // an outage going on puts at risk (the rule's bounds, `Outage::risk`).
         const OPEN: &str = "SELECT {} FROM appointment INDEXED BY appointment_open
              WHERE status = 'pending_confirmation' AND for_present = 1
                AND max(confirm_deadline, coalesce(extended_until, 0)) > ?1";
         let at = codec::secs(now);
         data.outages = self.outages()?;
-        // At risk: the outage rule's bounds (`Outage::risk`) for each outage
-        // going on, any of them.
-        let risks: Vec<String> = data
+        let risks: Vec<Risk<'_>> = data
             .outages
             .iter()
             .filter(|o| o.is_active(now))
             .filter_map(|o| o.risk())
-            .map(|r| {
-                let mut cond = format!(
-                    "max(confirm_deadline, coalesce(extended_until, 0)) > {}",
-                    codec::secs(r.deadline_after)
-                );
-                if let Some(end) = r.allocated_before {
-                    cond.push_str(&format!(" AND allocated_at < {}", codec::secs(end)));
-                }
-                if let crate::domain::Ports::Some(codes) = r.ports {
-                    // Port codes come from the port table, never from free text.
-                    let known: Vec<String> = codes
-                        .iter()
-                        .filter(|c| port::by_code(c).is_some())
-                        .map(|c| format!("'{c}'"))
-                        .collect();
-                    cond.push_str(&format!(" AND port_code IN ({})", known.join(",")));
-                }
-                format!("({cond})")
-            })
             .collect();
-        // Both counts in one pass over the index.
-        let risky = if risks.is_empty() {
-            "0".to_string()
+        let (open, risky) = if risks
+            .iter()
+            .all(|r| r.allocated_before.is_none() && r.deadline_after <= now)
+        {
+            // As nearly always: each outage going on has started and not
+            // ended, so every open deadline is after its start and only its
+            // ports matter. From the tally: the ten-minute buckets after
+            // now's, and the rows of now's own bucket past now.
+            let hit = ports_hit(risks.iter().map(|r| r.ports));
+            let bucket = at.div_euclid(PENDING_BUCKET_SECS);
+            let later: (i64, i64) = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT coalesce(sum(people), 0), coalesce(sum(CASE WHEN {hit} THEN people END), 0)
+                     FROM pending_tally WHERE deadline_bucket > ?1"
+                ))?
+                .query_row([bucket], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let soon: (i64, i64) = self
+                .conn
+                .prepare_cached(&format!(
+                    "{} AND max(confirm_deadline, coalesce(extended_until, 0)) < ?2",
+                    OPEN.replace("{}", &format!("count(*), coalesce(sum({hit}), 0)"))
+                ))?
+                .query_row([at, (bucket + 1) * PENDING_BUCKET_SECS], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            (later.0 + soon.0, later.1 + soon.1)
         } else {
-            risks.join(" OR ")
+            // An outage with an end recorded ahead of now, or one starting
+            // later: each open row against the whole rule, in one pass over
+            // the index.
+            let risky = risks
+                .iter()
+                .map(|r| {
+                    let mut cond = format!(
+                        "max(confirm_deadline, coalesce(extended_until, 0)) > {}",
+                        codec::secs(r.deadline_after)
+                    );
+                    if let Some(end) = r.allocated_before {
+                        cond.push_str(&format!(" AND allocated_at < {}", codec::secs(end)));
+                    }
+                    cond.push_str(&format!(" AND {}", ports_hit([r.ports])));
+                    format!("({cond})")
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            self.conn
+                .prepare_cached(
+                    &OPEN.replace("{}", &format!("count(*), coalesce(sum({risky}), 0)")),
+                )?
+                .query_row([at], |r| Ok((r.get(0)?, r.get(1)?)))?
         };
-        let (open, risky): (i64, i64) = self
-            .conn
-            .prepare_cached(&OPEN.replace("{}", &format!("count(*), coalesce(sum({risky}), 0)")))?
-            .query_row([at], |r| Ok((r.get(0)?, r.get(1)?)))?;
         data.open_pending = usize::try_from(open).unwrap_or(0);
         data.at_risk = usize::try_from(risky).unwrap_or(0);
         // The soonest, with names, for the "confirm soonest" list.
@@ -358,5 +380,30 @@ impl Store {
         Ok(self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+}
+
+/// The width of `pending_tally`'s deadline buckets (migration 0008).
+const PENDING_BUCKET_SECS: i64 = 600;
+
+/// A SQL condition on `port_code`: any of the ports hit (true for an outage
+/// at every port, false for none).
+fn ports_hit<'a>(ports: impl IntoIterator<Item = &'a Ports>) -> String {
+    let mut codes = Vec::new();
+    for p in ports {
+        match p {
+            Ports::All => return "1".into(),
+            // Port codes come from the port table, never from free text.
+            Ports::Some(some) => codes.extend(
+                some.iter()
+                    .filter(|c| port::by_code(c).is_some())
+                    .map(|c| format!("'{c}'")),
+            ),
+        }
+    }
+    if codes.is_empty() {
+        "0".into()
+    } else {
+        format!("port_code IN ({})", codes.join(","))
     }
 }

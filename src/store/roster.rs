@@ -381,7 +381,7 @@ impl Store {
         let n: i64 = self
             .conn
             .prepare_cached(
-                "SELECT coalesce(sum(people), 0) FROM person_tally
+                "SELECT coalesce(sum(people), 0) FROM nationality_tally
                  WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR nationality = ?2)",
             )?
             .query_row(
@@ -544,7 +544,7 @@ impl Store {
     pub fn nationalities(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT DISTINCT nationality FROM person_tally ORDER BY 1")?;
+            .prepare_cached("SELECT DISTINCT nationality FROM nationality_tally ORDER BY 1")?;
         let v = stmt.query_map([], |r| r.get(0))?;
         Ok(v.collect::<rusqlite::Result<_>>()?)
     }

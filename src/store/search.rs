@@ -67,15 +67,29 @@ fn id32(id: i64) -> u32 {
     u32::try_from(id).unwrap_or(u32::MAX)
 }
 
-/// Builds the tallies and the search index again from the person table
-/// (after a bulk load, or when the migration adds them), in one pass.
+/// Builds the search index again from the person table, when the
+/// migration that adds it runs (its tallies are filled by its SQL).
+pub(super) fn rebuild_index(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut stmt = tx.prepare("SELECT id, search_name FROM person ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        add_words(&mut index, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
+    }
+    write_index(tx, index)
+}
+
+/// Builds the person tallies and the search index again from the person
+/// table, in one pass (after a bulk load, whose rows were written with the
+/// triggers that keep them set aside).
 pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
-        "DELETE FROM person_tally; DELETE FROM household_present;
-         DELETE FROM search_pending; DELETE FROM search_word;",
+        "DELETE FROM arrival_tally; DELETE FROM nationality_tally;
+         DELETE FROM household_present;",
     )?;
     let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-    let mut tally: HashMap<(String, String, String), i64> = HashMap::new();
+    let mut arrivals: HashMap<(String, String), i64> = HashMap::new();
+    let mut nationalities: HashMap<(String, String), i64> = HashMap::new();
     let mut present: HashMap<i64, i64> = HashMap::new();
     {
         let mut stmt = tx.prepare(
@@ -84,28 +98,25 @@ pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let id = id32(r.get(0)?);
-            let name = r.get_ref(1)?.as_str()?;
-            for w in words(name) {
-                match index.get_mut(w) {
-                    Some(ids) => ids.push(id),
-                    None => {
-                        index.insert(w.to_string(), vec![id]);
-                    }
-                }
-            }
+            add_words(&mut index, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
             let status = r.get_ref(3)?.as_str()?;
             if status == "present" {
                 *present.entry(r.get(5)?).or_default() += 1;
             }
-            *tally
-                .entry((r.get(2)?, status.to_string(), r.get(4)?))
+            *arrivals.entry((status.to_string(), r.get(2)?)).or_default() += 1;
+            *nationalities
+                .entry((status.to_string(), r.get(4)?))
                 .or_default() += 1;
         }
     }
-    let mut insert = tx.prepare("INSERT INTO person_tally VALUES (?1, ?2, ?3, ?4)")?;
-    for ((day, status, nationality), n) in tally {
-        insert.execute(params![day, status, nationality, n])?;
+    for (table, tally) in [
+        ("arrival_tally", arrivals),
+        ("nationality_tally", nationalities),
+    ] {
+        let mut insert = tx.prepare(&format!("INSERT INTO {table} VALUES (?1, ?2, ?3)"))?;
+        for ((status, by), n) in tally {
+            insert.execute(params![status, by, n])?;
+        }
     }
     let mut households: Vec<(i64, i64)> = present.into_iter().collect();
     households.sort_unstable();
@@ -113,6 +124,24 @@ pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     for (household, n) in households {
         insert.execute(params![household, n])?;
     }
+    write_index(tx, index)
+}
+
+/// Adds person `id` under each word of their folded name.
+fn add_words(index: &mut HashMap<String, Vec<u32>>, id: u32, name: &str) {
+    for w in words(name) {
+        match index.get_mut(w) {
+            Some(ids) => ids.push(id),
+            None => {
+                index.insert(w.to_string(), vec![id]);
+            }
+        }
+    }
+}
+
+/// Replaces the search index by `index` (each word's ids ascending).
+fn write_index(tx: &Transaction<'_>, index: HashMap<String, Vec<u32>>) -> rusqlite::Result<()> {
+    tx.execute_batch("DELETE FROM search_pending; DELETE FROM search_word;")?;
     let mut insert = tx.prepare("INSERT INTO search_word (word, people) VALUES (?1, ?2)")?;
     let mut sorted: Vec<(String, Vec<u32>)> = index.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -122,16 +151,25 @@ pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Counts the live appointments for someone present by port and time
-/// again (after a bulk load, whose rows were marked `for_present` as they
-/// were written, with the triggers that keep the count set aside).
-pub(super) fn count_slots(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+/// Counts again what the appointment triggers keep (live appointments for
+/// someone present by port and time, pending ones by deadline and port) and
+/// the households with someone present: after a bulk load, whose rows were
+/// marked `for_present` as they were written, with the triggers that keep
+/// the counts set aside.
+pub(super) fn count_appointments(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
         "DELETE FROM slot_tally;
          INSERT INTO slot_tally
              SELECT port_code, appointment_at, count(*) FROM appointment
              WHERE status IN ('pending_confirmation', 'confirmed') AND for_present = 1
-             GROUP BY port_code, appointment_at;",
+             GROUP BY port_code, appointment_at;
+         DELETE FROM pending_tally;
+         INSERT INTO pending_tally
+             SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, count(*)
+             FROM appointment
+             WHERE status = 'pending_confirmation' AND for_present = 1
+             GROUP BY 1, 2;
+         UPDATE present_households SET households = (SELECT count(*) FROM household_present);",
     )
 }
 
