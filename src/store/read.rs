@@ -164,11 +164,17 @@ impl Store {
         }
 
         // Live appointments around the next fortnight (charts and counts
-        // look no further), counted by port and time by triggers.
-        let mut stmt = self.conn.prepare_cached(
+        // look no further), counted by port and time by triggers: a range
+        // of the tally's key for each port, then in time order.
+        let codes = port::all()
+            .iter()
+            .map(|p| format!("'{}'", p.code))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT port_code, appointment_at, people FROM slot_tally
-             WHERE appointment_at >= ?1 AND appointment_at < ?2 ORDER BY appointment_at",
-        )?;
+             WHERE port_code IN ({codes}) AND appointment_at >= ?1 AND appointment_at < ?2"
+        ))?;
         let from = codec::secs(now) - 86_400;
         let to = codec::secs(now + chrono::Duration::days(15));
         let mut q = stmt.query(params![from, to])?;
@@ -182,6 +188,7 @@ impl Store {
                 });
             }
         }
+        data.upcoming.sort_by_key(|s| (s.at, s.port));
         // Pending confirmations for someone present: the open ones and those
         // an outage going on puts at risk (the rule's bounds, `Outage::risk`).
         const OPEN: &str = "SELECT {} FROM appointment INDEXED BY appointment_open
