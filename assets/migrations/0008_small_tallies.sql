@@ -155,3 +155,7 @@ END;
 -- (looking each row of this index up in the table cost it more than the
 -- range scans).
 DROP INDEX slot_tally_when;
+
+-- Pending appointments are read for someone present, on appointment_open;
+-- nothing reads them by (status, deadline) any more.
+DROP INDEX appointment_status_deadline;

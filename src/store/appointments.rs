@@ -60,7 +60,8 @@ fn load_from(conn: &rusqlite::Connection, id: i64) -> Result<Appointment> {
     )
 }
 
-/// Inserts an appointment row as given (bulk loads set every field).
+/// Inserts one appointment row as given (an import sets every field),
+/// marked as for someone present or not from the rows already there.
 pub(super) fn insert(
     tx: &Transaction<'_>,
     a: &Appointment,
@@ -94,6 +95,73 @@ pub(super) fn insert(
         actor.as_str(),
     ])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Inserts appointment rows as given (bulk loads set every field), each
+/// with whether it is for someone present, 64 rows to a statement.
+pub(super) fn insert_many(
+    tx: &Transaction<'_>,
+    rows: &[(&Appointment, bool)],
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<()> {
+    const ROWS: usize = 64;
+    const COLUMNS: usize = 16;
+    let at = codec::secs(now);
+    for chunk in rows.chunks(ROWS) {
+        let marks = vec![format!("({})", vec!["?"; COLUMNS].join(",")); chunk.len()].join(",");
+        let sql = format!(
+            "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
+                allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
+                confirmed_by, status, created_at, updated_at, updated_by, for_present)
+             VALUES {marks}"
+        );
+        // What SQLite keeps that the rows do not hold as such (instants as
+        // seconds, the status's word), made first: the parameters borrow
+        // them and the rows' own fields (binding copies them once).
+        let made: Vec<([Option<i64>; 7], &'static str)> = chunk
+            .iter()
+            .map(|(a, for_present)| {
+                (
+                    [
+                        (a.id > 0).then_some(a.id),
+                        Some(codec::secs(a.appointment_at)),
+                        Some(codec::secs(a.allocated_at)),
+                        Some(codec::secs(a.confirm_deadline)),
+                        a.extended_until.map(codec::secs),
+                        a.confirmed_at.map(codec::secs),
+                        Some(i64::from(*for_present)),
+                    ],
+                    a.status.as_str(),
+                )
+            })
+            .collect();
+        let actor = actor.as_str();
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * COLUMNS);
+        for ((a, _), (t, status)) in chunk.iter().zip(&made) {
+            values.extend([
+                &t[0] as &dyn rusqlite::ToSql,
+                &a.household_id,
+                &a.person_id,
+                &a.port_code,
+                &t[1],
+                &t[2],
+                &t[3],
+                &t[4],
+                &a.confirmation_number,
+                &t[5],
+                &a.confirmed_by,
+                status,
+                &at,
+                &at,
+                &actor,
+                &t[6],
+            ]);
+        }
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
 }
 
 /// Every appointment still pending confirmation for someone present,
@@ -163,13 +231,10 @@ pub(super) fn settle_departure(
 
 /// SQL: appointment `a` is one the shelter must still act for: its
 /// traveller (or, for a household's appointment, someone of the household)
-/// is present.
-///
-/// Answered from the index on (household, status), which holds the
-/// person's id: no person row is read, so a cold start reads few pages.
-pub(super) const FOR_SOMEONE_PRESENT: &str = "EXISTS (SELECT 1 FROM person q
-      WHERE q.household_id = a.household_id AND q.status = 'present'
-        AND (a.person_id IS NULL OR q.id = a.person_id))";
+/// is present. The mark is kept on the row by the triggers of migration
+/// 0007 as people come and go (tests/scale.rs checks it against that rule
+/// after every kind of write).
+pub(super) const FOR_SOMEONE_PRESENT: &str = "a.for_present = 1";
 
 impl Store {
     /// Records an allocated appointment, pending confirmation, with its

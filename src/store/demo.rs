@@ -1,5 +1,7 @@
 //! Bulk loading of generated demo data into an empty database.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
@@ -7,7 +9,7 @@ use super::outages::NewOutage;
 use super::{appointments, audit, codec, outages, people, search, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::Permission;
-use crate::domain::{Appointment, Household, Person, Shelter};
+use crate::domain::{Appointment, Household, Person, PersonStatus, Shelter};
 
 /// Whole tables to load at once (a demo roster, an export read back), ids assigned.
 #[derive(Debug, Clone, Default)]
@@ -93,13 +95,36 @@ impl Store {
             }
             let rows: Vec<(i64, &crate::domain::PersonDetails)> =
                 data.people.iter().map(|p| (p.id, &p.details)).collect();
-            people::insert_people(tx, &rows, now, actor)?;
-            // The people's tallies (households with someone present among
-            // them) before the appointments, which are marked by them.
-            search::rebuild(tx)?;
-            for a in &data.appointments {
-                appointments::insert(tx, a, now, actor)?;
-            }
+            // The people's tallies and search index, counted as they were
+            // written.
+            people::insert_people(tx, &rows, now, actor)?.write(tx)?;
+            // Each appointment marked as the triggers would mark it (the
+            // rule of `FOR_SOMEONE_PRESENT`): its traveller is present, or
+            // for a group's, someone of the group is.
+            let present: HashSet<i64> = data
+                .people
+                .iter()
+                .filter(|p| p.details.status == PersonStatus::Present)
+                .map(|p| p.id)
+                .collect();
+            let groups: HashSet<i64> = data
+                .people
+                .iter()
+                .filter(|p| p.details.status == PersonStatus::Present)
+                .map(|p| p.details.household_id)
+                .collect();
+            let rows: Vec<(&Appointment, bool)> = data
+                .appointments
+                .iter()
+                .map(|a| {
+                    let marked = match a.person_id {
+                        Some(p) => present.contains(&p),
+                        None => groups.contains(&a.household_id),
+                    };
+                    (a, marked)
+                })
+                .collect();
+            appointments::insert_many(tx, &rows, now, actor)?;
             for (o, extension) in &data.outages {
                 outages::insert(tx, o, *extension, now, actor)?;
             }

@@ -79,52 +79,71 @@ pub(super) fn rebuild_index(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     write_index(tx, index)
 }
 
-/// Builds the person tallies and the search index again from the person
-/// table, in one pass (after a bulk load, whose rows were written with the
-/// triggers that keep them set aside).
-pub(super) fn rebuild(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(
-        "DELETE FROM arrival_tally; DELETE FROM nationality_tally;
-         DELETE FROM household_present;",
-    )?;
-    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-    let mut arrivals: HashMap<(String, String), i64> = HashMap::new();
-    let mut nationalities: HashMap<(String, String), i64> = HashMap::new();
-    let mut present: HashMap<i64, i64> = HashMap::new();
-    {
-        let mut stmt = tx.prepare(
-            "SELECT id, search_name, arrival_date, status, nationality, household_id
-             FROM person ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            add_words(&mut index, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
-            let status = r.get_ref(3)?.as_str()?;
-            if status == "present" {
-                *present.entry(r.get(5)?).or_default() += 1;
+/// The person tallies and the search index, counted from people's rows as
+/// a bulk load writes them (with the triggers that keep them set aside),
+/// then written in place of the old ones.
+#[derive(Default)]
+pub(super) struct Built {
+    index: HashMap<String, Vec<u32>>,
+    arrivals: HashMap<(String, String), i64>,
+    nationalities: HashMap<(String, String), i64>,
+    present: HashMap<i64, i64>,
+}
+
+impl Built {
+    /// Counts a person in, by their row's values.
+    pub(super) fn add(
+        &mut self,
+        id: i64,
+        search_name: &str,
+        arrival_date: &str,
+        status: &str,
+        nationality: &str,
+        household_id: i64,
+    ) {
+        add_words(&mut self.index, id32(id), search_name);
+        if status == "present" {
+            *self.present.entry(household_id).or_default() += 1;
+        }
+        let count = |tally: &mut HashMap<(String, String), i64>, by: &str| match tally
+            .get_mut(&(status.to_string(), by.to_string()))
+        {
+            Some(n) => *n += 1,
+            None => {
+                tally.insert((status.to_string(), by.to_string()), 1);
             }
-            *arrivals.entry((status.to_string(), r.get(2)?)).or_default() += 1;
-            *nationalities
-                .entry((status.to_string(), r.get(4)?))
-                .or_default() += 1;
+        };
+        count(&mut self.arrivals, arrival_date);
+        count(&mut self.nationalities, nationality);
+    }
+
+    /// Replaces the tallies of people and the search index by these.
+    pub(super) fn write(mut self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        tx.execute_batch(
+            "DELETE FROM arrival_tally; DELETE FROM nationality_tally;
+             DELETE FROM household_present;",
+        )?;
+        for (table, tally) in [
+            ("arrival_tally", &self.arrivals),
+            ("nationality_tally", &self.nationalities),
+        ] {
+            let mut insert = tx.prepare(&format!("INSERT INTO {table} VALUES (?1, ?2, ?3)"))?;
+            for ((status, by), n) in tally {
+                insert.execute(params![status, by, n])?;
+            }
         }
-    }
-    for (table, tally) in [
-        ("arrival_tally", arrivals),
-        ("nationality_tally", nationalities),
-    ] {
-        let mut insert = tx.prepare(&format!("INSERT INTO {table} VALUES (?1, ?2, ?3)"))?;
-        for ((status, by), n) in tally {
-            insert.execute(params![status, by, n])?;
+        let mut households: Vec<(i64, i64)> = self.present.drain().collect();
+        households.sort_unstable();
+        let mut insert = tx.prepare("INSERT INTO household_present VALUES (?1, ?2)")?;
+        for (household, n) in households {
+            insert.execute(params![household, n])?;
         }
+        // Rows may come in any order: each word's ids ascending.
+        for ids in self.index.values_mut() {
+            ids.sort_unstable();
+        }
+        write_index(tx, self.index)
     }
-    let mut households: Vec<(i64, i64)> = present.into_iter().collect();
-    households.sort_unstable();
-    let mut insert = tx.prepare("INSERT INTO household_present VALUES (?1, ?2)")?;
-    for (household, n) in households {
-        insert.execute(params![household, n])?;
-    }
-    write_index(tx, index)
 }
 
 /// Adds person `id` under each word of their folded name.
