@@ -264,3 +264,66 @@ fn every_command_has_help() {
     let out = albergue(home.path(), &["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn check_compares_the_tallies_with_the_rows_and_repair_counts_them_again() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 200);
+    let out = on_db(home.path(), &db, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("tallies:  ok"), "{}", text(&out));
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        // A rename by another tool waits for albergue's next save: not a problem.
+        c.execute(
+            "UPDATE person SET search_name = 'zoila nueva' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    }
+    let out = on_db(home.path(), &db, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    {
+        // Another tool changes a tally and drops a word of the index.
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "UPDATE arrival_tally SET people = people + 1
+                 WHERE (status, arrival_date) = (SELECT status, arrival_date FROM arrival_tally LIMIT 1);
+             DELETE FROM search_word WHERE word = (SELECT word FROM search_word LIMIT 1);",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let out = on_db(home.path(), &db, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    common::says_all(
+        &text(&out),
+        &[
+            "arrival_tally differs from a recount of the rows (1 rows differ",
+            "search_word differs from the names",
+            "--repair",
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "check alone changes nothing"
+    );
+
+    let out = on_db(home.path(), &db, &["check", "--repair"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("tallies:  counted again from the rows (2 differed)"),
+        "{}",
+        text(&out)
+    );
+    let out = on_db(home.path(), &db, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let store = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing).unwrap();
+    assert!(store
+        .recent_audit(10)
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "tallies.repair"));
+    assert_eq!(store.search_people("zoila nueva", 10).unwrap().len(), 1);
+}

@@ -457,7 +457,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__check)
-            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --repair --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -35,7 +35,7 @@ complete -c albergue -n "__fish_albergue_needs_command" -l low-bandwidth -d 'For
 complete -c albergue -n "__fish_albergue_needs_command" -s h -l help -d 'Print help'
 complete -c albergue -n "__fish_albergue_needs_command" -s V -l version -d 'Print version'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
-complete -c albergue -n "__fish_albergue_needs_command" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
+complete -c albergue -n "__fish_albergue_needs_command" -f -a "check" -d 'Check the database: SQLite integrity, schema version, row counts, and the tallies and search index against a recount of the rows'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'
@@ -68,6 +68,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand check" -l lang -d 'Int
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
+complete -c albergue -n "__fish_albergue_using_subcommand check" -l repair -d 'Count the tallies and build the search index again from the rows when they differ (say, after another tool changed them). The rows themselves are never changed'
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'
 complete -c albergue -n "__fish_albergue_using_subcommand check" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -359,7 +360,7 @@ complete -c albergue -n "__fish_albergue_using_subcommand man" -l demo -d 'Use t
 complete -c albergue -n "__fish_albergue_using_subcommand man" -l low-bandwidth -d 'For slow links: monochrome, no charts, selection shown by a marker'
 complete -c albergue -n "__fish_albergue_using_subcommand man" -s h -l help -d 'Print help'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "demo" -d 'Fill a new database with realistic, deterministic demo data'
-complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version and row counts'
+complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "check" -d 'Check the database: SQLite integrity, schema version, row counts, and the tallies and search index against a recount of the rows'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "export" -d 'Export everything into a dated folder (for the nightly job)'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "import" -d 'Import a roster from a spreadsheet (CSV), or an export folder'
 complete -c albergue -n "__fish_albergue_using_subcommand help; and not __fish_seen_subcommand_from demo check export import backup encrypt rekey serve users list audit retention person key completions man help" -f -a "backup" -d 'Back up the database with SQLite\'s online backup API, and verify the copy'

@@ -498,6 +498,31 @@ impl Store {
         })?)
     }
 
+    /// The tallies the triggers keep and the search index, against a recount
+    /// from the rows: one line for each that differs. Empty before the
+    /// schema has them all (an older file, upgraded when albergue opens it).
+    pub fn tally_problems(&self) -> Result<Vec<String>> {
+        if self.schema_version()? < LATEST_VERSION {
+            return Ok(Vec::new());
+        }
+        Ok(search::problems(&self.conn)?)
+    }
+
+    /// Counts the tallies and builds the search index again from the rows,
+    /// with an audit row (for a file whose tallies another tool changed).
+    pub fn repair_tallies(&mut self, actor: &crate::actor::Actor) -> Result<()> {
+        self.write(Permission::Jobs, |tx, now| {
+            search::recount(tx)?;
+            audit::record_job(
+                tx,
+                now,
+                actor,
+                "tallies.repair",
+                "counted again from the rows",
+            )
+        })
+    }
+
     /// SQLite's `integrity_check` and `foreign_key_check` (on an encrypted
     /// database, SQLCipher's check of every page's HMAC first): an empty
     /// list when all is well.

@@ -295,6 +295,175 @@ pub(super) fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
+
+/// What each tally kept by triggers holds, and the same counted from the
+/// rows: `(name, kept, counted)`. The pairs `albergue check` compares (and
+/// tests/scale.rs after every kind of write).
+const TALLIES: &[(&str, &str, &str)] = &[
+    (
+        "arrival_tally",
+        "SELECT status, arrival_date, people FROM arrival_tally ORDER BY 1, 2",
+        "SELECT status, arrival_date, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "nationality_tally",
+        "SELECT status, nationality, people FROM nationality_tally ORDER BY 1, 2",
+        "SELECT status, nationality, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "household_present",
+        "SELECT household_id, people FROM household_present ORDER BY 1",
+        "SELECT household_id, count(*) FROM person WHERE status = 'present' GROUP BY 1 ORDER BY 1",
+    ),
+    (
+        "present_households",
+        "SELECT households FROM present_households",
+        "SELECT count(DISTINCT household_id) FROM person WHERE status = 'present'",
+    ),
+    (
+        "appointment.for_present",
+        "SELECT id, for_present FROM appointment ORDER BY id",
+        "SELECT a.id, EXISTS (SELECT 1 FROM person q
+             WHERE q.household_id = a.household_id AND q.status = 'present'
+               AND (a.person_id IS NULL OR q.id = a.person_id))
+         FROM appointment a ORDER BY a.id",
+    ),
+    (
+        "slot_tally",
+        "SELECT port_code, appointment_at, people FROM slot_tally ORDER BY 1, 2",
+        "SELECT port_code, appointment_at, count(*) FROM appointment
+         WHERE status IN ('pending_confirmation', 'confirmed') AND for_present = 1
+         GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "pending_tally",
+        "SELECT deadline_bucket, port_code, people FROM pending_tally ORDER BY 1, 2",
+        "SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, count(*)
+         FROM appointment WHERE status = 'pending_confirmation' AND for_present = 1
+         GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+];
+
+/// The tallies and the search index against a recount from the rows: one
+/// line for each that differs (empty when all agree). Renames another tool
+/// wrote, which wait in `search_pending` for albergue's next commit, count
+/// as applied.
+pub(super) fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    use rusqlite::types::Value;
+    let rows = |sql: &str| -> rusqlite::Result<Vec<Vec<Value>>> {
+        let mut stmt = conn.prepare(sql)?;
+        let n = stmt.column_count();
+        let rows = stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())?;
+        rows.collect()
+    };
+    let mut problems = Vec::new();
+    for (name, kept, counted) in TALLIES {
+        let (kept, counted) = (rows(kept)?, rows(counted)?);
+        if kept != counted {
+            // A changed row is missing from each side: counted once.
+            let set = |rows: &[Vec<Value>]| -> std::collections::HashSet<String> {
+                rows.iter().map(|r| format!("{r:?}")).collect()
+            };
+            let (k, c) = (set(&kept), set(&counted));
+            let differ = k.difference(&c).count().max(c.difference(&k).count());
+            problems.push(format!(
+                "{name} differs from a recount of the rows ({differ} rows differ; \
+                 `albergue check --repair` counts it again)"
+            ));
+        }
+    }
+    // The search index: each word's people, as kept (with the renames
+    // waiting applied) and as the names say.
+    let mut kept: HashMap<String, Vec<u32>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare("SELECT word, people FROM search_word")?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let mut ids = Vec::new();
+            decode_into(r.get_ref(1)?.as_blob()?, &mut ids);
+            kept.insert(r.get(0)?, ids);
+        }
+        let mut stmt = conn
+            .prepare("SELECT person_id, old_name, new_name FROM search_pending ORDER BY rowid")?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let id = id32(r.get(0)?);
+            if let Some(old) = r.get_ref(1)?.as_str_or_null()? {
+                for w in words(old) {
+                    if let Some(ids) = kept.get_mut(w) {
+                        ids.retain(|&x| x != id);
+                    }
+                }
+            }
+            if let Some(new) = r.get_ref(2)?.as_str_or_null()? {
+                add_words(&mut kept, id, new);
+            }
+        }
+    }
+    let mut counted: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, search_name FROM person")?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        add_words(&mut counted, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
+    }
+    kept.retain(|_, ids| !ids.is_empty());
+    for ids in kept.values_mut().chain(counted.values_mut()) {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    if kept != counted {
+        let differ = counted
+            .iter()
+            .filter(|(w, ids)| kept.get(*w) != Some(*ids))
+            .count()
+            + kept.keys().filter(|w| !counted.contains_key(*w)).count();
+        problems.push(format!(
+            "search_word differs from the names ({differ} words differ; \
+             `albergue check --repair` builds it again)"
+        ));
+    }
+    Ok(problems)
+}
+
+/// Counts every tally and builds the search index again from the rows
+/// (`albergue check --repair`), in the caller's transaction.
+pub(super) fn recount(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut built = Built::default();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT id, search_name, arrival_date, status, nationality, household_id FROM person",
+        )?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            built.add(
+                r.get(0)?,
+                r.get_ref(1)?.as_str()?,
+                r.get_ref(2)?.as_str()?,
+                r.get_ref(3)?.as_str()?,
+                r.get_ref(4)?.as_str()?,
+                r.get(5)?,
+            );
+        }
+    }
+    built.write(tx)?;
+    // The marks, where they differ from the rule (the triggers that keep
+    // the appointment tallies follow each change; they are counted again
+    // below all the same).
+    tx.execute_batch(
+        "UPDATE appointment AS a SET for_present = CASE
+             WHEN a.person_id IS NULL
+                 THEN EXISTS (SELECT 1 FROM household_present h WHERE h.household_id = a.household_id)
+             ELSE coalesce((SELECT p.status = 'present' FROM person p WHERE p.id = a.person_id), 0)
+         END
+         WHERE for_present IS NOT CASE
+             WHEN a.person_id IS NULL
+                 THEN EXISTS (SELECT 1 FROM household_present h WHERE h.household_id = a.household_id)
+             ELSE coalesce((SELECT p.status = 'present' FROM person p WHERE p.id = a.person_id), 0)
+         END;",
+    )?;
+    count_appointments(tx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
