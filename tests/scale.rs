@@ -357,6 +357,9 @@ fn assert_tallies_match_a_recount(path: &std::path::Path) {
     for (kept, counted) in pairs {
         assert_eq!(rows(kept), rows(counted), "{kept}");
     }
+    // And `albergue check` finds them so (the search index too).
+    let store = Store::open(path, OpenMode::Existing).unwrap();
+    assert_eq!(store.tally_problems().unwrap(), Vec::<String>::new());
 }
 
 #[test]
