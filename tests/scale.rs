@@ -293,6 +293,38 @@ fn pages_pressed_faster_than_rows_arrive_land_where_the_keys_said() {
     assert_shows(&app, &all[..page]);
 }
 
+#[test]
+fn home_far_from_the_rows_read_reads_the_top_not_every_row_between() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, store) = common::store_with(dir.path(), &common::demo_data(3_000, 5));
+    let all = by_name(&store);
+    let mut app = open_app(&store);
+    press(&mut app, &store, &[KeyCode::Char('2'), KeyCode::End]);
+    let page = app.page();
+    assert_shows(&app, &all[all.len() - page..]);
+    // Home: each read it causes is a few pages, however deep End was (it
+    // used to read back from the window, the whole list).
+    let mut pending = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)),
+    );
+    let mut largest = 0;
+    while let Some(r) = pending.pop() {
+        if let Request::RosterWindow { limit, .. } = &r {
+            largest = largest.max(*limit);
+        }
+        let reply = worker::serve(&store, &r);
+        pending.extend(update(&mut app, Msg::Reply(reply)));
+    }
+    assert!(largest > 0 && largest <= 4 * page, "read {largest} rows");
+    assert_eq!(app.roster.list.selected, 0);
+    assert_shows(&app, &all[..page]);
+    // Down from there goes on through the list as the store has it.
+    press(&mut app, &store, &[KeyCode::PageDown, KeyCode::PageDown]);
+    let first = app.roster.list.offset;
+    assert_shows(&app, &all[first..first + page]);
+}
+
 /// The tallies the triggers keep, against the same figures counted from the
 /// rows (the queries the dashboard ran before there were tallies).
 fn assert_tallies_match_a_recount(path: &std::path::Path) {

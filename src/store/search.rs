@@ -295,7 +295,6 @@ pub(super) fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
-
 /// What each tally kept by triggers holds, and the same counted from the
 /// rows: `(name, kept, counted)`. The pairs `albergue check` compares (and
 /// tests/scale.rs after every kind of write).

@@ -12,8 +12,11 @@ use crate::store::{AppointmentLine, DashboardData, RosterCount, RosterKey, Roste
 /// Where in the roster to read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Place {
-    /// The first rows.
+    /// The first rows, the selection back on the first.
     Top,
+    /// The first rows, the selection kept (the screen went back near the
+    /// top of the list, far from the rows read: Home after an End).
+    Start,
     /// The last rows (and the exact count).
     Bottom,
     /// The rows around a person, when listed (else the first rows).

@@ -166,7 +166,7 @@ pub(super) fn arrived(app: &mut App, a: RosterWindow, out: &mut Vec<Request>) {
     let before = r.rows.clone();
     let before_count = r.count;
     match &a.place {
-        Place::Top | Place::Bottom | Place::Around { .. } | Place::Again { .. } => {
+        Place::Top | Place::Start | Place::Bottom | Place::Around { .. } | Place::Again { .. } => {
             let selected_id = r.selected_row().map(|row| row.id);
             r.rows = a.rows;
             r.at = a.at;
@@ -278,6 +278,11 @@ pub(super) fn follow(app: &mut App, out: &mut Vec<Request>) -> bool {
             (Place::Bottom, near)
         } else if r.rows.is_empty() {
             (Place::Top, near)
+        } else if first < r.at && first <= r.at - first {
+            // Nearer the top than the rows read (Home after End, or after
+            // a search left at a person deep in the list): from the top,
+            // not every row between.
+            (Place::Start, last + near)
         } else if first < r.at {
             let key = r.rows[0].key.clone();
             (Place::Before { key, at: r.at }, r.at - first + near)

@@ -193,7 +193,7 @@ fn roster_window(
         None
     };
     let (at, rows) = match place {
-        Place::Top => (0, read.page(&Edge::First, limit)?),
+        Place::Top | Place::Start => (0, read.page(&Edge::First, limit)?),
         Place::Bottom => {
             let rows = read.page(&Edge::Last, limit)?;
             let listed = counted.map_or(0, |c| c.listed as usize);
