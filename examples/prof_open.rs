@@ -1,6 +1,7 @@
 //! Times what a dashboard reads when it opens (and again after another
 //! process's commit) on a database, plaintext or keyed:
-//! `cargo run --release --example prof_open -- DB [KEYFILE]`.
+//! `cargo run --release --example prof_open -- DB [KEYFILE]`; then search as
+//! you type and the position a sort change lands on.
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -77,4 +78,29 @@ fn main() {
         }
         println!("search round {round}:{line}");
     }
+    // A sort change or an Esc out of a search lands on the selected person:
+    // their position counted, for someone near the end of each sort.
+    use albergue::store::{Edge, RosterSort, RosterSpec};
+    let mut line = String::new();
+    for sort in [
+        RosterSort::Name,
+        RosterSort::Waiting,
+        RosterSort::Nationality,
+        RosterSort::Household,
+        RosterSort::Appointment,
+    ] {
+        let spec = RosterSpec {
+            sort,
+            ..Default::default()
+        };
+        let read = store.roster_read(&spec, now).unwrap();
+        let last = read.page(&Edge::Last, 1).unwrap();
+        let t = Instant::now();
+        let at = read.position(&last[0].key).unwrap();
+        line.push_str(&format!(
+            " {sort:?}:{:.1}ms@{at}",
+            t.elapsed().as_secs_f64() * 1000.0
+        ));
+    }
+    println!("position of the last row:{line}");
 }

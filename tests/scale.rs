@@ -699,3 +699,53 @@ fn a_roster_from_before_the_tallies_is_migrated_with_them() {
     );
     assert_eq!(got.upcoming, want.upcoming);
 }
+
+/// A person's position (what a sort change or an Esc out of a search lands
+/// on) is their index in the list as read from its first row, in every sort,
+/// with and without a filter and a search; the Appointment sort counts it
+/// without a subquery per row.
+#[test]
+fn a_persons_position_is_their_place_in_the_list_in_every_sort() {
+    use albergue::store::{Edge, RosterFilter, RosterSort, RosterSpec};
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, store) = common::store_with(dir.path(), &common::demo_data(1_200, 9));
+    let specs = [
+        RosterFilter::default(),
+        RosterFilter {
+            status: Some(PersonStatus::Present),
+            ..RosterFilter::default()
+        },
+    ];
+    for sort in [
+        RosterSort::Name,
+        RosterSort::Waiting,
+        RosterSort::Household,
+        RosterSort::Nationality,
+        RosterSort::Appointment,
+        RosterSort::Status,
+    ] {
+        for filter in &specs {
+            for query in ["", "ma"] {
+                let spec = RosterSpec {
+                    sort,
+                    filter: filter.clone(),
+                    query: query.into(),
+                };
+                let read = store.roster_read(&spec, now()).unwrap();
+                let all = read.page(&Edge::First, 100_000).unwrap();
+                assert!(all.len() > 20, "{spec:?}");
+                for i in (0..all.len())
+                    .step_by(all.len() / 13)
+                    .chain([all.len() - 1])
+                {
+                    assert_eq!(
+                        read.position(&all[i].key).unwrap(),
+                        i as u64,
+                        "{spec:?}, row {i} of {}",
+                        all.len()
+                    );
+                }
+            }
+        }
+    }
+}

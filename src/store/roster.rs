@@ -150,6 +150,22 @@ struct Segment {
     from: &'static str,
     cond: String,
     cols: &'static [&'static str],
+    /// How its rows before a key are counted (a row's position).
+    before: Before,
+}
+
+/// How a segment counts its rows before a key.
+enum Before {
+    /// Row by row, its condition checked on each.
+    Rows,
+    /// Each person once, at their first appointment matching `live` (a
+    /// condition on `a`): a person is before the key when any of their
+    /// matching appointments is, so the count is of distinct people among
+    /// the matching appointments before the key (no subquery per row).
+    FirstAppointment { live: String },
+    /// The people with no appointment matching `live`: everyone before the
+    /// key, less the people among them with one.
+    NoAppointment { live: String },
 }
 
 fn segments(sort: RosterSort, now: i64) -> Vec<Segment> {
@@ -157,7 +173,9 @@ fn segments(sort: RosterSort, now: i64) -> Vec<Segment> {
         from: "person p",
         cond: cond.to_string(),
         cols,
+        before: Before::Rows,
     };
+    let live = format!("a.status IN {LIVE} AND a.appointment_at >= {now}");
     match sort {
         RosterSort::Name => vec![person("1", &["p.search_name", "p.id"])],
         RosterSort::Household => vec![person("1", &["p.household_id", "p.status", "p.id"])],
@@ -183,14 +201,18 @@ fn segments(sort: RosterSort, now: i64) -> Vec<Segment> {
                           AND (b.appointment_at, b.id) < (a.appointment_at, a.id))"
                 ),
                 cols: &["a.appointment_at", "a.id"],
+                before: Before::FirstAppointment { live: live.clone() },
             },
-            person(
-                &format!(
-                    "NOT EXISTS (SELECT 1 FROM appointment b WHERE b.person_id = p.id
-                        AND b.status IN {LIVE} AND b.appointment_at >= {now})"
-                ),
-                &["p.search_name", "p.id"],
-            ),
+            Segment {
+                before: Before::NoAppointment { live },
+                ..person(
+                    &format!(
+                        "NOT EXISTS (SELECT 1 FROM appointment b WHERE b.person_id = p.id
+                            AND b.status IN {LIVE} AND b.appointment_at >= {now})"
+                    ),
+                    &["p.search_name", "p.id"],
+                )
+            },
         ],
         RosterSort::Status => PersonStatus::ALL
             .iter()
@@ -528,6 +550,7 @@ impl Store {
             from: "person p",
             cond: "1".into(),
             cols: &["p.id"],
+            before: Before::Rows,
         };
         let c = Conditions {
             sql: "1".into(),
@@ -631,19 +654,34 @@ impl RosterRead<'_> {
         let (segs, c) = (&self.segs, &self.c);
         let mut n = 0i64;
         for (i, s) in segs.iter().enumerate().take(usize::from(key.seg) + 1) {
-            let mut params = c.params.clone();
-            let mut cond = format!("({}) AND ({})", s.cond, c.sql);
-            if i == usize::from(key.seg) {
-                let marks = vec!["?"; key.vals.len()].join(", ");
-                let _ = write!(cond, " AND ({}) < ({marks})", s.cols.join(", "));
-                params.extend(key.vals.iter().cloned());
-            }
-            let sql = format!("SELECT count(*) FROM {} WHERE {cond}", s.from);
-            n += self
-                .store
-                .conn
-                .prepare(&sql)?
-                .query_row(rusqlite::params_from_iter(&params), |r| r.get::<_, i64>(0))?;
+            // The key's own segment up to the key; those before it whole.
+            let bound = (i == usize::from(key.seg)).then_some(key);
+            let count = |from: &str, what: &str, cond: &str| -> Result<i64> {
+                let mut params = c.params.clone();
+                let mut cond = format!("({cond}) AND ({})", c.sql);
+                if let Some(key) = bound {
+                    let marks = vec!["?"; key.vals.len()].join(", ");
+                    let _ = write!(cond, " AND ({}) < ({marks})", s.cols.join(", "));
+                    params.extend(key.vals.iter().cloned());
+                }
+                let sql = format!("SELECT {what} FROM {from} WHERE {cond}");
+                Ok(self
+                    .store
+                    .conn
+                    .prepare_cached(&sql)?
+                    .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?)
+            };
+            const WITH: &str = "appointment a JOIN person p ON p.id = a.person_id";
+            n += match &s.before {
+                Before::Rows => count(s.from, "count(*)", &s.cond)?,
+                Before::FirstAppointment { live } => {
+                    count(WITH, "count(DISTINCT a.person_id)", live)?
+                }
+                Before::NoAppointment { live } => {
+                    count("person p", "count(*)", "1")?
+                        - count(WITH, "count(DISTINCT a.person_id)", live)?
+                }
+            };
         }
         Ok(u64::try_from(n).unwrap_or(0))
     }
