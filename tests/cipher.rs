@@ -523,5 +523,17 @@ fn check_names_a_page_changed_on_disk_in_an_encrypted_database() {
     std::fs::write(&db, &bytes).unwrap();
     let o = keyed(home, &db, &key, &["check"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    says_all(&text(&o), &["integrity: 1 problem(s)", "page 3"]);
+    says_all(
+        &text(&o),
+        &[
+            "integrity: 1 problem(s)",
+            "page 3",
+            "tallies:  not compared: the file is damaged",
+        ],
+    );
+    // --repair leaves a damaged file as it is.
+    let before = std::fs::read(&db).unwrap();
+    let o = keyed(home, &db, &key, &["check", "--repair"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
 }
