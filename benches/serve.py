@@ -114,6 +114,12 @@ class Relay:
             except OSError:
                 return
             server = socket.create_connection(("127.0.0.1", self.target))
+            # A link forwards each segment as it comes: without this the
+            # relay's own sockets would hold a small write behind the ACK of
+            # the one before (Nagle + the peer's 40 ms delayed ACK), a stall
+            # no router adds.
+            for s in (client, server):
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             for a, b, down in ((client, server, False), (server, client, True)):
                 threading.Thread(target=self._pump, args=(a, b, down), daemon=True).start()
 

@@ -463,7 +463,6 @@ pub fn run(options: &Options) -> Result<()> {
         keys: vec![key],
         keepalive_interval: Some(options.keepalive),
         keepalive_max: 3,
-        nodelay: true,
         ..Default::default()
     });
     runtime.block_on(async move {
@@ -516,6 +515,13 @@ fn accept(
     peer: SocketAddr,
 ) {
     let ip = peer.ip();
+    // Every frame and reply goes out as written: with Nagle's algorithm the
+    // second of two small writes (a reply, then the first frame) waits for
+    // the client's ACK of the first, a round trip on a slow link. (russh
+    // sets this only for sockets it accepts itself; we accept our own.)
+    if let Err(e) = socket.set_nodelay(true) {
+        tracing::warn!(error = %e, "TCP_NODELAY could not be set");
+    }
     {
         let mut open = shared.open.lock().unwrap_or_else(|e| e.into_inner());
         let n = open.entry(ip).or_default();
