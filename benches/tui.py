@@ -94,14 +94,15 @@ class Pty:
 
     def settle(self, quiet=0.15, limit=10.0):
         """Reads until no output for `quiet` s. Returns (bytes, seconds from
-        call to the last byte)."""
+        call to the last byte, 0 if none came). `last_byte` stays the time
+        the last byte was read, also when it came before the call (a caller
+        timing a start reads it after settling)."""
         t0 = time.perf_counter()
         before = len(self.out)
-        self.last_byte = t0
         while time.perf_counter() - t0 < limit:
             if self.pump(quiet) == 0:
                 break
-        return len(self.out) - before, self.last_byte - t0
+        return len(self.out) - before, max(0.0, self.last_byte - t0)
 
     def wait_for(self, needle, limit=30.0):
         t0 = time.perf_counter()

@@ -390,6 +390,38 @@ fn a_volunteer_cannot_confirm_but_can_add_a_person() {
 }
 
 #[test]
+fn the_key_exchange_starts_before_the_client_says_a_word() {
+    // The server's version line and its KEXINIT leave at once: a client on
+    // a slow link does not wait a round trip for the server to read its
+    // version line first (RFC 4253 section 7 lets either side go first).
+    use std::io::Read;
+    let server = Server::start();
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let kexinit = loop {
+        let n = tcp
+            .read(&mut buf)
+            .expect("the server sends without being spoken to");
+        assert!(n > 0, "closed after {:?}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+        if let Some(end) = got.windows(2).position(|w| w == b"\r\n") {
+            // uint32 length, padding length, then the message number.
+            if got.len() >= end + 2 + 6 {
+                break got[end + 2 + 5];
+            }
+        }
+    };
+    assert!(
+        got.starts_with(b"SSH-2.0-"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
+    assert_eq!(kexinit, 20, "SSH_MSG_KEXINIT follows the version line");
+}
+
+#[test]
 fn everything_but_the_dashboard_is_refused_promptly() {
     let server = Server::start();
     let ssh = |key: &str, user: &str, extra: &[&str]| {
@@ -599,6 +631,21 @@ fn twenty_coordinators_at_once_lose_no_key() {
     }
 }
 
+/// Whether any SGR sequence in `out` sets a colour (30–38, 40–48, 90–97,
+/// 100–107), however it is written.
+fn coloured(out: &str) -> bool {
+    out.split("\x1b[").skip(1).any(|seq| {
+        let end = seq.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+        match end {
+            Some(end) if seq[end..].starts_with('m') => seq[..end]
+                .split(';')
+                .filter_map(|p| p.parse::<u16>().ok())
+                .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107)),
+            _ => false,
+        }
+    })
+}
+
 #[test]
 fn the_clients_language_and_no_color_are_honoured() {
     let server = Server::start();
@@ -612,8 +659,7 @@ fn the_clients_language_and_no_color_are_honoured() {
         &[],
     );
     s.wait_for("Confirmar primero");
-    let colour =
-        |s: &Session| String::from_utf8_lossy(&s.output.lock().unwrap()).contains("\x1b[38;5;");
+    let colour = |s: &Session| coloured(&String::from_utf8_lossy(&s.output.lock().unwrap()));
     assert!(!colour(&s), "no colour after NO_COLOR");
     let plain = server.dashboard("maria");
     assert!(colour(&plain), "colour by default");

@@ -14,6 +14,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod views;
+pub mod wire;
 pub mod worker;
 
 use std::io::IsTerminal;

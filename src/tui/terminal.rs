@@ -13,10 +13,11 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute, queue};
-use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
+
+use super::wire::Wire;
 
 /// A writer whose `flush` waits until the frame is complete, so that a frame
 /// (ratatui flushes mid-frame to hide the cursor) leaves in one `write`, and
@@ -48,7 +49,7 @@ impl<W: Write> Write for FrameWriter<W> {
 /// Frames drawn to a terminal through any writer: the local terminal's
 /// standard output, or (for a session served over the network) a channel.
 pub struct Screen<W: Write> {
-    terminal: Terminal<CrosstermBackend<FrameWriter<W>>>,
+    terminal: Terminal<Wire<FrameWriter<W>>>,
     hold: Arc<AtomicBool>,
     begin: Arc<AtomicBool>,
     /// What the last frame put on screen, to skip frames that change nothing.
@@ -69,8 +70,7 @@ impl<W: Write> Screen<W> {
             hold: Arc::clone(&hold),
             begin: Arc::clone(&begin),
         };
-        let terminal =
-            Terminal::with_options(CrosstermBackend::new(writer), TerminalOptions { viewport })?;
+        let terminal = Terminal::with_options(Wire::new(writer), TerminalOptions { viewport })?;
         Ok(Self {
             terminal,
             hold,
@@ -96,6 +96,7 @@ impl<W: Write> Screen<W> {
         let probe = self.terminal.try_draw(|frame| {
             frame.buffer_mut().reset();
             render(frame);
+            super::wire::plain_blanks(frame.buffer_mut());
             fresh = Some(frame.buffer_mut().clone());
             Err::<(), _>(io::Error::other(PROBE))
         });
@@ -121,8 +122,16 @@ impl<W: Write> Screen<W> {
             *self.terminal.current_buffer_mut() = shifted.screen;
             self.terminal.swap_buffers();
         }
-        let drawn = self.terminal.draw(|frame| render(frame)).map(|_| ());
-        self.last = Some(fresh);
+        // The backend reads the cells the diff skips from the whole frame.
+        self.terminal.backend_mut().set_frame(Some(fresh));
+        let drawn = self
+            .terminal
+            .draw(|frame| {
+                render(frame);
+                super::wire::plain_blanks(frame.buffer_mut());
+            })
+            .map(|_| ());
+        self.last = self.terminal.backend_mut().set_frame(None);
         let wrote = !self.begin.swap(false, Ordering::Relaxed);
         let backend = self.terminal.backend_mut();
         if wrote {
