@@ -115,6 +115,8 @@ struct Conn {
     no_color: bool,
     input: Option<mpsc::Sender<Vec<u8>>>,
     resize: Option<watch::Sender<(u16, u16)>>,
+    /// The store being opened for the user since their key was accepted.
+    opened: Option<tokio::task::JoinHandle<Result<session::Opened>>>,
 }
 
 impl Drop for Conn {
@@ -188,6 +190,7 @@ impl russh::server::Handler for Conn {
         };
         match known {
             Some(user) if self.shared.failed_lately(self.ip) < MAX_FAILURES => {
+                self.opened = Some(session::open(self.shared.db.clone(), user.role));
                 self.user = Some(user);
                 Ok(Auth::Accept)
             }
@@ -320,6 +323,7 @@ impl russh::server::Handler for Conn {
             idle: self.shared.idle,
             longest: self.shared.longest,
             reads: Arc::clone(&self.shared.reads),
+            opened: self.opened.take(),
         };
         // The user by id, role and key: a coordinator's name stays in the
         // database's audit trail, not in the log.
@@ -546,6 +550,7 @@ fn accept(
         no_color: false,
         input: None,
         resize: None,
+        opened: None,
     };
     let config = Arc::clone(config);
     let grace = options.grace;

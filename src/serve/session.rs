@@ -41,6 +41,26 @@ const ENTER: &[u8] = b"\x1b[?1049h\x1b[?2004h\x1b[?25l\x1b[2J";
 /// And how the client's terminal is left.
 const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1049l\x1b[?25h";
 
+/// A session's store handle (with its role) and the shelter it shows.
+pub type Opened = (crate::store::Store, Option<crate::domain::Shelter>);
+
+/// Opens the database for a coordinator as soon as their key is known: the
+/// client's next round trip (opening a channel, asking for a terminal) hides
+/// the time it takes.
+pub fn open(
+    db: crate::store::DbFile,
+    role: Role,
+) -> tokio::task::JoinHandle<anyhow::Result<Opened>> {
+    tokio::task::spawn_blocking(move || {
+        let store = db
+            .open(OpenMode::Existing)?
+            .with_role(role)
+            .with_cache_kib(SESSION_CACHE_KIB)?;
+        let shelter = store.shelters()?.into_iter().next();
+        anyhow::Ok((store, shelter))
+    })
+}
+
 /// Everything a session needs, handed over when the client asks for a shell.
 pub struct Session {
     /// To write to the client.
@@ -78,6 +98,8 @@ pub struct Session {
     pub longest: Duration,
     /// The roster and dashboard, held once for every session of the server.
     pub reads: Arc<worker::SharedReads>,
+    /// The store, being opened since the key was accepted ([`open`]).
+    pub opened: Option<tokio::task::JoinHandle<anyhow::Result<Opened>>>,
 }
 
 /// What a frame writes, taken after each draw and sent as one message.
@@ -180,15 +202,17 @@ pub async fn run(mut s: Session) {
 }
 
 async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
-    let (db, user, role) = (s.db.clone(), s.user.clone(), s.role);
-    let (store, draft, shelter) = tokio::task::spawn_blocking(move || {
-        let mut store = db
-            .open(OpenMode::Existing)?
-            .with_role(role)
-            .with_cache_kib(SESSION_CACHE_KIB)?;
+    let opened = match s.opened.take() {
+        Some(opening) => opening,
+        None => open(s.db.clone(), s.role),
+    };
+    let (store, shelter) = opened.await??;
+    // The draft is taken only now that a dashboard will show it.
+    let user = s.user.clone();
+    let (store, draft) = tokio::task::spawn_blocking(move || {
+        let mut store = store;
         let draft = store.take_draft(&user)?;
-        let shelter = store.shelters()?.into_iter().next();
-        anyhow::Ok((store, draft, shelter))
+        anyhow::Ok((store, draft))
     })
     .await??;
     let (reply_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
@@ -218,9 +242,8 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     }
     let out = Out::default();
     let mut screen = Screen::over(out.clone(), s.size)?;
-    if s.handle.data(s.channel, ENTER.to_vec()).await.is_err() {
-        return Ok((End::Gone, app.draft()));
-    }
+    // The terminal's setup leaves with the first frame, in one message.
+    let mut enter = Some(ENTER);
     let mut parser = Parser::default();
     let mut ready = false;
     let started = tokio::time::Instant::now();
@@ -280,7 +303,10 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
         if app.dirty && ready {
             screen.draw(|f| views::render(&app, f))?;
             app.dirty = false;
-            let frame = out.take();
+            let mut frame = out.take();
+            if let Some(enter) = enter.take() {
+                frame.splice(0..0, enter.iter().copied());
+            }
             // One frame in flight: this waits while the client is slow, and
             // everything that happens meanwhile goes into the next frame.
             if !frame.is_empty() && s.handle.data(s.channel, frame).await.is_err() {
