@@ -390,6 +390,38 @@ fn a_volunteer_cannot_confirm_but_can_add_a_person() {
 }
 
 #[test]
+fn two_coordinators_confirming_one_appointment_over_ssh_the_second_is_told_of_the_conflict() {
+    let server = Server::start();
+    // Both open the same person's confirmation form, each in their session.
+    let (appointment, mut first) = confirmation_form(&server);
+    let (same, mut second) = confirmation_form(&server);
+    assert_eq!(appointment, same);
+    first.send(b"AAA11111\x13");
+    first.wait_for("Confirmation recorded.");
+    second.send(b"BBB22222\x13");
+    second.wait_for("Another coordinator");
+    let screen = second.screen();
+    assert!(
+        screen.contains("BBB22222"),
+        "what was typed stays:\n{screen}"
+    );
+    let a = server.store().appointment(appointment).unwrap();
+    assert_eq!(a.status, AppointmentStatus::Confirmed);
+    assert_eq!(a.confirmation_number.as_deref(), Some("AAA11111"));
+    // Out of the person screen, and out of the form with what was typed
+    // (Esc twice: the form asks before it drops typed input); each Esc
+    // alone, a pause after it, or it reads as Alt with the next key.
+    for (mut s, escapes) in [(first, 1), (second, 2)] {
+        for _ in 0..escapes {
+            s.send(b"\x1b");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        s.send(b"q");
+        s.wait_exit();
+    }
+}
+
+#[test]
 fn the_key_exchange_starts_before_the_client_says_a_word() {
     // The server's version line and its KEXINIT leave at once: a client on
     // a slow link does not wait a round trip for the server to read its
@@ -566,7 +598,7 @@ fn a_client_killed_mid_save_leaves_all_or_nothing() {
     let server = Server::start();
     let (appointment, mut s) = confirmation_form(&server);
     s.send(b"KILL1234\x13");
-    s.hang_up();
+    s.kill_program();
     s.wait_exit();
     std::thread::sleep(Duration::from_millis(500));
     let store = server.store();

@@ -92,6 +92,18 @@ impl Session {
 
     /// Sends SIGHUP to albergue itself (the child of `script`), as a dropped SSH link does.
     pub fn hang_up(&self) {
+        self.signal("-HUP");
+    }
+
+    /// Kills the program outright (SIGKILL), as when a laptop's battery dies
+    /// or a client is killed: unlike a hang-up, this cannot be ignored (an
+    /// `ssh` started under `nohup` ignores SIGHUP, as it inherited).
+    #[allow(dead_code)] // not every test binary kills its program
+    pub fn kill_program(&self) {
+        self.signal("-KILL");
+    }
+
+    fn signal(&self, which: &str) {
         let pid = self.child.id();
         let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
         let target = kids
@@ -99,7 +111,7 @@ impl Session {
             .next()
             .expect("albergue runs under script");
         assert!(Command::new("kill")
-            .args(["-HUP", target])
+            .args([which, target])
             .status()
             .unwrap()
             .success());
