@@ -249,3 +249,50 @@ fn the_demo_notes_and_sources_are_in_spanish() {
         assert!(spanish(&o.source) && spanish(&o.note), "{o:?}");
     }
 }
+
+#[test]
+fn a_bulk_load_naming_rows_that_are_not_there_loads_nothing_and_says_which() {
+    use albergue::actor::Actor;
+    use albergue::store::{OpenMode, Store, StoreError};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+    let good = albergue::demo::generate(300, 3, now());
+    let actor = Actor::new("test");
+    // The load writes with foreign keys off (its appointments are copied
+    // whole from an in-memory database): it checks every reference itself.
+    let mut bad = good.clone();
+    bad.appointments[7].household_id = 999_999;
+    let id = bad.appointments[7].id;
+    match store.load_bulk(&bad, "test", &actor) {
+        Err(e @ StoreError::Dangling { .. }) => {
+            let said = e.to_string();
+            assert!(
+                said.contains(&format!("appointment {id} names household 999999")),
+                "{said}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut bad = good.clone();
+    bad.people[3].details.household_id = 888_888;
+    assert!(matches!(
+        store.load_bulk(&bad, "test", &actor),
+        Err(StoreError::Dangling {
+            entity: "person",
+            target: "household",
+            missing: 888_888,
+            ..
+        })
+    ));
+    let c = store.counts().unwrap();
+    assert_eq!((c.people, c.appointments, c.households), (0, 0, 0));
+    // Nothing left behind: the good data loads after, every appointment
+    // and index in place (SQLite's checks, the tallies against a recount).
+    store.load_bulk(&good, "test", &actor).unwrap();
+    let c = store.counts().unwrap();
+    assert_eq!(c.appointments as usize, good.appointments.len());
+    assert_eq!(store.integrity_problems().unwrap(), Vec::<String>::new());
+    assert_eq!(store.tally_problems().unwrap(), Vec::<String>::new());
+    let o = store.appointment(good.appointments[7].id).unwrap();
+    assert_eq!(o, good.appointments[7]);
+}

@@ -100,7 +100,7 @@ pub(super) fn insert(
 /// Inserts appointment rows as given (bulk loads set every field), each
 /// with whether it is for someone present, 64 rows to a statement.
 pub(super) fn insert_many(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     rows: &[(&Appointment, bool)],
     now: DateTime<Utc>,
     actor: &Actor,

@@ -223,6 +223,18 @@ pub enum StoreError {
         /// The id asked for.
         id: i64,
     },
+    /// A row of a bulk load names a row that is neither loaded nor stored.
+    #[error("{entity} {id} names {target} {missing}, which is neither in the data loaded nor in the database (nothing was loaded)")]
+    Dangling {
+        /// The table of the row.
+        entity: &'static str,
+        /// Its id.
+        id: i64,
+        /// The table it names.
+        target: &'static str,
+        /// The id it names.
+        missing: i64,
+    },
     /// The rules refuse the change.
     #[error(transparent)]
     Rule(#[from] RuleError),
@@ -628,10 +640,17 @@ impl Store {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
+        self.transact_as(TransactionBehavior::Immediate, f)
+    }
+
+    /// [`Store::transact`] with a transaction that begins as `behavior` says.
+    fn transact_as<T>(
+        &mut self,
+        behavior: TransactionBehavior,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    ) -> Result<T> {
         let now = self.now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(behavior)?;
         let value = f(&tx, now)?;
         search::sync(&tx)?;
         tx.commit()?;
@@ -652,22 +671,34 @@ impl Store {
         what: Permission,
         f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
+        self.write_bulk_as(what, TransactionBehavior::Immediate, f)
+    }
+
+    /// [`Store::write_bulk`] in a transaction that begins as `behavior` says.
+    fn write_bulk_as<T>(
+        &mut self,
+        what: Permission,
+        behavior: TransactionBehavior,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, DateTime<Utc>) -> Result<T>,
+    ) -> Result<T> {
         self.allow(what)?;
         let before: i64 = self
             .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+            .pragma_query_value(Some("main"), "cache_size", |r| r.get(0))?;
         self.conn
-            .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+            .pragma_update(Some("main"), "cache_size", BULK_CACHE_KIB)?;
         // Refused (the mode stays WAL) while another connection is open.
         let journal: String = self
             .conn
-            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
+            .pragma_update_and_check(Some("main"), "journal_mode", "DELETE", |r| r.get(0))
             .unwrap_or_else(|_| "wal".into());
-        let result = self.transact(f);
+        let result = self.transact_as(behavior, f);
         if !journal.eq_ignore_ascii_case("wal") {
-            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+            self.conn
+                .pragma_update(Some("main"), "journal_mode", "WAL")?;
         }
-        self.conn.pragma_update(None, "cache_size", before)?;
+        self.conn
+            .pragma_update(Some("main"), "cache_size", before)?;
         result
     }
 }
