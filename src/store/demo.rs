@@ -53,11 +53,14 @@ impl Store {
             self.write_bulk_as(
                 Permission::Jobs,
                 TransactionBehavior::Deferred,
-                |tx, now| load(tx, now, data, action, actor, &side, &path),
+                |tx, now| load(tx, now, data, action, actor, side, &path),
             )
         });
         let on = self.conn.pragma_update(None, "foreign_keys", "ON");
-        let detached = side.detach(&self.conn);
+        let detached = self
+            .conn
+            .execute_batch("DETACH DATABASE bulk")
+            .map_err(StoreError::from);
         result?;
         on?;
         detached
@@ -69,7 +72,7 @@ impl Store {
 /// open: the attachment, and the loading thread's own connection).
 struct Side {
     /// The loading thread's connection, its table and indexes made.
-    conn: std::sync::Mutex<rusqlite::Connection>,
+    conn: rusqlite::Connection,
 }
 
 impl Side {
@@ -107,22 +110,21 @@ impl Side {
         // store's SQL as it stands.)
         side.execute_batch(&schema.join(";\n"))?;
         conn.execute("ATTACH DATABASE ?1 AS bulk KEY ''", [&uri])?;
-        Ok(Self {
-            conn: std::sync::Mutex::new(side),
-        })
+        Ok(Self { conn: side })
     }
 
-    /// The rows, in one transaction of the loading thread.
-    fn load(&self, rows: &[(&Appointment, bool)], now: DateTime<Utc>, actor: &Actor) -> Result<()> {
-        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = conn.transaction()?;
+    /// The rows, in one transaction of the loading thread (the connection
+    /// closes with it; the attachment keeps the database until the store
+    /// detaches it).
+    fn load(
+        mut self,
+        rows: &[(&Appointment, bool)],
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
         appointments::insert_many(&tx, rows, now, actor)?;
         tx.commit()?;
-        Ok(())
-    }
-
-    fn detach(self, conn: &rusqlite::Connection) -> Result<()> {
-        conn.execute_batch("DETACH DATABASE bulk")?;
         Ok(())
     }
 }
@@ -203,7 +205,7 @@ fn load(
     data: &BulkData,
     action: &str,
     actor: &Actor,
-    side: &Side,
+    side: Side,
     path: &std::path::Path,
 ) -> Result<()> {
     let existing: i64 = tx.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;
@@ -243,7 +245,7 @@ fn load(
     std::thread::scope(|scope| -> Result<()> {
         // The second thread checks the references, marks the appointments
         // and writes them while this one writes the people.
-        let loading = scope.spawn(|| {
+        let loading = scope.spawn(move || {
             references(shelters, data)?;
             side.load(&marked(data), now, actor)
         });
