@@ -296,3 +296,59 @@ fn a_bulk_load_naming_rows_that_are_not_there_loads_nothing_and_says_which() {
     let o = store.appointment(good.appointments[7].id).unwrap();
     assert_eq!(o, good.appointments[7]);
 }
+
+#[test]
+fn a_bulk_load_whose_rows_break_a_rule_of_a_table_loads_nothing() {
+    use albergue::actor::Actor;
+    use albergue::store::{OpenMode, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+    let good = albergue::demo::generate(300, 4, now());
+    let actor = Actor::new("test");
+    // The people are written in two halves by two threads, the households
+    // and appointments by the second: a row refused in any of them stops
+    // the whole load.
+    let last = good.people.len() - 1;
+    type Breaks = Box<dyn Fn(&mut albergue::store::BulkData)>;
+    let breakers: [(&str, Breaks); 4] = [
+        (
+            "a person of the first half",
+            Box::new(|d| d.people[2].details.nationality = "MX".into()),
+        ),
+        (
+            "a person of the second half",
+            Box::new(move |d| d.people[last].details.nationality = "GTMX".into()),
+        ),
+        (
+            "a household twice",
+            Box::new(|d| d.households.push(d.households[4].clone())),
+        ),
+        (
+            "an appointment",
+            Box::new(|d| d.appointments[9].confirm_deadline += chrono::Duration::hours(1)),
+        ),
+    ];
+    for (what, breaks) in &breakers {
+        let mut bad = good.clone();
+        breaks(&mut bad);
+        let said = match store.load_bulk(&bad, "test", &actor) {
+            Err(e) => e.to_string(),
+            Ok(()) => panic!("{what} against the rules loaded"),
+        };
+        assert!(said.contains("constraint failed"), "{what}: {said}");
+        let c = store.counts().unwrap();
+        assert_eq!(
+            (c.people, c.appointments, c.households),
+            (0, 0, 0),
+            "{what}"
+        );
+    }
+    // Nothing left behind, the in-memory databases detached: the good
+    // data loads after.
+    store.load_bulk(&good, "test", &actor).unwrap();
+    let c = store.counts().unwrap();
+    assert_eq!(c.people as usize, good.people.len());
+    assert_eq!(c.households as usize, good.households.len());
+    assert_eq!(store.integrity_problems().unwrap(), Vec::<String>::new());
+    assert_eq!(store.tally_problems().unwrap(), Vec::<String>::new());
+}

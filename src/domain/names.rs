@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+    let mut keep = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
@@ -30,10 +30,24 @@ pub fn fold(text: &str) -> String {
                 'ł' | 'Ł' => out.push('l'),
                 'đ' | 'Đ' => out.push('d'),
                 'ı' => out.push('i'),
+                c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
                 _ => out.extend(c.to_lowercase()),
             }
         } else {
             pending_space = true;
+        }
+    };
+    // Each character decomposed on its own, which is the decomposition of
+    // the whole text less the reordering of combining marks (all of them
+    // dropped here: see the test `only_marks_are_reordered`); an ASCII
+    // character is its own decomposition.
+    for c in text.chars() {
+        if c.is_ascii() {
+            keep(c, &mut out);
+        } else {
+            for d in std::iter::once(c).nfkd().filter(|d| !is_combining_mark(*d)) {
+                keep(d, &mut out);
+            }
         }
     }
     out
@@ -42,6 +56,8 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::fold;
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
 
     #[test]
     fn folding_removes_case_accents_and_extra_spaces() {
@@ -51,5 +67,52 @@ mod tests {
         assert_eq!(fold("ÁNGELA MARÍA"), "angela maria");
         assert_eq!(fold("Strauß Øster"), "strauss oster");
         assert_eq!(fold(""), "");
+    }
+
+    /// What `fold` does, on the decomposition of the whole text at once.
+    fn fold_whole(text: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+            if c.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                match c {
+                    'ß' => out.push_str("ss"),
+                    'ø' | 'Ø' => out.push('o'),
+                    'æ' | 'Æ' => out.push_str("ae"),
+                    'œ' | 'Œ' => out.push_str("oe"),
+                    'ł' | 'Ł' => out.push('l'),
+                    'đ' | 'Đ' => out.push('d'),
+                    'ı' => out.push('i'),
+                    _ => out.extend(c.to_lowercase()),
+                }
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    /// Decomposing character by character differs from decomposing the
+    /// whole text only in the order of characters of a nonzero combining
+    /// class; every one of those is a combining mark, which folding drops.
+    #[test]
+    fn only_marks_are_reordered() {
+        use unicode_normalization::char::canonical_combining_class;
+        let unmarked: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| canonical_combining_class(*c) != 0 && !is_combining_mark(*c))
+            .collect();
+        assert_eq!(unmarked, Vec::<char>::new());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_by_character_is_folding_the_whole(text in "(\\PC|[a-zA-Z' -]|\u{301}|\u{308}|\u{327}){0,24}") {
+            proptest::prop_assert_eq!(fold(&text), fold_whole(&text));
+        }
     }
 }

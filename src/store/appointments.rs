@@ -98,7 +98,8 @@ pub(super) fn insert(
 }
 
 /// Inserts appointment rows as given (bulk loads set every field), each
-/// with whether it is for someone present, 64 rows to a statement.
+/// with whether it is for someone present, 64 rows to a statement (the
+/// time and the actor bound once per statement).
 pub(super) fn insert_many(
     tx: &rusqlite::Connection,
     rows: &[(&Appointment, bool)],
@@ -106,16 +107,26 @@ pub(super) fn insert_many(
     actor: &Actor,
 ) -> Result<()> {
     const ROWS: usize = 64;
-    const COLUMNS: usize = 16;
-    let at = codec::secs(now);
-    for chunk in rows.chunks(ROWS) {
-        let marks = vec![format!("({})", vec!["?"; COLUMNS].join(",")); chunk.len()].join(",");
-        let sql = format!(
+    /// The columns of a row bound on their own (the id to `for_present`).
+    const OWN: usize = 13;
+    let (at, by) = (codec::secs(now), actor.as_str());
+    // `?1` the time, `?2` the actor, then each row's own.
+    let sql = |rows: usize| {
+        format!(
             "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
                 allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
-                confirmed_by, status, created_at, updated_at, updated_by, for_present)
-             VALUES {marks}"
-        );
+                confirmed_by, status, for_present, created_at, updated_at, updated_by)
+             VALUES {}",
+            super::numbered_rows(rows, OWN, 2, ",?1,?1,?2")
+        )
+    };
+    let full = sql(ROWS);
+    for chunk in rows.chunks(ROWS) {
+        let sql = if chunk.len() == ROWS {
+            std::borrow::Cow::Borrowed(&full)
+        } else {
+            std::borrow::Cow::Owned(sql(chunk.len()))
+        };
         // What SQLite keeps that the rows do not hold as such (instants as
         // seconds, the status's word), made first: the parameters borrow
         // them and the rows' own fields (binding copies them once).
@@ -136,8 +147,8 @@ pub(super) fn insert_many(
                 )
             })
             .collect();
-        let actor = actor.as_str();
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * COLUMNS);
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(2 + chunk.len() * OWN);
+        values.extend([&at as &dyn rusqlite::ToSql, &by]);
         for ((a, _), (t, status)) in chunk.iter().zip(&made) {
             values.extend([
                 &t[0] as &dyn rusqlite::ToSql,
@@ -152,9 +163,6 @@ pub(super) fn insert_many(
                 &t[5],
                 &a.confirmed_by,
                 status,
-                &at,
-                &at,
-                &actor,
                 &t[6],
             ]);
         }

@@ -21,7 +21,12 @@ pub fn opt_instant(secs: Option<i64>) -> Option<DateTime<Utc>> {
 
 /// A calendar day as stored.
 pub fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    match d.year() {
+        // (What `%Y-%m-%d` writes, without parsing the format each time.)
+        y @ 0..=9999 => format!("{y:04}-{:02}-{:02}", d.month(), d.day()),
+        _ => d.format("%Y-%m-%d").to_string(),
+    }
 }
 
 /// A stored calendar day, read from column `idx`.
@@ -38,4 +43,37 @@ where
 {
     text.parse()
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, NaiveDate};
+
+    proptest::proptest! {
+        #[test]
+        fn a_day_is_written_as_chrono_writes_it(
+            days in NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce()
+        ) {
+            let d = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            proptest::prop_assert_eq!(super::day(d), d.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn days_at_the_edges_of_four_digit_years() {
+        for (y, m, d) in [
+            (0, 1, 1),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 12, 31),
+            (2024, 5, 9),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(super::day(day), day.format("%Y-%m-%d").to_string());
+        }
+        assert_eq!(
+            super::day(NaiveDate::from_ymd_opt(2024, 5, 9).unwrap()),
+            "2024-05-09"
+        );
+    }
 }

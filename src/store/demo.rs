@@ -1,6 +1,6 @@
 //! Bulk loading of generated demo data into an empty database.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, TransactionBehavior};
@@ -37,95 +37,153 @@ impl Store {
     /// Loads whole tables (a demo, or an export read back) into a database
     /// that holds nobody yet, in one transaction with one audit row.
     ///
-    /// The appointments are written, and their indexes built, by a second
-    /// thread into an in-memory database while this one writes the people;
-    /// then SQLite copies that table and its indexes across whole (its
-    /// transfer optimization: records and index entries in order, nothing
-    /// decoded). That needs foreign keys off for the load, so every
-    /// reference of the data is checked here first ([`references`]); and a
-    /// transaction that takes the file's write lock with its first write
-    /// (an immediate one would lock the in-memory database too).
+    /// Two threads share the work. This one writes the shelters, the
+    /// households and the first half of the people, and then builds the
+    /// people's indexes; the second writes the other half of the people
+    /// into an in-memory database, then the appointments into another one
+    /// and builds their indexes there. SQLite copies each of those tables
+    /// across whole (its transfer optimization: records and index entries
+    /// in order, nothing decoded). That needs foreign keys off for the
+    /// load, so every reference of the data is checked first
+    /// ([`references`]); and a transaction that takes the file's write lock
+    /// with its first write (an immediate one would lock the in-memory
+    /// databases too).
     pub fn load_bulk(&mut self, data: &BulkData, action: &str, actor: &Actor) -> Result<()> {
         let path = self.path.clone();
-        let side = Side::attach(&self.conn)?;
-        let fk = self.conn.pragma_update(None, "foreign_keys", "OFF");
-        let result = fk.map_err(StoreError::from).and_then(|()| {
-            self.write_bulk_as(
+        // The people are appended to a table without indexes; the
+        // households and appointments arrive with theirs.
+        let people = Side::attach(&self.conn, "bulk_people", &[("person", false)])?;
+        let rest = Side::attach(
+            &self.conn,
+            "bulk_rest",
+            &[("household", true), ("appointment", true)],
+        );
+        let result = rest.and_then(|rest| {
+            self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+            let loaded = self.write_bulk_as(
                 Permission::Jobs,
                 TransactionBehavior::Deferred,
-                |tx, now| load(tx, now, data, action, actor, side, &path),
-            )
+                |tx, now| load(tx, now, data, action, actor, (people, rest), &path),
+            );
+            let on = self.conn.pragma_update(None, "foreign_keys", "ON");
+            loaded?;
+            Ok(on?)
         });
-        let on = self.conn.pragma_update(None, "foreign_keys", "ON");
-        let detached = self
-            .conn
-            .execute_batch("DETACH DATABASE bulk")
-            .map_err(StoreError::from);
+        // (Each in-memory database goes with its last connection: this one.)
+        let detached = ["bulk_people", "bulk_rest"]
+            .iter()
+            .filter(|name| Side::attached(&self.conn, name))
+            .try_for_each(|name| self.conn.execute_batch(&format!("DETACH DATABASE {name}")));
         result?;
-        on?;
-        detached
+        Ok(detached?)
     }
 }
 
-/// The in-memory database the appointments are loaded into first, attached
-/// to the store's connection as `bulk` (it lives while a connection has it
-/// open: the attachment, and the loading thread's own connection).
+/// An in-memory database a second thread loads tables into, attached to
+/// the store's connection under its name. It is SQLite's `memdb`: the
+/// store's connection and the thread's own share it as they would share a
+/// file (each with its page cache and its locks, no shared cache), so the
+/// thread may build indexes while the store prepares its statements.
 struct Side {
-    /// The loading thread's connection, its table and indexes made.
+    /// The loading thread's connection.
     conn: rusqlite::Connection,
+    /// The name it is attached under.
+    name: &'static str,
+    /// The indexes of its tables, as the store's schema defines them: made
+    /// once the rows are in.
+    indexes: Vec<String>,
 }
 
 impl Side {
-    /// Attaches a new in-memory database (plaintext: `KEY ''`, also when
-    /// the store is encrypted; it never touches a disk) and makes in it the
-    /// store's `appointment` table and indexes, as the store's schema
-    /// defines them. This happens before the load's transaction: in a
-    /// shared cache a connection needs a read lock on every attached
-    /// schema to prepare a statement, so the schema must not change while
-    /// the store's connection prepares the load's statements.
-    fn attach(conn: &rusqlite::Connection) -> Result<Self> {
+    /// Makes a new in-memory database holding `tables` as the store's
+    /// schema defines them (each with its indexes, made after the rows, if
+    /// it says so), and attaches it as `name` (plaintext: `KEY ''`, also
+    /// when the store is encrypted; it never touches a disk). The tables
+    /// are made before the store's connection attaches it, and before the
+    /// load's transaction.
+    fn attach(
+        conn: &rusqlite::Connection,
+        name: &'static str,
+        tables: &[(&str, bool)],
+    ) -> Result<Self> {
         use rusqlite::OpenFlags;
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let uri = format!(
-            "file:albergue-bulk-{}-{n}?mode=memory&cache=shared",
-            std::process::id()
-        );
-        let schema: Vec<String> = conn
-            .prepare(
-                "SELECT sql FROM sqlite_schema
-                 WHERE tbl_name = 'appointment' AND type IN ('table', 'index') AND sql IS NOT NULL
-                 ORDER BY type = 'index'",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        // (A name that starts with a slash is shared within the process.)
+        let uri = format!("file:/albergue-{name}-{}-{n}?vfs=memdb", std::process::id());
+        let mut table_sql = Vec::new();
+        let mut indexes = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT type, sql FROM main.sqlite_schema
+             WHERE tbl_name = ?1 AND type IN ('table', 'index') AND sql IS NOT NULL
+             ORDER BY type = 'index'",
+        )?;
+        for (table, indexed) in tables {
+            let rows = stmt.query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+            for row in rows {
+                let (kind, sql) = row?;
+                match kind.as_str() {
+                    "table" => table_sql.push(sql),
+                    _ if *indexed => indexes.push(sql),
+                    _ => {}
+                }
+            }
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let side = rusqlite::Connection::open_with_flags(&uri, flags)?;
-        // The tables the rows name are not here (the store checks them).
-        side.pragma_update(None, "foreign_keys", "OFF")?;
-        // (This connection's own database is the in-memory one: the
-        // store's SQL as it stands.)
-        side.execute_batch(&schema.join(";\n"))?;
-        conn.execute("ATTACH DATABASE ?1 AS bulk KEY ''", [&uri])?;
-        Ok(Self { conn: side })
+        // The tables the rows name are not here (the store checks them);
+        // nothing here outlives a failed load, so nothing to roll back; a
+        // page cache that holds the whole database until it commits.
+        side.execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF;
+             PRAGMA cache_size = {};",
+            super::BULK_CACHE_KIB
+        ))?;
+        side.execute_batch(&table_sql.join(";\n"))?;
+        conn.execute(&format!("ATTACH DATABASE ?1 AS {name} KEY ''"), [&uri])?;
+        Ok(Self {
+            conn: side,
+            name,
+            indexes,
+        })
     }
 
-    /// The rows, in one transaction of the loading thread (the connection
-    /// closes with it; the attachment keeps the database until the store
-    /// detaches it).
-    fn load(
-        mut self,
-        rows: &[(&Appointment, bool)],
-        now: DateTime<Utc>,
-        actor: &Actor,
-    ) -> Result<()> {
+    /// Whether the store's connection has a database attached as `name`.
+    fn attached(conn: &rusqlite::Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT count(*) FROM pragma_database_list WHERE name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .is_ok_and(|n| n > 0)
+    }
+
+    /// Writes rows with `write` and then the indexes, in one transaction
+    /// of the loading thread (its connection closes with it; the store's
+    /// attachment keeps the database until the store detaches it).
+    fn load<T>(mut self, write: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction()?;
-        appointments::insert_many(&tx, rows, now, actor)?;
+        let value = write(&tx)?;
+        for sql in &self.indexes {
+            tx.execute_batch(sql)?;
+        }
         tx.commit()?;
-        Ok(())
+        Ok(value)
+    }
+}
+
+/// Time since the load began, logged at debug level as each step ends
+/// (`--log-level albergue::store=debug`): where a slow load spends it.
+#[derive(Clone, Copy)]
+struct Steps(std::time::Instant);
+
+impl Steps {
+    fn done(self, step: &'static str) {
+        let ms = self.0.elapsed().as_millis() as u64;
+        tracing::debug!(step, ms, "bulk load");
     }
 }
 
@@ -205,9 +263,10 @@ fn load(
     data: &BulkData,
     action: &str,
     actor: &Actor,
-    side: Side,
+    (people_side, rest_side): (Side, Side),
     path: &std::path::Path,
 ) -> Result<()> {
+    let steps = Steps(std::time::Instant::now());
     let existing: i64 = tx.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;
     if existing > 0 {
         return Err(StoreError::NotEmpty {
@@ -220,36 +279,61 @@ fn load(
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     // Building an index once from all its rows beats updating it row by
-    // row: set the indexes aside (as the schema defines them), load, and
-    // build them again, all inside this transaction. The triggers that
-    // keep the tallies and the search index are set aside too: both are
-    // built once from the loaded rows. The appointments' indexes stay:
-    // they arrive built, with the table.
+    // row: set the people's indexes aside (as the schema defines them),
+    // load, and build them again, all inside this transaction. The
+    // triggers that keep the tallies and the search index are set aside
+    // too: both are built once from the loaded rows. The households' and
+    // appointments' indexes stay: they arrive built, with the tables.
     let schema: Vec<(String, String, String, String)> = tx
         .prepare(
-            "SELECT type, name, tbl_name, sql FROM sqlite_schema
+            "SELECT type, name, tbl_name, sql FROM main.sqlite_schema
              WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
                AND tbl_name IN ('household', 'person', 'appointment',
                                 'household_present')",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let indexes: Vec<(String, String, String)> = schema
+    let set_aside: Vec<(String, String, String)> = schema
         .into_iter()
-        .filter(|(kind, _, t, _)| kind == "trigger" || (kind == "index" && t != "appointment"))
+        .filter(|(kind, _, table, _)| kind == "trigger" || table == "person")
         .map(|(kind, name, _, sql)| (kind, name, sql))
         .collect();
-    for (kind, name, _) in &indexes {
-        tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
+    for (kind, name, _) in &set_aside {
+        tx.execute_batch(&format!("DROP {kind} main.\"{name}\""))?;
     }
+    let people_rows: Vec<(i64, &crate::domain::PersonDetails)> =
+        data.people.iter().map(|p| (p.id, &p.details)).collect();
+    let (first, second) = people_rows.split_at(people_rows.len() / 2);
     std::thread::scope(|scope| -> Result<()> {
-        // The second thread checks the references, marks the appointments
-        // and writes them while this one writes the people.
-        let loading = scope.spawn(move || {
+        // The second thread: half the people, then (while this one builds
+        // the people's indexes) the checks, the households and the
+        // appointments.
+        let (counted, people_written) = std::sync::mpsc::channel();
+        let rest = rest_side.name;
+        let loading = scope.spawn(move || -> Result<()> {
+            let name = people_side.name;
+            let built = people_side.load(|conn| people::insert_people(conn, second, now, actor));
+            steps.done("the second half of the people");
+            let failed = built.is_err();
+            // (That thread reports an error. If it stopped, so does this.)
+            if counted.send(built.map(|b| (name, b))).is_err() || failed {
+                return Ok(());
+            }
             references(shelters, data)?;
-            side.load(&marked(data), now, actor)
+            let appointments = marked(data);
+            steps.done("references checked");
+            rest_side.load(|conn| {
+                insert_households(conn, &data.households, now, actor)?;
+                appointments::insert_many(conn, &appointments, now, actor)
+            })?;
+            steps.done("households and appointments");
+            Ok(())
         });
-        let at = codec::secs(now);
+        let joined = |loading: std::thread::ScopedJoinHandle<'_, Result<()>>| {
+            loading
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        };
         for s in &data.shelters {
             tx.prepare_cached(
                 "INSERT INTO shelter (id, name, city, tz, capacity, created_at, updated_at,
@@ -261,48 +345,49 @@ fn load(
                 s.city,
                 s.tz,
                 s.capacity,
-                at,
+                codec::secs(now),
                 actor.as_str()
             ])?;
         }
-        for h in &data.households {
-            tx.prepare_cached(
-                "INSERT INTO household (id, shelter_id, label, us_destination, created_at,
-                        updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
-            )?
-            .execute(params![
-                h.id,
-                h.shelter_id,
-                h.label,
-                h.us_destination,
-                at,
-                actor.as_str()
-            ])?;
-        }
-        let people_rows: Vec<(i64, &crate::domain::PersonDetails)> =
-            data.people.iter().map(|p| (p.id, &p.details)).collect();
         // The people's tallies and search index, counted as they were
         // written.
-        people::insert_people(tx, &people_rows, now, actor)?.write(tx)?;
-        let loaded = loading
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        loaded?;
-        // Copied whole: same table, same indexes, foreign keys off,
-        // no triggers on it now.
-        tx.execute_batch("INSERT INTO appointment SELECT * FROM bulk.appointment")?;
+        let mut built = people::insert_people(tx, first, now, actor)?;
+        steps.done("the first half of the people");
+        let (name, theirs) = match people_written.recv() {
+            Ok(written) => written?,
+            // (It sends before it ends, unless it panicked: that panic.)
+            Err(_) => return joined(loading),
+        };
+        built.merge(theirs);
+        // Appended whole (no index on the table now).
+        tx.execute_batch(&format!(
+            "INSERT INTO main.person SELECT * FROM {name}.person"
+        ))?;
+        steps.done("the second half appended");
+        built.write(tx)?;
+        steps.done("tallies and search index");
+        for (_, _, sql) in set_aside.iter().filter(|(kind, _, _)| kind == "index") {
+            tx.execute_batch(sql)?;
+        }
+        steps.done("the people's indexes");
+        joined(loading)?;
+        // Copied whole: same tables, same indexes, foreign keys off, no
+        // triggers on them now.
+        tx.execute_batch(&format!(
+            "INSERT INTO main.household SELECT * FROM {rest}.household;
+             INSERT INTO main.appointment SELECT * FROM {rest}.appointment;"
+        ))?;
+        steps.done("households and appointments copied");
         for (o, extension) in &data.outages {
             outages::insert(tx, o, *extension, now, actor)?;
         }
-        // Indexes first, then the tallies from the rows, then the
-        // triggers that keep them from here on.
-        for (_, _, sql) in indexes.iter().filter(|(kind, _, _)| kind == "index") {
-            tx.execute_batch(sql)?;
-        }
+        // The tallies from the rows, then the triggers that keep them from
+        // here on.
         search::count_appointments(tx)?;
-        for (_, _, sql) in indexes.iter().filter(|(kind, _, _)| kind == "trigger") {
+        for (_, _, sql) in set_aside.iter().filter(|(kind, _, _)| kind == "trigger") {
             tx.execute_batch(sql)?;
         }
+        steps.done("appointment tallies");
         let summary = format!(
             "{} shelters, {} households, {} people, {} appointments, {} outages",
             data.shelters.len(),
@@ -313,4 +398,45 @@ fn load(
         );
         audit::record_job(tx, now, actor, action, &summary)
     })
+}
+
+/// Inserts households as given, 64 rows to a statement (the time and the
+/// actor bound once per statement).
+fn insert_households(
+    conn: &rusqlite::Connection,
+    households: &[crate::domain::Household],
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<()> {
+    const ROWS: usize = 64;
+    const OWN: usize = 4;
+    let (at, by) = (codec::secs(now), actor.as_str());
+    let sql = |rows: usize| {
+        format!(
+            "INSERT INTO household (id, shelter_id, label, us_destination, created_at,
+                updated_at, updated_by) VALUES {}",
+            super::numbered_rows(rows, OWN, 2, ",?1,?1,?2")
+        )
+    };
+    let full = sql(ROWS);
+    for chunk in households.chunks(ROWS) {
+        let sql = if chunk.len() == ROWS {
+            std::borrow::Cow::Borrowed(&full)
+        } else {
+            std::borrow::Cow::Owned(sql(chunk.len()))
+        };
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(2 + chunk.len() * OWN);
+        values.extend([&at as &dyn rusqlite::ToSql, &by]);
+        for h in chunk {
+            values.extend([
+                &h.id as &dyn rusqlite::ToSql,
+                &h.shelter_id,
+                &h.label,
+                &h.us_destination,
+            ]);
+        }
+        conn.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
 }

@@ -323,6 +323,25 @@ impl DbFile {
     }
 }
 
+/// The `VALUES` rows of a bulk `INSERT`: `rows` rows of `own` numbered
+/// parameters each, counted from after the first `shared` (which every row
+/// names in `tail`, e.g. `",?1,?1,?2"`).
+fn numbered_rows(rows: usize, own: usize, shared: usize, tail: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows * own * 6);
+    for row in 0..rows {
+        out.push_str(if row == 0 { "(" } else { ",(" });
+        for c in 0..own {
+            let sep = if c == 0 { "" } else { "," };
+            // (Writing to a String cannot fail.)
+            let _ = write!(out, "{sep}?{}", shared + 1 + row * own + c);
+        }
+        out.push_str(tail);
+        out.push(')');
+    }
+    out
+}
+
 /// An open albergue database.
 pub struct Store {
     conn: Connection,

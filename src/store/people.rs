@@ -334,64 +334,57 @@ pub(super) fn insert_person(
 
 /// Inserts people as given (a bulk load: ids and every field set), 64 rows
 /// to a statement, and counts them into the tallies and the search index
-/// it returns. A second thread derives each chunk's values (folded names,
-/// dates) and counts them while this one writes the chunk before it: a
-/// small server's two cores both work.
+/// it returns. The time and the actor are bound once per statement, not
+/// once per row.
 pub(super) fn insert_people(
-    tx: &rusqlite::Transaction<'_>,
+    conn: &rusqlite::Connection,
     people: &[(i64, &PersonDetails)],
     now: chrono::DateTime<chrono::Utc>,
     actor: &Actor,
 ) -> Result<search::Built> {
     const ROWS: usize = 64;
-    const COLUMNS: usize = 18;
-    std::thread::scope(|scope| {
-        let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<PersonValues<'_>>>(256);
-        let helper = scope.spawn(move || {
-            let mut built = search::Built::default();
-            for chunk in people.chunks(ROWS) {
-                let values: Vec<PersonValues<'_>> = chunk
-                    .iter()
-                    .map(|(id, d)| PersonValues::new(Some(*id), d, now, actor))
-                    .collect();
-                for (v, (id, d)) in values.iter().zip(chunk) {
-                    built.add(
-                        *id,
-                        &v.search_name,
-                        &v.arrival_date,
-                        v.status,
-                        &d.nationality,
-                        d.household_id,
-                    );
-                }
-                // The writer stopped (an error it returns): so does this.
-                if send.send(values).is_err() {
-                    break;
-                }
-            }
-            built
-        });
-        for values in chunks {
-            let marks = vec![format!("({})", vec!["?"; COLUMNS].join(",")); values.len()].join(",");
-            let sql = format!(
-                "INSERT INTO person (id, household_id, given_names, family_names, search_name,
-                    birth_date, sex, nationality, languages, phone, arrival_date, departure_date,
-                    status, vulnerabilities, notes, created_at, updated_at, updated_by)
-                 VALUES {marks}"
+    /// The columns of a row bound on their own (the id to the notes).
+    const OWN: usize = 15;
+    let mut built = search::Built::default();
+    let (at, by) = (codec::secs(now), actor.as_str());
+    // `?1` the time, `?2` the actor, then each row's own.
+    let sql = |rows: usize| {
+        format!(
+            "INSERT INTO person (id, household_id, given_names, family_names,
+                search_name, birth_date, sex, nationality, languages, phone, arrival_date,
+                departure_date, status, vulnerabilities, notes, created_at, updated_at, updated_by)
+             VALUES {}",
+            super::numbered_rows(rows, OWN, 2, ",?1,?1,?2")
+        )
+    };
+    let full = sql(ROWS);
+    for chunk in people.chunks(ROWS) {
+        let sql = if chunk.len() == ROWS {
+            std::borrow::Cow::Borrowed(&full)
+        } else {
+            std::borrow::Cow::Owned(sql(chunk.len()))
+        };
+        let values: Vec<PersonValues<'_>> = chunk
+            .iter()
+            .map(|(id, d)| PersonValues::new(Some(*id), d, now, actor))
+            .collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(2 + chunk.len() * OWN);
+        params.extend_from_slice(&[&at, &by]);
+        for (v, (id, d)) in values.iter().zip(chunk) {
+            built.add(
+                *id,
+                &v.search_name,
+                &v.arrival_date,
+                v.status,
+                &d.nationality,
+                d.household_id,
             );
-            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() * COLUMNS);
-            for v in &values {
-                let p = v.params();
-                params.extend_from_slice(&p[..15]);
-                params.extend_from_slice(&[p[15], p[15], p[16]]);
-            }
-            tx.prepare_cached(&sql)?
-                .execute(rusqlite::params_from_iter(params))?;
+            params.extend_from_slice(&v.params()[..OWN]);
         }
-        helper
-            .join()
-            .map_err(|panic| std::panic::resume_unwind(panic))
-    })
+        conn.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(params))?;
+    }
+    Ok(built)
 }
 
 /// Adds a new person with their audit row; returns their id.

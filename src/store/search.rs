@@ -11,7 +11,9 @@
 //! rows: those take 28 s and 13 s to build for a million people on the
 //! benchmark machine, this one under a second (see `benches/tui.py`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -85,8 +87,10 @@ pub(super) fn rebuild_index(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 #[derive(Default)]
 pub(super) struct Built {
     index: HashMap<String, Vec<u32>>,
-    arrivals: HashMap<(String, String), i64>,
-    nationalities: HashMap<(String, String), i64>,
+    /// People by status, then by arrival day.
+    arrivals: HashMap<String, HashMap<String, i64>>,
+    /// People by status, then by nationality.
+    nationalities: HashMap<String, HashMap<String, i64>>,
     present: HashMap<i64, i64>,
 }
 
@@ -105,16 +109,43 @@ impl Built {
         if status == "present" {
             *self.present.entry(household_id).or_default() += 1;
         }
-        let count = |tally: &mut HashMap<(String, String), i64>, by: &str| match tally
-            .get_mut(&(status.to_string(), by.to_string()))
-        {
-            Some(n) => *n += 1,
-            None => {
-                tally.insert((status.to_string(), by.to_string()), 1);
+        // (Looked up by the borrowed words: a string is made only for a
+        // pair not seen before.)
+        let count = |tally: &mut HashMap<String, HashMap<String, i64>>, by: &str| {
+            let of_status = match tally.get_mut(status) {
+                Some(t) => t,
+                None => tally.entry(status.to_string()).or_default(),
+            };
+            match of_status.get_mut(by) {
+                Some(n) => *n += 1,
+                None => {
+                    of_status.insert(by.to_string(), 1);
+                }
             }
         };
         count(&mut self.arrivals, arrival_date);
         count(&mut self.nationalities, nationality);
+    }
+
+    /// Adds the people `other` counted (other people than this one's).
+    pub(super) fn merge(&mut self, other: Built) {
+        for (word, ids) in other.index {
+            self.index.entry(word).or_default().extend(ids);
+        }
+        for (mine, theirs) in [
+            (&mut self.arrivals, other.arrivals),
+            (&mut self.nationalities, other.nationalities),
+        ] {
+            for (status, counts) in theirs {
+                let of_status = mine.entry(status).or_default();
+                for (by, n) in counts {
+                    *of_status.entry(by).or_default() += n;
+                }
+            }
+        }
+        for (household, n) in other.present {
+            *self.present.entry(household).or_default() += n;
+        }
     }
 
     /// Replaces the tallies of people and the search index by these.
@@ -128,8 +159,10 @@ impl Built {
             ("nationality_tally", &self.nationalities),
         ] {
             let mut insert = tx.prepare(&format!("INSERT INTO {table} VALUES (?1, ?2, ?3)"))?;
-            for ((status, by), n) in tally {
-                insert.execute(params![status, by, n])?;
+            for (status, counts) in tally {
+                for (by, n) in counts {
+                    insert.execute(params![status, by, n])?;
+                }
             }
         }
         let mut households: Vec<(i64, i64)> = self.present.drain().collect();
