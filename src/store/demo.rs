@@ -37,17 +37,16 @@ impl Store {
     /// Loads whole tables (a demo, or an export read back) into a database
     /// that holds nobody yet, in one transaction with one audit row.
     ///
-    /// Two threads share the work. This one writes the shelters, the
-    /// households and the first half of the people, and then builds the
-    /// people's indexes; the second writes the other half of the people
-    /// into an in-memory database, then the appointments into another one
-    /// and builds their indexes there. SQLite copies each of those tables
-    /// across whole (its transfer optimization: records and index entries
-    /// in order, nothing decoded). That needs foreign keys off for the
-    /// load, so every reference of the data is checked first
-    /// ([`references`]); and a transaction that takes the file's write lock
-    /// with its first write (an immediate one would lock the in-memory
-    /// databases too).
+    /// Two threads share the work. This one writes the shelters and the
+    /// first half of the people, and then builds the people's indexes; the
+    /// second writes the other half of the people into an in-memory
+    /// database, then the households and appointments into another one,
+    /// with their indexes. SQLite copies each of those tables across whole
+    /// (its transfer optimization: records and index entries in order,
+    /// nothing decoded). That needs foreign keys off for the load, so
+    /// every reference of the data is checked on the way ([`references`]);
+    /// and a transaction that takes the file's write lock with its first
+    /// write (an immediate one would lock the in-memory databases too).
     pub fn load_bulk(&mut self, data: &BulkData, action: &str, actor: &Actor) -> Result<()> {
         let path = self.path.clone();
         // The people are appended to a table without indexes; the
