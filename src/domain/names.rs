@@ -14,9 +14,24 @@ use unicode_normalization::UnicodeNormalization;
 /// assert_eq!(fold("Jean-Baptiste"), "jean baptiste");
 /// ```
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Each character decomposed on its own, which is the decomposition of
+    // the whole text less the reordering of combining marks (all of them
+    // dropped here: see the test `only_marks_are_reordered`); an ASCII
+    // character is its own decomposition.
+    let decomposed = text.chars().flat_map(|c| {
+        let ascii = c.is_ascii().then_some(c);
+        let other = (!c.is_ascii()).then(|| std::iter::once(c).nfkd());
+        ascii.into_iter().chain(other.into_iter().flatten())
+    });
+    fold_decomposed(decomposed, text.len())
+}
+
+/// Folds text already decomposed (NFKD): marks dropped, letters and digits
+/// kept in lower case, anything else one space between words.
+fn fold_decomposed(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    let mut keep = |c: char, out: &mut String| {
+    for c in chars.filter(|c| !is_combining_mark(*c)) {
         if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
@@ -35,19 +50,6 @@ pub fn fold(text: &str) -> String {
             }
         } else {
             pending_space = true;
-        }
-    };
-    // Each character decomposed on its own, which is the decomposition of
-    // the whole text less the reordering of combining marks (all of them
-    // dropped here: see the test `only_marks_are_reordered`); an ASCII
-    // character is its own decomposition.
-    for c in text.chars() {
-        if c.is_ascii() {
-            keep(c, &mut out);
-        } else {
-            for d in std::iter::once(c).nfkd().filter(|d| !is_combining_mark(*d)) {
-                keep(d, &mut out);
-            }
         }
     }
     out
@@ -71,29 +73,7 @@ mod tests {
 
     /// What `fold` does, on the decomposition of the whole text at once.
     fn fold_whole(text: &str) -> String {
-        let mut out = String::new();
-        let mut pending_space = false;
-        for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
-            if c.is_alphanumeric() {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                match c {
-                    'ß' => out.push_str("ss"),
-                    'ø' | 'Ø' => out.push('o'),
-                    'æ' | 'Æ' => out.push_str("ae"),
-                    'œ' | 'Œ' => out.push_str("oe"),
-                    'ł' | 'Ł' => out.push('l'),
-                    'đ' | 'Đ' => out.push('d'),
-                    'ı' => out.push('i'),
-                    _ => out.extend(c.to_lowercase()),
-                }
-            } else {
-                pending_space = true;
-            }
-        }
-        out
+        super::fold_decomposed(text.nfkd(), text.len())
     }
 
     /// Decomposing character by character differs from decomposing the

@@ -98,35 +98,23 @@ pub(super) fn insert(
 }
 
 /// Inserts appointment rows as given (bulk loads set every field), each
-/// with whether it is for someone present, 64 rows to a statement (the
-/// time and the actor bound once per statement).
+/// with whether it is for someone present ([`super::BulkInsert`]).
 pub(super) fn insert_many(
     tx: &rusqlite::Connection,
     rows: &[(&Appointment, bool)],
     now: DateTime<Utc>,
     actor: &Actor,
 ) -> Result<()> {
-    const ROWS: usize = 64;
     /// The columns of a row bound on their own (the id to `for_present`).
     const OWN: usize = 13;
     let (at, by) = (codec::secs(now), actor.as_str());
-    // `?1` the time, `?2` the actor, then each row's own.
-    let sql = |rows: usize| {
-        format!(
-            "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
-                allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
-                confirmed_by, status, for_present, created_at, updated_at, updated_by)
-             VALUES {}",
-            super::numbered_rows(rows, OWN, 2, ",?1,?1,?2")
-        )
-    };
-    let full = sql(ROWS);
-    for chunk in rows.chunks(ROWS) {
-        let sql = if chunk.len() == ROWS {
-            std::borrow::Cow::Borrowed(&full)
-        } else {
-            std::borrow::Cow::Owned(sql(chunk.len()))
-        };
+    let insert = super::BulkInsert::new(
+        "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
+            allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
+            confirmed_by, status, for_present, created_at, updated_at, updated_by)",
+        OWN,
+    );
+    for chunk in rows.chunks(super::BulkInsert::ROWS) {
         // What SQLite keeps that the rows do not hold as such (instants as
         // seconds, the status's word), made first: the parameters borrow
         // them and the rows' own fields (binding copies them once).
@@ -166,7 +154,7 @@ pub(super) fn insert_many(
                 &t[6],
             ]);
         }
-        tx.prepare_cached(&sql)?
+        tx.prepare_cached(&insert.sql(chunk.len()))?
             .execute(rusqlite::params_from_iter(values))?;
     }
     Ok(())

@@ -399,33 +399,21 @@ fn load(
     })
 }
 
-/// Inserts households as given, 64 rows to a statement (the time and the
-/// actor bound once per statement).
+/// Inserts households as given ([`super::BulkInsert`]).
 fn insert_households(
     conn: &rusqlite::Connection,
     households: &[crate::domain::Household],
     now: DateTime<Utc>,
     actor: &Actor,
 ) -> Result<()> {
-    const ROWS: usize = 64;
-    const OWN: usize = 4;
     let (at, by) = (codec::secs(now), actor.as_str());
-    let sql = |rows: usize| {
-        format!(
-            "INSERT INTO household (id, shelter_id, label, us_destination, created_at,
-                updated_at, updated_by) VALUES {}",
-            super::numbered_rows(rows, OWN, 2, ",?1,?1,?2")
-        )
-    };
-    let full = sql(ROWS);
-    for chunk in households.chunks(ROWS) {
-        let sql = if chunk.len() == ROWS {
-            std::borrow::Cow::Borrowed(&full)
-        } else {
-            std::borrow::Cow::Owned(sql(chunk.len()))
-        };
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(2 + chunk.len() * OWN);
-        values.extend([&at as &dyn rusqlite::ToSql, &by]);
+    let insert = super::BulkInsert::new(
+        "INSERT INTO household (id, shelter_id, label, us_destination, created_at,
+            updated_at, updated_by)",
+        4,
+    );
+    for chunk in households.chunks(super::BulkInsert::ROWS) {
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&at, &by];
         for h in chunk {
             values.extend([
                 &h.id as &dyn rusqlite::ToSql,
@@ -434,7 +422,7 @@ fn insert_households(
                 &h.us_destination,
             ]);
         }
-        conn.prepare_cached(&sql)?
+        conn.prepare_cached(&insert.sql(chunk.len()))?
             .execute(rusqlite::params_from_iter(values))?;
     }
     Ok(())

@@ -323,23 +323,56 @@ impl DbFile {
     }
 }
 
-/// The `VALUES` rows of a bulk `INSERT`: `rows` rows of `own` numbered
-/// parameters each, counted from after the first `shared` (which every row
-/// names in `tail`, e.g. `",?1,?1,?2"`).
-fn numbered_rows(rows: usize, own: usize, shared: usize, tail: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(rows * own * 6);
-    for row in 0..rows {
-        out.push_str(if row == 0 { "(" } else { ",(" });
-        for c in 0..own {
-            let sep = if c == 0 { "" } else { "," };
-            // (Writing to a String cannot fail.)
-            let _ = write!(out, "{sep}?{}", shared + 1 + row * own + c);
-        }
-        out.push_str(tail);
-        out.push(')');
+/// The SQL of a bulk load's `INSERT`, [`BulkInsert::ROWS`] rows to a
+/// statement: `?1` the time and `?2` the actor, bound once per statement
+/// and named by every row last (its `created_at, updated_at, updated_by`),
+/// then each row's `own` parameters.
+struct BulkInsert {
+    /// `INSERT INTO table (columns…, created_at, updated_at, updated_by)`.
+    head: &'static str,
+    own: usize,
+    /// The statement for a whole chunk, made once.
+    full: String,
+}
+
+impl BulkInsert {
+    const ROWS: usize = 64;
+
+    fn new(head: &'static str, own: usize) -> Self {
+        let mut insert = Self {
+            head,
+            own,
+            full: String::new(),
+        };
+        insert.full = insert.make(Self::ROWS);
+        insert
     }
-    out
+
+    /// The statement for a chunk of `rows` rows.
+    fn sql(&self, rows: usize) -> std::borrow::Cow<'_, str> {
+        if rows == Self::ROWS {
+            std::borrow::Cow::Borrowed(&self.full)
+        } else {
+            std::borrow::Cow::Owned(self.make(rows))
+        }
+    }
+
+    fn make(&self, rows: usize) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.head.len() + rows * self.own * 6);
+        out.push_str(self.head);
+        out.push_str(" VALUES ");
+        for row in 0..rows {
+            out.push_str(if row == 0 { "(" } else { ",(" });
+            for c in 0..self.own {
+                let sep = if c == 0 { "" } else { "," };
+                // (Writing to a String cannot fail.)
+                let _ = write!(out, "{sep}?{}", 3 + row * self.own + c);
+            }
+            out.push_str(",?1,?1,?2)");
+        }
+        out
+    }
 }
 
 /// An open albergue database.

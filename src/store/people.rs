@@ -332,38 +332,26 @@ pub(super) fn insert_person(
     Ok(())
 }
 
-/// Inserts people as given (a bulk load: ids and every field set), 64 rows
-/// to a statement, and counts them into the tallies and the search index
-/// it returns. The time and the actor are bound once per statement, not
-/// once per row.
+/// Inserts people as given (a bulk load: ids and every field set;
+/// [`super::BulkInsert`]), and counts them into the tallies and the search
+/// index it returns.
 pub(super) fn insert_people(
     conn: &rusqlite::Connection,
     people: &[(i64, &PersonDetails)],
     now: chrono::DateTime<chrono::Utc>,
     actor: &Actor,
 ) -> Result<search::Built> {
-    const ROWS: usize = 64;
     /// The columns of a row bound on their own (the id to the notes).
     const OWN: usize = 15;
     let mut built = search::Built::default();
     let (at, by) = (codec::secs(now), actor.as_str());
-    // `?1` the time, `?2` the actor, then each row's own.
-    let sql = |rows: usize| {
-        format!(
-            "INSERT INTO person (id, household_id, given_names, family_names,
-                search_name, birth_date, sex, nationality, languages, phone, arrival_date,
-                departure_date, status, vulnerabilities, notes, created_at, updated_at, updated_by)
-             VALUES {}",
-            super::numbered_rows(rows, OWN, 2, ",?1,?1,?2")
-        )
-    };
-    let full = sql(ROWS);
-    for chunk in people.chunks(ROWS) {
-        let sql = if chunk.len() == ROWS {
-            std::borrow::Cow::Borrowed(&full)
-        } else {
-            std::borrow::Cow::Owned(sql(chunk.len()))
-        };
+    let insert = super::BulkInsert::new(
+        "INSERT INTO person (id, household_id, given_names, family_names, search_name,
+            birth_date, sex, nationality, languages, phone, arrival_date, departure_date,
+            status, vulnerabilities, notes, created_at, updated_at, updated_by)",
+        OWN,
+    );
+    for chunk in people.chunks(super::BulkInsert::ROWS) {
         let values: Vec<PersonValues<'_>> = chunk
             .iter()
             .map(|(id, d)| PersonValues::new(Some(*id), d, now, actor))
@@ -381,7 +369,7 @@ pub(super) fn insert_people(
             );
             params.extend_from_slice(&v.params()[..OWN]);
         }
-        conn.prepare_cached(&sql)?
+        conn.prepare_cached(&insert.sql(chunk.len()))?
             .execute(rusqlite::params_from_iter(params))?;
     }
     Ok(built)
