@@ -250,14 +250,24 @@ fn the_demo_notes_and_sources_are_in_spanish() {
     }
 }
 
+/// A new, empty database (in a folder that goes with the first value) and
+/// who loads into it.
+fn empty_store() -> (
+    tempfile::TempDir,
+    albergue::store::Store,
+    albergue::actor::Actor,
+) {
+    use albergue::store::{OpenMode, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+    (dir, store, albergue::actor::Actor::new("test"))
+}
+
 #[test]
 fn a_bulk_load_naming_rows_that_are_not_there_loads_nothing_and_says_which() {
-    use albergue::actor::Actor;
-    use albergue::store::{OpenMode, Store, StoreError};
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+    use albergue::store::StoreError;
+    let (_dir, mut store, actor) = empty_store();
     let good = albergue::demo::generate(300, 3, now());
-    let actor = Actor::new("test");
     // The load writes with foreign keys off (its appointments are copied
     // whole from an in-memory database): it checks every reference itself.
     let mut bad = good.clone();
@@ -299,12 +309,8 @@ fn a_bulk_load_naming_rows_that_are_not_there_loads_nothing_and_says_which() {
 
 #[test]
 fn a_bulk_load_whose_rows_break_a_rule_of_a_table_loads_nothing() {
-    use albergue::actor::Actor;
-    use albergue::store::{OpenMode, Store};
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+    let (_dir, mut store, actor) = empty_store();
     let good = albergue::demo::generate(300, 4, now());
-    let actor = Actor::new("test");
     // The people are written in two halves by two threads, the households
     // and appointments by the second: a row refused in any of them stops
     // the whole load.
@@ -349,6 +355,36 @@ fn a_bulk_load_whose_rows_break_a_rule_of_a_table_loads_nothing() {
     let c = store.counts().unwrap();
     assert_eq!(c.people as usize, good.people.len());
     assert_eq!(c.households as usize, good.households.len());
+    assert_eq!(store.integrity_problems().unwrap(), Vec::<String>::new());
+    assert_eq!(store.tally_problems().unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_bulk_load_may_name_the_shelters_and_households_already_stored() {
+    let (_dir, mut store, actor) = empty_store();
+    let mut data = albergue::demo::generate(200, 5, now());
+    // The shelters and the first household are in the database already
+    // (nobody in it: a load into a database with people is refused); the
+    // data's rows name them.
+    for s in std::mem::take(&mut data.shelters) {
+        let made = store
+            .create_shelter(&s.name, &s.city, &s.tz, s.capacity, &actor)
+            .unwrap();
+        assert_eq!(made.id, s.id);
+    }
+    let first = data.households.remove(0);
+    let made = store
+        .create_household(first.shelter_id, &first.label, None, &actor)
+        .unwrap();
+    assert_eq!(made.id, first.id);
+    assert!(data
+        .people
+        .iter()
+        .any(|p| p.details.household_id == first.id));
+    store.load_bulk(&data, "test", &actor).unwrap();
+    let c = store.counts().unwrap();
+    assert_eq!(c.people as usize, data.people.len());
+    assert_eq!(c.households as usize, data.households.len() + 1);
     assert_eq!(store.integrity_problems().unwrap(), Vec::<String>::new());
     assert_eq!(store.tally_problems().unwrap(), Vec::<String>::new());
 }

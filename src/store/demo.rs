@@ -188,11 +188,16 @@ impl Steps {
 
 /// Every row's references (household → shelter, person → household,
 /// appointment → household and person) point at a row loaded with it or
-/// already stored (`shelters`: those stored): the load runs with foreign
-/// keys off.
-fn references(mut shelters: HashSet<i64>, data: &BulkData) -> Result<()> {
+/// already stored (`stored`: the shelters and households the database
+/// holds; it holds no person, or the load is refused): the load runs with
+/// foreign keys off.
+fn references(stored: Stored, data: &BulkData) -> Result<()> {
+    let Stored {
+        mut shelters,
+        mut households,
+    } = stored;
     shelters.extend(data.shelters.iter().map(|s| s.id));
-    let households: HashSet<i64> = data.households.iter().map(|h| h.id).collect();
+    households.extend(data.households.iter().map(|h| h.id));
     let people: HashSet<i64> = data.people.iter().map(|p| p.id).collect();
     let dangling = |entity, id, target, missing| StoreError::Dangling {
         entity,
@@ -200,8 +205,6 @@ fn references(mut shelters: HashSet<i64>, data: &BulkData) -> Result<()> {
         target,
         missing,
     };
-    // (The database holds no household or person yet: the load is refused
-    // otherwise, so only the data's own count.)
     for h in &data.households {
         if !shelters.contains(&h.shelter_id) {
             return Err(dangling("household", h.id, "shelter", h.shelter_id));
@@ -228,22 +231,24 @@ fn references(mut shelters: HashSet<i64>, data: &BulkData) -> Result<()> {
     Ok(())
 }
 
+/// The ids of the rows a load's rows may name that the database already
+/// holds.
+struct Stored {
+    shelters: HashSet<i64>,
+    households: HashSet<i64>,
+}
+
 /// Each appointment marked as the triggers would mark it (the rule of
 /// `FOR_SOMEONE_PRESENT`): its traveller is present, or for a group's,
 /// someone of the group is.
 fn marked(data: &BulkData) -> Vec<(&Appointment, bool)> {
-    let present: HashSet<i64> = data
-        .people
-        .iter()
-        .filter(|p| p.details.status == PersonStatus::Present)
-        .map(|p| p.id)
-        .collect();
-    let groups: HashSet<i64> = data
-        .people
-        .iter()
-        .filter(|p| p.details.status == PersonStatus::Present)
-        .map(|p| p.details.household_id)
-        .collect();
+    let (mut present, mut groups) = (HashSet::default(), HashSet::default());
+    for p in data.people.iter() {
+        if p.details.status == PersonStatus::Present {
+            present.insert(p.id);
+            groups.insert(p.details.household_id);
+        }
+    }
     data.appointments
         .iter()
         .map(|a| {
@@ -273,10 +278,15 @@ fn load(
             people: existing,
         });
     }
-    let shelters: HashSet<i64> = tx
-        .prepare("SELECT id FROM shelter")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let ids = |table: &str| -> rusqlite::Result<HashSet<i64>> {
+        tx.prepare(&format!("SELECT id FROM main.{table}"))?
+            .query_map([], |r| r.get(0))?
+            .collect()
+    };
+    let stored = Stored {
+        shelters: ids("shelter")?,
+        households: ids("household")?,
+    };
     // Building an index once from all its rows beats updating it row by
     // row: set the people's indexes aside (as the schema defines them),
     // load, and build them again, all inside this transaction. The
@@ -318,7 +328,7 @@ fn load(
             if counted.send(built.map(|b| (name, b))).is_err() || failed {
                 return Ok(());
             }
-            references(shelters, data)?;
+            references(stored, data)?;
             let appointments = marked(data);
             steps.done("references checked");
             rest_side.load(|conn| {
