@@ -107,7 +107,7 @@ fn build_deb(out: &Path) -> PathBuf {
         .expect("cargo runs");
     assert!(
         o.status.success(),
-        "cargo deb failed (install it with `cargo install cargo-deb`; .ci/run does):\n{}",
+        "cargo deb failed (scripts/test installs cargo-deb; or `cargo install cargo-deb --version 3.8.0 --locked`):\n{}",
         text(&o)
     );
     let debs: Vec<PathBuf> = std::fs::read_dir(out)

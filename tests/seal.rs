@@ -138,7 +138,7 @@ fn an_encrypted_export_writes_no_plaintext_and_opens_with_age() {
                 .arg(&ssh_private)
                 .arg(&sealed_path)
                 .output()
-                .expect("the age tool (Debian's age package; .ci/run installs it)");
+                .expect("the age tool (Debian's age package; scripts/test installs it)");
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             assert_eq!(o.stdout, plain["people.csv"]);
         }

@@ -39,7 +39,7 @@ impl Tmux {
             .arg(&self.config)
             .args(args)
             .output()
-            .expect("tmux runs (Debian's tmux package; .ci/run installs it)")
+            .expect("tmux runs (Debian's tmux package; scripts/test installs it)")
     }
 
     /// The command line to attach a client, for a pseudo-terminal.
