@@ -124,7 +124,7 @@ fn expected_screen(db: &std::path::Path, keys: &[crossterm::event::KeyCode]) -> 
     let mut app = App::new(
         now,
         SessionSettings::local(
-            albergue::tui::i18n::Lang::En,
+            albergue::i18n::Lang::En,
             albergue::tui::theme::Theme::COLOR,
             albergue::tui::keys::KeyMap::default(),
             (80, 24),

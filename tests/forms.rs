@@ -4,9 +4,9 @@ mod common;
 
 use albergue::actor::Actor;
 use albergue::domain::{Appointment, AppointmentStatus, Ports, Step};
+use albergue::i18n::Lang;
 use albergue::store::{OpenMode, Store};
 use albergue::tui::app::{App, Screen, SessionSettings};
-use albergue::tui::i18n::Lang;
 use albergue::tui::keys::KeyMap;
 use albergue::tui::message::{Msg, Request};
 use albergue::tui::theme::Theme;

@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 mod common;
 
 use albergue::actor::Actor;
+use albergue::i18n::Lang;
 use albergue::store::{OpenMode, Store};
 use albergue::tui::app::{App, SessionSettings};
-use albergue::tui::i18n::Lang;
 use albergue::tui::keys::KeyMap;
 use albergue::tui::message::{Msg, Request};
 use albergue::tui::theme::Theme;

@@ -11,9 +11,9 @@ mod common;
 
 use albergue::actor::Actor;
 use albergue::domain::PersonStatus;
+use albergue::i18n::Lang;
 use albergue::store::{OpenMode, RosterRow, Store};
 use albergue::tui::app::{App, Screen, SessionSettings};
-use albergue::tui::i18n::Lang;
 use albergue::tui::keys::KeyMap;
 use albergue::tui::message::{Msg, Reply, Request};
 use albergue::tui::theme::Theme;

@@ -7,9 +7,9 @@ mod common;
 
 use albergue::actor::Actor;
 use albergue::domain::PersonStatus;
+use albergue::i18n::Lang;
 use albergue::store::{OpenMode, Store};
 use albergue::tui::app::{App, Screen, SessionSettings};
-use albergue::tui::i18n::Lang;
 use albergue::tui::keys::KeyMap;
 use albergue::tui::message::{Msg, Reply, Request};
 use albergue::tui::roster::SortKey;
@@ -208,7 +208,7 @@ fn snapshot_at(lang: Lang, (w, h): (u16, u16), prefix: &str) {
     let labels: Vec<&str> = app
         .actions()
         .iter()
-        .map(|a| albergue::tui::i18n::t(lang, a.label_key()))
+        .map(|a| albergue::i18n::t(lang, a.label_key()))
         .collect();
     let mut seen = String::new();
     for _ in 0..labels.len() {
@@ -905,7 +905,7 @@ fn the_help_at_60_columns_shows_every_label_whole() {
         );
         let screen = format!("{}", draw(&app, 60, 20).backend());
         for a in app.actions() {
-            let label = albergue::tui::i18n::t(lang, a.label_key());
+            let label = albergue::i18n::t(lang, a.label_key());
             assert!(screen.contains(label), "{label:?} cut:\n{screen}");
         }
     }

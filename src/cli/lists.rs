@@ -3,24 +3,30 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Utc};
 
+use super::Cli;
 use crate::export::departures::ListFormat;
-use crate::store::Store;
 use crate::tui::config;
 
 /// `albergue list departures`.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn departures(
-    store: &Store,
+    cli: &Cli,
     day: crate::domain::departures::Day,
     port: Option<&'static crate::domain::Port>,
     shelter: Option<String>,
     format: ListFormat,
     out: Option<PathBuf>,
-    settings: config::Settings,
-    now: DateTime<Utc>,
 ) -> Result<u8> {
+    let store = &cli.open_existing()?;
+    let flags = config::Flags {
+        lang: cli.lang.clone(),
+        theme: None,
+        low_bandwidth: false,
+    };
+    let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
+        std::env::var(k).ok()
+    })?;
+    let now = cli.now();
     use crate::export::departures::{self, Heading, ListQuery};
     let shelters = store.shelters()?;
     let shelter = match shelter {
@@ -43,15 +49,13 @@ pub(super) fn departures(
     let list = departures::read(store, &query, now)?;
     let asked = match day {
         crate::domain::departures::Day::On(d) => {
-            crate::tui::i18n::fill(crate::tui::i18n::t(settings.lang, "list_on"), |k| {
-                (k == "date").then(|| crate::tui::i18n::date(settings.lang, d))
+            crate::i18n::fill(crate::i18n::t(settings.lang, "list_on"), |k| {
+                (k == "date").then(|| crate::i18n::date(settings.lang, d))
             })
         }
-        crate::domain::departures::Day::Today => {
-            crate::tui::i18n::t(settings.lang, "list_today").into()
-        }
+        crate::domain::departures::Day::Today => crate::i18n::t(settings.lang, "list_today").into(),
         crate::domain::departures::Day::Tomorrow => {
-            crate::tui::i18n::t(settings.lang, "list_tomorrow").into()
+            crate::i18n::t(settings.lang, "list_tomorrow").into()
         }
     };
     let text = departures::render(

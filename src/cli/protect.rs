@@ -6,21 +6,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, NaiveDate, Utc};
 
-use super::PersonFormat;
+use super::{Cli, PersonFormat};
 use crate::actor::Actor;
 use crate::domain::retention::Period;
 use crate::export;
+use crate::paths;
 use crate::store::{DbKey, Store};
 
 /// `albergue retention run`.
-pub(super) fn retention(
-    store: &mut Store,
-    after: Period,
-    dry_run: bool,
-    today: NaiveDate,
-) -> Result<u8> {
+pub(super) fn retention(cli: &Cli, after: Period, dry_run: bool) -> Result<u8> {
+    let mut store = cli.open_existing()?;
+    let today = cli.now().with_timezone(&chrono::Local).date_naive();
     let cutoff = after.cutoff(today);
     let r = store.run_retention(cutoff, &after.label(), dry_run, &Actor::from_env())?;
     tracing::info!(
@@ -50,13 +47,19 @@ pub(super) fn retention(
 /// `albergue person export`: written to `out` (created 0600, never
 /// replaced) or standard output; sealed with age for `recipients`.
 pub(super) fn person_export(
-    store: &mut Store,
+    cli: &Cli,
     id: i64,
     format: PersonFormat,
     out: Option<PathBuf>,
-    recipients: Option<export::seal::Recipients>,
-    now: DateTime<Utc>,
+    recipients: Option<PathBuf>,
 ) -> Result<u8> {
+    let recipients = recipients
+        .map(|path| export::seal::Recipients::read(&path))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let mut store = cli.open_existing()?;
+    let store = &mut store;
+    let now = cli.now();
     use std::io::Write;
     let name = match format {
         PersonFormat::Json => "json",
@@ -137,7 +140,7 @@ pub(super) fn key_new(out: &Path) -> Result<u8> {
 
 /// Whether `manifest.json.sig` is `signer`'s signature of the manifest
 /// (and says which it is, or that it is not).
-pub(super) fn manifest_signed_by(manifest: &Path, signer: &Path) -> Result<bool> {
+fn manifest_signed_by(manifest: &Path, signer: &Path) -> Result<bool> {
     let key = crate::serve::read_public_key(signer)?;
     let bytes =
         std::fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
@@ -164,7 +167,14 @@ pub(super) fn manifest_signed_by(manifest: &Path, signer: &Path) -> Result<bool>
 }
 
 /// `albergue audit verify --manifest FILE`.
-pub(super) fn audit_verify(store: &Store, manifest: &std::path::Path) -> Result<u8> {
+pub(super) fn audit_verify(cli: &Cli, manifest: &Path, signer: Option<&Path>) -> Result<u8> {
+    if let Some(signer) = signer {
+        if !manifest_signed_by(manifest, signer)? {
+            return Ok(1);
+        }
+    }
+    let store = cli.open_existing()?;
+    let store = &store;
     use crate::export::ChainRecord;
     use crate::store::AuditMatch;
     #[derive(serde::Deserialize)]
@@ -259,8 +269,9 @@ pub(super) fn db_key_new(out: &Path) -> Result<u8> {
 }
 
 /// `albergue encrypt`: the plaintext database rewritten with the key.
-pub(super) fn encrypt(db: &Path, key_file: Option<&Path>) -> Result<u8> {
-    let Some(key) = database_key(key_file)? else {
+pub(super) fn encrypt(cli: &Cli) -> Result<u8> {
+    let db = &paths::resolve(cli.db.as_deref(), cli.demo)?.path;
+    let Some(key) = database_key(cli.key_file.as_deref())? else {
         anyhow::bail!(
             "encrypt needs the key to encrypt with: --key-file FILE (make one with `albergue key new --out FILE`)"
         );
@@ -278,8 +289,9 @@ pub(super) fn encrypt(db: &Path, key_file: Option<&Path>) -> Result<u8> {
 }
 
 /// `albergue rekey`: the encrypted database rewritten with a new key.
-pub(super) fn rekey(db: &Path, key_file: Option<&Path>, new_key_file: &Path) -> Result<u8> {
-    let Some(old) = database_key(key_file)? else {
+pub(super) fn rekey(cli: &Cli, new_key_file: &Path) -> Result<u8> {
+    let db = &paths::resolve(cli.db.as_deref(), cli.demo)?.path;
+    let Some(old) = database_key(cli.key_file.as_deref())? else {
         anyhow::bail!("rekey needs the database's present key: --key-file FILE");
     };
     let new = DbKey::read(new_key_file)?;

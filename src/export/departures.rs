@@ -14,8 +14,8 @@ use super::files::{private_dir, private_file};
 use crate::domain::departures::{build, Day, Group, PortDay, Traveller};
 use crate::domain::port::{self, Port};
 use crate::domain::template::wrap;
+use crate::i18n::{self, fill, t, Lang};
 use crate::store::{Store, StoreError};
-use crate::tui::i18n::{self, fill, t, Lang};
 
 /// Width of the text list.
 pub const TEXT_WIDTH: usize = 80;

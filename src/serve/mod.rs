@@ -25,8 +25,8 @@ use russh::{Channel, ChannelId, MethodKind, MethodSet};
 use tokio::sync::{mpsc, watch};
 
 use crate::actor::Actor;
+use crate::i18n::Lang;
 use crate::store::{OpenMode, Store, User};
-use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
 
 /// How the server runs.

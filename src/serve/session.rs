@@ -16,13 +16,14 @@ use tokio::sync::{mpsc, watch};
 
 use super::input::Parser;
 use crate::domain::Role;
+use crate::i18n::Lang;
 use crate::store::OpenMode;
 use crate::tui::app::{App, SessionSettings};
 use crate::tui::message::{Msg, Request};
 use crate::tui::terminal::Screen;
 use crate::tui::update::update;
 use crate::tui::worker::{self, Job, Watch};
-use crate::tui::{i18n::Lang, keys::KeyMap, theme::Theme, views};
+use crate::tui::{keys::KeyMap, theme::Theme, views};
 
 /// Each session's SQLite page cache, in KiB (the file is shared and cached
 /// by the operating system; twenty sessions at SQLite's 2 MiB default would

@@ -10,7 +10,6 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::forms::Form;
-use super::i18n::Lang;
 use super::keys::{Action, KeyMap};
 use super::list::ListPos;
 use super::message::{PersonPage, Request};
@@ -21,6 +20,7 @@ use crate::actor::Actor;
 use crate::domain::message::{Kind as MessageKind, Language};
 use crate::domain::outage::{active_at, is_at_risk};
 use crate::domain::{Outage, Permission, Role, Shelter};
+use crate::i18n::Lang;
 use crate::store::{AppointmentLine, DashboardData};
 
 /// The screens.
@@ -485,13 +485,22 @@ impl App {
             now: self.now,
             today: self.today(),
         }];
-        super::roster::reload(self, super::message::Place::Top, &mut out);
+        let vp = self.viewport();
+        self.roster.reload(vp, super::message::Place::Top, &mut out);
         out
     }
 
     /// Rows available to a list body on this terminal.
     pub fn page(&self) -> usize {
         usize::from(self.size.1.saturating_sub(CHROME_ROWS)).max(1)
+    }
+
+    /// What the roster needs of the screen: its page and the moment.
+    pub(super) fn viewport(&self) -> super::roster::Viewport {
+        super::roster::Viewport {
+            page: self.page(),
+            now: self.now,
+        }
     }
 
     fn known_outages(&self) -> &[Outage] {
@@ -574,7 +583,8 @@ impl App {
             now: self.now,
             today: self.today(),
         }];
-        super::roster::refresh(self, &mut out);
+        let vp = self.viewport();
+        self.roster.refresh(vp, &mut out);
         if let Some(p) = &self.person {
             out.push(Request::Person { id: p.person.id });
         }

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::i18n::Lang;
 use super::keys::{KeyFileError, KeyMap};
 use super::theme::Theme;
+use crate::i18n::Lang;
 
 /// What `config.toml` may say.
 #[derive(Debug, Default, Deserialize, PartialEq, Eq)]

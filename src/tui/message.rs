@@ -104,7 +104,7 @@ pub enum Request {
         /// The shelter's zone (for "printed at").
         tz: chrono_tz::Tz,
         /// The list's language.
-        lang: super::i18n::Lang,
+        lang: crate::i18n::Lang,
     },
     /// Save what a form holds.
     Save(Save),

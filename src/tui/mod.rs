@@ -4,7 +4,6 @@
 pub mod app;
 pub mod config;
 pub mod forms;
-pub mod i18n;
 pub mod keys;
 pub mod list;
 pub mod message;
@@ -60,7 +59,7 @@ pub enum Ending {
 /// ends it. The terminal is restored on every path, a panic included.
 pub fn run(mut store: Store, options: Options) -> Result<Ending> {
     check_terminal()?;
-    i18n::check().map_err(anyhow::Error::msg)?;
+    crate::i18n::check().map_err(anyhow::Error::msg)?;
     let actor = crate::actor::Actor::from_env();
     let user = actor.user().to_string();
     let draft = store

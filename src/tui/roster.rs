@@ -8,10 +8,9 @@
 //! a new window. A new sort, filter or search is a new *generation*:
 //! answers for an older one are dropped.
 
-use crossterm::event::KeyEvent;
+use chrono::{DateTime, Utc};
 
-use super::app::App;
-use super::keys::{Action, Command, Context};
+use super::keys::{Action, Command};
 use super::list::ListPos;
 use super::message::{Place, Request, RosterWindow};
 use crate::domain::{port, PersonStatus};
@@ -104,266 +103,293 @@ impl RosterState {
     }
 }
 
-/// Asks for a new window (sort, filter or search changed, or the roster is
-/// first shown): a new generation.
-pub(super) fn reload(app: &mut App, place: Place, out: &mut Vec<Request>) {
-    app.roster.generation += 1;
-    ask(app, place, true, out);
+/// What the roster needs of the screen around it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Viewport {
+    /// Rows a page shows.
+    pub page: usize,
+    /// The moment (sorts and counts by time read at it).
+    pub now: DateTime<Utc>,
 }
 
-/// Asks the store for rows at `place`.
-fn ask(app: &mut App, place: Place, count: bool, out: &mut Vec<Request>) {
-    let limit = app.page() * READ_PAGES;
-    ask_for(app, place, count, limit, out);
-}
+impl RosterState {
+    /// Asks for a new window (sort, filter or search changed, or the roster is
+    /// first shown): a new generation.
+    pub(super) fn reload(&mut self, vp: Viewport, place: Place, out: &mut Vec<Request>) {
+        self.generation += 1;
+        self.ask(vp, place, true, out);
+    }
 
-/// Asks the store for `limit` rows at `place`.
-fn ask_for(app: &mut App, place: Place, count: bool, limit: usize, out: &mut Vec<Request>) {
-    let r = &mut app.roster;
-    r.reads += 1;
-    r.reading = Some(r.reads);
-    out.push(Request::RosterWindow {
-        spec: app.roster.spec(),
-        now: app.now,
-        place,
-        limit,
-        count,
-        generation: app.roster.generation,
-        read: app.roster.reads,
-    });
-}
+    /// Asks the store for rows at `place`.
+    fn ask(&mut self, vp: Viewport, place: Place, count: bool, out: &mut Vec<Request>) {
+        let limit = vp.page * READ_PAGES;
+        self.ask_for(vp, place, count, limit, out);
+    }
 
-/// Reads the rows on screen again from the first one read (another
-/// coordinator committed): same generation, same place.
-pub(super) fn refresh(app: &mut App, out: &mut Vec<Request>) {
-    if !app.roster.loaded {
-        return;
+    /// Asks the store for `limit` rows at `place`.
+    fn ask_for(
+        &mut self,
+        vp: Viewport,
+        place: Place,
+        count: bool,
+        limit: usize,
+        out: &mut Vec<Request>,
+    ) {
+        let r = self;
+        r.reads += 1;
+        r.reading = Some(r.reads);
+        out.push(Request::RosterWindow {
+            spec: r.spec(),
+            now: vp.now,
+            place,
+            limit,
+            count,
+            generation: r.generation,
+            read: r.reads,
+        });
     }
-    let place = match app.roster.rows.first() {
-        Some(first) => Place::Again {
-            key: first.key.clone(),
-            at: app.roster.at,
-            keep: app.roster.rows.len(),
-        },
-        None => Place::Top,
-    };
-    ask(app, place, true, out);
-}
 
-/// Takes rows the store read into the window.
-pub(super) fn arrived(app: &mut App, a: RosterWindow, out: &mut Vec<Request>) {
-    let r = &mut app.roster;
-    if r.reading.is_some_and(|n| a.read >= n) {
-        r.reading = None;
-    }
-    if a.generation != r.generation {
-        return;
-    }
-    if let Some(n) = a.nationalities {
-        r.nationalities = n;
-    }
-    let short = a.rows.len() < a.limit;
-    let before = r.rows.clone();
-    let before_count = r.count;
-    match &a.place {
-        Place::Top | Place::Start | Place::Bottom | Place::Around { .. } | Place::Again { .. } => {
-            let selected_id = r.selected_row().map(|row| row.id);
-            r.rows = a.rows;
-            r.at = a.at;
-            r.end_seen = short || matches!(a.place, Place::Bottom);
-            if let Some(c) = a.count {
-                r.count = Some(c);
-            }
-            match &a.place {
-                Place::Top => r.list.reset(),
-                Place::Bottom => r.list.selected = usize::MAX,
-                Place::Around { id } => {
-                    let found = r.rows.iter().position(|row| row.id == *id);
-                    r.list.selected = found.map_or(0, |i| r.at + i);
-                    if found.is_none() {
-                        r.list.offset = 0;
-                    }
-                }
-                // Another commit: the selection stays on its person while
-                // they are listed, else at the same place.
-                _ => {
-                    if let Some(i) =
-                        selected_id.and_then(|id| r.rows.iter().position(|row| row.id == id))
-                    {
-                        r.list.selected = r.at + i;
-                    }
-                }
-            }
-            r.loaded = true;
-        }
-        Place::After { at, .. } => {
-            if *at == r.at + r.rows.len() {
-                r.rows.extend(a.rows);
-                r.end_seen = short;
-                let keep = app.page() * KEEP_PAGES;
-                let r = &mut app.roster;
-                let first_needed = r.list.offset.min(r.list.selected);
-                let drop = r
-                    .rows
-                    .len()
-                    .saturating_sub(keep)
-                    .min(first_needed.saturating_sub(r.at));
-                r.rows.drain(..drop);
-                r.at += drop;
-            }
-        }
-        Place::Before { at, .. } => {
-            if *at == r.at {
-                let n = a.rows.len();
-                if short {
-                    // The start of the list: its positions are known again
-                    // (rows added or removed before the window moved them).
-                    let shift = r.at as isize - n as isize;
-                    r.at = n;
-                    r.list.selected = r.list.selected.saturating_add_signed(-shift);
-                    r.list.offset = r.list.offset.saturating_add_signed(-shift);
-                }
-                let mut rows = a.rows;
-                rows.append(&mut r.rows);
-                r.rows = rows;
-                r.at -= n;
-                let page = app.page();
-                let keep = app.page() * KEEP_PAGES;
-                let r = &mut app.roster;
-                let needed = (r.list.offset + page).max(r.list.selected + 1);
-                let room = (r.at + r.rows.len()).saturating_sub(needed);
-                let cut = r.rows.len().saturating_sub(keep).min(room);
-                if cut > 0 {
-                    r.rows.truncate(r.rows.len() - cut);
-                    r.end_seen = false;
-                }
-            }
-        }
-    }
-    let page = app.page();
-    let len = app.roster.len();
-    app.roster.list.clamp(len, page);
-    // A commit that changed nothing on screen draws nothing.
-    let same = matches!(a.place, Place::Again { .. })
-        && before == app.roster.rows
-        && before_count == app.roster.count;
-    let covered = follow(app, out);
-    if !same && covered {
-        app.dirty = true;
-    }
-}
-
-/// Reads ahead when the screen comes near an edge of the window, and
-/// reads a new window when it left it. Returns whether the screen's rows
-/// are all read (else the frame waits for them).
-pub(super) fn follow(app: &mut App, out: &mut Vec<Request>) -> bool {
-    let page = app.page();
-    let r = &app.roster;
-    if !r.loaded {
-        return false;
-    }
-    let len = r.len();
-    let first = r.list.offset;
-    let last = (r.list.offset + page).min(len).max(first + 1);
-    let end = r.at + r.rows.len();
-    let covered = first >= r.at && last <= end || r.rows.is_empty() && len == 0;
-    if r.reading.is_some() {
-        return covered;
-    }
-    if !covered {
-        // Beyond what was read (keys came faster than the rows): read on
-        // from the edge as far as the screen, and some pages more.
-        let near = page * READ_PAGES;
-        let (place, limit) = if r.list.selected + 1 >= len {
-            (Place::Bottom, near)
-        } else if r.rows.is_empty() {
-            (Place::Top, near)
-        } else if first < r.at && first <= r.at - first {
-            // Nearer the top than the rows read (Home after End, or after
-            // a search left at a person deep in the list): from the top,
-            // not every row between.
-            (Place::Start, last + near)
-        } else if first < r.at {
-            let key = r.rows[0].key.clone();
-            (Place::Before { key, at: r.at }, r.at - first + near)
-        } else {
-            let key = r.rows[r.rows.len() - 1].key.clone();
-            (Place::After { key, at: end }, last - end + near)
-        };
-        let count = matches!(place, Place::Bottom | Place::Top);
-        ask_for(app, place, count, limit, out);
-        return false;
-    }
-    if !r.end_seen && last + page >= end && !r.rows.is_empty() {
-        let place = Place::After {
-            key: r.rows[r.rows.len() - 1].key.clone(),
-            at: end,
-        };
-        ask(app, place, false, out);
-    } else if r.at > 0 && first < r.at + page && !r.rows.is_empty() {
-        let place = Place::Before {
-            key: r.rows[0].key.clone(),
-            at: r.at,
-        };
-        ask(app, place, false, out);
-    }
-    true
-}
-
-/// Moves the selection; the frame is drawn once the rows on screen are read.
-pub(super) fn moved(app: &mut App, action: Action, out: &mut Vec<Request>) {
-    let page = app.page();
-    let len = app.roster.len();
-    if action == Action::Bottom && !app.roster.count_exact() {
-        // Where the end is is not known yet: read the last rows (and count).
-        ask(app, Place::Bottom, true, out);
-        return;
-    }
-    if app.roster.list.apply(action, len, page) && follow(app, out) {
-        app.dirty = true;
-    }
-}
-
-/// A key while typing a search: the search actions, text editing, typed
-/// characters, and moving through the list (it is right there).
-pub(super) fn search_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
-    let command = app.keys.command(&[Context::Search, Context::Edit], ev);
-    let r = &mut app.roster;
-    let place = match command {
-        Some(Command::Do(Action::SearchCancel)) => {
-            r.searching = false;
-            r.query.clear();
-            keep_selection(r)
-        }
-        Some(Command::Do(Action::SearchAccept)) => {
-            r.searching = false;
-            app.dirty = true;
+    /// Reads the rows on screen again from the first one read (another
+    /// coordinator committed): same generation, same place.
+    pub(super) fn refresh(&mut self, vp: Viewport, out: &mut Vec<Request>) {
+        if !self.loaded {
             return;
         }
-        Some(Command::Do(Action::EditDeleteBack)) => {
-            r.query.pop();
-            Place::Top
+        let place = match self.rows.first() {
+            Some(first) => Place::Again {
+                key: first.key.clone(),
+                at: self.at,
+                keep: self.rows.len(),
+            },
+            None => Place::Top,
+        };
+        self.ask(vp, place, true, out);
+    }
+
+    /// Takes rows the store read into the window.
+    /// Returns whether the screen changed.
+    pub(super) fn arrived(
+        &mut self,
+        vp: Viewport,
+        a: RosterWindow,
+        out: &mut Vec<Request>,
+    ) -> bool {
+        let r = &mut *self;
+        if r.reading.is_some_and(|n| a.read >= n) {
+            r.reading = None;
         }
-        Some(Command::Do(Action::EditClear)) => {
-            r.query.clear();
-            Place::Top
+        if a.generation != r.generation {
+            return false;
         }
-        Some(Command::Type(c)) => {
-            r.query.push(c);
-            Place::Top
+        if let Some(n) = a.nationalities {
+            r.nationalities = n;
         }
-        Some(Command::Do(_)) => return,
-        None => {
-            if let Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) =
-                app.keys.action(ev)
-            {
-                moved(app, a, out);
+        let short = a.rows.len() < a.limit;
+        let before = r.rows.clone();
+        let before_count = r.count;
+        match &a.place {
+            Place::Top
+            | Place::Start
+            | Place::Bottom
+            | Place::Around { .. }
+            | Place::Again { .. } => {
+                let selected_id = r.selected_row().map(|row| row.id);
+                r.rows = a.rows;
+                r.at = a.at;
+                r.end_seen = short || matches!(a.place, Place::Bottom);
+                if let Some(c) = a.count {
+                    r.count = Some(c);
+                }
+                match &a.place {
+                    Place::Top => r.list.reset(),
+                    Place::Bottom => r.list.selected = usize::MAX,
+                    Place::Around { id } => {
+                        let found = r.rows.iter().position(|row| row.id == *id);
+                        r.list.selected = found.map_or(0, |i| r.at + i);
+                        if found.is_none() {
+                            r.list.offset = 0;
+                        }
+                    }
+                    // Another commit: the selection stays on its person while
+                    // they are listed, else at the same place.
+                    _ => {
+                        if let Some(i) =
+                            selected_id.and_then(|id| r.rows.iter().position(|row| row.id == id))
+                        {
+                            r.list.selected = r.at + i;
+                        }
+                    }
+                }
+                r.loaded = true;
             }
-            return;
+            Place::After { at, .. } => {
+                if *at == r.at + r.rows.len() {
+                    r.rows.extend(a.rows);
+                    r.end_seen = short;
+                    let keep = vp.page * KEEP_PAGES;
+                    let first_needed = r.list.offset.min(r.list.selected);
+                    let drop = r
+                        .rows
+                        .len()
+                        .saturating_sub(keep)
+                        .min(first_needed.saturating_sub(r.at));
+                    r.rows.drain(..drop);
+                    r.at += drop;
+                }
+            }
+            Place::Before { at, .. } => {
+                if *at == r.at {
+                    let n = a.rows.len();
+                    if short {
+                        // The start of the list: its positions are known again
+                        // (rows added or removed before the window moved them).
+                        let shift = r.at as isize - n as isize;
+                        r.at = n;
+                        r.list.selected = r.list.selected.saturating_add_signed(-shift);
+                        r.list.offset = r.list.offset.saturating_add_signed(-shift);
+                    }
+                    let mut rows = a.rows;
+                    rows.append(&mut r.rows);
+                    r.rows = rows;
+                    r.at -= n;
+                    let page = vp.page;
+                    let keep = vp.page * KEEP_PAGES;
+                    let needed = (r.list.offset + page).max(r.list.selected + 1);
+                    let room = (r.at + r.rows.len()).saturating_sub(needed);
+                    let cut = r.rows.len().saturating_sub(keep).min(room);
+                    if cut > 0 {
+                        r.rows.truncate(r.rows.len() - cut);
+                        r.end_seen = false;
+                    }
+                }
+            }
         }
-    };
-    app.dirty = true;
-    reload(app, place, out);
+        let page = vp.page;
+        let len = self.len();
+        self.list.clamp(len, page);
+        // A commit that changed nothing on screen draws nothing.
+        let same = matches!(a.place, Place::Again { .. })
+            && before == self.rows
+            && before_count == self.count;
+        let covered = self.follow(vp, out);
+        !same && covered
+    }
+
+    /// Reads ahead when the screen comes near an edge of the window, and
+    /// reads a new window when it left it. Returns whether the screen's rows
+    /// are all read (else the frame waits for them).
+    pub(super) fn follow(&mut self, vp: Viewport, out: &mut Vec<Request>) -> bool {
+        let page = vp.page;
+        let r = &*self;
+        if !r.loaded {
+            return false;
+        }
+        let len = r.len();
+        let first = r.list.offset;
+        let last = (r.list.offset + page).min(len).max(first + 1);
+        let end = r.at + r.rows.len();
+        let covered = first >= r.at && last <= end || r.rows.is_empty() && len == 0;
+        if r.reading.is_some() {
+            return covered;
+        }
+        if !covered {
+            // Beyond what was read (keys came faster than the rows): read on
+            // from the edge as far as the screen, and some pages more.
+            let near = page * READ_PAGES;
+            let (place, limit) = if r.list.selected + 1 >= len {
+                (Place::Bottom, near)
+            } else if r.rows.is_empty() {
+                (Place::Top, near)
+            } else if first < r.at && first <= r.at - first {
+                // Nearer the top than the rows read (Home after End, or after
+                // a search left at a person deep in the list): from the top,
+                // not every row between.
+                (Place::Start, last + near)
+            } else if first < r.at {
+                let key = r.rows[0].key.clone();
+                (Place::Before { key, at: r.at }, r.at - first + near)
+            } else {
+                let key = r.rows[r.rows.len() - 1].key.clone();
+                (Place::After { key, at: end }, last - end + near)
+            };
+            let count = matches!(place, Place::Bottom | Place::Top);
+            self.ask_for(vp, place, count, limit, out);
+            return false;
+        }
+        if !r.end_seen && last + page >= end && !r.rows.is_empty() {
+            let place = Place::After {
+                key: r.rows[r.rows.len() - 1].key.clone(),
+                at: end,
+            };
+            self.ask(vp, place, false, out);
+        } else if r.at > 0 && first < r.at + page && !r.rows.is_empty() {
+            let place = Place::Before {
+                key: r.rows[0].key.clone(),
+                at: r.at,
+            };
+            self.ask(vp, place, false, out);
+        }
+        true
+    }
+
+    /// Moves the selection; the frame is drawn once the rows on screen are
+    /// read. Returns whether the screen changed.
+    pub(super) fn moved(&mut self, vp: Viewport, action: Action, out: &mut Vec<Request>) -> bool {
+        let len = self.len();
+        if action == Action::Bottom && !self.count_exact() {
+            // Where the end is is not known yet: read the last rows (and count).
+            self.ask(vp, Place::Bottom, true, out);
+            return false;
+        }
+        self.list.apply(action, len, vp.page) && self.follow(vp, out)
+    }
+
+    /// A key while typing a search: `command` is what it means there (the
+    /// search actions, text editing, typed characters), `action` what it
+    /// means on the list (moving through it: it is right there). Returns
+    /// whether the screen changed.
+    pub(super) fn search_key(
+        &mut self,
+        vp: Viewport,
+        command: Option<Command>,
+        action: Option<Action>,
+        out: &mut Vec<Request>,
+    ) -> bool {
+        let place = match command {
+            Some(Command::Do(Action::SearchCancel)) => {
+                self.searching = false;
+                self.query.clear();
+                keep_selection(self)
+            }
+            Some(Command::Do(Action::SearchAccept)) => {
+                self.searching = false;
+                return true;
+            }
+            Some(Command::Do(Action::EditDeleteBack)) => {
+                self.query.pop();
+                Place::Top
+            }
+            Some(Command::Do(Action::EditClear)) => {
+                self.query.clear();
+                Place::Top
+            }
+            Some(Command::Type(c)) => {
+                self.query.push(c);
+                Place::Top
+            }
+            Some(Command::Do(_)) => return false,
+            None => {
+                if let Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) =
+                    action
+                {
+                    return self.moved(vp, a, out);
+                }
+                return false;
+            }
+        };
+        self.reload(vp, place, out);
+        true
+    }
 }
 
 /// Where a new generation opens: on the selected person when they are
@@ -376,16 +402,22 @@ pub(super) fn keep_selection(r: &RosterState) -> Place {
 }
 
 /// A key while the filter pane is open.
-pub(super) fn filter_key(app: &mut App, action: Option<Action>, out: &mut Vec<Request>) {
-    let Some(focus) = app.roster.filter_focus else {
-        return;
+/// Returns whether the screen changed.
+pub(super) fn filter_key(
+    r: &mut RosterState,
+    vp: Viewport,
+    action: Option<Action>,
+    out: &mut Vec<Request>,
+) -> bool {
+    let Some(focus) = r.filter_focus else {
+        return false;
     };
     match action {
-        Some(Action::Up) => app.roster.filter_focus = Some(focus.saturating_sub(1)),
-        Some(Action::Down) => app.roster.filter_focus = Some((focus + 1).min(2)),
+        Some(Action::Up) => r.filter_focus = Some(focus.saturating_sub(1)),
+        Some(Action::Down) => r.filter_focus = Some((focus + 1).min(2)),
         Some(Action::Left | Action::Right) => {
             let forward = action == Some(Action::Right);
-            let f = &mut app.roster.filter;
+            let f = &mut r.filter;
             match focus {
                 0 => {
                     let options: Vec<Option<PersonStatus>> = std::iter::once(None)
@@ -401,20 +433,20 @@ pub(super) fn filter_key(app: &mut App, action: Option<Action>, out: &mut Vec<Re
                 }
                 _ => {
                     let options: Vec<Option<String>> = std::iter::once(None)
-                        .chain(app.roster.nationalities.iter().cloned().map(Some))
+                        .chain(r.nationalities.iter().cloned().map(Some))
                         .collect();
-                    let f = &mut app.roster.filter;
+                    let f = &mut r.filter;
                     f.nationality = cycle(&options, &f.nationality, forward);
                 }
             }
-            reload(app, Place::Top, out);
+            r.reload(vp, Place::Top, out);
         }
         Some(Action::Back | Action::Open | Action::Filter | Action::Quit) => {
-            app.roster.filter_focus = None;
+            r.filter_focus = None;
         }
-        _ => return,
+        _ => return false,
     }
-    app.dirty = true;
+    true
 }
 
 fn cycle<T: Clone + PartialEq>(options: &[T], current: &T, forward: bool) -> T {

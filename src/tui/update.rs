@@ -33,7 +33,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
                 let clean: String = text.chars().filter(|c| !c.is_control()).collect();
                 app.roster.query.push_str(&clean);
                 app.dirty = true;
-                roster::reload(app, Place::Top, &mut out);
+                let vp = app.viewport();
+                app.roster.reload(vp, Place::Top, &mut out);
             }
         }
         Msg::Resize(w, h) => {
@@ -86,7 +87,8 @@ fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
         Reply::RosterWindow(w) => {
             // Rows that change nothing on screen draw nothing.
             app.dirty = was_dirty;
-            roster::arrived(app, *w, out);
+            let vp = app.viewport();
+            app.dirty |= app.roster.arrived(vp, *w, out);
         }
         Reply::Person(page) => {
             if let Some(form) = &mut app.form {
@@ -229,11 +231,14 @@ fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         return;
     }
     if app.screen == Screen::Roster && app.roster.searching {
-        roster::search_key(app, ev, out);
+        let command = app.keys.command(&[Context::Search, Context::Edit], ev);
+        let vp = app.viewport();
+        app.dirty |= app.roster.search_key(vp, command, app.keys.action(ev), out);
         return;
     }
     if app.screen == Screen::Roster && app.roster.filter_focus.is_some() {
-        roster::filter_key(app, action, out);
+        let vp = app.viewport();
+        app.dirty |= roster::filter_key(&mut app.roster, vp, action, out);
         return;
     }
     let Some(action) = action else { return };
@@ -436,13 +441,15 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                 let place = roster::keep_selection(&app.roster);
                 app.roster.query.clear();
                 app.dirty = true;
-                roster::reload(app, place, out);
+                let vp = app.viewport();
+                app.roster.reload(vp, place, out);
             }
             Action::Sort => {
                 let place = roster::keep_selection(&app.roster);
                 app.roster.sort = app.roster.sort.next();
                 app.dirty = true;
-                roster::reload(app, place, out);
+                let vp = app.viewport();
+                app.roster.reload(vp, place, out);
             }
             Action::Filter => {
                 app.roster.filter_focus = Some(0);
@@ -453,7 +460,10 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                     open_person(app, id, Screen::Roster, out);
                 }
             }
-            _ => roster::moved(app, action, out),
+            _ => {
+                let vp = app.viewport();
+                app.dirty |= app.roster.moved(vp, action, out);
+            }
         },
         Screen::Person => match action {
             Action::Back => {

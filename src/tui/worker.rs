@@ -228,7 +228,7 @@ fn print_departures(
     store: &Store,
     now: chrono::DateTime<chrono::Utc>,
     tz: chrono_tz::Tz,
-    lang: super::i18n::Lang,
+    lang: crate::i18n::Lang,
 ) -> Result<Reply, StoreError> {
     use crate::export::departures::{self, Heading, ListFormat, ListQuery};
     let day = crate::domain::departures::Day::Tomorrow;
@@ -245,7 +245,7 @@ fn print_departures(
         Heading {
             lang,
             printed: now.with_timezone(&tz),
-            day: super::i18n::t(lang, "list_tomorrow"),
+            day: crate::i18n::t(lang, "list_tomorrow"),
         },
     );
     if let Err(e) = departures::write_file(&folder, &path, &text) {

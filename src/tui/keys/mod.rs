@@ -212,6 +212,21 @@ mod tests {
     }
 
     #[test]
+    fn every_key_a_string_names_is_an_action() {
+        use crate::i18n::{keys, placeholders, t, Lang};
+        for key in keys() {
+            for name in placeholders(t(Lang::En, key)) {
+                if let Some(action) = name.strip_prefix("key:") {
+                    assert!(
+                        Action::ALL.iter().any(|a| a.name() == action),
+                        "{key} names an unknown action {action}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_defaults_bind_every_action() {
         let map = KeyMap::default();
         for a in Action::ALL {

@@ -7,8 +7,8 @@ use ratatui::Frame;
 
 use super::{appointment_status, fit, port_time, selection_marker};
 use crate::domain::{port, AppointmentStatus};
+use crate::i18n::{day, duration, t};
 use crate::tui::app::App;
-use crate::tui::i18n::{day, duration, t};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;

@@ -7,8 +7,8 @@ use ratatui::Frame;
 
 use super::{fit, in_view, port_time, selection_marker};
 use crate::domain::port;
+use crate::i18n::{duration, t};
 use crate::tui::app::{App, Panel};
-use crate::tui::i18n::{duration, t};
 
 /// Deadline within this: urgent.
 const URGENT_MINUTES: i64 = 3 * 60;
@@ -109,7 +109,7 @@ fn wide_figures<'a>(
     d: &crate::store::DashboardData,
     (median, longest): (i64, i64),
     [today, tomorrow, week, open]: [usize; 4],
-    lang: crate::tui::i18n::Lang,
+    lang: crate::i18n::Lang,
 ) -> (Vec<Span<'a>>, Vec<Span<'a>>) {
     let line1: Vec<Span> = [
         figure(t(lang, "dash_present"), d.present.to_string()),

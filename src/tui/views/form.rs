@@ -7,9 +7,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, clean, clear, fit, wrap};
+use crate::i18n::t;
 use crate::tui::app::App;
 use crate::tui::forms::{FormKind, Input};
-use crate::tui::i18n::t;
 use crate::tui::keys::Action;
 use crate::tui::notice::Notice;
 
@@ -40,7 +40,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                                 &format!(
                                     "  {:<4} {:>12}  {}",
                                     l.appointment.port_code,
-                                    crate::tui::i18n::duration(lang, left),
+                                    crate::i18n::duration(lang, left),
                                     l.name
                                 ),
                                 inner_width,
@@ -182,7 +182,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     let names: Vec<String> = found
                         .iter()
                         .map(|(code, es, en)| {
-                            let name = if lang == crate::tui::i18n::Lang::Es {
+                            let name = if lang == crate::i18n::Lang::Es {
                                 es
                             } else {
                                 en

@@ -6,8 +6,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, clear};
+use crate::i18n::t;
 use crate::tui::app::App;
-use crate::tui::i18n::t;
 use crate::tui::keys::Action;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {

@@ -7,8 +7,8 @@ use ratatui::Frame;
 
 use super::{centered, clear, key_hint, wrap};
 use crate::domain::message::Kind;
+use crate::i18n::t;
 use crate::tui::app::App;
-use crate::tui::i18n::t;
 use crate::tui::keys::Action;
 
 fn kind_key(kind: Kind) -> &'static str {

@@ -18,10 +18,10 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, Screen};
-use super::i18n::{self, t, Lang};
 use super::keys::Action;
 use super::notice::{Arg, Notice};
 use crate::domain::{AppointmentStatus, Outage, PersonStatus, Port, Ports};
+use crate::i18n::{self, t, Lang};
 
 /// The smallest terminal albergue lays out for.
 pub const MIN_SIZE: (u16, u16) = (40, 16);

@@ -7,8 +7,8 @@ use ratatui::Frame;
 
 use super::{clean, fit, local_when, ports_label, step_label};
 use crate::domain::port;
+use crate::i18n::{duration, t};
 use crate::tui::app::App;
-use crate::tui::i18n::{duration, t};
 
 /// One line for an outage: since when, which step, which ports, who said.
 pub fn describe(app: &App, out: &crate::domain::Outage) -> String {

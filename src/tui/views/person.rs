@@ -7,8 +7,8 @@ use ratatui::Frame;
 
 use super::{appointment_status, clean, local_when, person_status, port_day_time};
 use crate::domain::{port, AuditEntry, Change, PersonStatus};
+use crate::i18n::{date, duration, t, Lang};
 use crate::tui::app::App;
-use crate::tui::i18n::{date, duration, t, Lang};
 use crate::tui::message::PersonPage;
 use crate::tui::notice::{appointment_status_key, Arg, Notice};
 

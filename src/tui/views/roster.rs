@@ -7,8 +7,8 @@ use ratatui::Frame;
 
 use super::{centered, clear, fit, person_status, port_day_time, selection_marker};
 use crate::domain::port;
+use crate::i18n::t;
 use crate::tui::app::App;
-use crate::tui::i18n::t;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-const LOCALES: &str = include_str!("../../assets/locales.toml");
+const LOCALES: &str = include_str!("../assets/locales.toml");
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -169,19 +169,6 @@ mod tests {
     #[test]
     fn every_string_has_the_same_placeholders_in_both_languages() {
         check().unwrap();
-        // A key mentioned in a string must exist in the key map.
-        for key in keys() {
-            for name in placeholders(t(Lang::En, key)) {
-                if let Some(action) = name.strip_prefix("key:") {
-                    assert!(
-                        crate::tui::keys::Action::ALL
-                            .iter()
-                            .any(|a| a.name() == action),
-                        "{key} names an unknown action {action}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]

@@ -1,0 +1,86 @@
+//! `albergue check`: is this file a sound albergue database?
+
+use anyhow::Result;
+
+use super::{protect, Cli};
+use crate::actor::Actor;
+use crate::export;
+use crate::paths;
+use crate::store::{OpenMode, Store, LATEST_VERSION};
+
+/// `albergue check`.
+pub(super) fn check(cli: &Cli, repair: bool) -> Result<u8> {
+    let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+    let key = protect::database_key(cli.key_file.as_deref())?;
+    let store = Store::open_keyed(&db.path, OpenMode::Inspect, key.clone())?;
+    let version = store.schema_version()?;
+    let problems = store.integrity_problems()?;
+    println!("database: {}", db.path.display());
+    if store.encrypted() {
+        println!(
+            "encrypted: yes (SQLCipher {})",
+            store.pragma("cipher_version")?
+        );
+    } else {
+        println!("encrypted: no");
+    }
+    if version < LATEST_VERSION {
+        println!(
+            "schema:   version {version} (this albergue upgrades it to {LATEST_VERSION} on open)"
+        );
+    } else {
+        println!("schema:   version {version}");
+    }
+    if version > 0 {
+        let c = store.counts()?;
+        println!(
+            "rows:     {} shelters, {} households, {} people, {} appointments, {} outages, {} audit",
+            c.shelters, c.households, c.people, c.appointments, c.outages, c.audit
+        );
+    }
+    let mut problems = problems;
+    if version >= 4 {
+        match store.verify_audit()? {
+            Ok((rows, head)) => {
+                let hex = export::hex(&head[..8]);
+                println!("audit:    {rows} rows chained, head {hex}…");
+            }
+            Err(broken) => {
+                println!("audit:    the chain is broken");
+                problems.push(broken.to_string());
+            }
+        }
+    }
+    // Compared (and repaired) only on a file SQLite finds sound: the
+    // recount reads every row, and a damaged page would stop it.
+    let mut tallies = if problems.is_empty() {
+        store.tally_problems()?
+    } else {
+        println!("tallies:  not compared: the file is damaged (see below; restore a backup)");
+        Vec::new()
+    };
+    drop(store);
+    if !tallies.is_empty() && repair {
+        let mut store = Store::open_keyed(&db.path, OpenMode::Existing, key)?;
+        store.repair_tallies(&Actor::from_env())?;
+        println!(
+            "tallies:  counted again from the rows ({} differed)",
+            tallies.len()
+        );
+        tallies = store.tally_problems()?;
+    } else if tallies.is_empty() && problems.is_empty() && version >= LATEST_VERSION {
+        println!("tallies:  ok (the same as a recount of the rows)");
+    }
+    problems.extend(tallies);
+    tracing::info!(version, problems = problems.len(), "check done");
+    if problems.is_empty() {
+        println!("integrity: ok");
+        Ok(0)
+    } else {
+        println!("integrity: {} problem(s)", problems.len());
+        for p in problems.iter().take(20) {
+            println!("  {p}");
+        }
+        Ok(1)
+    }
+}

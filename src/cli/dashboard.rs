@@ -1,0 +1,109 @@
+//! The dashboard (`albergue`, `albergue --demo`) and the demo data it can
+//! start on (`albergue demo`).
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+
+use super::{protect, Cli};
+use crate::actor::Actor;
+use crate::paths::{self, DbPath};
+use crate::store::{DbFile, DbKey, OpenMode, Store};
+use crate::tui::{self, config, config::Flags};
+
+/// People in the demo database that `albergue --demo` creates.
+pub const DEMO_PEOPLE: u64 = 2_000;
+
+/// `albergue` without a command: the dashboard.
+pub(super) fn dashboard(cli: &Cli) -> Result<u8> {
+    let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+    let flags = Flags {
+        lang: cli.lang.clone(),
+        theme: cli.theme.clone(),
+        low_bandwidth: cli.low_bandwidth,
+    };
+    // Settings and database are checked before the terminal changes
+    // mode, so that their errors print on a normal terminal.
+    let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
+        std::env::var(k).ok()
+    })?;
+    let key = protect::database_key(cli.key_file.as_deref())?;
+    if cli.demo && !db.path.exists() {
+        demo(
+            &db,
+            key.clone(),
+            DEMO_PEOPLE,
+            1,
+            cli.now.unwrap_or_else(Utc::now),
+        )?;
+    }
+    // A named database must exist (a typo must not make a new one);
+    // albergue's own is created on first use, but not for a pipe.
+    let file = DbFile {
+        path: db.path.clone(),
+        key,
+    };
+    let store = if db.in_data_folder {
+        tui::check_terminal()?;
+        db.ensure_folder()?;
+        file.open(OpenMode::Create)?
+    } else {
+        file.open(OpenMode::Existing)?
+    };
+    let ending = tui::run(
+        store,
+        tui::Options {
+            db: file,
+            settings,
+            fixed_now: cli.now,
+        },
+    )?;
+    Ok(match ending {
+        tui::Ending::Quit => 0,
+        tui::Ending::HangUp => 129,
+        tui::Ending::Terminated => 143,
+    })
+}
+
+/// `albergue demo`: the demo never lands in the real database by default.
+pub(super) fn demo_command(cli: &Cli, people: u64, seed: u64) -> Result<u8> {
+    let db = paths::resolve(cli.db.as_deref(), true)?;
+    let key = protect::database_key(cli.key_file.as_deref())?;
+    demo(&db, key, people, seed, cli.now())?;
+    Ok(0)
+}
+
+fn demo(
+    db: &DbPath,
+    key: Option<std::sync::Arc<DbKey>>,
+    people: u64,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db.ensure_folder()?;
+    let started = Instant::now();
+    let data = crate::demo::generate(people as usize, seed, now);
+    let mut store = Store::open_keyed(&db.path, OpenMode::Create, key)?;
+    store
+        .load_demo(&data, &Actor::from_env())
+        .with_context(|| format!("demo data not loaded into {}", db.path.display()))?;
+    tracing::info!(
+        people = data.people.len(),
+        households = data.households.len(),
+        appointments = data.appointments.len(),
+        outages = data.outages.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "demo written"
+    );
+    eprintln!(
+        "demo: {} people in {} households, {} appointments, {} outages written to {} in {:.2} s",
+        data.people.len(),
+        data.households.len(),
+        data.appointments.len(),
+        data.outages.len(),
+        db.path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! The command line: `albergue` and its subcommands.
+//!
+//! `args` is what clap parses; each group of commands runs in a module of
+//! its own: the dashboard and its demo, the jobs (export, import, backup),
+//! `check`, `serve` and its users, the protection of the data (keys,
+//! encryption, retention, a person's export, the audit), the lists to take
+//! along, and the documents made from the definition (manual, completions).
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Result;
+
+mod args;
+mod check;
+mod dashboard;
+mod docs;
+mod jobs;
+mod lists;
+mod protect;
+mod serve;
+
+pub use args::*;
+pub use dashboard::DEMO_PEOPLE;
+
+use crate::paths;
+use crate::store::{OpenMode, Store};
+
+/// Runs the parsed command line, logging its start, its end and its
+/// failure. Errors are printed by the caller.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    if matches!(
+        cli.command,
+        Some(Command::Completions { .. } | Command::Man)
+    ) {
+        // Text for packagers and shells: nothing worth a log line.
+        return run_command(cli).map(ExitCode::from);
+    }
+    crate::logging::init(cli.log_level.as_ref());
+    let command = cli.command_name();
+    let started = Instant::now();
+    tracing::info!(command, version = env!("CARGO_PKG_VERSION"), "start");
+    let result = run_command(cli);
+    let ms = started.elapsed().as_millis() as u64;
+    match &result {
+        Ok(code) => tracing::info!(command, code, ms, "exit"),
+        // Errors name files, tables, ids and values' positions, never
+        // what a person's record holds.
+        Err(e) => tracing::error!(command, ms, error = %format!("{e:#}"), "failed"),
+    }
+    result.map(ExitCode::from)
+}
+
+/// Hands the command to its group; the global options stay in `cli`.
+fn run_command(mut cli: Cli) -> Result<u8> {
+    let Some(command) = cli.command.take() else {
+        return dashboard::dashboard(&cli);
+    };
+    match command {
+        Command::Demo { people, seed } => dashboard::demo_command(&cli, people, seed),
+        Command::Check { repair } => check::check(&cli, repair),
+        Command::Encrypt => protect::encrypt(&cli),
+        Command::Rekey { new_key_file } => protect::rekey(&cli, &new_key_file),
+        Command::Export(args) => jobs::export(&cli, args),
+        Command::Import(args) => jobs::import(&cli, args),
+        Command::Backup { out } => jobs::backup(&cli, &out),
+        Command::Serve(args) => serve::serve(&cli, args),
+        Command::Users(command) => serve::users(&cli, command),
+        Command::List(ListCommand::Departures {
+            date,
+            port,
+            shelter,
+            format,
+            out,
+        }) => lists::departures(&cli, date, port, shelter, format, out),
+        Command::Retention(RetentionCommand::Run { after, dry_run }) => {
+            protect::retention(&cli, after, dry_run)
+        }
+        Command::Person(PersonCommand::Export {
+            id,
+            format,
+            out,
+            recipients,
+        }) => protect::person_export(&cli, id, format, out, recipients),
+        Command::Key(KeyCommand::New { out, signing: true }) => protect::key_new(&out),
+        Command::Key(KeyCommand::New {
+            out,
+            signing: false,
+        }) => protect::db_key_new(&out),
+        Command::Audit(AuditCommand::Verify { manifest, signer }) => {
+            protect::audit_verify(&cli, &manifest, signer.as_deref())
+        }
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man => docs::man_page(),
+    }
+}
+
+impl Cli {
+    /// The database the flags name, which must already exist (a job never
+    /// creates one).
+    fn open_existing(&self) -> Result<Store> {
+        let db = paths::resolve(self.db.as_deref(), self.demo)?;
+        let key = protect::database_key(self.key_file.as_deref())?;
+        Ok(Store::open_keyed(&db.path, OpenMode::Existing, key)?)
+    }
+}

@@ -1,0 +1,102 @@
+//! `albergue serve` and the users it lets in.
+
+use anyhow::Result;
+
+use super::{protect, Cli, ServeArgs, UsersCommand};
+use crate::actor::Actor;
+use crate::paths;
+use crate::store::DbFile;
+
+/// `albergue serve`.
+pub(super) fn serve(cli: &Cli, args: ServeArgs) -> Result<u8> {
+    let ServeArgs {
+        listen,
+        host_key,
+        grace,
+        per_address,
+        max_connections,
+        idle_lock,
+        max_session,
+        idle_lock_secs,
+        keepalive_secs,
+    } = args;
+    let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
+    let key = protect::database_key(cli.key_file.as_deref())?;
+    let host_key = host_key.unwrap_or_else(|| {
+        db.path
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("albergue-host-key")
+    });
+    crate::serve::run(&crate::serve::Options {
+        listen,
+        db: DbFile { path: db.path, key },
+        host_key,
+        grace: std::time::Duration::from_secs(grace),
+        per_address,
+        total: max_connections,
+        now: cli.now,
+        idle: std::time::Duration::from_secs(idle_lock_secs.unwrap_or(idle_lock * 60)),
+        longest: std::time::Duration::from_secs(max_session * 3600),
+        keepalive: std::time::Duration::from_secs(keepalive_secs),
+    })?;
+    Ok(0)
+}
+
+fn parse_role(text: &str) -> Result<crate::domain::Role> {
+    text.parse()
+        .map_err(|_| anyhow::anyhow!("unknown role {text:?}: volunteer, coordinator or admin"))
+}
+
+/// `albergue users`.
+pub(super) fn users(cli: &Cli, command: UsersCommand) -> Result<u8> {
+    let mut store = cli.open_existing()?;
+    let store = &mut store;
+    let actor = Actor::from_env();
+    match command {
+        UsersCommand::Add { name, role, key } => {
+            let role = parse_role(&role)?;
+            let public = crate::serve::read_public_key(&key)?;
+            let line = public
+                .to_openssh()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
+            let fp = crate::serve::fingerprint(&public);
+            store.add_user(&name, role, &fp, &line, &actor)?;
+            tracing::info!(role = %role, key = %fp, "user added");
+            eprintln!("users: {name} added as {role} ({fp})");
+        }
+        UsersCommand::List => {
+            for u in store.users()? {
+                println!(
+                    "{:<24} {:<12} {:<4} {}",
+                    u.name,
+                    u.role.as_str(),
+                    u.lang.as_deref().unwrap_or("-"),
+                    u.key_fingerprint
+                );
+            }
+        }
+        UsersCommand::Remove { name } => {
+            store.remove_user(&name, &actor)?;
+            tracing::info!("user removed");
+            eprintln!("users: {name} removed");
+        }
+        UsersCommand::SetLang { name, lang } => {
+            let lang = (lang != "none").then_some(lang.as_str());
+            let user = store.set_user_lang(&name, lang, &actor)?;
+            tracing::info!(lang = lang.unwrap_or("none"), "user's language changed");
+            eprintln!(
+                "users: {} speaks {}",
+                user.name,
+                user.lang.as_deref().unwrap_or("their client's language")
+            );
+        }
+        UsersCommand::SetRole { name, role } => {
+            let role = parse_role(&role)?;
+            store.set_user_role(&name, role, &actor)?;
+            tracing::info!(role = %role, "user's role changed");
+            eprintln!("users: {name} is now {role}");
+        }
+    }
+    Ok(0)
+}
