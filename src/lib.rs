@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod import;
 pub mod logging;
 pub mod manual;
+pub mod openssh;
 pub mod paths;
 pub mod serve;
 pub mod store;

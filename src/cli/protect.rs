@@ -133,7 +133,7 @@ pub(super) fn key_new(out: &Path) -> Result<u8> {
         "key: {} (0400) and {}: {}",
         out.display(),
         pub_path.display(),
-        crate::serve::fingerprint(key.public_key())
+        crate::openssh::fingerprint(key.public_key())
     );
     Ok(0)
 }
@@ -141,7 +141,7 @@ pub(super) fn key_new(out: &Path) -> Result<u8> {
 /// Whether `manifest.json.sig` is `signer`'s signature of the manifest
 /// (and says which it is, or that it is not).
 fn manifest_signed_by(manifest: &Path, signer: &Path) -> Result<bool> {
-    let key = crate::serve::read_public_key(signer)?;
+    let key = crate::openssh::read_public_key(signer)?;
     let bytes =
         std::fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
     let sig_path = export::sign::signature_path(manifest);
@@ -161,7 +161,7 @@ fn manifest_signed_by(manifest: &Path, signer: &Path) -> Result<bool> {
     }
     println!(
         "audit: the manifest is signed by {}",
-        crate::serve::fingerprint(&key)
+        crate::openssh::fingerprint(&key)
     );
     Ok(true)
 }

@@ -56,11 +56,11 @@ pub(super) fn users(cli: &Cli, command: UsersCommand) -> Result<u8> {
     match command {
         UsersCommand::Add { name, role, key } => {
             let role = parse_role(&role)?;
-            let public = crate::serve::read_public_key(&key)?;
+            let public = crate::openssh::read_public_key(&key)?;
             let line = public
                 .to_openssh()
                 .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
-            let fp = crate::serve::fingerprint(&public);
+            let fp = crate::openssh::fingerprint(&public);
             store.add_user(&name, role, &fp, &line, &actor)?;
             tracing::info!(role = %role, key = %fp, "user added");
             eprintln!("users: {name} added as {role} ({fp})");

@@ -23,7 +23,7 @@ pub fn signature_path(manifest: &Path) -> PathBuf {
 
 /// Reads a signing key (an OpenSSH private key, not readable by others).
 pub fn read_signing_key(path: &Path) -> Result<PrivateKey> {
-    crate::serve::read_private_key(path, "signing key")
+    crate::openssh::read_private_key(path, "signing key")
 }
 
 /// The SSHSIG signature of `bytes`, armored.

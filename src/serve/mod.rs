@@ -6,11 +6,10 @@
 //! with a reply, never left unanswered.
 
 mod input;
-mod keys;
 mod session;
 
+pub use crate::openssh::{fingerprint, host_key, read_private_key, read_public_key};
 pub use input::Parser;
-pub use keys::{fingerprint, host_key, read_private_key, read_public_key};
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

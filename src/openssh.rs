@@ -1,4 +1,5 @@
-//! The server's host key, and coordinators' public keys.
+//! OpenSSH key files: the server's host key, coordinators' public keys,
+//! the signing key of export manifests, and the fingerprints OpenSSH shows.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
