@@ -337,12 +337,20 @@ pub enum UsersCommand {
     },
     /// List the users, their roles and key fingerprints
     List,
-    /// Remove a user: their key no longer connects
+    /// Remove a user: their key no longer connects, and their live
+    /// sessions end within a second
     Remove {
         /// The user
         name: String,
     },
-    /// Give a user another role
+    /// End a user's live sessions now (a lost or stolen phone); their key
+    /// still connects: remove the user to stop that too
+    Kick {
+        /// The user
+        name: String,
+    },
+    /// Give a user another role (their live sessions end; they connect
+    /// again in the new one)
     SetRole {
         /// The user
         name: String,

@@ -79,7 +79,12 @@ pub(super) fn users(cli: &Cli, command: UsersCommand) -> Result<u8> {
         UsersCommand::Remove { name } => {
             store.remove_user(&name, &actor)?;
             tracing::info!("user removed");
-            eprintln!("users: {name} removed");
+            eprintln!("users: {name} removed; their live sessions end now");
+        }
+        UsersCommand::Kick { name } => {
+            store.kick_user(&name, &actor)?;
+            tracing::info!("user's sessions ended");
+            eprintln!("users: {name}'s live sessions end now (their key still connects)");
         }
         UsersCommand::SetLang { name, lang } => {
             let lang = (lang != "none").then_some(lang.as_str());
@@ -95,7 +100,7 @@ pub(super) fn users(cli: &Cli, command: UsersCommand) -> Result<u8> {
             let role = parse_role(&role)?;
             store.set_user_role(&name, role, &actor)?;
             tracing::info!(role = %role, "user's role changed");
-            eprintln!("users: {name} is now {role}");
+            eprintln!("users: {name} is now {role}; their live sessions end now");
         }
     }
     Ok(0)

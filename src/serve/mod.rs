@@ -5,6 +5,7 @@
 //! one session channel with a pty and a shell; everything else is refused
 //! with a reply, never left unanswered.
 
+mod gate;
 mod input;
 mod session;
 
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -54,9 +56,18 @@ pub struct Options {
     pub keepalive: Duration,
 }
 
+/// How long a new connection has to say which SSH it speaks (its version
+/// line); the rest of the grace is for logging in and starting a dashboard.
+const VERSION_WITHIN: Duration = Duration::from_secs(10);
+
+/// How often the server looks for changes to its users (removed, another
+/// role, sessions ended), to end the live sessions they touch.
+const ACCESS_POLL: Duration = Duration::from_millis(200);
+
 /// Failed logins from one address within this window…
 const FAILURE_WINDOW: Duration = Duration::from_secs(600);
-/// …beyond this many, and the address is refused until the window passes.
+/// …beyond this many, and unknown keys from the address end the connection
+/// at once (a registered key from there still logs in).
 const MAX_FAILURES: usize = 10;
 
 /// What every connection shares.
@@ -64,8 +75,12 @@ struct Shared {
     db: crate::store::DbFile,
     /// Looks users up by key fingerprint (a short query per login).
     users: Mutex<Store>,
-    open: Mutex<HashMap<IpAddr, usize>>,
+    /// Connections held, unauthenticated apart from authenticated.
+    gate: gate::Gate,
+    /// Connections alive (for the wait when stopping).
     total: AtomicUsize,
+    /// Every user's access number, as the database has it now.
+    access: watch::Receiver<Arc<HashMap<String, i64>>>,
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
     sessions: AtomicU64,
     stop: watch::Receiver<bool>,
@@ -86,11 +101,16 @@ impl Shared {
             .flatten()
     }
 
-    fn failed_lately(&self, ip: IpAddr) -> usize {
+    /// Failed logins from `ip` in the window, and when the oldest of them
+    /// leaves it.
+    fn failed_lately(&self, ip: IpAddr) -> (usize, Duration) {
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let list = f.entry(ip).or_default();
         list.retain(|t| t.elapsed() < FAILURE_WINDOW);
-        list.len()
+        let wait = list.first().map_or(Duration::ZERO, |t| {
+            FAILURE_WINDOW.saturating_sub(t.elapsed())
+        });
+        (list.len(), wait)
     }
 
     fn fail(&self, ip: IpAddr) {
@@ -103,6 +123,12 @@ impl Shared {
 struct Conn {
     shared: Arc<Shared>,
     ip: IpAddr,
+    /// Its place among the connections the server holds.
+    ticket: gate::Ticket,
+    /// Whether it logged in (and moved to the authenticated count).
+    authenticated: bool,
+    /// To end the connection from a handler (set once the version is read).
+    handle: Arc<OnceLock<russh::server::Handle>>,
     user: Option<User>,
     /// The user whose key was offered (its fingerprint), until it signs.
     offered: Option<(String, User)>,
@@ -120,14 +146,40 @@ struct Conn {
 
 impl Drop for Conn {
     fn drop(&mut self) {
-        let mut open = self.shared.open.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = open.get_mut(&self.ip) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                open.remove(&self.ip);
+        self.shared.gate.leave(&self.ticket, self.authenticated);
+        self.shared.total.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Conn {
+    /// Ends the connection with a line OpenSSH shows ("Received
+    /// disconnect from …: albergue: …").
+    fn disconnect(&self, why: String) {
+        if let Some(handle) = self.handle.get().cloned() {
+            tokio::spawn(async move {
+                let _ = handle
+                    .disconnect(russh::Disconnect::ByApplication, why, String::new())
+                    .await;
+            });
+        }
+    }
+
+    /// Moves a logged-in connection to the authenticated count; `false`
+    /// (and the connection ends) when the server is full of them or the
+    /// connection was pushed out meanwhile.
+    fn admit(&mut self) -> bool {
+        match self.shared.gate.authenticated(&self.ticket) {
+            Ok(true) => {
+                self.authenticated = true;
+                true
+            }
+            Ok(false) => false,
+            Err(gate::Full) => {
+                tracing::warn!(ip = %self.ip, "login refused: the server holds --max-connections sessions");
+                self.disconnect("albergue: the server is full; try again in a few minutes".into());
+                false
             }
         }
-        self.shared.total.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -162,20 +214,26 @@ impl russh::server::Handler for Conn {
         _user: &str,
         offer: russh::server::PublicKeyOffer<'_>,
     ) -> Result<Auth> {
-        if self.shared.failed_lately(self.ip) >= MAX_FAILURES {
-            tracing::warn!(ip = %self.ip, "login refused: too many failures from this address");
-            return Ok(Auth::reject());
-        }
         if let Some(user) = self.shared.user(offer.public_key) {
+            // A registered key is never refused for what unknown keys from
+            // the same address (a shelter's Wi-Fi, a carrier's NAT) did.
             // Kept for the signed request that follows (same key): one
             // lookup per login.
             self.offered = Some((fingerprint(offer.public_key), user));
-            Ok(Auth::Accept)
-        } else {
-            tracing::info!(ip = %self.ip, key = %fingerprint(offer.public_key), "key not registered");
-            self.shared.fail(self.ip);
-            Ok(Auth::reject())
+            return Ok(Auth::Accept);
         }
+        tracing::info!(ip = %self.ip, key = %fingerprint(offer.public_key), "key not registered");
+        self.shared.fail(self.ip);
+        let (failures, wait) = self.shared.failed_lately(self.ip);
+        if failures >= MAX_FAILURES {
+            tracing::warn!(ip = %self.ip, failures, "connection ended: too many unknown keys from this address");
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            self.disconnect(format!(
+                "albergue: too many logins with unregistered keys from {}; try again in {minutes} minute(s), or ask an admin to register your key",
+                self.ip
+            ));
+        }
+        Ok(Auth::reject())
     }
 
     async fn auth_publickey(
@@ -188,8 +246,11 @@ impl russh::server::Handler for Conn {
             _ => self.shared.user(key.public_key),
         };
         match known {
-            Some(user) if self.shared.failed_lately(self.ip) < MAX_FAILURES => {
-                self.opened = Some(session::open(self.shared.db.clone(), user.role));
+            Some(user) => {
+                if !self.admit() {
+                    return Ok(Auth::reject());
+                }
+                self.opened = Some(session::open(self.shared.db.clone(), &user));
                 self.user = Some(user);
                 Ok(Auth::Accept)
             }
@@ -318,6 +379,8 @@ impl russh::server::Handler for Conn {
             input: input_rx,
             resize: resize_rx,
             stop: self.shared.stop.clone(),
+            access: self.shared.access.clone(),
+            user_access: user.access,
             now: self.shared.now,
             idle: self.shared.idle,
             longest: self.shared.longest,
@@ -444,11 +507,17 @@ pub fn run(options: &Options) -> Result<()> {
         .build()
         .context("starting the server's runtime")?;
     let (stop_tx, stop_rx) = watch::channel(false);
+    let access: HashMap<String, i64> = users.user_access()?.into_iter().collect();
+    let (access_tx, access_rx) = watch::channel(Arc::new(access));
     let shared = Arc::new(Shared {
         db: options.db.clone(),
         users: Mutex::new(users),
-        open: Mutex::new(HashMap::new()),
+        gate: gate::Gate::new(gate::Caps {
+            per_address: options.per_address,
+            total: options.total,
+        }),
         total: AtomicUsize::new(0),
+        access: access_rx,
         failures: Mutex::new(HashMap::new()),
         sessions: AtomicU64::new(0),
         stop: stop_rx,
@@ -457,6 +526,10 @@ pub fn run(options: &Options) -> Result<()> {
         longest: options.longest,
         reads: Arc::default(),
     });
+    let watcher = {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || watch_access(&shared, &access_tx))
+    };
     let mut methods = MethodSet::empty();
     methods.push(MethodKind::PublicKey);
     let config = Arc::new(russh::server::Config {
@@ -491,14 +564,8 @@ pub fn run(options: &Options) -> Result<()> {
             }
         }
         eprintln!("albergue serve: stopping; ending every session");
-        tracing::info!(
-            sessions = shared
-                .open
-                .lock()
-                .map(|o| o.values().sum::<usize>())
-                .unwrap_or(0),
-            "stopping"
-        );
+        let (waiting, sessions) = shared.gate.counts();
+        tracing::info!(sessions, waiting, "stopping");
         let _ = stop_tx.send(true);
         // Give sessions a moment to restore terminals and keep drafts.
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -506,10 +573,48 @@ pub fn run(options: &Options) -> Result<()> {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         anyhow::Ok(())
-    })
+    })?;
+    let _ = watcher.join();
+    Ok(())
 }
 
-/// Takes a connection, unless its address or the server is at its cap.
+/// Tells the sessions, through `tx`, every user's access number whenever
+/// another connection commits (`PRAGMA data_version`), until the server
+/// stops: a user removed, given another role or kicked ends their live
+/// sessions within [`ACCESS_POLL`] and a frame.
+fn watch_access(shared: &Shared, tx: &watch::Sender<Arc<HashMap<String, i64>>>) {
+    let stop = shared.stop.clone();
+    let mut seen = None;
+    while !*stop.borrow() {
+        std::thread::sleep(ACCESS_POLL);
+        let users = shared.users.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(version) = users.data_version() else {
+            continue;
+        };
+        if seen == Some(version) {
+            continue;
+        }
+        match users.user_access() {
+            Ok(list) => {
+                seen = Some(version);
+                let now: HashMap<String, i64> = list.into_iter().collect();
+                tx.send_if_modified(|held| {
+                    let changed = **held != now;
+                    if changed {
+                        *held = Arc::new(now);
+                    }
+                    changed
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "the users could not be read; trying again"),
+        }
+    }
+}
+
+/// Takes a connection: it has [`VERSION_WITHIN`] to say which SSH it
+/// speaks and `--grace` from now to log in and start a dashboard, and it
+/// is closed early when newer unauthenticated connections need its place
+/// (see [`gate`]).
 fn accept(
     shared: &Arc<Shared>,
     config: &Arc<russh::server::Config>,
@@ -517,6 +622,7 @@ fn accept(
     socket: tokio::net::TcpStream,
     peer: SocketAddr,
 ) {
+    let accepted = tokio::time::Instant::now();
     let ip = peer.ip();
     // Every frame and reply goes out as written: with Nagle's algorithm the
     // second of two small writes (a reply, then the first frame) waits for
@@ -525,21 +631,21 @@ fn accept(
     if let Err(e) = socket.set_nodelay(true) {
         tracing::warn!(error = %e, "TCP_NODELAY could not be set");
     }
-    {
-        let mut open = shared.open.lock().unwrap_or_else(|e| e.into_inner());
-        let n = open.entry(ip).or_default();
-        if *n >= options.per_address || shared.total.load(Ordering::Relaxed) >= options.total {
-            tracing::warn!(ip = %ip, open = *n, "connection refused: too many at once");
-            drop(socket);
-            return;
-        }
-        *n += 1;
+    let (ticket, pushed) = shared.gate.arrive(ip);
+    if pushed > 0 {
+        let (waiting, _) = shared.gate.counts();
+        tracing::warn!(ip = %ip, pushed, waiting, "unauthenticated connections closed to make room");
     }
+    let evicted = Arc::clone(&ticket.evicted);
     shared.total.fetch_add(1, Ordering::Relaxed);
     let started = Arc::new(AtomicBool::new(false));
+    let handle = Arc::new(OnceLock::new());
     let conn = Conn {
         shared: Arc::clone(shared),
         ip,
+        ticket,
+        authenticated: false,
+        handle: Arc::clone(&handle),
         user: None,
         offered: None,
         started: Arc::clone(&started),
@@ -552,25 +658,39 @@ fn accept(
         opened: None,
     };
     let config = Arc::clone(config);
-    let grace = options.grace;
+    let deadline = accepted + options.grace;
+    let version_by = accepted + options.grace.min(VERSION_WITHIN);
     tokio::spawn(async move {
-        let Ok(running) = russh::server::run_stream(config, socket, conn).await else {
-            return;
+        // Until the client's version line: the socket (and `conn`, which
+        // gives back its place) are dropped at the deadline or when pushed
+        // out, whether or not a byte came.
+        let running = tokio::select! {
+            r = tokio::time::timeout_at(version_by, russh::server::run_stream(config, socket, conn)) => match r {
+                Ok(Ok(running)) => running,
+                Ok(Err(_)) => return,
+                Err(_) => {
+                    tracing::info!(ip = %ip, "connection closed: no SSH version line in time");
+                    return;
+                }
+            },
+            () = evicted.notified() => return,
         };
+        let _ = handle.set(running.handle());
         let handle = running.handle();
-        let watchdog = tokio::spawn(async move {
-            tokio::time::sleep(grace).await;
-            if !started.load(Ordering::Relaxed) {
-                let _ = handle
-                    .disconnect(
-                        russh::Disconnect::ByApplication,
-                        "no dashboard was started in time".into(),
-                        String::new(),
-                    )
-                    .await;
-            }
-        });
+        let mut running = std::pin::pin!(running);
+        let why = tokio::select! {
+            _ = &mut running => return,
+            () = tokio::time::sleep_until(deadline) => "no dashboard was started in time",
+            () = evicted.notified() => "too many connections are logging in; try again",
+        };
+        if !started.load(Ordering::Relaxed) {
+            let _ = handle
+                .disconnect(russh::Disconnect::ByApplication, why.into(), String::new())
+                .await;
+            // A client that reads nothing may never let the goodbye out.
+            let _ = tokio::time::timeout(Duration::from_secs(2), &mut running).await;
+            return;
+        }
         let _ = running.await;
-        watchdog.abort();
     });
 }

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use anyhow::Context as _;
 use chrono::Utc;
 use crossterm::event::Event;
 use russh::server::Handle;
@@ -48,14 +49,18 @@ pub type Opened = (crate::store::Store, Option<crate::domain::Shelter>);
 /// Opens the database for a coordinator as soon as their key is known: the
 /// client's next round trip (opening a channel, asking for a terminal) hides
 /// the time it takes.
+/// Its writes are refused once the user is removed, given another role or
+/// kicked (`Store::for_user`).
 pub fn open(
     db: crate::store::DbFile,
-    role: Role,
+    user: &crate::store::User,
 ) -> tokio::task::JoinHandle<anyhow::Result<Opened>> {
+    let (role, name, access) = (user.role, user.name.clone(), user.access);
     tokio::task::spawn_blocking(move || {
         let store = db
             .open(OpenMode::Existing)?
             .with_role(role)
+            .for_user(&name, access)
             .with_cache_kib(SESSION_CACHE_KIB)?;
         let shelter = store.shelters()?.into_iter().next();
         anyhow::Ok((store, shelter))
@@ -90,6 +95,10 @@ pub struct Session {
     pub resize: watch::Receiver<(u16, u16)>,
     /// Set when the server stops.
     pub stop: watch::Receiver<bool>,
+    /// Every user's access number, as the database has it now.
+    pub access: watch::Receiver<Arc<std::collections::HashMap<String, i64>>>,
+    /// This user's, when they logged in: another one ends the session.
+    pub user_access: i64,
     /// A fixed clock (tests); `None` for the real one.
     pub now: Option<chrono::DateTime<Utc>>,
     /// The session ends after this long without a key (the screen of an
@@ -131,6 +140,7 @@ impl Out {
 }
 
 /// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
     /// The coordinator quit.
     Quit,
@@ -142,6 +152,9 @@ enum End {
     Idle,
     /// The session reached its longest.
     Expired,
+    /// An admin removed the user, changed their role or ended their
+    /// sessions.
+    Revoked,
 }
 
 /// Runs the session until the coordinator quits, the client goes or the
@@ -157,6 +170,7 @@ pub async fn run(mut s: Session) {
         Ok((End::Stopping, _)) => "server stopping",
         Ok((End::Idle, _)) => "idle lock",
         Ok((End::Expired, _)) => "longest session",
+        Ok((End::Revoked, _)) => "access revoked",
         Err(_) => "failed",
     };
     // Which session and how long; never who by name, nor what they looked at.
@@ -181,7 +195,8 @@ pub async fn run(mut s: Session) {
             return;
         }
     };
-    if let Some(form) = draft {
+    // A revoked user's typing is not kept for them.
+    if let Some(form) = draft.filter(|_| end != End::Revoked) {
         let (db, user) = (s.db.clone(), s.user.clone());
         let _ =
             tokio::task::spawn_blocking(move || crate::tui::save_draft(&db, &user, &form)).await;
@@ -192,21 +207,23 @@ pub async fn run(mut s: Session) {
             End::Stopping => b"albergue: the server is stopping; what you were typing is kept as a draft.\r\n",
             End::Idle => b"albergue: locked after a while without a key; connect again to go on (a form you were filling in is kept).\r\n",
             End::Expired => b"albergue: the session reached its longest; connect again to go on (a form you were filling in is kept).\r\n",
+            End::Revoked => b"albergue: an admin changed your access; this session has ended and nothing more was saved.\r\n",
             End::Quit | End::Gone => b"",
         };
         bytes.extend_from_slice(why);
         let _ = s.handle.data(s.channel, bytes).await;
-        let _ = s.handle.exit_status_request(s.channel, 0).await;
+        let status = u32::from(end == End::Revoked);
+        let _ = s.handle.exit_status_request(s.channel, status).await;
         let _ = s.handle.eof(s.channel).await;
         let _ = s.handle.close(s.channel).await;
     }
 }
 
 async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
-    let opened = match s.opened.take() {
-        Some(opening) => opening,
-        None => open(s.db.clone(), s.role),
-    };
+    let opened = s
+        .opened
+        .take()
+        .context("the session's store was not opened")?;
     let (store, shelter) = opened.await??;
     // The draft is taken only now that a dashboard will show it.
     let user = s.user.clone();
@@ -249,6 +266,8 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     let mut ready = false;
     let started = tokio::time::Instant::now();
     let mut last_key = started;
+    // Revoked between the login and now: the first turn of the loop says so.
+    s.access.mark_changed();
     let end = loop {
         let idle = tokio::time::sleep_until(last_key + s.idle);
         let expiry = tokio::time::sleep_until(started + s.longest);
@@ -277,6 +296,11 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
             }
             () = tick, if s.now.is_none() => send(update(&mut app, Msg::Tick(Utc::now()))),
             _ = s.stop.changed() => break End::Stopping,
+            Ok(()) = s.access.changed() => {
+                if s.access.borrow_and_update().get(&s.user) != Some(&s.user_access) {
+                    break End::Revoked;
+                }
+            }
         }
         for ev in events {
             let msg = match ev {

@@ -58,6 +58,13 @@ pub enum StoreError {
         /// What was refused.
         what: Permission,
     },
+    /// The session's user was removed, their role changed or their
+    /// sessions ended by an admin since they logged in: nothing is written.
+    #[error("{name}'s access was changed by an admin since this session began; nothing was saved (connect again)")]
+    Revoked {
+        /// The user.
+        name: String,
+    },
     /// No database at the path (and the mode does not create one).
     #[error("no database at {0}")]
     Missing(PathBuf),

@@ -115,6 +115,9 @@ pub struct Store {
     role: Role,
     /// The key the file is encrypted with (`None`: plaintext).
     key: Option<Arc<DbKey>>,
+    /// The served user this handle writes for, and the access they logged
+    /// in at ([`Store::for_user`]).
+    session_user: Option<(String, i64)>,
 }
 
 impl std::fmt::Debug for Store {

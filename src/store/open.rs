@@ -165,6 +165,7 @@ impl Store {
             listed,
             role: Role::Admin,
             key,
+            session_user: None,
         };
         if mode != OpenMode::Inspect {
             migrations::apply(&mut store.conn)?;

@@ -23,9 +23,12 @@ pub struct User {
     /// Their interface language (`en`, `es`), when they chose one: it wins
     /// over what their ssh client sends.
     pub lang: Option<String>,
+    /// Changes whenever what they may do does (role, `users kick`): a
+    /// session that logged in at another value is over.
+    pub access: i64,
 }
 
-const USER_COLUMNS: &str = "id, name, role, key_fingerprint, public_key, lang";
+const USER_COLUMNS: &str = "id, name, role, key_fingerprint, public_key, lang, access";
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -35,6 +38,7 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         key_fingerprint: r.get(3)?,
         public_key: r.get(4)?,
         lang: r.get(5)?,
+        access: r.get(6)?,
     })
 }
 
@@ -165,13 +169,74 @@ impl Store {
         self.transact(|tx, now| {
             tx.execute(
                 "UPDATE coordinator SET role = ?2, updated_at = ?3, updated_by = ?4,
-                    version = version + 1 WHERE id = ?1",
+                    version = version + 1, access = access + 1 WHERE id = ?1",
                 params![user.id, role.as_str(), codec::secs(now), actor.as_str()],
             )?;
             let summary = format!("role: {} -> {}", user.role, role);
             audit::record(tx, now, actor, "coordinator.role", user.id, &summary)
         })?;
         Ok(self.user(name)?.expect("still there"))
+    }
+}
+
+impl Store {
+    /// Ends a user's live sessions (a lost phone): they may connect again
+    /// with their key. Audited.
+    pub fn kick_user(&mut self, name: &str, actor: &Actor) -> Result<User> {
+        self.allow(Permission::ManageUsers)?;
+        let user = self.user(name)?.ok_or_else(|| unknown(name))?;
+        self.transact(|tx, now| {
+            tx.execute(
+                "UPDATE coordinator SET updated_at = ?2, updated_by = ?3,
+                    version = version + 1, access = access + 1 WHERE id = ?1",
+                params![user.id, codec::secs(now), actor.as_str()],
+            )?;
+            audit::record(
+                tx,
+                now,
+                actor,
+                "coordinator.kick",
+                user.id,
+                "sessions ended",
+            )
+        })?;
+        Ok(self.user(name)?.expect("still there"))
+    }
+
+    /// Every user's name and access number (what the server compares its
+    /// live sessions with).
+    pub fn user_access(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, access FROM coordinator")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// This handle writes for the user `name` logged in at `access`: every
+    /// write first checks, in its own transaction, that the user is still
+    /// there at that access, and is refused with [`StoreError::Revoked`]
+    /// otherwise.
+    #[must_use]
+    pub fn for_user(mut self, name: &str, access: i64) -> Self {
+        self.session_user = Some((name.to_string(), access));
+        self
+    }
+}
+
+/// `Revoked` unless `name` is still a user at `access` (checked inside the
+/// write's transaction, so a revocation committed before it is always seen).
+pub(super) fn check_access(tx: &rusqlite::Transaction<'_>, name: &str, access: i64) -> Result<()> {
+    let now: Option<i64> = tx
+        .prepare_cached("SELECT access FROM coordinator WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    if now == Some(access) {
+        Ok(())
+    } else {
+        Err(StoreError::Revoked {
+            name: name.to_string(),
+        })
     }
 }
 

@@ -91,6 +91,9 @@ impl Store {
     ) -> Result<T> {
         let now = self.now();
         let tx = self.conn.transaction_with_behavior(behavior)?;
+        if let Some((name, access)) = &self.session_user {
+            super::users::check_access(&tx, name, *access)?;
+        }
         let value = f(&tx, now)?;
         search::sync(&tx)?;
         tx.commit()?;

@@ -2,6 +2,7 @@
 //! a new person, and the real binary run in a private home.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod server;
 pub mod terminal;
 
 use std::path::{Path, PathBuf};
