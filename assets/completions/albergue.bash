@@ -148,6 +148,9 @@ _albergue() {
             albergue__subcmd__help__subcmd__users,add)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__add"
                 ;;
+            albergue__subcmd__help__subcmd__users,kick)
+                cmd="albergue__subcmd__help__subcmd__users__subcmd__kick"
+                ;;
             albergue__subcmd__help__subcmd__users,list)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__list"
                 ;;
@@ -214,6 +217,9 @@ _albergue() {
             albergue__subcmd__users,help)
                 cmd="albergue__subcmd__users__subcmd__help"
                 ;;
+            albergue__subcmd__users,kick)
+                cmd="albergue__subcmd__users__subcmd__kick"
+                ;;
             albergue__subcmd__users,list)
                 cmd="albergue__subcmd__users__subcmd__list"
                 ;;
@@ -231,6 +237,9 @@ _albergue() {
                 ;;
             albergue__subcmd__users__subcmd__help,help)
                 cmd="albergue__subcmd__users__subcmd__help__subcmd__help"
+                ;;
+            albergue__subcmd__users__subcmd__help,kick)
+                cmd="albergue__subcmd__users__subcmd__help__subcmd__kick"
                 ;;
             albergue__subcmd__users__subcmd__help,list)
                 cmd="albergue__subcmd__users__subcmd__help__subcmd__list"
@@ -983,7 +992,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__users)
-            opts="add list remove set-role set-lang"
+            opts="add list remove kick set-role set-lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -997,6 +1006,20 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__users__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__users__subcmd__kick)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1775,7 +1798,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users)
-            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help add list remove set-role set-lang help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help add list remove kick set-role set-lang help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1859,7 +1882,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__help)
-            opts="add list remove set-role set-lang help"
+            opts="add list remove kick set-role set-lang help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1887,6 +1910,20 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__users__subcmd__help__subcmd__kick)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1949,6 +1986,44 @@ _albergue() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__users__subcmd__kick)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -209,6 +209,20 @@ fn end_channel(session: &mut Session, channel: ChannelId, taken: bool, why: &str
 impl russh::server::Handler for Conn {
     type Error = anyhow::Error;
 
+    async fn authentication_banner(&mut self) -> Result<Option<String>> {
+        // Said before any key is tried (OpenSSH shows it at its default
+        // log level): whoever is refused from here learns why and for how
+        // long; a registered key is let in all the same.
+        let (failures, wait) = self.shared.failed_lately(self.ip);
+        Ok((failures >= MAX_FAILURES).then(|| {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            format!(
+                "albergue: too many logins with unregistered keys from {}: such keys are refused at once for {minutes} more minute(s). A registered key still gets in.\r\n",
+                self.ip
+            )
+        }))
+    }
+
     async fn auth_publickey_offered(
         &mut self,
         _user: &str,

@@ -39,7 +39,13 @@ pub fn key(home: &Path, name: &str) -> PathBuf {
 }
 
 /// `albergue users add NAME --role ROLE --key KEY` on `db`.
-pub fn add_user(home: &Path, db: &Path, name: &str, role: &str, key: &Path) -> std::process::Output {
+pub fn add_user(
+    home: &Path,
+    db: &Path,
+    name: &str,
+    role: &str,
+    key: &Path,
+) -> std::process::Output {
     let key = key.to_str().unwrap();
     super::on_db(
         home,
@@ -214,4 +220,3 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
-
