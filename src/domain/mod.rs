@@ -4,6 +4,7 @@
 mod text;
 pub mod appointment;
 pub mod audit;
+pub mod cell;
 pub mod countries;
 pub mod dates;
 pub mod departures;

@@ -218,15 +218,10 @@ fn text(list: &[PortDay], h: Heading) -> String {
     out
 }
 
-/// A spreadsheet cell that cannot run as a formula (`=`, `+`, `-`, `@`
-/// first get a `'`), with no control characters.
+/// A spreadsheet cell that cannot run as a formula (see
+/// [`crate::domain::cell`]), with no control characters.
 fn cell(s: &str) -> String {
-    let s = clean(s);
-    if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s
-    }
+    crate::domain::cell::guarded(&clean(s)).into_owned()
 }
 
 fn csv(list: &[PortDay]) -> String {

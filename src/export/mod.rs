@@ -336,7 +336,10 @@ fn write_table(
             record.clear();
             let mut start = 0;
             for &(end, _) in &ends {
-                record.push_field(&text.as_bytes()[start..end]);
+                // No cell runs as a formula in a spreadsheet (JSON keeps
+                // the text as it is).
+                let field = crate::domain::cell::guarded(&text[start..end]);
+                record.push_field(field.as_bytes());
                 start = end;
             }
             w.write_byte_record(&record)

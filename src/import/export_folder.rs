@@ -57,7 +57,11 @@ struct Cells<'a> {
 impl Cells<'_> {
     fn text(&self, col: &str) -> Option<String> {
         let i = *self.sheet.headers.get(col)?;
-        self.rec.get(i).filter(|v| !v.is_empty()).map(String::from)
+        // The export guards cells against spreadsheets (`'=…`).
+        self.rec
+            .get(i)
+            .filter(|v| !v.is_empty())
+            .map(|v| crate::domain::cell::unguarded(v).to_string())
     }
 
     fn fail(&mut self, col: &str, message: String) {
