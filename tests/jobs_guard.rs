@@ -84,3 +84,95 @@ fn no_exported_cell_runs_as_a_formula_and_the_round_trip_keeps_the_text() {
         assert_eq!(back.household(p.details.household_id).unwrap().label, typed);
     }
 }
+
+/// The files in `dir` whose names start with `prefix`.
+fn named(dir: &Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+#[test]
+fn a_backup_cut_short_leaves_nothing_that_passes_for_one_and_the_retry_works() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 2000);
+    let dir = home.path().join("backups");
+    std::fs::create_dir(&dir).unwrap();
+    let out = dir.join("b.db");
+    // A disk that fills after 64 KiB: the file-size limit, with SIGXFSZ
+    // ignored so that writes fail as on a full disk.
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 128; exec {} backup --out {} --db {}",
+            env!("CARGO_BIN_EXE_albergue"),
+            out.display(),
+            db.display()
+        ))
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(named(&dir, ""), Vec::<String>::new(), "left behind");
+    let o = on_db(
+        home.path(),
+        &db,
+        &["backup", "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(named(&dir, ""), vec!["b.db".to_string()]);
+    let o = on_db(home.path(), &out, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn check_refuses_an_empty_file_and_a_database_that_is_not_albergues() {
+    let home = tempfile::tempdir().unwrap();
+    let empty = home.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let o = on_db(home.path(), &empty, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("not an albergue database"),
+        "{}",
+        text(&o)
+    );
+    // A database SQLite finds sound, with nothing of albergue's in it.
+    let bare = home.path().join("bare.db");
+    let conn = rusqlite::Connection::open(&bare).unwrap();
+    conn.execute_batch("CREATE TABLE t (x); DROP TABLE t;")
+        .unwrap();
+    drop(conn);
+    assert!(std::fs::metadata(&bare).unwrap().len() > 0);
+    let o = on_db(home.path(), &bare, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("not an albergue database"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn check_finds_the_append_only_triggers_gone() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 20);
+    let o = on_db(home.path(), &db, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+            .unwrap();
+    }
+    let o = on_db(home.path(), &db, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("trigger audit_no_update is missing")
+            && text(&o).contains("trigger audit_no_delete is missing"),
+        "{}",
+        text(&o)
+    );
+}

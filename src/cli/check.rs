@@ -39,7 +39,15 @@ pub(super) fn check(cli: &Cli, repair: bool) -> Result<u8> {
         );
     }
     let mut problems = problems;
+    if version == 0 {
+        // An empty file, or one whose first write never finished (a backup
+        // cut short): SQLite finds nothing wrong with it, and nothing in it.
+        problems.push(
+            "not an albergue database: it holds no tables (an empty or unfinished file)".into(),
+        );
+    }
     if version >= 4 {
+        problems.extend(store.append_only_problems()?);
         match store.verify_audit()? {
             Ok((rows, head)) => {
                 let hex = export::hex(&head[..8]);

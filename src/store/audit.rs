@@ -191,6 +191,33 @@ impl Store {
         verify(&self.conn, None)
     }
 
+    /// What is missing of what keeps the audit trail append-only: each of
+    /// its two triggers, unless it is there as albergue made it. (Whoever
+    /// can write the file can drop them; `check` then says so.)
+    pub fn append_only_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        for statement in APPEND_ONLY.split("END;").filter(|s| !s.trim().is_empty()) {
+            let expected = format!("{} END", statement.trim());
+            let name = expected.split_whitespace().nth(2).unwrap_or_default();
+            let found: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let same =
+                found.is_some_and(|sql| sql.split_whitespace().eq(expected.split_whitespace()));
+            if !same {
+                problems.push(format!(
+                    "the audit trail is not append-only: trigger {name} is missing or changed"
+                ));
+            }
+        }
+        Ok(problems)
+    }
+
     /// Whether the chain still holds row `rows` with hash `head`, as an
     /// earlier export's manifest recorded it: a chain rewritten since (every
     /// hash recomputed after a change) no longer does.
