@@ -176,3 +176,32 @@ fn check_finds_the_append_only_triggers_gone() {
         text(&o)
     );
 }
+
+#[test]
+fn a_spreadsheet_with_alpha_2_nationalities_imports_them_as_alpha_3() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("roster.db");
+    drop(Store::open(&db, OpenMode::Create).unwrap());
+    let sheet = home.path().join("lista.csv");
+    std::fs::write(
+        &sheet,
+        "Nombre,Apellidos,Nacionalidad,Fecha de llegada\n\
+         Yusleidy,Márquez,VE,2024-05-01\n\
+         Jean,Pierre,ht,2024-05-02\n\
+         Nadie,Nunca,QQ,2024-05-03\n",
+    )
+    .unwrap();
+    let o = on_db(home.path(), &db, &["import", sheet.to_str().unwrap(), "--shelter", "Casa"]);
+    // QQ is no country: named with its line, and nothing imported.
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("line 4"), "{}", text(&o));
+    let fixed = std::fs::read_to_string(&sheet).unwrap().replace(",QQ,", ",MX,");
+    std::fs::write(&sheet, fixed).unwrap();
+    let o = on_db(home.path(), &db, &["import", sheet.to_str().unwrap(), "--shelter", "Casa"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let store = Store::open(&db, OpenMode::Existing).unwrap();
+    let codes: Vec<String> = (1..=3)
+        .map(|id| store.person(id).unwrap().details.nationality)
+        .collect();
+    assert_eq!(codes, ["VEN", "HTI", "MEX"]);
+}

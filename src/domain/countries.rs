@@ -35,11 +35,28 @@ pub const COUNTRIES: &[(&str, &str, &str)] = &[
     ("USA", "Estados Unidos", "United States"),
 ];
 
-/// The alpha-3 code for a code or a country name.
+/// Every country's ISO 3166-1 alpha-2 and alpha-3 codes (`VE VEN`).
+const ISO_3166: &str = include_str!("../../assets/iso3166.txt");
+
+/// The alpha-3 code of an alpha-2 one (`VE` is `VEN`).
+fn alpha3_of(alpha2: &str) -> Option<&'static str> {
+    ISO_3166
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+        .find(|(two, _)| two.eq_ignore_ascii_case(alpha2))
+        .map(|(_, three)| three)
+}
+
+/// The alpha-3 code for a code (alpha-3, or alpha-2 as many spreadsheets
+/// write it) or a country name.
 pub fn nationality_code(text: &str) -> Option<String> {
     let t = text.trim();
     if t.len() == 3 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Some(t.to_ascii_uppercase());
+    }
+    if t.len() == 2 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return alpha3_of(t).map(str::to_string);
     }
     let f = fold(t);
     COUNTRIES
@@ -110,5 +127,10 @@ mod tests {
         assert_eq!(nationality_code("MÉXICO").as_deref(), Some("MEX"));
         assert_eq!(nationality_code("ven").as_deref(), Some("VEN"));
         assert_eq!(nationality_code("Atlantis"), None);
+        // ISO alpha-2, as many spreadsheets write it.
+        assert_eq!(nationality_code("VE").as_deref(), Some("VEN"));
+        assert_eq!(nationality_code(" ht ").as_deref(), Some("HTI"));
+        assert_eq!(nationality_code("mx").as_deref(), Some("MEX"));
+        assert_eq!(nationality_code("QQ"), None);
     }
 }
