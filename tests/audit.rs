@@ -292,7 +292,10 @@ fn rows_removed_from_the_end_are_found_by_the_manifest() {
     tamper(&db, &format!("DELETE FROM audit WHERE id >= {}", last - 1));
     let (ok, said) = check(dir.path(), &db);
     assert!(!ok && said.contains("rows chained"), "{said}");
-    assert!(said.contains("trigger audit_no_delete is missing"), "{said}");
+    assert!(
+        said.contains("trigger audit_no_delete is missing"),
+        "{said}"
+    );
     let o = on_db(
         dir.path(),
         &db,

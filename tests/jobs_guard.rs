@@ -191,17 +191,50 @@ fn a_spreadsheet_with_alpha_2_nationalities_imports_them_as_alpha_3() {
          Nadie,Nunca,QQ,2024-05-03\n",
     )
     .unwrap();
-    let o = on_db(home.path(), &db, &["import", sheet.to_str().unwrap(), "--shelter", "Casa"]);
+    let o = on_db(
+        home.path(),
+        &db,
+        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
+    );
     // QQ is no country: named with its line, and nothing imported.
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("line 4"), "{}", text(&o));
-    let fixed = std::fs::read_to_string(&sheet).unwrap().replace(",QQ,", ",MX,");
+    let fixed = std::fs::read_to_string(&sheet)
+        .unwrap()
+        .replace(",QQ,", ",MX,");
     std::fs::write(&sheet, fixed).unwrap();
-    let o = on_db(home.path(), &db, &["import", sheet.to_str().unwrap(), "--shelter", "Casa"]);
+    let o = on_db(
+        home.path(),
+        &db,
+        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
+    );
     assert!(o.status.success(), "{}", text(&o));
     let store = Store::open(&db, OpenMode::Existing).unwrap();
     let codes: Vec<String> = (1..=3)
         .map(|id| store.person(id).unwrap().details.nationality)
         .collect();
     assert_eq!(codes, ["VEN", "HTI", "MEX"]);
+}
+
+#[test]
+fn check_into_a_pipe_closed_early_says_nothing_of_it_and_keeps_its_exit_code() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 20);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args(["check", "--db", db.to_str().unwrap()])
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes before the report is written (`| head -0`).
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
 }

@@ -93,6 +93,10 @@ fn a_socket_that_never_sends_a_byte_is_closed_at_the_grace_not_kept() {
     let server = Server::start();
     let mut socket = silent_socket(server.port, 1);
     let started = Instant::now();
+    // The server names itself, not its SSH library or a version.
+    let mut hello = [0u8; 18];
+    socket.read_exact(&mut hello).unwrap();
+    assert_eq!(&hello, b"SSH-2.0-albergue\r\n");
     assert!(closed_within(
         &mut socket,
         Duration::from_secs(GRACE_SECS + 5)
@@ -254,4 +258,22 @@ fn unknown_keys_from_an_address_do_not_lock_out_a_registered_key_from_it() {
     let (_, out, took) = log_in(&server, "maria");
     assert!(out.contains(LOGGED_IN), "{out}");
     assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn a_dumb_terminal_is_told_it_cannot_show_the_dashboard() {
+    let server = Server::start();
+    let mut args = vec!["-tt".to_string()];
+    args.extend(server.ssh("maria", "maria"));
+    let started = Instant::now();
+    let o = std::process::Command::new("ssh")
+        .args(&args)
+        .env("TERM", "dumb")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let said = text(&o);
+    assert!(said.contains("TERM=dumb"), "{said}");
+    assert!(!said.contains("\x1b[?1049h"), "no frame was sent: {said:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
 }

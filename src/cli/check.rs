@@ -1,5 +1,8 @@
 //! `albergue check`: is this file a sound albergue database?
 
+use std::fmt::Write as _;
+use std::io::Write as _;
+
 use anyhow::Result;
 
 use super::{protect, Cli};
@@ -8,32 +11,53 @@ use crate::export;
 use crate::paths;
 use crate::store::{OpenMode, Store, LATEST_VERSION};
 
-/// `albergue check`.
+/// A line of the report.
+macro_rules! say {
+    ($out:expr, $($line:tt)*) => {
+        // (Writing to a String cannot fail.)
+        let _ = writeln!($out, $($line)*);
+    };
+}
+
+/// `albergue check`: the report goes out whole at the end, and a reader
+/// that stops early (`| head -1`) costs it nothing but the rest.
 pub(super) fn check(cli: &Cli, repair: bool) -> Result<u8> {
+    let mut out = String::new();
+    let code = report(cli, repair, &mut out);
+    let written = std::io::stdout().lock().write_all(out.as_bytes());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => code,
+    }
+}
+
+fn report(cli: &Cli, repair: bool, out: &mut String) -> Result<u8> {
     let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
     let key = protect::database_key(cli.key_file.as_deref())?;
     let store = Store::open_keyed(&db.path, OpenMode::Inspect, key.clone())?;
     let version = store.schema_version()?;
     let problems = store.integrity_problems()?;
-    println!("database: {}", db.path.display());
+    say!(out, "database: {}", db.path.display());
     if store.encrypted() {
-        println!(
+        say!(
+            out,
             "encrypted: yes (SQLCipher {})",
             store.pragma("cipher_version")?
         );
     } else {
-        println!("encrypted: no");
+        say!(out, "encrypted: no");
     }
     if version < LATEST_VERSION {
-        println!(
+        say!(
+            out,
             "schema:   version {version} (this albergue upgrades it to {LATEST_VERSION} on open)"
         );
     } else {
-        println!("schema:   version {version}");
+        say!(out, "schema:   version {version}");
     }
     if version > 0 {
         let c = store.counts()?;
-        println!(
+        say!(out, 
             "rows:     {} shelters, {} households, {} people, {} appointments, {} outages, {} audit",
             c.shelters, c.households, c.people, c.appointments, c.outages, c.audit
         );
@@ -51,10 +75,10 @@ pub(super) fn check(cli: &Cli, repair: bool) -> Result<u8> {
         match store.verify_audit()? {
             Ok((rows, head)) => {
                 let hex = export::hex(&head[..8]);
-                println!("audit:    {rows} rows chained, head {hex}…");
+                say!(out, "audit:    {rows} rows chained, head {hex}…");
             }
             Err(broken) => {
-                println!("audit:    the chain is broken");
+                say!(out, "audit:    the chain is broken");
                 problems.push(broken.to_string());
             }
         }
@@ -64,30 +88,34 @@ pub(super) fn check(cli: &Cli, repair: bool) -> Result<u8> {
     let mut tallies = if problems.is_empty() {
         store.tally_problems()?
     } else {
-        println!("tallies:  not compared: the file is damaged (see below; restore a backup)");
+        say!(
+            out,
+            "tallies:  not compared: the file is damaged (see below; restore a backup)"
+        );
         Vec::new()
     };
     drop(store);
     if !tallies.is_empty() && repair {
         let mut store = Store::open_keyed(&db.path, OpenMode::Existing, key)?;
         store.repair_tallies(&Actor::from_env())?;
-        println!(
+        say!(
+            out,
             "tallies:  counted again from the rows ({} differed)",
             tallies.len()
         );
         tallies = store.tally_problems()?;
     } else if tallies.is_empty() && problems.is_empty() && version >= LATEST_VERSION {
-        println!("tallies:  ok (the same as a recount of the rows)");
+        say!(out, "tallies:  ok (the same as a recount of the rows)");
     }
     problems.extend(tallies);
     tracing::info!(version, problems = problems.len(), "check done");
     if problems.is_empty() {
-        println!("integrity: ok");
+        say!(out, "integrity: ok");
         Ok(0)
     } else {
-        println!("integrity: {} problem(s)", problems.len());
+        say!(out, "integrity: {} problem(s)", problems.len());
         for p in problems.iter().take(20) {
-            println!("  {p}");
+            say!(out, "  {p}");
         }
         Ok(1)
     }

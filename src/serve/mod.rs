@@ -360,6 +360,11 @@ impl russh::server::Handler for Conn {
         if self.input.is_some() {
             return end_channel(session, channel, false, "the dashboard is already running");
         }
+        if term == "dumb" {
+            // It cannot move a cursor: frames would be noise.
+            let why = "your terminal (TERM=dumb) cannot show the dashboard; connect from a terminal emulator with ssh -t";
+            return end_channel(session, channel, true, why);
+        }
         session.channel_success(channel)?;
         let (input_tx, input_rx) = mpsc::channel(256);
         let (resize_tx, resize_rx) = watch::channel((cols, rows));
@@ -368,7 +373,7 @@ impl russh::server::Handler for Conn {
         self.started.store(true, Ordering::Relaxed);
         let id = self.shared.sessions.fetch_add(1, Ordering::Relaxed) + 1;
         let actor = Actor::new(format!("{}@{} s{id}", user.name, self.ip));
-        let theme = if self.no_color || matches!(term.as_str(), "dumb" | "vt100" | "vt102") {
+        let theme = if self.no_color || matches!(term.as_str(), "vt100" | "vt102") {
             Theme::MONO
         } else {
             Theme::COLOR
@@ -551,6 +556,8 @@ pub fn run(options: &Options) -> Result<()> {
         auth_rejection_time: Duration::from_secs(1),
         auth_rejection_time_initial: Some(Duration::from_millis(0)),
         keys: vec![key],
+        // Our name, not the library's and its version.
+        server_id: russh::SshId::Standard("SSH-2.0-albergue".into()),
         keepalive_interval: Some(options.keepalive),
         keepalive_max: 3,
         ..Default::default()
