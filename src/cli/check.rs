@@ -57,7 +57,7 @@ fn report(cli: &Cli, repair: bool, out: &mut String) -> Result<u8> {
     }
     if version > 0 {
         let c = store.counts()?;
-        say!(out, 
+        say!(out,
             "rows:     {} shelters, {} households, {} people, {} appointments, {} outages, {} audit",
             c.shelters, c.households, c.people, c.appointments, c.outages, c.audit
         );
