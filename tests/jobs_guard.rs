@@ -77,12 +77,22 @@ fn no_exported_cell_runs_as_a_formula_and_the_round_trip_keeps_the_text() {
     drop(Store::open(&copy, OpenMode::Create).unwrap());
     let o = on_db(home.path(), &copy, &["import", folder.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
-    let back = Store::open(&copy, OpenMode::Existing).unwrap();
-    for (id, typed) in ids.iter().zip(HOSTILE) {
-        let p = back.person(*id).unwrap();
-        assert_eq!(p.details.notes, typed);
-        assert_eq!(back.household(p.details.household_id).unwrap().label, typed);
+    let (before, back) = (
+        Store::open(&db, OpenMode::Existing).unwrap(),
+        Store::open(&copy, OpenMode::Existing).unwrap(),
+    );
+    for id in &ids {
+        let (a, b) = (before.person(*id).unwrap(), back.person(*id).unwrap());
+        assert_eq!(a.details.notes, b.details.notes);
+        let (ha, hb) = (a.details.household_id, b.details.household_id);
+        assert_eq!(
+            before.household(ha).unwrap().label,
+            back.household(hb).unwrap().label
+        );
     }
+    // Kept as typed but for the tab, which a note keeps as a space.
+    let hyperlink = before.person(ids[0]).unwrap().details.notes;
+    assert_eq!(hyperlink, HOSTILE[0]);
 }
 
 /// The files in `dir` whose names start with `prefix`.
@@ -237,4 +247,87 @@ fn check_into_a_pipe_closed_early_says_nothing_of_it_and_keeps_its_exit_code() {
         !err.contains("panicked") && !err.contains("Broken pipe"),
         "{err}"
     );
+}
+
+#[test]
+fn control_characters_never_reach_the_store_and_long_fields_are_refused_by_line() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("roster.db");
+    drop(Store::open(&db, OpenMode::Create).unwrap());
+    let sheet = home.path().join("lista.csv");
+    let long_note = "n".repeat(4001);
+    std::fs::write(
+        &sheet,
+        format!(
+            "Nombre,Apellidos,Nacionalidad,Fecha de llegada,Notas,Destino\n\
+             Ana,Uno,VEN,2024-05-01,\"a\x1b]52;c;ZWNobyBwd25lZA==\x07b\x1b[31mc\",\"Houston\x1b[2J, TX\"\n\
+             Luis,Dos,HND,2024-05-02,{long_note},\n"
+        ),
+    )
+    .unwrap();
+    let o = on_db(
+        home.path(),
+        &db,
+        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("line 3") && text(&o).contains("notes is too long (at most 4000"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        Store::open(&db, OpenMode::Existing)
+            .unwrap()
+            .counts()
+            .unwrap()
+            .people,
+        0
+    );
+    // Without the long note the row goes in, its control characters gone.
+    let text_ok = std::fs::read_to_string(&sheet)
+        .unwrap()
+        .replace(&long_note, "corta");
+    std::fs::write(&sheet, text_ok).unwrap();
+    let o = on_db(
+        home.path(),
+        &db,
+        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let store = Store::open(&db, OpenMode::Existing).unwrap();
+    let ana = store.person(1).unwrap();
+    assert_eq!(ana.details.notes, "a]52;c;ZWNobyBwd25lZA==b[31mc");
+    let home_of = store.household(ana.details.household_id).unwrap();
+    assert_eq!(home_of.us_destination.as_deref(), Some("Houston[2J, TX"));
+}
+
+#[test]
+fn control_characters_already_stored_do_not_reach_the_export_csv() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 20);
+    {
+        // As an older albergue, or another tool, may have stored them.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE person SET notes = ?1 WHERE id = 1",
+            ["x\u{1b}]0;owned\u{7}y\u{9b}2Jz\nsecond line"],
+        )
+        .unwrap();
+    }
+    let out = home.path().join("exports");
+    let o = on_db(
+        home.path(),
+        &db,
+        &["export", "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let people = std::fs::read_to_string(only_folder(&out).join("people.csv")).unwrap();
+    assert!(
+        !people
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r'),
+        "a control character in people.csv"
+    );
+    assert!(people.contains("x]0;ownedy2Jz\nsecond line"), "{people}");
 }

@@ -80,6 +80,14 @@ pub enum RuleError {
     /// An empty required field.
     #[error("{0} must not be empty")]
     Required(&'static str),
+    /// A field longer than albergue keeps.
+    #[error("{field} is too long (at most {max} characters)")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Its limit.
+        max: usize,
+    },
     /// Not an ISO 3166 alpha-3 code.
     #[error("nationality {0:?} is not a three-letter ISO 3166 code (e.g. HTI, VEN)")]
     Nationality(String),

@@ -187,6 +187,7 @@ impl PersonDetails {
     /// The details as they are kept: names and phone trimmed (an empty phone
     /// is no phone), the nationality code upper-cased, flags sorted.
     pub fn tidy(&self) -> Self {
+        let notes = free_text(&self.notes);
         let mut vulnerabilities = self.vulnerabilities.clone();
         vulnerabilities.sort();
         vulnerabilities.dedup();
@@ -203,6 +204,7 @@ impl PersonDetails {
                 .filter(|p| !p.is_empty())
                 .map(String::from),
             vulnerabilities,
+            notes,
             ..self.clone()
         }
     }
@@ -223,6 +225,16 @@ impl PersonDetails {
         }
         if !is_alpha3(&self.nationality) {
             return Err(RuleError::Nationality(self.nationality.clone()));
+        }
+        let phone = self.phone.as_deref().unwrap_or_default();
+        for (field, text, max) in [
+            ("given names", self.given_names.as_str(), NAME_MAX),
+            ("family names", &self.family_names, NAME_MAX),
+            ("languages", &self.languages, LANGUAGES_MAX),
+            ("phone", phone, PHONE_MAX),
+            ("notes", &self.notes, NOTES_MAX),
+        ] {
+            within(field, text, max)?;
         }
         if let Some(birth) = self.birth_date {
             if birth > self.arrival_date {
@@ -312,4 +324,65 @@ impl Person {
         let end = self.details.departure_date.unwrap_or(today).min(today);
         (end - self.details.arrival_date).num_days().max(0)
     }
+}
+
+/// The longest given or family names, household label (characters).
+pub const NAME_MAX: usize = 200;
+/// The longest phone number (characters).
+pub const PHONE_MAX: usize = 40;
+/// The longest list of languages (characters).
+pub const LANGUAGES_MAX: usize = 100;
+/// The longest notes (characters): about a page, 4 KB of plain text.
+pub const NOTES_MAX: usize = 4000;
+/// The longest US destination address (characters).
+pub const DESTINATION_MAX: usize = 300;
+
+/// `TooLong` when `text` has more than `max` characters.
+pub fn within(field: &'static str, text: &str, max: usize) -> Result<(), RuleError> {
+    if text.chars().nth(max).is_some() {
+        Err(RuleError::TooLong { field, max })
+    } else {
+        Ok(())
+    }
+}
+
+/// Text typed or imported for a note: line breaks kept (CR LF and CR as
+/// LF), tabs as spaces, every other control character (escape sequences,
+/// bells, OSC strings a terminal would run) removed.
+pub fn free_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// A household's label and US destination as kept: one line each, within
+/// their limits.
+pub fn household_text(
+    label: &str,
+    us_destination: Option<&str>,
+) -> Result<(String, Option<String>), RuleError> {
+    let label = one_line_text(label);
+    within("household label", &label, NAME_MAX)?;
+    let destination = us_destination.map(one_line_text).filter(|d| !d.is_empty());
+    within(
+        "US destination",
+        destination.as_deref().unwrap_or_default(),
+        DESTINATION_MAX,
+    )?;
+    Ok((label, destination))
+}
+
+/// A one-line text (a household's label, a US destination): control
+/// characters removed, runs of white space made one space.
+pub fn one_line_text(text: &str) -> String {
+    free_text(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

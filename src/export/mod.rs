@@ -338,7 +338,7 @@ fn write_table(
             for &(end, _) in &ends {
                 // No cell runs as a formula in a spreadsheet (JSON keeps
                 // the text as it is).
-                let field = crate::domain::cell::guarded(&text[start..end]);
+                let field = csv_cell(&text[start..end]);
                 record.push_field(field.as_bytes());
                 start = end;
             }
@@ -376,6 +376,22 @@ fn write_table(
         listed(&path, close_out(&path, w)?);
     }
     Ok(files)
+}
+
+/// A CSV cell: no control character a terminal would run (`cat
+/// people.csv`) but line breaks, and nothing a spreadsheet runs.
+fn csv_cell(raw: &str) -> std::borrow::Cow<'_, str> {
+    // Bytes first: only a field with an ASCII control or the lead byte of
+    // a C1 control (U+0080-U+009F) is read as characters.
+    let suspect = raw
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\n') || b == 0x7f || b == 0xc2);
+    if suspect && raw.chars().any(|c| c.is_control() && c != '\n') {
+        let clean = crate::domain::person::free_text(raw);
+        std::borrow::Cow::Owned(crate::domain::cell::guarded(&clean).into_owned())
+    } else {
+        crate::domain::cell::guarded(raw)
+    }
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> ExportError {

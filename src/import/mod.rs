@@ -352,11 +352,19 @@ pub fn import(
                 problem("", e.to_string());
             }
         }
+        let destination = cell(FieldName::Destination).map(|(v, _)| v.to_string());
+        let group = cell(FieldName::Group).map(|(v, _)| v.to_string());
+        if let Err(e) = crate::domain::person::household_text(
+            group.as_deref().unwrap_or_default(),
+            destination.as_deref(),
+        ) {
+            problem("", e.to_string());
+        }
         rows.push(Row {
             line,
             details,
-            group: cell(FieldName::Group).map(|(v, _)| v.to_string()),
-            destination: cell(FieldName::Destination).map(|(v, _)| v.to_string()),
+            group,
+            destination,
             appointment,
         });
     }

@@ -104,6 +104,8 @@ impl Store {
             };
             let mut household_ids = Vec::with_capacity(batch.households.len());
             for (label, destination) in &batch.households {
+                let (label, destination) =
+                    crate::domain::person::household_text(label, destination.as_deref())?;
                 tx.prepare_cached(
                     "INSERT INTO household (shelter_id, label, us_destination, created_at,
                         updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",

@@ -108,6 +108,8 @@ impl Store {
         us_destination: Option<&str>,
         actor: &Actor,
     ) -> Result<Household> {
+        let (label, us_destination) = crate::domain::person::household_text(label, us_destination)?;
+        let (label, us_destination) = (label.as_str(), us_destination.as_deref());
         self.write(Permission::EditPeople, |tx, now| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM shelter WHERE id = ?1)",

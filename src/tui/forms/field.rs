@@ -10,6 +10,8 @@ pub struct TextField {
     pub value: String,
     /// Caret position, in characters.
     pub caret: usize,
+    /// The most characters it holds (what the store keeps), if limited.
+    pub max: Option<usize>,
 }
 
 impl TextField {
@@ -17,7 +19,11 @@ impl TextField {
     pub fn with(value: impl Into<String>) -> Self {
         let value = value.into();
         let caret = value.chars().count();
-        Self { value, caret }
+        Self {
+            value,
+            caret,
+            max: None,
+        }
     }
 
     fn byte_at(&self, chars: usize) -> usize {
@@ -28,18 +34,28 @@ impl TextField {
     }
 
     /// Inserts text at the caret; control characters are dropped (pasted
-    /// escape sequences must never reach the terminal).
-    pub fn insert(&mut self, text: &str) {
-        for c in text.chars().filter(|c| !c.is_control()) {
-            self.insert_raw(c);
-        }
+    /// escape sequences must never reach the terminal). Returns `false`
+    /// when some of it did not fit.
+    pub fn insert(&mut self, text: &str) -> bool {
+        text.chars()
+            .filter(|c| !c.is_control())
+            // Once full it stays full: the rest is not taken.
+            .all(|c| self.insert_raw(c))
     }
 
-    /// Inserts one character at the caret as it is (a new line in notes).
-    pub fn insert_raw(&mut self, c: char) {
+    /// Inserts one character at the caret as it is (a new line in notes);
+    /// `false` when the field is full.
+    pub fn insert_raw(&mut self, c: char) -> bool {
+        if self
+            .max
+            .is_some_and(|m| self.value.chars().nth(m - 1).is_some())
+        {
+            return false;
+        }
         let at = self.byte_at(self.caret);
         self.value.insert(at, c);
         self.caret += 1;
+        true
     }
 
     /// Applies an editing action; returns whether the value or caret changed.
@@ -106,10 +122,7 @@ impl Input {
     /// anything changed.
     pub fn type_char(&mut self, c: char) -> bool {
         match self {
-            Self::Text(t) => {
-                t.insert(&c.to_string());
-                true
-            }
+            Self::Text(t) => t.insert(&c.to_string()),
             Self::Choice { .. } if c == ' ' => self.edit(Action::EditRight),
             Self::Choice { .. } => false,
         }
@@ -141,7 +154,10 @@ impl Field {
             nth: 0,
             caption: None,
             placeholder: None,
-            input: Input::Text(TextField::default()),
+            input: Input::Text(TextField {
+                max: limit_of(label),
+                ..TextField::default()
+            }),
             error: None,
         }
     }
@@ -197,5 +213,19 @@ mod tests {
         f.input.type_char(' ');
         assert_eq!(f.value(), "a");
         assert!(!f.input.type_char('x'));
+    }
+}
+
+/// The most characters a field of this label holds: what the store keeps
+/// (`domain::person`'s limits), so that nothing typed is refused at save.
+fn limit_of(label: &str) -> Option<usize> {
+    use crate::domain::person::{DESTINATION_MAX, LANGUAGES_MAX, NAME_MAX, NOTES_MAX, PHONE_MAX};
+    match label {
+        "f_given" | "f_family" | "f_household" | "f_source" => Some(NAME_MAX),
+        "f_phone" => Some(PHONE_MAX),
+        "f_languages" => Some(LANGUAGES_MAX),
+        "f_destination" => Some(DESTINATION_MAX),
+        "f_notes" | "f_note" => Some(NOTES_MAX),
+        _ => None,
     }
 }

@@ -235,7 +235,9 @@ impl Form {
                 };
                 let multiline = field.is_multiline();
                 match &mut field.input {
-                    Input::Text(t) if multiline => t.insert_raw('\n'),
+                    Input::Text(t) if multiline => {
+                        t.insert_raw('\n');
+                    }
                     _ => return FormKey::Ignored,
                 }
                 self.dirty = true;
@@ -270,8 +272,10 @@ impl Form {
             ..
         }) = self.fields.get_mut(self.focus)
         {
-            t.insert(text);
-            *error = None;
+            *error = (!t.insert(text)).then(|| {
+                let max = t.max.unwrap_or_default();
+                Notice::new("err_too_long").with("max", crate::tui::notice::Arg::Count(max))
+            });
             self.dirty = true;
         }
     }
@@ -283,6 +287,20 @@ mod tests {
 
     fn act(a: Action) -> Command {
         Command::Do(a)
+    }
+
+    #[test]
+    fn a_paste_past_a_fields_limit_keeps_what_fits_and_says_so() {
+        let mut form = Form::new(FormKind::Outage, vec![Field::text("f_notes")]);
+        form.paste(&"x".repeat(5000));
+        let field = &form.fields[0];
+        let Input::Text(t) = &field.input else {
+            panic!("a text field");
+        };
+        assert_eq!(t.value.chars().count(), crate::domain::person::NOTES_MAX);
+        assert_eq!(field.error.as_ref().map(|n| n.key), Some("err_too_long"));
+        // Typing on at the limit changes nothing.
+        assert!(!form.fields[0].input.type_char('y'));
     }
 
     #[test]
