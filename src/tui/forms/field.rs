@@ -184,6 +184,20 @@ impl Field {
     }
 }
 
+/// The most characters a field of this label holds: what the store keeps
+/// (`domain::person`'s limits), so that nothing typed is refused at save.
+fn limit_of(label: &str) -> Option<usize> {
+    use crate::domain::person::{DESTINATION_MAX, LANGUAGES_MAX, NAME_MAX, NOTES_MAX, PHONE_MAX};
+    match label {
+        "f_given" | "f_family" | "f_household" | "f_source" => Some(NAME_MAX),
+        "f_phone" => Some(PHONE_MAX),
+        "f_languages" => Some(LANGUAGES_MAX),
+        "f_destination" => Some(DESTINATION_MAX),
+        "f_notes" | "f_note" => Some(NOTES_MAX),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,19 +227,5 @@ mod tests {
         f.input.type_char(' ');
         assert_eq!(f.value(), "a");
         assert!(!f.input.type_char('x'));
-    }
-}
-
-/// The most characters a field of this label holds: what the store keeps
-/// (`domain::person`'s limits), so that nothing typed is refused at save.
-fn limit_of(label: &str) -> Option<usize> {
-    use crate::domain::person::{DESTINATION_MAX, LANGUAGES_MAX, NAME_MAX, NOTES_MAX, PHONE_MAX};
-    match label {
-        "f_given" | "f_family" | "f_household" | "f_source" => Some(NAME_MAX),
-        "f_phone" => Some(PHONE_MAX),
-        "f_languages" => Some(LANGUAGES_MAX),
-        "f_destination" => Some(DESTINATION_MAX),
-        "f_notes" | "f_note" => Some(NOTES_MAX),
-        _ => None,
     }
 }
