@@ -348,11 +348,11 @@ def bench_visidata(db, args):
     return r
 
 
-def make_demo(work, people):
-    db = os.path.join(work, f"bench-{people}.db")
+def make_demo(work, people, binary=BIN, name="bench"):
+    db = os.path.join(work, f"{name}-{people}.db")
     t0 = time.perf_counter()
     subprocess.run(
-        [BIN, "demo", "--people", str(people), "--seed", "1", "--now", NOW, "--db", db],
+        [binary, "demo", "--people", str(people), "--seed", "1", "--now", NOW, "--db", db],
         check=True,
     )
     return db, time.perf_counter() - t0
@@ -411,12 +411,20 @@ def main():
                 json.dump({str(n): cols[n] for n in sizes}, f, indent=2)
         return
     db, took = make_demo(work, args.people)
+    ours_fresh = os.path.join(work, "fresh.db")
+    shutil.copyfile(db, ours_fresh)
+    # The baseline gets the same roster made by itself: a build with an
+    # older schema cannot open a file this build has upgraded.
+    base_db = make_demo(work, args.people, args.baseline, "baseline")[0] if args.baseline else None
+    base_fresh = os.path.join(work, "baseline-fresh.db")
+    if base_db:
+        shutil.copyfile(base_db, base_fresh)
     ours = bench_albergue(db, args)
     ours.update(commit_watch(db))
     ours["demo_s"] = took
     low = bench_albergue(db, args, low_bandwidth=True)
     peer = None if args.no_peer else bench_visidata(db, args)
-    base = bench_albergue(db, args, binary=args.baseline) if args.baseline else None
+    base = bench_albergue(base_db, args, binary=args.baseline) if args.baseline else None
 
     rows = ROWS
     print(f"\n{args.people} people, 80x24, idle {args.idle:g} s, {args.keys} Downs")
@@ -430,11 +438,10 @@ def main():
     if peer is None:
         print("(VisiData not found: pip install visidata)")
     # The session records a confirmation: each binary gets its own copy of
-    # the database as it was, so both confirm the same person.
-    fresh = os.path.join(work, "fresh.db")
-    shutil.copyfile(db, fresh)
-    steps = bandwidth_session(db)
-    base_steps = dict(bandwidth_session(fresh, args.baseline)) if args.baseline else None
+    # the database as it was (the baseline's copied before its runs), so
+    # both confirm the same person.
+    steps = bandwidth_session(ours_fresh)
+    base_steps = dict(bandwidth_session(base_fresh, args.baseline)) if args.baseline else None
     print("\nscripted session, 80x24 (bytes written by albergue)")
     print(f"| step | bytes |{' baseline |' if base_steps else ''}\n|---|---|{'---|' if base_steps else ''}")
     for name, n in steps:
