@@ -331,3 +331,41 @@ fn control_characters_already_stored_do_not_reach_the_export_csv() {
     );
     assert!(people.contains("x]0;ownedy2Jz\nsecond line"), "{people}");
 }
+
+#[test]
+fn export_and_tomorrows_list_read_a_database_on_read_only_media() {
+    let home = tempfile::tempdir().unwrap();
+    let src = home.path().join("src");
+    let ro = home.path().join("ro");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(&ro).unwrap();
+    let db = common::make_demo(&src, 50);
+    let before = std::fs::read(&db).unwrap();
+    let out = home.path().join("exports");
+    let name = db.file_name().unwrap().to_str().unwrap();
+    let bin = env!("CARGO_BIN_EXE_albergue");
+    // A read-only bind mount in a mount namespace of its own (as
+    // tests/field.rs does).
+    let script = format!(
+        "mount --bind '{src}' '{ro}' && mount -o remount,bind,ro '{ro}' && \
+         {bin} export --out '{out}' --db '{ro}/{name}'; echo \"export=$?\"; \
+         {bin} list departures --date 2024-05-23 --db '{ro}/{name}' >/dev/null; echo \"list=$?\"",
+        src = src.display(),
+        ro = ro.display(),
+        out = out.display(),
+    );
+    let o = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .output()
+        .expect("util-linux unshare runs");
+    let said = text(&o);
+    assert!(
+        said.contains("export=0") && said.contains("list=0"),
+        "{said}"
+    );
+    assert!(said.contains("not recorded in its audit trail"), "{said}");
+    assert!(only_folder(&out).join("people.csv").exists());
+    assert_eq!(std::fs::read(&db).unwrap(), before, "untouched");
+}

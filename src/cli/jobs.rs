@@ -34,7 +34,7 @@ pub(super) fn export(cli: &Cli, args: ExportArgs) -> Result<u8> {
             "warning: this export is NOT encrypted; give --recipients FILE (or ALBERGUE_RECIPIENTS) to encrypt it"
         );
     }
-    let mut store = cli.open_existing()?;
+    let mut store = cli.open_for_reading()?;
     let opts = export::Options {
         out,
         format: match format {
@@ -63,6 +63,12 @@ pub(super) fn export(cli: &Cli, args: ExportArgs) -> Result<u8> {
         removed = report.removed.len(),
         "export written"
     );
+    if !report.audited {
+        tracing::warn!("export not recorded in the audit trail: the database can only be read");
+        eprintln!(
+            "warning: the database can only be read here: this export is not recorded in its audit trail"
+        );
+    }
     eprintln!(
         "export: {} into {}{}{} in {:.2} s{}",
         counts.join(", "),

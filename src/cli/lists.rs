@@ -17,7 +17,7 @@ pub(super) fn departures(
     format: ListFormat,
     out: Option<PathBuf>,
 ) -> Result<u8> {
-    let store = &cli.open_existing()?;
+    let store = &cli.open_for_reading()?;
     let flags = config::Flags {
         lang: cli.lang.clone(),
         theme: None,

@@ -103,4 +103,27 @@ impl Cli {
         let key = protect::database_key(self.key_file.as_deref())?;
         Ok(Store::open_keyed(&db.path, OpenMode::Existing, key)?)
     }
+
+    /// The same for a command that only reads (export, lists): a database
+    /// this process may not write (read-only media, another user's file)
+    /// is opened as it is, when its schema is this albergue's.
+    fn open_for_reading(&self) -> Result<Store> {
+        let db = paths::resolve(self.db.as_deref(), self.demo)?;
+        let key = protect::database_key(self.key_file.as_deref())?;
+        match Store::open_keyed(&db.path, OpenMode::Existing, key.clone()) {
+            Err(crate::store::StoreError::ReadOnlyFile(_)) => {
+                let store = Store::open_keyed(&db.path, OpenMode::Inspect, key)?;
+                let version = store.schema_version()?;
+                if version != crate::store::LATEST_VERSION {
+                    anyhow::bail!(
+                        "{} can only be read, and its schema (version {version}) is not this albergue's ({}): it cannot be upgraded here; copy it somewhere writable first",
+                        db.path.display(),
+                        crate::store::LATEST_VERSION
+                    );
+                }
+                Ok(store)
+            }
+            other => Ok(other?),
+        }
+    }
 }

@@ -66,6 +66,9 @@ pub struct Report {
     pub removed: Vec<PathBuf>,
     /// How long it took.
     pub seconds: f64,
+    /// Whether the export was recorded in the audit trail (not on a
+    /// database that can only be read).
+    pub audited: bool,
 }
 
 /// Why an export failed. Nothing half-written is left behind.
@@ -606,7 +609,12 @@ pub fn export(
         if opts.redact { "redacted" } else { "full" },
         folder.display()
     );
-    store.record_job("export", &summary, actor)?;
+    // A database that can only be read (read-only media) is exported all
+    // the same; the caller says that it was not audited.
+    let audited = !store.read_only();
+    if audited {
+        store.record_job("export", &summary, actor)?;
+    }
     let mut removed = Vec::new();
     if let Some(keep) = opts.keep {
         let ours = our_folders(&opts.out);
@@ -622,6 +630,7 @@ pub fn export(
         counts,
         removed,
         seconds: started.elapsed().as_secs_f64(),
+        audited,
     })
 }
 

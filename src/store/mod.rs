@@ -157,6 +157,12 @@ impl Store {
         &self.path
     }
 
+    /// Whether this handle can only read (a file on read-only media, or
+    /// not this user's to write).
+    pub fn read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+    }
+
     /// Whether the file is encrypted (opened with a key).
     pub fn encrypted(&self) -> bool {
         self.key.is_some()
