@@ -35,16 +35,9 @@ pub fn read_public_key(path: &Path) -> Result<PublicKey> {
 /// An OpenSSH private key (`what`: "host key", "signing key"), refused
 /// when others may read its file.
 pub fn read_private_key(path: &Path, what: &str) -> Result<PrivateKey> {
-    use std::os::unix::fs::PermissionsExt;
     let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read the {what} {}", path.display()))?;
-    let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        anyhow::bail!(
-            "the {what} {} can be read by others (mode {mode:o}); `chmod 600` it first",
-            path.display()
-        );
-    }
+    private_file(path, &format!("the {what}"))?;
     PrivateKey::from_openssh(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: not an OpenSSH private key ({e})", path.display()))
 }
@@ -73,4 +66,30 @@ pub fn host_key(path: &Path) -> Result<(PrivateKey, bool)> {
         }
         Err(e) => Err(e).with_context(|| format!("reading the host key {}", path.display())),
     }
+}
+
+/// Refuses a file that holds a secret or personal data (`what` names it)
+/// when others may read it or it is not the user's own: each told what to
+/// run.
+pub fn private_file(path: &Path, what: &str) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    let mode = meta.mode() & 0o777;
+    if mode & 0o077 != 0 {
+        anyhow::bail!(
+            "{what} {} can be read by others (mode {mode:o}); `chmod 600 {}` first",
+            path.display(),
+            path.display()
+        );
+    }
+    let uid = rustix::process::geteuid().as_raw();
+    if meta.uid() != uid {
+        anyhow::bail!(
+            "{what} {} belongs to uid {}, not to the user running albergue (uid {uid}); run albergue as its owner, or `chown` it to this user",
+            path.display(),
+            meta.uid()
+        );
+    }
+    Ok(())
 }

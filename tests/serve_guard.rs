@@ -277,3 +277,17 @@ fn a_dumb_terminal_is_told_it_cannot_show_the_dashboard() {
     assert!(!said.contains("\x1b[?1049h"), "no frame was sent: {said:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[test]
+fn serve_refuses_a_database_others_can_read() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 5);
+    std::fs::set_permissions(&db, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let o = common::on_db(home.path(), &db, &["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("the database") && text(&o).contains("chmod 600"),
+        "{}",
+        text(&o)
+    );
+}

@@ -506,6 +506,9 @@ impl russh::server::Handler for Conn {
 /// Runs the server until SIGTERM or SIGINT; every session is then ended
 /// with its terminal restored and its form kept as a draft.
 pub fn run(options: &Options) -> Result<()> {
+    // The roster is served to the network from here: a file others can
+    // read, or someone else's, is said before anything starts.
+    crate::openssh::private_file(&options.db.path, "the database")?;
     let users = options
         .db
         .open(OpenMode::Existing)
