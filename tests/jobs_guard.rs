@@ -369,3 +369,50 @@ fn export_and_tomorrows_list_read_a_database_on_read_only_media() {
     assert!(only_folder(&out).join("people.csv").exists());
     assert_eq!(std::fs::read(&db).unwrap(), before, "untouched");
 }
+
+#[test]
+fn an_export_past_a_file_size_limit_says_so_and_leaves_no_plaintext() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 3000);
+    let out = home.path().join("exports");
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 256; exec {} export --out {} --db {}",
+            env!("CARGO_BIN_EXE_albergue"),
+            out.display(),
+            db.display()
+        ))
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .output()
+        .unwrap();
+    // Not killed by SIGXFSZ: an exit code and a message.
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("export failed"), "{}", text(&o));
+    assert_eq!(named(&out, ""), Vec::<String>::new(), "left behind");
+}
+
+#[test]
+fn export_into_a_file_and_import_of_a_binary_file_say_what_is_wrong() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 10);
+    let file = home.path().join("exports");
+    std::fs::write(&file, "not a folder").unwrap();
+    let o = on_db(
+        home.path(),
+        &db,
+        &["export", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("is not a folder"), "{}", text(&o));
+    // A binary file: said in a line, not pages of its bytes.
+    let binary = home.path().join("foto.csv");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend((0..65_536u32).map(|i| (i % 251) as u8));
+    std::fs::write(&binary, bytes).unwrap();
+    let o = on_db(home.path(), &db, &["import", binary.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).len() < 2_000, "{} bytes said", text(&o).len());
+    assert!(text(&o).contains("not a spreadsheet"), "{}", text(&o));
+}

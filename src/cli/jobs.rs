@@ -142,9 +142,21 @@ fn print_import_report(r: &import::Report) {
         }
     };
     if !r.unknown_columns.is_empty() {
+        let shown: Vec<&str> = r
+            .unknown_columns
+            .iter()
+            .take(12)
+            .map(String::as_str)
+            .collect();
+        let more = r.unknown_columns.len() - shown.len();
         eprintln!(
-            "columns ignored (unknown): {}",
-            r.unknown_columns.join(", ")
+            "columns ignored (unknown): {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" … and {more} more")
+            } else {
+                String::new()
+            }
         );
     }
     list("errors", &r.errors);

@@ -130,6 +130,14 @@ pub fn import(
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
+    // A photo, a PDF or an .xlsx holds NUL bytes; no spreadsheet saved as
+    // text does.
+    if bytes.iter().take(64 * 1024).any(|&b| b == 0) {
+        return Err(ImportError::Read {
+            path: path.to_path_buf(),
+            reason: "not a spreadsheet saved as CSV: it holds binary data (a photo, a PDF, an Excel .xlsx?); save the sheet as CSV first".into(),
+        });
+    }
     let text = decode(&bytes);
     let mut report = Report {
         dry_run: opts.dry_run,
@@ -158,7 +166,10 @@ pub fn import(
                 message: "a second column for the same field; ignored".into(),
             }),
             None if h.trim().is_empty() => {}
-            None => report.unknown_columns.push(h.trim().to_string()),
+            // Named as far as a reader needs to find them.
+            None => report
+                .unknown_columns
+                .push(h.trim().chars().take(40).collect()),
         }
     }
     if !columns.contains_key(&FieldName::Given) && !columns.contains_key(&FieldName::FullName) {
