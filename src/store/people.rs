@@ -183,6 +183,7 @@ impl Store {
         let mut details = details.tidy();
         details.household_id = 0;
         details.validate()?;
+        let (label, _) = crate::domain::person::household_text(label, None)?;
         let id = self.write(Permission::EditPeople, |tx, now| {
             tx.execute(
                 "INSERT INTO household (shelter_id, label, created_at, updated_at, updated_by)
