@@ -291,3 +291,88 @@ fn serve_refuses_a_database_others_can_read() {
         text(&o)
     );
 }
+
+/// A client that trusts any host key (the server is the test's own).
+struct Trusting;
+
+impl russh::client::Handler for Trusting {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+#[test]
+fn five_hundred_window_changes_are_drawn_a_few_times_not_five_hundred() {
+    let server = Server::start();
+    let key = russh::keys::load_secret_key(server.home.path().join("maria"), None).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = std::sync::Arc::new(russh::client::Config::default());
+        let mut ssh = russh::client::connect(config, ("127.0.0.1", server.port), Trusting)
+            .await
+            .unwrap();
+        let key = russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None);
+        assert!(ssh
+            .authenticate_publickey("maria", key)
+            .await
+            .unwrap()
+            .success());
+        let mut ch = ssh.channel_open_session().await.unwrap();
+        ch.request_pty(true, "xterm-256color", 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        ch.request_shell(true).await.unwrap();
+        let mut seen = Vec::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while !String::from_utf8_lossy(&seen).contains("Confirm soonest") {
+            match tokio::time::timeout_at(deadline, ch.wait()).await {
+                Ok(Some(russh::ChannelMsg::Data { data })) => seen.extend_from_slice(&data),
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => panic!("no dashboard"),
+            }
+        }
+        let first_frame = seen.len();
+        // 500 window changes over 2.5 s (a window dragged, or a client
+        // that sends them on purpose), ending at 100x30.
+        let burst = Instant::now();
+        for i in 0..500u32 {
+            let (w, h) = if i % 2 == 0 { (80, 24) } else { (100, 30) };
+            ch.window_change(w, h, 0, 0).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let burst = burst.elapsed();
+        let mut after = 0usize;
+        let mut last = Vec::new();
+        let quiet = tokio::time::Instant::now() + Duration::from_secs(2);
+        while let Ok(Some(msg)) = tokio::time::timeout_at(quiet, ch.wait()).await {
+            if let russh::ChannelMsg::Data { data } = msg {
+                after += data.len();
+                last = data.to_vec();
+            }
+        }
+        eprintln!("first frame {first_frame} B; after 500 window changes {after} B");
+        assert!(after > 0, "the new size was drawn");
+        // At most one redraw per 100 ms of the burst, and a few more, each
+        // allowed three first frames (a 100x30 screen is larger): each
+        // change drawn would be 500 screens.
+        let redraws = burst.as_millis() as usize / 100 + 5;
+        assert!(
+            after < redraws * 3 * first_frame,
+            "{after} bytes for 500 window changes in {burst:?}"
+        );
+        // The last frame is of the last size: its bottom row is row 30.
+        assert!(
+            String::from_utf8_lossy(&last).contains("\x1b[30"),
+            "{last:?}"
+        );
+        ch.data(&b"q"[..]).await.unwrap();
+    });
+}

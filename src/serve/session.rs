@@ -38,6 +38,10 @@ const SESSION_CACHE_KIB: i64 = 256;
 /// How long an Esc waits to learn whether a sequence follows.
 const ESC_PAUSE: Duration = Duration::from_millis(30);
 
+/// How long a window change waits for the next before the screen is
+/// drawn again at the latest size.
+const RESIZE_SETTLE: Duration = Duration::from_millis(100);
+
 /// The alternate screen, bracketed paste, no cursor: how a session starts.
 const ENTER: &[u8] = b"\x1b[?1049h\x1b[?2004h\x1b[?25l\x1b[2J";
 /// And how the client's terminal is left.
@@ -266,6 +270,8 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     let mut ready = false;
     let started = tokio::time::Instant::now();
     let mut last_key = started;
+    let mut resize_due: Option<tokio::time::Instant> = None;
+    let mut screen_size = s.size;
     // Revoked between the login and now: the first turn of the loop says so.
     s.access.mark_changed();
     let end = loop {
@@ -273,6 +279,7 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
         let expiry = tokio::time::sleep_until(started + s.longest);
         let tick = tokio::time::sleep(crate::tui::until_next_minute(app.now));
         let pause = tokio::time::sleep(ESC_PAUSE);
+        let settle = tokio::time::sleep_until(resize_due.unwrap_or(started));
         let mut events = Vec::new();
         tokio::select! {
             bytes = s.input.recv() => match bytes {
@@ -289,10 +296,20 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
                 ready = true;
                 send(update(&mut app, Msg::Reply(reply)));
             }
-            Ok(()) = s.resize.changed() => {
+            // A burst of window changes (a window dragged, or a client
+            // sending hundreds) is one redraw per RESIZE_SETTLE, at the
+            // latest size: each would clear and send the whole screen.
+            Ok(()) = s.resize.changed(), if resize_due.is_none() => {
+                resize_due = Some(tokio::time::Instant::now() + RESIZE_SETTLE);
+            }
+            () = settle, if resize_due.is_some() => {
+                resize_due = None;
                 let size = *s.resize.borrow_and_update();
-                screen.resize(size)?;
-                send(update(&mut app, Msg::Resize(size.0, size.1)));
+                if size != screen_size {
+                    screen_size = size;
+                    screen.resize(size)?;
+                    send(update(&mut app, Msg::Resize(size.0, size.1)));
+                }
             }
             () = tick, if s.now.is_none() => send(update(&mut app, Msg::Tick(Utc::now()))),
             _ = s.stop.changed() => break End::Stopping,
