@@ -376,3 +376,43 @@ fn five_hundred_window_changes_are_drawn_a_few_times_not_five_hundred() {
         ch.data(&b"q"[..]).await.unwrap();
     });
 }
+
+#[test]
+fn password_and_keyboard_interactive_attempts_are_refused_with_an_answer() {
+    let server = Server::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = std::sync::Arc::new(russh::client::Config::default());
+        let mut ssh = russh::client::connect(config, ("127.0.0.1", server.port), Trusting)
+            .await
+            .unwrap();
+        let started = Instant::now();
+        let answer = tokio::time::timeout(
+            Duration::from_secs(GRACE_SECS),
+            ssh.authenticate_password("maria", "hunter2"),
+        )
+        .await
+        .expect("a password attempt is answered before the grace");
+        eprintln!("password refused after {:?}", started.elapsed());
+        assert!(!answer.unwrap().success());
+        let started = Instant::now();
+        let answer = tokio::time::timeout(
+            Duration::from_secs(GRACE_SECS),
+            ssh.authenticate_keyboard_interactive_start("maria", None),
+        )
+        .await
+        .expect("a keyboard-interactive attempt is answered before the grace");
+        eprintln!(
+            "keyboard-interactive answered after {:?}: {:?}",
+            started.elapsed(),
+            answer.is_ok()
+        );
+        assert!(matches!(
+            answer.unwrap(),
+            russh::client::KeyboardInteractiveAuthResponse::Failure { .. }
+        ));
+    });
+}
