@@ -104,6 +104,21 @@ fn named(dir: &Path, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// `albergue ARGS --db DB` with files limited to `blocks` 512-byte blocks
+/// (`ulimit -f`), as a nearly full disk or systemd's LimitFSIZE= would.
+fn limited(home: &Path, blocks: u32, db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -f {blocks}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_albergue"))
+        .args(args)
+        .args(["--db", db.to_str().unwrap()])
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_backup_cut_short_leaves_nothing_that_passes_for_one_and_the_retry_works() {
     let home = tempfile::tempdir().unwrap();
@@ -111,20 +126,13 @@ fn a_backup_cut_short_leaves_nothing_that_passes_for_one_and_the_retry_works() {
     let dir = home.path().join("backups");
     std::fs::create_dir(&dir).unwrap();
     let out = dir.join("b.db");
-    // A disk that fills after 64 KiB: the file-size limit, with SIGXFSZ
-    // ignored so that writes fail as on a full disk.
-    let o = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "trap '' XFSZ; ulimit -f 128; exec {} backup --out {} --db {}",
-            env!("CARGO_BIN_EXE_albergue"),
-            out.display(),
-            db.display()
-        ))
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .output()
-        .unwrap();
+    // A disk that fills after 64 KiB.
+    let o = limited(
+        home.path(),
+        128,
+        &db,
+        &["backup", "--out", out.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_eq!(named(&dir, ""), Vec::<String>::new(), "left behind");
     let o = on_db(
@@ -375,18 +383,12 @@ fn an_export_past_a_file_size_limit_says_so_and_leaves_no_plaintext() {
     let home = tempfile::tempdir().unwrap();
     let db = common::make_demo(home.path(), 3000);
     let out = home.path().join("exports");
-    let o = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -f 256; exec {} export --out {} --db {}",
-            env!("CARGO_BIN_EXE_albergue"),
-            out.display(),
-            db.display()
-        ))
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .output()
-        .unwrap();
+    let o = limited(
+        home.path(),
+        256,
+        &db,
+        &["export", "--out", out.to_str().unwrap()],
+    );
     // Not killed by SIGXFSZ: an exit code and a message.
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("export failed"), "{}", text(&o));

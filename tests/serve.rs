@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::server::{add_user, key, Server, GRACE_SECS};
+use common::server::{add_user, block_on, key, Server, GRACE_SECS};
 
 use albergue::domain::AppointmentStatus;
 use albergue::store::Store;
@@ -590,42 +590,14 @@ fn a_host_key_others_can_read_is_refused() {
     );
 }
 
-/// A client that trusts any host key (the server is the test's own).
-struct Trusting;
-
-impl russh::client::Handler for Trusting {
-    type Error = russh::Error;
-
-    async fn check_server_key(
-        &mut self,
-        _key: &russh::keys::PublicKeyOrCertificate,
-    ) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
-
 #[test]
 fn a_second_session_on_one_connection_is_refused_and_the_first_goes_on() {
     // OpenSSH's multiplexing client hangs when its session is refused (the
     // master prints the refusal), so this speaks SSH itself, with russh's
     // client.
     let server = Server::start();
-    let key = russh::keys::load_secret_key(server.home.path().join("maria"), None).unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let config = std::sync::Arc::new(russh::client::Config::default());
-        let mut ssh = russh::client::connect(config, ("127.0.0.1", server.port), Trusting)
-            .await
-            .unwrap();
-        let key = russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None);
-        assert!(ssh
-            .authenticate_publickey("maria", key)
-            .await
-            .unwrap()
-            .success());
+    block_on(async {
+        let ssh = server.log_in("maria").await;
         let mut first = ssh.channel_open_session().await.unwrap();
         let started = Instant::now();
         let second = ssh.channel_open_session().await;

@@ -11,7 +11,7 @@ mod common;
 
 use albergue::actor::Actor;
 use albergue::store::{OpenMode, Store, StoreError};
-use common::server::{Server, GRACE_SECS};
+use common::server::{block_on, Server, GRACE_SECS};
 use common::{new_person, text};
 
 /// A TCP connection to the server from `127.0.0.<from>` that sends nothing.
@@ -292,39 +292,11 @@ fn serve_refuses_a_database_others_can_read() {
     );
 }
 
-/// A client that trusts any host key (the server is the test's own).
-struct Trusting;
-
-impl russh::client::Handler for Trusting {
-    type Error = russh::Error;
-
-    async fn check_server_key(
-        &mut self,
-        _key: &russh::keys::PublicKeyOrCertificate,
-    ) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
-
 #[test]
 fn five_hundred_window_changes_are_drawn_a_few_times_not_five_hundred() {
     let server = Server::start();
-    let key = russh::keys::load_secret_key(server.home.path().join("maria"), None).unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let config = std::sync::Arc::new(russh::client::Config::default());
-        let mut ssh = russh::client::connect(config, ("127.0.0.1", server.port), Trusting)
-            .await
-            .unwrap();
-        let key = russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None);
-        assert!(ssh
-            .authenticate_publickey("maria", key)
-            .await
-            .unwrap()
-            .success());
+    block_on(async {
+        let ssh = server.log_in("maria").await;
         let mut ch = ssh.channel_open_session().await.unwrap();
         ch.request_pty(true, "xterm-256color", 80, 24, 0, 0, &[])
             .await
@@ -380,15 +352,8 @@ fn five_hundred_window_changes_are_drawn_a_few_times_not_five_hundred() {
 #[test]
 fn password_and_keyboard_interactive_attempts_are_refused_with_an_answer() {
     let server = Server::start();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let config = std::sync::Arc::new(russh::client::Config::default());
-        let mut ssh = russh::client::connect(config, ("127.0.0.1", server.port), Trusting)
-            .await
-            .unwrap();
+    block_on(async {
+        let mut ssh = server.connect().await;
         let started = Instant::now();
         let answer = tokio::time::timeout(
             Duration::from_secs(GRACE_SECS),

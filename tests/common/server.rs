@@ -220,3 +220,49 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A client that trusts any host key (the server is the test's own).
+pub struct Trusting;
+
+impl russh::client::Handler for Trusting {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// Runs `body` on a runtime of its own (the tests are synchronous).
+pub fn block_on<F: std::future::Future>(body: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(body)
+}
+
+impl Server {
+    /// An SSH connection by russh's client, not logged in yet.
+    pub async fn connect(&self) -> russh::client::Handle<Trusting> {
+        let config = std::sync::Arc::new(russh::client::Config::default());
+        russh::client::connect(config, ("127.0.0.1", self.port), Trusting)
+            .await
+            .unwrap()
+    }
+
+    /// The same, logged in as `user` with their key.
+    pub async fn log_in(&self, user: &str) -> russh::client::Handle<Trusting> {
+        let mut ssh = self.connect().await;
+        let key = russh::keys::load_secret_key(self.home.path().join(user), None).unwrap();
+        let key = russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None);
+        assert!(ssh
+            .authenticate_publickey(user, key)
+            .await
+            .unwrap()
+            .success());
+        ssh
+    }
+}
