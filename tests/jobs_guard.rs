@@ -418,3 +418,49 @@ fn export_into_a_file_and_import_of_a_binary_file_say_what_is_wrong() {
     assert!(text(&o).len() < 2_000, "{} bytes said", text(&o).len());
     assert!(text(&o).contains("not a spreadsheet"), "{}", text(&o));
 }
+
+#[test]
+fn check_finds_the_newest_audit_rows_removed_even_with_the_triggers_put_back() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 20);
+    {
+        let mut store = Store::open(&db, OpenMode::Existing).unwrap();
+        let actor = Actor::new("test");
+        for family in ["Uno", "Dos", "Tres"] {
+            store
+                .create_person(&new_person(1, "Ana", family), &actor)
+                .unwrap();
+        }
+    }
+    let o = on_db(home.path(), &db, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    {
+        // What someone with the file and the sqlite3 tool can do, and then
+        // tidy up after.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let triggers: Vec<String> = conn
+            .prepare(
+                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'audit_no_%'",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        conn.execute_batch(
+            "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
+             DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);",
+        )
+        .unwrap();
+        for t in triggers {
+            conn.execute_batch(&t).unwrap();
+        }
+    }
+    let o = on_db(home.path(), &db, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("rows were removed or rewritten"),
+        "{}",
+        text(&o)
+    );
+}

@@ -74,6 +74,13 @@ fn report(cli: &Cli, repair: bool, out: &mut String) -> Result<u8> {
         problems.extend(store.append_only_problems()?);
         match store.verify_audit()? {
             Ok((rows, head)) => {
+                if let Some((recorded, last)) = store.recorded_audit_head()? {
+                    if recorded != rows || (rows > 0 && last != head) {
+                        problems.push(format!(
+                            "the audit trail's newest row was recorded as row {recorded}, and the chain ends at row {rows}: rows were removed or rewritten"
+                        ));
+                    }
+                }
                 let hex = export::hex(&head[..8]);
                 say!(out, "audit:    {rows} rows chained, head {hex}…");
             }

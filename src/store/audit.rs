@@ -98,6 +98,11 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its rows cannot be ch
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its rows cannot be removed'); END;";
 
+/// The trigger that keeps `audit_head` (migration 0010), as made there.
+const HEAD_FOLLOWS: &str = "
+CREATE TRIGGER audit_head_follows AFTER INSERT ON audit
+BEGIN UPDATE audit_head SET rows = NEW.id, head = NEW.row_hash WHERE id = 1; ";
+
 /// A walk of the chain: its length and head, or where it breaks.
 pub type Verified = std::result::Result<(u64, [u8; 32]), ChainBreak>;
 
@@ -196,7 +201,15 @@ impl Store {
     /// can write the file can drop them; `check` then says so.)
     pub fn append_only_problems(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        for statement in APPEND_ONLY.split("END;").filter(|s| !s.trim().is_empty()) {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let head_kept = version >= 10;
+        let statements = APPEND_ONLY
+            .split("END;")
+            .chain(head_kept.then_some(HEAD_FOLLOWS))
+            .filter(|s| !s.trim().is_empty());
+        for statement in statements {
             let expected = format!("{} END", statement.trim());
             let name = expected.split_whitespace().nth(2).unwrap_or_default();
             let found: Option<String> = self
@@ -216,6 +229,35 @@ impl Store {
             }
         }
         Ok(problems)
+    }
+
+    /// The newest audit row as recorded when it was appended (`audit_head`):
+    /// its id and hash; `None` before schema version 10.
+    pub fn recorded_audit_head(&self) -> Result<Option<(u64, [u8; 32])>> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version < 10 {
+            return Ok(None);
+        }
+        let row = self
+            .conn
+            .query_row("SELECT rows, head FROM audit_head WHERE id = 1", [], |r| {
+                let rows: i64 = r.get(0)?;
+                let head: Option<Vec<u8>> = r.get(1)?;
+                Ok((rows, head))
+            })
+            .optional()?;
+        Ok(Some(match row {
+            Some((rows, head)) => (
+                u64::try_from(rows).unwrap_or(0),
+                head.and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
+                    .unwrap_or(GENESIS),
+            ),
+            // Gone: as if nothing had ever been recorded, which a chain
+            // with rows then contradicts.
+            None => (0, GENESIS),
+        }))
     }
 
     /// Whether the chain still holds row `rows` with hash `head`, as an

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0007_appointment_tallies.sql"),
     include_str!("../../assets/migrations/0008_small_tallies.sql"),
     include_str!("../../assets/migrations/0009_user_access.sql"),
+    include_str!("../../assets/migrations/0010_audit_head.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its
