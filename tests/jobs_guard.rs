@@ -408,6 +408,20 @@ fn export_into_a_file_and_import_of_a_binary_file_say_what_is_wrong() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("is not a folder"), "{}", text(&o));
+    // A cause is said once.
+    let missing = home.path().join("gone").join("exports");
+    let o = on_db(
+        home.path(),
+        &db,
+        &["export", "--out", missing.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o).matches("No such file or directory").count(),
+        1,
+        "{}",
+        text(&o)
+    );
     // A binary file: said in a line, not pages of its bytes.
     let binary = home.path().join("foto.csv");
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();

@@ -14,7 +14,7 @@ pub enum BackupError {
     #[error("{0} already exists; a backup never overwrites a file")]
     Exists(PathBuf),
     /// Copying failed.
-    #[error("backup to {path} failed: {source}")]
+    #[error("backup to {path} failed")]
     Copy {
         /// The target.
         path: PathBuf,

@@ -81,7 +81,7 @@ pub enum ExportError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Writing the files.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         /// Where.
         path: PathBuf,
