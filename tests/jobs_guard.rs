@@ -409,7 +409,7 @@ fn export_into_a_file_and_import_of_a_binary_file_say_what_is_wrong() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("is not a folder"), "{}", text(&o));
     // A cause is said once.
-    let missing = home.path().join("gone").join("exports");
+    let missing = file.join("exports");
     let o = on_db(
         home.path(),
         &db,
@@ -417,7 +417,7 @@ fn export_into_a_file_and_import_of_a_binary_file_say_what_is_wrong() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
-        text(&o).matches("No such file or directory").count(),
+        text(&o).matches("Not a directory").count(),
         1,
         "{}",
         text(&o)
