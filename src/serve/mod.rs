@@ -5,6 +5,7 @@
 //! one session channel with a pty and a shell; everything else is refused
 //! with a reply, never left unanswered.
 
+mod accept;
 mod gate;
 mod input;
 mod session;
@@ -550,7 +551,7 @@ pub fn run(options: &Options) -> Result<()> {
     });
     let watcher = {
         let shared = Arc::clone(&shared);
-        std::thread::spawn(move || watch_access(&shared, &access_tx))
+        std::thread::spawn(move || accept::watch_access(&shared, &access_tx))
     };
     let mut methods = MethodSet::empty();
     methods.push(MethodKind::PublicKey);
@@ -581,7 +582,7 @@ pub fn run(options: &Options) -> Result<()> {
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((socket, peer)) = accepted else { continue };
-                    accept(&shared, &config, options, socket, peer);
+                    accept::accept(&shared, &config, options, socket, peer);
                 }
                 _ = term.recv() => break,
                 _ = int.recv() => break,
@@ -600,121 +601,4 @@ pub fn run(options: &Options) -> Result<()> {
     })?;
     let _ = watcher.join();
     Ok(())
-}
-
-/// Tells the sessions, through `tx`, every user's access number whenever
-/// another connection commits (`PRAGMA data_version`), until the server
-/// stops: a user removed, given another role or kicked ends their live
-/// sessions within [`ACCESS_POLL`] and a frame.
-fn watch_access(shared: &Shared, tx: &watch::Sender<Arc<HashMap<String, i64>>>) {
-    let stop = shared.stop.clone();
-    let mut seen = None;
-    while !*stop.borrow() {
-        std::thread::sleep(ACCESS_POLL);
-        let users = shared.users.lock().unwrap_or_else(|e| e.into_inner());
-        let Ok(version) = users.data_version() else {
-            continue;
-        };
-        if seen == Some(version) {
-            continue;
-        }
-        match users.user_access() {
-            Ok(list) => {
-                seen = Some(version);
-                let now: HashMap<String, i64> = list.into_iter().collect();
-                tx.send_if_modified(|held| {
-                    let changed = **held != now;
-                    if changed {
-                        *held = Arc::new(now);
-                    }
-                    changed
-                });
-            }
-            Err(e) => tracing::warn!(error = %e, "the users could not be read; trying again"),
-        }
-    }
-}
-
-/// Takes a connection: it has [`VERSION_WITHIN`] to say which SSH it
-/// speaks and `--grace` from now to log in and start a dashboard, and it
-/// is closed early when newer unauthenticated connections need its place
-/// (see [`gate`]).
-fn accept(
-    shared: &Arc<Shared>,
-    config: &Arc<russh::server::Config>,
-    options: &Options,
-    socket: tokio::net::TcpStream,
-    peer: SocketAddr,
-) {
-    let accepted = tokio::time::Instant::now();
-    let ip = peer.ip();
-    // Every frame and reply goes out as written: with Nagle's algorithm the
-    // second of two small writes (a reply, then the first frame) waits for
-    // the client's ACK of the first, a round trip on a slow link. (russh
-    // sets this only for sockets it accepts itself; we accept our own.)
-    if let Err(e) = socket.set_nodelay(true) {
-        tracing::warn!(error = %e, "TCP_NODELAY could not be set");
-    }
-    let (ticket, pushed) = shared.gate.arrive(ip);
-    if pushed > 0 {
-        let (waiting, _) = shared.gate.counts();
-        tracing::warn!(ip = %ip, pushed, waiting, "unauthenticated connections closed to make room");
-    }
-    let evicted = Arc::clone(&ticket.evicted);
-    shared.total.fetch_add(1, Ordering::Relaxed);
-    let started = Arc::new(AtomicBool::new(false));
-    let handle = Arc::new(OnceLock::new());
-    let conn = Conn {
-        shared: Arc::clone(shared),
-        ip,
-        ticket,
-        authenticated: false,
-        handle: Arc::clone(&handle),
-        user: None,
-        offered: None,
-        started: Arc::clone(&started),
-        channel: None,
-        pty: None,
-        lang: None,
-        no_color: false,
-        input: None,
-        resize: None,
-        opened: None,
-    };
-    let config = Arc::clone(config);
-    let deadline = accepted + options.grace;
-    let version_by = accepted + options.grace.min(VERSION_WITHIN);
-    tokio::spawn(async move {
-        // Until the client's version line: the socket (and `conn`, which
-        // gives back its place) are dropped at the deadline or when pushed
-        // out, whether or not a byte came.
-        let running = tokio::select! {
-            r = tokio::time::timeout_at(version_by, russh::server::run_stream(config, socket, conn)) => match r {
-                Ok(Ok(running)) => running,
-                Ok(Err(_)) => return,
-                Err(_) => {
-                    tracing::info!(ip = %ip, "connection closed: no SSH version line in time");
-                    return;
-                }
-            },
-            () = evicted.notified() => return,
-        };
-        let _ = handle.set(running.handle());
-        let handle = running.handle();
-        let mut running = std::pin::pin!(running);
-        let why = tokio::select! {
-            _ = &mut running => return,
-            () = tokio::time::sleep_until(deadline) => "no dashboard was started in time",
-            () = evicted.notified() => "too many connections are logging in; try again",
-        };
-        if !started.load(Ordering::Relaxed) {
-            let _ = handle
-                .disconnect(russh::Disconnect::ByApplication, why.into(), String::new())
-                .await;
-            // A client that reads nothing may never let the goodbye out.
-            let _ = tokio::time::timeout(Duration::from_secs(2), &mut running).await;
-            return;
-        }
-        let _ = running.await;
-    });
 }
