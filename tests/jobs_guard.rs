@@ -195,12 +195,26 @@ fn check_finds_the_append_only_triggers_gone() {
     );
 }
 
+/// A new, empty database and the path of a spreadsheet to write beside it.
+fn empty_roster_and_sheet(home: &Path) -> (PathBuf, PathBuf) {
+    let db = home.join("roster.db");
+    drop(Store::open(&db, OpenMode::Create).unwrap());
+    (db, home.join("lista.csv"))
+}
+
+/// `albergue import SHEET --shelter Casa` on `db`.
+fn import(home: &Path, db: &Path, sheet: &Path) -> std::process::Output {
+    on_db(
+        home,
+        db,
+        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
+    )
+}
+
 #[test]
 fn a_spreadsheet_with_alpha_2_nationalities_imports_them_as_alpha_3() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("roster.db");
-    drop(Store::open(&db, OpenMode::Create).unwrap());
-    let sheet = home.path().join("lista.csv");
+    let (db, sheet) = empty_roster_and_sheet(home.path());
     std::fs::write(
         &sheet,
         "Nombre,Apellidos,Nacionalidad,Fecha de llegada\n\
@@ -209,11 +223,7 @@ fn a_spreadsheet_with_alpha_2_nationalities_imports_them_as_alpha_3() {
          Nadie,Nunca,QQ,2024-05-03\n",
     )
     .unwrap();
-    let o = on_db(
-        home.path(),
-        &db,
-        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
-    );
+    let o = import(home.path(), &db, &sheet);
     // QQ is no country: named with its line, and nothing imported.
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("line 4"), "{}", text(&o));
@@ -221,11 +231,7 @@ fn a_spreadsheet_with_alpha_2_nationalities_imports_them_as_alpha_3() {
         .unwrap()
         .replace(",QQ,", ",MX,");
     std::fs::write(&sheet, fixed).unwrap();
-    let o = on_db(
-        home.path(),
-        &db,
-        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
-    );
+    let o = import(home.path(), &db, &sheet);
     assert!(o.status.success(), "{}", text(&o));
     let store = Store::open(&db, OpenMode::Existing).unwrap();
     let codes: Vec<String> = (1..=3)
@@ -260,9 +266,7 @@ fn check_into_a_pipe_closed_early_says_nothing_of_it_and_keeps_its_exit_code() {
 #[test]
 fn control_characters_never_reach_the_store_and_long_fields_are_refused_by_line() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("roster.db");
-    drop(Store::open(&db, OpenMode::Create).unwrap());
-    let sheet = home.path().join("lista.csv");
+    let (db, sheet) = empty_roster_and_sheet(home.path());
     let long_note = "n".repeat(4001);
     std::fs::write(
         &sheet,
@@ -273,11 +277,7 @@ fn control_characters_never_reach_the_store_and_long_fields_are_refused_by_line(
         ),
     )
     .unwrap();
-    let o = on_db(
-        home.path(),
-        &db,
-        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
-    );
+    let o = import(home.path(), &db, &sheet);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         text(&o).contains("line 3") && text(&o).contains("notes is too long (at most 4000"),
@@ -297,11 +297,7 @@ fn control_characters_never_reach_the_store_and_long_fields_are_refused_by_line(
         .unwrap()
         .replace(&long_note, "corta");
     std::fs::write(&sheet, text_ok).unwrap();
-    let o = on_db(
-        home.path(),
-        &db,
-        &["import", sheet.to_str().unwrap(), "--shelter", "Casa"],
-    );
+    let o = import(home.path(), &db, &sheet);
     assert!(o.status.success(), "{}", text(&o));
     let store = Store::open(&db, OpenMode::Existing).unwrap();
     let ana = store.person(1).unwrap();

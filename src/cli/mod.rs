@@ -96,11 +96,17 @@ fn run_command(mut cli: Cli) -> Result<u8> {
 }
 
 impl Cli {
+    /// The database the flags name, and its key.
+    fn database(&self) -> Result<(paths::DbPath, Option<std::sync::Arc<crate::store::DbKey>>)> {
+        let db = paths::resolve(self.db.as_deref(), self.demo)?;
+        let key = protect::database_key(self.key_file.as_deref())?;
+        Ok((db, key))
+    }
+
     /// The database the flags name, which must already exist (a job never
     /// creates one).
     fn open_existing(&self) -> Result<Store> {
-        let db = paths::resolve(self.db.as_deref(), self.demo)?;
-        let key = protect::database_key(self.key_file.as_deref())?;
+        let (db, key) = self.database()?;
         Ok(Store::open_keyed(&db.path, OpenMode::Existing, key)?)
     }
 
@@ -108,8 +114,7 @@ impl Cli {
     /// this process may not write (read-only media, another user's file)
     /// is opened as it is, when its schema is this albergue's.
     fn open_for_reading(&self) -> Result<Store> {
-        let db = paths::resolve(self.db.as_deref(), self.demo)?;
-        let key = protect::database_key(self.key_file.as_deref())?;
+        let (db, key) = self.database()?;
         match Store::open_keyed(&db.path, OpenMode::Existing, key.clone()) {
             Err(crate::store::StoreError::ReadOnlyFile(_)) => {
                 let store = Store::open_keyed(&db.path, OpenMode::Inspect, key)?;
