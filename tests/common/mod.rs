@@ -4,6 +4,7 @@
 
 pub mod server;
 pub mod terminal;
+pub mod world;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -47,36 +47,63 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // On a phone: one column, the counts a coordinator acts on, then the
     // lists one above the other, no charts.
     let phone = super::narrow(area);
-    let figure = |label: &str, value: String| {
-        vec![
-            Span::styled(format!("{label} "), th.muted()),
-            Span::styled(value, th.header()),
-            Span::raw(if phone { "  " } else { "   " }),
+    let waiting = format!("{median} / {longest} {}", t(lang, "unit_days"));
+    let figures_of = |f: &[(&str, &str, String)]| -> Vec<Fig> {
+        f.iter()
+            .map(|(long, short, value)| Fig {
+                long: t(lang, long).to_string(),
+                short: t(lang, short).to_string(),
+                value: value.clone(),
+            })
+            .collect()
+    };
+    let rows = if phone {
+        [
+            figures_of(&[
+                ("dash_present", "dash_present", d.present.to_string()),
+                ("dash_pending", "dash_pending", open_count.to_string()),
+            ]),
+            figures_of(&[
+                (
+                    "dash_today_short",
+                    "dash_today_short",
+                    count_on(0, 1).to_string(),
+                ),
+                ("dash_tomorrow", "dash_tomorrow", count_on(1, 1).to_string()),
+                ("dash_week", "dash_week", count_on(0, 7).to_string()),
+            ]),
+        ]
+    } else {
+        [
+            figures_of(&[
+                ("dash_present", "dash_present", d.present.to_string()),
+                (
+                    "dash_households",
+                    "dash_households",
+                    d.households.to_string(),
+                ),
+                ("dash_waiting", "dash_waiting_short", waiting),
+            ]),
+            figures_of(&[
+                ("dash_today", "dash_today_short", count_on(0, 1).to_string()),
+                ("dash_tomorrow", "dash_tomorrow", count_on(1, 1).to_string()),
+                ("dash_week", "dash_week", count_on(0, 7).to_string()),
+                ("dash_pending", "dash_pending", open_count.to_string()),
+            ]),
         ]
     };
-    let (line1, line2) = if phone {
-        (
-            [
-                figure(t(lang, "dash_present"), d.present.to_string()),
-                figure(t(lang, "dash_pending"), open_count.to_string()),
-            ]
-            .concat(),
-            [
-                figure(t(lang, "dash_today_short"), count_on(0, 1).to_string()),
-                figure(t(lang, "dash_tomorrow"), count_on(1, 1).to_string()),
-                figure(t(lang, "dash_week"), count_on(0, 7).to_string()),
-            ]
-            .concat(),
-        )
-    } else {
-        wide_figures(
-            &figure,
-            d,
-            (median, longest),
-            [count_on(0, 1), count_on(1, 1), count_on(0, 7), open_count],
-            lang,
-        )
-    };
+    let [line1, line2] =
+        lay_figures(&rows, area.width as usize, if phone { 2 } else { 3 }).map(|row| {
+            row.into_iter()
+                .flat_map(|(label, value, gap)| {
+                    [
+                        Span::styled(label, th.muted()),
+                        Span::styled(value, th.header()),
+                        Span::raw(gap),
+                    ]
+                })
+                .collect::<Vec<_>>()
+        });
 
     let charts = !th.low_bandwidth && !phone;
     let by_port = app.tomorrow_by_port();
@@ -103,31 +130,61 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// The two lines of figures of a wide screen.
-fn wide_figures<'a>(
-    figure: &dyn Fn(&str, String) -> Vec<Span<'a>>,
-    d: &crate::store::DashboardData,
-    (median, longest): (i64, i64),
-    [today, tomorrow, week, open]: [usize; 4],
-    lang: crate::i18n::Lang,
-) -> (Vec<Span<'a>>, Vec<Span<'a>>) {
-    let line1: Vec<Span> = [
-        figure(t(lang, "dash_present"), d.present.to_string()),
-        figure(t(lang, "dash_households"), d.households.to_string()),
-        figure(
-            t(lang, "dash_waiting"),
-            format!("{median} / {longest} {}", t(lang, "unit_days")),
-        ),
-    ]
-    .concat();
-    let line2: Vec<Span> = [
-        figure(t(lang, "dash_today"), today.to_string()),
-        figure(t(lang, "dash_tomorrow"), tomorrow.to_string()),
-        figure(t(lang, "dash_week"), week.to_string()),
-        figure(t(lang, "dash_pending"), open.to_string()),
-    ]
-    .concat();
-    (line1, line2)
+/// A figure of the dashboard's head: its label, a shorter one, its value.
+struct Fig {
+    long: String,
+    short: String,
+    value: String,
+}
+
+/// Lays out the head's two lines of figures in `width`: every figure with
+/// its label if that fits, the shorter labels if not, and where even those
+/// do not fit the least needed figures are left out, never cut: a cut
+/// number is a wrong number. Each figure is (label with its space, value, gap).
+fn lay_figures(
+    rows: &[Vec<Fig>; 2],
+    width: usize,
+    gap: usize,
+) -> [Vec<(String, String, String)>; 2] {
+    let line = |row: &[Fig], pick: &dyn Fn(&Fig) -> String| -> Vec<(String, String, String)> {
+        row.iter()
+            .map(|f| {
+                let label = pick(f);
+                let label = if label.is_empty() {
+                    label
+                } else {
+                    format!("{label} ")
+                };
+                (label, f.value.clone(), " ".repeat(gap))
+            })
+            .collect()
+    };
+    let len = |l: &[(String, String, String)]| -> usize {
+        let all: usize = l
+            .iter()
+            .map(|(a, b, c)| a.chars().count() + b.chars().count() + c.chars().count())
+            .sum();
+        all.saturating_sub(gap)
+    };
+    let fit_row = |row: &[Fig]| {
+        let long = line(row, &|f| f.long.clone());
+        if len(&long) <= width {
+            return long;
+        }
+        let short = line(row, &|f| f.short.clone());
+        if len(&short) <= width {
+            return short;
+        }
+        // Still too wide: the figures a coordinator acts on least go
+        // whole (each row lists them most needed first, but the count to
+        // confirm, last in its row, stays).
+        let mut out = short;
+        while len(&out) > width && out.len() > 1 {
+            out.remove(out.len() - 2);
+        }
+        out
+    };
+    [fit_row(&rows[0]), fit_row(&rows[1])]
 }
 
 /// "Confirm soonest" and "Tomorrow by port", the selection in the focused one.

@@ -116,8 +116,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // On a phone every label goes above its field, the field indented.
     let stacked = super::narrow(area);
     let label_w = if stacked { 2 } else { LABEL_WIDTH };
+    // The rows of the focused field (label, value, error): always shown.
+    let mut focus_rows = (0, 0);
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        let first_row = lines.len();
         let label_style = if focused { th.key() } else { th.muted() };
         let caption = field.caption.as_deref().unwrap_or(t(lang, field.label));
         // A traveller's name that does not fit beside its field goes whole
@@ -164,11 +167,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(clean(&value), style),
         ]));
         if let Some(err) = &field.error {
+            // Read whole: a hint may be the only list of what is valid.
             let err = super::say(app, err);
-            lines.push(Line::styled(
-                format!("{:label_w$}⚠ {}", "", fit(&err, room.saturating_sub(2))),
-                th.error(),
-            ));
+            for (j, part) in wrap(&err, room.saturating_sub(2).max(8))
+                .into_iter()
+                .enumerate()
+            {
+                let mark = if j == 0 { "⚠ " } else { "  " };
+                lines.push(Line::styled(
+                    format!("{:label_w$}{mark}{part}", ""),
+                    th.error(),
+                ));
+            }
+        }
+        if focused {
+            focus_rows = (first_row, lines.len());
         }
     }
     if let FormKind::Person { .. } = form.kind {
@@ -225,19 +238,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
     }
+    // What stays at the foot of the form whatever its length: the form's
+    // own error, the question of a second Esc, and its keys.
+    let mut foot: Vec<Line> = Vec::new();
     if let Some(err) = &form.error {
-        lines.push(Line::styled(
-            fit(&format!("⚠ {}", super::say(app, err)), inner_width),
-            th.error(),
-        ));
+        for line in wrap(&format!("⚠ {}", super::say(app, err)), inner_width) {
+            foot.push(Line::styled(line, th.error()));
+        }
     }
     if form.saving {
-        lines.push(Line::styled(t(lang, "form_saving"), th.muted()));
+        foot.push(Line::styled(t(lang, "form_saving"), th.muted()));
     } else if form.confirm_discard {
-        lines.push(Line::styled(
-            super::say(app, &Notice::new("form_discard")),
-            th.warning(),
-        ));
+        for line in wrap(&super::say(app, &Notice::new("form_discard")), inner_width) {
+            foot.push(Line::styled(line, th.warning()));
+        }
     }
     // The form's keys, each whole (over two lines on a phone).
     let keys = [
@@ -247,20 +261,41 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Action::FormCancel,
     ];
     for part in super::key_hint_lines(app, &keys, inner_width) {
-        lines.push(Line::styled(part, th.muted()));
+        foot.push(Line::styled(part, th.muted()));
     }
-    let pane = centered(area, width, lines.len() as u16 + 2);
+    let wanted = (lines.len() + foot.len()) as u16 + 2;
+    let pane = centered(area, width, wanted);
+    let inner_rows = usize::from(pane.height.saturating_sub(2));
+    // The foot keeps at least the focused field's rows above it.
+    let focus_len = focus_rows.1 - focus_rows.0;
+    let foot_len = foot.len().min(inner_rows.saturating_sub(focus_len.max(1)));
+    let room = inner_rows - foot_len;
+    // Scrolled just enough that the focused field is whole on screen.
+    let mut top = focus_rows.1.saturating_sub(room);
+    top = top.min(focus_rows.0);
+    top = top.min(lines.len().saturating_sub(room));
+    let more_above = top > 0;
+    let more_below = top + room < lines.len();
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(room).collect();
+    shown.resize(room, Line::default());
+    let dropped = foot.len() - foot_len;
+    shown.extend(foot.into_iter().skip(dropped));
     clear(frame, pane);
-    let block = Block::new()
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .title(Line::styled(t(lang, form.kind.title_key()), th.title()));
+    if more_above {
+        block = block.title_top(Line::styled("▲", th.key()).right_aligned());
+    }
+    if more_below {
+        block = block.title_bottom(Line::styled("▼", th.key()).right_aligned());
+    }
     let inner = block.inner(pane);
-    frame.render_widget(Paragraph::new(lines).block(block), pane);
+    frame.render_widget(Paragraph::new(shown).block(block), pane);
     if let Some((row, col)) = caret {
         let x = inner.x + (col as u16).min(inner.width.saturating_sub(1));
-        let y = inner.y + row as u16;
-        if y < inner.bottom() {
-            frame.set_cursor_position((x, y));
+        if let Some(row) = row.checked_sub(top).filter(|r| *r < room) {
+            frame.set_cursor_position((x, inner.y + row as u16));
         }
     }
 }

@@ -1,0 +1,96 @@
+//! The coordinator's day, round three: what a morning over SSH found
+//! wrong, each through the keys a coordinator types, at the size where it
+//! was found.
+
+mod common;
+
+use common::world::World;
+use crossterm::event::{KeyCode, KeyModifiers};
+
+/// The row of the screen holding `text`, if any.
+fn row_of(screen: &str, text: &str) -> Option<usize> {
+    screen.lines().position(|l| l.contains(text))
+}
+
+#[test]
+fn edit_person_on_a_phone_scrolls_to_the_focused_field_and_keeps_its_keys() {
+    for size in [(40, 20), (40, 16)] {
+        let mut w = World::new(300, size);
+        w.keys(&[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('e')]);
+        let first = w.screen();
+        assert!(first.contains("Given names"), "{first}");
+        // To the last field, notes, and type there.
+        for _ in 0..10 {
+            w.keys(&[KeyCode::Tab]);
+        }
+        w.type_text("needs a lower bunk");
+        let screen = w.screen();
+        let notes = row_of(&screen, "Notes").unwrap_or_else(|| panic!("{size:?}\n{screen}"));
+        let typed = row_of(&screen, "needs a lower bunk").expect("what was typed is seen");
+        assert!(typed > notes, "{screen}");
+        let (_, caret_row) = w.caret().expect("a caret");
+        assert_eq!(
+            usize::from(caret_row),
+            typed,
+            "the caret is on the typed line"
+        );
+        assert!(
+            screen.contains("Esc cancel"),
+            "the keys stay on screen:\n{screen}"
+        );
+        assert!(screen.contains('▲'), "says there is more above:\n{screen}");
+        // The question of a first Esc is on screen too.
+        w.keys(&[KeyCode::Esc]);
+        let asked = w.screen();
+        assert!(asked.contains("again to discard"), "{size:?}\n{asked}");
+        assert!(asked.contains("Notes"), "{asked}");
+        // And going back up scrolls back.
+        for _ in 0..10 {
+            w.key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        }
+        let back = w.screen();
+        assert!(
+            back.contains("Given names") && !back.contains('▲'),
+            "{back}"
+        );
+    }
+}
+
+/// Every figure of the dashboard's head, as the store counted it, must be
+/// on screen whole at every size, in both languages.
+#[test]
+fn the_dashboard_never_cuts_a_number() {
+    for lang in [albergue::i18n::Lang::En, albergue::i18n::Lang::Es] {
+        let mut w = World::with(&common::demo_data(2000, 1), lang, (80, 24));
+        let d = w.app.dashboard.clone().expect("the dashboard has loaded");
+        assert!(
+            d.open_pending >= 100,
+            "the case of the report: {}",
+            d.open_pending
+        );
+        for size in [(80, 24), (60, 20), (59, 20), (40, 20), (40, 16)] {
+            w.resize(size);
+            let screen = w.screen();
+            let head: Vec<&str> = screen.lines().skip(2).take(2).collect();
+            let words: Vec<&str> = head.iter().flat_map(|l| l.split_whitespace()).collect();
+            let pending = d.open_pending.to_string();
+            let present = d.present.to_string();
+            assert!(
+                words.contains(&pending.as_str()),
+                "{size:?} {lang:?}\n{screen}"
+            );
+            assert!(
+                words.contains(&present.as_str()),
+                "{size:?} {lang:?}\n{screen}"
+            );
+            for line in &head {
+                assert!(!line.contains('…'), "{size:?} cut:\n{screen}");
+                // "median / longest d": both numbers or neither.
+                if let Some(at) = line.find(" / ") {
+                    let after = line[at + 3..].split_whitespace().next().unwrap_or("");
+                    assert!(after.parse::<i64>().is_ok(), "{size:?} cut wait:\n{screen}");
+                }
+            }
+        }
+    }
+}
