@@ -1,200 +1,19 @@
-//! `update`: messages in, state changed, requests for the store out. It
-//! decides; it never draws or puts anything into words (state holds
-//! notices, views say them).
+//! Keys: what a key means on the open form, pane or screen.
 
 use chrono::Duration;
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::KeyEvent;
 
-use super::app::{App, AppointmentFilter, Panel, Screen};
-use super::forms::{open, validate, FormKey, FormKind};
-use super::keys::{Action, Context};
-use super::message::{Msg, Place, Reply, Request, Saved};
-use super::notice::{role_key, Arg, Notice};
-use super::roster;
+use super::nav::{open_person, scroll_person};
 use crate::domain::message::Language;
 use crate::domain::AppointmentStatus;
+use crate::tui::app::{App, AppointmentFilter, Panel, Screen};
+use crate::tui::forms::{open, validate, FormKey};
+use crate::tui::keys::{Action, Context};
+use crate::tui::message::Request;
+use crate::tui::notice::{role_key, Arg, Notice};
+use crate::tui::roster;
 
-/// Applies one message; returns what to ask of the store.
-pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
-    let mut out = Vec::new();
-    match msg {
-        Msg::Key(ev) => {
-            if ev.kind != KeyEventKind::Release {
-                on_key(app, &ev, &mut out);
-            }
-        }
-        Msg::Paste(text) => {
-            if let Some(form) = &mut app.form {
-                form.paste(&text);
-                app.dirty = true;
-            } else if app.screen == Screen::Roster && app.roster.searching {
-                // Pasted text may hold newlines and escape sequences: keep
-                // printable characters only.
-                let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-                app.roster.query.push_str(&clean);
-                app.dirty = true;
-                let vp = app.viewport();
-                app.roster.reload(vp, Place::Top, &mut out);
-            }
-        }
-        Msg::Resize(w, h) => {
-            app.size = (w, h);
-            clamp_scroll(app);
-            app.dirty = true;
-        }
-        Msg::Tick(now) => {
-            let day_changed = now.with_timezone(&app.tz).date_naive() != app.today();
-            app.now = now;
-            app.dirty = true;
-            if day_changed {
-                out = app.reload_all();
-            } else {
-                // Deadlines pass: the dashboard's counts are read again
-                // each minute (from tallies: a few milliseconds).
-                out.push(Request::Dashboard {
-                    now,
-                    today: app.today(),
-                });
-            }
-        }
-        Msg::Reply(reply) => on_reply(app, reply, &mut out),
-    }
-    out
-}
-
-fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
-    let was_dirty = app.dirty;
-    app.dirty = true;
-    match reply {
-        Reply::Dashboard(d) => {
-            // The selection stays on the same appointment when it is still
-            // listed (another coordinator's commit reorders nothing else).
-            let keep = app
-                .soonest()
-                .get(app.dash.soonest.selected)
-                .map(|l| l.appointment.id);
-            app.dashboard = Some(d);
-            let soonest = app.soonest();
-            let found = keep.and_then(|id| soonest.iter().position(|l| l.appointment.id == id));
-            let (len, page) = (soonest.len(), app.page());
-            if let Some(i) = found {
-                app.dash.soonest.selected = i;
-            }
-            app.dash.soonest.clamp(len, page);
-            let ports = app.tomorrow_by_port().len();
-            app.dash.tomorrow.clamp(ports, page);
-        }
-        Reply::RosterWindow(w) => {
-            // Rows that change nothing on screen draw nothing.
-            app.dirty = was_dirty;
-            let vp = app.viewport();
-            app.dirty |= app.roster.arrived(vp, *w, out);
-        }
-        Reply::Person(page) => {
-            if let Some(form) = &mut app.form {
-                form.show_conflict(&page.person);
-            }
-            // Ignore a page for someone no longer shown.
-            if app
-                .person
-                .as_ref()
-                .is_none_or(|p| p.person.id == page.person.id)
-            {
-                app.person = Some(*page);
-            }
-        }
-        Reply::Appointments {
-            day,
-            lines,
-            outages,
-        } => {
-            if app.appointments.day == Some(day) {
-                app.appointments.load(lines, outages);
-                clamp_scroll(app);
-            }
-        }
-        Reply::Outages(list) => {
-            app.outages.outages = list;
-            app.outages.loaded = true;
-            let len = app.outages.outages.len();
-            app.outages.list.clamp(len, usize::MAX);
-            if let Some(o) = app.outages.selected() {
-                if app
-                    .outages
-                    .at_risk
-                    .as_ref()
-                    .is_none_or(|(id, _)| *id != o.id)
-                {
-                    out.push(Request::AtRisk { outage_id: o.id });
-                }
-            }
-        }
-        Reply::AtRisk { outage_id, lines } => {
-            if app.outages.selected().is_some_and(|o| o.id == outage_id) {
-                app.outages.at_risk = Some((outage_id, lines));
-            }
-        }
-        Reply::Saved(what) => {
-            app.form = None;
-            let notice = match what {
-                Saved::Confirmation => Notice::new("saved_confirmation"),
-                Saved::Outage => Notice::new("saved_outage"),
-                Saved::OutageEdited => Notice::new("saved_outage_edit"),
-                Saved::OutageResolved => Notice::new("saved_outage_resolved"),
-                Saved::Appointment => Notice::new("saved_appointment"),
-                Saved::NewPerson => Notice::new("saved_new_person"),
-                Saved::Status => Notice::new("saved_status"),
-                Saved::Person => Notice::new("saved_person"),
-                Saved::Extension(n) => Notice::new("saved_extension").with("count", Arg::Count(n)),
-            };
-            app.say(notice, false);
-            out.extend(app.reload_all());
-        }
-        Reply::PossibleDuplicates(found) => {
-            if let Some(form) = &mut app.form {
-                form.saving = false;
-                form.error =
-                    Some(Notice::new("possible_duplicate").with("people", Arg::People(found)));
-                if let FormKind::Person { confirmed_new, .. } = &mut form.kind {
-                    *confirmed_new = true;
-                }
-            }
-        }
-        Reply::SaveFailed(text) => {
-            // The form stays open with everything typed in it.
-            if let Some(form) = &mut app.form {
-                form.saving = false;
-                form.error = Some(text);
-                // An edit refused because someone saved first: fetch their
-                // version, to show what they changed.
-                if let (FormKind::Person { person_id, .. }, Some(_)) = (&form.kind, &form.base) {
-                    form.conflicted = true;
-                    out.push(Request::Person { id: *person_id });
-                }
-            } else {
-                app.say(text, true);
-            }
-        }
-        Reply::Changed => {
-            app.say(Notice::new("status_refreshed"), false);
-            out.extend(app.reload_all());
-        }
-        Reply::Printed {
-            path,
-            people,
-            ports,
-        } => app.say(
-            Notice::new("list_written")
-                .with("path", Arg::Text(path.display().to_string()))
-                .with("people", Arg::Count(people))
-                .with("ports", Arg::Count(ports)),
-            false,
-        ),
-        Reply::Failed(text) => app.say(text, true),
-    }
-}
-
-fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
+pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
     // A key several actions share means the one of this screen (`e` edits
     // the person on the person screen, the outage on the outages screen).
     let action = app.keys.action_among(app.screen.own_actions(), ev);
@@ -521,34 +340,6 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
             }
         }
     }
-}
-
-fn open_person(app: &mut App, id: i64, from: Screen, out: &mut Vec<Request>) {
-    if app.person.as_ref().is_some_and(|p| p.person.id != id) {
-        app.person = None;
-    }
-    app.back_to = from;
-    app.screen = Screen::Person;
-    app.person_scroll = 0;
-    app.dirty = true;
-    out.push(Request::Person { id });
-}
-
-fn scroll_person(app: &mut App, by: i32) {
-    let next = (i32::from(app.person_scroll) + by).clamp(0, 500) as u16;
-    if next != app.person_scroll {
-        app.person_scroll = next;
-        app.dirty = true;
-    }
-}
-
-/// Keeps every list's selection inside the list and on screen.
-fn clamp_scroll(app: &mut App) {
-    let page = app.page();
-    let len = app.roster.len();
-    app.roster.list.clamp(len, page);
-    let len = app.appointments.listed().len();
-    app.appointments.list.clamp(len, page);
 }
 
 fn form_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {

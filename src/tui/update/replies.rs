@@ -1,0 +1,139 @@
+//! The store's answers: what each changes in the session.
+
+use super::nav::clamp_scroll;
+use crate::tui::app::App;
+use crate::tui::forms::FormKind;
+use crate::tui::message::{Reply, Request, Saved};
+use crate::tui::notice::{Arg, Notice};
+
+pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
+    let was_dirty = app.dirty;
+    app.dirty = true;
+    match reply {
+        Reply::Dashboard(d) => {
+            // The selection stays on the same appointment when it is still
+            // listed (another coordinator's commit reorders nothing else).
+            let keep = app
+                .soonest()
+                .get(app.dash.soonest.selected)
+                .map(|l| l.appointment.id);
+            app.dashboard = Some(d);
+            let soonest = app.soonest();
+            let found = keep.and_then(|id| soonest.iter().position(|l| l.appointment.id == id));
+            let (len, page) = (soonest.len(), app.page());
+            if let Some(i) = found {
+                app.dash.soonest.selected = i;
+            }
+            app.dash.soonest.clamp(len, page);
+            let ports = app.tomorrow_by_port().len();
+            app.dash.tomorrow.clamp(ports, page);
+        }
+        Reply::RosterWindow(w) => {
+            // Rows that change nothing on screen draw nothing.
+            app.dirty = was_dirty;
+            let vp = app.viewport();
+            app.dirty |= app.roster.arrived(vp, *w, out);
+        }
+        Reply::Person(page) => {
+            if let Some(form) = &mut app.form {
+                form.show_conflict(&page.person);
+            }
+            // Ignore a page for someone no longer shown.
+            if app
+                .person
+                .as_ref()
+                .is_none_or(|p| p.person.id == page.person.id)
+            {
+                app.person = Some(*page);
+            }
+        }
+        Reply::Appointments {
+            day,
+            lines,
+            outages,
+        } => {
+            if app.appointments.day == Some(day) {
+                app.appointments.load(lines, outages);
+                clamp_scroll(app);
+            }
+        }
+        Reply::Outages(list) => {
+            app.outages.outages = list;
+            app.outages.loaded = true;
+            let len = app.outages.outages.len();
+            app.outages.list.clamp(len, usize::MAX);
+            if let Some(o) = app.outages.selected() {
+                if app
+                    .outages
+                    .at_risk
+                    .as_ref()
+                    .is_none_or(|(id, _)| *id != o.id)
+                {
+                    out.push(Request::AtRisk { outage_id: o.id });
+                }
+            }
+        }
+        Reply::AtRisk { outage_id, lines } => {
+            if app.outages.selected().is_some_and(|o| o.id == outage_id) {
+                app.outages.at_risk = Some((outage_id, lines));
+            }
+        }
+        Reply::Saved(what) => {
+            app.form = None;
+            let notice = match what {
+                Saved::Confirmation => Notice::new("saved_confirmation"),
+                Saved::Outage => Notice::new("saved_outage"),
+                Saved::OutageEdited => Notice::new("saved_outage_edit"),
+                Saved::OutageResolved => Notice::new("saved_outage_resolved"),
+                Saved::Appointment => Notice::new("saved_appointment"),
+                Saved::NewPerson => Notice::new("saved_new_person"),
+                Saved::Status => Notice::new("saved_status"),
+                Saved::Person => Notice::new("saved_person"),
+                Saved::Extension(n) => Notice::new("saved_extension").with("count", Arg::Count(n)),
+            };
+            app.say(notice, false);
+            out.extend(app.reload_all());
+        }
+        Reply::PossibleDuplicates(found) => {
+            if let Some(form) = &mut app.form {
+                form.saving = false;
+                form.error =
+                    Some(Notice::new("possible_duplicate").with("people", Arg::People(found)));
+                if let FormKind::Person { confirmed_new, .. } = &mut form.kind {
+                    *confirmed_new = true;
+                }
+            }
+        }
+        Reply::SaveFailed(text) => {
+            // The form stays open with everything typed in it.
+            if let Some(form) = &mut app.form {
+                form.saving = false;
+                form.error = Some(text);
+                // An edit refused because someone saved first: fetch their
+                // version, to show what they changed.
+                if let (FormKind::Person { person_id, .. }, Some(_)) = (&form.kind, &form.base) {
+                    form.conflicted = true;
+                    out.push(Request::Person { id: *person_id });
+                }
+            } else {
+                app.say(text, true);
+            }
+        }
+        Reply::Changed => {
+            app.say(Notice::new("status_refreshed"), false);
+            out.extend(app.reload_all());
+        }
+        Reply::Printed {
+            path,
+            people,
+            ports,
+        } => app.say(
+            Notice::new("list_written")
+                .with("path", Arg::Text(path.display().to_string()))
+                .with("people", Arg::Count(people))
+                .with("ports", Arg::Count(ports)),
+            false,
+        ),
+        Reply::Failed(text) => app.say(text, true),
+    }
+}
