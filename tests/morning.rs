@@ -94,3 +94,70 @@ fn the_dashboard_never_cuts_a_number() {
         }
     }
 }
+
+/// The banner's count opens one list of everyone at risk, every day; it
+/// scrolls to its last line, opens the person, shows their message; the
+/// outages screen's Enter opens it too.
+#[test]
+fn everyone_at_risk_is_one_list_that_can_be_worked_through() {
+    for size in [(80, 24), (40, 20)] {
+        let mut w = World::new(2000, size);
+        let counted = w.app.at_risk_now();
+        let expected = w.store.at_risk_now_lines(common::now()).unwrap();
+        assert_eq!(
+            expected.len(),
+            counted,
+            "the list is what the banner counts"
+        );
+        assert!(counted > 20, "more than a screen: {counted}");
+        let dash = w.screen();
+        assert!(
+            dash.contains("! list") || dash.contains("at risk (!)"),
+            "the banner says its key:\n{dash}"
+        );
+        w.keys(&[KeyCode::Char('!')]);
+        let top = w.screen();
+        assert!(top.contains(&counted.to_string()), "{top}");
+        assert!(top.contains("every day"), "{top}");
+        // Days differ: it is not one day's list.
+        let days: std::collections::HashSet<_> = expected
+            .iter()
+            .map(|l| l.appointment.appointment_at.date_naive())
+            .collect();
+        assert!(days.len() > 1);
+        // To the last line, with End, and it is on screen, selected.
+        w.keys(&[KeyCode::End]);
+        let last = &expected[counted - 1];
+        let bottom = w.screen();
+        let first_name = last.name.split(' ').next().unwrap();
+        assert!(bottom.contains(first_name), "{bottom}");
+        // Enter opens them.
+        w.keys(&[KeyCode::Enter]);
+        assert_eq!(
+            w.app.person.as_ref().map(|p| p.person.id),
+            last.appointment.person_id
+        );
+        assert!(w
+            .screen()
+            .contains(&format!("#{}", last.appointment.person_id.unwrap())));
+        // Back to the list where it was; M shows that person's message.
+        w.keys(&[KeyCode::Esc, KeyCode::Char('M')]);
+        assert!(w.app.message.is_some(), "{}", w.screen());
+        assert_eq!(
+            w.app.person.as_ref().map(|p| p.person.id),
+            last.appointment.person_id
+        );
+        w.keys(&[KeyCode::Char('y')]);
+        assert!(w
+            .app
+            .clipboard
+            .as_deref()
+            .is_some_and(|m| m.contains(first_name)));
+        w.keys(&[KeyCode::Esc, KeyCode::Esc]);
+        // From the outages screen, Enter opens the same list.
+        w.keys(&[KeyCode::Char('3'), KeyCode::Char('f'), KeyCode::Char('4')]);
+        w.keys(&[KeyCode::Enter]);
+        assert_eq!(w.app.screen, albergue::tui::app::Screen::Appointments);
+        assert_eq!(w.app.appointments.listed().len(), counted);
+    }
+}

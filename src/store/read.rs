@@ -305,6 +305,30 @@ impl Store {
             .collect())
     }
 
+    /// Everyone at risk now: the pending appointments of people present,
+    /// deadline still ahead, that an outage going on at `now` puts at risk
+    /// (what the banner counts), soonest deadline first, with names.
+    pub fn at_risk_now_lines(&self, now: DateTime<Utc>) -> Result<Vec<AppointmentLine>> {
+        let outages: Vec<_> = self
+            .outages()?
+            .into_iter()
+            .filter(|o| o.is_active(now))
+            .collect();
+        if outages.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .appointment_lines(&format!(
+                "a.status = 'pending_confirmation' AND {FOR_SOMEONE_PRESENT}
+                 AND max(a.confirm_deadline, coalesce(a.extended_until, 0)) > {}
+                 ORDER BY max(a.confirm_deadline, coalesce(a.extended_until, 0)), a.id",
+                codec::secs(now)
+            ))?
+            .into_iter()
+            .filter(|l| outages.iter().any(|o| o.puts_at_risk(&l.appointment)))
+            .collect())
+    }
+
     /// Appointments matching a trusted SQL condition (built here, never from
     /// user text), each with its traveller's name.
     pub(super) fn appointment_lines(&self, condition: &str) -> Result<Vec<AppointmentLine>> {

@@ -39,11 +39,12 @@ pub enum Screen {
 }
 
 /// Going to another screen, help and quitting: on every screen.
-const EVERYWHERE: [Action; 9] = [
+const EVERYWHERE: [Action; 10] = [
     Action::Dashboard,
     Action::Roster,
     Action::Appointments,
     Action::Outages,
+    Action::AtRiskList,
     Action::NextScreen,
     Action::PrevScreen,
     Action::Help,
@@ -116,7 +117,8 @@ impl Screen {
                 RecordOutage,
             ],
             Self::Appointments => &[
-                Confirm, Left, Right, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom,
+                Confirm, Message, Left, Right, Filter, Open, Up, Down, PageUp, PageDown, Top,
+                Bottom,
             ],
             Self::Outages => &[
                 GrantExtension,
@@ -173,7 +175,7 @@ pub enum AppointmentFilter {
     All,
     /// Pending confirmation.
     Pending,
-    /// Pending and at risk from an outage.
+    /// Everyone at risk from an outage going on, every day.
     AtRisk,
 }
 
@@ -199,6 +201,8 @@ pub struct AppointmentsState {
     pub outages: Vec<Outage>,
     /// Ids of the day's appointments an outage puts at risk.
     pub at_risk: HashSet<i64>,
+    /// Everyone at risk now, every day (the at-risk filter's list).
+    pub risk: Vec<AppointmentLine>,
     /// Which to list.
     pub filter: AppointmentFilter,
     /// Selection and scroll among the listed.
@@ -226,7 +230,11 @@ impl AppointmentsState {
                 AppointmentFilter::Pending => {
                     l.appointment.status == crate::domain::AppointmentStatus::PendingConfirmation
                 }
-                AppointmentFilter::AtRisk => self.at_risk.contains(&l.appointment.id),
+                AppointmentFilter::AtRisk => false,
+            })
+            .chain(match self.filter {
+                AppointmentFilter::AtRisk => self.risk.as_slice(),
+                _ => &[],
             })
             .collect()
     }
@@ -313,6 +321,8 @@ pub struct App {
     /// Text to put on the coordinator's own clipboard (OSC 52), taken by
     /// whoever writes to their terminal.
     pub clipboard: Option<String>,
+    /// Open the message pane once the person asked for arrives.
+    pub message_on_open: bool,
     /// Set when the app should end.
     pub quit: bool,
     /// Set when something visible changed since the last frame.
@@ -404,6 +414,7 @@ impl App {
             outages: OutagesState::default(),
             form: None,
             status: None,
+            message_on_open: false,
             quit: false,
             dirty: true,
         }
@@ -562,6 +573,16 @@ impl App {
         }
     }
 
+    /// The appointments screen listing everyone at risk now, every day
+    /// (what the banner's count opens), from its top.
+    pub(super) fn show_at_risk(&mut self, out: &mut Vec<Request>) {
+        self.appointments.filter = AppointmentFilter::AtRisk;
+        self.appointments.list.reset();
+        out.push(Request::AtRiskNow { now: self.now });
+        self.show(Screen::Appointments, out);
+        self.dirty = true;
+    }
+
     pub(super) fn show(&mut self, screen: Screen, out: &mut Vec<Request>) {
         if screen != self.screen {
             self.screen = screen;
@@ -590,6 +611,9 @@ impl App {
         }
         if let Some(day) = self.appointments.day {
             out.push(self.appointments_request(day));
+        }
+        if self.appointments.filter == AppointmentFilter::AtRisk {
+            out.push(Request::AtRiskNow { now: self.now });
         }
         if self.outages.loaded {
             out.push(Request::Outages);

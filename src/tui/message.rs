@@ -97,6 +97,11 @@ pub enum Request {
         /// Outage id.
         outage_id: i64,
     },
+    /// Everyone at risk now, every day (what the banner counts).
+    AtRiskNow {
+        /// The clock.
+        now: DateTime<Utc>,
+    },
     /// Write tomorrow's list (HTML, to print) beside the database.
     PrintDepartures {
         /// The clock ("tomorrow" is each port's).
@@ -121,6 +126,7 @@ impl Request {
             Request::Appointments { .. } => "appointments",
             Request::Outages => "outages",
             Request::AtRisk { .. } => "at_risk",
+            Request::AtRiskNow { .. } => "at_risk_now",
             Request::PrintDepartures { .. } => "print_departures",
             Request::Save(save) => match save {
                 Save::Confirm { .. } => "save.confirm",
@@ -329,6 +335,8 @@ pub enum Reply {
         /// Its appointments at risk.
         lines: Vec<AppointmentLine>,
     },
+    /// Everyone at risk now, every day.
+    AtRiskNow(Vec<AppointmentLine>),
     /// Tomorrow's list was written.
     Printed {
         /// The file.

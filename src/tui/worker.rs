@@ -161,6 +161,7 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 outage_id: *outage_id,
                 lines: store.at_risk_lines(*outage_id)?,
             },
+            Request::AtRiskNow { now } => Reply::AtRiskNow(store.at_risk_now_lines(*now)?),
             Request::PrintDepartures { now, tz, lang } => {
                 print_departures(store, *now, *tz, *lang)?
             }

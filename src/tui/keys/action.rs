@@ -129,6 +129,8 @@ actions! {
     Screen EditOutage = "edit_outage",
     /// Mark the selected outage resolved now, asking first (outages screen).
     Screen ResolveOutage = "resolve_outage",
+    /// Everyone at risk from an outage, every day (anywhere).
+    Screen AtRiskList = "at_risk_list",
     /// Write tomorrow's list, to print.
     Screen PrintList = "print_list",
     /// Show the message to send the person, in their language.

@@ -112,6 +112,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::GrantExtension if app.screen == Screen::Outages => open::extension(app),
         Action::EditOutage if app.screen == Screen::Outages => open::edit_outage(app),
         Action::ResolveOutage if app.screen == Screen::Outages => open::resolve_outage(app),
+        Action::AtRiskList => app.show_at_risk(out),
         Action::Dashboard => app.show(Screen::Dashboard, out),
         Action::Roster => app.show(Screen::Roster, out),
         Action::Appointments => app.show(Screen::Appointments, out),
@@ -129,6 +130,18 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         {
             app.dash.panel = Panel::Soonest;
             app.dirty = true;
+        }
+        // From a list: the person's page, with their message open.
+        Action::Message if app.screen == Screen::Appointments => {
+            let person = app
+                .appointments
+                .listed()
+                .get(app.appointments.list.selected)
+                .and_then(|l| l.appointment.person_id);
+            if let Some(id) = person {
+                open_person(app, id, Screen::Appointments, out);
+                app.message_on_open = true;
+            }
         }
         Action::Message if app.screen == Screen::Person => {
             let Some(page) = &app.person else { return };
@@ -297,6 +310,11 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
             _ => {}
         },
         Screen::Appointments => match action {
+            Action::Left | Action::Right
+                if app.appointments.filter == AppointmentFilter::AtRisk =>
+            {
+                app.say(Notice::new("at_risk_days_hint"), false);
+            }
             Action::Left | Action::Right => {
                 let day = app.appointments.day.unwrap_or_else(|| app.today());
                 let day = day + Duration::days(if action == Action::Left { -1 } else { 1 });
@@ -312,6 +330,9 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                     AppointmentFilter::Pending => AppointmentFilter::AtRisk,
                     AppointmentFilter::AtRisk => AppointmentFilter::All,
                 };
+                if app.appointments.filter == AppointmentFilter::AtRisk {
+                    out.push(Request::AtRiskNow { now: app.now });
+                }
                 app.appointments.list.reset();
                 app.dirty = true;
             }
@@ -330,6 +351,9 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                 app.dirty |= app.appointments.list.apply(action, len, page);
             }
         },
+        // The outage's appointments at risk are worked through in the one
+        // at-risk list.
+        Screen::Outages if action == Action::Open => app.show_at_risk(out),
         Screen::Outages => {
             let len = app.outages.outages.len();
             if app.outages.list.apply(action, len, usize::MAX) {

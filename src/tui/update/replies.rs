@@ -45,6 +45,14 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 .is_none_or(|p| p.person.id == page.person.id)
             {
                 app.person = Some(*page);
+                if std::mem::take(&mut app.message_on_open) {
+                    let lang = crate::domain::message::Language::for_person(&page_languages(app));
+                    if app.person_message(lang).is_some() {
+                        app.message = Some(lang);
+                    } else {
+                        app.say(Notice::new("message_none"), false);
+                    }
+                }
             }
         }
         Reply::Appointments {
@@ -56,6 +64,13 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 app.appointments.load(lines, outages);
                 clamp_scroll(app);
             }
+        }
+        Reply::AtRiskNow(lines) => {
+            app.appointments
+                .at_risk
+                .extend(lines.iter().map(|l| l.appointment.id));
+            app.appointments.risk = lines;
+            clamp_scroll(app);
         }
         Reply::Outages(list) => {
             app.outages.outages = list;
@@ -136,4 +151,11 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
         ),
         Reply::Failed(text) => app.say(text, true),
     }
+}
+
+fn page_languages(app: &App) -> String {
+    app.person
+        .as_ref()
+        .map(|p| p.person.details.languages.clone())
+        .unwrap_or_default()
 }

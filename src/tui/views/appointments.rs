@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::{appointment_status, fit, port_time, selection_marker};
 use crate::domain::{port, AppointmentStatus};
 use crate::i18n::{day, duration, t};
-use crate::tui::app::App;
+use crate::tui::app::{App, AppointmentFilter};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
@@ -17,9 +17,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [info, table_area] = super::info_over_table(area);
     let shown_day = a.day.unwrap_or_else(|| app.today());
     let listed = a.listed();
+    // Everyone at risk is listed across days: each line says its day.
+    let every_day = a.filter == AppointmentFilter::AtRisk;
+    let title = if every_day {
+        t(lang, "at_risk_every_day").to_string()
+    } else {
+        format!("◀ {} ▶", day(lang, shown_day))
+    };
     frame.render_widget(
         Line::from(vec![
-            Span::styled(format!("◀ {} ▶", day(lang, shown_day)), th.title()),
+            Span::styled(title, th.title()),
             Span::raw(if super::narrow(area) {
                 format!(" {}", listed.len())
             } else {
@@ -44,10 +51,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // On a phone: the time without its zone (the header names it), and
     // one last column: time left to confirm, else the status.
     let phone = super::compact(area);
+    let time_w: u16 = match (every_day, phone) {
+        (true, true) => 8,
+        (true, false) => 16,
+        (false, true) => 5,
+        (false, false) => 10,
+    };
     let name_w = if phone {
-        (table_area.width as usize).saturating_sub(1 + 5 + 3 + 11 + 4)
+        (table_area.width as usize).saturating_sub(1 + time_w as usize + 3 + 11 + 4)
     } else {
-        (table_area.width as usize).saturating_sub(1 + 10 + 4 + 11 + 14 + 6)
+        (table_area.width as usize).saturating_sub(1 + time_w as usize + 4 + 11 + 14 + 6)
     }
     .max(8);
     let rows: Vec<Row> = listed
@@ -59,11 +72,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let ap = &l.appointment;
             let selected = pos == a.list.selected;
             let time = port::by_code(&ap.port_code)
-                .map(|p| port_time(p, ap.appointment_at))
+                .map(|p| match (every_day, phone) {
+                    // Across days each line says its day: "22 May 09:30 PDT",
+                    // on a phone "22 09:30" (the port's day of the month).
+                    (true, false) => super::port_day_time(lang, p, ap.appointment_at),
+                    (true, true) => p
+                        .local_time(ap.appointment_at)
+                        .format("%d %H:%M")
+                        .to_string(),
+                    (false, _) => port_time(p, ap.appointment_at),
+                })
                 .unwrap_or_default();
+            let at_risk = every_day || a.at_risk.contains(&ap.id);
             let (left, style) = if ap.status == AppointmentStatus::PendingConfirmation {
                 let m = ap.deadline_left(app.now).num_minutes();
-                let style = if a.at_risk.contains(&ap.id) || m < 180 {
+                let style = if at_risk || m < 180 {
                     th.urgent()
                 } else {
                     th.warning()
@@ -77,11 +100,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 (String::new(), th.text())
             };
-            let risk = if a.at_risk.contains(&ap.id) {
-                "⚠"
-            } else {
-                ""
-            };
+            let risk = if at_risk { "⚠" } else { "" };
             let row_style = if selected && !th.low_bandwidth {
                 th.selected()
             } else {
@@ -95,7 +114,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 return Row::new(vec![
                     Cell::from(selection_marker(app, selected)),
-                    Cell::from(time.split(' ').next().unwrap_or("").to_string()),
+                    Cell::from(if every_day {
+                        time.clone()
+                    } else {
+                        time.split(' ').next().unwrap_or("").to_string()
+                    }),
                     Cell::from(ap.port_code.clone()),
                     Cell::from(fit(&l.name, name_w)),
                     Cell::from(Line::from(last)),
@@ -119,7 +142,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let table = if phone {
         let header = Row::new(vec![
             Cell::from(""),
-            Cell::from(fit(t(lang, "col_time"), 5)),
+            Cell::from(fit(t(lang, "col_time"), time_w as usize)),
             Cell::from(""),
             Cell::from(t(lang, "col_name")),
             Cell::from(fit(t(lang, "col_deadline"), 11)),
@@ -129,7 +152,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             rows,
             [
                 Constraint::Length(1),
-                Constraint::Length(5),
+                Constraint::Length(time_w),
                 Constraint::Length(3),
                 Constraint::Min(8),
                 Constraint::Length(11),
@@ -150,7 +173,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             rows,
             [
                 Constraint::Length(1),
-                Constraint::Length(10),
+                Constraint::Length(time_w),
                 Constraint::Length(4),
                 Constraint::Min(8),
                 Constraint::Length(11),

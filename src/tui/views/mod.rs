@@ -181,6 +181,18 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
             text = with_since;
         }
     }
+    // The count opens the list of everyone at risk: say with which key.
+    if app.at_risk_now() > 0 {
+        let key = app.keys.first_key(Action::AtRiskList);
+        let long = format!("{text}  {key} {}", t(app.lang, "banner_list"));
+        let short = format!("{text} ({key})");
+        if let Some(with_key) = [long, short]
+            .into_iter()
+            .find(|s| s.chars().count() <= area.width as usize)
+        {
+            text = with_key;
+        }
+    }
     frame.render_widget(
         Paragraph::new(fit(&text, area.width as usize)).style(app.theme.banner()),
         area,
