@@ -161,3 +161,70 @@ fn everyone_at_risk_is_one_list_that_can_be_worked_through() {
         assert_eq!(w.app.appointments.listed().len(), counted);
     }
 }
+
+/// `c` on any traveller of a household, from the dashboard, the at-risk
+/// list or the person screen, opens one form for everyone of it still to
+/// confirm at that port and time, each line named, the title naming the
+/// port and time; a number each, Tab between them, one save.
+#[test]
+fn confirming_from_anywhere_confirms_the_household_and_names_everyone() {
+    use albergue::domain::AppointmentStatus;
+    for from in ["dashboard", "at-risk list", "person"] {
+        let mut w = World::new(2000, (80, 24));
+        let first = w.app.soonest()[0].clone();
+        let household = first.appointment.household_id;
+        let same: Vec<_> = w
+            .store
+            .household_pending(household)
+            .unwrap()
+            .into_iter()
+            .filter(|l| {
+                l.appointment.port_code == first.appointment.port_code
+                    && l.appointment.appointment_at == first.appointment.appointment_at
+            })
+            .collect();
+        assert!(same.len() >= 3, "a family travels together: {}", same.len());
+        match from {
+            "dashboard" => {}
+            "at-risk list" => w.keys(&[KeyCode::Char('!')]),
+            _ => w.keys(&[KeyCode::Enter]),
+        }
+        w.keys(&[KeyCode::Char('c')]);
+        let screen = w.screen();
+        let title = format!("Record confirmation · {} ", first.appointment.port_code);
+        assert!(screen.contains(&title), "{from}:\n{screen}");
+        assert!(screen.contains("15:00 PDT"), "the time there:\n{screen}");
+        for l in &same {
+            assert!(
+                screen.contains(&l.name),
+                "{from}: {} not named:\n{screen}",
+                l.name
+            );
+        }
+        let form = w.app.form.as_ref().unwrap();
+        assert_eq!(
+            form.fields.len(),
+            same.len() + 2,
+            "a number each, time, channel"
+        );
+        // The focus is on the chosen traveller's number.
+        let chosen = same
+            .iter()
+            .position(|l| l.appointment.id == first.appointment.id);
+        assert_eq!(Some(form.focus), chosen, "{from}");
+        while w.app.form.as_ref().unwrap().focus > 0 {
+            w.key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        }
+        for i in 0..same.len() {
+            w.type_text(&format!("HH{i:06}"));
+            w.keys(&[KeyCode::Tab]);
+        }
+        w.save();
+        assert!(w.app.form.is_none(), "{from}: {:?}", w.app.form);
+        for (i, l) in same.iter().enumerate() {
+            let a = w.store.appointment(l.appointment.id).unwrap();
+            assert_eq!(a.status, AppointmentStatus::Confirmed, "{from}");
+            assert_eq!(a.confirmation_number.unwrap(), format!("HH{i:06}"));
+        }
+    }
+}

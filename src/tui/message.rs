@@ -97,6 +97,12 @@ pub enum Request {
         /// Outage id.
         outage_id: i64,
     },
+    /// What confirming an appointment asks for: it and its household's
+    /// other pending appointments.
+    ConfirmFor {
+        /// The appointment chosen.
+        appointment_id: i64,
+    },
     /// Everyone at risk now, every day (what the banner counts).
     AtRiskNow {
         /// The clock.
@@ -127,6 +133,7 @@ impl Request {
             Request::Outages => "outages",
             Request::AtRisk { .. } => "at_risk",
             Request::AtRiskNow { .. } => "at_risk_now",
+            Request::ConfirmFor { .. } => "confirm_for",
             Request::PrintDepartures { .. } => "print_departures",
             Request::Save(save) => match save {
                 Save::Confirm { .. } => "save.confirm",
@@ -337,6 +344,13 @@ pub enum Reply {
     },
     /// Everyone at risk now, every day.
     AtRiskNow(Vec<AppointmentLine>),
+    /// An appointment to confirm, and its household's pending ones.
+    ConfirmFor {
+        /// The appointment chosen (`None`: no longer pending).
+        chosen: Option<AppointmentLine>,
+        /// The household's pending appointments.
+        pending: Vec<AppointmentLine>,
+    },
     /// Tomorrow's list was written.
     Printed {
         /// The file.

@@ -161,6 +161,14 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 outage_id: *outage_id,
                 lines: store.at_risk_lines(*outage_id)?,
             },
+            Request::ConfirmFor { appointment_id } => {
+                let a = store.appointment(*appointment_id)?;
+                let pending = store.household_pending(a.household_id)?;
+                Reply::ConfirmFor {
+                    chosen: pending.iter().find(|l| l.appointment.id == a.id).cloned(),
+                    pending,
+                }
+            }
             Request::AtRiskNow { now } => Reply::AtRiskNow(store.at_risk_now_lines(*now)?),
             Request::PrintDepartures { now, tz, lang } => {
                 print_departures(store, *now, *tz, *lang)?

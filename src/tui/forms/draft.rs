@@ -131,8 +131,14 @@ impl Form {
                 (format!("{}#{}", f.label, f.nth), v)
             })
             .collect();
-        serde_json::json!({"form": self.kind.to_json(), "fields": fields, "focus": self.focus})
-            .to_string()
+        let about = self
+            .about
+            .as_ref()
+            .map(|(port, at)| serde_json::json!([port, at.timestamp()]));
+        serde_json::json!({
+            "form": self.kind.to_json(), "fields": fields, "focus": self.focus, "about": about
+        })
+        .to_string()
     }
 
     /// A form back from its draft; `None` for anything unreadable.
@@ -161,6 +167,11 @@ impl Form {
             .and_then(serde_json::Value::as_u64)
             .map_or(0, |n| n as usize)
             .min(form.fields.len().saturating_sub(1));
+        form.about = v.get("about").and_then(|a| {
+            let port = a.get(0)?.as_str()?.to_string();
+            let at = chrono::DateTime::from_timestamp(a.get(1)?.as_i64()?, 0)?;
+            Some((port, at))
+        });
         form.dirty = true;
         Some(form)
     }

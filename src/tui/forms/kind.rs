@@ -92,6 +92,7 @@ impl FormKind {
                     .map(|(i, (_, _, name))| Field {
                         nth: i,
                         caption: Some(name.clone()),
+                        placeholder: Some("f_number_each"),
                         ..Field::text("f_number")
                     })
                     .collect();

@@ -39,6 +39,9 @@ pub struct Form {
     pub conflicted: bool,
     /// The newer record, once fetched after a conflict (with its version).
     pub newer: Option<(Box<crate::domain::PersonDetails>, i64)>,
+    /// The appointment a confirmation is about: its port and time, for the
+    /// title.
+    pub about: Option<(String, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// What a key did to a form.
@@ -68,6 +71,7 @@ impl Form {
             base: None,
             conflicted: false,
             newer: None,
+            about: None,
         }
     }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Form, FormKind};
 use crate::domain::AppointmentStatus;
+use crate::store::AppointmentLine;
 use crate::tui::app::App;
 use crate::tui::notice::Notice;
 
@@ -14,35 +15,81 @@ fn local_text(app: &App, at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// The confirmation form for the person shown.
+/// The confirmation form for the person shown: their pending
+/// appointment, with every traveller of the household still to confirm
+/// for the same port and time.
 pub fn confirm(app: &mut App) {
-    // A group with several travellers waiting: one form confirms them all.
-    let group: Vec<(i64, i64, String)> = app
-        .person
-        .as_ref()
-        .map(|p| {
-            p.group_pending
-                .iter()
-                .filter(|l| l.appointment.effective_deadline() > app.now)
-                .map(|l| (l.appointment.id, l.appointment.version, l.name.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    if group.len() > 1 {
-        let kind = FormKind::ConfirmGroup { travellers: group };
-        let mut form = Form::new(kind.clone(), kind.fields());
-        form.set("f_confirmed_at", &local_text(app, app.now));
-        app.form = Some(form);
-        app.dirty = true;
+    let Some(page) = app.person.as_ref() else {
         return;
+    };
+    let now = app.now;
+    let own = page
+        .appointments
+        .iter()
+        .filter(|a| a.status == AppointmentStatus::PendingConfirmation)
+        .find(|a| a.effective_deadline() > now)
+        .or_else(|| {
+            page.appointments
+                .iter()
+                .find(|a| a.status == AppointmentStatus::PendingConfirmation)
+        });
+    let Some(own) = own.cloned() else {
+        single_confirm(app, None);
+        return;
+    };
+    let pending = page.group_pending.clone();
+    let chosen = AppointmentLine {
+        appointment: own,
+        name: page.person.full_name(),
+    };
+    confirm_household(app, &chosen, &pending);
+}
+
+/// The confirmation form for `chosen` and every other traveller of its
+/// household still to confirm (`pending`: the household's pending
+/// appointments) at the same port and time: a line for each, named, the
+/// focus on the chosen one's; the title names the port and time.
+pub fn confirm_household(app: &mut App, chosen: &AppointmentLine, pending: &[AppointmentLine]) {
+    let a = &chosen.appointment;
+    let mut lines: Vec<&AppointmentLine> = pending
+        .iter()
+        .filter(|l| {
+            let b = &l.appointment;
+            b.id == a.id
+                || (b.port_code == a.port_code
+                    && b.appointment_at == a.appointment_at
+                    && b.effective_deadline() > app.now)
+        })
+        .collect();
+    if !lines.iter().any(|l| l.appointment.id == a.id) {
+        lines.insert(0, chosen);
     }
-    let pending = app.person.as_ref().and_then(|p| {
-        p.appointments
+    let mut form = if lines.len() > 1 {
+        let travellers = lines
             .iter()
-            .find(|a| a.status == AppointmentStatus::PendingConfirmation)
-            .map(|a| (a.id, a.version))
-    });
-    single_confirm(app, pending);
+            .map(|l| (l.appointment.id, l.appointment.version, l.name.clone()))
+            .collect();
+        let kind = FormKind::ConfirmGroup { travellers };
+        let mut form = Form::new(kind.clone(), kind.fields());
+        form.focus = lines
+            .iter()
+            .position(|l| l.appointment.id == a.id)
+            .unwrap_or(0);
+        form
+    } else {
+        let kind = FormKind::Confirm {
+            appointment_id: a.id,
+            version: a.version,
+        };
+        let mut form = Form::new(kind.clone(), kind.fields());
+        form.fields[0].caption = Some(chosen.name.clone());
+        form.fields[0].placeholder = Some("f_number_each");
+        form
+    };
+    form.set("f_confirmed_at", &local_text(app, app.now));
+    form.about = Some((a.port_code.clone(), a.appointment_at));
+    app.form = Some(form);
+    app.dirty = true;
 }
 
 /// Opens the confirmation form for one appointment (id, version), or says

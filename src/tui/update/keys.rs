@@ -90,11 +90,12 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
                         l.appointment.status,
                     )
                 });
-            let pending = line.and_then(|(id, version, status)| {
-                (status == crate::domain::AppointmentStatus::PendingConfirmation)
-                    .then_some((id, version))
-            });
-            open::single_confirm(app, pending);
+            match line {
+                Some((appointment_id, _, AppointmentStatus::PendingConfirmation)) => {
+                    out.push(Request::ConfirmFor { appointment_id });
+                }
+                _ => open::single_confirm(app, None),
+            }
         }
         Action::MarkMissed if app.screen == Screen::Person => {
             open::status(app, AppointmentStatus::Missed);
@@ -161,13 +162,12 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
             });
         }
         Action::Confirm if app.screen == Screen::Dashboard => match app.dash.panel {
-            Panel::Soonest => {
-                let line = app
-                    .soonest()
-                    .get(app.dash.soonest.selected)
-                    .map(|l| (l.appointment.id, l.appointment.version));
-                open::single_confirm(app, line);
-            }
+            Panel::Soonest => match app.soonest().get(app.dash.soonest.selected) {
+                Some(l) => out.push(Request::ConfirmFor {
+                    appointment_id: l.appointment.id,
+                }),
+                None => open::single_confirm(app, None),
+            },
             // Tomorrow's lines are ports, not travellers: say where to go.
             Panel::Tomorrow => {
                 app.say(Notice::new("dash_confirm_from_soonest"), false);

@@ -65,6 +65,13 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 clamp_scroll(app);
             }
         }
+        Reply::ConfirmFor { chosen, pending } => match chosen {
+            Some(chosen) if app.form.is_none() => {
+                crate::tui::forms::open::confirm_household(app, &chosen, &pending);
+            }
+            Some(_) => {}
+            None => app.say(Notice::new("no_pending"), true),
+        },
         Reply::AtRiskNow(lines) => {
             app.appointments
                 .at_risk

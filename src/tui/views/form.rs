@@ -281,9 +281,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let dropped = foot.len() - foot_len;
     shown.extend(foot.into_iter().skip(dropped));
     clear(frame, pane);
+    // A confirmation names its port and the appointment's time there.
+    let mut title = t(lang, form.kind.title_key()).to_string();
+    if let Some((code, at)) = &form.about {
+        if let Some(p) = crate::domain::port::by_code(code) {
+            let when = format!("{code} {}", super::port_day_time(lang, p, *at));
+            title = [
+                format!("{title} · {when}"),
+                format!("{} · {when}", t(lang, "form_confirm_short")),
+                when,
+            ]
+            .into_iter()
+            .find(|s| s.chars().count() <= inner_width)
+            .unwrap_or_default();
+        }
+    }
     let mut block = Block::new()
         .borders(Borders::ALL)
-        .title(Line::styled(t(lang, form.kind.title_key()), th.title()));
+        .title(Line::styled(fit(&title, inner_width), th.title()));
     if more_above {
         block = block.title_top(Line::styled("▲", th.key()).right_aligned());
     }
