@@ -228,3 +228,71 @@ fn confirming_from_anywhere_confirms_the_household_and_names_everyone() {
         }
     }
 }
+
+/// While a coordinator edits a person, another saves them: the form says
+/// at once that it is stale, lists each field they changed with yours and
+/// theirs whole, and shows the keys to keep yours or take theirs, at
+/// every size.
+#[test]
+fn a_conflict_is_shown_field_by_field_with_its_keys() {
+    use albergue::actor::Actor;
+    use albergue::store::{OpenMode, Store};
+    use albergue::tui::message::{Msg, Reply};
+    for size in [(80, 24), (60, 20), (40, 20)] {
+        let mut w = World::new(300, size);
+        w.keys(&[KeyCode::Char('2'), KeyCode::Enter]);
+        let id = w.app.person.as_ref().unwrap().person.id;
+        w.keys(&[KeyCode::Char('e')]);
+        for _ in 0..6 {
+            w.keys(&[KeyCode::Tab]);
+        }
+        w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        w.type_text("+52 664 111 2222");
+        // Luis, elsewhere, saves a new phone and notes.
+        let mut other = Store::open(&w.path, OpenMode::Existing).unwrap();
+        let p = other.person(id).unwrap();
+        let mut d = p.details.clone();
+        d.phone = Some("+52 664 999 8888".into());
+        d.notes = "Sleeps in section B".into();
+        other
+            .update_person(id, p.version, &d, &Actor::new("luis"))
+            .unwrap();
+        let reqs = albergue::tui::update::update(&mut w.app, Msg::Reply(Reply::Changed));
+        w.serve(reqs);
+        let screen = w.screen();
+        assert!(
+            screen.to_lowercase().contains("stale"),
+            "{size:?} says stale:\n{screen}"
+        );
+        assert!(!screen.contains("up to date"), "{size:?}:\n{screen}");
+        // Up to the top of the form to read the panel whole.
+        for _ in 0..10 {
+            w.key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        }
+        let screen = w.screen();
+        for text in [
+            "luis",
+            "Phone",
+            "+52 664 111 2222",
+            "+52 664 999 8888",
+            "Notes",
+            "Sleeps in section B",
+            "yours",
+            "theirs",
+            "Ctrl-R",
+            "Ctrl-T",
+        ] {
+            assert!(screen.contains(text), "{size:?}: {text} missing:\n{screen}");
+        }
+        // Take theirs: the form holds their record, and saves over it.
+        w.key(KeyCode::Char('t'), KeyModifiers::CONTROL);
+        let form = w.app.form.as_ref().unwrap();
+        assert_eq!(form.get("f_phone"), "+52 664 999 8888");
+        assert!(!w.screen().contains("theirs"), "{}", w.screen());
+        w.type_text(" ext 3");
+        w.save();
+        assert!(w.app.form.is_none(), "{:?}", w.app.form);
+        let saved = w.store.person(id).unwrap();
+        assert_eq!(saved.details.notes, "Sleeps in section B");
+    }
+}

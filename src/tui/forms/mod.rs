@@ -118,7 +118,7 @@ impl Form {
                 .map(|(a, b)| (a.label, a.value().to_string(), b.value().to_string()))
                 .collect();
             self.error = Some(
-                Notice::new("conflict_changed")
+                Notice::new("conflict_by")
                     .with("who", Arg::Text(newer.updated_by.clone()))
                     .with("when", Arg::When(newer.updated_at))
                     .with("changes", Arg::Changes(changes)),
@@ -149,6 +149,51 @@ impl Form {
         self.base = Some(newer);
         self.conflicted = false;
         self.error = None;
+        true
+    }
+
+    /// After a conflict, each field the other coordinator changed: its
+    /// label, what this form holds (yours) and what they saved (theirs).
+    pub fn conflict_rows(&self) -> Vec<(&'static str, String, String)> {
+        let (Some(base), Some((newer, _))) = (&self.base, &self.newer) else {
+            return Vec::new();
+        };
+        let mut was = self.clone();
+        was.fill_person(base);
+        let mut now = self.clone();
+        now.fill_person(newer);
+        self.fields
+            .iter()
+            .zip(was.fields.iter().zip(&now.fields))
+            .filter(|(_, (a, b))| a.input != b.input)
+            .map(|(mine, (_, theirs))| {
+                (
+                    mine.label,
+                    mine.value().to_string(),
+                    theirs.value().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// After a conflict, drops this form's edits for the newer record:
+    /// every field as they saved it, their version. Returns whether there
+    /// was a newer record.
+    pub fn take_theirs(&mut self) -> bool {
+        let Some((newer, version)) = self.newer.take() else {
+            return false;
+        };
+        self.fill_person(&newer);
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        if let FormKind::Person { version: v, .. } = &mut self.kind {
+            *v = version;
+        }
+        self.base = Some(newer);
+        self.conflicted = false;
+        self.error = None;
+        self.dirty = false;
         true
     }
 
@@ -226,6 +271,13 @@ impl Form {
                 return FormKey::Close;
             }
             Command::Do(Action::FormSave) => return FormKey::Save,
+            Command::Do(Action::FormTakeTheirs) => {
+                return if self.take_theirs() {
+                    FormKey::Changed
+                } else {
+                    FormKey::Ignored
+                }
+            }
             Command::Do(Action::FormRebase) => {
                 return if self.rebase() {
                     FormKey::Changed

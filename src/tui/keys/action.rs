@@ -153,6 +153,8 @@ actions! {
     Form FormCancel = "form_cancel",
     /// After a conflict, lay this form's edits over the newer record.
     Form FormRebase = "form_rebase",
+    /// After a conflict, drop this form's edits for the newer record.
+    Form FormTakeTheirs = "form_take_theirs",
     /// A new line, in fields that hold several (notes).
     Form FormNewLine = "form_new_line",
     /// Keep the search and go back to the list.

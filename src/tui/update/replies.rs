@@ -35,8 +35,28 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             app.dirty |= app.roster.arrived(vp, *w, out);
         }
         Reply::Person(page) => {
+            let mut stale = false;
             if let Some(form) = &mut app.form {
+                // Someone saved this person while the form was open: it is
+                // stale before it is saved; say so and show what changed.
+                if let FormKind::Person {
+                    person_id, version, ..
+                } = form.kind
+                {
+                    if person_id == page.person.id
+                        && version != page.person.version
+                        && form.base.is_some()
+                        && !form.conflicted
+                        && form.newer.is_none()
+                    {
+                        form.conflicted = true;
+                        stale = true;
+                    }
+                }
                 form.show_conflict(&page.person);
+            }
+            if stale {
+                app.say(Notice::new("form_stale"), false);
             }
             // Ignore a page for someone no longer shown.
             if app

@@ -112,6 +112,39 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         _ => {}
     }
+    // After a conflict: each field they changed, yours and theirs, above
+    // the fields (the keys to keep yours or take theirs are at the foot).
+    let conflict = form.conflict_rows();
+    if !conflict.is_empty() {
+        if let Some(err) = &form.error {
+            for line in wrap(&super::say(app, err), inner_width) {
+                lines.push(Line::styled(line, th.error()));
+            }
+        }
+        let yours = t(lang, "conflict_yours");
+        let theirs = t(lang, "conflict_theirs");
+        let tag_w = yours.chars().count().max(theirs.chars().count()) + 1;
+        let value_w = inner_width.saturating_sub(tag_w + 2);
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "—".to_string()
+            } else {
+                v.replace('\n', "⏎")
+            }
+        };
+        for (label, mine, other) in &conflict {
+            lines.push(Line::styled(fit(t(lang, label), inner_width), th.header()));
+            for (tag, v, style) in [(yours, mine, th.text()), (theirs, other, th.warning())] {
+                for (j, part) in wrap(&shown(v), value_w.max(8)).into_iter().enumerate() {
+                    let tag = if j == 0 { tag } else { "" };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {tag:<tag_w$}"), th.muted()),
+                        Span::styled(part, style),
+                    ]));
+                }
+            }
+        }
+    }
     let mut caret = None;
     // On a phone every label goes above its field, the field indented.
     let stacked = super::narrow(area);
@@ -241,8 +274,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // What stays at the foot of the form whatever its length: the form's
     // own error, the question of a second Esc, and its keys.
     let mut foot: Vec<Line> = Vec::new();
-    if let Some(err) = &form.error {
+    if let Some(err) = form.error.as_ref().filter(|_| conflict.is_empty()) {
         for line in wrap(&format!("⚠ {}", super::say(app, err)), inner_width) {
+            foot.push(Line::styled(line, th.error()));
+        }
+    }
+    if !conflict.is_empty() {
+        // Whatever is scrolled into view, the form says it is stale.
+        for line in wrap(&format!("⚠ {}", t(lang, "conflict_stale")), inner_width) {
             foot.push(Line::styled(line, th.error()));
         }
     }
@@ -254,13 +293,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     // The form's keys, each whole (over two lines on a phone).
-    let keys = [
-        Action::FormNext,
-        Action::FormSubmit,
-        Action::FormSave,
-        Action::FormCancel,
-    ];
-    for part in super::key_hint_lines(app, &keys, inner_width) {
+    let keys: &[Action] = if conflict.is_empty() {
+        &[
+            Action::FormNext,
+            Action::FormSubmit,
+            Action::FormSave,
+            Action::FormCancel,
+        ]
+    } else {
+        &[
+            Action::FormRebase,
+            Action::FormTakeTheirs,
+            Action::FormCancel,
+        ]
+    };
+    for part in super::key_hint_lines(app, keys, inner_width) {
         foot.push(Line::styled(part, th.muted()));
     }
     let wanted = (lines.len() + foot.len()) as u16 + 2;
