@@ -306,19 +306,11 @@ pub enum ListCommand {
 }
 
 fn parse_list_day(s: &str) -> Result<crate::domain::departures::Day, String> {
-    crate::domain::departures::Day::parse(s).ok_or_else(|| {
-        format!("{s:?} is not a day: use today, tomorrow or a date such as 2024-05-23")
-    })
+    crate::domain::departures::Day::parse_arg(s)
 }
 
 fn parse_port(s: &str) -> Result<&'static crate::domain::Port, String> {
-    crate::domain::port::by_code(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
-        let codes: Vec<&str> = crate::domain::port::all()
-            .iter()
-            .map(|p| p.code.as_str())
-            .collect();
-        format!("no port {s:?}; the ports are {}", codes.join(", "))
-    })
+    crate::domain::port::parse_arg(s)
 }
 
 /// The `users` subcommands.

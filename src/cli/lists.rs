@@ -27,48 +27,17 @@ pub(super) fn departures(
         std::env::var(k).ok()
     })?;
     let now = cli.now();
-    use crate::export::departures::{self, Heading, ListQuery};
-    let shelters = store.shelters()?;
-    let shelter = match shelter {
-        None => None,
-        Some(name) => Some(store.shelter_named(&name)?.ok_or_else(|| {
-            let known: Vec<&str> = shelters.iter().map(|s| s.name.as_str()).collect();
-            anyhow::anyhow!("no shelter called {name:?}; known: {}", known.join(", "))
-        })?),
-    };
-    // "Printed at" in the shelter's own time (the chosen one, else the
-    // dashboard's, else the first).
-    let home = shelter
-        .or(settings.shelter)
-        .and_then(|id| shelters.iter().find(|s| s.id == id))
-        .or(shelters.first());
-    let tz: chrono_tz::Tz = home
-        .and_then(|s| s.tz.parse().ok())
-        .unwrap_or(chrono_tz::UTC);
-    let query = ListQuery { day, port, shelter };
-    let list = departures::read(store, &query, now)?;
-    let asked = match day {
-        crate::domain::departures::Day::On(d) => {
-            crate::i18n::fill(crate::i18n::t(settings.lang, "list_on"), |k| {
-                (k == "date").then(|| crate::i18n::date(settings.lang, d))
-            })
-        }
-        crate::domain::departures::Day::Today => crate::i18n::t(settings.lang, "list_today").into(),
-        crate::domain::departures::Day::Tomorrow => {
-            crate::i18n::t(settings.lang, "list_tomorrow").into()
-        }
-    };
-    let text = departures::render(
-        &list,
+    use crate::export::departures::{self, Asked};
+    let asked = Asked {
+        day,
+        port,
+        shelter: shelter.as_deref(),
         format,
-        Heading {
-            lang: settings.lang,
-            printed: now.with_timezone(&tz),
-            day: &asked,
-        },
-    );
-    let people: usize = list.iter().map(|p| p.people()).sum();
-    tracing::info!(ports = list.len(), people, "departures listed");
+        lang: settings.lang,
+        home: settings.shelter,
+    };
+    let (text, people, ports) = departures::make(store, &asked, now)?;
+    tracing::info!(ports, people, "departures listed");
     match out {
         None => {
             use std::io::Write;
@@ -82,8 +51,7 @@ pub(super) fn departures(
             departures::write_file(&folder, &path, &text)
                 .with_context(|| format!("could not write {}", path.display()))?;
             eprintln!(
-                "list: {people} people at {} port(s) written to {}",
-                list.len(),
+                "list: {people} people at {ports} port(s) written to {}",
                 path.display()
             );
         }

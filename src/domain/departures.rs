@@ -28,6 +28,13 @@ impl Day {
         }
     }
 
+    /// [`Day::parse`] for a command line: what went wrong, in words.
+    pub fn parse_arg(text: &str) -> Result<Self, String> {
+        Self::parse(text).ok_or_else(|| {
+            format!("{text:?} is not a day: use today, tomorrow or a date such as 2024-05-23")
+        })
+    }
+
     /// The date this means at `port` at `now`.
     pub fn at(self, port: &Port, now: DateTime<Utc>) -> NaiveDate {
         let today = port.local_time(now).date_naive();

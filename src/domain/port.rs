@@ -135,6 +135,15 @@ pub fn from_local_in(tz: Tz, local: NaiveDateTime) -> Result<DateTime<Utc>, Loca
     }
 }
 
+/// A port named by its code on a command line (any case), or what the
+/// codes are.
+pub fn parse_arg(s: &str) -> Result<&'static Port, String> {
+    by_code(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
+        let codes: Vec<&str> = all().iter().map(|p| p.code.as_str()).collect();
+        format!("no port {s:?}; the ports are {}", codes.join(", "))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -391,6 +391,103 @@ pub fn read(store: &Store, q: &ListQuery, now: DateTime<Utc>) -> Result<Vec<Port
     Ok(build(&rows, q.day, now, q.port))
 }
 
+/// A list as asked for on the command line, over SSH or from the
+/// dashboard: the shelter named (name or city) resolved, the day put into
+/// words, "printed at" in the shelter's own time (the one chosen, else
+/// `home`, else the first).
+pub struct Asked<'a> {
+    /// The day.
+    pub day: Day,
+    /// Only this port.
+    pub port: Option<&'static crate::domain::Port>,
+    /// Only this shelter (name or city).
+    pub shelter: Option<&'a str>,
+    /// Text, CSV or HTML.
+    pub format: ListFormat,
+    /// Its language.
+    pub lang: crate::i18n::Lang,
+    /// The shelter whose clock says "printed at" when none is chosen.
+    pub home: Option<i64>,
+}
+
+/// Why a list could not be made.
+#[derive(Debug)]
+pub enum ListError {
+    /// No shelter of that name, and the names known.
+    NoShelter(String, Vec<String>),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for ListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoShelter(name, known) => {
+                write!(f, "no shelter called {name:?}; known: {}", known.join(", "))
+            }
+            Self::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ListError {}
+
+impl From<StoreError> for ListError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+/// Makes the list `asked` for: its text, and how many people at how many
+/// ports.
+pub fn make(
+    store: &Store,
+    asked: &Asked,
+    now: DateTime<Utc>,
+) -> Result<(String, usize, usize), ListError> {
+    use crate::i18n::{fill, t};
+    let shelters = store.shelters()?;
+    let shelter = match asked.shelter {
+        None => None,
+        Some(name) => Some(store.shelter_named(name)?.ok_or_else(|| {
+            let known = shelters.iter().map(|s| s.name.clone()).collect();
+            ListError::NoShelter(name.to_string(), known)
+        })?),
+    };
+    let home = shelter
+        .or(asked.home)
+        .and_then(|id| shelters.iter().find(|s| s.id == id))
+        .or(shelters.first());
+    let tz: chrono_tz::Tz = home
+        .and_then(|s| s.tz.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let query = ListQuery {
+        day: asked.day,
+        port: asked.port,
+        shelter,
+    };
+    let list = read(store, &query, now)?;
+    let lang = asked.lang;
+    let day = match asked.day {
+        Day::On(d) => fill(t(lang, "list_on"), |k| {
+            (k == "date").then(|| crate::i18n::date(lang, d))
+        }),
+        Day::Today => t(lang, "list_today").into(),
+        Day::Tomorrow => t(lang, "list_tomorrow").into(),
+    };
+    let text = render(
+        &list,
+        asked.format,
+        Heading {
+            lang,
+            printed: now.with_timezone(&tz),
+            day: &day,
+        },
+    );
+    let people = list.iter().map(|p| p.people()).sum();
+    Ok((text, people, list.len()))
+}
+
 /// The file name for a list: `departures-2024-05-23.html` (the first
 /// port's date; tomorrow at the first port when nobody goes).
 pub fn file_name(list: &[PortDay], day: Day, now: DateTime<Utc>) -> String {

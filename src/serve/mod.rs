@@ -6,6 +6,7 @@
 //! with a reply, never left unanswered.
 
 mod accept;
+mod command;
 mod gate;
 mod input;
 mod session;
@@ -89,6 +90,8 @@ struct Shared {
     idle: Duration,
     longest: Duration,
     reads: Arc<crate::tui::worker::SharedReads>,
+    /// The port served (for the command `P` tells a coordinator to run).
+    port: std::sync::atomic::AtomicU16,
 }
 
 impl Shared {
@@ -358,7 +361,7 @@ impl russh::server::Handler for Conn {
             let why = "the dashboard needs a terminal: connect with ssh -t";
             return end_channel(session, channel, true, why);
         };
-        if self.input.is_some() {
+        if self.input.is_some() || self.started.load(Ordering::Relaxed) {
             return end_channel(session, channel, false, "the dashboard is already running");
         }
         if term == "dumb" {
@@ -405,6 +408,7 @@ impl russh::server::Handler for Conn {
             idle: self.shared.idle,
             longest: self.shared.longest,
             reads: Arc::clone(&self.shared.reads),
+            served_port: self.shared.port.load(Ordering::Relaxed),
             opened: self.opened.take(),
         };
         // The user by id, role and key: a coordinator's name stays in the
@@ -427,11 +431,63 @@ impl russh::server::Handler for Conn {
     async fn exec_request(
         &mut self,
         channel: ChannelId,
-        _data: &[u8],
+        data: &[u8],
         session: &mut Session,
     ) -> Result<()> {
-        let why = "only the dashboard is served here; connect with ssh -t and no command";
-        end_channel(session, channel, false, why)
+        let Some(user) = self.user.clone() else {
+            return end_channel(session, channel, false, "log in first");
+        };
+        if self.input.is_some() || self.started.swap(true, Ordering::Relaxed) {
+            return end_channel(
+                session,
+                channel,
+                false,
+                "one command or dashboard a connection",
+            );
+        }
+        let Ok(line) = std::str::from_utf8(data) else {
+            return end_channel(session, channel, false, "the command is not UTF-8 text");
+        };
+        // Anything not on the allow-list is refused before it runs.
+        let (parsed, answer) = match command::parse(line) {
+            Ok(parsed) => (Some(parsed), None),
+            Err(ran) if ran.code == 0 => (None, Some(ran)),
+            Err(ran) => {
+                let why = ran.stderr.trim().trim_start_matches("albergue: ");
+                let why = why.replace('\n', "\r\n");
+                return end_channel(session, channel, true, &why);
+            }
+        };
+        session.channel_success(channel)?;
+        let id = self.shared.sessions.fetch_add(1, Ordering::Relaxed) + 1;
+        let actor = Actor::new(format!("{}@{} c{id}", user.name, self.ip));
+        let db = self.shared.db.clone();
+        let now = self.shared.now.unwrap_or_else(chrono::Utc::now);
+        let lang = user
+            .lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .or(self.lang)
+            .unwrap_or_default();
+        let handle = session.handle();
+        // The command's name only: its arguments may name a shelter or a person.
+        let name: String = line
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        tracing::info!(command = id, user = user.id, role = %user.role, ip = %self.ip, "command started");
+        let job = command::Job {
+            parsed,
+            answer,
+            db,
+            user,
+            actor,
+            now,
+            lang,
+        };
+        tokio::spawn(command::serve(job, handle, channel, id, name));
+        Ok(())
     }
 
     async fn subsystem_request(
@@ -548,6 +604,7 @@ pub fn run(options: &Options) -> Result<()> {
         idle: options.idle,
         longest: options.longest,
         reads: Arc::default(),
+        port: std::sync::atomic::AtomicU16::new(options.listen.port()),
     });
     let watcher = {
         let shared = Arc::clone(&shared);
@@ -576,6 +633,9 @@ pub fn run(options: &Options) -> Result<()> {
             options.db.path.display()
         );
         tracing::info!(listen = %listener.local_addr()?, host_key = %fp, "listening");
+        shared
+            .port
+            .store(listener.local_addr()?.port(), Ordering::Relaxed);
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
         loop {

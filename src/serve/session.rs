@@ -114,6 +114,8 @@ pub struct Session {
     pub reads: Arc<worker::SharedReads>,
     /// The store, being opened since the key was accepted ([`open`]).
     pub opened: Option<tokio::task::JoinHandle<anyhow::Result<Opened>>>,
+    /// The port served, for the command `P` tells the coordinator to run.
+    pub served_port: u16,
 }
 
 /// What a frame writes, taken after each draw and sent as one message.
@@ -256,6 +258,7 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
         actor: s.actor.clone(),
         role: s.role,
         size: s.size,
+        served_port: Some(s.served_port),
     };
     let mut app = App::new(s.now.unwrap_or_else(Utc::now), settings, shelter);
     send(app.start());

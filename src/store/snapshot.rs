@@ -364,6 +364,15 @@ impl Store {
 }
 
 impl Store {
+    /// Audits a list handed out over SSH (`albergue serve`): what was
+    /// asked, counts only. Refused, like the list, to a role that may not
+    /// print lists and to a user removed meanwhile.
+    pub fn record_served_list(&mut self, summary: &str, actor: &Actor) -> Result<()> {
+        self.write(Permission::PrintLists, |tx, now| {
+            audit::record_job(tx, now, actor, "list.served", summary)
+        })
+    }
+
     /// Records that everything held on person `id` was handed out (a
     /// data-subject access export), in the person's own audit trail.
     pub fn record_person_export(&mut self, id: i64, summary: &str, actor: &Actor) -> Result<()> {

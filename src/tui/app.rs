@@ -298,6 +298,8 @@ pub struct App {
     pub tz: Tz,
     /// Terminal size.
     pub size: (u16, u16),
+    /// Served over SSH on this port, if it is.
+    pub served_port: Option<u16>,
     /// Dashboard figures, once loaded.
     pub dashboard: Option<std::sync::Arc<DashboardData>>,
     /// Roster.
@@ -349,6 +351,9 @@ pub struct SessionSettings {
     pub role: Role,
     /// Terminal size.
     pub size: (u16, u16),
+    /// Served over SSH on this port (`albergue serve`): files stay on the
+    /// server, so lists are fetched with a served command.
+    pub served_port: Option<u16>,
 }
 
 /// What an action needs the session's role to allow, if anything.
@@ -378,6 +383,7 @@ impl SessionSettings {
             actor: Actor::from_env(),
             role: Role::Admin,
             size,
+            served_port: None,
         }
     }
 }
@@ -405,6 +411,7 @@ impl App {
             shelter,
             tz,
             size: session.size,
+            served_port: session.served_port,
             dashboard: None,
             roster: RosterState::default(),
             person: None,

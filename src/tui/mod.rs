@@ -153,6 +153,7 @@ async fn event_loop(
         // The database's owner at the local terminal.
         role: crate::domain::Role::Admin,
         size: tui.size()?,
+        served_port: None,
     };
     let mut app = App::new(now_of(options.fixed_now), session, shelter);
     let send = |reqs: Vec<Request>| {

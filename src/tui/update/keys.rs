@@ -154,6 +154,26 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
             }
             app.dirty = true;
         }
+        // Over SSH a file written on the server is out of reach: say which
+        // command brings the list to the coordinator's own computer.
+        Action::PrintList if app.screen == Screen::Dashboard && app.served_port.is_some() => {
+            let shelter = app
+                .shelter
+                .as_ref()
+                .and_then(|s| shlex::try_quote(&s.name).ok().map(|q| q.into_owned()))
+                .map(|q| format!(" --shelter {q}"))
+                .unwrap_or_default();
+            let port = app.served_port.unwrap_or_default();
+            app.say(
+                Notice::new("list_over_ssh").with(
+                    "command",
+                    Arg::Text(format!(
+                        "ssh -p {port} HOST -- list departures{shelter} --format html > list.html"
+                    )),
+                ),
+                false,
+            );
+        }
         Action::PrintList if app.screen == Screen::Dashboard => {
             out.push(Request::PrintDepartures {
                 now: app.now,

@@ -39,9 +39,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     // A notice too long for one line takes two (on a phone).
     // The notice is put into words once a frame.
     let notice = app.status.as_ref().map(|s| (say(app, &s.notice), s.error));
+    // A notice is read whole (a command to copy must not lose its end):
+    // up to three lines.
     let status_rows = match &notice {
-        Some((text, _)) if text.chars().count() > area.width as usize => 2,
-        _ => 1,
+        Some((text, _)) => wrap(text, area.width as usize).len().clamp(1, 3) as u16,
+        None => 1,
     };
     let [bar, banner, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
