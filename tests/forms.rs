@@ -725,7 +725,8 @@ fn hostile_and_unusual_person_input_is_stored_faithfully_or_refused() {
         update(&mut w.app, Msg::Paste(family.into()));
         w.keys(&[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
         w.type_text("HND");
-        for _ in 0..6 {
+        // On to notes, past the shelter a new household goes to.
+        for _ in 0..7 {
             w.keys(&[KeyCode::Tab]);
         }
         update(&mut w.app, Msg::Paste("x".repeat(10_000)));
@@ -763,7 +764,8 @@ fn notes_take_several_lines() {
         w.keys(&[KeyCode::Tab]);
     }
     w.type_text("HND");
-    for _ in 0..6 {
+    // On to notes, past the shelter a new household goes to.
+    for _ in 0..7 {
         w.keys(&[KeyCode::Tab]);
     }
     w.type_text("línea 1");

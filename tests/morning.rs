@@ -296,3 +296,125 @@ fn a_conflict_is_shown_field_by_field_with_its_keys() {
         assert_eq!(saved.details.notes, "Sleeps in section B");
     }
 }
+
+/// Shelters on screen: the person screen names the shelter and the
+/// household's number; the roster filters by shelter; a new person's new
+/// household goes to the shelter chosen (name or city), and the roster
+/// opens on them; a household is given as `744` or `#744`.
+#[test]
+fn shelters_are_on_screen_chosen_and_filtered() {
+    let mut w = World::new(300, (80, 24));
+    let shelters = w.store.shelters().unwrap();
+    let juarez = shelters.iter().find(|s| s.city == "Ciudad Juárez").unwrap();
+    // The person screen.
+    w.keys(&[KeyCode::Char('2'), KeyCode::Enter]);
+    let page = w.app.person.clone().unwrap();
+    let household = w.store.household(page.household.id).unwrap();
+    let home = shelters
+        .iter()
+        .find(|s| s.id == household.shelter_id)
+        .unwrap();
+    let screen = w.screen();
+    assert!(
+        screen.contains(&format!("Shelter         {}", home.name)),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("Household #{}", household.id)),
+        "{screen}"
+    );
+    // The roster, filtered to Juárez: everyone listed is there.
+    w.keys(&[KeyCode::Esc, KeyCode::Char('f')]);
+    w.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Down]);
+    while w.app.roster.filter.shelter != Some(juarez.id) {
+        w.keys(&[KeyCode::Right]);
+    }
+    assert!(w.screen().contains(&juarez.name), "{}", w.screen());
+    w.keys(&[KeyCode::Esc]);
+    let listed = w.app.roster.len();
+    let there: usize = w
+        .store
+        .roster(common::now())
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let p = w.store.person(r.id).unwrap();
+            w.store
+                .household(p.details.household_id)
+                .unwrap()
+                .shelter_id
+                == juarez.id
+        })
+        .count();
+    assert_eq!(listed, there);
+    assert!(there > 0 && there < 300);
+    // A new person at Juárez, typed by city without its accent.
+    w.keys(&[KeyCode::Char('a')]);
+    let form = w.app.form.as_ref().unwrap();
+    assert_eq!(
+        form.get("f_shelter"),
+        shelters[0].name,
+        "the session's by default"
+    );
+    w.type_text("Zenaida");
+    w.keys(&[KeyCode::Tab]);
+    w.type_text("Quispe Lozano");
+    for _ in 0..3 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.type_text("PER");
+    while w.app.form.as_ref().unwrap().fields[w.app.form.as_ref().unwrap().focus].label
+        != "f_shelter"
+    {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("Atlantis");
+    w.save();
+    let screen = w.screen();
+    assert!(screen.contains("No shelter of that name"), "{screen}");
+    assert!(
+        screen.contains("Albergue Paso Seguro"),
+        "the shelters are named:\n{screen}"
+    );
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("ciudad juarez");
+    w.save();
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let added = w
+        .store
+        .roster(common::now())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name.starts_with("Zenaida"))
+        .expect("added");
+    let p = w.store.person(added.id).unwrap();
+    assert_eq!(
+        w.store
+            .household(p.details.household_id)
+            .unwrap()
+            .shelter_id,
+        juarez.id
+    );
+    // The roster opens on them, selected.
+    assert_eq!(w.app.roster.selected_row().map(|r| r.id), Some(added.id));
+    // A second person into that household, its number without `#`.
+    w.keys(&[KeyCode::Char('a')]);
+    w.type_text("Ramiro");
+    w.keys(&[KeyCode::Tab]);
+    w.type_text("Quispe Lozano");
+    for _ in 0..3 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.type_text("PER");
+    while w.app.form.as_ref().unwrap().fields[w.app.form.as_ref().unwrap().focus].label
+        != "f_household"
+    {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.type_text(&p.details.household_id.to_string());
+    w.save();
+    assert!(w.app.form.is_none(), "{:?}", w.app.form);
+    let members = w.store.household_members(p.details.household_id).unwrap();
+    assert_eq!(members.len(), 2);
+}

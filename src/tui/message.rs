@@ -265,7 +265,7 @@ pub enum Saved {
     /// An appointment was scheduled.
     Appointment,
     /// A person was added.
-    NewPerson,
+    NewPerson(i64),
     /// This many appointments got the extension.
     Extension(usize),
     /// An appointment changed status.
@@ -292,6 +292,8 @@ pub struct PersonPage {
     /// The zone of the shelter the group stays at (their messages say
     /// deadlines in it).
     pub shelter_tz: Option<chrono_tz::Tz>,
+    /// The name of that shelter.
+    pub shelter: Option<String>,
 }
 
 /// Roster rows read.
@@ -313,6 +315,8 @@ pub struct RosterWindow {
     pub count: Option<RosterCount>,
     /// The nationalities on the roster, with the count.
     pub nationalities: Option<Vec<String>>,
+    /// The shelters, with the count.
+    pub shelters: Option<Vec<crate::domain::Shelter>>,
 }
 
 /// What the store worker sends back.

@@ -50,6 +50,8 @@ pub struct RosterState {
     pub filter_focus: Option<usize>,
     /// Nationalities on the roster (for the filter).
     pub nationalities: Vec<String>,
+    /// The shelters, for the filter pane and the add form.
+    pub shelters: Vec<crate::domain::Shelter>,
     /// The generation of sort, filters and search the rows belong to.
     pub generation: u64,
     /// The read in flight, if any (its number).
@@ -180,6 +182,9 @@ impl RosterState {
         }
         if a.generation != r.generation {
             return false;
+        }
+        if let Some(s) = a.shelters {
+            r.shelters = s;
         }
         if let Some(n) = a.nationalities {
             r.nationalities = n;
@@ -401,6 +406,9 @@ pub(super) fn keep_selection(r: &RosterState) -> Place {
     }
 }
 
+/// Rows of the filter pane: status, port, nationality, shelter.
+pub const FILTERS: usize = 4;
+
 /// A key while the filter pane is open.
 /// Returns whether the screen changed.
 pub(super) fn filter_key(
@@ -414,7 +422,7 @@ pub(super) fn filter_key(
     };
     match action {
         Some(Action::Up) => r.filter_focus = Some(focus.saturating_sub(1)),
-        Some(Action::Down) => r.filter_focus = Some((focus + 1).min(2)),
+        Some(Action::Down) => r.filter_focus = Some((focus + 1).min(FILTERS - 1)),
         Some(Action::Left | Action::Right) => {
             let forward = action == Some(Action::Right);
             let f = &mut r.filter;
@@ -431,12 +439,19 @@ pub(super) fn filter_key(
                         .collect();
                     f.port = cycle(&options, &f.port, forward);
                 }
-                _ => {
+                2 => {
                     let options: Vec<Option<String>> = std::iter::once(None)
                         .chain(r.nationalities.iter().cloned().map(Some))
                         .collect();
                     let f = &mut r.filter;
                     f.nationality = cycle(&options, &f.nationality, forward);
+                }
+                _ => {
+                    let options: Vec<Option<i64>> = std::iter::once(None)
+                        .chain(r.shelters.iter().map(|s| Some(s.id)))
+                        .collect();
+                    let f = &mut r.filter;
+                    f.shelter = cycle(&options, &f.shelter, forward);
                 }
             }
             r.reload(vp, Place::Top, out);

@@ -129,6 +129,7 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                         nationalities: count
                             .filter(|_| spec.query.is_empty())
                             .and_then(|_| store.nationalities().ok()),
+                        shelters: count.and_then(|_| store.shelters().ok()),
                         count,
                     }))
                 },
@@ -136,13 +137,13 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
             Request::Person { id } => {
                 let person = store.person(*id)?;
                 let household = store.household(person.details.household_id)?;
-                let shelter_tz = store
+                let shelter = store
                     .shelters()?
                     .into_iter()
-                    .find(|s| s.id == household.shelter_id)
-                    .and_then(|s| s.tz.parse().ok());
+                    .find(|s| s.id == household.shelter_id);
                 Reply::Person(Box::new(PersonPage {
-                    shelter_tz,
+                    shelter_tz: shelter.as_ref().and_then(|s| s.tz.parse().ok()),
+                    shelter: shelter.map(|s| s.name),
                     household,
                     members: store.household_members(person.details.household_id)?,
                     appointments: store.appointments_for_person(*id)?,
@@ -408,7 +409,7 @@ fn add_person(
         None => store.create_person(details, actor),
     };
     match result {
-        Ok(_) => Reply::Saved(Saved::NewPerson),
+        Ok(p) => Reply::Saved(Saved::NewPerson(p.id)),
         Err(e) => Reply::SaveFailed(said(&e)),
     }
 }

@@ -78,12 +78,17 @@ pub struct RosterFilter {
     pub port: Option<u8>,
     /// Only this nationality.
     pub nationality: Option<String>,
+    /// Only the people of this shelter's households.
+    pub shelter: Option<i64>,
 }
 
 impl RosterFilter {
     /// Whether any filter is set.
     pub fn any(&self) -> bool {
-        self.status.is_some() || self.port.is_some() || self.nationality.is_some()
+        self.status.is_some()
+            || self.port.is_some()
+            || self.nationality.is_some()
+            || self.shelter.is_some()
     }
 }
 

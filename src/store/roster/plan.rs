@@ -171,6 +171,10 @@ impl Store {
             parts.push("p.nationality = ?".into());
             params.push(Value::Text(n.clone()));
         }
+        if let Some(s) = f.shelter {
+            parts.push("p.household_id IN (SELECT id FROM household WHERE shelter_id = ?)".into());
+            params.push(Value::Integer(s));
+        }
         if let Some(p) = f.port.and_then(|i| port::all().get(usize::from(i))) {
             // The port of the appointment the roster shows: the first live
             // one ahead, else the latest.
@@ -257,7 +261,7 @@ impl Store {
                 let _ = write!(search, " OR p.id IN ({})", id_list(&extra));
             }
             parts.push(format!("({search})"));
-        } else if spec.filter.port.is_none() {
+        } else if spec.filter.port.is_none() && spec.filter.shelter.is_none() {
             known = Some(self.tally_count(&spec.filter)?);
         }
         Ok(Conditions {

@@ -100,27 +100,34 @@ impl FormKind {
                 fields.push(channel_field());
                 fields
             }
-            Self::Person { .. } => vec![
-                Field::text("f_given"),
-                Field::text("f_family"),
-                Field::text("f_birth"),
-                Field::choice(
-                    "f_sex",
-                    vec![
-                        ("unknown", "sex_unknown"),
-                        ("female", "sex_female"),
-                        ("male", "sex_male"),
-                        ("other", "sex_other"),
-                    ],
-                ),
-                Field::text("f_nationality"),
-                Field::text("f_languages"),
-                Field::text("f_phone"),
-                Field::text("f_arrival"),
-                Field::text("f_household"),
-                Field::text("f_vulnerabilities"),
-                Field::text("f_notes"),
-            ],
+            Self::Person { person_id, .. } => {
+                let mut fields = vec![
+                    Field::text("f_given"),
+                    Field::text("f_family"),
+                    Field::text("f_birth"),
+                    Field::choice(
+                        "f_sex",
+                        vec![
+                            ("unknown", "sex_unknown"),
+                            ("female", "sex_female"),
+                            ("male", "sex_male"),
+                            ("other", "sex_other"),
+                        ],
+                    ),
+                    Field::text("f_nationality"),
+                    Field::text("f_languages"),
+                    Field::text("f_phone"),
+                    Field::text("f_arrival"),
+                    Field::text("f_household"),
+                    Field::text("f_vulnerabilities"),
+                    Field::text("f_notes"),
+                ];
+                // A new person's new household is at a shelter: which one.
+                if *person_id == 0 {
+                    fields.insert(9, Field::text("f_shelter"));
+                }
+                fields
+            }
             Self::Schedule { .. } => vec![
                 Field::choice(
                     "f_port",

@@ -153,7 +153,12 @@ pub fn person(app: &mut App, new: bool) {
     };
     let mut form = Form::new(kind.clone(), kind.fields());
     match existing {
-        None => form.set("f_arrival", &app.today().format("%Y-%m-%d").to_string()),
+        None => {
+            form.set("f_arrival", &app.today().format("%Y-%m-%d").to_string());
+            if let Some(s) = &app.shelter {
+                form.set("f_shelter", &s.name);
+            }
+        }
         Some(p) => {
             form.fill_person(&p.details);
             form.base = Some(Box::new(p.details));

@@ -198,10 +198,12 @@ fn person(c: &mut Check, person_id: i64, version: i64, confirmed_new: bool) -> O
     let flags = Vulnerability::parse_list(c.text("f_vulnerabilities"))
         .map_err(|_| c.fail("f_vulnerabilities", Notice::new("err_flags")))
         .ok();
-    let household_text = c.text("f_household");
-    let household = match household_text.strip_prefix('#').map(str::parse::<i64>) {
-        Some(Ok(id)) => Some(Some(id)),
-        None if household_text.is_empty() && person_id == 0 => Some(None),
+    let household_text = c.text("f_household").trim();
+    // `#744` or `744`.
+    let number = household_text.strip_prefix('#').unwrap_or(household_text);
+    let household = match number.parse::<i64>() {
+        Ok(id) if id > 0 => Some(Some(id)),
+        _ if household_text.is_empty() && person_id == 0 => Some(None),
         _ => {
             c.fail("f_household", Notice::new("err_household"));
             None
@@ -234,17 +236,46 @@ fn person(c: &mut Check, person_id: i64, version: i64, confirmed_new: bool) -> O
             details: Box::new(details),
         });
     }
-    let shelter = c.app.shelter.as_ref().map_or(1, |s| s.id);
+    let shelter = match household {
+        Some(None) => shelter_of(c),
+        _ => c.app.shelter.as_ref().map(|s| s.id),
+    };
     let label = if details.family_names.trim().is_empty() {
         details.given_names.clone()
     } else {
         details.family_names.clone()
     };
     Some(Save::NewPerson {
-        new_household: household?.is_none().then_some((shelter, label)),
+        new_household: match household? {
+            None => Some((shelter?, label)),
+            Some(_) => None,
+        },
         details: Box::new(details),
         even_if_known: confirmed_new,
     })
+}
+
+/// The shelter a new household goes to: the one typed (its name or city,
+/// accents and case aside), else the session's.
+fn shelter_of(c: &mut Check) -> Option<i64> {
+    use crate::domain::names::fold;
+    let typed = fold(c.text("f_shelter"));
+    if typed.is_empty() {
+        return c.app.shelter.as_ref().map(|s| s.id);
+    }
+    let known = &c.app.roster.shelters;
+    let found = known
+        .iter()
+        .find(|s| fold(&s.name) == typed || fold(&s.city) == typed)
+        .map(|s| s.id);
+    if found.is_none() {
+        let names: Vec<&str> = known.iter().map(|s| s.name.as_str()).collect();
+        c.fail(
+            "f_shelter",
+            Notice::new("err_shelter").with("known", Arg::Text(names.join(", "))),
+        );
+    }
+    found
 }
 
 fn schedule(c: &mut Check, person_id: i64, household_id: i64) -> Option<Save> {

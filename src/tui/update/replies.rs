@@ -128,13 +128,20 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 Saved::OutageEdited => Notice::new("saved_outage_edit"),
                 Saved::OutageResolved => Notice::new("saved_outage_resolved"),
                 Saved::Appointment => Notice::new("saved_appointment"),
-                Saved::NewPerson => Notice::new("saved_new_person"),
+                Saved::NewPerson(_) => Notice::new("saved_new_person"),
                 Saved::Status => Notice::new("saved_status"),
                 Saved::Person => Notice::new("saved_person"),
                 Saved::Extension(n) => Notice::new("saved_extension").with("count", Arg::Count(n)),
             };
             app.say(notice, false);
             out.extend(app.reload_all());
+            // The roster opens on the person just added, selected.
+            if let Saved::NewPerson(id) = what {
+                out.retain(|r| !matches!(r, Request::RosterWindow { .. }));
+                let vp = app.viewport();
+                app.roster
+                    .reload(vp, crate::tui::message::Place::Around { id }, out);
+            }
         }
         Reply::PossibleDuplicates(found) => {
             if let Some(form) = &mut app.form {

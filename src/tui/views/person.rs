@@ -37,6 +37,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             person_status(lang, d.status).to_string(),
         ),
         field(
+            t(lang, "shelter"),
+            page.shelter.clone().unwrap_or_else(|| "—".into()),
+        ),
+        field(
             t(lang, "birth_date"),
             d.birth_date
                 .map(|b| date(lang, b))
@@ -80,8 +84,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!(
-            "{} {} · {}",
+            "{} #{} {} · {}",
             t(lang, "col_household"),
+            page.household.id,
             clean(&page.household.label),
             clean(page.household.us_destination.as_deref().unwrap_or("—"))
         ),

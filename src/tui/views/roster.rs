@@ -325,7 +325,14 @@ fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
         ),
         (
             t(lang, "col_nationality"),
-            f.nationality.clone().unwrap_or(all),
+            f.nationality.clone().unwrap_or(all.clone()),
+        ),
+        (
+            t(lang, "shelter"),
+            f.shelter
+                .and_then(|id| app.roster.shelters.iter().find(|s| s.id == id))
+                .map(|s| super::fit(&s.name, 26))
+                .unwrap_or(all),
         ),
     ];
     let lines: Vec<Line> = values
@@ -342,7 +349,7 @@ fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
             ])
         })
         .collect();
-    let pane = centered(area, 46, 5);
+    let pane = centered(area, 46, values.len() as u16 + 2);
     clear(frame, pane);
     frame.render_widget(
         Paragraph::new(lines).block(
