@@ -277,10 +277,11 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
     let mut screen_size = s.size;
     // Revoked between the login and now: the first turn of the loop says so.
     s.access.mark_changed();
+    let mut minute = crate::tui::MinuteTick::after(Utc::now());
     let end = loop {
         let idle = tokio::time::sleep_until(last_key + s.idle);
         let expiry = tokio::time::sleep_until(started + s.longest);
-        let tick = tokio::time::sleep(crate::tui::until_next_minute(app.now));
+        let tick = tokio::time::sleep_until(minute.due());
         let pause = tokio::time::sleep(ESC_PAUSE);
         let settle = tokio::time::sleep_until(resize_due.unwrap_or(started));
         let mut events = Vec::new();
@@ -314,7 +315,11 @@ async fn dashboard(s: &mut Session) -> anyhow::Result<(End, Option<String>)> {
                     send(update(&mut app, Msg::Resize(size.0, size.1)));
                 }
             }
-            () = tick, if s.now.is_none() => send(update(&mut app, Msg::Tick(Utc::now()))),
+            () = tick, if s.now.is_none() => {
+                let wall = Utc::now();
+                minute = crate::tui::MinuteTick::after(wall);
+                send(update(&mut app, Msg::Tick(wall)));
+            }
             _ = s.stop.changed() => break End::Stopping,
             Ok(()) = s.access.changed() => {
                 if s.access.borrow_and_update().get(&s.user) != Some(&s.user_access) {

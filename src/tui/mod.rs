@@ -129,6 +129,30 @@ pub(crate) fn until_next_minute(now: DateTime<Utc>) -> StdDuration {
     StdDuration::from_millis(60_000 - into.min(59_999))
 }
 
+/// The header clock's tick: due when the wall clock turns to its next
+/// minute, whatever happens meanwhile. Keys and replies wake the loop
+/// often; a sleep made anew each time from the last tick's time would be
+/// put off by each of them (the clock ran minutes late, and two sessions
+/// showed different minutes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MinuteTick {
+    due: tokio::time::Instant,
+}
+
+impl MinuteTick {
+    /// The next minute after `wall` (the wall clock read now).
+    pub(crate) fn after(wall: DateTime<Utc>) -> Self {
+        Self {
+            due: tokio::time::Instant::now() + until_next_minute(wall),
+        }
+    }
+
+    /// When it is due.
+    pub(crate) fn due(self) -> tokio::time::Instant {
+        self.due
+    }
+}
+
 /// Runs until the end; returns how it ended and the open form's input, if any.
 async fn event_loop(
     store: Store,
@@ -174,8 +198,9 @@ async fn event_loop(
     // arrives, so that the first frame is a complete one.
     let mut ready = false;
 
+    let mut minute = MinuteTick::after(Utc::now());
     loop {
-        let tick = tokio::time::sleep(until_next_minute(app.now));
+        let tick = tokio::time::sleep_until(minute.due());
         let clock_runs = options.fixed_now.is_none();
         let mut msgs = Vec::new();
         tokio::select! {
@@ -187,7 +212,11 @@ async fn event_loop(
                 ready = true;
                 send(update(&mut app, Msg::Reply(reply)));
             }
-            () = tick, if clock_runs => send(update(&mut app, Msg::Tick(Utc::now()))),
+            () = tick, if clock_runs => {
+                let wall = Utc::now();
+                minute = MinuteTick::after(wall);
+                send(update(&mut app, Msg::Tick(wall)));
+            }
             _ = hangup.recv() => { ending = Ending::HangUp; break; }
             _ = term.recv() => { ending = Ending::Terminated; break; }
             _ = interrupt.recv() => { ending = Ending::Terminated; break; }
@@ -247,4 +276,33 @@ async fn event_loop(
     drop(requests);
     let _ = worker.join();
     Ok((ending, app.draft()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tick is due at the wall clock's next minute, however often the
+    /// loop wakes before it: keys do not move it.
+    #[tokio::test(start_paused = true)]
+    async fn the_minute_tick_lands_on_the_minute_whatever_wakes_the_loop() {
+        let wall = DateTime::parse_from_rfc3339("2024-05-22T15:00:40.250Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let start = tokio::time::Instant::now();
+        let minute = MinuteTick::after(wall);
+        // A key every second: the loop turns, the tick stays where it was.
+        let mut fired = None;
+        for second in 1..=30 {
+            let key = tokio::time::sleep(StdDuration::from_secs(1));
+            tokio::select! {
+                () = tokio::time::sleep_until(minute.due()) => {
+                    fired = Some(tokio::time::Instant::now() - start);
+                    break;
+                }
+                () = key => assert!(second < 20, "no tick by second {second}"),
+            }
+        }
+        assert_eq!(fired, Some(StdDuration::from_millis(19_750)));
+    }
 }
