@@ -418,3 +418,71 @@ fn shelters_are_on_screen_chosen_and_filtered() {
     let members = w.store.household_members(p.details.household_id).unwrap();
     assert_eq!(members.len(), 2);
 }
+
+/// Times go back as well as forward (`-1h` as `+3d`), and a refused save
+/// puts the caret on the field to mend, with its hint whole: the list of
+/// care flags is the only place they are named.
+#[test]
+fn a_refused_save_goes_to_the_bad_field_and_says_it_whole() {
+    let mut w = World::new(300, (40, 20));
+    // An outage that started an hour ago.
+    w.keys(&[KeyCode::Char('o'), KeyCode::Tab, KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("-1h");
+    w.keys(&[KeyCode::Tab, KeyCode::Tab]);
+    w.type_text("radio");
+    w.save();
+    assert!(w.app.form.is_none(), "-1h is taken: {}", w.screen());
+    let outages = w.store.outages().unwrap();
+    let newest = outages.iter().max_by_key(|o| o.id).unwrap();
+    assert_eq!(
+        newest.started_at,
+        common::now() - chrono::Duration::hours(1)
+    );
+    // A person with bad care flags, the caret far below on notes.
+    w.keys(&[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('e')]);
+    for _ in 0..9 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("wheelchair, tired");
+    w.keys(&[KeyCode::Tab]);
+    w.save();
+    let form = w.app.form.as_ref().expect("refused");
+    assert_eq!(form.fields[form.focus].label, "f_vulnerabilities");
+    let screen = w.screen();
+    let hint = albergue::i18n::t(albergue::i18n::Lang::En, "err_flags");
+    // Every word of the hint is on screen (wrapped, not cut).
+    for word in hint.split_whitespace() {
+        assert!(screen.contains(word), "{word:?} missing:\n{screen}");
+    }
+    assert!(!screen.contains('…'), "{screen}");
+}
+
+/// A second outage of the same step at the same ports while the first is
+/// going on is refused, naming the first; another step is taken.
+#[test]
+fn the_same_outage_twice_is_refused_naming_the_first() {
+    let mut w = World::new(300, (80, 24));
+    let active = w.app.active_outages()[0].clone();
+    let before = w.store.outages().unwrap().len();
+    w.keys(&[KeyCode::Char('o'), KeyCode::Tab, KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("today 06:00");
+    w.keys(&[KeyCode::Tab, KeyCode::Tab]);
+    w.type_text("radio");
+    w.save();
+    let screen = w.screen();
+    assert!(w.app.form.is_some());
+    assert!(screen.contains("already recorded"), "{screen}");
+    assert!(screen.contains(&format!("#{}", active.id)), "{screen}");
+    assert_eq!(w.store.outages().unwrap().len(), before);
+    // Login failing is another outage.
+    while w.app.form.as_ref().unwrap().focus > 0 {
+        w.key(KeyCode::BackTab, KeyModifiers::SHIFT);
+    }
+    w.keys(&[KeyCode::Right, KeyCode::Right]);
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    assert_eq!(w.store.outages().unwrap().len(), before + 1);
+}

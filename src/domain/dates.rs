@@ -83,6 +83,11 @@ pub fn parse_when(text: &str, today: NaiveDate) -> Option<(NaiveDate, Option<Nai
             .ok()
             .filter(|n| *n <= 3650)
             .and_then(|n| today.checked_add_days(chrono::Days::new(u64::from(n)))),
+        d if d.starts_with('-') && d.ends_with('d') => d[1..d.len() - 1]
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= 3650)
+            .and_then(|n| today.checked_sub_days(chrono::Days::new(u64::from(n)))),
         d => parse_day(d),
     };
     let day = match day {
@@ -95,9 +100,45 @@ pub fn parse_when(text: &str, today: NaiveDate) -> Option<(NaiveDate, Option<Nai
     }
 }
 
+/// A moment typed as an offset from now: `-1h`, `+30m`, `-2d`, `+3d`
+/// (at most ten years either way).
+pub fn parse_offset(text: &str) -> Option<chrono::Duration> {
+    let t = text.trim().to_lowercase();
+    let (sign, rest) = match t.chars().next()? {
+        '+' => (1, &t[1..]),
+        '-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let unit = rest.chars().last()?;
+    let n: i64 = rest[..rest.len() - unit.len_utf8()].parse().ok()?;
+    let minutes = match unit {
+        'm' => n,
+        'h' => n.checked_mul(60)?,
+        'd' => n.checked_mul(24 * 60)?,
+        _ => return None,
+    };
+    (minutes <= 3650 * 24 * 60).then(|| chrono::Duration::minutes(sign * minutes))
+}
+
 #[cfg(test)]
 mod when_tests {
     use super::*;
+
+    #[test]
+    fn offsets_go_back_as_well_as_forward() {
+        use chrono::Duration;
+        assert_eq!(parse_offset("-1h"), Some(Duration::hours(-1)));
+        assert_eq!(parse_offset("+30m"), Some(Duration::minutes(30)));
+        assert_eq!(parse_offset(" -2D "), Some(Duration::days(-2)));
+        assert_eq!(parse_offset("1h"), None);
+        assert_eq!(parse_offset("-h"), None);
+        assert_eq!(parse_offset("-99999999d"), None);
+        let today = NaiveDate::from_ymd_opt(2024, 5, 22).unwrap();
+        assert_eq!(
+            parse_when("-3d", today),
+            NaiveDate::from_ymd_opt(2024, 5, 19).map(|d| (d, None))
+        );
+    }
 
     #[test]
     fn coordinators_can_type_days_the_way_they_say_them() {

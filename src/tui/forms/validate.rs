@@ -37,7 +37,7 @@ pub fn form(app: &mut App) -> Option<Save> {
             person_id,
             household_id,
         } => schedule(&mut c, *person_id, *household_id),
-        FormKind::Outage => outage(&mut c),
+        FormKind::Outage => outage(&mut c).filter(|save| !already_recorded(&mut c, save)),
         FormKind::EditOutage { outage_id, version } => match outage(&mut c) {
             Some(Save::Outage(details)) => Some(Save::EditOutage {
                 outage_id: *outage_id,
@@ -75,6 +75,10 @@ pub fn form(app: &mut App) -> Option<Save> {
         for (label, nth, message) in errors {
             f.fail_nth(label, nth, message);
         }
+        // The caret goes to the first field to mend, which scrolls into view.
+        if let Some(first) = f.fields.iter().position(|x| x.error.is_some()) {
+            f.focus = first;
+        }
     }
     save.filter(|_| !failed)
 }
@@ -98,6 +102,10 @@ impl Check<'_> {
     /// A typed moment in the shelter's zone, as UTC.
     fn when(&mut self, label: &'static str) -> Option<DateTime<Utc>> {
         let text = self.form.get(label);
+        // `-1h`, `+30m`: from now, exactly.
+        if let Some(offset) = dates::parse_offset(text).filter(|_| !text.trim().ends_with('d')) {
+            return Some(self.app.now + offset);
+        }
         let Some((day, time)) = dates::parse_when(text, self.app.today()) else {
             self.fail(label, Notice::new("err_date"));
             return None;
@@ -302,6 +310,42 @@ fn schedule(c: &mut Check, person_id: i64, household_id: i64) -> Option<Save> {
         appointment_at: at?,
         allocated_at: allocated_at?,
     }))
+}
+
+/// A new outage of the same step at the same ports as one going on is
+/// that one again: refused, naming it (correct it on the outages screen).
+fn already_recorded(c: &mut Check, save: &Save) -> bool {
+    let Save::Outage(new) = save else {
+        return false;
+    };
+    let ports = |p: &Ports| match p {
+        Ports::All => None,
+        Ports::Some(codes) => {
+            let mut codes = codes.clone();
+            codes.sort();
+            codes.dedup();
+            Some(codes)
+        }
+    };
+    let now = c.app.now;
+    let still_on = new.ended_at.is_none_or(|end| end > now);
+    let same = c
+        .app
+        .active_outages()
+        .into_iter()
+        .find(|o| {
+            still_on && o.affected_step == new.affected_step && ports(&o.ports) == ports(&new.ports)
+        })
+        .map(|o| (o.id, o.started_at));
+    if let Some((id, since)) = same {
+        c.fail(
+            "f_step",
+            Notice::new("err_outage_twice")
+                .with("id", Arg::Count(id as usize))
+                .with("since", Arg::When(since)),
+        );
+    }
+    same.is_some()
 }
 
 fn outage(c: &mut Check) -> Option<Save> {
