@@ -425,8 +425,9 @@ fn shelters_are_on_screen_chosen_and_filtered() {
 #[test]
 fn a_refused_save_goes_to_the_bad_field_and_says_it_whole() {
     let mut w = World::new(300, (40, 20));
-    // An outage that started an hour ago.
-    w.keys(&[KeyCode::Char('o'), KeyCode::Tab, KeyCode::Tab]);
+    // A login outage that started an hour ago.
+    w.keys(&[KeyCode::Char('o'), KeyCode::Right, KeyCode::Right]);
+    w.keys(&[KeyCode::Tab, KeyCode::Tab]);
     w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     w.type_text("-1h");
     w.keys(&[KeyCode::Tab, KeyCode::Tab]);
@@ -485,4 +486,33 @@ fn the_same_outage_twice_is_refused_naming_the_first() {
     w.save();
     assert!(w.app.form.is_none(), "{}", w.screen());
     assert_eq!(w.store.outages().unwrap().len(), before + 1);
+}
+
+/// The person screen's changes run newest first: the last change is seen
+/// first.
+#[test]
+fn a_persons_changes_run_newest_first() {
+    let mut w = World::new(300, (80, 60));
+    w.keys(&[KeyCode::Char('2'), KeyCode::Enter]);
+    for (tabs, text) in [(6, "+52 664 123 4567"), (10, "needs a lower bunk")] {
+        w.keys(&[KeyCode::Char('e')]);
+        for _ in 0..tabs {
+            w.keys(&[KeyCode::Tab]);
+        }
+        w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        w.type_text(text);
+        w.save();
+        assert!(w.app.form.is_none(), "{}", w.screen());
+    }
+    let screen = w.screen();
+    let changes = row_of(&screen, "Changes").expect("the changes are on screen");
+    let rows: Vec<&str> = screen.lines().skip(changes + 1).collect();
+    assert!(
+        rows[0].contains("changed") && rows[0].contains("Notes"),
+        "{screen}"
+    );
+    assert!(
+        rows[1].contains("changed") && rows[1].contains("Phone"),
+        "{screen}"
+    );
 }

@@ -163,7 +163,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if page.audit.is_empty() {
         lines.push(Line::styled(t(lang, "no_changes"), th.muted()));
     }
-    for e in &page.audit {
+    // Newest first: what changed last is what a coordinator looks for.
+    for e in page.audit.iter().rev() {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", local_when(lang, app.tz, e.at)), th.muted()),
             Span::raw(clean(&audit_sentence(app, page, e))),
