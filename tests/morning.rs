@@ -516,3 +516,40 @@ fn a_persons_changes_run_newest_first() {
         "{screen}"
     );
 }
+
+/// The extension form says, before and after, how many get the new
+/// deadline and how many keep a later one they already have.
+#[test]
+fn an_extension_says_who_keeps_a_later_deadline_before_and_after() {
+    let mut w = World::new(2000, (80, 24));
+    w.keys(&[KeyCode::Char('4')]);
+    let outage = w.app.outages.selected().unwrap().id;
+    let at_risk = w.store.at_risk_from(outage).unwrap();
+    let until = common::now() + chrono::Duration::hours(2);
+    let keep = at_risk
+        .iter()
+        .filter(|a| a.effective_deadline() >= until)
+        .count();
+    let get = at_risk.len() - keep;
+    assert!(keep > 0 && get > 0, "both kinds: {get} / {keep}");
+    w.keys(&[KeyCode::Char('E')]);
+    w.type_text("+2h");
+    let screen = w.screen();
+    assert!(
+        screen.contains(&format!("{get} appointments at risk will get")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("{keep} already have a later deadline")),
+        "{screen}"
+    );
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    let screen = w.screen();
+    assert!(
+        screen.contains(&format!(
+            "granted to {get} appointments; {keep} already had"
+        )),
+        "{screen}"
+    );
+}

@@ -120,6 +120,25 @@ pub fn parse_offset(text: &str) -> Option<chrono::Duration> {
     (minutes <= 3650 * 24 * 60).then(|| chrono::Duration::minutes(sign * minutes))
 }
 
+/// How a typed moment reads: an exact offset from now (`-1h`, `+30m`), or
+/// a day with perhaps a time, local to the shelter (`+3d` is a day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// From now, exactly.
+    Offset(chrono::Duration),
+    /// A local day and time (midnight when none was typed).
+    Local(chrono::NaiveDateTime),
+}
+
+/// Reads a typed moment, `today` being the shelter's date.
+pub fn parse_moment(text: &str, today: NaiveDate) -> Option<Moment> {
+    if let Some(offset) = parse_offset(text).filter(|_| !text.trim().ends_with('d')) {
+        return Some(Moment::Offset(offset));
+    }
+    let (day, time) = parse_when(text, today)?;
+    Some(Moment::Local(day.and_time(time.unwrap_or(NaiveTime::MIN))))
+}
+
 #[cfg(test)]
 mod when_tests {
     use super::*;

@@ -267,7 +267,7 @@ pub enum Saved {
     /// A person was added.
     NewPerson(i64),
     /// This many appointments got the extension.
-    Extension(usize),
+    Extension(usize, usize),
     /// An appointment changed status.
     Status,
     /// A person's details changed.

@@ -368,9 +368,13 @@ fn answer_with(
             outage_id,
             version,
             until,
-        } => store
-            .grant_extension(*outage_id, *version, *until, actor)
-            .map(|ids| Saved::Extension(ids.len())),
+        } => {
+            // Those whose deadline is already later keep it: counted, to say so.
+            let at_risk = store.at_risk_from(*outage_id).map(|a| a.len()).unwrap_or(0);
+            store
+                .grant_extension(*outage_id, *version, *until, actor)
+                .map(|ids| Saved::Extension(ids.len(), at_risk.saturating_sub(ids.len())))
+        }
     };
     match result {
         Ok(saved) => Reply::Saved(saved),

@@ -102,15 +102,15 @@ impl Check<'_> {
     /// A typed moment in the shelter's zone, as UTC.
     fn when(&mut self, label: &'static str) -> Option<DateTime<Utc>> {
         let text = self.form.get(label);
-        // `-1h`, `+30m`: from now, exactly.
-        if let Some(offset) = dates::parse_offset(text).filter(|_| !text.trim().ends_with('d')) {
-            return Some(self.app.now + offset);
-        }
-        let Some((day, time)) = dates::parse_when(text, self.app.today()) else {
-            self.fail(label, Notice::new("err_date"));
-            return None;
+        let local = match dates::parse_moment(text, self.app.today()) {
+            // `-1h`, `+30m`: from now, exactly.
+            Some(dates::Moment::Offset(offset)) => return Some(self.app.now + offset),
+            Some(dates::Moment::Local(local)) => local,
+            None => {
+                self.fail(label, Notice::new("err_date"));
+                return None;
+            }
         };
-        let local = day.and_time(time.unwrap_or(NaiveTime::MIN));
         port::from_local_in(self.app.tz, local)
             .map_err(|e| self.fail(label, time_error(&e)))
             .ok()

@@ -131,7 +131,12 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 Saved::NewPerson(_) => Notice::new("saved_new_person"),
                 Saved::Status => Notice::new("saved_status"),
                 Saved::Person => Notice::new("saved_person"),
-                Saved::Extension(n) => Notice::new("saved_extension").with("count", Arg::Count(n)),
+                Saved::Extension(n, 0) => {
+                    Notice::new("saved_extension").with("count", Arg::Count(n))
+                }
+                Saved::Extension(n, kept) => Notice::new("saved_extension_kept")
+                    .with("count", Arg::Count(n))
+                    .with("kept", Arg::Count(kept)),
             };
             app.say(notice, false);
             out.extend(app.reload_all());

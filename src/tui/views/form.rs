@@ -26,10 +26,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         FormKind::Extension {
             at_risk, outage_id, ..
         } => {
+            // With a deadline typed: how many it extends, and how many
+            // already have a later one (they keep theirs).
+            let until = typed_moment(app, form.get("f_until"));
+            let (get, keep) = match (&app.outages.at_risk, until) {
+                (Some((id, list)), Some(until)) if id == outage_id => {
+                    let keep = list
+                        .iter()
+                        .filter(|l| l.appointment.effective_deadline() >= until)
+                        .count();
+                    (list.len() - keep, keep)
+                }
+                _ => (*at_risk, 0),
+            };
             lines.push(Line::styled(
-                format!("{at_risk} {}", t(lang, "form_at_risk")),
+                format!("{get} {}", t(lang, "form_at_risk")),
                 th.warning(),
             ));
+            if keep > 0 {
+                lines.push(Line::styled(
+                    format!("{keep} {}", t(lang, "form_extension_kept")),
+                    th.muted(),
+                ));
+            }
             // The first of them, by deadline, as a preview.
             if let Some((id, list)) = &app.outages.at_risk {
                 if id == outage_id {
@@ -359,6 +378,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         if let Some(row) = row.checked_sub(top).filter(|r| *r < room) {
             frame.set_cursor_position((x, inner.y + row as u16));
         }
+    }
+}
+
+/// A moment typed in a form (`-1h`, `tomorrow 18:00`) in the shelter's
+/// zone, for a preview; `None` while it does not read as one.
+fn typed_moment(app: &App, text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use crate::domain::dates::{parse_moment, Moment};
+    match parse_moment(text, app.today())? {
+        Moment::Offset(offset) => Some(app.now + offset),
+        Moment::Local(local) => crate::domain::port::from_local_in(app.tz, local).ok(),
     }
 }
 
