@@ -553,3 +553,34 @@ fn an_extension_says_who_keeps_a_later_deadline_before_and_after() {
         "{screen}"
     );
 }
+
+/// The dashboard: back with `1`, its first list from the top (as its hint
+/// says); `/` there searches the roster; the appointments screen moves a
+/// week with `L` (a month away is four keys, not 29).
+#[test]
+fn the_dashboard_and_appointments_move_as_their_hints_say() {
+    let mut w = World::new(2000, (80, 24));
+    w.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Tab]);
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('1')]);
+    assert_eq!(w.app.dash.panel, albergue::tui::app::Panel::Soonest);
+    assert_eq!(w.app.dash.soonest.selected, 0);
+    // `/` on the dashboard: the roster's search, and what is typed searches.
+    w.keys(&[KeyCode::Char('/')]);
+    w.type_text("almaguer");
+    assert_eq!(w.app.screen, albergue::tui::app::Screen::Roster);
+    assert_eq!(w.app.roster.query, "almaguer");
+    w.keys(&[KeyCode::Enter]);
+    // A month away: four weeks on.
+    w.keys(&[KeyCode::Char('3')]);
+    let today = w.app.today();
+    w.keys(&[KeyCode::Char('L'); 4]);
+    assert_eq!(
+        w.app.appointments.day,
+        Some(today + chrono::Duration::days(28))
+    );
+    w.keys(&[KeyCode::Char('H')]);
+    assert_eq!(
+        w.app.appointments.day,
+        Some(today + chrono::Duration::days(21))
+    );
+}

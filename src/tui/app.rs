@@ -89,6 +89,7 @@ impl Screen {
         match self {
             Self::Dashboard => &[
                 Confirm,
+                Search,
                 Open,
                 Up,
                 Down,
@@ -117,8 +118,8 @@ impl Screen {
                 RecordOutage,
             ],
             Self::Appointments => &[
-                Confirm, Message, Left, Right, Filter, Open, Up, Down, PageUp, PageDown, Top,
-                Bottom,
+                Confirm, Message, Left, Right, WeekBack, WeekOn, Filter, Search, Open, Up, Down,
+                PageUp, PageDown, Top, Bottom,
             ],
             Self::Outages => &[
                 GrantExtension,

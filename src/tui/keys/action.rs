@@ -85,6 +85,10 @@ actions! {
     Screen Left = "left",
     /// Next (day, filter value).
     Screen Right = "right",
+    /// A week back (appointments).
+    Screen WeekBack = "week_back",
+    /// A week on (appointments).
+    Screen WeekOn = "week_on",
     /// One page up.
     Screen PageUp = "page_up",
     /// One page down.

@@ -114,7 +114,21 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::EditOutage if app.screen == Screen::Outages => open::edit_outage(app),
         Action::ResolveOutage if app.screen == Screen::Outages => open::resolve_outage(app),
         Action::AtRiskList => app.show_at_risk(out),
-        Action::Dashboard => app.show(Screen::Dashboard, out),
+        // `/` from another screen: the roster's search, ready to type.
+        Action::Search if app.screen != Screen::Roster => {
+            app.show(Screen::Roster, out);
+            app.roster.searching = true;
+            app.dirty = true;
+        }
+        // Coming back with `1`: its first list, from the top, as the hint says.
+        Action::Dashboard => {
+            if app.screen != Screen::Dashboard {
+                app.dash.panel = Panel::Soonest;
+                app.dash.soonest.reset();
+                app.dash.tomorrow.reset();
+            }
+            app.show(Screen::Dashboard, out);
+        }
         Action::Roster => app.show(Screen::Roster, out),
         Action::Appointments => app.show(Screen::Appointments, out),
         Action::Outages => app.show(Screen::Outages, out),
@@ -330,14 +344,20 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
             _ => {}
         },
         Screen::Appointments => match action {
-            Action::Left | Action::Right
+            Action::Left | Action::Right | Action::WeekBack | Action::WeekOn
                 if app.appointments.filter == AppointmentFilter::AtRisk =>
             {
                 app.say(Notice::new("at_risk_days_hint"), false);
             }
-            Action::Left | Action::Right => {
+            Action::Left | Action::Right | Action::WeekBack | Action::WeekOn => {
+                let by = match action {
+                    Action::Left => -1,
+                    Action::Right => 1,
+                    Action::WeekBack => -7,
+                    _ => 7,
+                };
                 let day = app.appointments.day.unwrap_or_else(|| app.today());
-                let day = day + Duration::days(if action == Action::Left { -1 } else { 1 });
+                let day = day + Duration::days(by);
                 app.appointments.day = Some(day);
                 app.appointments.lines.clear();
                 app.appointments.list.reset();
