@@ -584,3 +584,58 @@ fn the_dashboard_and_appointments_move_as_their_hints_say() {
         Some(today + chrono::Duration::days(21))
     );
 }
+
+/// Crossing on a day before the appointment (which crossing marks
+/// presented) or leaving before arriving is refused, saying why; nothing
+/// changes.
+#[test]
+fn leaving_before_the_appointment_or_the_arrival_is_refused() {
+    use albergue::domain::AppointmentStatus;
+    let mut w = World::new(300, (80, 24));
+    let a = w
+        .store
+        .pending_appointments()
+        .unwrap()
+        .into_iter()
+        .chain(
+            w.store
+                .appointments_between(common::now(), common::now() + chrono::Duration::days(30))
+                .unwrap()
+                .into_iter()
+                .map(|l| l.appointment),
+        )
+        .find(|a| {
+            a.person_id.is_some()
+                && a.appointment_at > common::now() + chrono::Duration::days(2)
+                && matches!(
+                    a.status,
+                    AppointmentStatus::Confirmed | AppointmentStatus::PendingConfirmation
+                )
+        })
+        .expect("someone with an appointment ahead");
+    let id = a.person_id.unwrap();
+    let before = w.store.person(id).unwrap();
+    let name = before.full_name();
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
+    w.type_text(&name);
+    w.keys(&[KeyCode::Enter]);
+    while w.app.roster.selected_row().map(|r| r.id) != Some(id) {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[KeyCode::Enter, KeyCode::Char('d')]);
+    // Crossed, today.
+    w.keys(&[KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("today");
+    w.save();
+    let screen = w.screen();
+    assert!(screen.contains("before their appointment"), "{screen}");
+    // Before they arrived.
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("2001-01-01");
+    w.save();
+    assert!(w.screen().contains("before they arrived"), "{}", w.screen());
+    let after = w.store.person(id).unwrap();
+    assert_eq!(after.version, before.version, "nothing changed");
+    assert_eq!(w.store.appointment(a.id).unwrap().status, a.status);
+}

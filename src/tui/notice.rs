@@ -15,6 +15,8 @@ pub enum Arg {
     Count(usize),
     /// A moment, shown in the shelter's time.
     When(DateTime<Utc>),
+    /// A day, as the calendar says it.
+    Day(chrono::NaiveDate),
     /// A wall-clock time as it was typed, in no zone.
     Local(NaiveDateTime),
     /// Another string-table key, said in the same language.

@@ -400,9 +400,47 @@ fn leave(c: &mut Check, person_id: i64, version: i64) -> Option<Save> {
         c.fail("f_day", Notice::new("err_date"));
     }
     let page = c.app.person.as_ref().filter(|p| p.person.id == person_id)?;
+    let (status, day) = (status?, day?);
+    if day < page.person.details.arrival_date {
+        c.fail(
+            "f_day",
+            Notice::new("err_left_before_arrival")
+                .with("day", Arg::Day(page.person.details.arrival_date)),
+        );
+        return None;
+    }
+    // Crossing marks their confirmed appointment presented: not on a day
+    // before it (they crossed another way, or the day is mistyped).
+    let live = page.appointments.iter().filter(|a| {
+        matches!(
+            a.status,
+            crate::domain::AppointmentStatus::Confirmed
+                | crate::domain::AppointmentStatus::PendingConfirmation
+        )
+    });
+    let first = live
+        .filter_map(|a| {
+            Some((
+                port::by_code(&a.port_code)?
+                    .local_time(a.appointment_at)
+                    .date_naive(),
+                a,
+            ))
+        })
+        .map(|(d, _)| d)
+        .min();
+    if let (PersonStatus::Crossed, Some(on)) = (status, first) {
+        if day < on {
+            c.fail(
+                "f_day",
+                Notice::new("err_crossed_before_appointment").with("day", Arg::Day(on)),
+            );
+            return None;
+        }
+    }
     let mut details = page.person.details.clone();
-    details.status = status?;
-    details.departure_date = Some(day?);
+    details.status = status;
+    details.departure_date = Some(day);
     Some(Save::Leave {
         person_id,
         version,

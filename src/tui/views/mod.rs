@@ -289,6 +289,7 @@ pub fn say(app: &App, notice: &Notice) -> String {
             Arg::Count(n) => n.to_string(),
             Arg::When(at) => local_when(lang, app.tz, *at),
             Arg::Local(at) => at.format("%Y-%m-%d %H:%M").to_string(),
+            Arg::Day(d) => i18n::date(lang, *d),
             Arg::Key(key) => t(lang, key).to_string(),
             Arg::Changes(changes) => changes
                 .iter()
