@@ -895,7 +895,12 @@ fn someone_who_crossed_with_a_confirmed_appointment_presented_it() {
         .expect("someone alone with a confirmed appointment");
     let person = w.store.person(confirmed.person_id.unwrap()).unwrap();
     open_person(&mut w, person.id, &person.full_name());
-    w.keys(&[KeyCode::Char('d')]);
+    // Crossed on the day of the appointment (a day before it is refused).
+    let port = albergue::domain::port::by_code(&confirmed.port_code).unwrap();
+    let day = port.local_time(confirmed.appointment_at).date_naive();
+    w.keys(&[KeyCode::Char('d'), KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text(&day.to_string());
     w.save();
     let a = w.store.appointment(confirmed.id).unwrap();
     assert_eq!(a.status, AppointmentStatus::Presented);

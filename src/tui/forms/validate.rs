@@ -411,13 +411,12 @@ fn leave(c: &mut Check, person_id: i64, version: i64) -> Option<Save> {
     }
     // Crossing marks their confirmed appointment presented: not on a day
     // before it (they crossed another way, or the day is mistyped).
-    let live = page.appointments.iter().filter(|a| {
-        matches!(
-            a.status,
-            crate::domain::AppointmentStatus::Confirmed
-                | crate::domain::AppointmentStatus::PendingConfirmation
-        )
-    });
+    // (One still to confirm is asked about instead: they may have crossed
+    // another way.)
+    let live = page
+        .appointments
+        .iter()
+        .filter(|a| a.status == crate::domain::AppointmentStatus::Confirmed);
     let first = live
         .filter_map(|a| {
             Some((
