@@ -630,3 +630,97 @@ fn leaving_before_the_appointment_or_the_arrival_is_refused() {
     assert_eq!(after.version, before.version, "nothing changed");
     assert_eq!(w.store.appointment(a.id).unwrap().status, a.status);
 }
+
+/// On a phone the key hints are whole or left out, never cut, and `?`
+/// (every key) is always there.
+#[test]
+fn the_hint_bar_is_never_cut_at_40_columns() {
+    let mut w = World::new(300, (40, 20));
+    for keys in [
+        &[KeyCode::Char('1')][..],
+        &[KeyCode::Char('2')],
+        &[KeyCode::Enter],
+        &[KeyCode::Char('3')],
+        &[KeyCode::Char('4')],
+    ] {
+        w.keys(keys);
+        let screen = w.screen();
+        let footer = screen.lines().last().unwrap().trim_end();
+        assert!(
+            footer.ends_with("? help  q quit"),
+            "{keys:?}: {footer:?}\n{screen}"
+        );
+        assert!(!footer.contains('…'), "{footer:?}");
+        let screen_actions = w.app.actions();
+        for hint in footer.split("  ") {
+            let whole = screen_actions.iter().any(|&a| {
+                hint == format!(
+                    "{} {}",
+                    w.app.keys.keys_of(a),
+                    albergue::i18n::t(w.app.lang, a.label_key())
+                )
+            });
+            assert!(whole, "{hint:?} is not a whole hint: {footer:?}");
+        }
+    }
+}
+
+/// The outage message gives its time with its zone; the deadline preview
+/// says one time once when port and shelter keep the same clock.
+#[test]
+fn times_say_their_zone_and_are_said_once() {
+    let mut w = World::new(300, (80, 24));
+    w.keys(&[KeyCode::Char('!'), KeyCode::Char('M'), KeyCode::Char('y')]);
+    let message = w.app.clipboard.clone().expect("copied");
+    let since = message
+        .split("since ")
+        .nth(1)
+        .or_else(|| message.split("desde ").nth(1))
+        .unwrap_or_else(|| panic!("{message}"));
+    let words: Vec<&str> = since.split_whitespace().take(12).collect();
+    let zone = words
+        .iter()
+        .position(|w| w.len() == 5 && w.as_bytes()[2] == b':')
+        .and_then(|i| words.get(i + 1))
+        .unwrap_or_else(|| panic!("{message}"));
+    assert!(
+        zone.trim_end_matches('.')
+            .chars()
+            .all(|c| c.is_ascii_uppercase()),
+        "{message}"
+    );
+    // A new appointment at San Ysidro for someone in Tijuana: one clock.
+    w.keys(&[KeyCode::Esc, KeyCode::Esc, KeyCode::Char('2')]);
+    let tijuana = w.app.shelter.clone().unwrap();
+    let someone = w
+        .store
+        .roster(common::now())
+        .unwrap()
+        .into_iter()
+        .find(|r| {
+            let p = w.store.person(r.id).unwrap();
+            w.store
+                .household(p.details.household_id)
+                .unwrap()
+                .shelter_id
+                == tijuana.id
+        })
+        .unwrap();
+    while w.app.roster.selected_row().map(|r| r.id) != Some(someone.id) {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[
+        KeyCode::Enter,
+        KeyCode::Char('n'),
+        KeyCode::Tab,
+        KeyCode::Tab,
+    ]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("today 07:00");
+    let screen = w.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Confirm by"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert_eq!(line.matches("PDT").count(), 1, "{line}");
+}

@@ -39,7 +39,9 @@ fn someone_to_confirm(store: &Store) -> (i64, String) {
 fn type_an_outage_source(s: &mut Session, source: &str) {
     s.send(b"o");
     s.wait_for("Record CBP One outage");
-    s.send(b"\t\t\t\t");
+    // The login step: the demo's confirmation outage is going on, and the
+    // same again is refused.
+    s.send(b"\x1b[C\x1b[C\t\t\t\t");
     s.send(source.as_bytes());
     std::thread::sleep(Duration::from_millis(300));
 }

@@ -229,7 +229,11 @@ pub fn compose(kind: Kind, lang: Language, f: &Facts) -> String {
             "here_zone" => zone(f.here, deadline),
             "deadline_port" => at_in(lang, deadline, f.port.tz),
             "number" => clean(a.confirmation_number.as_deref().unwrap_or("")),
-            "since" => at_in(lang, f.outage_since.unwrap_or(a.allocated_at), f.here),
+            // With its zone: the person may not be where the shelter is.
+            "since" => {
+                let since = f.outage_since.unwrap_or(a.allocated_at);
+                format!("{} {}", at_in(lang, since, f.here), zone(f.here, since))
+            }
             _ => return None,
         })
     })

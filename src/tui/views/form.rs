@@ -276,18 +276,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             });
         if let (Some(at), Some(p)) = (allocated, crate::domain::port::by_code(form.get("f_port"))) {
             let deadline = crate::domain::appointment::confirm_deadline(at);
-            lines.push(Line::styled(
-                fit(
-                    &format!(
-                        "{} {} · {}",
-                        t(lang, "deadline_preview"),
-                        super::port_day_time(lang, p, deadline),
-                        super::local_when(lang, app.tz, deadline)
-                    ),
-                    inner_width,
-                ),
-                th.warning(),
-            ));
+            let at_port = super::port_day_time(lang, p, deadline);
+            // The shelter's time too, when it is another clock.
+            let here = deadline.with_timezone(&app.tz);
+            use chrono::Offset;
+            let same_clock = here.offset().fix() == p.local_time(deadline).offset().fix();
+            let text = if same_clock {
+                format!("{} {at_port}", t(lang, "deadline_preview"))
+            } else {
+                format!(
+                    "{} {at_port} · {}",
+                    t(lang, "deadline_preview"),
+                    super::local_when(lang, app.tz, deadline)
+                )
+            };
+            lines.push(Line::styled(fit(&text, inner_width), th.warning()));
         }
     }
     // What stays at the foot of the form whatever its length: the form's

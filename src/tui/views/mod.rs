@@ -240,10 +240,38 @@ fn key_footer(app: &App, frame: &mut Frame, area: Rect) {
         // The form shows its own keys.
         return;
     }
+    // Each hint whole or not at all; `?` (where every key is listed)
+    // keeps its place at the end whatever is left out before it.
+    let items: Vec<(Action, String, String)> = footer_actions(app)
+        .iter()
+        .filter(|&&a| app.may(a))
+        .map(|&a| {
+            (
+                a,
+                app.keys.keys_of(a),
+                format!(" {}  ", t(app.lang, a.label_key())),
+            )
+        })
+        .collect();
+    let len =
+        |(_, k, l): &(Action, String, String)| k.chars().count() + l.trim_end().chars().count() + 2;
+    let help = items
+        .iter()
+        .filter(|i| matches!(i.0, Action::Help | Action::Quit))
+        .map(len)
+        .sum::<usize>();
+    let mut room = (area.width as usize + 2).saturating_sub(help);
     let mut spans = Vec::new();
-    for &action in footer_actions(app).iter().filter(|&&a| app.may(a)) {
-        spans.push(Span::styled(app.keys.keys_of(action), app.theme.key()));
-        spans.push(Span::raw(format!(" {}  ", t(app.lang, action.label_key()))));
+    for item in &items {
+        let keep = matches!(item.0, Action::Help | Action::Quit);
+        if !keep {
+            if len(item) > room {
+                continue;
+            }
+            room -= len(item);
+        }
+        spans.push(Span::styled(item.1.clone(), app.theme.key()));
+        spans.push(Span::raw(item.2.clone()));
     }
     frame.render_widget(Line::from(spans), area);
 }
