@@ -39,15 +39,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 }
                 _ => (*at_risk, 0),
             };
-            lines.push(Line::styled(
-                format!("{get} {}", t(lang, "form_at_risk")),
-                th.warning(),
-            ));
+            for line in wrap(&format!("{get} {}", t(lang, "form_at_risk")), inner_width) {
+                lines.push(Line::styled(line, th.warning()));
+            }
             if keep > 0 {
-                lines.push(Line::styled(
-                    format!("{keep} {}", t(lang, "form_extension_kept")),
-                    th.muted(),
-                ));
+                let kept = format!("{keep} {}", t(lang, "form_extension_kept"));
+                for line in wrap(&kept, inner_width) {
+                    lines.push(Line::styled(line, th.muted()));
+                }
             }
             // The first of them, by deadline, as a preview.
             if let Some((id, list)) = &app.outages.at_risk {
@@ -92,11 +91,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     )
                 })
                 .unwrap_or_default();
-            lines.push(Line::styled(fit(&what, inner_width), th.header()));
-            lines.push(Line::styled(
-                super::say(app, &Notice::new("form_status_question")),
-                th.warning(),
-            ));
+            // Read whole: which appointment, from what to what.
+            for line in wrap(&what, inner_width) {
+                lines.push(Line::styled(line, th.header()));
+            }
+            let question = super::say(app, &Notice::new("form_status_question"));
+            for line in wrap(&question, inner_width) {
+                lines.push(Line::styled(line, th.warning()));
+            }
         }
         FormKind::ResolveOutage { outage_id, .. } => {
             if let Some(o) = app.outages.outages.iter().find(|o| o.id == *outage_id) {
