@@ -65,9 +65,12 @@ fn last_field(open: impl FnOnce(&mut World)) -> (World, String) {
     (w, screen)
 }
 
+/// How a case opens its form.
+type Opener = Box<dyn FnOnce(&mut World)>;
+
 #[test]
 fn every_form_at_40x20_with_the_focus_on_its_last_field() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut World)>)> = vec![
+    let cases: Vec<(&str, Opener)> = vec![
         (
             "confirm",
             Box::new(|w: &mut World| {
