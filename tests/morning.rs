@@ -724,3 +724,54 @@ fn times_say_their_zone_and_are_said_once() {
         .unwrap_or_else(|| panic!("{screen}"));
     assert_eq!(line.matches("PDT").count(), 1, "{line}");
 }
+
+/// From a person: `a` adds someone to their household (its number and
+/// family name filled in); `E` renames the household and sets its US
+/// destination, over the version read, audited without the values.
+#[test]
+fn a_household_gains_a_member_and_is_renamed_from_a_person() {
+    let mut w = World::new(300, (80, 24));
+    w.keys(&[KeyCode::Char('2'), KeyCode::Enter]);
+    let page = w.app.person.clone().unwrap();
+    let household = page.household.id;
+    let before = w.store.household_members(household).unwrap().len();
+    w.keys(&[KeyCode::Char('a')]);
+    let form = w.app.form.as_ref().unwrap();
+    assert_eq!(form.get("f_household"), format!("#{household}"));
+    assert_eq!(form.get("f_family"), page.person.details.family_names);
+    w.type_text("Nuevo");
+    for _ in 0..4 {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.type_text("HND");
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    assert_eq!(
+        w.store.household_members(household).unwrap().len(),
+        before + 1
+    );
+    // Rename it and give its destination.
+    w.keys(&[KeyCode::Char('2'), KeyCode::Enter]);
+    let now_in = w.app.person.as_ref().unwrap().household.id;
+    w.keys(&[KeyCode::Char('E')]);
+    assert!(w.screen().contains("Household"), "{}", w.screen());
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("Familia Romero Valdés");
+    w.keys(&[KeyCode::Tab]);
+    w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    w.type_text("Houston, TX");
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    let h = w.store.household(now_in).unwrap();
+    assert_eq!(h.label, "Familia Romero Valdés");
+    assert_eq!(h.us_destination.as_deref(), Some("Houston, TX"));
+    assert!(
+        w.screen().contains("Familia Romero Valdés · Houston, TX"),
+        "{}",
+        w.screen()
+    );
+    let trail = w.store.audit_for("household", now_in).unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(last.action, "household.update");
+    assert_eq!(last.summary, "changed: label, us_destination");
+}

@@ -198,6 +198,55 @@ impl Store {
         self.person(id)
     }
 
+    /// Renames a household and sets its US destination, only over the
+    /// version read (else [`StoreError::Conflict`]); audited with the names
+    /// of the fields changed, never their values.
+    pub fn update_household(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        label: &str,
+        us_destination: Option<&str>,
+        actor: &Actor,
+    ) -> Result<Household> {
+        let (label, destination) = crate::domain::person::household_text(label, us_destination)?;
+        if label.is_empty() {
+            return Err(crate::domain::RuleError::Required("household label").into());
+        }
+        self.write(Permission::EditPeople, |tx, now| {
+            check_version(tx, "household", id, expected_version)?;
+            let (old_label, old_destination): (String, Option<String>) = tx.query_row(
+                "SELECT label, us_destination FROM household WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let mut changed = Vec::new();
+            if old_label != label {
+                changed.push("label");
+            }
+            if old_destination != destination {
+                changed.push("us_destination");
+            }
+            if changed.is_empty() {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE household SET label = ?2, us_destination = ?3, version = version + 1
+                 WHERE id = ?1",
+                rusqlite::params![id, label, destination],
+            )?;
+            audit::record(
+                tx,
+                now,
+                actor,
+                "household.update",
+                id,
+                &format!("changed: {}", changed.join(", ")),
+            )
+        })?;
+        self.household(id)
+    }
+
     /// Saves new details for a person, only if nobody changed the row since
     /// `expected_version` was read; otherwise returns [`StoreError::Conflict`]
     /// and changes nothing. Saving identical details writes nothing.

@@ -107,6 +107,8 @@ impl Screen {
                 Message,
                 Schedule,
                 EditPerson,
+                EditHousehold,
+                AddPerson,
                 MarkMissed,
                 MarkPresented,
                 MarkCancelled,
@@ -368,7 +370,7 @@ pub fn permission_for(action: Action) -> Option<Permission> {
         RecordOutage | GrantExtension | EditOutage | ResolveOutage => {
             Some(Permission::ManageOutages)
         }
-        AddPerson | EditPerson | MarkDeparted => Some(Permission::EditPeople),
+        AddPerson | EditPerson | EditHousehold | MarkDeparted => Some(Permission::EditPeople),
         PrintList => Some(Permission::PrintLists),
         _ => None,
     }

@@ -141,6 +141,7 @@ impl Request {
                 Save::Schedule(_) => "save.schedule",
                 Save::NewPerson { .. } => "save.new_person",
                 Save::Outage(_) => "save.outage",
+                Save::Household { .. } => "save.household",
                 Save::EditOutage { .. } => "save.edit_outage",
                 Save::ResolveOutage { .. } => "save.resolve_outage",
                 Save::Extension { .. } => "save.extension",
@@ -189,6 +190,17 @@ pub enum Save {
         new_household: Option<(i64, String)>,
         /// The coordinator saw the possible duplicates and adds anyway.
         even_if_known: bool,
+    },
+    /// A household's new label and US destination.
+    Household {
+        /// The household.
+        household_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// Its label.
+        label: String,
+        /// Its US destination, if any.
+        us_destination: Option<String>,
     },
     /// Record an outage.
     Outage(crate::store::NewOutage),
@@ -265,6 +277,8 @@ pub enum Saved {
     /// An appointment was scheduled.
     Appointment,
     /// A person was added.
+    /// A household's label and destination.
+    Household,
     NewPerson(i64),
     /// This many appointments got the extension.
     Extension(usize, usize),

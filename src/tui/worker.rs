@@ -356,6 +356,20 @@ fn answer_with(
         } => store
             .update_person(*person_id, *version, details, actor)
             .map(|_| Saved::Person),
+        Save::Household {
+            household_id,
+            version,
+            label,
+            us_destination,
+        } => store
+            .update_household(
+                *household_id,
+                *version,
+                label,
+                us_destination.as_deref(),
+                actor,
+            )
+            .map(|_| Saved::Household),
         Save::Leave {
             person_id,
             version,

@@ -32,6 +32,10 @@ impl FormKind {
             } => {
                 json!({"kind": "schedule", "person_id": person_id, "household_id": household_id})
             }
+            Self::Household {
+                household_id,
+                version,
+            } => json!({"kind": "household", "household_id": household_id, "version": version}),
             Self::Outage => json!({"kind": "outage"}),
             Self::EditOutage { outage_id, version } => {
                 json!({"kind": "edit_outage", "outage_id": outage_id, "version": version})
@@ -88,6 +92,10 @@ impl FormKind {
             "schedule" => Self::Schedule {
                 person_id: int("person_id")?,
                 household_id: int("household_id")?,
+            },
+            "household" => Self::Household {
+                household_id: int("household_id")?,
+                version: int("version")?,
             },
             "outage" => Self::Outage,
             "edit_outage" => Self::EditOutage {

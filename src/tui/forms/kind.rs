@@ -33,6 +33,13 @@ pub enum FormKind {
         /// Set once the coordinator has seen the possible duplicates and saves anyway.
         confirmed_new: bool,
     },
+    /// A household's label and US destination.
+    Household {
+        /// The household.
+        household_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+    },
     /// A new outage.
     Outage,
     /// New details for a recorded outage (the same fields as a new one).
@@ -158,6 +165,7 @@ impl FormKind {
                 Field::text("f_source"),
                 Field::text("f_note"),
             ],
+            Self::Household { .. } => vec![Field::text("f_label"), Field::text("f_destination")],
             Self::Status { .. } | Self::ResolveOutage { .. } => vec![],
             Self::Leave { .. } => vec![
                 Field::choice(
@@ -181,6 +189,7 @@ impl FormKind {
             Self::Schedule { .. } => "form_schedule",
             Self::Person { person_id: 0, .. } => "form_person_new",
             Self::Person { .. } => "form_person_edit",
+            Self::Household { .. } => "form_household",
             Self::Outage => "form_outage",
             Self::EditOutage { .. } => "form_outage_edit",
             Self::ResolveOutage { .. } => "form_outage_resolve",

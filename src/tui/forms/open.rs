@@ -276,3 +276,30 @@ pub fn extension(app: &mut App) {
     app.form = Some(Form::new(kind.clone(), kind.fields()));
     app.dirty = true;
 }
+
+/// The household of the person shown: its label and US destination.
+pub fn household(app: &mut App) {
+    let Some(page) = &app.person else { return };
+    let h = &page.household;
+    let kind = FormKind::Household {
+        household_id: h.id,
+        version: h.version,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.set("f_label", &h.label);
+    form.set("f_destination", h.us_destination.as_deref().unwrap_or(""));
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// A new person in the household of the person shown: its number and
+/// family name filled in.
+pub fn member(app: &mut App) {
+    let Some(page) = &app.person else { return };
+    let (household, family) = (page.household.id, page.person.details.family_names.clone());
+    person(app, true);
+    if let Some(form) = &mut app.form {
+        form.set("f_household", &format!("#{household}"));
+        form.set("f_family", &family);
+    }
+}

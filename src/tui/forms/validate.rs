@@ -37,6 +37,22 @@ pub fn form(app: &mut App) -> Option<Save> {
             person_id,
             household_id,
         } => schedule(&mut c, *person_id, *household_id),
+        FormKind::Household {
+            household_id,
+            version,
+        } => {
+            let label = c.text("f_label").trim().to_string();
+            if label.is_empty() {
+                c.fail("f_label", Notice::new("err_required"));
+            }
+            let destination = c.text("f_destination").trim().to_string();
+            Some(Save::Household {
+                household_id: *household_id,
+                version: *version,
+                label,
+                us_destination: (!destination.is_empty()).then_some(destination),
+            })
+        }
         FormKind::Outage => outage(&mut c).filter(|save| !already_recorded(&mut c, save)),
         FormKind::EditOutage { outage_id, version } => match outage(&mut c) {
             Some(Save::Outage(details)) => Some(Save::EditOutage {

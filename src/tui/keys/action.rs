@@ -119,6 +119,8 @@ actions! {
     Screen AddPerson = "add_person",
     /// Edit the person (person screen).
     Screen EditPerson = "edit_person",
+    /// Edit the household's label and US destination (person screen).
+    Screen EditHousehold = "edit_household",
     /// Mark the appointment missed (person screen).
     Screen MarkMissed = "mark_missed",
     /// Mark the appointment presented (person screen).

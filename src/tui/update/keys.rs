@@ -109,6 +109,9 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::MarkDeparted if app.screen == Screen::Person => open::leave(app),
         Action::Schedule if app.screen == Screen::Person => open::schedule(app),
         Action::AddPerson if app.screen == Screen::Roster => open::person(app, true),
+        // On the person screen: someone more in their household.
+        Action::AddPerson if app.screen == Screen::Person => open::member(app),
+        Action::EditHousehold if app.screen == Screen::Person => open::household(app),
         Action::EditPerson if app.screen == Screen::Person => open::person(app, false),
         Action::GrantExtension if app.screen == Screen::Outages => open::extension(app),
         Action::EditOutage if app.screen == Screen::Outages => open::edit_outage(app),

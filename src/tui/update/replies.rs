@@ -131,6 +131,7 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 Saved::NewPerson(_) => Notice::new("saved_new_person"),
                 Saved::Status => Notice::new("saved_status"),
                 Saved::Person => Notice::new("saved_person"),
+                Saved::Household => Notice::new("saved_household"),
                 Saved::Extension(n, 0) => {
                     Notice::new("saved_extension").with("count", Arg::Count(n))
                 }
