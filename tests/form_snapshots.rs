@@ -100,6 +100,12 @@ fn every_form_at_40x20_with_the_focus_on_its_last_field() {
             }),
         ),
         (
+            "household",
+            Box::new(|w: &mut World| {
+                w.keys(&[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('E')])
+            }),
+        ),
+        (
             "outage",
             Box::new(|w: &mut World| w.keys(&[KeyCode::Char('o')])),
         ),
