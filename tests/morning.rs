@@ -775,3 +775,27 @@ fn a_household_gains_a_member_and_is_renamed_from_a_person() {
     assert_eq!(last.action, "household.update");
     assert_eq!(last.summary, "changed: label, us_destination");
 }
+
+/// The selected row's countdown is readable: the selection's colours (not
+/// red on blue), still bold when urgent.
+#[test]
+fn an_urgent_countdown_on_the_selection_is_readable() {
+    use ratatui::style::{Color, Modifier};
+    let w = World::new(300, (80, 24));
+    let screen = w.screen();
+    let row = screen
+        .lines()
+        .position(|l| l.contains(" min "))
+        .expect("a countdown") as u16;
+    let buf = w.buffer();
+    let cell = (0..80u16)
+        .map(|x| &buf[(x, row)])
+        .find(|c| c.symbol().chars().all(|ch| ch.is_ascii_digit()) && !c.symbol().trim().is_empty())
+        .expect("the countdown's digits");
+    assert_eq!(cell.bg, Color::Blue, "the row is selected");
+    assert_ne!(cell.fg, Color::Red, "red on blue is hard to read");
+    assert!(
+        cell.modifier.contains(Modifier::BOLD),
+        "still marked urgent"
+    );
+}

@@ -66,6 +66,16 @@ impl Theme {
             Style::new().bg(Color::Blue).fg(Color::White)
         }
     }
+    /// `style` on the selected row: a colour over the selection's blue is
+    /// hard to read (red on blue), so it takes the selection's colours and
+    /// keeps only its weight.
+    pub fn on_selection(self, style: Style, selected: bool) -> Style {
+        if selected && !self.low_bandwidth {
+            self.selected().add_modifier(style.add_modifier)
+        } else {
+            style
+        }
+    }
     /// Less important text.
     pub fn muted(self) -> Style {
         if self.mono {

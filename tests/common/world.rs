@@ -109,6 +109,14 @@ impl World {
             .join("\n")
     }
 
+    /// The drawn screen, cell by cell (symbols and styles).
+    pub fn buffer(&self) -> ratatui::buffer::Buffer {
+        let (w, h) = self.app.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| views::render(&self.app, f)).unwrap();
+        t.backend().buffer().clone()
+    }
+
     /// Where the caret is after drawing (column, row), if shown: a frame
     /// that shows none leaves the test terminal's cursor at its origin,
     /// where no view ever puts a caret (a form's border is there).

@@ -96,7 +96,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     t(lang, "deadline_passed").to_string()
                 };
-                (text, style)
+                (text, th.on_selection(style, selected))
             } else {
                 (String::new(), th.text())
             };

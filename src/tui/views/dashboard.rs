@@ -232,6 +232,7 @@ fn render_lists(
         } else {
             th.text()
         };
+        let style = th.on_selection(style, selected);
         let line = Line::from(vec![
             Span::styled(
                 format!("{}{:>11} ", marker(selected), duration(lang, left)),
