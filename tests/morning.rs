@@ -799,3 +799,84 @@ fn an_urgent_countdown_on_the_selection_is_readable() {
         "still marked urgent"
     );
 }
+
+/// A household leaving together is one form and one commit: everyone of
+/// it still here gets the status and the day, with their audit rows.
+#[test]
+fn a_household_leaves_together_in_one_form() {
+    use albergue::domain::PersonStatus;
+    let mut w = World::new(300, (80, 24));
+    w.keys(&[KeyCode::Char('2'), KeyCode::Enter]);
+    let page = w.app.person.clone().unwrap();
+    let here: Vec<i64> = page
+        .members
+        .iter()
+        .filter(|m| m.details.status == PersonStatus::Present)
+        .map(|m| m.id)
+        .collect();
+    assert!(here.len() >= 3, "a family: {here:?}");
+    // Departed (one Right from crossed), today, the whole household.
+    w.keys(&[KeyCode::Char('d'), KeyCode::Right]);
+    while w.app.form.as_ref().unwrap().fields[w.app.form.as_ref().unwrap().focus].label
+        != "f_leaving_who"
+    {
+        w.keys(&[KeyCode::Tab]);
+    }
+    w.keys(&[KeyCode::Right]);
+    assert!(
+        w.screen().contains("the whole household here"),
+        "{}",
+        w.screen()
+    );
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    for id in here {
+        let p = w.store.person(id).unwrap();
+        assert_eq!(p.details.status, PersonStatus::Departed, "#{id}");
+        assert_eq!(p.details.departure_date, Some(w.app.today()));
+        assert!(w
+            .store
+            .audit_for("person", id)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "person.update"));
+    }
+}
+
+/// Leaving together is all or nothing: one stale version, and nobody of
+/// the household is recorded as gone.
+#[test]
+fn a_household_leaving_with_one_stale_version_leaves_nobody() {
+    use albergue::actor::Actor;
+    use albergue::domain::PersonStatus;
+    let mut w = World::new(300, (80, 24));
+    let first = w.store.roster(common::now()).unwrap()[0].clone();
+    let members = w.store.household_members(first.household_id).unwrap();
+    assert!(members.len() >= 2);
+    let leaving: Vec<_> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut d = m.details.clone();
+            d.status = PersonStatus::Departed;
+            d.departure_date = Some(w.app.today());
+            // The last one's version is stale.
+            let v = if i + 1 == members.len() {
+                m.version - 1
+            } else {
+                m.version
+            };
+            (m.id, v, d)
+        })
+        .collect();
+    let out = w
+        .store
+        .record_departures(&leaving, false, &Actor::new("maria"));
+    assert!(out.is_err(), "a stale version is refused");
+    for m in &members {
+        assert_eq!(
+            w.store.person(m.id).unwrap().details.status,
+            m.details.status
+        );
+    }
+}

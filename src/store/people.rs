@@ -273,47 +273,44 @@ impl Store {
         cancel_pending: bool,
         actor: &Actor,
     ) -> Result<Person> {
-        let details = &details.tidy();
-        details.validate()?;
+        self.record_departures(
+            &[(id, expected_version, details.clone())],
+            cancel_pending,
+            actor,
+        )?;
+        self.person(id)
+    }
+
+    /// [`Store::record_departure`] for several people at once (a household
+    /// leaving together): each over its own version, all in one commit or
+    /// none.
+    pub fn record_departures(
+        &mut self,
+        people: &[(i64, i64, PersonDetails)],
+        cancel_pending: bool,
+        actor: &Actor,
+    ) -> Result<()> {
+        let people: Vec<(i64, i64, PersonDetails)> = people
+            .iter()
+            .map(|(id, v, d)| (*id, *v, d.tidy()))
+            .collect();
+        for (_, _, d) in &people {
+            d.validate()?;
+        }
         self.write(Permission::EditPeople, |tx, now| {
-            check_version(tx, "person", id, expected_version)?;
-            let current = tx
-                .prepare_cached(&format!(
-                    "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
-                ))?
-                .query_row([id], person_row)?;
-            let changed = current.details.changed_fields(details);
-            if changed.is_empty() {
-                return Ok(());
-            }
-            tx.execute(
-                "UPDATE person SET household_id = ?2, given_names = ?3, family_names = ?4,
-                    search_name = ?5, birth_date = ?6, sex = ?7, nationality = ?8,
-                    languages = ?9, phone = ?10, arrival_date = ?11, departure_date = ?12,
-                    status = ?13, vulnerabilities = ?14, notes = ?15, updated_at = ?16,
-                    updated_by = ?17, version = version + 1
-                 WHERE id = ?1",
-                PersonValues::new(Some(id), details, now, actor).params(),
-            )?;
-            let summary = format!("changed: {}", changed.join(", "));
-            audit::record(tx, now, actor, "person.update", id, &summary)?;
-            // Leaving settles their appointments with the same commit: a
-            // person who left is never still "to confirm".
-            if current.details.status == PersonStatus::Present
-                && details.status != PersonStatus::Present
-            {
-                super::appointments::settle_departure(
+            for (id, expected_version, details) in &people {
+                save_details(
                     tx,
                     now,
                     actor,
-                    id,
-                    details.status,
+                    *id,
+                    *expected_version,
+                    details,
                     cancel_pending,
                 )?;
             }
             Ok(())
-        })?;
-        self.person(id)
+        })
     }
 
     /// One person.
@@ -501,4 +498,43 @@ impl<'a> PersonValues<'a> {
             &self.actor,
         ]
     }
+}
+
+/// Saves one person's new details inside `tx` (see [`Store::record_departure`]).
+fn save_details(
+    tx: &rusqlite::Transaction<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    details: &PersonDetails,
+    cancel_pending: bool,
+) -> Result<()> {
+    check_version(tx, "person", id, expected_version)?;
+    let current = tx
+        .prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
+        ))?
+        .query_row([id], person_row)?;
+    let changed = current.details.changed_fields(details);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE person SET household_id = ?2, given_names = ?3, family_names = ?4,
+            search_name = ?5, birth_date = ?6, sex = ?7, nationality = ?8,
+            languages = ?9, phone = ?10, arrival_date = ?11, departure_date = ?12,
+            status = ?13, vulnerabilities = ?14, notes = ?15, updated_at = ?16,
+            updated_by = ?17, version = version + 1
+         WHERE id = ?1",
+        PersonValues::new(Some(id), details, now, actor).params(),
+    )?;
+    let summary = format!("changed: {}", changed.join(", "));
+    audit::record(tx, now, actor, "person.update", id, &summary)?;
+    // Leaving settles their appointments with the same commit: a person
+    // who left is never still "to confirm".
+    if current.details.status == PersonStatus::Present && details.status != PersonStatus::Present {
+        super::appointments::settle_departure(tx, now, actor, id, details.status, cancel_pending)?;
+    }
+    Ok(())
 }

@@ -260,6 +260,9 @@ pub enum Save {
         /// Someone who crossed with an appointment still to confirm
         /// crossed another way: cancel it.
         cancel_pending: bool,
+        /// The others of the household still present, leaving with them
+        /// in the same commit: (person, version, details).
+        others: Vec<(i64, i64, crate::domain::PersonDetails)>,
     },
 }
 

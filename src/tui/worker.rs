@@ -375,9 +375,14 @@ fn answer_with(
             version,
             details,
             cancel_pending,
-        } => store
-            .record_departure(*person_id, *version, details, *cancel_pending, actor)
-            .map(|_| Saved::Person),
+            others,
+        } => {
+            let mut all = vec![(*person_id, *version, details.as_ref().clone())];
+            all.extend(others.iter().cloned());
+            store
+                .record_departures(&all, *cancel_pending, actor)
+                .map(|()| Saved::Person)
+        }
         Save::Extension {
             outage_id,
             version,

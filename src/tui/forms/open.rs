@@ -201,6 +201,16 @@ pub fn leave(app: &mut App) {
             ],
         ));
     }
+    // Others of the household still here may leave with them, in one commit.
+    if p.members
+        .iter()
+        .any(|m| m.id != person_id && m.details.status == crate::domain::PersonStatus::Present)
+    {
+        fields.push(super::Field::choice(
+            "f_leaving_who",
+            vec![("one", "leave_just_them"), ("household", "leave_household")],
+        ));
+    }
     let mut form = Form::new(kind.clone(), fields);
     form.set("f_day", &app.today().format("%Y-%m-%d").to_string());
     app.form = Some(form);

@@ -456,11 +456,26 @@ fn leave(c: &mut Check, person_id: i64, version: i64) -> Option<Save> {
     let mut details = page.person.details.clone();
     details.status = status;
     details.departure_date = Some(day);
+    let others = if c.text("f_leaving_who") == "household" {
+        page.members
+            .iter()
+            .filter(|m| m.id != person_id && m.details.status == PersonStatus::Present)
+            .map(|m| {
+                let mut d = m.details.clone();
+                d.status = status;
+                d.departure_date = Some(day);
+                (m.id, m.version, d)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some(Save::Leave {
         person_id,
         version,
         details: Box::new(details),
         // Asked only when the person has an appointment still to confirm.
         cancel_pending: c.text("f_pending_crossed") == "cancel",
+        others,
     })
 }
