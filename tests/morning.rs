@@ -880,3 +880,26 @@ fn a_household_leaving_with_one_stale_version_leaves_nobody() {
         );
     }
 }
+
+/// "transferred" and the other statuses are never cut on the roster, at
+/// any size, in either language.
+#[test]
+fn roster_statuses_are_whole() {
+    use albergue::domain::PersonStatus;
+    for lang in [albergue::i18n::Lang::En, albergue::i18n::Lang::Es] {
+        let mut w = World::with(&common::demo_data(300, 1), lang, (80, 24));
+        let word = albergue::tui::views::person_status(lang, PersonStatus::Transferred);
+        // Only the transferred.
+        w.keys(&[KeyCode::Char('2'), KeyCode::Char('f')]);
+        while w.app.roster.filter.status != Some(PersonStatus::Transferred) {
+            w.keys(&[KeyCode::Right]);
+        }
+        w.keys(&[KeyCode::Esc]);
+        assert!(w.app.roster.len() > 0, "the demo has someone transferred");
+        for size in [(80, 24), (60, 20), (40, 20)] {
+            w.resize(size);
+            let screen = w.screen();
+            assert!(screen.contains(word), "{size:?} {lang:?}:\n{screen}");
+        }
+    }
+}

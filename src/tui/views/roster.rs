@@ -123,11 +123,12 @@ fn phone_table(
     shown: &[(usize, &crate::store::RosterRow)],
     names: &[String],
 ) {
-    const LAST: u16 = 10;
+    // The last column holds a status whole ("transferred").
+    let last_w = status_width(app.lang).max(10) as u16;
     let lang = app.lang;
     let th = app.theme;
     let r = &app.roster;
-    let name_w = (table_area.width.saturating_sub(1 + LAST + 2) as usize).max(8);
+    let name_w = (table_area.width.saturating_sub(1 + last_w + 2) as usize).max(8);
     let rows: Vec<Row> = shown
         .iter()
         .zip(names)
@@ -143,7 +144,7 @@ fn phone_table(
                 Cell::from(next)
             } else {
                 Cell::from(Span::styled(
-                    fit(person_status(lang, row.status), LAST as usize),
+                    fit(person_status(lang, row.status), last_w as usize),
                     th.muted(),
                 ))
             };
@@ -163,18 +164,27 @@ fn phone_table(
     let header = Row::new(vec![
         Cell::from(""),
         Cell::from(t(lang, "col_name")),
-        Cell::from(fit(t(lang, "col_next"), LAST as usize)),
+        Cell::from(fit(t(lang, "col_next"), last_w as usize)),
     ])
     .style(th.header());
     let widths = [
         Constraint::Length(1),
         Constraint::Min(8),
-        Constraint::Length(LAST),
+        Constraint::Length(last_w),
     ];
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,
     );
+}
+
+/// The width of the longest status word in `lang`.
+fn status_width(lang: crate::i18n::Lang) -> usize {
+    crate::domain::PersonStatus::ALL
+        .iter()
+        .map(|&s| person_status(lang, s).chars().count())
+        .max()
+        .unwrap_or(10)
 }
 
 /// The roster's full table.
@@ -195,11 +205,13 @@ fn wide_table(
     let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let width = table_area.width as usize;
     let (mut days, mut nat, mut appt_w) = (true, true, 20usize);
+    // The status column holds its longest word whole ("transferred").
+    let status_w = status_width(lang);
     let room = |days: bool, nat: bool, appt_w: usize| {
         // Marker, status, the optional columns, a space after each column.
         let columns = 3 + usize::from(days) + usize::from(nat) + 1;
         width.saturating_sub(
-            1 + 10 + appt_w + usize::from(nat) * 3 + usize::from(days) * 5 + columns - 1,
+            1 + status_w + appt_w + usize::from(nat) * 3 + usize::from(days) * 5 + columns - 1,
         )
     };
     if room(days, nat, appt_w) < longest {
@@ -260,7 +272,7 @@ fn wide_table(
                 Cell::from(row.nationality.clone()),
                 Cell::from(format!("{:>5}", row.days_waiting(today))),
                 Cell::from(fit(&next, appt_w)),
-                Cell::from(fit(person_status(lang, row.status), 10)),
+                Cell::from(fit(person_status(lang, row.status), status_w)),
             ];
             keep(&mut cells);
             let style = if selected && !th.low_bandwidth {
@@ -288,7 +300,7 @@ fn wide_table(
         Constraint::Length(3),
         Constraint::Length(5),
         Constraint::Length(appt_w as u16),
-        Constraint::Length(10),
+        Constraint::Length(status_w as u16),
     ];
     if !days {
         widths.remove(4);
