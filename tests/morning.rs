@@ -895,7 +895,7 @@ fn roster_statuses_are_whole() {
             w.keys(&[KeyCode::Right]);
         }
         w.keys(&[KeyCode::Esc]);
-        assert!(w.app.roster.len() > 0, "the demo has someone transferred");
+        assert!(!w.app.roster.is_empty(), "the demo has someone transferred");
         for size in [(80, 24), (60, 20), (40, 20)] {
             w.resize(size);
             let screen = w.screen();
