@@ -109,7 +109,8 @@ fn session_of_writes(home: &Path, db: &Path, key: Option<&Path>, marker: &str) -
     }
     let mut s = Session::start(home, &args);
     s.wait_for("Confirm soonest");
-    s.send(b"o\t\t\t\t");
+    // An outage of the login step (the demo's confirmation outage goes on).
+    s.send(b"o\x1b[C\x1b[C\t\t\t\t");
     s.send(marker.as_bytes());
     s.wait_for(marker);
     s.send(b"\x13");
