@@ -129,7 +129,10 @@ pub enum Command {
     ///
     /// Coordinators connect with `ssh -p 2222 -t HOST` and their own key;
     /// each is a user added with `albergue users add`, with a role the
-    /// database enforces. No shell, no file transfer, no forwarding. The
+    /// database enforces. No shell, no file transfer, no forwarding. A few
+    /// commands are served, their output on the client's standard output:
+    /// `ssh -p 2222 HOST -- list departures --format html > list.html`
+    /// (coordinators, admins), `person export ID` (admins), `help`. The
     /// host key is made on first start (0600) and its fingerprint printed.
     /// Stops on SIGTERM or SIGINT, restoring every client's terminal.
     Serve(ServeArgs),
