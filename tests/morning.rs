@@ -903,3 +903,32 @@ fn roster_statuses_are_whole() {
         }
     }
 }
+
+/// A long name in the household list keeps the others' columns in line:
+/// its year and status go on the line below, the name whole.
+#[test]
+fn a_long_name_keeps_the_household_list_in_line() {
+    let mut data = common::demo_data(300, 1);
+    let long = "María de los Ángeles Guadalupe Esperanza";
+    data.people[0].details.given_names = long.into();
+    let mut w = World::with(&data, albergue::i18n::Lang::En, (80, 40));
+    let id = data.people[0].id;
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('/')]);
+    w.type_text("Esperanza");
+    w.keys(&[KeyCode::Enter]);
+    while w.app.roster.selected_row().map(|r| r.id) != Some(id) {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[KeyCode::Enter]);
+    let screen = w.screen();
+    assert!(screen.contains(long), "{screen}");
+    let members: Vec<&str> = screen
+        .lines()
+        .filter(|l| (l.starts_with("  ") || l.starts_with("› ")) && l.ends_with("  present"))
+        .collect();
+    let columns: std::collections::HashSet<usize> = members
+        .iter()
+        .map(|l| l.rfind("present").unwrap())
+        .collect();
+    assert_eq!(columns.len(), 1, "statuses in one column:\n{screen}");
+}

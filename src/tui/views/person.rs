@@ -102,7 +102,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let status = person_status(lang, m.details.status);
         let name = clean(&m.full_name());
         // In columns where there is room; on a phone, one line that wraps.
-        if super::narrow(area) {
+        // A long name is not cut and pushes nothing out of line: its year
+        // and status go below it.
+        if super::narrow(area) || name.chars().count() > 32 {
             lines.push(Line::raw(format!("{me} {name}")));
             lines.push(Line::styled(format!("    {year} · {status}"), th.muted()));
         } else {
