@@ -338,12 +338,14 @@ fn shelters_are_on_screen_chosen_and_filtered() {
         .unwrap()
         .iter()
         .filter(|r| {
+            // Those present (the roster's default) at Juárez.
             let p = w.store.person(r.id).unwrap();
-            w.store
-                .household(p.details.household_id)
-                .unwrap()
-                .shelter_id
-                == juarez.id
+            p.details.status == albergue::domain::PersonStatus::Present
+                && w.store
+                    .household(p.details.household_id)
+                    .unwrap()
+                    .shelter_id
+                    == juarez.id
         })
         .count();
     assert_eq!(listed, there);
@@ -931,4 +933,30 @@ fn a_long_name_keeps_the_household_list_in_line() {
         .map(|l| l.rfind("present").unwrap())
         .collect();
     assert_eq!(columns.len(), 1, "statuses in one column:\n{screen}");
+}
+
+/// The roster lists those still here by default, and says so; who crossed
+/// or left is one filter away.
+#[test]
+fn the_roster_lists_those_present_by_default() {
+    use albergue::domain::PersonStatus;
+    let mut w = World::new(300, (80, 24));
+    w.keys(&[KeyCode::Char('2')]);
+    let all = w.store.roster(common::now()).unwrap();
+    let present = all
+        .iter()
+        .filter(|r| r.status == PersonStatus::Present)
+        .count();
+    assert!(present < all.len(), "the demo has people who left");
+    assert_eq!(w.app.roster.len(), present);
+    let screen = w.screen();
+    assert!(screen.contains("present"), "{screen}");
+    assert!(
+        !screen.contains("departed") && !screen.contains("crossed"),
+        "{screen}"
+    );
+    // Status: all, one Left in the filter pane.
+    w.keys(&[KeyCode::Char('f'), KeyCode::Left, KeyCode::Esc]);
+    assert_eq!(w.app.roster.filter.status, None);
+    assert_eq!(w.app.roster.len(), all.len());
 }

@@ -107,6 +107,8 @@ fn open_app(store: &Store) -> App {
         SessionSettings::local(Lang::En, Theme::COLOR, KeyMap::default(), (100, 30)),
         shelter,
     );
+    // The whole roster, whoever is still here or not.
+    app.roster.filter = Default::default();
     let start = app.start();
     serve_all(&mut app, store, start);
     app

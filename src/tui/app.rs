@@ -416,7 +416,15 @@ impl App {
             size: session.size,
             served_port: session.served_port,
             dashboard: None,
-            roster: RosterState::default(),
+            // Those still here, by default: who crossed or left is one
+            // filter away (`f`).
+            roster: RosterState {
+                filter: crate::store::RosterFilter {
+                    status: Some(crate::domain::PersonStatus::Present),
+                    ..Default::default()
+                },
+                ..RosterState::default()
+            },
             person: None,
             person_scroll: 0,
             appointments: AppointmentsState::default(),
