@@ -99,6 +99,41 @@ fn each_command_is_for_its_roles_and_nothing_else_runs() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["person"]["id"], 5, "{v}");
+    // As text, the same as the command line's on the server.
+    let out = run(
+        &server,
+        "ana",
+        &["person", "export", "5", "--format", "text"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let local = on_db(
+        home,
+        &server.db,
+        &["person", "export", "5", "--format", "text", "--now", NOW],
+    );
+    assert!(local.status.success(), "{}", text(&local));
+    // (Each export adds itself to the trail it holds: the rest is the same.)
+    let body = |b: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(b)
+            .lines()
+            .filter(|l| !l.starts_with("audit["))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(body(&out.stdout), body(&local.stdout));
+    assert!(body(&out.stdout)
+        .iter()
+        .any(|l| l.starts_with("person.given_names: ")));
+    // Each export is in the person's own trail.
+    let c = rusqlite::Connection::open(&server.db).unwrap();
+    let exports: i64 = c
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'person.export' AND entity_id = 5",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(exports, 3, "two served, one local");
     // Help is an answer.
     let out = run(&server, "pedro", &["help"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

@@ -84,10 +84,13 @@ enum ListCommand {
 
 #[derive(Debug, Subcommand)]
 enum PersonCommand {
-    /// Everything held on one person, as JSON (a data-subject request)
+    /// Everything held on one person (a data-subject request)
     Export {
         /// The person's id (the number after # on their screen)
         id: i64,
+        /// json (one document) or text (a `key: value` a line)
+        #[arg(long, default_value = "json", value_parser = ["json", "text"])]
+        format: String,
     },
 }
 
@@ -260,13 +263,20 @@ pub fn run(
             }
         }
         Command::Person {
-            person: PersonCommand::Export { id },
-        } => match crate::export::person::export_person(&mut store, id, "json", actor, now) {
+            person: PersonCommand::Export { id, format },
+        } => match crate::export::person::export_person(&mut store, id, &format, actor, now) {
             Ok(value) => {
                 tracing::info!(person = id, "person export served");
-                let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                let text = if format == "text" {
+                    crate::export::person::as_text(&value)
+                } else {
+                    format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&value).unwrap_or_default()
+                    )
+                };
                 Ran {
-                    stdout: format!("{text}\n").into_bytes(),
+                    stdout: text.into_bytes(),
                     ..Ran::default()
                 }
             }
