@@ -960,3 +960,26 @@ fn the_roster_lists_those_present_by_default() {
     assert_eq!(w.app.roster.filter.status, None);
     assert_eq!(w.app.roster.len(), all.len());
 }
+
+/// The roster filters to those at risk too: the same people the at-risk
+/// list names, each once.
+#[test]
+fn the_roster_filters_to_those_at_risk() {
+    let mut w = World::new(2000, (80, 24));
+    let people: std::collections::HashSet<i64> = w
+        .store
+        .at_risk_now_lines(common::now())
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.appointment.person_id)
+        .collect();
+    assert!(people.len() > 10);
+    w.keys(&[KeyCode::Char('2'), KeyCode::Char('f')]);
+    for _ in 0..4 {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[KeyCode::Right, KeyCode::Esc]);
+    assert!(w.app.roster.filter.at_risk);
+    assert_eq!(w.app.roster.len(), people.len());
+    assert!(w.screen().contains("at risk"), "{}", w.screen());
+}

@@ -406,8 +406,8 @@ pub(super) fn keep_selection(r: &RosterState) -> Place {
     }
 }
 
-/// Rows of the filter pane: status, port, nationality, shelter.
-pub const FILTERS: usize = 4;
+/// Rows of the filter pane: status, port, nationality, shelter, at risk.
+pub const FILTERS: usize = 5;
 
 /// A key while the filter pane is open.
 /// Returns whether the screen changed.
@@ -446,6 +446,7 @@ pub(super) fn filter_key(
                     let f = &mut r.filter;
                     f.nationality = cycle(&options, &f.nationality, forward);
                 }
+                4 => r.filter.at_risk = !r.filter.at_risk,
                 _ => {
                     let options: Vec<Option<i64>> = std::iter::once(None)
                         .chain(r.shelters.iter().map(|s| Some(s.id)))

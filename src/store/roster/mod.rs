@@ -80,6 +80,8 @@ pub struct RosterFilter {
     pub nationality: Option<String>,
     /// Only the people of this shelter's households.
     pub shelter: Option<i64>,
+    /// Only people with an appointment an outage going on puts at risk.
+    pub at_risk: bool,
 }
 
 impl RosterFilter {
@@ -89,6 +91,7 @@ impl RosterFilter {
             || self.port.is_some()
             || self.nationality.is_some()
             || self.shelter.is_some()
+            || self.at_risk
     }
 }
 

@@ -171,6 +171,23 @@ impl Store {
             parts.push("p.nationality = ?".into());
             params.push(Value::Text(n.clone()));
         }
+        if f.at_risk {
+            // The banner's rule and count (`Store::at_risk_now_lines`).
+            let at = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
+            let mut ids: Vec<u32> = self
+                .at_risk_now_lines(at)?
+                .iter()
+                .filter_map(|l| l.appointment.person_id)
+                .filter_map(|id| u32::try_from(id).ok())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            parts.push(if ids.is_empty() {
+                "0".into()
+            } else {
+                format!("p.id IN ({})", id_list(&ids))
+            });
+        }
         if let Some(s) = f.shelter {
             parts.push("p.household_id IN (SELECT id FROM household WHERE shelter_id = ?)".into());
             params.push(Value::Integer(s));
@@ -261,7 +278,10 @@ impl Store {
                 let _ = write!(search, " OR p.id IN ({})", id_list(&extra));
             }
             parts.push(format!("({search})"));
-        } else if spec.filter.port.is_none() && spec.filter.shelter.is_none() {
+        } else if spec.filter.port.is_none()
+            && spec.filter.shelter.is_none()
+            && !spec.filter.at_risk
+        {
             known = Some(self.tally_count(&spec.filter)?);
         }
         Ok(Conditions {

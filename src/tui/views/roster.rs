@@ -52,6 +52,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(n) = &r.filter.nationality {
         filters.push(n.clone());
     }
+    if let Some(s) = r
+        .filter
+        .shelter
+        .and_then(|id| r.shelters.iter().find(|s| s.id == id))
+    {
+        filters.push(super::clean(&s.name));
+    }
+    if r.filter.at_risk {
+        filters.push(t(lang, "filter_at_risk").to_string());
+    }
     if !filters.is_empty() {
         spans.push(Span::styled(
             format!("  {}: {}", t(lang, "filtered"), filters.join(", ")),
@@ -344,7 +354,15 @@ fn filter_pane(app: &App, frame: &mut Frame, area: Rect, focus: usize) {
             f.shelter
                 .and_then(|id| app.roster.shelters.iter().find(|s| s.id == id))
                 .map(|s| super::fit(&s.name, 26))
-                .unwrap_or(all),
+                .unwrap_or(all.clone()),
+        ),
+        (
+            t(lang, "filter_at_risk"),
+            if f.at_risk {
+                t(lang, "filter_at_risk").to_string()
+            } else {
+                all
+            },
         ),
     ];
     let lines: Vec<Line> = values
