@@ -983,3 +983,34 @@ fn the_roster_filters_to_those_at_risk() {
     assert_eq!(w.app.roster.len(), people.len());
     assert!(w.screen().contains("at risk"), "{}", w.screen());
 }
+
+/// A past appointment on the roster says what became of it.
+#[test]
+fn a_past_appointment_on_the_roster_says_its_status() {
+    let mut w = World::new(300, (100, 30));
+    w.keys(&[KeyCode::Char('2')]);
+    // Everyone, sorted as read; find a row whose shown appointment is past.
+    w.keys(&[KeyCode::Char('f'), KeyCode::Left, KeyCode::Esc]);
+    let past = w
+        .store
+        .roster(common::now())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.next.is_some_and(|n| n.at <= common::now()))
+        .expect("someone whose last appointment is past");
+    let n = past.next.unwrap();
+    let status = albergue::tui::views::appointment_status(albergue::i18n::Lang::En, n.status);
+    let code = &albergue::domain::port::all()[usize::from(n.port)].code;
+    w.keys(&[KeyCode::Char('/')]);
+    w.type_text(&past.name);
+    w.keys(&[KeyCode::Enter]);
+    let screen = w.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&past.name) && !l.starts_with("Search"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        line.contains(code.as_str()) && line.contains(status),
+        "{line}"
+    );
+}

@@ -266,7 +266,13 @@ fn wide_table(
                 .and_then(|n| port::all().get(usize::from(n.port)).map(|p| (p, n)))
                 .map(|(p, n)| {
                     let when = port_day_time(lang, p, n.at);
-                    // Short: the day without the time.
+                    // A past one says what became of it, after its day
+                    // (where the column has room); short: the day alone.
+                    if n.at <= app.now && appt_w >= 20 {
+                        let day = when.split(' ').take(2).collect::<Vec<_>>().join(" ");
+                        let status = super::appointment_status(lang, n.status);
+                        return format!("{} {day} {status}", p.code);
+                    }
                     let when = if appt_w < 20 {
                         when.split(' ').take(2).collect::<Vec<_>>().join(" ")
                     } else {
