@@ -365,11 +365,7 @@ fn shelters_are_on_screen_chosen_and_filtered() {
         w.keys(&[KeyCode::Tab]);
     }
     w.type_text("PER");
-    while w.app.form.as_ref().unwrap().fields[w.app.form.as_ref().unwrap().focus].label
-        != "f_shelter"
-    {
-        w.keys(&[KeyCode::Tab]);
-    }
+    w.focus_on("f_shelter");
     w.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     w.type_text("Atlantis");
     w.save();
@@ -409,11 +405,7 @@ fn shelters_are_on_screen_chosen_and_filtered() {
         w.keys(&[KeyCode::Tab]);
     }
     w.type_text("PER");
-    while w.app.form.as_ref().unwrap().fields[w.app.form.as_ref().unwrap().focus].label
-        != "f_household"
-    {
-        w.keys(&[KeyCode::Tab]);
-    }
+    w.focus_on("f_household");
     w.type_text(&p.details.household_id.to_string());
     w.save();
     assert!(w.app.form.is_none(), "{:?}", w.app.form);
@@ -819,11 +811,7 @@ fn a_household_leaves_together_in_one_form() {
     assert!(here.len() >= 3, "a family: {here:?}");
     // Departed (one Right from crossed), today, the whole household.
     w.keys(&[KeyCode::Char('d'), KeyCode::Right]);
-    while w.app.form.as_ref().unwrap().fields[w.app.form.as_ref().unwrap().focus].label
-        != "f_leaving_who"
-    {
-        w.keys(&[KeyCode::Tab]);
-    }
+    w.focus_on("f_leaving_who");
     w.keys(&[KeyCode::Right]);
     assert!(
         w.screen().contains("the whole household here"),

@@ -224,6 +224,13 @@ impl AppointmentsState {
         self.outages = outages;
     }
 
+    /// The traveller of the selected line, if it is one person's.
+    pub fn selected_person(&self) -> Option<i64> {
+        self.listed()
+            .get(self.list.selected)
+            .and_then(|l| l.appointment.person_id)
+    }
+
     /// The appointments listed under the current filter.
     pub fn listed(&self) -> Vec<&AppointmentLine> {
         self.lines

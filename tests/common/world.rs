@@ -85,6 +85,18 @@ impl World {
         self.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
     }
 
+    /// Tab on in the open form until the field `label` has the focus.
+    pub fn focus_on(&mut self, label: &str) {
+        for _ in 0..30 {
+            let form = self.app.form.as_ref().expect("a form is open");
+            if form.fields[form.focus].label == label {
+                return;
+            }
+            self.keys(&[KeyCode::Tab]);
+        }
+        panic!("no field {label} in the form");
+    }
+
     /// A new terminal size.
     pub fn resize(&mut self, size: (u16, u16)) {
         let reqs = update(&mut self.app, Msg::Resize(size.0, size.1));

@@ -151,12 +151,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         }
         // From a list: the person's page, with their message open.
         Action::Message if app.screen == Screen::Appointments => {
-            let person = app
-                .appointments
-                .listed()
-                .get(app.appointments.list.selected)
-                .and_then(|l| l.appointment.person_id);
-            if let Some(id) = person {
+            if let Some(id) = app.appointments.selected_person() {
                 open_person(app, id, Screen::Appointments, out);
                 app.message_on_open = true;
             }
@@ -380,12 +375,7 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                 app.dirty = true;
             }
             Action::Open => {
-                let person = app
-                    .appointments
-                    .listed()
-                    .get(app.appointments.list.selected)
-                    .and_then(|l| l.appointment.person_id);
-                if let Some(id) = person {
+                if let Some(id) = app.appointments.selected_person() {
                     open_person(app, id, Screen::Appointments, out);
                 }
             }
