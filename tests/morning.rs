@@ -119,6 +119,10 @@ fn everyone_at_risk_is_one_list_that_can_be_worked_through() {
         let top = w.screen();
         assert!(top.contains(&counted.to_string()), "{top}");
         assert!(top.contains("every day"), "{top}");
+        // Its hints are what is done with it (open, confirm, message), not days.
+        let footer = top.lines().last().unwrap();
+        assert!(footer.starts_with("Enter open"), "{footer:?}");
+        assert!(!footer.contains("previous"), "{footer:?}");
         // Days differ: it is not one day's list.
         let days: std::collections::HashSet<_> = expected
             .iter()

@@ -230,6 +230,12 @@ fn footer_actions(app: &App) -> &'static [Action] {
         Screen::Dashboard => &[NextScreen, Help, Quit],
         Screen::Roster => &[Search, Sort, Filter, Open, Help, Quit],
         Screen::Person => &[Confirm, Message, Back, Help, Quit],
+        // The at-risk list holds every day: what is done with it, not days.
+        Screen::Appointments
+            if app.appointments.filter == crate::tui::app::AppointmentFilter::AtRisk =>
+        {
+            &[Open, Confirm, Message, Help, Quit]
+        }
         Screen::Appointments => &[Left, Right, Filter, Open, Help, Quit],
         Screen::Outages => &[GrantExtension, RecordOutage, Down, Help, Quit],
     }
