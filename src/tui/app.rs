@@ -233,20 +233,17 @@ impl AppointmentsState {
 
     /// The appointments listed under the current filter.
     pub fn listed(&self) -> Vec<&AppointmentLine> {
-        self.lines
-            .iter()
-            .filter(|l| match self.filter {
-                AppointmentFilter::All => true,
-                AppointmentFilter::Pending => {
+        match self.filter {
+            AppointmentFilter::All => self.lines.iter().collect(),
+            AppointmentFilter::Pending => self
+                .lines
+                .iter()
+                .filter(|l| {
                     l.appointment.status == crate::domain::AppointmentStatus::PendingConfirmation
-                }
-                AppointmentFilter::AtRisk => false,
-            })
-            .chain(match self.filter {
-                AppointmentFilter::AtRisk => self.risk.as_slice(),
-                _ => &[],
-            })
-            .collect()
+                })
+                .collect(),
+            AppointmentFilter::AtRisk => self.risk.iter().collect(),
+        }
     }
 }
 
@@ -567,6 +564,19 @@ impl App {
             outage_since,
         };
         Some((kind, crate::domain::message::compose(kind, lang, &facts)))
+    }
+
+    /// Opens the message pane for the person on screen in their language,
+    /// or says there is no message for them.
+    pub(super) fn open_message(&mut self) {
+        let Some(page) = &self.person else { return };
+        let lang = Language::for_person(&page.person.details.languages);
+        if self.person_message(lang).is_some() {
+            self.message = Some(lang);
+        } else {
+            self.say(Notice::new("message_none"), false);
+        }
+        self.dirty = true;
     }
 
     /// Outages going on now.

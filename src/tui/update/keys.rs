@@ -156,16 +156,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
                 app.message_on_open = true;
             }
         }
-        Action::Message if app.screen == Screen::Person => {
-            let Some(page) = &app.person else { return };
-            let lang = Language::for_person(&page.person.details.languages);
-            if app.person_message(lang).is_some() {
-                app.message = Some(lang);
-            } else {
-                app.say(Notice::new("message_none"), false);
-            }
-            app.dirty = true;
-        }
+        Action::Message if app.screen == Screen::Person => app.open_message(),
         // Over SSH a file written on the server is out of reach: say which
         // command brings the list to the coordinator's own computer.
         Action::PrintList if app.screen == Screen::Dashboard && app.served_port.is_some() => {

@@ -66,12 +66,7 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             {
                 app.person = Some(*page);
                 if std::mem::take(&mut app.message_on_open) {
-                    let lang = crate::domain::message::Language::for_person(&page_languages(app));
-                    if app.person_message(lang).is_some() {
-                        app.message = Some(lang);
-                    } else {
-                        app.say(Notice::new("message_none"), false);
-                    }
+                    app.open_message();
                 }
             }
         }
@@ -93,9 +88,7 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             None => app.say(Notice::new("no_pending"), true),
         },
         Reply::AtRiskNow(lines) => {
-            app.appointments
-                .at_risk
-                .extend(lines.iter().map(|l| l.appointment.id));
+            // (Every line of it is at risk: the view says so of each.)
             app.appointments.risk = lines;
             clamp_scroll(app);
         }
@@ -191,11 +184,4 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
         ),
         Reply::Failed(text) => app.say(text, true),
     }
-}
-
-fn page_languages(app: &App) -> String {
-    app.person
-        .as_ref()
-        .map(|p| p.person.details.languages.clone())
-        .unwrap_or_default()
 }
