@@ -75,7 +75,7 @@ fn bash_completes_subcommands_and_values() {
     assert_eq!(complete(&["albergue", "users", "set-r"]), ["set-role"]);
     assert_eq!(
         complete(&["albergue", "users", "set"]),
-        ["set-role", "set-lang"]
+        ["set-shelters", "set-role", "set-lang"]
     );
     assert_eq!(
         complete(&["albergue", "export", "--format", ""]),

@@ -345,16 +345,24 @@ fn assert_tallies_match_a_recount(path: &std::path::Path) {
     };
     let pairs = [
         (
-            "SELECT status, arrival_date, people FROM arrival_tally ORDER BY 1, 2",
-            "SELECT status, arrival_date, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT status, arrival_date, shelter_id, people FROM arrival_tally ORDER BY 1, 2, 3",
+            "SELECT p.status, p.arrival_date, h.shelter_id, count(*)
+             FROM person p JOIN household h ON h.id = p.household_id
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         ),
         (
-            "SELECT status, nationality, people FROM nationality_tally ORDER BY 1, 2",
-            "SELECT status, nationality, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT status, nationality, shelter_id, people FROM nationality_tally
+             ORDER BY 1, 2, 3",
+            "SELECT p.status, p.nationality, h.shelter_id, count(*)
+             FROM person p JOIN household h ON h.id = p.household_id
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         ),
         (
-            "SELECT households FROM present_households",
-            "SELECT count(DISTINCT household_id) FROM person WHERE status = 'present'",
+            "SELECT shelter_id, households FROM present_households WHERE households > 0
+             ORDER BY 1",
+            "SELECT h.shelter_id, count(DISTINCT p.household_id)
+             FROM person p JOIN household h ON h.id = p.household_id
+             WHERE p.status = 'present' GROUP BY 1 ORDER BY 1",
         ),
         (
             "SELECT household_id, people FROM household_present ORDER BY 1",
@@ -369,23 +377,27 @@ fn assert_tallies_match_a_recount(path: &std::path::Path) {
              FROM appointment a ORDER BY a.id",
         ),
         (
-            "SELECT port_code, appointment_at, people FROM slot_tally ORDER BY 1, 2",
-            "SELECT port_code, appointment_at, count(*) FROM appointment a
-             WHERE status IN ('pending_confirmation', 'confirmed')
+            "SELECT port_code, appointment_at, shelter_id, people FROM slot_tally
+             ORDER BY 1, 2, 3",
+            "SELECT a.port_code, a.appointment_at, h.shelter_id, count(*)
+             FROM appointment a JOIN household h ON h.id = a.household_id
+             WHERE a.status IN ('pending_confirmation', 'confirmed')
                AND EXISTS (SELECT 1 FROM person q
                  WHERE q.household_id = a.household_id AND q.status = 'present'
                    AND (a.person_id IS NULL OR q.id = a.person_id))
-             GROUP BY 1, 2 ORDER BY 1, 2",
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         ),
         (
-            "SELECT deadline_bucket, port_code, people FROM pending_tally ORDER BY 1, 2",
-            "SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, count(*)
-             FROM appointment a
-             WHERE status = 'pending_confirmation'
+            "SELECT deadline_bucket, port_code, shelter_id, people FROM pending_tally
+             ORDER BY 1, 2, 3",
+            "SELECT max(a.confirm_deadline, coalesce(a.extended_until, 0)) / 600, a.port_code,
+                    h.shelter_id, count(*)
+             FROM appointment a JOIN household h ON h.id = a.household_id
+             WHERE a.status = 'pending_confirmation'
                AND EXISTS (SELECT 1 FROM person q
                  WHERE q.household_id = a.household_id AND q.status = 'present'
                    AND (a.person_id IS NULL OR q.id = a.person_id))
-             GROUP BY 1, 2 ORDER BY 1, 2",
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         ),
     ];
     for (kept, counted) in pairs {

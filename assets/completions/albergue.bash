@@ -163,6 +163,9 @@ _albergue() {
             albergue__subcmd__help__subcmd__users,set-role)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__role"
                 ;;
+            albergue__subcmd__help__subcmd__users,set-shelters)
+                cmd="albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__shelters"
+                ;;
             albergue__subcmd__key,help)
                 cmd="albergue__subcmd__key__subcmd__help"
                 ;;
@@ -232,6 +235,9 @@ _albergue() {
             albergue__subcmd__users,set-role)
                 cmd="albergue__subcmd__users__subcmd__set__subcmd__role"
                 ;;
+            albergue__subcmd__users,set-shelters)
+                cmd="albergue__subcmd__users__subcmd__set__subcmd__shelters"
+                ;;
             albergue__subcmd__users__subcmd__help,add)
                 cmd="albergue__subcmd__users__subcmd__help__subcmd__add"
                 ;;
@@ -252,6 +258,9 @@ _albergue() {
                 ;;
             albergue__subcmd__users__subcmd__help,set-role)
                 cmd="albergue__subcmd__users__subcmd__help__subcmd__set__subcmd__role"
+                ;;
+            albergue__subcmd__users__subcmd__help,set-shelters)
+                cmd="albergue__subcmd__users__subcmd__help__subcmd__set__subcmd__shelters"
                 ;;
             *)
                 ;;
@@ -992,7 +1001,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__users)
-            opts="add list remove kick set-role set-lang"
+            opts="add list set-shelters remove kick set-role set-lang"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1076,6 +1085,20 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__role)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__users__subcmd__set__subcmd__shelters)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1798,7 +1821,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users)
-            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help add list remove kick set-role set-lang help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help add list set-shelters remove kick set-role set-lang help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1836,7 +1859,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__add)
-            opts="-h --role --key --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --role --key --shelter --network --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1847,6 +1870,10 @@ _albergue() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shelter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1882,7 +1909,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__help)
-            opts="add list remove kick set-role set-lang help"
+            opts="add list set-shelters remove kick set-role set-lang help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1980,6 +2007,20 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__users__subcmd__help__subcmd__set__subcmd__role)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__users__subcmd__help__subcmd__set__subcmd__shelters)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2148,6 +2189,48 @@ _albergue() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__users__subcmd__set__subcmd__shelters)
+            opts="-h --shelter --network --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shelter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

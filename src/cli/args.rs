@@ -329,9 +329,19 @@ pub enum UsersCommand {
         /// Their public key file (OpenSSH, e.g. id_ed25519.pub)
         #[arg(long, value_name = "FILE.pub")]
         key: PathBuf,
+        #[command(flatten)]
+        shelters: ShelterScope,
     },
-    /// List the users, their roles and key fingerprints
+    /// List the users, their roles, shelters and key fingerprints
     List,
+    /// Give a user other shelters, or the whole network (their live
+    /// sessions end; they connect again seeing the new ones)
+    SetShelters {
+        /// The user
+        name: String,
+        #[command(flatten)]
+        shelters: ShelterScope,
+    },
     /// Remove a user: their key no longer connects, and their live
     /// sessions end within a second
     Remove {
@@ -359,6 +369,18 @@ pub enum UsersCommand {
         /// en, es, or none (then their client's LANG, else English)
         lang: String,
     },
+}
+
+/// Which shelters a user sees: one or more by name, or every one.
+#[derive(Debug, Clone, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct ShelterScope {
+    /// A shelter they see and change (its name or city; repeat for more)
+    #[arg(long = "shelter", value_name = "NAME")]
+    pub shelters: Vec<String>,
+    /// Every shelter of the network (a network coordinator or admin)
+    #[arg(long)]
+    pub network: bool,
 }
 
 /// Export file formats.

@@ -2,8 +2,10 @@
 
 use anyhow::Result;
 
+use super::args::ShelterScope;
 use super::{protect, Cli, ServeArgs, UsersCommand};
 use crate::actor::Actor;
+use crate::domain::Scope;
 use crate::paths;
 use crate::store::DbFile;
 
@@ -48,33 +50,94 @@ fn parse_role(text: &str) -> Result<crate::domain::Role> {
         .map_err(|_| anyhow::anyhow!("unknown role {text:?}: volunteer, coordinator or admin"))
 }
 
+/// The scope `--shelter NAME…` or `--network` asks for: each name a
+/// shelter's (or its city's), else an error listing the shelters.
+fn scope_of(store: &crate::store::Store, asked: &ShelterScope) -> Result<Scope> {
+    if asked.network {
+        return Ok(Scope::Network);
+    }
+    let mut ids = Vec::new();
+    for name in &asked.shelters {
+        match store.shelter_named(name)? {
+            Some(id) => ids.push(id),
+            None => {
+                let known: Vec<String> = store.shelters()?.into_iter().map(|s| s.name).collect();
+                anyhow::bail!(
+                    "--shelter {name:?}: no shelter of that name or city (the shelters: {})",
+                    if known.is_empty() {
+                        "none yet".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+            }
+        }
+    }
+    Ok(Scope::shelters(ids))
+}
+
+/// A scope as `users` prints it: `network`, or the shelters' names.
+fn scope_names(store: &crate::store::Store, scope: &Scope) -> Result<String> {
+    Ok(match scope {
+        Scope::Network => "network".into(),
+        Scope::Shelters(ids) if ids.is_empty() => "no shelter".into(),
+        Scope::Shelters(ids) => store
+            .shelters()?
+            .into_iter()
+            .filter(|s| ids.contains(&s.id))
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 /// `albergue users`.
 pub(super) fn users(cli: &Cli, command: UsersCommand) -> Result<u8> {
     let mut store = cli.open_existing()?;
     let store = &mut store;
     let actor = Actor::from_env();
     match command {
-        UsersCommand::Add { name, role, key } => {
+        UsersCommand::Add {
+            name,
+            role,
+            key,
+            shelters,
+        } => {
             let role = parse_role(&role)?;
+            let scope = scope_of(store, &shelters)?;
             let public = crate::openssh::read_public_key(&key)?;
             let line = public
                 .to_openssh()
                 .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
             let fp = crate::openssh::fingerprint(&public);
-            store.add_user(&name, role, &fp, &line, &actor)?;
+            store.add_user(&name, role, &fp, &line, &scope, &actor)?;
             tracing::info!(role = %role, key = %fp, "user added");
-            eprintln!("users: {name} added as {role} ({fp})");
+            eprintln!(
+                "users: {name} added as {role} for {} ({fp})",
+                scope_names(store, &scope)?
+            );
         }
         UsersCommand::List => {
             for u in store.users()? {
                 println!(
-                    "{:<24} {:<12} {:<4} {}",
+                    "{:<24} {:<12} {:<4} {:<30} {}",
                     u.name,
                     u.role.as_str(),
                     u.lang.as_deref().unwrap_or("-"),
+                    scope_names(store, &u.scope)?,
                     u.key_fingerprint
                 );
             }
+        }
+        UsersCommand::SetShelters { name, shelters } => {
+            let scope = scope_of(store, &shelters)?;
+            let user = store.set_user_scope(&name, &scope, &actor)?;
+            tracing::info!("user's shelters changed");
+            eprintln!(
+                "users: {} now sees {}; their live sessions end now",
+                user.name,
+                scope_names(store, &user.scope)?
+            );
         }
         UsersCommand::Remove { name } => {
             store.remove_user(&name, &actor)?;

@@ -15,6 +15,7 @@ pub mod person;
 pub mod port;
 pub mod retention;
 pub mod role;
+pub mod scope;
 pub mod template;
 
 use chrono::{DateTime, Utc};
@@ -27,6 +28,7 @@ pub use person::{
 };
 pub use port::Port;
 pub use role::{Permission, Role};
+pub use scope::Scope;
 
 /// A change the rules refuse. Messages name the rule, not personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -217,7 +217,7 @@ pub fn run(
         return Ran::failed(1, refused(user.role));
     }
     let mut store = match db.open(OpenMode::Existing) {
-        Ok(s) => s.with_role(user.role).for_user(&user.name, user.access),
+        Ok(s) => s.as_user(user),
         Err(e) => return Ran::failed(1, e),
     };
     match parsed.command {

@@ -59,12 +59,11 @@ pub fn open(
     db: crate::store::DbFile,
     user: &crate::store::User,
 ) -> tokio::task::JoinHandle<anyhow::Result<Opened>> {
-    let (role, name, access) = (user.role, user.name.clone(), user.access);
+    let user = user.clone();
     tokio::task::spawn_blocking(move || {
         let store = db
             .open(OpenMode::Existing)?
-            .with_role(role)
-            .for_user(&name, access)
+            .as_user(&user)
             .with_cache_kib(SESSION_CACHE_KIB)?;
         let shelter = store.shelters()?.into_iter().next();
         anyhow::Ok((store, shelter))

@@ -6,8 +6,8 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
-use crate::domain::Permission;
 use crate::domain::{port, Appointment, AppointmentStatus, RuleError};
+use crate::domain::{Permission, Scope};
 
 pub(super) const APPOINTMENT_COLUMNS: &str = "id, household_id, person_id, port_code, \
      appointment_at, allocated_at, confirm_deadline, extended_until, confirmation_number, \
@@ -71,12 +71,13 @@ pub(super) fn insert(
     tx.prepare_cached(
         "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
             allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
-            confirmed_by, status, created_at, updated_at, updated_by, for_present)
+            confirmed_by, status, created_at, updated_at, updated_by, for_present, shelter_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14,
             CASE WHEN ?3 IS NULL
                 THEN EXISTS (SELECT 1 FROM household_present h WHERE h.household_id = ?2)
                 ELSE coalesce((SELECT p.status = 'present' FROM person p WHERE p.id = ?3), 0)
-            END)",
+            END,
+            (SELECT shelter_id FROM household WHERE id = ?2))",
     )?
     .execute(params![
         (a.id > 0).then_some(a.id),
@@ -98,27 +99,29 @@ pub(super) fn insert(
 }
 
 /// Inserts appointment rows as given (bulk loads set every field), each
-/// with whether it is for someone present ([`super::BulkInsert`]).
+/// with whether it is for someone present and its household's shelter
+/// ([`super::BulkInsert`]).
 pub(super) fn insert_many(
     tx: &rusqlite::Connection,
     rows: &[(&Appointment, bool)],
+    shelter_of: &foldhash::HashMap<i64, i64>,
     now: DateTime<Utc>,
     actor: &Actor,
 ) -> Result<()> {
-    /// The columns of a row bound on their own (the id to `for_present`).
-    const OWN: usize = 13;
+    /// The columns of a row bound on their own (the id to the shelter).
+    const OWN: usize = 14;
     let (at, by) = (codec::secs(now), actor.as_str());
     let insert = super::BulkInsert::new(
         "INSERT INTO appointment (id, household_id, person_id, port_code, appointment_at,
             allocated_at, confirm_deadline, extended_until, confirmation_number, confirmed_at,
-            confirmed_by, status, for_present, created_at, updated_at, updated_by)",
+            confirmed_by, status, for_present, shelter_id, created_at, updated_at, updated_by)",
         OWN,
     );
     for chunk in rows.chunks(super::BulkInsert::ROWS) {
         // What SQLite keeps that the rows do not hold as such (instants as
         // seconds, the status's word), made first: the parameters borrow
         // them and the rows' own fields (binding copies them once).
-        let made: Vec<([Option<i64>; 7], &'static str)> = chunk
+        let made: Vec<([Option<i64>; 8], &'static str)> = chunk
             .iter()
             .map(|(a, for_present)| {
                 (
@@ -130,6 +133,7 @@ pub(super) fn insert_many(
                         a.extended_until.map(codec::secs),
                         a.confirmed_at.map(codec::secs),
                         Some(i64::from(*for_present)),
+                        shelter_of.get(&a.household_id).copied(),
                     ],
                     a.status.as_str(),
                 )
@@ -152,6 +156,7 @@ pub(super) fn insert_many(
                 &a.confirmed_by,
                 status,
                 &t[6],
+                &t[7],
             ]);
         }
         tx.prepare_cached(&insert.sql(chunk.len()))?
@@ -160,13 +165,14 @@ pub(super) fn insert_many(
     Ok(())
 }
 
-/// Every appointment still pending confirmation for someone present,
-/// soonest effective deadline first.
-pub(super) fn pending(conn: &rusqlite::Connection) -> Result<Vec<Appointment>> {
+/// Every appointment still pending confirmation for someone present at
+/// the shelters of `scope`, soonest effective deadline first.
+pub(super) fn pending(conn: &rusqlite::Connection, scope: &Scope) -> Result<Vec<Appointment>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {APPOINTMENT_COLUMNS} FROM appointment a
-         WHERE status = 'pending_confirmation' AND {FOR_SOMEONE_PRESENT}
-         ORDER BY max(confirm_deadline, coalesce(extended_until, 0)), id"
+         WHERE status = 'pending_confirmation' AND {FOR_SOMEONE_PRESENT} AND {}
+         ORDER BY max(confirm_deadline, coalesce(extended_until, 0)), id",
+        scope.sql("a.shelter_id")
     ))?;
     let rows = stmt.query_map([], appointment_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -243,8 +249,10 @@ impl Store {
         if port::by_code(&new.port_code).is_none() {
             return Err(RuleError::UnknownPort(new.port_code.clone()).into());
         }
+        let scope = self.scope.clone();
         let id = self.write(Permission::ManageAppointments, |tx, now| {
             super::require(tx, "household", new.household_id)?;
+            super::scope::guard(tx, &scope, "household", new.household_id)?;
             if let Some(person_id) = new.person_id {
                 let member_of: Option<i64> = tx
                     .query_row(
@@ -287,11 +295,13 @@ impl Store {
 
     /// One appointment.
     pub fn appointment(&self, id: i64) -> Result<Appointment> {
+        self.guard("appointment", id)?;
         load_from(&self.conn, id)
     }
 
     /// A person's appointments, newest first.
     pub fn appointments_for_person(&self, person_id: i64) -> Result<Vec<Appointment>> {
+        self.guard("person", person_id)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE person_id = ?1
              ORDER BY appointment_at DESC, id DESC"
@@ -302,7 +312,7 @@ impl Store {
 
     /// Every appointment still pending confirmation, soonest deadline first.
     pub fn pending_appointments(&self) -> Result<Vec<Appointment>> {
-        pending(&self.conn)
+        pending(&self.conn, &self.scope)
     }
 
     /// Records that the traveller confirmed in the app at `confirmed_at` with
@@ -341,9 +351,11 @@ impl Store {
             .iter()
             .map(|(_, _, n)| normalize_confirmation_number(n))
             .collect::<std::result::Result<Vec<_>, _>>()?;
+        let scope = self.scope.clone();
         self.write(Permission::Confirm, |tx, now| {
             for ((id, expected_version, _), number) in items.iter().zip(numbers) {
                 let id = *id;
+                super::scope::guard(tx, &scope, "appointment", id)?;
                 check_version(tx, "appointment", id, *expected_version)?;
                 let current = load(tx, id)?;
                 current.check_confirmation(confirmed_at, now)?;
@@ -386,6 +398,7 @@ impl Store {
         &self,
         household_id: i64,
     ) -> Result<Vec<crate::store::AppointmentLine>> {
+        self.guard("household", household_id)?;
         self.appointment_lines(&format!(
             "a.household_id = {household_id} AND a.status = 'pending_confirmation'
              ORDER BY a.person_id, a.id"
@@ -405,7 +418,9 @@ impl Store {
         if to == AppointmentStatus::Confirmed {
             return Err(RuleError::Required("a confirmation number").into());
         }
+        let scope = self.scope.clone();
         self.write(Permission::ManageAppointments, |tx, now| {
+            super::scope::guard(tx, &scope, "appointment", id)?;
             check_version(tx, "appointment", id, expected_version)?;
             let current = load(tx, id)?;
             current.status.transition(to)?;

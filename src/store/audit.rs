@@ -168,6 +168,11 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 impl Store {
     /// The audit trail of one row, oldest first.
     pub fn audit_for(&self, entity: &str, id: i64) -> Result<Vec<AuditEntry>> {
+        for table in ["person", "household", "appointment"] {
+            if entity == table {
+                self.guard(table, id)?;
+            }
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, at, actor, action, entity, entity_id, summary
              FROM audit WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
@@ -178,6 +183,7 @@ impl Store {
 
     /// The audit trail of a person: their own row and their appointments', oldest first.
     pub fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>> {
+        self.guard("person", person_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, at, actor, action, entity, entity_id, summary FROM audit
              WHERE (entity = 'person' AND entity_id = ?1)
@@ -272,12 +278,29 @@ impl Store {
         })
     }
 
-    /// The newest `limit` audit rows, newest first.
+    /// The newest `limit` audit rows, newest first (a handle scoped to some
+    /// shelters: those of their people, households and appointments).
     pub fn recent_audit(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare_cached(
+        let scoped = if self.scope.is_network() {
+            "1".to_string()
+        } else {
+            let of = |table: &str| {
+                format!(
+                    "(entity = '{table}' AND entity_id IN (SELECT id FROM {table} WHERE {}))",
+                    self.scope.sql("shelter_id")
+                )
+            };
+            format!(
+                "({} OR {} OR {})",
+                of("person"),
+                of("household"),
+                of("appointment")
+            )
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, at, actor, action, entity, entity_id, summary
-             FROM audit ORDER BY id DESC LIMIT ?1",
-        )?;
+             FROM audit WHERE {scoped} ORDER BY id DESC LIMIT ?1"
+        ))?;
         let rows = stmt.query_map([limit as i64], entry)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

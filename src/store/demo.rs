@@ -310,6 +310,13 @@ fn load(
     for (kind, name, _) in &set_aside {
         tx.execute_batch(&format!("DROP {kind} main.\"{name}\""))?;
     }
+    // Each household's shelter, which its people and appointments carry.
+    let mut shelter_of: foldhash::HashMap<i64, i64> = tx
+        .prepare("SELECT id, shelter_id FROM main.household")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    shelter_of.extend(data.households.iter().map(|h| (h.id, h.shelter_id)));
+    let shelter_of = &shelter_of;
     let people_rows: Vec<(i64, &crate::domain::PersonDetails)> =
         data.people.iter().map(|p| (p.id, &p.details)).collect();
     let (first, second) = people_rows.split_at(people_rows.len() / 2);
@@ -321,7 +328,8 @@ fn load(
         let rest = rest_side.name;
         let loading = scope.spawn(move || -> Result<()> {
             let name = people_side.name;
-            let built = people_side.load(|conn| people::insert_people(conn, second, now, actor));
+            let built = people_side
+                .load(|conn| people::insert_people(conn, second, shelter_of, now, actor));
             steps.done("the second half of the people");
             let failed = built.is_err();
             // (That thread reports an error. If it stopped, so does this.)
@@ -333,7 +341,7 @@ fn load(
             steps.done("references checked");
             rest_side.load(|conn| {
                 insert_households(conn, &data.households, now, actor)?;
-                appointments::insert_many(conn, &appointments, now, actor)
+                appointments::insert_many(conn, &appointments, shelter_of, now, actor)
             })?;
             steps.done("households and appointments");
             Ok(())
@@ -360,7 +368,7 @@ fn load(
         }
         // The people's tallies and search index, counted as they were
         // written.
-        let mut built = people::insert_people(tx, first, now, actor)?;
+        let mut built = people::insert_people(tx, first, shelter_of, now, actor)?;
         steps.done("the first half of the people");
         let (name, theirs) = match people_written.recv() {
             Ok(written) => written?,

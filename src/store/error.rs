@@ -58,6 +58,15 @@ pub enum StoreError {
         /// What was refused.
         what: Permission,
     },
+    /// A person, household or appointment of a shelter the handle's user
+    /// is not assigned to: nothing is shown or changed.
+    #[error("{what} {id} is not at your shelters; ask a coordinator of its shelter, or an admin to add it to yours")]
+    OutOfScope {
+        /// `person`, `household`, `appointment` or `shelter`.
+        what: &'static str,
+        /// Its id.
+        id: i64,
+    },
     /// The session's user was removed, their role changed or their
     /// sessions ended by an admin since they logged in: nothing is written.
     #[error("{name}'s access was changed by an admin since this session began; nothing was saved (connect again)")]

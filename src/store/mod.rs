@@ -18,6 +18,7 @@ mod people;
 mod read;
 mod retention;
 mod roster;
+mod scope;
 mod search;
 mod snapshot;
 mod users;
@@ -30,7 +31,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use crate::domain::{Permission, Role};
+use crate::domain::{Permission, Role, Scope};
 
 pub use appointments::NewAppointment;
 pub use audit::{AuditMatch, Verified};
@@ -118,6 +119,8 @@ pub struct Store {
     /// The served user this handle writes for, and the access they logged
     /// in at ([`Store::for_user`]).
     session_user: Option<(String, i64)>,
+    /// The shelters this handle reads and writes ([`Store::with_scope`]).
+    scope: Scope,
 }
 
 impl std::fmt::Debug for Store {
@@ -286,6 +289,22 @@ impl Store {
     pub fn with_cache_kib(self, kib: i64) -> Result<Self> {
         self.conn.pragma_update(None, "cache_size", -kib)?;
         Ok(self)
+    }
+
+    /// The shelters this handle acts for.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The same handle, seeing and changing only the people, households
+    /// and appointments of `scope`'s shelters (a served user's). Enforced
+    /// here, on every read and write: a row of another shelter is refused
+    /// with [`StoreError::OutOfScope`], and lists, counts and searches
+    /// leave it out.
+    #[must_use]
+    pub fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
     }
 
     /// `NotAllowed` unless this handle's role may do `what`.

@@ -13,7 +13,7 @@ use chrono::Utc;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::{migrations, DbKey, OpenMode, Result, Store, StoreError, BUSY_TIMEOUT, LATEST_VERSION};
-use crate::domain::Role;
+use crate::domain::{Role, Scope};
 
 /// Waits for another connection's write, [`BUSY_TIMEOUT`] in all, looking
 /// at the lock every 1–3 ms (varied, so that waiters do not look in step).
@@ -166,6 +166,7 @@ impl Store {
             role: Role::Admin,
             key,
             session_user: None,
+            scope: Scope::Network,
         };
         if mode != OpenMode::Inspect {
             migrations::apply(&mut store.conn)?;

@@ -229,7 +229,7 @@ impl Store {
     /// The appointments that the outage `id` puts at risk, soonest deadline first.
     pub fn at_risk_from(&self, id: i64) -> Result<Vec<Appointment>> {
         let outage = self.outage(id)?;
-        Ok(pending(&self.conn)?
+        Ok(pending(&self.conn, &self.scope)?
             .into_iter()
             .filter(|a| outage.puts_at_risk(a))
             .collect())
@@ -238,7 +238,7 @@ impl Store {
     /// Every appointment at risk from any recorded outage, soonest deadline first.
     pub fn at_risk(&self) -> Result<Vec<Appointment>> {
         let outages = self.outages()?;
-        Ok(pending(&self.conn)?
+        Ok(pending(&self.conn, &self.scope)?
             .into_iter()
             .filter(|a| is_at_risk(a, &outages))
             .collect())
@@ -247,6 +247,8 @@ impl Store {
     /// Records that CBP granted more time after outage `id`: every appointment
     /// it puts at risk gets `until` as its deadline (never a shorter one), in
     /// one transaction with an audit row for each. Returns the ids extended.
+    /// A handle scoped to some shelters extends their appointments alone
+    /// (granting it again from another shelter extends that one's).
     pub fn grant_extension(
         &mut self,
         id: i64,
@@ -254,12 +256,16 @@ impl Store {
         until: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Vec<i64>> {
+        let scope = self.scope.clone();
         self.write(Permission::ManageOutages, |tx, now| {
             check_version(tx, "outage", id, expected_version)?;
             let outage = load(tx, id)?;
             outage.check_extension(until)?;
             let mut extended = Vec::new();
-            for a in pending(tx)?.iter().filter(|a| outage.puts_at_risk(a)) {
+            for a in pending(tx, &scope)?
+                .iter()
+                .filter(|a| outage.puts_at_risk(a))
+            {
                 if until <= a.effective_deadline() {
                     continue;
                 }

@@ -84,10 +84,12 @@ impl Store {
     }
 
     /// Every shelter, by id.
+    /// (A handle scoped to some shelters: theirs.)
     pub fn shelters(&self) -> Result<Vec<Shelter>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name, city, tz, capacity FROM shelter ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, name, city, tz, capacity FROM shelter WHERE {} ORDER BY id",
+            self.scope.sql("id")
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok(Shelter {
                 id: r.get(0)?,
@@ -110,6 +112,7 @@ impl Store {
     ) -> Result<Household> {
         let (label, us_destination) = crate::domain::person::household_text(label, us_destination)?;
         let (label, us_destination) = (label.as_str(), us_destination.as_deref());
+        self.in_scope(shelter_id)?;
         self.write(Permission::EditPeople, |tx, now| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM shelter WHERE id = ?1)",
@@ -135,7 +138,8 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "household.create", id, "")?;
+            let summary = format!("shelter {shelter_id}");
+            audit::record(tx, now, actor, "household.create", id, &summary)?;
             Ok(Household {
                 id,
                 shelter_id,
@@ -148,6 +152,7 @@ impl Store {
 
     /// One household.
     pub fn household(&self, id: i64) -> Result<Household> {
+        self.guard("household", id)?;
         let columns = "id, shelter_id, label, us_destination, version";
         super::by_id(&self.conn, "household", columns, id, |r| {
             Ok(Household {
@@ -164,8 +169,10 @@ impl Store {
     pub fn create_person(&mut self, details: &PersonDetails, actor: &Actor) -> Result<Person> {
         let details = &details.tidy();
         details.validate()?;
+        let scope = self.scope.clone();
         let id = self.write(Permission::EditPeople, |tx, now| {
             super::require(tx, "household", details.household_id)?;
+            super::scope::guard(tx, &scope, "household", details.household_id)?;
             add_person(tx, details, now, actor)
         })?;
         self.person(id)
@@ -184,6 +191,7 @@ impl Store {
         details.household_id = 0;
         details.validate()?;
         let (label, _) = crate::domain::person::household_text(label, None)?;
+        self.in_scope(shelter_id)?;
         let id = self.write(Permission::EditPeople, |tx, now| {
             tx.execute(
                 "INSERT INTO household (shelter_id, label, created_at, updated_at, updated_by)
@@ -191,7 +199,8 @@ impl Store {
                 params![shelter_id, label, codec::secs(now), actor.as_str()],
             )?;
             let household = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "household.create", household, "")?;
+            let summary = format!("shelter {shelter_id}");
+            audit::record(tx, now, actor, "household.create", household, &summary)?;
             details.household_id = household;
             add_person(tx, &details, now, actor)
         })?;
@@ -213,7 +222,9 @@ impl Store {
         if label.is_empty() {
             return Err(crate::domain::RuleError::Required("household label").into());
         }
+        let scope = self.scope.clone();
         self.write(Permission::EditPeople, |tx, now| {
+            super::scope::guard(tx, &scope, "household", id)?;
             check_version(tx, "household", id, expected_version)?;
             let (old_label, old_destination): (String, Option<String>) = tx.query_row(
                 "SELECT label, us_destination FROM household WHERE id = ?1",
@@ -297,8 +308,12 @@ impl Store {
         for (_, _, d) in &people {
             d.validate()?;
         }
+        let scope = self.scope.clone();
         self.write(Permission::EditPeople, |tx, now| {
             for (id, expected_version, details) in &people {
+                // Their row and the household they are put in.
+                super::scope::guard(tx, &scope, "person", *id)?;
+                super::scope::guard(tx, &scope, "household", details.household_id)?;
                 save_details(
                     tx,
                     now,
@@ -315,11 +330,13 @@ impl Store {
 
     /// One person.
     pub fn person(&self, id: i64) -> Result<Person> {
+        self.guard("person", id)?;
         super::by_id(&self.conn, "person", PERSON_COLUMNS, id, person_row)
     }
 
     /// The members of a household, by id.
     pub fn household_members(&self, household_id: i64) -> Result<Vec<Person>> {
+        self.guard("household", household_id)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS} FROM person WHERE household_id = ?1 ORDER BY id"
         ))?;
@@ -348,7 +365,8 @@ impl Store {
             });
         }
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"
+            "SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1 AND {}",
+            self.scope.sql("shelter_id")
         ))?;
         let mut people = Vec::with_capacity(limit);
         for id in ids.unwrap_or_default() {
@@ -374,40 +392,46 @@ pub(super) fn insert_person(
     tx.prepare_cached(
         "INSERT INTO person (id, household_id, given_names, family_names, search_name,
             birth_date, sex, nationality, languages, phone, arrival_date, departure_date,
-            status, vulnerabilities, notes, created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
+            status, vulnerabilities, notes, created_at, updated_at, updated_by, shelter_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17,
+            (SELECT shelter_id FROM household WHERE id = ?2))",
     )?
     .execute(PersonValues::new(id, d, now, actor).params())?;
     Ok(())
 }
 
 /// Inserts people as given (a bulk load: ids and every field set;
-/// [`super::BulkInsert`]), and counts them into the tallies and the search
-/// index it returns.
+/// [`super::BulkInsert`]), each with their household's shelter from
+/// `shelter_of`, and counts them into the tallies and the search index it
+/// returns.
 pub(super) fn insert_people(
     conn: &rusqlite::Connection,
     people: &[(i64, &PersonDetails)],
+    shelter_of: &foldhash::HashMap<i64, i64>,
     now: chrono::DateTime<chrono::Utc>,
     actor: &Actor,
 ) -> Result<search::Built> {
-    /// The columns of a row bound on their own (the id to the notes).
-    const OWN: usize = 15;
+    /// The columns of a row bound on their own (the id to the shelter).
+    const OWN: usize = 16;
     let mut built = search::Built::default();
     let (at, by) = (codec::secs(now), actor.as_str());
     let insert = super::BulkInsert::new(
         "INSERT INTO person (id, household_id, given_names, family_names, search_name,
             birth_date, sex, nationality, languages, phone, arrival_date, departure_date,
-            status, vulnerabilities, notes, created_at, updated_at, updated_by)",
+            status, vulnerabilities, notes, shelter_id, created_at, updated_at, updated_by)",
         OWN,
     );
     for chunk in people.chunks(super::BulkInsert::ROWS) {
-        let values: Vec<PersonValues<'_>> = chunk
+        let values: Vec<(PersonValues<'_>, i64)> = chunk
             .iter()
-            .map(|(id, d)| PersonValues::new(Some(*id), d, now, actor))
+            .map(|(id, d)| {
+                let shelter = shelter_of.get(&d.household_id).copied().unwrap_or(0);
+                (PersonValues::new(Some(*id), d, now, actor), shelter)
+            })
             .collect();
         let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(2 + chunk.len() * OWN);
         params.extend_from_slice(&[&at, &by]);
-        for (v, (id, d)) in values.iter().zip(chunk) {
+        for ((v, shelter), (id, d)) in values.iter().zip(chunk) {
             built.add(
                 *id,
                 &v.search_name,
@@ -415,8 +439,10 @@ pub(super) fn insert_people(
                 v.status,
                 &d.nationality,
                 d.household_id,
+                *shelter,
             );
-            params.extend_from_slice(&v.params()[..OWN]);
+            params.extend_from_slice(&v.params()[..OWN - 1]);
+            params.push(shelter);
         }
         conn.prepare_cached(&insert.sql(chunk.len()))?
             .execute(rusqlite::params_from_iter(params))?;

@@ -119,12 +119,15 @@ impl Store {
         let mut data = DashboardData::default();
         // From the tallies the triggers keep: a few thousand rows, however
         // many people the roster holds.
+        // (Counted by shelter: the ones of this handle's scope.)
+        let scope = self.scope.sql("shelter_id");
         let by_day: Vec<(String, i64)> = self
             .conn
-            .prepare_cached(
-                "SELECT arrival_date, people FROM arrival_tally WHERE status = 'present'
-                 ORDER BY arrival_date",
-            )?
+            .prepare_cached(&format!(
+                "SELECT arrival_date, sum(people) FROM arrival_tally
+                 WHERE status = 'present' AND {scope}
+                 GROUP BY arrival_date ORDER BY arrival_date"
+            ))?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         data.present = by_day.iter().map(|(_, n)| n).sum();
@@ -143,15 +146,17 @@ impl Store {
         }
         data.households = self
             .conn
-            .prepare_cached("SELECT households FROM present_households")?
+            .prepare_cached(&format!(
+                "SELECT coalesce(sum(households), 0) FROM present_households WHERE {scope}"
+            ))?
             .query_row([], |r| r.get(0))?;
 
         let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
         data.arrivals_per_day = vec![0; arrival_days as usize];
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT arrival_date, sum(people) FROM arrival_tally
-             WHERE arrival_date BETWEEN ?1 AND ?2 GROUP BY arrival_date",
-        )?;
+             WHERE arrival_date BETWEEN ?1 AND ?2 AND {scope} GROUP BY arrival_date"
+        ))?;
         let mut q = stmt.query(params![codec::day(first), codec::day(today)])?;
         while let Some(r) = q.next()? {
             let day = codec::parse_day(0, &r.get::<_, String>(0)?)?;
@@ -172,8 +177,10 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT port_code, appointment_at, people FROM slot_tally
-             WHERE port_code IN ({codes}) AND appointment_at >= ?1 AND appointment_at < ?2"
+            "SELECT port_code, appointment_at, sum(people) FROM slot_tally
+             WHERE port_code IN ({codes}) AND appointment_at >= ?1 AND appointment_at < ?2
+               AND {scope}
+             GROUP BY port_code, appointment_at"
         ))?;
         let from = codec::secs(now) - 86_400;
         let to = codec::secs(now + chrono::Duration::days(15));
@@ -191,9 +198,12 @@ impl Store {
         data.upcoming.sort_by_key(|s| (s.at, s.port));
         // Pending confirmations for someone present: the open ones and those
         // an outage going on puts at risk (the rule's bounds, `Outage::risk`).
-        const OPEN: &str = "SELECT {} FROM appointment INDEXED BY appointment_open
-             WHERE status = 'pending_confirmation' AND for_present = 1
-               AND max(confirm_deadline, coalesce(extended_until, 0)) > ?1";
+        let open_sql = format!(
+            "SELECT {{}} FROM appointment INDEXED BY appointment_open
+             WHERE status = 'pending_confirmation' AND for_present = 1 AND {scope}
+               AND max(confirm_deadline, coalesce(extended_until, 0)) > ?1"
+        );
+        let open_sql = open_sql.as_str();
         let at = codec::secs(now);
         data.outages = self.outages()?;
         let risks: Vec<Risk<'_>> = data
@@ -216,14 +226,14 @@ impl Store {
                 .conn
                 .prepare_cached(&format!(
                     "SELECT coalesce(sum(people), 0), coalesce(sum(CASE WHEN {hit} THEN people END), 0)
-                     FROM pending_tally WHERE deadline_bucket > ?1"
+                     FROM pending_tally WHERE deadline_bucket > ?1 AND {scope}"
                 ))?
                 .query_row([bucket], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let soon: (i64, i64) = self
                 .conn
                 .prepare_cached(&format!(
                     "{} AND max(confirm_deadline, coalesce(extended_until, 0)) < ?2",
-                    OPEN.replace("{}", &format!("count(*), coalesce(sum({hit}), 0)"))
+                    open_sql.replace("{}", &format!("count(*), coalesce(sum({hit}), 0)"))
                 ))?
                 .query_row([at, (bucket + 1) * PENDING_BUCKET_SECS], |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -250,7 +260,7 @@ impl Store {
                 .join(" OR ");
             self.conn
                 .prepare_cached(
-                    &OPEN.replace("{}", &format!("count(*), coalesce(sum({risky}), 0)")),
+                    &open_sql.replace("{}", &format!("count(*), coalesce(sum({risky}), 0)")),
                 )?
                 .query_row([at], |r| Ok((r.get(0)?, r.get(1)?)))?
         };
@@ -261,7 +271,7 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "{} ORDER BY max(confirm_deadline, coalesce(extended_until, 0)), id LIMIT {SOONEST}",
-                OPEN.replace("{}", "id")
+                open_sql.replace("{}", "id")
             ))?
             .query_map([at], |r| r.get::<_, i64>(0))?
             .map(|id| id.map(|id| id.to_string()))
@@ -341,7 +351,8 @@ impl Store {
             "SELECT {columns}, coalesce(p.given_names || ' ' || p.family_names, h.label)
              FROM appointment a JOIN household h ON h.id = a.household_id
              LEFT JOIN person p ON p.id = a.person_id
-             WHERE {condition}"
+             WHERE {} AND {condition}",
+            self.scope.sql("a.shelter_id")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], |r| {
@@ -372,7 +383,8 @@ impl Store {
              LEFT JOIN person p ON p.id = a.person_id
              WHERE a.appointment_at >= ?1 AND a.appointment_at < ?2
                AND a.status IN ('pending_confirmation', 'confirmed')
-               AND (?3 IS NULL OR h.shelter_id = ?3) AND {FOR_SOMEONE_PRESENT}"
+               AND (?3 IS NULL OR a.shelter_id = ?3) AND {} AND {FOR_SOMEONE_PRESENT}",
+            self.scope.sql("a.shelter_id")
         ))?;
         let rows = stmt.query_map(params![codec::secs(from), codec::secs(to), shelter], |r| {
             let status: String = r.get(2)?;

@@ -87,12 +87,15 @@ pub(super) fn rebuild_index(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 #[derive(Default)]
 pub(super) struct Built {
     index: HashMap<String, Vec<u32>>,
-    /// People by status, then by arrival day.
-    arrivals: HashMap<String, HashMap<String, i64>>,
-    /// People by status, then by nationality.
-    nationalities: HashMap<String, HashMap<String, i64>>,
+    /// People by shelter, status, then arrival day.
+    arrivals: Tally,
+    /// People by shelter, status, then nationality.
+    nationalities: Tally,
     present: HashMap<i64, i64>,
 }
+
+/// People by shelter, then status, then one more value.
+type Tally = HashMap<i64, HashMap<String, HashMap<String, i64>>>;
 
 impl Built {
     /// Counts a person in, by their row's values.
@@ -104,6 +107,7 @@ impl Built {
         status: &str,
         nationality: &str,
         household_id: i64,
+        shelter_id: i64,
     ) {
         add_words(&mut self.index, id32(id), search_name);
         if status == "present" {
@@ -111,7 +115,8 @@ impl Built {
         }
         // (Looked up by the borrowed words: a string is made only for a
         // pair not seen before.)
-        let count = |tally: &mut HashMap<String, HashMap<String, i64>>, by: &str| {
+        let count = |tally: &mut Tally, by: &str| {
+            let tally = tally.entry(shelter_id).or_default();
             let of_status = match tally.get_mut(status) {
                 Some(t) => t,
                 None => tally.entry(status.to_string()).or_default(),
@@ -136,10 +141,13 @@ impl Built {
             (&mut self.arrivals, other.arrivals),
             (&mut self.nationalities, other.nationalities),
         ] {
-            for (status, counts) in theirs {
-                let of_status = mine.entry(status).or_default();
-                for (by, n) in counts {
-                    *of_status.entry(by).or_default() += n;
+            for (shelter, statuses) in theirs {
+                let of_shelter = mine.entry(shelter).or_default();
+                for (status, counts) in statuses {
+                    let of_status = of_shelter.entry(status).or_default();
+                    for (by, n) in counts {
+                        *of_status.entry(by).or_default() += n;
+                    }
                 }
             }
         }
@@ -158,10 +166,12 @@ impl Built {
             ("arrival_tally", &self.arrivals),
             ("nationality_tally", &self.nationalities),
         ] {
-            let mut insert = tx.prepare(&format!("INSERT INTO {table} VALUES (?1, ?2, ?3)"))?;
-            for (status, counts) in tally {
-                for (by, n) in counts {
-                    insert.execute(params![status, by, n])?;
+            let mut insert = tx.prepare(&format!("INSERT INTO {table} VALUES (?1, ?2, ?3, ?4)"))?;
+            for (shelter, statuses) in tally {
+                for (status, counts) in statuses {
+                    for (by, n) in counts {
+                        insert.execute(params![status, by, shelter, n])?;
+                    }
                 }
             }
         }
@@ -212,16 +222,20 @@ pub(super) fn count_appointments(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
         "DELETE FROM slot_tally;
          INSERT INTO slot_tally
-             SELECT port_code, appointment_at, count(*) FROM appointment
+             SELECT port_code, appointment_at, shelter_id, count(*) FROM appointment
              WHERE status IN ('pending_confirmation', 'confirmed') AND for_present = 1
-             GROUP BY port_code, appointment_at;
+             GROUP BY 1, 2, 3;
          DELETE FROM pending_tally;
          INSERT INTO pending_tally
-             SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, count(*)
+             SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code,
+                    shelter_id, count(*)
              FROM appointment
              WHERE status = 'pending_confirmation' AND for_present = 1
-             GROUP BY 1, 2;
-         UPDATE present_households SET households = (SELECT count(*) FROM household_present);",
+             GROUP BY 1, 2, 3;
+         DELETE FROM present_households;
+         INSERT INTO present_households
+             SELECT h.shelter_id, count(*)
+             FROM household_present p JOIN household h ON h.id = p.household_id GROUP BY 1;",
     )
 }
 
@@ -333,14 +347,28 @@ pub(super) fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 /// tests/scale.rs after every kind of write).
 const TALLIES: &[(&str, &str, &str)] = &[
     (
+        "person.shelter_id",
+        "SELECT id, shelter_id FROM person ORDER BY id",
+        "SELECT p.id, h.shelter_id FROM person p JOIN household h ON h.id = p.household_id
+         ORDER BY p.id",
+    ),
+    (
+        "appointment.shelter_id",
+        "SELECT id, shelter_id FROM appointment ORDER BY id",
+        "SELECT a.id, h.shelter_id FROM appointment a JOIN household h ON h.id = a.household_id
+         ORDER BY a.id",
+    ),
+    (
         "arrival_tally",
-        "SELECT status, arrival_date, people FROM arrival_tally ORDER BY 1, 2",
-        "SELECT status, arrival_date, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+        "SELECT status, arrival_date, shelter_id, people FROM arrival_tally ORDER BY 1, 2, 3",
+        "SELECT status, arrival_date, shelter_id, count(*) FROM person GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3",
     ),
     (
         "nationality_tally",
-        "SELECT status, nationality, people FROM nationality_tally ORDER BY 1, 2",
-        "SELECT status, nationality, count(*) FROM person GROUP BY 1, 2 ORDER BY 1, 2",
+        "SELECT status, nationality, shelter_id, people FROM nationality_tally ORDER BY 1, 2, 3",
+        "SELECT status, nationality, shelter_id, count(*) FROM person GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3",
     ),
     (
         "household_present",
@@ -349,8 +377,9 @@ const TALLIES: &[(&str, &str, &str)] = &[
     ),
     (
         "present_households",
-        "SELECT households FROM present_households",
-        "SELECT count(DISTINCT household_id) FROM person WHERE status = 'present'",
+        "SELECT shelter_id, households FROM present_households WHERE households > 0 ORDER BY 1",
+        "SELECT shelter_id, count(DISTINCT household_id) FROM person WHERE status = 'present'
+         GROUP BY 1 ORDER BY 1",
     ),
     (
         "appointment.for_present",
@@ -362,17 +391,19 @@ const TALLIES: &[(&str, &str, &str)] = &[
     ),
     (
         "slot_tally",
-        "SELECT port_code, appointment_at, people FROM slot_tally ORDER BY 1, 2",
-        "SELECT port_code, appointment_at, count(*) FROM appointment
+        "SELECT port_code, appointment_at, shelter_id, people FROM slot_tally ORDER BY 1, 2, 3",
+        "SELECT port_code, appointment_at, shelter_id, count(*) FROM appointment
          WHERE status IN ('pending_confirmation', 'confirmed') AND for_present = 1
-         GROUP BY 1, 2 ORDER BY 1, 2",
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     ),
     (
         "pending_tally",
-        "SELECT deadline_bucket, port_code, people FROM pending_tally ORDER BY 1, 2",
-        "SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, count(*)
+        "SELECT deadline_bucket, port_code, shelter_id, people FROM pending_tally
+         ORDER BY 1, 2, 3",
+        "SELECT max(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, shelter_id,
+                count(*)
          FROM appointment WHERE status = 'pending_confirmation' AND for_present = 1
-         GROUP BY 1, 2 ORDER BY 1, 2",
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     ),
 ];
 
@@ -460,10 +491,18 @@ pub(super) fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// Counts every tally and builds the search index again from the rows
 /// (`albergue check --repair`), in the caller's transaction.
 pub(super) fn recount(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    // Each row's shelter, as its household says (the tallies count by it).
+    tx.execute_batch(
+        "UPDATE person AS p SET shelter_id = h.shelter_id FROM household h
+             WHERE h.id = p.household_id AND p.shelter_id IS NOT h.shelter_id;
+         UPDATE appointment AS a SET shelter_id = h.shelter_id FROM household h
+             WHERE h.id = a.household_id AND a.shelter_id IS NOT h.shelter_id;",
+    )?;
     let mut built = Built::default();
     {
         let mut stmt = tx.prepare(
-            "SELECT id, search_name, arrival_date, status, nationality, household_id FROM person",
+            "SELECT id, search_name, arrival_date, status, nationality, household_id, shelter_id
+             FROM person",
         )?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
@@ -474,6 +513,7 @@ pub(super) fn recount(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                 r.get_ref(3)?.as_str()?,
                 r.get_ref(4)?.as_str()?,
                 r.get(5)?,
+                r.get(6)?,
             );
         }
     }

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{audit, codec, Result, Store, StoreError};
 use crate::actor::Actor;
-use crate::domain::{Permission, Role, RuleError};
+use crate::domain::{Permission, Role, RuleError, Scope};
 
 /// A coordinator who may connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,11 +26,16 @@ pub struct User {
     /// Changes whenever what they may do does (role, `users kick`): a
     /// session that logged in at another value is over.
     pub access: i64,
+    /// The shelters they see and change: every one (`--network`), or
+    /// those they were given.
+    pub scope: Scope,
 }
 
-const USER_COLUMNS: &str = "id, name, role, key_fingerprint, public_key, lang, access";
+const USER_COLUMNS: &str = "id, name, role, key_fingerprint, public_key, lang, access, network";
 
+/// A user's row; their shelters are read after ([`with_shelters`]).
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let network: bool = r.get(7)?;
     Ok(User {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -39,7 +44,63 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         public_key: r.get(4)?,
         lang: r.get(5)?,
         access: r.get(6)?,
+        scope: if network {
+            Scope::Network
+        } else {
+            Scope::Shelters(Vec::new())
+        },
     })
+}
+
+/// `user` with the shelters they were given, when they are not network-wide.
+fn with_shelters(conn: &rusqlite::Connection, mut user: User) -> rusqlite::Result<User> {
+    if !user.scope.is_network() {
+        let ids = conn
+            .prepare_cached(
+                "SELECT shelter_id FROM coordinator_shelter WHERE coordinator_id = ?1
+                 ORDER BY shelter_id",
+            )?
+            .query_map([user.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        user.scope = Scope::Shelters(ids);
+    }
+    Ok(user)
+}
+
+/// Writes `scope` as user `id`'s: the network flag and their shelters,
+/// each of which must exist.
+fn write_scope(tx: &rusqlite::Transaction<'_>, id: i64, scope: &Scope) -> Result<()> {
+    tx.execute(
+        "UPDATE coordinator SET network = ?2 WHERE id = ?1",
+        params![id, scope.is_network()],
+    )?;
+    tx.execute(
+        "DELETE FROM coordinator_shelter WHERE coordinator_id = ?1",
+        [id],
+    )?;
+    if let Scope::Shelters(ids) = scope {
+        for &shelter in ids {
+            super::require(tx, "shelter", shelter)?;
+            tx.execute(
+                "INSERT INTO coordinator_shelter (coordinator_id, shelter_id) VALUES (?1, ?2)",
+                [id, shelter],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// How a scope reads in the audit trail and `users list`: `network`, or
+/// the shelters' ids.
+fn scope_summary(scope: &Scope) -> String {
+    match scope {
+        Scope::Network => "network".into(),
+        Scope::Shelters(ids) if ids.is_empty() => "no shelter".into(),
+        Scope::Shelters(ids) => {
+            let ids: Vec<String> = ids.iter().map(|i| format!("shelter {i}")).collect();
+            ids.join(", ")
+        }
+    }
 }
 
 /// A user name: letters, digits, `.`, `-`, `_`, 1 to 40 of them (it goes
@@ -61,14 +122,15 @@ fn check_name(name: &str) -> Result<()> {
 }
 
 impl Store {
-    /// Registers a user with their key; a name or key already registered is
-    /// refused, naming whom it belongs to.
+    /// Registers a user with their key, seeing the shelters of `scope`; a
+    /// name or key already registered is refused, naming whom it belongs to.
     pub fn add_user(
         &mut self,
         name: &str,
         role: Role,
         key_fingerprint: &str,
         public_key: &str,
+        scope: &Scope,
         actor: &Actor,
     ) -> Result<User> {
         self.allow(Permission::ManageUsers)?;
@@ -99,7 +161,9 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            audit::record(tx, now, actor, "coordinator.create", id, role.as_str())
+            write_scope(tx, id, scope)?;
+            let summary = format!("{role}; {}", scope_summary(scope));
+            audit::record(tx, now, actor, "coordinator.create", id, &summary)
         })?;
         Ok(self.user(name)?.expect("just added"))
     }
@@ -110,22 +174,50 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM coordinator ORDER BY name"
         ))?;
         let rows = stmt.query_map([], user_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let users = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(users
+            .into_iter()
+            .map(|u| with_shelters(&self.conn, u))
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The user with this name.
     pub fn user(&self, name: &str) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM coordinator WHERE name = ?1");
-        Ok(self.conn.query_row(&sql, [name], user_row).optional()?)
+        let user = self.conn.query_row(&sql, [name], user_row).optional()?;
+        Ok(user.map(|u| with_shelters(&self.conn, u)).transpose()?)
+    }
+
+    /// Gives a user other shelters (or the whole network): their live
+    /// sessions end, as for a new role.
+    pub fn set_user_scope(&mut self, name: &str, scope: &Scope, actor: &Actor) -> Result<User> {
+        self.allow(Permission::ManageUsers)?;
+        let user = self.user(name)?.ok_or_else(|| unknown(name))?;
+        self.transact(|tx, now| {
+            write_scope(tx, user.id, scope)?;
+            tx.execute(
+                "UPDATE coordinator SET updated_at = ?2, updated_by = ?3,
+                    version = version + 1, access = access + 1 WHERE id = ?1",
+                params![user.id, codec::secs(now), actor.as_str()],
+            )?;
+            let summary = format!(
+                "shelters: {} -> {}",
+                scope_summary(&user.scope),
+                scope_summary(scope)
+            );
+            audit::record(tx, now, actor, "coordinator.shelters", user.id, &summary)
+        })?;
+        Ok(self.user(name)?.expect("still there"))
     }
 
     /// The user whose key has this fingerprint (how a connection is known).
     pub fn user_by_fingerprint(&self, fingerprint: &str) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM coordinator WHERE key_fingerprint = ?1");
-        Ok(self
+        let user = self
             .conn
             .query_row(&sql, [fingerprint], user_row)
-            .optional()?)
+            .optional()?;
+        Ok(user.map(|u| with_shelters(&self.conn, u)).transpose()?)
     }
 
     /// Removes a user: their key no longer connects.
@@ -221,6 +313,16 @@ impl Store {
     pub fn for_user(mut self, name: &str, access: i64) -> Self {
         self.session_user = Some((name.to_string(), access));
         self
+    }
+
+    /// This handle acting for `user`, as every served session and command
+    /// does: in their role, for their shelters, writing only while their
+    /// access is what they logged in at.
+    #[must_use]
+    pub fn as_user(self, user: &User) -> Self {
+        self.with_role(user.role)
+            .with_scope(user.scope.clone())
+            .for_user(&user.name, user.access)
     }
 }
 

@@ -67,6 +67,9 @@ pub fn said(e: &StoreError) -> Notice {
             .with("who", Arg::Text(c.changed_by.clone()))
             .with("when", Arg::When(c.changed_at)),
         StoreError::Busy => Notice::new("err_busy"),
+        StoreError::OutOfScope { what, .. } => {
+            Notice::new("err_out_of_scope").with("what", Arg::Text((*what).to_string()))
+        }
         StoreError::DiskFull => Notice::new("err_disk_full"),
         StoreError::ReadOnly | StoreError::ReadOnlyFile(_) => Notice::new("err_read_only"),
         StoreError::NotAllowed { role, .. } => {

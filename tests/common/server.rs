@@ -38,7 +38,7 @@ pub fn key(home: &Path, name: &str) -> PathBuf {
     path
 }
 
-/// `albergue users add NAME --role ROLE --key KEY` on `db`.
+/// `albergue users add NAME --role ROLE --key KEY --network` on `db`.
 pub fn add_user(
     home: &Path,
     db: &Path,
@@ -50,7 +50,16 @@ pub fn add_user(
     super::on_db(
         home,
         db,
-        &["users", "add", name, "--role", role, "--key", key],
+        &[
+            "users",
+            "add",
+            name,
+            "--role",
+            role,
+            "--key",
+            key,
+            "--network",
+        ],
     )
 }
 
@@ -92,7 +101,16 @@ impl Server {
         for (name, role) in [("maria", "coordinator"), ("pedro", "volunteer")] {
             let public = key(home.path(), name).with_extension("pub");
             let public = public.to_str().unwrap();
-            let mut args = vec!["users", "add", name, "--role", role, "--key", public];
+            let mut args = vec![
+                "users",
+                "add",
+                name,
+                "--role",
+                role,
+                "--key",
+                public,
+                "--network",
+            ];
             if let Some(k) = &db_key {
                 args.extend(["--key-file", k.to_str().unwrap()]);
             }

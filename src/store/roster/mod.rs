@@ -271,7 +271,7 @@ impl Store {
             before: Before::Rows,
         };
         let c = Conditions {
-            sql: "1".into(),
+            sql: self.scope.sql("p.shelter_id"),
             params: Vec::new(),
             known: None,
         };
@@ -283,9 +283,10 @@ impl Store {
 
     /// The nationalities on the roster, sorted (for the filter).
     pub fn nationalities(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT nationality FROM nationality_tally ORDER BY 1")?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT DISTINCT nationality FROM nationality_tally WHERE {} ORDER BY 1",
+            self.scope.sql("shelter_id")
+        ))?;
         let v = stmt.query_map([], |r| r.get(0))?;
         Ok(v.collect::<rusqlite::Result<_>>()?)
     }

@@ -163,6 +163,10 @@ impl Store {
         let mut parts: Vec<String> = Vec::new();
         let mut params: Vec<Value> = Vec::new();
         let f = &spec.filter;
+        if !self.scope.is_network() {
+            // Only the people of this handle's shelters, whatever is asked.
+            parts.push(self.scope.sql("p.shelter_id"));
+        }
         if let Some(s) = f.status {
             parts.push("p.status = ?".into());
             params.push(Value::Text(s.as_str().into()));
@@ -189,7 +193,7 @@ impl Store {
             });
         }
         if let Some(s) = f.shelter {
-            parts.push("p.household_id IN (SELECT id FROM household WHERE shelter_id = ?)".into());
+            parts.push("p.shelter_id = ?".into());
             params.push(Value::Integer(s));
         }
         if let Some(p) = f.port.and_then(|i| port::all().get(usize::from(i))) {
@@ -258,7 +262,7 @@ impl Store {
                 }
             });
             if let Some(h) = &hits {
-                if q.short.is_empty() && extra.is_empty() && !f.any() {
+                if q.short.is_empty() && extra.is_empty() && !f.any() && self.scope.is_network() {
                     known = Some(h.len() as u64);
                 }
                 if h.is_empty() {
@@ -278,10 +282,7 @@ impl Store {
                 let _ = write!(search, " OR p.id IN ({})", id_list(&extra));
             }
             parts.push(format!("({search})"));
-        } else if spec.filter.port.is_none()
-            && spec.filter.shelter.is_none()
-            && !spec.filter.at_risk
-        {
+        } else if spec.filter.port.is_none() && !spec.filter.at_risk {
             known = Some(self.tally_count(&spec.filter)?);
         }
         Ok(Conditions {
@@ -298,12 +299,14 @@ impl Store {
     pub(super) fn tally_count(&self, f: &RosterFilter) -> Result<u64> {
         let n: i64 = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT coalesce(sum(people), 0) FROM nationality_tally
-                 WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR nationality = ?2)",
-            )?
+                 WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR nationality = ?2)
+                   AND (?3 IS NULL OR shelter_id = ?3) AND {}",
+                self.scope.sql("shelter_id")
+            ))?
             .query_row(
-                rusqlite::params![f.status.map(|s| s.as_str()), f.nationality],
+                rusqlite::params![f.status.map(|s| s.as_str()), f.nationality, f.shelter],
                 |r| r.get(0),
             )?;
         Ok(u64::try_from(n).unwrap_or(0))
