@@ -99,6 +99,7 @@ type Tally = HashMap<i64, HashMap<String, HashMap<String, i64>>>;
 
 impl Built {
     /// Counts a person in, by their row's values.
+    #[allow(clippy::too_many_arguments)] // (a row's columns, borrowed as read)
     pub(super) fn add(
         &mut self,
         id: i64,
