@@ -17,6 +17,7 @@ pub mod retention;
 pub mod role;
 pub mod scope;
 pub mod template;
+pub mod transfer;
 
 use chrono::{DateTime, Utc};
 
@@ -29,6 +30,7 @@ pub use person::{
 pub use port::Port;
 pub use role::{Permission, Role};
 pub use scope::Scope;
+pub use transfer::{Consent, Transfer, TransferStatus};
 
 /// A change the rules refuse. Messages name the rule, not personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

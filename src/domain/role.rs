@@ -31,6 +31,8 @@ pub enum Permission {
     ManageOutages,
     /// Print or save lists of people (tomorrow's departures).
     PrintLists,
+    /// Ask for, accept, decline and cancel transfers between shelters.
+    Transfers,
     /// Export, import, back up, load demo data.
     Jobs,
     /// Add, remove and change users.
@@ -43,6 +45,7 @@ text_enum!(Permission, "permission", {
     ManageAppointments => "manage_appointments",
     ManageOutages => "manage_outages",
     PrintLists => "print_lists",
+    Transfers => "transfers",
     Jobs => "jobs",
     ManageUsers => "manage_users",
 });
@@ -55,7 +58,8 @@ impl Role {
             Permission::Confirm
             | Permission::ManageAppointments
             | Permission::ManageOutages
-            | Permission::PrintLists => self >= Self::Coordinator,
+            | Permission::PrintLists
+            | Permission::Transfers => self >= Self::Coordinator,
             Permission::Jobs | Permission::ManageUsers => self == Self::Admin,
         }
     }
@@ -71,7 +75,7 @@ mod tests {
             Permission::ALL.into_iter().filter(|&p| r.may(p)).collect()
         };
         assert_eq!(allowed(Role::Volunteer), [Permission::EditPeople]);
-        assert_eq!(allowed(Role::Coordinator).len(), 5);
+        assert_eq!(allowed(Role::Coordinator).len(), 6);
         assert!(!Role::Coordinator.may(Permission::Jobs));
         assert_eq!(allowed(Role::Admin).len(), Permission::ALL.len());
         assert_eq!("coordinator".parse::<Role>().unwrap(), Role::Coordinator);

@@ -21,6 +21,7 @@ mod roster;
 mod scope;
 mod search;
 mod snapshot;
+mod transfers;
 mod users;
 mod write;
 
@@ -47,6 +48,7 @@ pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot,
 pub use retention::RetentionReport;
 pub use roster::{Edge, RosterCount, RosterFilter, RosterKey, RosterSort, RosterSpec, COUNT_CAP};
 pub use snapshot::{Column, Field, Kind, Snapshot, Table};
+pub use transfers::Arriving;
 pub use users::User;
 
 use open::{apply_key, quiet_cipher, BULK_CACHE_KIB};

@@ -1,0 +1,243 @@
+//! Transfers between shelters with a hand-over, on the store handle as the
+//! sending and receiving shelters' coordinators hold it: consent recorded,
+//! accepted moves the household whole in one transaction, declined moves
+//! nothing, two answers at once are a conflict.
+
+mod common;
+
+use std::sync::Arc;
+
+use albergue::actor::Actor;
+use albergue::domain::{Consent, PersonStatus, Role, Scope, TransferStatus};
+use albergue::store::{OpenMode, Store, StoreError};
+
+use common::{demo_data, now, store_with};
+
+struct Two {
+    _dir: tempfile::TempDir,
+    all: Store,
+    tijuana: Store,
+    juarez: Store,
+    tj: i64,
+    jz: i64,
+}
+
+fn two_shelters() -> Two {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut all) = store_with(dir.path(), &demo_data(2000, 11));
+    let shelters = all.shelters().unwrap();
+    let id = |c: &str| shelters.iter().find(|s| s.city.contains(c)).unwrap().id;
+    let (tj, jz) = (id("Tijuana"), id("Juárez"));
+    let mut handle = |name: &str, shelter: i64| {
+        let user = all
+            .add_user(
+                name,
+                Role::Coordinator,
+                &format!("SHA256:{name}"),
+                "ssh-ed25519 AAAA",
+                &Scope::shelters([shelter]),
+                &Actor::new("admin"),
+            )
+            .unwrap();
+        let t = now();
+        Store::open(&path, OpenMode::Existing)
+            .unwrap()
+            .with_clock(Arc::new(move || t))
+            .as_user(&user)
+    };
+    let tijuana = handle("ana", tj);
+    let juarez = handle("beto", jz);
+    Two {
+        _dir: dir,
+        all,
+        tijuana,
+        juarez,
+        tj,
+        jz,
+    }
+}
+
+/// A Tijuana household with someone present and an appointment.
+fn household_at(t: &Two) -> i64 {
+    t.all
+        .pending_appointments()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.household_id)
+        .find(|&h| t.all.household(h).unwrap().shelter_id == t.tj)
+        .unwrap()
+}
+
+fn consent(given: bool) -> Consent {
+    Consent {
+        given,
+        asked_by: "ana".into(),
+    }
+}
+
+#[test]
+fn an_accepted_transfer_moves_the_household_with_its_appointments_and_counts() {
+    let mut t = two_shelters();
+    let h = household_at(&t);
+    let a = Actor::new("ana");
+    let before = t.all.last_change().unwrap();
+    // Without consent, to its own shelter, or to a shelter that does not
+    // exist: refused, nothing written.
+    assert!(t
+        .tijuana
+        .request_transfer(h, t.jz, &consent(false), &a)
+        .is_err());
+    assert!(t
+        .tijuana
+        .request_transfer(h, t.tj, &consent(true), &a)
+        .is_err());
+    assert!(t
+        .tijuana
+        .request_transfer(h, 9999, &consent(true), &a)
+        .is_err());
+    assert_eq!(t.all.last_change().unwrap(), before);
+    // Juárez cannot ask to move a household it does not have.
+    assert!(matches!(
+        t.juarez.request_transfer(h, t.jz, &consent(true), &a),
+        Err(StoreError::OutOfScope { .. })
+    ));
+
+    let asked = t
+        .tijuana
+        .request_transfer(h, t.jz, &consent(true), &a)
+        .unwrap();
+    assert_eq!(asked.status, TransferStatus::Pending);
+    assert_eq!(asked.consent_asked_by, "ana");
+    // A second while it waits: refused.
+    assert!(t
+        .tijuana
+        .request_transfer(h, t.jz, &consent(true), &a)
+        .is_err());
+    // Nothing moved yet; Juárez sees who is coming, and not yet the household.
+    assert_eq!(t.all.household(h).unwrap().shelter_id, t.tj);
+    let coming = t.juarez.arriving().unwrap();
+    assert_eq!(coming.len(), 1);
+    assert_eq!(coming[0].transfer.id, asked.id);
+    let present: Vec<String> = t
+        .all
+        .household_members(h)
+        .unwrap()
+        .iter()
+        .filter(|p| p.details.status == PersonStatus::Present)
+        .map(|p| format!("{} {}", p.details.given_names, p.details.family_names))
+        .collect();
+    assert_eq!(coming[0].names, present);
+    assert!(t.tijuana.arriving().unwrap().is_empty());
+    assert!(t.juarez.household(h).is_err());
+    // The sender cannot accept its own request.
+    assert!(matches!(
+        t.tijuana.accept_transfer(asked.id, asked.version, &a),
+        Err(StoreError::OutOfScope { .. })
+    ));
+
+    let today = now().date_naive();
+    let (tj0, jz0) = (
+        t.tijuana.dashboard(now(), today, 7).unwrap(),
+        t.juarez.dashboard(now(), today, 7).unwrap(),
+    );
+    let appointments = t
+        .all
+        .appointments_for_person(t.all.household_members(h).unwrap()[0].id);
+    let done = t
+        .juarez
+        .accept_transfer(asked.id, asked.version, &Actor::new("beto"))
+        .unwrap();
+    assert_eq!(done.status, TransferStatus::Accepted);
+    assert_eq!(done.decided_by.as_deref(), Some("beto"));
+    // Moved whole: the household, its people, its appointments, the counts.
+    assert_eq!(t.all.household(h).unwrap().shelter_id, t.jz);
+    assert_eq!(
+        t.juarez.household_members(h).unwrap().len(),
+        t.all.household_members(h).unwrap().len()
+    );
+    let first = t.all.household_members(h).unwrap()[0].id;
+    assert_eq!(
+        t.juarez.appointments_for_person(first).unwrap(),
+        appointments.unwrap()
+    );
+    let (tj1, jz1) = (
+        t.tijuana.dashboard(now(), today, 7).unwrap(),
+        t.juarez.dashboard(now(), today, 7).unwrap(),
+    );
+    let n = present.len() as i64;
+    assert_eq!(
+        (tj1.present, jz1.present),
+        (tj0.present - n, jz0.present + n)
+    );
+    assert!(t.all.tally_problems().unwrap().is_empty());
+    // The sender keeps the record of the transfer, and nothing of the people.
+    assert!(matches!(
+        t.tijuana.household(h),
+        Err(StoreError::OutOfScope { .. })
+    ));
+    assert_eq!(t.tijuana.transfer(done.id).unwrap(), done);
+    assert!(t
+        .tijuana
+        .transfers()
+        .unwrap()
+        .iter()
+        .any(|x| x.id == done.id));
+    // Answered once: not again.
+    assert!(t
+        .juarez
+        .decline_transfer(done.id, done.version, "full", &Actor::new("beto"))
+        .is_err());
+    let audit = t.all.audit_for("transfer", done.id).unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["transfer.request", "transfer.accept"]);
+    assert!(audit[0].summary.contains("consent asked by ana"));
+    let moved = t.all.audit_for("household", h).unwrap();
+    assert!(moved.iter().any(|e| e.action == "household.move"));
+}
+
+#[test]
+fn a_declined_transfer_moves_nothing_and_two_answers_at_once_are_a_conflict() {
+    let mut t = two_shelters();
+    let h = household_at(&t);
+    let a = Actor::new("ana");
+    let asked = t
+        .tijuana
+        .request_transfer(h, t.jz, &consent(true), &a)
+        .unwrap();
+    let beto = Actor::new("beto");
+    // Declining needs a reason.
+    assert!(t
+        .juarez
+        .decline_transfer(asked.id, asked.version, " ", &beto)
+        .is_err());
+    let before = t.all.dashboard(now(), now().date_naive(), 7).unwrap();
+    let declined = t
+        .juarez
+        .decline_transfer(asked.id, asked.version, "no family beds", &beto)
+        .unwrap();
+    assert_eq!(declined.status, TransferStatus::Declined);
+    assert_eq!(declined.reason, "no family beds");
+    assert_eq!(t.all.household(h).unwrap().shelter_id, t.tj);
+    assert_eq!(
+        t.all.dashboard(now(), now().date_naive(), 7).unwrap(),
+        before
+    );
+    // Another coordinator answering over the version they read: a conflict.
+    match t.juarez.accept_transfer(asked.id, asked.version, &beto) {
+        Err(StoreError::Conflict(c)) => assert_eq!(c.changed_by, "beto"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(t.all.household(h).unwrap().shelter_id, t.tj);
+    // Asked again, then withdrawn by the sender.
+    let again = t
+        .tijuana
+        .request_transfer(h, t.jz, &consent(true), &a)
+        .unwrap();
+    let cancelled = t
+        .tijuana
+        .cancel_transfer(again.id, again.version, "they stay", &a)
+        .unwrap();
+    assert_eq!(cancelled.status, TransferStatus::Cancelled);
+    assert!(t.juarez.arriving().unwrap().is_empty());
+    assert!(t.all.tally_problems().unwrap().is_empty());
+}
