@@ -241,3 +241,90 @@ fn a_declined_transfer_moves_nothing_and_two_answers_at_once_are_a_conflict() {
     assert!(t.juarez.arriving().unwrap().is_empty());
     assert!(t.all.tally_problems().unwrap().is_empty());
 }
+
+#[test]
+fn the_command_line_asks_for_accepts_and_declines_transfers() {
+    let home = tempfile::tempdir().unwrap();
+    let db = common::make_demo(home.path(), 500);
+    let on = |args: &[&str]| common::on_db(home.path(), &db, args);
+    let store = Store::open(&db, OpenMode::Existing).unwrap();
+    let shelters = store.shelters().unwrap();
+    let tj = shelters.iter().find(|s| s.city == "Tijuana").unwrap();
+    let jz = shelters.iter().find(|s| s.city.contains("Juárez")).unwrap();
+    let households: Vec<i64> = store
+        .roster(now())
+        .unwrap()
+        .iter()
+        .filter(|r| r.status == PersonStatus::Present)
+        .map(|r| r.household_id)
+        .filter(|&h| store.household(h).unwrap().shelter_id == tj.id)
+        .collect();
+    let (first, second) = (
+        households[0],
+        *households.iter().find(|&&h| h != households[0]).unwrap(),
+    );
+    let (a, b) = (first.to_string(), second.to_string());
+    // Without the person's consent: refused, saying so, nothing recorded.
+    let o = on(&[
+        "transfers",
+        "request",
+        &a,
+        "--to",
+        "Ciudad Juárez",
+        "--consent-asked-by",
+        "ana",
+    ]);
+    assert!(!o.status.success());
+    assert!(common::text(&o).contains("consent"), "{}", common::text(&o));
+    let o = on(&[
+        "transfers",
+        "request",
+        &a,
+        "--to",
+        "Nowhere",
+        "--consent-asked-by",
+        "ana",
+        "--consent-given",
+    ]);
+    assert!(!o.status.success());
+    assert!(common::text(&o).contains(&jz.name), "{}", common::text(&o));
+    assert!(store.transfers().unwrap().is_empty());
+    for h in [&a, &b] {
+        let o = on(&[
+            "transfers",
+            "request",
+            h,
+            "--to",
+            "Ciudad Juárez",
+            "--consent-asked-by",
+            "ana",
+            "--consent-given",
+        ]);
+        assert!(o.status.success(), "{}", common::text(&o));
+    }
+    let ids: Vec<i64> = store
+        .transfers()
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .rev()
+        .collect();
+    let o = on(&["transfers", "accept", &ids[0].to_string()]);
+    assert!(o.status.success(), "{}", common::text(&o));
+    let o = on(&[
+        "transfers",
+        "decline",
+        &ids[1].to_string(),
+        "--reason",
+        "full",
+    ]);
+    assert!(o.status.success(), "{}", common::text(&o));
+    assert_eq!(store.household(first).unwrap().shelter_id, jz.id);
+    assert_eq!(store.household(second).unwrap().shelter_id, tj.id);
+    let list = common::text(&on(&["transfers", "list"]));
+    assert!(
+        list.contains("accepted") && list.contains("declined"),
+        "{list}"
+    );
+    assert!(store.tally_problems().unwrap().is_empty());
+}

@@ -64,6 +64,9 @@ _albergue() {
             albergue,serve)
                 cmd="albergue__subcmd__serve"
                 ;;
+            albergue,transfers)
+                cmd="albergue__subcmd__transfers"
+                ;;
             albergue,users)
                 cmd="albergue__subcmd__users"
                 ;;
@@ -127,6 +130,9 @@ _albergue() {
             albergue__subcmd__help,serve)
                 cmd="albergue__subcmd__help__subcmd__serve"
                 ;;
+            albergue__subcmd__help,transfers)
+                cmd="albergue__subcmd__help__subcmd__transfers"
+                ;;
             albergue__subcmd__help,users)
                 cmd="albergue__subcmd__help__subcmd__users"
                 ;;
@@ -144,6 +150,21 @@ _albergue() {
                 ;;
             albergue__subcmd__help__subcmd__retention,run)
                 cmd="albergue__subcmd__help__subcmd__retention__subcmd__run"
+                ;;
+            albergue__subcmd__help__subcmd__transfers,accept)
+                cmd="albergue__subcmd__help__subcmd__transfers__subcmd__accept"
+                ;;
+            albergue__subcmd__help__subcmd__transfers,cancel)
+                cmd="albergue__subcmd__help__subcmd__transfers__subcmd__cancel"
+                ;;
+            albergue__subcmd__help__subcmd__transfers,decline)
+                cmd="albergue__subcmd__help__subcmd__transfers__subcmd__decline"
+                ;;
+            albergue__subcmd__help__subcmd__transfers,list)
+                cmd="albergue__subcmd__help__subcmd__transfers__subcmd__list"
+                ;;
+            albergue__subcmd__help__subcmd__transfers,request)
+                cmd="albergue__subcmd__help__subcmd__transfers__subcmd__request"
                 ;;
             albergue__subcmd__help__subcmd__users,add)
                 cmd="albergue__subcmd__help__subcmd__users__subcmd__add"
@@ -214,6 +235,42 @@ _albergue() {
             albergue__subcmd__retention__subcmd__help,run)
                 cmd="albergue__subcmd__retention__subcmd__help__subcmd__run"
                 ;;
+            albergue__subcmd__transfers,accept)
+                cmd="albergue__subcmd__transfers__subcmd__accept"
+                ;;
+            albergue__subcmd__transfers,cancel)
+                cmd="albergue__subcmd__transfers__subcmd__cancel"
+                ;;
+            albergue__subcmd__transfers,decline)
+                cmd="albergue__subcmd__transfers__subcmd__decline"
+                ;;
+            albergue__subcmd__transfers,help)
+                cmd="albergue__subcmd__transfers__subcmd__help"
+                ;;
+            albergue__subcmd__transfers,list)
+                cmd="albergue__subcmd__transfers__subcmd__list"
+                ;;
+            albergue__subcmd__transfers,request)
+                cmd="albergue__subcmd__transfers__subcmd__request"
+                ;;
+            albergue__subcmd__transfers__subcmd__help,accept)
+                cmd="albergue__subcmd__transfers__subcmd__help__subcmd__accept"
+                ;;
+            albergue__subcmd__transfers__subcmd__help,cancel)
+                cmd="albergue__subcmd__transfers__subcmd__help__subcmd__cancel"
+                ;;
+            albergue__subcmd__transfers__subcmd__help,decline)
+                cmd="albergue__subcmd__transfers__subcmd__help__subcmd__decline"
+                ;;
+            albergue__subcmd__transfers__subcmd__help,help)
+                cmd="albergue__subcmd__transfers__subcmd__help__subcmd__help"
+                ;;
+            albergue__subcmd__transfers__subcmd__help,list)
+                cmd="albergue__subcmd__transfers__subcmd__help__subcmd__list"
+                ;;
+            albergue__subcmd__transfers__subcmd__help,request)
+                cmd="albergue__subcmd__transfers__subcmd__help__subcmd__request"
+                ;;
             albergue__subcmd__users,add)
                 cmd="albergue__subcmd__users__subcmd__add"
                 ;;
@@ -269,7 +326,7 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup encrypt rekey serve users list audit retention person key completions man help"
+            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup encrypt rekey serve users transfers list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,7 +750,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help)
-            opts="demo check export import backup encrypt rekey serve users list audit retention person key completions man help"
+            opts="demo check export import backup encrypt rekey serve users transfers list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,6 +1046,90 @@ _albergue() {
         albergue__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__transfers)
+            opts="list request accept decline cancel"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__transfers__subcmd__accept)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__transfers__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__transfers__subcmd__decline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__transfers__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__transfers__subcmd__request)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1786,6 +1927,348 @@ _albergue() {
                     return 0
                     ;;
                 --keepalive-secs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help list request accept decline cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__accept)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__cancel)
+            opts="-h --reason --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__decline)
+            opts="-h --reason --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__help)
+            opts="list request accept decline cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__help__subcmd__accept)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__help__subcmd__decline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__help__subcmd__request)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__list)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__transfers__subcmd__request)
+            opts="-h --to --consent-asked-by --consent-given --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --consent-asked-by)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -139,6 +139,13 @@ pub enum Command {
     /// Manage who may connect to `albergue serve`
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Move households between the shelters of a network, with a hand-over
+    ///
+    /// A transfer is asked for with the person's consent recorded; the
+    /// receiving shelter accepts (the household, its people and
+    /// appointments move) or declines (nothing moves). Each step audited.
+    #[command(subcommand)]
+    Transfers(TransfersCommand),
     /// Print lists to take along (tomorrow's departures)
     #[command(subcommand)]
     List(ListCommand),
@@ -371,6 +378,49 @@ pub enum UsersCommand {
     },
 }
 
+/// The `transfers` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TransfersCommand {
+    /// Every transfer: number, household, from, to, people, status, dates
+    List,
+    /// Ask for a household to move to another shelter (the person agreed)
+    Request {
+        /// The household's id
+        household: i64,
+        /// The receiving shelter (its name or city)
+        #[arg(long, value_name = "SHELTER")]
+        to: String,
+        /// Who asked the person, and recorded that they agreed
+        #[arg(long, value_name = "NAME")]
+        consent_asked_by: String,
+        /// Say that the person gave their consent (required: no transfer
+        /// is recorded without it)
+        #[arg(long)]
+        consent_given: bool,
+    },
+    /// The receiving shelter takes the household in: it moves now
+    Accept {
+        /// The transfer's number
+        id: i64,
+    },
+    /// The receiving shelter cannot take them: nothing moves
+    Decline {
+        /// The transfer's number
+        id: i64,
+        /// Why (kept with the transfer)
+        #[arg(long)]
+        reason: String,
+    },
+    /// The sending shelter withdraws the request: nothing moves
+    Cancel {
+        /// The transfer's number
+        id: i64,
+        /// Why (kept with the transfer)
+        #[arg(long)]
+        reason: String,
+    },
+}
+
 /// Which shelters a user sees: one or more by name, or every one.
 #[derive(Debug, Clone, clap::Args)]
 #[group(required = true, multiple = false)]
@@ -414,6 +464,7 @@ impl Cli {
             Some(Command::Rekey { .. }) => "rekey",
             Some(Command::Serve(_)) => "serve",
             Some(Command::Users(_)) => "users",
+            Some(Command::Transfers(_)) => "transfers",
             Some(Command::List(_)) => "list",
             Some(Command::Audit(_)) => "audit",
             Some(Command::Retention(_)) => "retention",

@@ -19,6 +19,7 @@ mod jobs;
 mod lists;
 mod protect;
 mod serve;
+mod transfers;
 
 pub use args::*;
 pub use dashboard::DEMO_PEOPLE;
@@ -66,6 +67,7 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         Command::Backup { out } => jobs::backup(&cli, &out),
         Command::Serve(args) => serve::serve(&cli, args),
         Command::Users(command) => serve::users(&cli, command),
+        Command::Transfers(command) => transfers::transfers(&cli, command),
         Command::List(ListCommand::Departures {
             date,
             port,
