@@ -56,24 +56,29 @@ fn scope_of(store: &crate::store::Store, asked: &ShelterScope) -> Result<Scope> 
     if asked.network {
         return Ok(Scope::Network);
     }
-    let mut ids = Vec::new();
-    for name in &asked.shelters {
-        match store.shelter_named(name)? {
-            Some(id) => ids.push(id),
-            None => {
-                let known: Vec<String> = store.shelters()?.into_iter().map(|s| s.name).collect();
-                anyhow::bail!(
-                    "--shelter {name:?}: no shelter of that name or city (the shelters: {})",
-                    if known.is_empty() {
-                        "none yet".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                );
-            }
-        }
-    }
+    let ids = asked
+        .shelters
+        .iter()
+        .map(|name| shelter_id(store, "--shelter", name))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Scope::shelters(ids))
+}
+
+/// The shelter called `name` (or in that city), else an error naming the
+/// option (`flag`) and listing the shelters.
+pub(super) fn shelter_id(store: &crate::store::Store, flag: &str, name: &str) -> Result<i64> {
+    if let Some(id) = store.shelter_named(name)? {
+        return Ok(id);
+    }
+    let known: Vec<String> = store.shelters()?.into_iter().map(|s| s.name).collect();
+    anyhow::bail!(
+        "{flag} {name:?}: no shelter of that name or city (the shelters: {})",
+        if known.is_empty() {
+            "none yet".to_string()
+        } else {
+            known.join(", ")
+        }
+    )
 }
 
 /// A scope as `users` prints it: `network`, or the shelters' names.

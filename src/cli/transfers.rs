@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::{Cli, TransfersCommand};
 use crate::actor::Actor;
-use crate::domain::{Consent, Shelter, Transfer};
+use crate::domain::{Consent, Transfer};
 
 /// `albergue transfers`.
 pub(super) fn transfers(cli: &Cli, command: TransfersCommand) -> Result<u8> {
@@ -52,7 +52,7 @@ pub(super) fn transfers(cli: &Cli, command: TransfersCommand) -> Result<u8> {
             consent_asked_by,
             consent_given,
         } => {
-            let to = shelter_named(&shelters, &to)?;
+            let to = super::serve::shelter_id(&store, "--to", &to)?;
             let consent = Consent {
                 given: consent_given,
                 asked_by: consent_asked_by,
@@ -73,23 +73,4 @@ pub(super) fn transfers(cli: &Cli, command: TransfersCommand) -> Result<u8> {
         }
     }
     Ok(0)
-}
-
-/// The shelter called `name` (or in that city), else an error listing them.
-fn shelter_named(shelters: &[Shelter], name: &str) -> Result<i64> {
-    let wanted = crate::domain::names::fold(name);
-    shelters
-        .iter()
-        .find(|s| {
-            crate::domain::names::fold(&s.name) == wanted
-                || crate::domain::names::fold(&s.city) == wanted
-        })
-        .map(|s| s.id)
-        .ok_or_else(|| {
-            let known: Vec<&str> = shelters.iter().map(|s| s.name.as_str()).collect();
-            anyhow::anyhow!(
-                "--to {name:?}: no shelter of that name or city (the shelters: {})",
-                known.join(", ")
-            )
-        })
 }
