@@ -4,25 +4,12 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use albergue::domain::names::fold;
 use albergue::domain::Shelter;
-use common::server::{key, Server};
+use common::server::{key, run, Server};
 use common::{on_db, text};
-
-/// `ssh` as `user` running `command`.
-fn run(server: &Server, user: &str, command: &[&str]) -> Output {
-    let mut args = server.ssh(user, user);
-    args.push("--".into());
-    args.extend(command.iter().map(|s| s.to_string()));
-    Command::new("ssh")
-        .args(&args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 /// Registers `name` (a new key) as `role` at `shelter`.
 fn add_scoped(server: &Server, name: &str, role: &str, shelter: &Shelter) {

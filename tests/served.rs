@@ -5,22 +5,8 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
-
-use common::server::{add_user, key, Server};
+use common::server::{add_user, key, run, Server};
 use common::{on_db, says_all, text, NOW};
-
-/// `ssh` as `user` running `command` (its words as ssh sends them).
-fn run(server: &Server, user: &str, command: &[&str]) -> Output {
-    let mut args = server.ssh(user, user);
-    args.push("--".into());
-    args.extend(command.iter().map(|s| s.to_string()));
-    Command::new("ssh")
-        .args(&args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn a_coordinator_fetches_tomorrows_list_to_their_own_computer() {

@@ -86,9 +86,13 @@ impl Store {
     /// Every shelter, by id.
     /// (A handle scoped to some shelters: theirs.)
     pub fn shelters(&self) -> Result<Vec<Shelter>> {
+        self.shelters_where(&self.scope.sql("id"))
+    }
+
+    /// The shelters matching a trusted SQL condition (built here), by id.
+    pub(super) fn shelters_where(&self, condition: &str) -> Result<Vec<Shelter>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, name, city, tz, capacity FROM shelter WHERE {} ORDER BY id",
-            self.scope.sql("id")
+            "SELECT id, name, city, tz, capacity FROM shelter WHERE {condition} ORDER BY id"
         ))?;
         let rows = stmt.query_map([], |r| {
             Ok(Shelter {

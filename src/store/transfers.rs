@@ -111,19 +111,7 @@ impl Store {
     /// Every shelter of the network (names and cities are no one's personal
     /// data): where a household may be transferred to.
     pub fn network_shelters(&self) -> Result<Vec<Shelter>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name, city, tz, capacity FROM shelter ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Shelter {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                city: r.get(2)?,
-                tz: r.get(3)?,
-                capacity: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.shelters_where("1")
     }
 
     /// Asks for household `household_id` to move to shelter `to_shelter`,

@@ -38,6 +38,19 @@ pub fn key(home: &Path, name: &str) -> PathBuf {
     path
 }
 
+/// `ssh` as `user` running a served `command` (its words as ssh sends
+/// them), with no input.
+pub fn run(server: &Server, user: &str, command: &[&str]) -> std::process::Output {
+    let mut args = server.ssh(user, user);
+    args.push("--".into());
+    args.extend(command.iter().map(|s| s.to_string()));
+    Command::new("ssh")
+        .args(&args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 /// `albergue users add NAME --role ROLE --key KEY --network` on `db`.
 pub fn add_user(
     home: &Path,
