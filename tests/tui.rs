@@ -855,6 +855,35 @@ fn sessions_of_one_process_read_the_dashboard_once_until_it_changes() {
 }
 
 #[test]
+fn sessions_of_users_of_different_shelters_never_share_figures() {
+    let f = fixture();
+    let shared = std::sync::Arc::new(worker::SharedReads::default());
+    let today = now().date_naive();
+    let dashboard_of = |store: Store| {
+        let request = Request::Dashboard { now: now(), today };
+        session_reply(store, &shared, request, |r| match r {
+            Reply::Dashboard(d) => Some(d),
+            _ => None,
+        })
+    };
+    let open = || Store::open(&f.path, OpenMode::Existing).unwrap();
+    let shelters = open().shelters().unwrap();
+    assert!(shelters.len() > 1, "the demo has several shelters");
+    let network = dashboard_of(open());
+    let mut per_shelter = 0;
+    for s in &shelters {
+        let scoped = || open().with_scope(albergue::domain::Scope::Shelters(vec![s.id]));
+        let d = dashboard_of(scoped());
+        assert_eq!(*d, scoped().dashboard(now(), today, 60).unwrap(), "{}", s.name);
+        assert!(d.present < network.present, "{} sees only its own", s.name);
+        per_shelter += d.present;
+    }
+    assert_eq!(per_shelter, network.present);
+    // And the network's figures are still the network's.
+    assert!(std::sync::Arc::ptr_eq(&network, &dashboard_of(open())));
+}
+
+#[test]
 fn names_are_cut_last_and_namesakes_on_screen_show_their_birth_year() {
     let mut f = fixture();
     // The demo's names are nearly all distinct: give the first person on

@@ -3,7 +3,7 @@
 //! people, households and appointments; views never filter for it.
 
 /// The shelters a handle acts for.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Scope {
     /// Every shelter (the database's owner, and users given `--network`).
     #[default]

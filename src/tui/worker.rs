@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::message::{PersonPage, Place, Reply, Request, RosterWindow, Save, Saved};
 use super::notice::{appointment_status_key, role_key, Arg, Notice};
 use crate::actor::Actor;
-use crate::domain::RuleError;
+use crate::domain::{RuleError, Scope};
 use crate::store::{DashboardData, Edge, RosterCount, RosterRow, RosterSpec, Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
@@ -24,13 +24,16 @@ const DASHBOARD_DAYS: u32 = 60;
 
 /// The dashboard's figures as last read by any session of a process: at
 /// one moment of the database (the newest audit row, written with every
-/// change) and one minute of the clock, they are the same for everyone, so
+/// change), one minute of the clock and one scope (the shelters a user
+/// sees), they are the same for everyone, so
 /// sessions served by one process hold them once, and one commit is read
 /// again once, not once per session. (The roster is read a window at a
 /// time by each session: nothing of it is shared or held whole.)
 #[derive(Debug, Default)]
 pub struct SharedReads {
-    dashboard: std::sync::Mutex<Option<CachedDashboard>>,
+    /// The last figures read for each scope: sessions of users of different
+    /// shelters never share figures.
+    dashboard: std::sync::Mutex<std::collections::HashMap<Scope, CachedDashboard>>,
 }
 
 /// (newest audit row, minute, the asking session's local day).
@@ -47,13 +50,13 @@ impl SharedReads {
         let key = (store.last_change()?, now.timestamp().div_euclid(60), today);
         // Held while they are read again, as for the roster.
         let mut latest = self.dashboard.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, data)) = latest.as_ref() {
+        if let Some((k, data)) = latest.get(store.scope()) {
             if *k == key {
                 return Ok(Arc::clone(data));
             }
         }
         let data = Arc::new(store.dashboard(now, today, DASHBOARD_DAYS)?);
-        *latest = Some((key, Arc::clone(&data)));
+        latest.insert(store.scope().clone(), (key, Arc::clone(&data)));
         Ok(data)
     }
 }
