@@ -874,7 +874,12 @@ fn sessions_of_users_of_different_shelters_never_share_figures() {
     for s in &shelters {
         let scoped = || open().with_scope(albergue::domain::Scope::Shelters(vec![s.id]));
         let d = dashboard_of(scoped());
-        assert_eq!(*d, scoped().dashboard(now(), today, 60).unwrap(), "{}", s.name);
+        assert_eq!(
+            *d,
+            scoped().dashboard(now(), today, 60).unwrap(),
+            "{}",
+            s.name
+        );
         assert!(d.present < network.present, "{} sees only its own", s.name);
         per_shelter += d.present;
     }

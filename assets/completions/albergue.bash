@@ -58,11 +58,17 @@ _albergue() {
             albergue,rekey)
                 cmd="albergue__subcmd__rekey"
                 ;;
+            albergue,report)
+                cmd="albergue__subcmd__report"
+                ;;
             albergue,retention)
                 cmd="albergue__subcmd__retention"
                 ;;
             albergue,serve)
                 cmd="albergue__subcmd__serve"
+                ;;
+            albergue,shelters)
+                cmd="albergue__subcmd__shelters"
                 ;;
             albergue,transfers)
                 cmd="albergue__subcmd__transfers"
@@ -124,11 +130,17 @@ _albergue() {
             albergue__subcmd__help,rekey)
                 cmd="albergue__subcmd__help__subcmd__rekey"
                 ;;
+            albergue__subcmd__help,report)
+                cmd="albergue__subcmd__help__subcmd__report"
+                ;;
             albergue__subcmd__help,retention)
                 cmd="albergue__subcmd__help__subcmd__retention"
                 ;;
             albergue__subcmd__help,serve)
                 cmd="albergue__subcmd__help__subcmd__serve"
+                ;;
+            albergue__subcmd__help,shelters)
+                cmd="albergue__subcmd__help__subcmd__shelters"
                 ;;
             albergue__subcmd__help,transfers)
                 cmd="albergue__subcmd__help__subcmd__transfers"
@@ -148,8 +160,17 @@ _albergue() {
             albergue__subcmd__help__subcmd__person,export)
                 cmd="albergue__subcmd__help__subcmd__person__subcmd__export"
                 ;;
+            albergue__subcmd__help__subcmd__report,headcount)
+                cmd="albergue__subcmd__help__subcmd__report__subcmd__headcount"
+                ;;
             albergue__subcmd__help__subcmd__retention,run)
                 cmd="albergue__subcmd__help__subcmd__retention__subcmd__run"
+                ;;
+            albergue__subcmd__help__subcmd__shelters,list)
+                cmd="albergue__subcmd__help__subcmd__shelters__subcmd__list"
+                ;;
+            albergue__subcmd__help__subcmd__shelters,set-capacity)
+                cmd="albergue__subcmd__help__subcmd__shelters__subcmd__set__subcmd__capacity"
                 ;;
             albergue__subcmd__help__subcmd__transfers,accept)
                 cmd="albergue__subcmd__help__subcmd__transfers__subcmd__accept"
@@ -223,6 +244,18 @@ _albergue() {
             albergue__subcmd__person__subcmd__help,help)
                 cmd="albergue__subcmd__person__subcmd__help__subcmd__help"
                 ;;
+            albergue__subcmd__report,headcount)
+                cmd="albergue__subcmd__report__subcmd__headcount"
+                ;;
+            albergue__subcmd__report,help)
+                cmd="albergue__subcmd__report__subcmd__help"
+                ;;
+            albergue__subcmd__report__subcmd__help,headcount)
+                cmd="albergue__subcmd__report__subcmd__help__subcmd__headcount"
+                ;;
+            albergue__subcmd__report__subcmd__help,help)
+                cmd="albergue__subcmd__report__subcmd__help__subcmd__help"
+                ;;
             albergue__subcmd__retention,help)
                 cmd="albergue__subcmd__retention__subcmd__help"
                 ;;
@@ -234,6 +267,24 @@ _albergue() {
                 ;;
             albergue__subcmd__retention__subcmd__help,run)
                 cmd="albergue__subcmd__retention__subcmd__help__subcmd__run"
+                ;;
+            albergue__subcmd__shelters,help)
+                cmd="albergue__subcmd__shelters__subcmd__help"
+                ;;
+            albergue__subcmd__shelters,list)
+                cmd="albergue__subcmd__shelters__subcmd__list"
+                ;;
+            albergue__subcmd__shelters,set-capacity)
+                cmd="albergue__subcmd__shelters__subcmd__set__subcmd__capacity"
+                ;;
+            albergue__subcmd__shelters__subcmd__help,help)
+                cmd="albergue__subcmd__shelters__subcmd__help__subcmd__help"
+                ;;
+            albergue__subcmd__shelters__subcmd__help,list)
+                cmd="albergue__subcmd__shelters__subcmd__help__subcmd__list"
+                ;;
+            albergue__subcmd__shelters__subcmd__help,set-capacity)
+                cmd="albergue__subcmd__shelters__subcmd__help__subcmd__set__subcmd__capacity"
                 ;;
             albergue__subcmd__transfers,accept)
                 cmd="albergue__subcmd__transfers__subcmd__accept"
@@ -326,7 +377,7 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup encrypt rekey serve users transfers list audit retention person key completions man help"
+            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup encrypt rekey serve users transfers shelters report list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,7 +801,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help)
-            opts="demo check export import backup encrypt rekey serve users transfers list audit retention person key completions man help"
+            opts="demo check export import backup encrypt rekey serve users transfers shelters report list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,6 +1066,34 @@ _albergue() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        albergue__subcmd__help__subcmd__report)
+            opts="headcount"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__report__subcmd__headcount)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         albergue__subcmd__help__subcmd__retention)
             opts="run"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1046,6 +1125,48 @@ _albergue() {
         albergue__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__shelters)
+            opts="list set-capacity"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__shelters__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__shelters__subcmd__set__subcmd__capacity)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1765,6 +1886,144 @@ _albergue() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        albergue__subcmd__report)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help headcount help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__report__subcmd__headcount)
+            opts="-h --from --to --shelter --format --suppress-small --out --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shelter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text csv html" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__report__subcmd__help)
+            opts="headcount help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__report__subcmd__help__subcmd__headcount)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__report__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         albergue__subcmd__retention)
             opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1927,6 +2186,180 @@ _albergue() {
                     return 0
                     ;;
                 --keepalive-secs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__shelters)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help list set-capacity help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__shelters__subcmd__help)
+            opts="list set-capacity help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__shelters__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__shelters__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__shelters__subcmd__help__subcmd__set__subcmd__capacity)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__shelters__subcmd__list)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__shelters__subcmd__set__subcmd__capacity)
+            opts="-h --section --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --section)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::export::departures::ListFormat;
+use crate::export::headcount::ReportFormat;
 
 /// albergue: roster, CBP One appointments and outage alerts for a migrant shelter.
 #[derive(Debug, Parser)]
@@ -146,6 +147,12 @@ pub enum Command {
     /// appointments move) or declines (nothing moves). Each step audited.
     #[command(subcommand)]
     Transfers(TransfersCommand),
+    /// Shelters and their beds by section
+    #[command(subcommand)]
+    Shelters(SheltersCommand),
+    /// Reports for the authorities (counts only, no one's details)
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Print lists to take along (tomorrow's departures)
     #[command(subcommand)]
     List(ListCommand),
@@ -378,6 +385,66 @@ pub enum UsersCommand {
     },
 }
 
+/// The `shelters` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SheltersCommand {
+    /// Each shelter with its sections: beds, occupied, free
+    List,
+    /// Set the beds of a shelter's sections (a new name adds a section; 0
+    /// beds closes one)
+    SetCapacity {
+        /// The shelter (its name or city)
+        shelter: String,
+        /// A section and its beds, as NAME=BEDS (families=120); repeat for
+        /// each section
+        #[arg(long = "section", value_name = "NAME=BEDS", required = true,
+              value_parser = parse_section)]
+        sections: Vec<(String, u32)>,
+    },
+}
+
+fn parse_section(text: &str) -> Result<(String, u32), String> {
+    crate::domain::section::parse_capacity(text).map_err(|e| e.to_string())
+}
+
+/// The `report` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// People present at the start and end of a period, arrivals,
+    /// departures by kind, transfers in and out, people served by sex ×
+    /// age group and by nationality, and occupancy by section: for each
+    /// shelter and all of them (each person counted once)
+    ///
+    /// Counts only: no name, no id, no date of anyone. Ages are taken on
+    /// the last day. For sharing in public, --suppress-small shows counts
+    /// of 1 to 4 as "<5".
+    Headcount {
+        /// First day (YYYY-MM-DD)
+        #[arg(long, value_parser = parse_date)]
+        from: NaiveDate,
+        /// Last day (YYYY-MM-DD), included
+        #[arg(long, value_parser = parse_date)]
+        to: NaiveDate,
+        /// Only this shelter (its name or city)
+        #[arg(long)]
+        shelter: Option<String>,
+        /// text, csv or html (one page per shelter, bar charts)
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Show counts of 1 to 4 as "<5"
+        #[arg(long)]
+        suppress_small: bool,
+        /// Write to FILE (created 0600, replaced whole) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date: write YYYY-MM-DD, for example 2026-11-30"))
+}
+
 /// The `transfers` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum TransfersCommand {
@@ -465,6 +532,8 @@ impl Cli {
             Some(Command::Serve(_)) => "serve",
             Some(Command::Users(_)) => "users",
             Some(Command::Transfers(_)) => "transfers",
+            Some(Command::Shelters(_)) => "shelters",
+            Some(Command::Report(_)) => "report",
             Some(Command::List(_)) => "list",
             Some(Command::Audit(_)) => "audit",
             Some(Command::Retention(_)) => "retention",

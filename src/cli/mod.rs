@@ -19,6 +19,7 @@ mod jobs;
 mod lists;
 mod protect;
 mod serve;
+mod shelters;
 mod transfers;
 
 pub use args::*;
@@ -68,6 +69,8 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         Command::Serve(args) => serve::serve(&cli, args),
         Command::Users(command) => serve::users(&cli, command),
         Command::Transfers(command) => transfers::transfers(&cli, command),
+        Command::Shelters(command) => shelters::shelters(&cli, command),
+        Command::Report(command) => shelters::report(&cli, command),
         Command::List(ListCommand::Departures {
             date,
             port,

@@ -22,6 +22,7 @@ use crate::domain::{
 };
 use crate::store::{BulkData, NewOutage};
 
+mod beds;
 mod names;
 
 use names::{Nationality, Pool};
@@ -392,6 +393,7 @@ pub fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> BulkData {
             )
         })
         .collect();
+    beds::lay(&mut data, now);
     data
 }
 

@@ -8,6 +8,7 @@ pub mod cell;
 pub mod countries;
 pub mod dates;
 pub mod departures;
+pub mod headcount;
 pub mod message;
 pub mod names;
 pub mod outage;
@@ -16,6 +17,7 @@ pub mod port;
 pub mod retention;
 pub mod role;
 pub mod scope;
+pub mod section;
 pub mod template;
 pub mod transfer;
 
@@ -114,4 +116,15 @@ pub enum RuleError {
         /// What was found.
         value: String,
     },
+    /// A `--section NAME=BEDS` that is not one.
+    #[error("section {text:?}: {why} (write NAME=BEDS, for example families=120)")]
+    Section {
+        /// As given.
+        text: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A place in a section the rules do not allow.
+    #[error("{0}")]
+    Placement(&'static str),
 }

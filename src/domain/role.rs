@@ -37,6 +37,8 @@ pub enum Permission {
     Jobs,
     /// Add, remove and change users.
     ManageUsers,
+    /// Set a shelter's sections and beds.
+    ManageShelters,
 }
 
 text_enum!(Permission, "permission", {
@@ -48,6 +50,7 @@ text_enum!(Permission, "permission", {
     Transfers => "transfers",
     Jobs => "jobs",
     ManageUsers => "manage_users",
+    ManageShelters => "manage_shelters",
 });
 
 impl Role {
@@ -60,7 +63,9 @@ impl Role {
             | Permission::ManageOutages
             | Permission::PrintLists
             | Permission::Transfers => self >= Self::Coordinator,
-            Permission::Jobs | Permission::ManageUsers => self == Self::Admin,
+            Permission::Jobs | Permission::ManageUsers | Permission::ManageShelters => {
+                self == Self::Admin
+            }
         }
     }
 }

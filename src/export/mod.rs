@@ -7,6 +7,7 @@ pub mod backup;
 pub mod departures;
 pub mod files;
 mod folders;
+pub mod headcount;
 
 use folders::{clean_leftovers, next_suffix, our_folders};
 pub mod person;

@@ -245,6 +245,9 @@ pub(super) fn import(
         people,
         appointments,
         outages,
+        // (Exports do not carry sections yet: read back, people are
+        // placed in none.)
+        ..BulkData::default()
     };
     let mut report = Report {
         rows: data.people.len(),

@@ -8,6 +8,7 @@ use rusqlite::{params, TransactionBehavior};
 use super::outages::NewOutage;
 use super::{appointments, audit, codec, outages, people, search, Result, Store, StoreError};
 use crate::actor::Actor;
+use crate::domain::section::Section;
 use crate::domain::Permission;
 use crate::domain::{Appointment, Household, Person, PersonStatus, Shelter};
 
@@ -24,6 +25,13 @@ pub struct BulkData {
     pub appointments: Vec<Appointment>,
     /// Outages, each with the extension granted after it.
     pub outages: Vec<(NewOutage, Option<DateTime<Utc>>)>,
+    /// The shelters' sections (their `occupied` is not read: counted from
+    /// the people placed).
+    pub sections: Vec<Section>,
+    /// Person id → the section they are in (people not named: in none).
+    pub placements: foldhash::HashMap<i64, i64>,
+    /// Transfers between the shelters (their households loaded with them).
+    pub transfers: Vec<crate::domain::Transfer>,
 }
 
 impl Store {
@@ -191,7 +199,11 @@ impl Steps {
 /// already stored (`stored`: the shelters and households the database
 /// holds; it holds no person, or the load is refused): the load runs with
 /// foreign keys off.
-fn references(stored: Stored, data: &BulkData) -> Result<()> {
+fn references(
+    stored: Stored,
+    data: &BulkData,
+    shelter_of: &foldhash::HashMap<i64, i64>,
+) -> Result<()> {
     let Stored {
         mut shelters,
         mut households,
@@ -220,6 +232,7 @@ fn references(stored: Stored, data: &BulkData) -> Result<()> {
             ));
         }
     }
+    super::sections::references(&shelters, shelter_of, data)?;
     for a in &data.appointments {
         if !households.contains(&a.household_id) {
             return Err(dangling("appointment", a.id, "household", a.household_id));
@@ -328,15 +341,16 @@ fn load(
         let rest = rest_side.name;
         let loading = scope.spawn(move || -> Result<()> {
             let name = people_side.name;
-            let built = people_side
-                .load(|conn| people::insert_people(conn, second, shelter_of, now, actor));
+            let built = people_side.load(|conn| {
+                people::insert_people(conn, second, (shelter_of, &data.placements), now, actor)
+            });
             steps.done("the second half of the people");
             let failed = built.is_err();
             // (That thread reports an error. If it stopped, so does this.)
             if counted.send(built.map(|b| (name, b))).is_err() || failed {
                 return Ok(());
             }
-            references(stored, data)?;
+            references(stored, data, shelter_of)?;
             let appointments = marked(data);
             steps.done("references checked");
             rest_side.load(|conn| {
@@ -366,9 +380,11 @@ fn load(
                 actor.as_str()
             ])?;
         }
+        super::sections::insert(tx, &data.sections, now, actor)?;
         // The people's tallies and search index, counted as they were
         // written.
-        let mut built = people::insert_people(tx, first, shelter_of, now, actor)?;
+        let mut built =
+            people::insert_people(tx, first, (shelter_of, &data.placements), now, actor)?;
         steps.done("the first half of the people");
         let (name, theirs) = match people_written.recv() {
             Ok(written) => written?,
@@ -398,6 +414,7 @@ fn load(
         for (o, extension) in &data.outages {
             outages::insert(tx, o, *extension, now, actor)?;
         }
+        super::transfers::insert(tx, &data.transfers, now)?;
         // The tallies from the rows, then the triggers that keep them from
         // here on.
         search::count_appointments(tx)?;

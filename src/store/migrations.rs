@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0010_audit_head.sql"),
     include_str!("../../assets/migrations/0011_shelter_scope.sql"),
     include_str!("../../assets/migrations/0012_transfers.sql"),
+    include_str!("../../assets/migrations/0013_sections.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its

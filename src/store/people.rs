@@ -411,31 +411,37 @@ pub(super) fn insert_person(
 pub(super) fn insert_people(
     conn: &rusqlite::Connection,
     people: &[(i64, &PersonDetails)],
-    shelter_of: &foldhash::HashMap<i64, i64>,
+    (shelter_of, section_of): (&foldhash::HashMap<i64, i64>, &foldhash::HashMap<i64, i64>),
     now: chrono::DateTime<chrono::Utc>,
     actor: &Actor,
 ) -> Result<search::Built> {
-    /// The columns of a row bound on their own (the id to the shelter).
-    const OWN: usize = 16;
+    /// The columns of a row bound on their own (the id to the section).
+    const OWN: usize = 17;
     let mut built = search::Built::default();
     let (at, by) = (codec::secs(now), actor.as_str());
     let insert = super::BulkInsert::new(
         "INSERT INTO person (id, household_id, given_names, family_names, search_name,
             birth_date, sex, nationality, languages, phone, arrival_date, departure_date,
-            status, vulnerabilities, notes, shelter_id, created_at, updated_at, updated_by)",
+            status, vulnerabilities, notes, shelter_id, section_id, created_at, updated_at,
+            updated_by)",
         OWN,
     );
     for chunk in people.chunks(super::BulkInsert::ROWS) {
-        let values: Vec<(PersonValues<'_>, i64)> = chunk
+        let values: Vec<(PersonValues<'_>, i64, Option<i64>)> = chunk
             .iter()
             .map(|(id, d)| {
                 let shelter = shelter_of.get(&d.household_id).copied().unwrap_or(0);
-                (PersonValues::new(Some(*id), d, now, actor), shelter)
+                let section = section_of.get(id).copied();
+                (
+                    PersonValues::new(Some(*id), d, now, actor),
+                    shelter,
+                    section,
+                )
             })
             .collect();
         let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(2 + chunk.len() * OWN);
         params.extend_from_slice(&[&at, &by]);
-        for ((v, shelter), (id, d)) in values.iter().zip(chunk) {
+        for ((v, shelter, section), (id, d)) in values.iter().zip(chunk) {
             built.add(
                 *id,
                 &v.search_name,
@@ -443,10 +449,11 @@ pub(super) fn insert_people(
                 v.status,
                 &d.nationality,
                 d.household_id,
-                *shelter,
+                (*shelter, *section),
             );
-            params.extend_from_slice(&v.params()[..OWN - 1]);
+            params.extend_from_slice(&v.params()[..OWN - 2]);
             params.push(shelter);
+            params.push(section);
         }
         conn.prepare_cached(&insert.sql(chunk.len()))?
             .execute(rusqlite::params_from_iter(params))?;
@@ -464,6 +471,8 @@ fn add_person(
     insert_person(tx, None, d, now, actor)?;
     let id = tx.last_insert_rowid();
     audit::record(tx, now, actor, "person.create", id, "")?;
+    // A bed for them: beside their household, or as its make-up says.
+    super::sections::place_household(tx, d.household_id, now.date_naive())?;
     Ok(id)
 }
 

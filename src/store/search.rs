@@ -92,6 +92,8 @@ pub(super) struct Built {
     /// People by shelter, status, then nationality.
     nationalities: Tally,
     present: HashMap<i64, i64>,
+    /// People present by (shelter, section or 0).
+    sections: HashMap<(i64, i64), i64>,
 }
 
 /// People by shelter, then status, then one more value.
@@ -108,11 +110,15 @@ impl Built {
         status: &str,
         nationality: &str,
         household_id: i64,
-        shelter_id: i64,
+        (shelter_id, section_id): (i64, Option<i64>),
     ) {
         add_words(&mut self.index, id32(id), search_name);
         if status == "present" {
             *self.present.entry(household_id).or_default() += 1;
+            *self
+                .sections
+                .entry((shelter_id, section_id.unwrap_or(0)))
+                .or_default() += 1;
         }
         // (Looked up by the borrowed words: a string is made only for a
         // pair not seen before.)
@@ -155,14 +161,21 @@ impl Built {
         for (household, n) in other.present {
             *self.present.entry(household).or_default() += n;
         }
+        for (key, n) in other.sections {
+            *self.sections.entry(key).or_default() += n;
+        }
     }
 
     /// Replaces the tallies of people and the search index by these.
     pub(super) fn write(mut self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
         tx.execute_batch(
             "DELETE FROM arrival_tally; DELETE FROM nationality_tally;
-             DELETE FROM household_present;",
+             DELETE FROM household_present; DELETE FROM section_tally;",
         )?;
+        let mut insert = tx.prepare("INSERT INTO section_tally VALUES (?1, ?2, ?3)")?;
+        for ((shelter, section), n) in &self.sections {
+            insert.execute(params![shelter, section, n])?;
+        }
         for (table, tally) in [
             ("arrival_tally", &self.arrivals),
             ("nationality_tally", &self.nationalities),
@@ -383,6 +396,19 @@ const TALLIES: &[(&str, &str, &str)] = &[
          GROUP BY 1 ORDER BY 1",
     ),
     (
+        "section_tally",
+        "SELECT shelter_id, section_id, people FROM section_tally WHERE people <> 0 ORDER BY 1, 2",
+        "SELECT shelter_id, coalesce(section_id, 0), count(*) FROM person WHERE status = 'present'
+         GROUP BY 1, 2 ORDER BY 1, 2",
+    ),
+    (
+        "person.section_id",
+        "SELECT id, section_id FROM person WHERE section_id IS NOT NULL ORDER BY id",
+        "SELECT p.id, s.id FROM person p JOIN shelter_section s
+             ON s.id = p.section_id AND s.shelter_id = p.shelter_id
+         ORDER BY p.id",
+    ),
+    (
         "appointment.for_present",
         "SELECT id, for_present FROM appointment ORDER BY id",
         "SELECT a.id, EXISTS (SELECT 1 FROM person q
@@ -497,12 +523,16 @@ pub(super) fn recount(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         "UPDATE person AS p SET shelter_id = h.shelter_id FROM household h
              WHERE h.id = p.household_id AND p.shelter_id IS NOT h.shelter_id;
          UPDATE appointment AS a SET shelter_id = h.shelter_id FROM household h
-             WHERE h.id = a.household_id AND a.shelter_id IS NOT h.shelter_id;",
+             WHERE h.id = a.household_id AND a.shelter_id IS NOT h.shelter_id;
+         UPDATE person SET section_id = NULL
+             WHERE section_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM shelter_section s
+                 WHERE s.id = person.section_id AND s.shelter_id = person.shelter_id);",
     )?;
     let mut built = Built::default();
     {
         let mut stmt = tx.prepare(
-            "SELECT id, search_name, arrival_date, status, nationality, household_id, shelter_id
+            "SELECT id, search_name, arrival_date, status, nationality, household_id, shelter_id,
+                    section_id
              FROM person",
         )?;
         let mut q = stmt.query([])?;
@@ -514,7 +544,7 @@ pub(super) fn recount(tx: &Transaction<'_>) -> rusqlite::Result<()> {
                 r.get_ref(3)?.as_str()?,
                 r.get_ref(4)?.as_str()?,
                 r.get(5)?,
-                r.get(6)?,
+                (r.get(6)?, r.get(7)?),
             );
         }
     }

@@ -107,6 +107,39 @@ fn answer(
     audit::record(tx, now, actor, action, t.id, &summary)
 }
 
+/// Inserts transfers as given (a bulk load).
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    transfers: &[Transfer],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO transfer (id, household_id, from_shelter, to_shelter, people, status,
+            consent_asked_by, requested_at, requested_by, decided_at, decided_by, reason,
+            created_at, updated_at, updated_by, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?9, ?14)",
+    )?;
+    for t in transfers {
+        insert.execute(params![
+            t.id,
+            t.household_id,
+            t.from_shelter,
+            t.to_shelter,
+            t.people,
+            t.status.as_str(),
+            t.consent_asked_by,
+            codec::secs(t.requested_at),
+            t.requested_by,
+            t.decided_at.map(codec::secs),
+            t.decided_by,
+            t.reason,
+            codec::secs(now),
+            t.version,
+        ])?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Every shelter of the network (names and cities are no one's personal
     /// data): where a household may be transferred to.
@@ -264,7 +297,11 @@ impl Store {
                 "shelter {} -> shelter {} (transfer {id})",
                 t.from_shelter, t.to_shelter
             );
-            audit::record(tx, now, actor, "household.move", t.household_id, &summary)
+            audit::record(tx, now, actor, "household.move", t.household_id, &summary)?;
+            // Beds at the receiving shelter (their old section stayed behind:
+            // migration 0013's `section_left`).
+            super::sections::place_household(tx, t.household_id, now.date_naive())?;
+            Ok(())
         })?;
         self.transfer(id)
     }

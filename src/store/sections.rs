@@ -1,0 +1,406 @@
+//! Beds by section: each shelter's sections with their beds, who is placed
+//! where, and the occupancy the triggers of migration 0013 keep
+//! (`section_tally`: people present by shelter and section).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::{audit, check_version, codec, Result, Store, StoreError};
+use crate::actor::Actor;
+use crate::domain::section::{self, Member, Section};
+use crate::domain::{Permission, Person, RuleError, Sex};
+
+/// One shelter's beds as the dashboard shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShelterBeds {
+    /// The shelter.
+    pub shelter_id: i64,
+    /// Its name.
+    pub shelter: String,
+    /// Its sections, by name, each with its people leaving in the window
+    /// asked for (appointments).
+    pub sections: Vec<(Section, i64)>,
+    /// People present placed in no section.
+    pub unplaced: i64,
+    /// People of transfers to it waiting for an answer.
+    pub arriving: i64,
+}
+
+impl ShelterBeds {
+    /// Beds in all its sections.
+    pub fn capacity(&self) -> i64 {
+        self.sections.iter().map(|(s, _)| s.capacity).sum()
+    }
+}
+
+/// The sections of shelters `condition` selects, with their occupancy.
+fn sections_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Section>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.id, s.shelter_id, s.name, s.capacity, coalesce(t.people, 0)
+         FROM shelter_section s
+         LEFT JOIN section_tally t ON t.shelter_id = s.shelter_id AND t.section_id = s.id
+         WHERE {condition} ORDER BY s.shelter_id, s.name"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Section {
+            id: r.get(0)?,
+            shelter_id: r.get(1)?,
+            name: r.get(2)?,
+            capacity: r.get(3)?,
+            occupied: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Places the people present of household `household_id` who are in no
+/// section: beside the household's others already placed, or else where its
+/// make-up calls for ([`section::place`]), ages as on `today`. Someone the
+/// rules cannot place (no section, none with room) stays unplaced, for a
+/// coordinator to place. Returns how many were placed.
+pub(super) fn place_household(
+    tx: &Transaction<'_>,
+    household_id: i64,
+    today: NaiveDate,
+) -> Result<usize> {
+    let shelter: i64 = tx.query_row(
+        "SELECT shelter_id FROM household WHERE id = ?1",
+        [household_id],
+        |r| r.get(0),
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, sex, birth_date, section_id FROM person
+         WHERE household_id = ?1 AND status = 'present' ORDER BY id",
+    )?;
+    let members: Vec<(i64, Member, Option<i64>)> = stmt
+        .query_map([household_id], |r| {
+            let sex: Sex = codec::parse_enum(1, &r.get::<_, String>(1)?)?;
+            let birth: Option<String> = r.get(2)?;
+            let age = birth
+                .map(|b| codec::parse_day(2, &b))
+                .transpose()?
+                .and_then(|b| section::age_on(b, today));
+            Ok((r.get(0)?, Member { sex, age }, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let unplaced: Vec<i64> = members
+        .iter()
+        .filter(|(_, _, s)| s.is_none())
+        .map(|(id, _, _)| *id)
+        .collect();
+    if unplaced.is_empty() {
+        return Ok(0);
+    }
+    let sections = sections_where(tx, &format!("s.shelter_id = {shelter}"))?;
+    let beside = members
+        .iter()
+        .filter_map(|(_, _, s)| *s)
+        .find(|s| sections.iter().any(|x| x.id == *s));
+    let all: Vec<Member> = members.iter().map(|(_, m, _)| *m).collect();
+    let Some(to) = beside.or_else(|| section::place(&all, &sections)) else {
+        return Ok(0);
+    };
+    let mut update = tx.prepare_cached("UPDATE person SET section_id = ?2 WHERE id = ?1")?;
+    for id in &unplaced {
+        update.execute(params![id, to])?;
+    }
+    Ok(unplaced.len())
+}
+
+/// Inserts sections as given (a bulk load).
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    sections: &[Section],
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO shelter_section (id, shelter_id, name, capacity, created_at, updated_at,
+            updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+    )?;
+    for s in sections {
+        insert.execute(params![
+            s.id,
+            s.shelter_id,
+            s.name,
+            s.capacity,
+            codec::secs(now),
+            actor.as_str()
+        ])?;
+    }
+    Ok(())
+}
+
+/// A bulk load's sections name shelters it knows (`shelters`), and each
+/// placement a person it loads and a section of that person's shelter (by
+/// `household_shelter`: each household's, stored or loaded).
+pub(super) fn references(
+    shelters: &foldhash::HashSet<i64>,
+    household_shelter: &foldhash::HashMap<i64, i64>,
+    data: &super::BulkData,
+) -> Result<()> {
+    let dangling = |entity, id, target, missing| StoreError::Dangling {
+        entity,
+        id,
+        target,
+        missing,
+    };
+    let mut shelter_of_section = HashMap::new();
+    for s in &data.sections {
+        if !shelters.contains(&s.shelter_id) {
+            return Err(dangling("section", s.id, "shelter", s.shelter_id));
+        }
+        shelter_of_section.insert(s.id, s.shelter_id);
+    }
+    let person_household: HashMap<i64, i64> = data
+        .people
+        .iter()
+        .map(|p| (p.id, p.details.household_id))
+        .collect();
+    let households: foldhash::HashSet<i64> = data.households.iter().map(|h| h.id).collect();
+    for t in &data.transfers {
+        if !households.contains(&t.household_id) {
+            return Err(dangling("transfer", t.id, "household", t.household_id));
+        }
+        for s in [t.from_shelter, t.to_shelter] {
+            if !shelters.contains(&s) {
+                return Err(dangling("transfer", t.id, "shelter", s));
+            }
+        }
+    }
+    for (&person, &sec) in &data.placements {
+        let Some(household) = person_household.get(&person) else {
+            return Err(dangling("placement", person, "person", person));
+        };
+        let Some(&at) = shelter_of_section.get(&sec) else {
+            return Err(dangling("person", person, "section", sec));
+        };
+        if household_shelter.get(household) != Some(&at) {
+            return Err(RuleError::Placement(
+                "a person is placed in a section of another shelter than their household's",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Each section of the handle's shelters, with its occupancy.
+    pub fn sections(&self) -> Result<Vec<Section>> {
+        sections_where(&self.conn, &self.scope.sql("s.shelter_id"))
+    }
+
+    /// Beds of each of the handle's shelters that has sections or people
+    /// unplaced: sections with beds, occupied and free, people leaving
+    /// between `leaving.0` and `leaving.1` (their live appointments: the
+    /// dashboard asks for tomorrow), and people coming by transfers waiting.
+    pub fn beds(&self, leaving: (DateTime<Utc>, DateTime<Utc>)) -> Result<Vec<ShelterBeds>> {
+        let scope = self.scope.sql("shelter_id");
+        let mut out: Vec<ShelterBeds> = self
+            .shelters()?
+            .into_iter()
+            .map(|s| ShelterBeds {
+                shelter_id: s.id,
+                shelter: s.name,
+                sections: Vec::new(),
+                unplaced: 0,
+                arriving: 0,
+            })
+            .collect();
+        let at =
+            |out: &mut Vec<ShelterBeds>, id: i64| out.iter_mut().position(|b| b.shelter_id == id);
+        for s in self.sections()? {
+            if let Some(i) = at(&mut out, s.shelter_id) {
+                out[i].sections.push((s, 0));
+            }
+        }
+        let unplaced: Vec<(i64, i64)> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT shelter_id, people FROM section_tally WHERE section_id = 0 AND {scope}"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (shelter, n) in unplaced {
+            if let Some(i) = at(&mut out, shelter) {
+                out[i].unplaced = n;
+            }
+        }
+        let arriving: Vec<(i64, i64)> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT to_shelter, sum(people) FROM transfer
+                 WHERE status = 'pending' AND {} GROUP BY 1",
+                self.scope.sql("to_shelter")
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (shelter, n) in arriving {
+            if let Some(i) = at(&mut out, shelter) {
+                out[i].arriving = n;
+            }
+        }
+        // People present with a live appointment in the window: its
+        // traveller, or for a group's, the group's people present.
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT p.shelter_id, p.section_id, count(DISTINCT p.id)
+             FROM appointment a INDEXED BY appointment_when
+             JOIN person p ON p.id = a.person_id
+                 OR (a.person_id IS NULL AND p.household_id = a.household_id)
+             WHERE a.appointment_at >= ?1 AND a.appointment_at < ?2
+               AND a.status IN ('pending_confirmation', 'confirmed')
+               AND p.status = 'present' AND p.section_id IS NOT NULL AND {}
+             GROUP BY 1, 2",
+            self.scope.sql("p.shelter_id")
+        ))?;
+        let leaving_rows: Vec<(i64, i64, i64)> = stmt
+            .query_map(
+                params![codec::secs(leaving.0), codec::secs(leaving.1)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        for (shelter, sec, n) in leaving_rows {
+            if let Some(i) = at(&mut out, shelter) {
+                if let Some(s) = out[i].sections.iter_mut().find(|(s, _)| s.id == sec) {
+                    s.1 = n;
+                }
+            }
+        }
+        out.retain(|b| !b.sections.is_empty() || b.unplaced > 0);
+        Ok(out)
+    }
+
+    /// Sets the beds of sections of shelter `shelter_id` (`name=beds`
+    /// pairs, as `--section` gives them): a section named as one it has
+    /// (letter case and accents aside) gets the new number, a new name is a
+    /// new section. A section is never removed (people were placed in it):
+    /// 0 beds closes it. The shelter's capacity becomes the sum.
+    pub fn set_capacity(
+        &mut self,
+        shelter_id: i64,
+        beds: &[(String, u32)],
+        actor: &Actor,
+    ) -> Result<Vec<Section>> {
+        self.in_scope(shelter_id)?;
+        self.write(Permission::ManageShelters, |tx, now| {
+            super::require(tx, "shelter", shelter_id)?;
+            let existing = sections_where(tx, &format!("s.shelter_id = {shelter_id}"))?;
+            let fold = crate::domain::names::fold;
+            let mut said = Vec::new();
+            for (name, n) in beds {
+                let same = existing.iter().find(|s| fold(&s.name) == fold(name));
+                match same {
+                    Some(s) => tx.execute(
+                        "UPDATE shelter_section SET capacity = ?2, updated_at = ?3,
+                            updated_by = ?4, version = version + 1 WHERE id = ?1",
+                        params![s.id, n, codec::secs(now), actor.as_str()],
+                    )?,
+                    None => tx.execute(
+                        "INSERT INTO shelter_section (shelter_id, name, capacity, created_at,
+                            updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                        params![shelter_id, name, n, codec::secs(now), actor.as_str()],
+                    )?,
+                };
+                said.push(format!("{}={n}", same.map_or(name.as_str(), |s| &s.name)));
+            }
+            tx.execute(
+                "UPDATE shelter SET capacity = (SELECT coalesce(sum(capacity), 0)
+                     FROM shelter_section WHERE shelter_id = ?1),
+                    updated_at = ?2, updated_by = ?3, version = version + 1
+                 WHERE id = ?1",
+                params![shelter_id, codec::secs(now), actor.as_str()],
+            )?;
+            audit::record(
+                tx,
+                now,
+                actor,
+                "shelter.sections",
+                shelter_id,
+                &said.join(", "),
+            )
+        })?;
+        sections_where(&self.conn, &format!("s.shelter_id = {shelter_id}"))
+    }
+
+    /// Puts person `person_id` (present) in section `section_id` of their
+    /// shelter, or in none, over the version read.
+    pub fn place_person(
+        &mut self,
+        person_id: i64,
+        expected_version: i64,
+        section_id: Option<i64>,
+        actor: &Actor,
+    ) -> Result<Person> {
+        let scope = self.scope.clone();
+        self.write(Permission::EditPeople, |tx, now| {
+            super::scope::guard(tx, &scope, "person", person_id)?;
+            check_version(tx, "person", person_id, expected_version)?;
+            let (shelter, status, old): (i64, String, Option<i64>) = tx.query_row(
+                "SELECT shelter_id, status, section_id FROM person WHERE id = ?1",
+                [person_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            if old == section_id {
+                return Ok(());
+            }
+            if status != "present" {
+                return Err(
+                    RuleError::Placement("only someone present is placed in a section").into(),
+                );
+            }
+            if let Some(to) = section_id {
+                let at: Option<i64> = tx
+                    .query_row(
+                        "SELECT shelter_id FROM shelter_section WHERE id = ?1",
+                        [to],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match at {
+                    None => {
+                        return Err(StoreError::NotFound {
+                            entity: "section",
+                            id: to,
+                        })
+                    }
+                    Some(at) if at != shelter => {
+                        return Err(RuleError::Placement(
+                            "that section is at another shelter than this person's",
+                        )
+                        .into())
+                    }
+                    Some(_) => {}
+                }
+            }
+            tx.execute(
+                "UPDATE person SET section_id = ?2, updated_at = ?3, updated_by = ?4,
+                    version = version + 1 WHERE id = ?1",
+                params![person_id, section_id, codec::secs(now), actor.as_str()],
+            )?;
+            let summary = section_id.map_or("no section".to_string(), |s| format!("section {s}"));
+            audit::record(tx, now, actor, "person.section", person_id, &summary)
+        })?;
+        self.person(person_id)
+    }
+
+    /// The section person `person_id` is in (their shelter's), if any.
+    pub fn section_of(&self, person_id: i64) -> Result<Option<Section>> {
+        self.guard("person", person_id)?;
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT section_id FROM person WHERE id = ?1",
+                [person_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(match id {
+            Some(id) => sections_where(&self.conn, &format!("s.id = {id}"))?.pop(),
+            None => None,
+        })
+    }
+}
