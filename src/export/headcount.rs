@@ -104,7 +104,8 @@ const SEXES: [Sex; 4] = [Sex::Female, Sex::Male, Sex::Other, Sex::Unknown];
 /// A breakdown: (CSV measure, title, [(category, count)]).
 type Breakdown = (&'static str, &'static str, Vec<(String, i64)>);
 
-fn breakdowns(c: &Counts, sections: &[Section], shelter: Option<i64>) -> Vec<Breakdown> {
+fn breakdowns(c: &Counts, a: &Asked<'_>, shelter: Option<i64>) -> Vec<Breakdown> {
+    let sections = a.sections;
     let mut sex_age = Vec::new();
     for sex in SEXES {
         for (g, group) in AGE_GROUPS.iter().enumerate() {
@@ -177,7 +178,7 @@ fn text(h: &Headcount, a: &Asked<'_>) -> String {
         for (_, label, n) in figures(b.counts) {
             let _ = writeln!(out, "  {label:<40}{:>10}", shown(n, a.suppress));
         }
-        for (measure, title, cells) in breakdowns(b.counts, a.sections, b.shelter) {
+        for (measure, title, cells) in breakdowns(b.counts, a, b.shelter) {
             let _ = writeln!(out, "  {title}");
             if measure == "served_by_sex_age" {
                 let _ = write!(out, "    {:<9}", "");
@@ -215,7 +216,7 @@ fn csv(h: &Headcount, a: &Asked<'_>) -> String {
         for (measure, _, n) in figures(b.counts) {
             let _ = w.write_record([&from, &to, shelter, &measure, "", &shown(n, a.suppress)]);
         }
-        for (measure, _, cells) in breakdowns(b.counts, a.sections, b.shelter) {
+        for (measure, _, cells) in breakdowns(b.counts, a, b.shelter) {
             for (category, n) in cells {
                 let _ = w.write_record([
                     &from,
@@ -268,7 +269,7 @@ fn html(h: &Headcount, a: &Asked<'_>) -> String {
             );
         }
         out.push_str("</table>");
-        for (_, title, cells) in breakdowns(b.counts, a.sections, b.shelter) {
+        for (_, title, cells) in breakdowns(b.counts, a, b.shelter) {
             let top = cells.iter().map(|c| c.1).max().unwrap_or(0).max(1);
             let _ = write!(out, "<h2>{}</h2><table>", escape(title));
             for (name, n) in cells.iter().filter(|c| c.1 > 0) {

@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
-use crate::domain::section::{self, Member, Section};
+use crate::domain::section::{self, Kind, Member, Section};
 use crate::domain::{Permission, Person, RuleError, Sex};
 
 /// One shelter's beds as the dashboard shows them.
@@ -56,7 +56,8 @@ fn sections_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Se
 }
 
 /// Places the people present of household `household_id` who are in no
-/// section: beside the household's others already placed, or else where its
+/// section: beside the household's others already placed while that
+/// section suits the household as it now is, else (all of them) where its
 /// make-up calls for ([`section::place`]), ages as on `today`. Someone the
 /// rules cannot place (no section, none with room) stays unplaced, for a
 /// coordinator to place. Returns how many were placed.
@@ -94,19 +95,38 @@ pub(super) fn place_household(
         return Ok(0);
     }
     let sections = sections_where(tx, &format!("s.shelter_id = {shelter}"))?;
+    let all: Vec<Member> = members.iter().map(|(_, m, _)| *m).collect();
+    let wanted = section::wanted(&all);
     let beside = members
         .iter()
         .filter_map(|(_, _, s)| *s)
-        .find(|s| sections.iter().any(|x| x.id == *s));
-    let all: Vec<Member> = members.iter().map(|(_, m, _)| *m).collect();
-    let Some(to) = beside.or_else(|| section::place(&all, &sections)) else {
+        .find_map(|s| sections.iter().find(|x| x.id == s));
+    // Beside the others if their section still suits the household as it
+    // is now (a man alone is in men; when his family joins, men no longer
+    // does: the family goes where families go, if there is room).
+    let (to, everyone) = match beside {
+        Some(b) if wanted.contains(&b.kind()) || matches!(b.kind(), Kind::Other | Kind::Lgbtq) => {
+            (Some(b.id), false)
+        }
+        Some(b) => match section::place(&all, &sections) {
+            Some(to) => (Some(to), true),
+            None => (Some(b.id), false),
+        },
+        None => (section::place(&all, &sections), false),
+    };
+    let Some(to) = to else {
         return Ok(0);
     };
+    let moving: Vec<i64> = if everyone {
+        members.iter().map(|(id, _, _)| *id).collect()
+    } else {
+        unplaced
+    };
     let mut update = tx.prepare_cached("UPDATE person SET section_id = ?2 WHERE id = ?1")?;
-    for id in &unplaced {
+    for id in &moving {
         update.execute(params![id, to])?;
     }
-    Ok(unplaced.len())
+    Ok(moving.len())
 }
 
 /// Inserts sections as given (a bulk load).
