@@ -41,7 +41,7 @@ fn search_open_a_person_and_quit_restores_the_terminal() {
     let first_row = screen.lines().nth(4).unwrap().trim().to_string();
     assert!(first_row.contains("Yusleidy"), "{screen}");
     s.send(b"\r\r");
-    s.wait_for("Changes");
+    s.wait_for("Household #");
     // The person page is the first match's.
     let page = s.screen();
     let name = page

@@ -137,6 +137,24 @@ fn every_form_at_40x20_with_the_focus_on_its_last_field() {
                 w.keys(&[KeyCode::Char('d')]);
             }),
         ),
+        (
+            "place",
+            Box::new(|w: &mut World| {
+                w.keys(&[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('b')])
+            }),
+        ),
+        (
+            "transfer",
+            Box::new(|w: &mut World| {
+                let id = alone_to_confirm(w);
+                open_person(w, id);
+                w.keys(&[KeyCode::Char('t')]);
+            }),
+        ),
+        (
+            "answer_transfer",
+            Box::new(|w: &mut World| w.keys(&[KeyCode::Char('A')])),
+        ),
     ];
     for (name, open) in cases {
         let (mut w, screen) = last_field(open);

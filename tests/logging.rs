@@ -74,7 +74,7 @@ fn a_day_of_dashboard_and_jobs_logs_counts_and_never_a_name() {
     s.send(format!("/{someone}").as_bytes());
     s.wait_for(&format!("Search: {someone}"));
     s.send(b"\r\r");
-    s.wait_for("Changes");
+    s.wait_for("Household #");
     s.send(b"q");
     assert!(s.wait_exit().success());
 

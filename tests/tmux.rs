@@ -240,7 +240,7 @@ fn inside_tmux_with_set_clipboard_on_y_fills_tmuxs_buffer() {
     tmux.start(h, &format!("--db {} --now {NOW} --lang en", db.display()));
     tmux.wait_for("Confirm soonest");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Changes");
+    tmux.wait_for("Household #");
     let id = common::person_id_on(&tmux.screen());
     tmux.keys(&["M"]);
     tmux.wait_for("copy it");

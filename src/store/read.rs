@@ -102,6 +102,11 @@ pub struct DashboardData {
     pub outages: Vec<Outage>,
     /// People arriving on each of the last days (oldest first, today last).
     pub arrivals_per_day: Vec<u64>,
+    /// Beds by shelter and section (shelters with sections or people
+    /// unplaced), with who leaves tomorrow.
+    pub beds: Vec<super::ShelterBeds>,
+    /// Transfers coming to these shelters, waiting for an answer.
+    pub arriving: Vec<super::Arriving>,
 }
 
 /// How many of the soonest confirmations come with names.
@@ -286,6 +291,8 @@ impl Store {
             ))?
         };
 
+        data.beds = self.beds(now)?;
+        data.arriving = self.arriving()?;
         Ok(data)
     }
 

@@ -215,13 +215,21 @@ impl Store {
 
     /// Beds of each of the handle's shelters that has sections or people
     /// unplaced: sections with beds, occupied and free, people leaving
-    /// between `leaving.0` and `leaving.1` (their live appointments: the
-    /// dashboard asks for tomorrow), and people coming by transfers waiting.
-    pub fn beds(&self, leaving: (DateTime<Utc>, DateTime<Utc>)) -> Result<Vec<ShelterBeds>> {
+    /// tomorrow (a live appointment on the day after `now` in the
+    /// shelter's zone), and people coming by transfers waiting.
+    pub fn beds(&self, now: DateTime<Utc>) -> Result<Vec<ShelterBeds>> {
         let scope = self.scope.sql("shelter_id");
-        let mut out: Vec<ShelterBeds> = self
-            .shelters()?
-            .into_iter()
+        let shelters = self.shelters()?;
+        let tz_of = |id: i64| -> chrono_tz::Tz {
+            shelters
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.tz.parse().ok())
+                .unwrap_or(chrono_tz::UTC)
+        };
+        let mut out: Vec<ShelterBeds> = shelters
+            .iter()
+            .cloned()
             .map(|s| ShelterBeds {
                 shelter_id: s.id,
                 shelter: s.name,
@@ -263,28 +271,28 @@ impl Store {
                 out[i].arriving = n;
             }
         }
-        // People present with a live appointment in the window: its
-        // traveller, or for a group's, the group's people present.
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT p.shelter_id, p.section_id, count(DISTINCT p.id)
+        // People present with a live appointment tomorrow (the shelter's
+        // own tomorrow): its traveller, or for a group's, the group's
+        // people present.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.section_id, count(DISTINCT p.id)
              FROM appointment a INDEXED BY appointment_when
              JOIN person p ON p.id = a.person_id
                  OR (a.person_id IS NULL AND p.household_id = a.household_id)
              WHERE a.appointment_at >= ?1 AND a.appointment_at < ?2
-               AND a.status IN ('pending_confirmation', 'confirmed')
-               AND p.status = 'present' AND p.section_id IS NOT NULL AND {}
-             GROUP BY 1, 2",
-            self.scope.sql("p.shelter_id")
-        ))?;
-        let leaving_rows: Vec<(i64, i64, i64)> = stmt
-            .query_map(
-                params![codec::secs(leaving.0), codec::secs(leaving.1)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        for (shelter, sec, n) in leaving_rows {
-            if let Some(i) = at(&mut out, shelter) {
-                if let Some(s) = out[i].sections.iter_mut().find(|(s, _)| s.id == sec) {
+               AND a.status IN ('pending_confirmation', 'confirmed') AND a.shelter_id = ?3
+               AND p.status = 'present' AND p.section_id IS NOT NULL
+             GROUP BY 1",
+        )?;
+        for b in out.iter_mut().filter(|b| !b.sections.is_empty()) {
+            let (from, to) = tomorrow(&tz_of(b.shelter_id), now);
+            let rows = stmt.query_map(
+                params![codec::secs(from), codec::secs(to), b.shelter_id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )?;
+            for row in rows {
+                let (sec, n) = row?;
+                if let Some(s) = b.sections.iter_mut().find(|(s, _)| s.id == sec) {
                     s.1 = n;
                 }
             }
@@ -423,4 +431,18 @@ impl Store {
             None => None,
         })
     }
+}
+
+/// The day after `now` in `tz`, as UTC instants (from its first moment to
+/// the next day's: 23 or 25 hours on a day the clocks change).
+fn tomorrow(tz: &chrono_tz::Tz, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    use chrono::TimeZone;
+    let day = now.with_timezone(tz).date_naive() + chrono::Duration::days(1);
+    let start = |d: NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+        tz.from_local_datetime(&midnight)
+            .earliest()
+            .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+    };
+    (start(day), start(day + chrono::Duration::days(1)))
 }

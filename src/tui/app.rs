@@ -97,6 +97,7 @@ impl Screen {
                 Bottom,
                 RecordOutage,
                 PrintList,
+                AnswerTransfer,
             ],
             Self::Roster => &[
                 AddPerson, Search, Sort, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom,
@@ -113,6 +114,8 @@ impl Screen {
                 MarkPresented,
                 MarkCancelled,
                 MarkDeparted,
+                PlaceInSection,
+                Transfer,
                 Back,
                 Up,
                 Down,
@@ -374,7 +377,10 @@ pub fn permission_for(action: Action) -> Option<Permission> {
         RecordOutage | GrantExtension | EditOutage | ResolveOutage => {
             Some(Permission::ManageOutages)
         }
-        AddPerson | EditPerson | EditHousehold | MarkDeparted => Some(Permission::EditPeople),
+        AddPerson | EditPerson | EditHousehold | MarkDeparted | PlaceInSection => {
+            Some(Permission::EditPeople)
+        }
+        Transfer | AnswerTransfer => Some(Permission::Transfers),
         PrintList => Some(Permission::PrintLists),
         _ => None,
     }

@@ -148,6 +148,9 @@ impl Request {
                 Save::Status { .. } => "save.status",
                 Save::Person { .. } => "save.person",
                 Save::Leave { .. } => "save.leave",
+                Save::Place { .. } => "save.place",
+                Save::Transfer { .. } => "save.transfer",
+                Save::AnswerTransfer { .. } => "save.answer_transfer",
             },
         }
     }
@@ -264,6 +267,35 @@ pub enum Save {
         /// in the same commit: (person, version, details).
         others: Vec<(i64, i64, crate::domain::PersonDetails)>,
     },
+    /// Put a person in a section of their shelter (or in none).
+    Place {
+        /// The person.
+        person_id: i64,
+        /// Their version when the form opened.
+        version: i64,
+        /// The section, or none.
+        section_id: Option<i64>,
+    },
+    /// Ask for a household to move to another shelter, with consent.
+    Transfer {
+        /// The household.
+        household_id: i64,
+        /// The receiving shelter.
+        to_shelter: i64,
+        /// The person's answer and who asked.
+        consent: crate::domain::Consent,
+    },
+    /// The receiving shelter's answer to a transfer.
+    AnswerTransfer {
+        /// The transfer.
+        transfer_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// Accepted (the household moves) or declined (with `reason`).
+        accept: bool,
+        /// Why it was declined.
+        reason: String,
+    },
 }
 
 /// What a save did.
@@ -289,6 +321,12 @@ pub enum Saved {
     Status,
     /// A person's details changed.
     Person,
+    /// A person was put in a section.
+    Placed,
+    /// A transfer was asked for.
+    TransferAsked,
+    /// A transfer was accepted (true: the household is here now) or declined.
+    TransferAnswered(bool),
 }
 
 /// A person's page, as loaded.
@@ -311,6 +349,15 @@ pub struct PersonPage {
     pub shelter_tz: Option<chrono_tz::Tz>,
     /// The name of that shelter.
     pub shelter: Option<String>,
+    /// The section the person is in, if any.
+    pub section: Option<crate::domain::section::Section>,
+    /// The sections of their shelter (where they can be placed).
+    pub sections: Vec<crate::domain::section::Section>,
+    /// The other shelters of the network (where the household can be
+    /// transferred to).
+    pub elsewhere: Vec<crate::domain::Shelter>,
+    /// A transfer of the household waiting for an answer, if any.
+    pub pending_transfer: Option<crate::domain::Transfer>,
 }
 
 /// Roster rows read.

@@ -147,7 +147,25 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                     .shelters()?
                     .into_iter()
                     .find(|s| s.id == household.shelter_id);
+                let sections = store
+                    .sections()?
+                    .into_iter()
+                    .filter(|s| s.shelter_id == household.shelter_id)
+                    .collect();
+                let elsewhere = store
+                    .network_shelters()?
+                    .into_iter()
+                    .filter(|s| s.id != household.shelter_id)
+                    .collect();
+                let pending_transfer = store.transfers()?.into_iter().find(|t| {
+                    t.household_id == household.id
+                        && t.status == crate::domain::TransferStatus::Pending
+                });
                 Reply::Person(Box::new(PersonPage {
+                    section: store.section_of(*id)?,
+                    sections,
+                    elsewhere,
+                    pending_transfer,
                     shelter_tz: shelter.as_ref().and_then(|s| s.tz.parse().ok()),
                     shelter: shelter.map(|s| s.name),
                     household,
@@ -307,7 +325,16 @@ fn answer_with(
             actor,
         );
     }
+    if let Some(result) = save_network(store, save, actor) {
+        return match result {
+            Ok(saved) => Reply::Saved(saved),
+            Err(e) => Reply::SaveFailed(said(&e)),
+        };
+    }
     let result = match save {
+        Save::Place { .. } | Save::Transfer { .. } | Save::AnswerTransfer { .. } => {
+            unreachable!("handled above")
+        }
         Save::Confirm {
             appointment_id,
             version,
@@ -405,6 +432,47 @@ fn answer_with(
         Ok(saved) => Reply::Saved(saved),
         Err(e) => Reply::SaveFailed(said(&e)),
     }
+}
+
+/// The writes of the network's forms: beds and transfers.
+fn save_network(
+    store: &mut Store,
+    save: &Save,
+    actor: &Actor,
+) -> Option<Result<Saved, StoreError>> {
+    Some(match save {
+        Save::Place {
+            person_id,
+            version,
+            section_id,
+        } => store
+            .place_person(*person_id, *version, *section_id, actor)
+            .map(|_| Saved::Placed),
+        Save::Transfer {
+            household_id,
+            to_shelter,
+            consent,
+        } => store
+            .request_transfer(*household_id, *to_shelter, consent, actor)
+            .map(|_| Saved::TransferAsked),
+        Save::AnswerTransfer {
+            transfer_id,
+            version,
+            accept: true,
+            ..
+        } => store
+            .accept_transfer(*transfer_id, *version, actor)
+            .map(|_| Saved::TransferAnswered(true)),
+        Save::AnswerTransfer {
+            transfer_id,
+            version,
+            reason,
+            ..
+        } => store
+            .decline_transfer(*transfer_id, *version, reason, actor)
+            .map(|_| Saved::TransferAnswered(false)),
+        _ => return None,
+    })
 }
 
 /// Adds a person, unless people with the same folded name and birth date

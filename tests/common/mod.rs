@@ -179,7 +179,8 @@ pub fn only_folder(out: &Path) -> PathBuf {
 pub fn copy_most_urgent_message(s: &mut terminal::Session) -> i64 {
     s.wait_for("Confirm soonest");
     s.send(b"\r");
-    s.wait_for("Changes");
+    // (The person's page, loaded: its household is below their details.)
+    s.wait_for("Household #");
     let id = person_id_on(&s.screen());
     s.send(b"M");
     s.wait_for("copy it");

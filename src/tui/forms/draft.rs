@@ -60,6 +60,16 @@ impl FormKind {
             } => json!({
                 "kind": "extension", "outage_id": outage_id, "version": version, "at_risk": at_risk
             }),
+            Self::Place { person_id, version } => {
+                json!({"kind": "place", "person_id": person_id, "version": version})
+            }
+            Self::Transfer { household_id } => {
+                json!({"kind": "transfer", "household_id": household_id})
+            }
+            Self::AnswerTransfer {
+                transfer_id,
+                version,
+            } => json!({"kind": "answer_transfer", "transfer_id": transfer_id, "version": version}),
         }
     }
 
@@ -119,6 +129,17 @@ impl FormKind {
                 outage_id: int("outage_id")?,
                 version: int("version")?,
                 at_risk: usize::try_from(int("at_risk")?).ok()?,
+            },
+            "place" => Self::Place {
+                person_id: int("person_id")?,
+                version: int("version")?,
+            },
+            "transfer" => Self::Transfer {
+                household_id: int("household_id")?,
+            },
+            "answer_transfer" => Self::AnswerTransfer {
+                transfer_id: int("transfer_id")?,
+                version: int("version")?,
             },
             _ => return None,
         })

@@ -81,6 +81,25 @@ pub enum FormKind {
         /// How many appointments it puts at risk (the preview).
         at_risk: usize,
     },
+    /// A person's section (their bed) at their shelter.
+    Place {
+        /// The person.
+        person_id: i64,
+        /// Their version when the form opened.
+        version: i64,
+    },
+    /// A household's transfer to another shelter, with the person's consent.
+    Transfer {
+        /// The household.
+        household_id: i64,
+    },
+    /// The receiving shelter's answer to a transfer: accept or decline.
+    AnswerTransfer {
+        /// The transfer.
+        transfer_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+    },
 }
 
 impl FormKind {
@@ -179,6 +198,22 @@ impl FormKind {
                 Field::text("f_day"),
             ],
             Self::Extension { .. } => vec![Field::text("f_until")],
+            Self::Place { .. } => vec![Field::text("f_section")],
+            Self::Transfer { .. } => vec![
+                Field::text("f_to_shelter"),
+                Field::choice(
+                    "f_consent",
+                    vec![("no", "consent_not_yet"), ("yes", "consent_given")],
+                ),
+                Field::text("f_consent_asked_by"),
+            ],
+            Self::AnswerTransfer { .. } => vec![
+                Field::choice(
+                    "f_answer",
+                    vec![("accept", "answer_accept"), ("decline", "answer_decline")],
+                ),
+                Field::text("f_reason"),
+            ],
         }
     }
 
@@ -196,6 +231,9 @@ impl FormKind {
             Self::Status { .. } => "form_status",
             Self::Leave { .. } => "form_leave",
             Self::Extension { .. } => "form_extension",
+            Self::Place { .. } => "form_place",
+            Self::Transfer { .. } => "form_transfer",
+            Self::AnswerTransfer { .. } => "form_answer_transfer",
         }
     }
 }

@@ -313,3 +313,63 @@ pub fn member(app: &mut App) {
         form.set("f_family", &family);
     }
 }
+
+/// The section (bed) of the person shown, to change: someone present only.
+pub fn place(app: &mut App) {
+    let Some(p) = &app.person else { return };
+    if p.person.details.status != crate::domain::PersonStatus::Present {
+        app.say(Notice::new("err_place_not_present"), true);
+        return;
+    }
+    let kind = FormKind::Place {
+        person_id: p.person.id,
+        version: p.person.version,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.set(
+        "f_section",
+        p.section.as_ref().map_or("", |s| s.name.as_str()),
+    );
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// A transfer of the household shown to another shelter (one at a time).
+pub fn transfer(app: &mut App) {
+    let Some(p) = &app.person else { return };
+    if p.pending_transfer.is_some() {
+        app.say(Notice::new("transfer_waiting"), true);
+        return;
+    }
+    let kind = FormKind::Transfer {
+        household_id: p.household.id,
+    };
+    let mut form = Form::new(kind.clone(), kind.fields());
+    form.set("f_consent_asked_by", app.actor.as_str());
+    app.form = Some(form);
+    app.dirty = true;
+}
+
+/// The answer to the first transfer coming to the session's shelters (the
+/// oldest asked), who is coming said in the form.
+pub fn answer_transfer(app: &mut App) {
+    let Some(first) = app.dashboard.as_ref().and_then(|d| d.arriving.first()) else {
+        app.say(Notice::new("no_arriving"), false);
+        return;
+    };
+    let t = &first.transfer;
+    let kind = FormKind::AnswerTransfer {
+        transfer_id: t.id,
+        version: t.version,
+    };
+    let mut fields = kind.fields();
+    fields[0].caption = Some(format!(
+        "{} ({}) \u{2190} {}: {}",
+        first.household,
+        t.people,
+        first.from,
+        first.names.join(", ")
+    ));
+    app.form = Some(Form::new(kind, fields));
+    app.dirty = true;
+}

@@ -84,6 +84,12 @@ pub fn form(app: &mut App) -> Option<Save> {
             version: *version,
             until,
         }),
+        FormKind::Place { person_id, version } => place(&mut c, *person_id, *version),
+        FormKind::Transfer { household_id } => transfer(&mut c, *household_id),
+        FormKind::AnswerTransfer {
+            transfer_id,
+            version,
+        } => answer(&mut c, *transfer_id, *version),
     };
     let failed = !c.errors.is_empty();
     let errors = std::mem::take(&mut c.errors);
@@ -477,5 +483,90 @@ fn leave(c: &mut Check, person_id: i64, version: i64) -> Option<Save> {
         // Asked only when the person has an appointment still to confirm.
         cancel_pending: c.text("f_pending_crossed") == "cancel",
         others,
+    })
+}
+
+/// A section of the person's shelter, by its name (accents and case
+/// aside); empty: in none.
+fn place(c: &mut Check, person_id: i64, version: i64) -> Option<Save> {
+    use crate::domain::names::fold;
+    let page = c.app.person.as_ref()?;
+    let typed = fold(c.text("f_section"));
+    if typed.is_empty() {
+        return Some(Save::Place {
+            person_id,
+            version,
+            section_id: None,
+        });
+    }
+    let found = page.sections.iter().find(|s| fold(&s.name) == typed);
+    match found {
+        Some(s) => Some(Save::Place {
+            person_id,
+            version,
+            section_id: Some(s.id),
+        }),
+        None => {
+            let names: Vec<String> = page
+                .sections
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.free()))
+                .collect();
+            let notice = if names.is_empty() {
+                Notice::new("err_no_sections")
+            } else {
+                Notice::new("err_section").with("known", Arg::Text(names.join(", ")))
+            };
+            c.fail("f_section", notice);
+            None
+        }
+    }
+}
+
+/// A transfer: to another shelter of the network (its name or city), only
+/// with the person's consent, and who asked them.
+fn transfer(c: &mut Check, household_id: i64) -> Option<Save> {
+    use crate::domain::names::fold;
+    let page = c.app.person.as_ref()?;
+    let typed = fold(c.text("f_to_shelter"));
+    let to = page
+        .elsewhere
+        .iter()
+        .find(|s| !typed.is_empty() && (fold(&s.name) == typed || fold(&s.city) == typed))
+        .map(|s| s.id);
+    if to.is_none() {
+        let names: Vec<&str> = page.elsewhere.iter().map(|s| s.name.as_str()).collect();
+        c.fail(
+            "f_to_shelter",
+            Notice::new("err_shelter").with("known", Arg::Text(names.join(", "))),
+        );
+    }
+    let given = c.text("f_consent") == "yes";
+    if !given {
+        c.fail("f_consent", Notice::new("err_consent"));
+    }
+    let asked_by = c.text("f_consent_asked_by").trim().to_string();
+    if asked_by.is_empty() {
+        c.fail("f_consent_asked_by", Notice::new("err_required"));
+    }
+    Some(Save::Transfer {
+        household_id,
+        to_shelter: to?,
+        consent: crate::domain::Consent { given, asked_by },
+    })
+}
+
+/// Accept, or decline with a reason.
+fn answer(c: &mut Check, transfer_id: i64, version: i64) -> Option<Save> {
+    let accept = c.text("f_answer") == "accept";
+    let reason = c.text("f_reason").trim().to_string();
+    if !accept && reason.is_empty() {
+        c.fail("f_reason", Notice::new("err_reason"));
+    }
+    Some(Save::AnswerTransfer {
+        transfer_id,
+        version,
+        accept,
+        reason,
     })
 }

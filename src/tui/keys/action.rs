@@ -137,6 +137,9 @@ actions! {
     Screen ResolveOutage = "resolve_outage",
     /// Everyone at risk from an outage, every day (anywhere).
     Screen AtRiskList = "at_risk_list",
+    Screen PlaceInSection = "place_in_section",
+    Screen Transfer = "transfer",
+    Screen AnswerTransfer = "answer_transfer",
     /// Write tomorrow's list, to print.
     Screen PrintList = "print_list",
     /// Show the message to send the person, in their language.

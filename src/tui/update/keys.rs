@@ -108,6 +108,9 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         }
         Action::MarkDeparted if app.screen == Screen::Person => open::leave(app),
         Action::Schedule if app.screen == Screen::Person => open::schedule(app),
+        Action::PlaceInSection if app.screen == Screen::Person => open::place(app),
+        Action::Transfer if app.screen == Screen::Person => open::transfer(app),
+        Action::AnswerTransfer if app.screen == Screen::Dashboard => open::answer_transfer(app),
         Action::AddPerson if app.screen == Screen::Roster => open::person(app, true),
         // On the person screen: someone more in their household.
         Action::AddPerson if app.screen == Screen::Person => open::member(app),

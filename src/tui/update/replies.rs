@@ -125,6 +125,10 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 Saved::Status => Notice::new("saved_status"),
                 Saved::Person => Notice::new("saved_person"),
                 Saved::Household => Notice::new("saved_household"),
+                Saved::Placed => Notice::new("saved_placed"),
+                Saved::TransferAsked => Notice::new("saved_transfer_asked"),
+                Saved::TransferAnswered(true) => Notice::new("saved_transfer_accepted"),
+                Saved::TransferAnswered(false) => Notice::new("saved_transfer_declined"),
                 Saved::Extension(n, 0) => {
                     Notice::new("saved_extension").with("count", Arg::Count(n))
                 }

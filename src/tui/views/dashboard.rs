@@ -118,13 +118,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         figures,
     );
 
-    let [soonest, tomorrow] = if phone {
-        let rows = (by_port.len().max(1) as u16 + 1).min(4);
-        Layout::vertical([Constraint::Min(3), Constraint::Length(rows)]).areas(lists)
+    let port_rows = by_port.len().max(1) as u16 + 1;
+    let (soonest, tomorrow, beds) = if phone {
+        let rows = port_rows.min(4);
+        // One line a section (as many as leave the soonest list 3 lines).
+        let room = lists.height.saturating_sub(3 + rows) as usize;
+        let beds = super::beds::lines(app, d, lists.width as usize, room);
+        let [soonest, tomorrow, beds_area] = Layout::vertical([
+            Constraint::Min(3),
+            Constraint::Length(rows),
+            Constraint::Length(beds.len() as u16),
+        ])
+        .areas(lists);
+        (soonest, tomorrow, (beds_area, beds))
     } else {
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(lists)
+        let [soonest, right] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                .areas(lists);
+        let room = right.height.saturating_sub(port_rows.min(right.height / 2)) as usize;
+        let beds = super::beds::lines(app, d, right.width as usize, room);
+        let [tomorrow, beds_area] =
+            Layout::vertical([Constraint::Min(2), Constraint::Length(beds.len() as u16)])
+                .areas(right);
+        (soonest, tomorrow, (beds_area, beds))
     };
     render_lists(app, frame, [soonest, tomorrow], &pending_open, &by_port);
+    frame.render_widget(Paragraph::new(beds.1), beds.0);
     if charts {
         render_charts(app, frame, chart_area, d);
     }

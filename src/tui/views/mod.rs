@@ -2,6 +2,7 @@
 //! decide nothing and never touch the database.
 
 mod appointments;
+mod beds;
 mod dashboard;
 mod form;
 mod help;

@@ -40,6 +40,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t(lang, "shelter"),
             page.shelter.clone().unwrap_or_else(|| "—".into()),
         ),
+    ];
+    if d.status == crate::domain::PersonStatus::Present {
+        lines.push(field(
+            t(lang, "person_section"),
+            page.section.as_ref().map_or_else(
+                || t(lang, "person_no_section").to_string(),
+                |s| s.name.clone(),
+            ),
+        ));
+    }
+    if let Some(tr) = &page.pending_transfer {
+        let to = page
+            .elsewhere
+            .iter()
+            .chain(app.roster.shelters.iter())
+            .find(|s| s.id == tr.to_shelter)
+            .map_or_else(|| format!("#{}", tr.to_shelter), |s| s.name.clone());
+        lines.push(Line::styled(
+            clean(&super::say(
+                app,
+                &Notice::new("person_transfer_pending").with("to", Arg::Text(to)),
+            )),
+            th.warning(),
+        ));
+    }
+    lines.extend([
         field(
             t(lang, "birth_date"),
             d.birth_date
@@ -63,7 +89,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 t(lang, "unit_days")
             ),
         ),
-    ];
+    ]);
     if let Some(dep) = d.departure_date {
         lines.push(field(t(lang, "departure"), date(lang, dep)));
     }
