@@ -10,7 +10,13 @@
 //!   (`search_word`: each word of the folded names with its people), against
 //!   a `LIKE` scan of the folded-name column and an FTS5 trigram index
 //!   (whose build time is reported too: the word index is built with the
-//!   demo load).
+//!   demo load);
+//! - the roster's search keystroke as a session asks for it (read, count,
+//!   first window of 40 rows, people present), for the whole network
+//!   against a user of one shelter (scoped);
+//! - `report headcount` over a year (store read and counting), against
+//!   SQLite's own GROUP BY over the same rows and columns (the floor for
+//!   reading them).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -187,4 +193,104 @@ fn main() {
             ms(p95(v))
         );
     }
+
+    roster_and_headcount(&path, &typed, now);
+}
+
+/// The roster's search keystroke, network-wide and scoped to one shelter;
+/// the headcount of the year before `now`, against SQLite's GROUP BY.
+fn roster_and_headcount(path: &std::path::Path, typed: &[String], now: DateTime<Utc>) {
+    use albergue::domain::{PersonStatus, Scope};
+    use albergue::store::{RosterFilter, RosterSpec};
+    use albergue::tui::message::{Place, Reply, Request};
+    let network = Store::open(path, OpenMode::Existing).unwrap();
+    let first = network.shelters().unwrap()[0].clone();
+    let scoped = Store::open(path, OpenMode::Existing)
+        .unwrap()
+        .with_scope(Scope::Shelters(vec![first.id]));
+    let rounds = 5;
+    let keystroke = |store: &Store, q: &str| {
+        let request = Request::RosterWindow {
+            spec: RosterSpec {
+                query: q.to_string(),
+                filter: RosterFilter {
+                    status: Some(PersonStatus::Present),
+                    ..RosterFilter::default()
+                },
+                ..RosterSpec::default()
+            },
+            now,
+            place: Place::Top,
+            limit: 40,
+            count: true,
+            generation: 0,
+            read: 0,
+        };
+        match albergue::tui::worker::serve(store, &request) {
+            Reply::RosterWindow(w) => w.rows.len(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let (mut t_net, mut t_scoped) = (Vec::new(), Vec::new());
+    let mut rows = 0;
+    for _ in 0..rounds {
+        for q in typed {
+            let t = Instant::now();
+            rows += keystroke(&network, q);
+            t_net.push(t.elapsed());
+            let t = Instant::now();
+            rows += keystroke(&scoped, q);
+            t_scoped.push(t.elapsed());
+        }
+    }
+    println!(
+        "roster search keystroke, {} keystrokes x {rounds} rounds, window of 40 (rows {rows})",
+        typed.len()
+    );
+    println!("  {:<34} {:>10} {:>10}", "handle", "median", "p95");
+    for (name, v) in [
+        ("network (every shelter)", t_net),
+        ("scoped: one shelter", t_scoped),
+    ] {
+        println!(
+            "  {:<34} {:>10} {:>10}",
+            name,
+            ms(median(v.clone())),
+            ms(p95(v))
+        );
+    }
+
+    let to = now.date_naive();
+    let from = to - chrono::Duration::days(364);
+    let conn = Connection::open(path).unwrap();
+    let (mut ours, mut peer) = (Vec::new(), Vec::new());
+    let mut served = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        served = network.headcount(from, to).unwrap().network.served;
+        ours.push(t.elapsed());
+        let t = Instant::now();
+        let n: i64 = conn
+            .prepare(
+                "SELECT shelter_id, sex, nationality, status, birth_date IS NULL, count(*)
+                 FROM person
+                 WHERE arrival_date <= ?1 AND (departure_date IS NULL OR departure_date >= ?2)
+                 GROUP BY 1, 2, 3, 4, 5",
+            )
+            .unwrap()
+            .query_map([to.to_string(), from.to_string()], |r| r.get::<_, i64>(5))
+            .unwrap()
+            .map(Result::unwrap)
+            .sum();
+        assert_eq!(n, served, "both count the same people");
+        peer.push(t.elapsed());
+    }
+    let (ours, peer) = (median(ours), median(peer));
+    println!("headcount {from} to {to}, {served} people served (median of 3)");
+    println!("  albergue: store read + count         {:>10}", ms(ours));
+    println!("  peer: SQLite GROUP BY same rows      {:>10}", ms(peer));
+    println!(
+        "  ratio                                {:>9.2}x",
+        ours.as_secs_f64() / peer.as_secs_f64()
+    );
 }

@@ -84,7 +84,7 @@ fn an_export_is_a_private_dated_folder_whose_manifest_matches_its_files() {
     assert_eq!(m["generator"], "albergue");
     assert_eq!(m["schema_version"], albergue::store::LATEST_VERSION);
     let files = m["files"].as_array().unwrap();
-    assert_eq!(files.len(), 12, "6 tables × csv and jsonl");
+    assert_eq!(files.len(), 16, "8 tables × csv and jsonl");
     for f in files {
         let path = folder.join(f["name"].as_str().unwrap());
         assert_eq!(mode(&path), 0o600, "{}", path.display());
@@ -571,6 +571,19 @@ fn an_export_imported_into_an_empty_database_reproduces_the_roster() {
             (hb.label, hb.shelter_id, hb.us_destination)
         );
     }
+    // Beds and transfers come back too: the sections with their
+    // occupancy, each person's section, every transfer.
+    assert!(!a.sections().unwrap().is_empty() && !a.transfers().unwrap().is_empty());
+    assert_eq!(a.sections().unwrap(), b.sections().unwrap());
+    assert_eq!(a.transfers().unwrap(), b.transfers().unwrap());
+    for id in 1..=400 {
+        assert_eq!(
+            a.section_of(id).unwrap(),
+            b.section_of(id).unwrap(),
+            "person {id}"
+        );
+    }
+    assert!(b.tally_problems().unwrap().is_empty());
     // A tampered export is refused.
     std::fs::write(folder.join("people.csv"), "id\n1\n").unwrap();
     let other = home.path().join("other.db");

@@ -175,6 +175,8 @@ fn treatment(table: Table, column: &Column, redact: bool) -> Out {
         (Table::People, "birth_date") => Out::Year,
         (Table::Households, "label") => Out::IdLabel("household-"),
         (Table::Households, "us_destination") => Out::Drop,
+        // (Free text a coordinator wrote about the household.)
+        (Table::Transfers, "reason") => Out::Drop,
         _ => Out::Keep,
     }
 }

@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 
 use super::{ImportError, Options, Problem, Report};
 use crate::actor::Actor;
-use crate::domain::{Appointment, Household, Person, PersonDetails, Ports, Shelter, Vulnerability};
+use crate::domain::section::Section;
+use crate::domain::{
+    Appointment, Household, Person, PersonDetails, Ports, Shelter, Transfer, Vulnerability,
+};
 use crate::export::files::sha256_of;
 use crate::store::{BulkData, NewOutage, Store};
 
@@ -166,7 +169,45 @@ pub(super) fn import(
         version: 1,
     })?;
     let now = Utc::now();
+    // (Exports made before beds and transfers have neither file.)
+    let optional = |name: &str| dir.join(name).exists();
+    let sections = if optional("sections.csv") {
+        read_rows(dir, "sections.csv", &mut errors, |c| Section {
+            id: c.required("id").unwrap_or_default(),
+            shelter_id: c.required("shelter_id").unwrap_or_default(),
+            name: c.text("name").unwrap_or_default(),
+            capacity: c.parse("capacity").unwrap_or_default(),
+            occupied: 0,
+        })?
+    } else {
+        Vec::new()
+    };
+    let transfers = if optional("transfers.csv") {
+        read_rows(dir, "transfers.csv", &mut errors, |c| Transfer {
+            id: c.required("id").unwrap_or_default(),
+            household_id: c.required("household_id").unwrap_or_default(),
+            from_shelter: c.required("from_shelter").unwrap_or_default(),
+            to_shelter: c.required("to_shelter").unwrap_or_default(),
+            people: c.parse("people").unwrap_or_default(),
+            status: c
+                .required("status")
+                .unwrap_or(crate::domain::TransferStatus::Cancelled),
+            consent_asked_by: c.text("consent_asked_by").unwrap_or_default(),
+            requested_at: c.instant("requested_at").unwrap_or_default(),
+            requested_by: c.text("requested_by").unwrap_or_default(),
+            decided_at: c.instant("decided_at"),
+            decided_by: c.text("decided_by"),
+            reason: c.text("reason").unwrap_or_default(),
+            version: c.parse("version").unwrap_or(1),
+        })?
+    } else {
+        Vec::new()
+    };
+    let mut placements = foldhash::HashMap::default();
     let people = read_rows(dir, "people.csv", &mut errors, |c| {
+        if let (Some(id), Some(section)) = (c.parse::<i64>("id"), c.parse::<i64>("section_id")) {
+            placements.insert(id, section);
+        }
         let vulnerabilities =
             Vulnerability::parse_list(&c.text("vulnerabilities").unwrap_or_default())
                 .unwrap_or_else(|e| {
@@ -245,9 +286,9 @@ pub(super) fn import(
         people,
         appointments,
         outages,
-        // (Exports do not carry sections yet: read back, people are
-        // placed in none.)
-        ..BulkData::default()
+        sections,
+        placements,
+        transfers,
     };
     let mut report = Report {
         rows: data.people.len(),

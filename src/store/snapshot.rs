@@ -41,6 +41,8 @@ use Kind::{Day, Instant, Int, Text};
 pub enum Table {
     /// Shelters.
     Shelters,
+    /// Their sections (beds).
+    Sections,
     /// CBP One groups.
     Households,
     /// People.
@@ -49,18 +51,22 @@ pub enum Table {
     Appointments,
     /// Outages.
     Outages,
+    /// Transfers between shelters.
+    Transfers,
     /// The audit trail.
     Audit,
 }
 
 impl Table {
     /// Every table, parents before children.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::Shelters,
+        Self::Sections,
         Self::Households,
         Self::People,
         Self::Appointments,
         Self::Outages,
+        Self::Transfers,
         Self::Audit,
     ];
 
@@ -68,10 +74,12 @@ impl Table {
     pub fn name(self) -> &'static str {
         match self {
             Self::Shelters => "shelters",
+            Self::Sections => "sections",
             Self::Households => "households",
             Self::People => "people",
             Self::Appointments => "appointments",
             Self::Outages => "outages",
+            Self::Transfers => "transfers",
             Self::Audit => "audit",
         }
     }
@@ -79,10 +87,12 @@ impl Table {
     fn sql_table(self) -> &'static str {
         match self {
             Self::Shelters => "shelter",
+            Self::Sections => "shelter_section",
             Self::Households => "household",
             Self::People => "person",
             Self::Appointments => "appointment",
             Self::Outages => "outage",
+            Self::Transfers => "transfer",
             Self::Audit => "audit",
         }
     }
@@ -131,6 +141,7 @@ impl Table {
             col("status", Text),
             col("vulnerabilities", Text),
             col("notes", Text),
+            col("section_id", Int),
             EDIT[0],
             EDIT[1],
             EDIT[2],
@@ -170,6 +181,34 @@ impl Table {
             EDIT[2],
             EDIT[3],
         ];
+        const SECTIONS: &[Column] = &[
+            col("id", Int),
+            col("shelter_id", Int),
+            col("name", Text),
+            col("capacity", Int),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
+        const TRANSFERS: &[Column] = &[
+            col("id", Int),
+            col("household_id", Int),
+            col("from_shelter", Int),
+            col("to_shelter", Int),
+            col("people", Int),
+            col("status", Text),
+            col("consent_asked_by", Text),
+            col("requested_at", Instant),
+            col("requested_by", Text),
+            col("decided_at", Instant),
+            col("decided_by", Text),
+            col("reason", Text),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
         const AUDIT: &[Column] = &[
             col("id", Int),
             col("at", Instant),
@@ -181,18 +220,20 @@ impl Table {
         ];
         match self {
             Self::Shelters => SHELTERS,
+            Self::Sections => SECTIONS,
             Self::Households => HOUSEHOLDS,
             Self::People => PEOPLE,
             Self::Appointments => APPOINTMENTS,
             Self::Outages => OUTAGES,
+            Self::Transfers => TRANSFERS,
             Self::Audit => AUDIT,
         }
     }
 }
 
 /// The widest table's column count.
-const MAX_COLUMNS: usize = 18;
-// (appointments have 17 columns, people 18.)
+const MAX_COLUMNS: usize = 19;
+// (appointments have 17 columns, people 19.)
 
 /// A value of an exported row, borrowed from SQLite for the length of one row.
 #[derive(Debug, Clone, Copy, PartialEq)]
