@@ -282,3 +282,53 @@ fn y_puts_the_message_on_the_coordinators_clipboard_with_one_osc_52() {
         "{text:?}"
     );
 }
+
+#[test]
+fn the_owner_sees_the_dashboard_as_a_scoped_user_sees_it() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 500);
+    let store = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing).unwrap();
+    let tijuana = store.shelters().unwrap()[0].clone();
+    let public = common::server::key(home.path(), "pedro").with_extension("pub");
+    let o = common::on_db(
+        home.path(),
+        &db,
+        &[
+            "users",
+            "add",
+            "pedro",
+            "--role",
+            "volunteer",
+            "--key",
+            public.to_str().unwrap(),
+            "--shelter",
+            &tijuana.name,
+        ],
+    );
+    assert!(o.status.success(), "{}", common::text(&o));
+    // A user who is not there: said, and no dashboard.
+    let o = common::on_db(home.path(), &db, &["--as-user", "nadie"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(common::text(&o).contains("pedro"), "{}", common::text(&o));
+    // Pedro's view: Tijuana's people only, and a volunteer's keys.
+    let scoped = albergue::store::Store::open(&db, albergue::store::OpenMode::Existing)
+        .unwrap()
+        .with_scope(albergue::domain::Scope::Shelters(vec![tijuana.id]));
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let theirs = scoped.dashboard(now, now.date_naive(), 60).unwrap().present;
+    let everyone = store.dashboard(now, now.date_naive(), 60).unwrap().present;
+    assert!(theirs < everyone);
+    let mut s = Session::start(
+        home.path(),
+        &format!(
+            "--db {} --now {NOW} --lang en --as-user pedro",
+            db.display()
+        ),
+    );
+    s.wait_for(&format!("Present {theirs} "));
+    // A volunteer may not record an outage: the dashboard says why.
+    s.send(b"o");
+    s.wait_for("volunteer");
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+}

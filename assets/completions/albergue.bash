@@ -377,7 +377,7 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help --version demo check export import backup encrypt rekey serve users transfers shelters report list audit retention person key completions man help"
+            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --as-user --now --log-level --help --version demo check export import backup encrypt rekey serve users transfers shelters report list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,6 +396,10 @@ _albergue() {
                     return 0
                     ;;
                 --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_albergue_global_optspecs
-    string join \n db= demo key-file= lang= theme= low-bandwidth now= log-level= h/help V/version
+    string join \n db= demo key-file= lang= theme= low-bandwidth as-user= now= log-level= h/help V/version
 end
 
 function __fish_albergue_needs_command
@@ -28,6 +28,7 @@ complete -c albergue -n "__fish_albergue_needs_command" -l db -d 'Database file 
 complete -c albergue -n "__fish_albergue_needs_command" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_needs_command" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r
 complete -c albergue -n "__fish_albergue_needs_command" -l theme -d 'Colours: color or mono [default: config file; NO_COLOR selects mono]' -r
+complete -c albergue -n "__fish_albergue_needs_command" -l as-user -d 'The dashboard as user NAME of `albergue serve` sees it: their role and shelters (the database\'s owner checking what a user sees; what is saved is audited as the owner)' -r
 complete -c albergue -n "__fish_albergue_needs_command" -l now -d 'Pretend it is this moment (RFC 3339); the dashboard\'s clock stands still' -r
 complete -c albergue -n "__fish_albergue_needs_command" -l log-level -d 'Log level (error, warn, info, debug, trace, off) or targets (albergue::serve=debug,info) [default: RUST_LOG, then info]' -r
 complete -c albergue -n "__fish_albergue_needs_command" -l demo -d 'Use the demo database (albergue/demo.db in the data folder), creating it if needed'

@@ -40,6 +40,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub low_bandwidth: bool,
 
+    /// The dashboard as user NAME of `albergue serve` sees it: their role
+    /// and shelters (the database's owner checking what a user sees; what
+    /// is saved is audited as the owner)
+    #[arg(long, value_name = "NAME")]
+    pub as_user: Option<String>,
+
     /// Pretend it is this moment (RFC 3339); the dashboard's clock stands still
     #[arg(long, global = true, hide = true, value_name = "TIME", value_parser = parse_instant)]
     pub now: Option<DateTime<Utc>>,

@@ -44,19 +44,36 @@ pub(super) fn dashboard(cli: &Cli) -> Result<u8> {
         path: db.path.clone(),
         key,
     };
-    let store = if db.in_data_folder {
+    let mut store = if db.in_data_folder {
         tui::check_terminal()?;
         db.ensure_folder()?;
         file.open(OpenMode::Create)?
     } else {
         file.open(OpenMode::Existing)?
     };
+    let mut role = crate::domain::Role::Admin;
+    if let Some(name) = &cli.as_user {
+        let Some(user) = store.user(name)? else {
+            let known: Vec<String> = store.users()?.into_iter().map(|u| u.name).collect();
+            anyhow::bail!(
+                "--as-user {name:?}: no such user (the users: {}; albergue users list)",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            );
+        };
+        role = user.role;
+        store = store.as_user(&user);
+    }
     let ending = tui::run(
         store,
         tui::Options {
             db: file,
             settings,
             fixed_now: cli.now,
+            role,
         },
     )?;
     Ok(match ending {

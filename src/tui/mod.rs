@@ -42,6 +42,10 @@ pub struct Options {
     pub settings: Settings,
     /// A fixed clock (tests, benchmarks, demos); `None` for the real one.
     pub fixed_now: Option<DateTime<Utc>>,
+    /// What the session may do: the owner's `Admin`, or the role of the
+    /// user it shows the dashboard as (`--as-user`; the store handle
+    /// carries that user's role and shelters too).
+    pub role: crate::domain::Role,
 }
 
 /// Why the dashboard ended.
@@ -174,8 +178,8 @@ async fn event_loop(
         theme: s.theme,
         keys: s.keys.clone(),
         actor,
-        // The database's owner at the local terminal.
-        role: crate::domain::Role::Admin,
+        // The database's owner at the local terminal, or a user's view.
+        role: options.role,
         size: tui.size()?,
         served_port: None,
     };
