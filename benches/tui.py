@@ -10,6 +10,7 @@ resident memory. Medians over repeated keys; p95 where the issue asks.
     pip install visidata            # the peer (optional: skipped if absent)
     python3 benches/tui.py [--people 100000] [--idle 60] [--json out.json]
     python3 benches/tui.py --people 1000000 --idle 0 --no-peer
+    python3 benches/tui.py --baseline OLD/albergue --scoped [--people N]   # a change, scoped too
 
 With a roster other than 100,000 people, the 100,000 figures are measured in
 the same run, first, so the two columns compare (the scale issue's targets
@@ -348,6 +349,17 @@ def bench_visidata(db, args):
     return r
 
 
+def scoped_user(work, db):
+    """Registers a coordinator of the demo's first shelter; returns the name."""
+    key = os.path.join(work, "scoped")
+    if not os.path.exists(key):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
+    subprocess.run([BIN, "users", "add", "scoped", "--role", "coordinator", "--key", key + ".pub",
+                    "--shelter", "Casa del Caminante Tijuana", "--db", db], check=True,
+                   stdout=subprocess.DEVNULL)
+    return "scoped"
+
+
 def make_demo(work, people, binary=BIN, name="bench"):
     db = os.path.join(work, f"{name}-{people}.db")
     t0 = time.perf_counter()
@@ -382,12 +394,14 @@ def main():
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--baseline", help="another albergue binary (say, the build before a change), measured in the same run")
     ap.add_argument("--no-peer", action="store_true", help="skip VisiData")
+    ap.add_argument("--scoped", action="store_true",
+                    help="also measure the dashboard as a coordinator of the first shelter sees it (--as-user)")
     args = ap.parse_args()
     if not os.path.exists(BIN):
         sys.exit(f"{BIN} is missing: run `cargo build --release` first")
 
     work = tempfile.mkdtemp()
-    if args.people != 100_000:
+    if args.people != 100_000 and not args.baseline:
         # The scale figures: 100,000 and the size asked for, in one run.
         sizes = [100_000, args.people]
         cols = {}
@@ -422,16 +436,20 @@ def main():
     ours = bench_albergue(db, args)
     ours.update(commit_watch(db))
     ours["demo_s"] = took
+    scoped = bench_albergue(db, args, extra=("--as-user", scoped_user(work, db))) if args.scoped else None
     low = bench_albergue(db, args, low_bandwidth=True)
     peer = None if args.no_peer else bench_visidata(db, args)
     base = bench_albergue(base_db, args, binary=args.baseline) if args.baseline else None
 
     rows = ROWS
     print(f"\n{args.people} people, 80x24, idle {args.idle:g} s, {args.keys} Downs")
-    print(f"| figure | albergue | VisiData | target |{' baseline |' if base else ''}\n|---|---|---|---|{'---|' if base else ''}")
+    head = (" baseline |" if base else "") + (" scoped: one shelter |" if scoped else "")
+    print(f"| figure | albergue | VisiData | target |{head}\n|---|---|---|---|{'---|' * head.count('|')}")
     fmt = lambda v: "—" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v))
     for label, key, target in rows:
         extra = f" {fmt(base.get(key))} |" if base else ""
+        if scoped:
+            extra += f" {fmt(scoped.get(key))} |"
         print(f"| {label} | {fmt(ours.get(key))} | {fmt((peer or {}).get(key))} | {target} |{extra}")
     print(f"| bytes per Down, --low-bandwidth, first Downs (median) | {fmt(low.get('down_bytes_median'))} | — | <= 100 |")
     print(f"| bytes per Down, --low-bandwidth, while scrolling (median) | {fmt(low.get('scroll_bytes_median'))} | — | — |")
