@@ -15,6 +15,7 @@ pub mod logging;
 pub mod manual;
 pub mod openssh;
 pub mod paths;
+pub mod programs;
 pub mod serve;
 pub mod store;
 pub mod tui;

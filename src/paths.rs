@@ -45,6 +45,12 @@ pub fn data_folder() -> Result<PathBuf, PathError> {
         .ok_or(PathError::NoDataFolder)
 }
 
+/// albergue's config folder (`~/.config/albergue` on Linux): the
+/// dashboard's settings and keys, a shelter's own programs.
+pub fn config_folder() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.config_dir().join("albergue"))
+}
+
 /// Resolves the database: an explicit path (from `--db` or `ALBERGUE_DB`,
 /// which clap has already merged) wins; else the real or demo file in the data folder.
 pub fn resolve(explicit: Option<&Path>, demo: bool) -> Result<DbPath, PathError> {

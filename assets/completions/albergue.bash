@@ -55,6 +55,9 @@ _albergue() {
             albergue,person)
                 cmd="albergue__subcmd__person"
                 ;;
+            albergue,programs)
+                cmd="albergue__subcmd__programs"
+                ;;
             albergue,rekey)
                 cmd="albergue__subcmd__rekey"
                 ;;
@@ -127,6 +130,9 @@ _albergue() {
             albergue__subcmd__help,person)
                 cmd="albergue__subcmd__help__subcmd__person"
                 ;;
+            albergue__subcmd__help,programs)
+                cmd="albergue__subcmd__help__subcmd__programs"
+                ;;
             albergue__subcmd__help,rekey)
                 cmd="albergue__subcmd__help__subcmd__rekey"
                 ;;
@@ -159,6 +165,12 @@ _albergue() {
                 ;;
             albergue__subcmd__help__subcmd__person,export)
                 cmd="albergue__subcmd__help__subcmd__person__subcmd__export"
+                ;;
+            albergue__subcmd__help__subcmd__programs,check)
+                cmd="albergue__subcmd__help__subcmd__programs__subcmd__check"
+                ;;
+            albergue__subcmd__help__subcmd__programs,list)
+                cmd="albergue__subcmd__help__subcmd__programs__subcmd__list"
                 ;;
             albergue__subcmd__help__subcmd__report,headcount)
                 cmd="albergue__subcmd__help__subcmd__report__subcmd__headcount"
@@ -243,6 +255,24 @@ _albergue() {
                 ;;
             albergue__subcmd__person__subcmd__help,help)
                 cmd="albergue__subcmd__person__subcmd__help__subcmd__help"
+                ;;
+            albergue__subcmd__programs,check)
+                cmd="albergue__subcmd__programs__subcmd__check"
+                ;;
+            albergue__subcmd__programs,help)
+                cmd="albergue__subcmd__programs__subcmd__help"
+                ;;
+            albergue__subcmd__programs,list)
+                cmd="albergue__subcmd__programs__subcmd__list"
+                ;;
+            albergue__subcmd__programs__subcmd__help,check)
+                cmd="albergue__subcmd__programs__subcmd__help__subcmd__check"
+                ;;
+            albergue__subcmd__programs__subcmd__help,help)
+                cmd="albergue__subcmd__programs__subcmd__help__subcmd__help"
+                ;;
+            albergue__subcmd__programs__subcmd__help,list)
+                cmd="albergue__subcmd__programs__subcmd__help__subcmd__list"
                 ;;
             albergue__subcmd__report,headcount)
                 cmd="albergue__subcmd__report__subcmd__headcount"
@@ -377,7 +407,7 @@ _albergue() {
 
     case "${cmd}" in
         albergue)
-            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --as-user --now --log-level --help --version demo check export import backup encrypt rekey serve users transfers shelters report list audit retention person key completions man help"
+            opts="-h -V --db --demo --key-file --lang --theme --low-bandwidth --as-user --now --log-level --help --version demo check export import backup encrypt rekey serve users transfers shelters report programs list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,7 +835,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help)
-            opts="demo check export import backup encrypt rekey serve users transfers shelters report list audit retention person key completions man help"
+            opts="demo check export import backup encrypt rekey serve users transfers shelters report programs list audit retention person key completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1043,6 +1073,48 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__person__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__programs)
+            opts="list check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__programs__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__help__subcmd__programs__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1841,6 +1913,176 @@ _albergue() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__programs)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help list check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__programs__subcmd__check)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__programs__subcmd__help)
+            opts="list check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__programs__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__programs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__programs__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        albergue__subcmd__programs__subcmd__list)
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

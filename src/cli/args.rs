@@ -159,6 +159,14 @@ pub enum Command {
     /// Reports for the authorities (counts only, no one's details)
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Appointment programs: CBP One, COMAR, visas, returns, a shelter's own
+    ///
+    /// A program is a TOML file: its venues, its steps and their deadline
+    /// rules, its messages. The built-in ones are in albergue; a shelter's
+    /// own go in the config folder's programs/ (a file with a built-in id
+    /// replaces it), holiday calendars in calendars/.
+    #[command(subcommand)]
+    Programs(ProgramsCommand),
     /// Print lists to take along (tomorrow's departures)
     #[command(subcommand)]
     List(ListCommand),
@@ -413,6 +421,19 @@ fn parse_section(text: &str) -> Result<(String, u32), String> {
     crate::domain::section::parse_capacity(text).map_err(|e| e.to_string())
 }
 
+/// The `programs` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProgramsCommand {
+    /// Every program albergue knows: id, name, file, venues, steps and rules
+    List,
+    /// Check a program file, loading nothing: a problem is named by
+    /// FILE:LINE and its field, and exits 1
+    Check {
+        /// The program file (TOML)
+        file: PathBuf,
+    },
+}
+
 /// The `report` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
@@ -540,6 +561,7 @@ impl Cli {
             Some(Command::Transfers(_)) => "transfers",
             Some(Command::Shelters(_)) => "shelters",
             Some(Command::Report(_)) => "report",
+            Some(Command::Programs(_)) => "programs",
             Some(Command::List(_)) => "list",
             Some(Command::Audit(_)) => "audit",
             Some(Command::Retention(_)) => "retention",

@@ -17,6 +17,7 @@ mod dashboard;
 mod docs;
 mod jobs;
 mod lists;
+mod programs;
 mod protect;
 mod serve;
 mod shelters;
@@ -55,6 +56,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Hands the command to its group; the global options stay in `cli`.
 fn run_command(mut cli: Cli) -> Result<u8> {
+    if matches!(cli.command, None | Some(Command::Serve(_))) {
+        // The programs in force: a bad file refuses the start, before the
+        // database is opened, with its file:line (never half-loaded).
+        crate::programs::load(paths::config_folder().as_deref())?;
+    }
     let Some(command) = cli.command.take() else {
         return dashboard::dashboard(&cli);
     };
@@ -70,6 +76,7 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         Command::Users(command) => serve::users(&cli, command),
         Command::Transfers(command) => transfers::transfers(&cli, command),
         Command::Shelters(command) => shelters::shelters(&cli, command),
+        Command::Programs(command) => programs::programs(command),
         Command::Report(command) => shelters::report(&cli, command),
         Command::List(ListCommand::Departures {
             date,

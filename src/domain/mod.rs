@@ -14,6 +14,7 @@ pub mod names;
 pub mod outage;
 pub mod person;
 pub mod port;
+pub mod program;
 pub mod retention;
 pub mod role;
 pub mod scope;

@@ -1,6 +1,7 @@
 //! The ports of entry that take CBP One appointments, and their clocks.
 //!
-//! The table lives in `assets/ports.toml` so that a port can be added without
+//! The table is the venues of the CBP One program file
+//! (`assets/programs/cbp-one.toml`), so that a port can be added without
 //! touching code. Times are always stored in UTC; a port's local time is only
 //! ever computed from a UTC instant (or, for a form, turned into one), never
 //! used for arithmetic.
@@ -11,7 +12,7 @@ use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-const PORTS_TOML: &str = include_str!("../../assets/ports.toml");
+const PORTS_TOML: &str = include_str!("../../assets/programs/cbp-one.toml");
 
 /// A port of entry on the US–Mexico border.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +29,7 @@ pub struct Port {
 
 #[derive(Deserialize)]
 struct PortFile {
-    port: Vec<PortRow>,
+    venue: Vec<PortRow>,
 }
 
 #[derive(Deserialize)]
@@ -66,8 +67,8 @@ pub enum LocalTimeError {
 
 fn parse_table(text: &str) -> Result<Vec<Port>, String> {
     let file: PortFile = toml::from_str(text).map_err(|e| e.to_string())?;
-    let mut ports = Vec::with_capacity(file.port.len());
-    for row in file.port {
+    let mut ports = Vec::with_capacity(file.venue.len());
+    for row in file.venue {
         let tz: Tz = row
             .tz
             .parse()
@@ -85,13 +86,13 @@ fn parse_table(text: &str) -> Result<Vec<Port>, String> {
     Ok(ports)
 }
 
-/// Every port of entry, in the order of `assets/ports.toml`.
+/// Every port of entry, in the order of the CBP One program file.
 pub fn all() -> &'static [Port] {
     static PORTS: OnceLock<Vec<Port>> = OnceLock::new();
     PORTS.get_or_init(|| {
         // The table is compiled in and covered by tests, so a failure here is
         // a build defect, not bad user input.
-        parse_table(PORTS_TOML).expect("assets/ports.toml is valid")
+        parse_table(PORTS_TOML).expect("assets/programs/cbp-one.toml is valid")
     })
 }
 
@@ -159,14 +160,14 @@ mod tests {
 
     #[test]
     fn a_bad_zone_in_the_table_is_named() {
-        let err = parse_table("[[port]]\ncode='X'\nname='X'\nstate='TX'\ntz='Mars/Olympus'\n")
+        let err = parse_table("[[venue]]\ncode='X'\nname='X'\nstate='TX'\ntz='Mars/Olympus'\n")
             .unwrap_err();
         assert!(err.contains("Mars/Olympus"), "{err}");
     }
 
     #[test]
     fn a_repeated_code_in_the_table_is_refused() {
-        let row = "[[port]]\ncode='X'\nname='X'\nstate='TX'\ntz='America/Chicago'\n";
+        let row = "[[venue]]\ncode='X'\nname='X'\nstate='TX'\ntz='America/Chicago'\n";
         let err = parse_table(&format!("{row}{row}")).unwrap_err();
         assert!(err.contains("twice"), "{err}");
     }

@@ -23,6 +23,15 @@ pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> St
     out
 }
 
+/// The line (1-based) of a byte offset in a text: where a file's error is.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text[..at].matches('\n').count() + 1
+}
+
 /// The placeholder names of a template, sorted.
 pub fn placeholders(template: &str) -> Vec<&str> {
     let mut names: Vec<&str> = template

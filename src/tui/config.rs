@@ -2,7 +2,7 @@
 //! folder (`~/.config/albergue/` on Linux), laid over the defaults, with
 //! command-line flags on top.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -72,10 +72,7 @@ pub enum ConfigError {
     },
 }
 
-/// albergue's config folder.
-pub fn config_folder() -> Option<PathBuf> {
-    directories::BaseDirs::new().map(|d| d.config_dir().join("albergue"))
-}
+pub use crate::paths::config_folder;
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1

@@ -1,0 +1,177 @@
+//! Finding and reading the program files: the built-in ones (compiled in
+//! from `assets/programs/` and `assets/calendars/`) and a shelter's own, in
+//! its config folder (`~/.config/albergue/programs/*.toml` and
+//! `calendars/*.toml`; a file with a built-in one's id replaces it).
+//!
+//! Loading is all or nothing: one bad file refuses the whole set with its
+//! file:line and field, so a program is never half-loaded.
+
+use std::path::{Path, PathBuf};
+
+use crate::domain::program::{parse_calendar, parse_program, Calendar, Program, ProgramError};
+
+const BUILT_IN_CALENDARS: [(&str, &str); 1] = [(
+    "assets/calendars/mx.toml",
+    include_str!("../assets/calendars/mx.toml"),
+)];
+
+const BUILT_IN_PROGRAMS: [(&str, &str); 4] = [
+    (
+        "assets/programs/cbp-one.toml",
+        include_str!("../assets/programs/cbp-one.toml"),
+    ),
+    (
+        "assets/programs/comar.toml",
+        include_str!("../assets/programs/comar.toml"),
+    ),
+    (
+        "assets/programs/tvrh.toml",
+        include_str!("../assets/programs/tvrh.toml"),
+    ),
+    (
+        "assets/programs/iom-return.toml",
+        include_str!("../assets/programs/iom-return.toml"),
+    ),
+];
+
+/// The id of the program every appointment belonged to before programs
+/// were files, and the demo's.
+pub const DEFAULT_PROGRAM: &str = "cbp-one";
+
+/// Why the programs could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file that is not a good program or calendar.
+    #[error(transparent)]
+    Program(#[from] ProgramError),
+    /// A file or folder that could not be read.
+    #[error("{path}: {reason}")]
+    Read {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the OS said.
+        reason: String,
+    },
+}
+
+/// A loaded program and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The program.
+    pub program: Program,
+    /// Its file (`assets/programs/comar.toml` for a built-in one).
+    pub source: String,
+}
+
+/// Every program albergue knows, checked.
+#[derive(Debug, Clone)]
+pub struct Programs {
+    /// In order: built-in ones first (replaced in place by a config file
+    /// with the same id), then the config folder's others by file name.
+    pub loaded: Vec<Loaded>,
+    /// The holiday calendars.
+    pub calendars: Vec<Calendar>,
+}
+
+impl Programs {
+    /// The program with this id.
+    pub fn get(&self, id: &str) -> Option<&Program> {
+        self.loaded.iter().map(|l| &l.program).find(|p| p.id == id)
+    }
+}
+
+/// The built-in calendars and programs alone.
+pub fn built_in() -> Programs {
+    // Compiled in and checked by tests: a failure is a build defect.
+    load(None).expect("the built-in programs are valid")
+}
+
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(LoadError::Read {
+                path: dir.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|e| LoadError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// The built-in programs and those of the config folder (`None`: none).
+pub fn load(config: Option<&Path>) -> Result<Programs, LoadError> {
+    let calendars = calendars(config)?;
+    let mut loaded = Vec::new();
+    for (file, text) in BUILT_IN_PROGRAMS {
+        loaded.push(Loaded {
+            program: parse_program(file, text, &calendars)?,
+            source: file.to_string(),
+        });
+    }
+    if let Some(dir) = config {
+        for path in toml_files(&dir.join("programs"))? {
+            let file = path.display().to_string();
+            let program = parse_program(&file, &read(&path)?, &calendars)?;
+            let own = Loaded {
+                program,
+                source: file,
+            };
+            match loaded.iter().position(|l| l.program.id == own.program.id) {
+                Some(i) if loaded[i].source.starts_with("assets/") => loaded[i] = own,
+                Some(i) => {
+                    return Err(ProgramError {
+                        file: own.source.clone(),
+                        line: 1,
+                        field: "id".into(),
+                        why: format!(
+                            "program {:?} is also defined by {}",
+                            own.program.id, loaded[i].source
+                        ),
+                    }
+                    .into())
+                }
+                None => loaded.push(own),
+            }
+        }
+    }
+    Ok(Programs { loaded, calendars })
+}
+
+fn calendars(config: Option<&Path>) -> Result<Vec<Calendar>, LoadError> {
+    let mut calendars = Vec::new();
+    for (file, text) in BUILT_IN_CALENDARS {
+        calendars.push(parse_calendar(file, text)?);
+    }
+    if let Some(dir) = config {
+        for path in toml_files(&dir.join("calendars"))? {
+            let cal = parse_calendar(&path.display().to_string(), &read(&path)?)?;
+            match calendars.iter().position(|c| c.id == cal.id) {
+                Some(i) => calendars[i] = cal,
+                None => calendars.push(cal),
+            }
+        }
+    }
+    Ok(calendars)
+}
+
+/// Checks one program file against the calendars albergue knows (built in
+/// and the config folder's), loading nothing.
+pub fn check_file(path: &Path, config: Option<&Path>) -> Result<Program, LoadError> {
+    let calendars = calendars(config)?;
+    let file = path.display().to_string();
+    Ok(parse_program(&file, &read(path)?, &calendars)?)
+}
