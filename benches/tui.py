@@ -179,23 +179,26 @@ def commit_watch(db, binary=BIN, rounds=5):
         p.wait_for(b"sorted by")
         p.settle(1.5)
         con = sqlite3.connect(db, timeout=10)
-        # The third person on screen (name order), whose status flips.
-        pid = con.execute("SELECT id FROM person ORDER BY search_name, id LIMIT 1 OFFSET 2").fetchone()[0]
+        # The third person on screen (the roster shows those present, in
+        # name order), whose nationality flips: they stay on the screen.
+        pid, nat = con.execute(
+            "SELECT id, nationality FROM person WHERE status = 'present'"
+            " ORDER BY search_name, id LIMIT 1 OFFSET 2").fetchone()
+        other = "HTI" if nat != "HTI" else "VEN"
         for i in range(rounds):
             # Idle span of the same length first: the watcher's own polling.
             span = 1.6
             c0 = cpu_ns(p.pid)
             p.settle(quiet=span, limit=span)
             idle = cpu_ns(p.pid) - c0
-            status = "transferred" if i % 2 == 0 else "present"
+            value = other if i % 2 == 0 else nat
             before = len(p.out)
             c0 = cpu_ns(p.pid)
             t0 = time.perf_counter()
-            con.execute("UPDATE person SET status = ?, version = version + 1 WHERE id = ?", (status, pid))
+            con.execute("UPDATE person SET nationality = ?, version = version + 1 WHERE id = ?", (value, pid))
             con.commit()
-            # The frame writer sends only the cells that change: between
-            # "present" and "transferred" the 'r' stays, so look for the rest.
-            word = b"ansferr" if status == "transferred" else b"esent"
+            # The frame writer sends only the cells that change.
+            word = value.encode()
             while word not in p.out[before:] and time.perf_counter() - t0 < 5:
                 p.pump(0.01)
             seen.append((time.perf_counter() - t0) * 1000)

@@ -177,3 +177,32 @@ fn one_shelters_beds_are_one_line_a_section_at_40_by_20() {
         assert!(line.chars().count() <= 40);
     }
 }
+
+#[test]
+fn who_leaves_tomorrow_is_shown_by_section_after_the_counts() {
+    let mut w = World::new(3000, (100, 30));
+    let tj = w.store.shelters().unwrap()[0].id;
+    w.store = Store::open(&w.path, OpenMode::Existing)
+        .unwrap()
+        .with_scope(Scope::Shelters(vec![tj]));
+    let start = w.app.start();
+    w.serve(start);
+    let leaving = w.store.leaving(w.app.now).unwrap();
+    assert!(
+        leaving.values().any(|&n| n > 0),
+        "someone in the demo leaves tomorrow"
+    );
+    assert_eq!(w.app.leaving, leaving, "read after the dashboard");
+    let screen = w.screen();
+    for s in w.store.sections().unwrap() {
+        let line = screen
+            .lines()
+            .map(|l| l.chars().skip(50).collect::<String>())
+            .find(|l| l.trim_start().starts_with(&s.name[..4]))
+            .unwrap_or_else(|| panic!("{} not on screen:\n{screen}", s.name));
+        match leaving.get(&s.id) {
+            Some(&n) if n > 0 => assert!(line.contains(&format!("−{n} leave tmrw")), "{line}"),
+            _ => assert!(!line.contains("leave tmrw"), "{line}"),
+        }
+    }
+}

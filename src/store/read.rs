@@ -103,7 +103,8 @@ pub struct DashboardData {
     /// People arriving on each of the last days (oldest first, today last).
     pub arrivals_per_day: Vec<u64>,
     /// Beds by shelter and section (shelters with sections or people
-    /// unplaced), with who leaves tomorrow.
+    /// unplaced), from the tallies: who leaves tomorrow is read after
+    /// ([`super::Store::leaving`]), 0 here.
     pub beds: Vec<super::ShelterBeds>,
     /// Transfers coming to these shelters, waiting for an answer.
     pub arriving: Vec<super::Arriving>,
@@ -291,7 +292,7 @@ impl Store {
             ))?
         };
 
-        data.beds = self.beds(now)?;
+        data.beds = self.bed_counts()?;
         data.arriving = self.arriving()?;
         Ok(data)
     }

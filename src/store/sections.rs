@@ -35,24 +35,30 @@ impl ShelterBeds {
     }
 }
 
-/// People present with a live appointment in a window (?1..?2) at shelter
-/// ?3, by section: each appointment's traveller, or for a group's, the
-/// group's people present. Two joins, each along an index (by id, by
-/// household), and their union: one join on `id = … OR household_id = …`
-/// reads every person present for each appointment (seconds at 100,000).
+/// People present with a live appointment in their shelter's window
+/// (`{windows}`: shelter, from, to; ?1..?2 spans them all), by section:
+/// each appointment's traveller, or for a group's, the group's people
+/// present. Two joins, each along an index (by id, by household), and
+/// their union: one join on `id = … OR household_id = …` reads every
+/// person present for each appointment (seconds at 100,000).
 const LEAVING: &str = "
+    WITH w(shelter_id, f, t) AS (VALUES {windows})
     SELECT section_id, count(*) FROM (
       SELECT p.id, p.section_id FROM appointment a INDEXED BY appointment_when
+        JOIN w ON w.shelter_id = a.shelter_id
         JOIN person p ON p.id = a.person_id
        WHERE a.appointment_at >= ?1 AND a.appointment_at < ?2
-         AND a.status IN ('pending_confirmation', 'confirmed') AND a.shelter_id = ?3
+         AND a.appointment_at >= w.f AND a.appointment_at < w.t
+         AND a.status IN ('pending_confirmation', 'confirmed')
          AND p.status = 'present' AND p.section_id IS NOT NULL
       UNION
       SELECT p.id, p.section_id FROM appointment a INDEXED BY appointment_when
+        JOIN w ON w.shelter_id = a.shelter_id
         JOIN person p INDEXED BY person_household
           ON p.household_id = a.household_id AND p.status = 'present'
        WHERE a.person_id IS NULL AND a.appointment_at >= ?1 AND a.appointment_at < ?2
-         AND a.status IN ('pending_confirmation', 'confirmed') AND a.shelter_id = ?3
+         AND a.appointment_at >= w.f AND a.appointment_at < w.t
+         AND a.status IN ('pending_confirmation', 'confirmed')
          AND p.section_id IS NOT NULL
     ) GROUP BY 1";
 
@@ -239,15 +245,22 @@ impl Store {
     /// tomorrow (a live appointment on the day after `now` in the
     /// shelter's zone), and people coming by transfers waiting.
     pub fn beds(&self, now: DateTime<Utc>) -> Result<Vec<ShelterBeds>> {
+        let mut beds = self.bed_counts()?;
+        let leaving = self.leaving(now)?;
+        for b in &mut beds {
+            for (s, n) in &mut b.sections {
+                *n = leaving.get(&s.id).copied().unwrap_or(0);
+            }
+        }
+        Ok(beds)
+    }
+
+    /// [`Store::beds`] from the tallies alone, with no one leaving: what
+    /// the dashboard draws first (who leaves tomorrow reads people's rows,
+    /// and follows with [`Store::leaving`]).
+    pub fn bed_counts(&self) -> Result<Vec<ShelterBeds>> {
         let scope = self.scope.sql("shelter_id");
         let shelters = self.shelters()?;
-        let tz_of = |id: i64| -> chrono_tz::Tz {
-            shelters
-                .iter()
-                .find(|s| s.id == id)
-                .and_then(|s| s.tz.parse().ok())
-                .unwrap_or(chrono_tz::UTC)
-        };
         let mut out: Vec<ShelterBeds> = shelters
             .iter()
             .cloned()
@@ -292,22 +305,43 @@ impl Store {
                 out[i].arriving = n;
             }
         }
-        let mut stmt = self.conn.prepare_cached(LEAVING)?;
-        for b in out.iter_mut().filter(|b| !b.sections.is_empty()) {
-            let (from, to) = tomorrow(&tz_of(b.shelter_id), now);
-            let rows = stmt.query_map(
-                params![codec::secs(from), codec::secs(to), b.shelter_id],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-            )?;
-            for row in rows {
-                let (sec, n) = row?;
-                if let Some(s) = b.sections.iter_mut().find(|(s, _)| s.id == sec) {
-                    s.1 = n;
-                }
-            }
-        }
         out.retain(|b| !b.sections.is_empty() || b.unplaced > 0);
         Ok(out)
+    }
+
+    /// People present leaving tomorrow, by section id: with a live
+    /// appointment on the day after `now` in their shelter's zone, for each
+    /// of the handle's shelters that has sections. One pass over the
+    /// appointments of the span those days cover.
+    pub fn leaving(&self, now: DateTime<Utc>) -> Result<HashMap<i64, i64>> {
+        let mut with_sections: Vec<i64> = self.sections()?.iter().map(|s| s.shelter_id).collect();
+        with_sections.dedup();
+        let windows: Vec<(i64, i64, i64)> = self
+            .shelters()?
+            .into_iter()
+            .filter(|s| with_sections.contains(&s.id))
+            .map(|s| {
+                let tz = s.tz.parse().unwrap_or(chrono_tz::UTC);
+                let (from, to) = tomorrow(&tz, now);
+                (s.id, codec::secs(from), codec::secs(to))
+            })
+            .collect();
+        let (Some(from), Some(to)) = (
+            windows.iter().map(|w| w.1).min(),
+            windows.iter().map(|w| w.2).max(),
+        ) else {
+            return Ok(HashMap::new());
+        };
+        let values: Vec<String> = windows
+            .iter()
+            .map(|(id, f, t)| format!("({id}, {f}, {t})"))
+            .collect();
+        let sql = LEAVING.replace("{windows}", &values.join(", "));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![from, to], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Sets the beds of sections of shelter `shelter_id` (`name=beds`
@@ -469,9 +503,12 @@ mod tests {
         let store = Store::open(&dir.path().join("t.db"), super::super::OpenMode::Create).unwrap();
         let plan: Vec<String> = store
             .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {LEAVING}"))
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN {}",
+                LEAVING.replace("{windows}", "(1, 0, 1), (2, 0, 1)")
+            ))
             .unwrap()
-            .query_map(params![0, 1, 1], |r| r.get::<_, String>(3))
+            .query_map(params![0, 1], |r| r.get::<_, String>(3))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();

@@ -312,6 +312,8 @@ pub struct App {
     pub served_port: Option<u16>,
     /// Dashboard figures, once loaded.
     pub dashboard: Option<std::sync::Arc<DashboardData>>,
+    /// People leaving tomorrow by section id, read after the dashboard.
+    pub leaving: std::collections::HashMap<i64, i64>,
     /// Roster.
     pub roster: RosterState,
     /// Person page, once loaded.
@@ -426,6 +428,7 @@ impl App {
             size: session.size,
             served_port: session.served_port,
             dashboard: None,
+            leaving: Default::default(),
             // Those still here, by default: who crossed or left is one
             // filter away (`f`).
             roster: RosterState {

@@ -59,6 +59,12 @@ pub enum Request {
         /// The shelter's local date.
         today: NaiveDate,
     },
+    /// Who leaves tomorrow, by section (people's rows: after the
+    /// dashboard's tallies are drawn).
+    Leaving {
+        /// The clock.
+        now: DateTime<Utc>,
+    },
     /// Roster rows: `limit` of them from `place`.
     RosterWindow {
         /// Sort, filters and search.
@@ -127,6 +133,7 @@ impl Request {
     pub fn name(&self) -> &'static str {
         match self {
             Request::Dashboard { .. } => "dashboard",
+            Request::Leaving { .. } => "leaving",
             Request::RosterWindow { .. } => "roster",
             Request::Person { .. } => "person",
             Request::Appointments { .. } => "appointments",
@@ -388,6 +395,8 @@ pub struct RosterWindow {
 pub enum Reply {
     /// Dashboard figures.
     Dashboard(std::sync::Arc<DashboardData>),
+    /// People leaving tomorrow, by section id.
+    Leaving(std::collections::HashMap<i64, i64>),
     /// Roster rows.
     RosterWindow(Box<RosterWindow>),
     /// A person's page.

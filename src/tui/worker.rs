@@ -114,6 +114,7 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 Some(shared) => shared.dashboard(store, *now, *today)?,
                 None => Arc::new(store.dashboard(*now, *today, DASHBOARD_DAYS)?),
             }),
+            Request::Leaving { now } => Reply::Leaving(store.leaving(*now)?),
             Request::RosterWindow {
                 spec,
                 now,

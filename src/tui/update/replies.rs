@@ -27,6 +27,14 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             app.dash.soonest.clamp(len, page);
             let ports = app.tomorrow_by_port().len();
             app.dash.tomorrow.clamp(ports, page);
+            if app.dashboard.as_ref().is_some_and(|d| !d.beds.is_empty()) {
+                // Drawn from the tallies first; who leaves follows.
+                out.push(Request::Leaving { now: app.now });
+            }
+        }
+        Reply::Leaving(leaving) => {
+            app.dirty = was_dirty || leaving != app.leaving;
+            app.leaving = leaving;
         }
         Reply::RosterWindow(w) => {
             // Rows that change nothing on screen draw nothing.

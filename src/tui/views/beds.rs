@@ -86,17 +86,18 @@ fn detail_lines(
         } else if !extra.is_empty() {
             out.push(Line::styled(fit(&extra.join(" · "), width), th.muted()));
         }
-        let mut sections: Vec<&(crate::domain::section::Section, i64)> =
-            b.sections.iter().collect();
-        sections.sort_by_key(|(s, _)| (!s.is_full(), s.name.clone()));
-        for (s, leaving) in sections {
+        let mut sections: Vec<&crate::domain::section::Section> =
+            b.sections.iter().map(|(s, _)| s).collect();
+        sections.sort_by_key(|s| (!s.is_full(), s.name.clone()));
+        for s in sections {
+            let leaving = app.leaving.get(&s.id).copied().unwrap_or(0);
             let beds = format!(" {:>4}/{:<4}", s.occupied, s.capacity);
             let state = if s.is_full() {
                 format!(" {}", t(lang, "beds_full"))
             } else {
                 format!(" {} {}", s.free(), t(lang, "beds_free"))
             };
-            let leave = if *leaving > 0 {
+            let leave = if leaving > 0 {
                 format!(" −{leaving} {}", t(lang, "beds_leaving"))
             } else {
                 String::new()
