@@ -165,10 +165,13 @@ impl Store {
         let f = &spec.filter;
         if !self.scope.is_network() {
             // Only the people of this handle's shelters, whatever is asked.
-            parts.push(self.scope.sql("p.shelter_id"));
+            // (`+`: a filter, never the index the rows are read along;
+            // the sort's index is, or every page sorts the shelter.)
+            parts.push(self.scope.sql("+p.shelter_id"));
         }
         if let Some(s) = f.status {
-            parts.push("p.status = ?".into());
+            // (As the scope: the default filter, most of the roster.)
+            parts.push("+p.status = ?".into());
             params.push(Value::Text(s.as_str().into()));
         }
         if let Some(n) = &f.nationality {
