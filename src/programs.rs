@@ -168,6 +168,21 @@ fn calendars(config: Option<&Path>) -> Result<Vec<Calendar>, LoadError> {
     Ok(calendars)
 }
 
+/// Checks the config folder's own programs and calendars (with the
+/// built-in ones they may replace or name), at start-up: with none there,
+/// nothing is read (the built-in files are checked by the tests).
+pub fn check_config(config: Option<&Path>) -> Result<(), LoadError> {
+    let Some(dir) = config else {
+        return Ok(());
+    };
+    if toml_files(&dir.join("programs"))?.is_empty()
+        && toml_files(&dir.join("calendars"))?.is_empty()
+    {
+        return Ok(());
+    }
+    load(Some(dir)).map(|_| ())
+}
+
 /// Checks one program file against the calendars albergue knows (built in
 /// and the config folder's), loading nothing.
 pub fn check_file(path: &Path, config: Option<&Path>) -> Result<Program, LoadError> {

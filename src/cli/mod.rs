@@ -59,7 +59,7 @@ fn run_command(mut cli: Cli) -> Result<u8> {
     if matches!(cli.command, None | Some(Command::Serve(_))) {
         // The programs in force: a bad file refuses the start, before the
         // database is opened, with its file:line (never half-loaded).
-        crate::programs::load(paths::config_folder().as_deref())?;
+        crate::programs::check_config(paths::config_folder().as_deref())?;
     }
     let Some(command) = cli.command.take() else {
         return dashboard::dashboard(&cli);
