@@ -88,10 +88,12 @@ fn main() {
         c.execute_batch(
             "BEGIN;
              INSERT INTO shelter SELECT * FROM src.shelter;
+             INSERT INTO shelter_section SELECT * FROM src.shelter_section;
              INSERT INTO household SELECT * FROM src.household;
              INSERT INTO person SELECT * FROM src.person;
              INSERT INTO appointment SELECT * FROM src.appointment;
              INSERT INTO outage SELECT * FROM src.outage;
+             INSERT INTO transfer SELECT * FROM src.transfer;
              COMMIT;",
         )
         .unwrap();

@@ -80,12 +80,6 @@ impl Programs {
     }
 }
 
-/// The built-in calendars and programs alone.
-pub fn built_in() -> Programs {
-    // Compiled in and checked by tests: a failure is a build defect.
-    load(None).expect("the built-in programs are valid")
-}
-
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
