@@ -206,3 +206,58 @@ fn who_leaves_tomorrow_is_shown_by_section_after_the_counts() {
         }
     }
 }
+
+/// What a reload after another process's commit asks of the store.
+fn reload_asks(w: &mut World) -> Vec<&'static str> {
+    use albergue::tui::message::{Msg, Reply};
+    let mut names = Vec::new();
+    let mut pending = albergue::tui::update::update(&mut w.app, Msg::Reply(Reply::Changed));
+    while let Some(r) = pending.pop() {
+        names.push(r.name());
+        let reply = albergue::tui::worker::answer(&mut w.store, &w.app.actor, &r);
+        pending.extend(albergue::tui::update::update(&mut w.app, Msg::Reply(reply)));
+    }
+    names
+}
+
+#[test]
+fn who_leaves_is_read_again_only_when_a_commit_may_change_it() {
+    let mut w = World::new(3000, (100, 30));
+    let tj = w.store.shelters().unwrap()[0].id;
+    w.store = Store::open(&w.path, OpenMode::Existing)
+        .unwrap()
+        .with_scope(Scope::Shelters(vec![tj]));
+    let start = w.app.start();
+    w.serve(start);
+    let sql = rusqlite::Connection::open(&w.path).unwrap();
+    // A commit that changes nothing it counts: no read of people's rows.
+    sql.execute(
+        "UPDATE person SET nationality = 'HTI', version = version + 1
+         WHERE id = (SELECT min(id) FROM person WHERE nationality <> 'HTI')",
+        [],
+    )
+    .unwrap();
+    let asks = reload_asks(&mut w);
+    assert!(asks.contains(&"dashboard"), "{asks:?}");
+    assert!(!asks.contains(&"leaving"), "{asks:?}");
+    // Someone leaving tomorrow moves to another section: read again.
+    let (person, other): (i64, i64) = sql
+        .query_row(
+            "SELECT p.id, s.id FROM appointment a JOIN person p ON p.id = a.person_id
+             JOIN shelter_section s ON s.shelter_id = p.shelter_id AND s.id <> p.section_id
+             WHERE a.status IN ('pending_confirmation', 'confirmed') AND p.status = 'present'
+               AND p.shelter_id = ?1 AND a.appointment_at >= ?2 AND a.appointment_at < ?2 + 86400
+             LIMIT 1",
+            rusqlite::params![tj, w.app.now.timestamp() + 16 * 3600],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    sql.execute(
+        "UPDATE person SET section_id = ?2, version = version + 1 WHERE id = ?1",
+        [person, other],
+    )
+    .unwrap();
+    let asks = reload_asks(&mut w);
+    assert!(asks.contains(&"leaving"), "{asks:?}");
+    assert_eq!(w.app.leaving, w.store.leaving(w.app.now).unwrap());
+}

@@ -314,6 +314,8 @@ pub struct App {
     pub dashboard: Option<std::sync::Arc<DashboardData>>,
     /// People leaving tomorrow by section id, read after the dashboard.
     pub leaving: std::collections::HashMap<i64, i64>,
+    /// What `leaving` was last asked for (see `update::replies`).
+    pub leaving_key: Option<u64>,
     /// Roster.
     pub roster: RosterState,
     /// Person page, once loaded.
@@ -429,6 +431,7 @@ impl App {
             served_port: session.served_port,
             dashboard: None,
             leaving: Default::default(),
+            leaving_key: None,
             // Those still here, by default: who crossed or left is one
             // filter away (`f`).
             roster: RosterState {

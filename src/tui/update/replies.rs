@@ -27,9 +27,32 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             app.dash.soonest.clamp(len, page);
             let ports = app.tomorrow_by_port().len();
             app.dash.tomorrow.clamp(ports, page);
-            if app.dashboard.as_ref().is_some_and(|d| !d.beds.is_empty()) {
-                // Drawn from the tallies first; who leaves follows.
-                out.push(Request::Leaving { now: app.now });
+            if let Some(d) = app.dashboard.as_ref().filter(|d| !d.beds.is_empty()) {
+                // Drawn from the tallies first; who leaves follows, read
+                // again only when what it counts may have changed: the day,
+                // the live appointments ahead, or who is in each section
+                // (another process's commit elsewhere costs no read).
+                let key = (
+                    app.today(),
+                    d.upcoming
+                        .iter()
+                        .map(|s| (s.at, s.count))
+                        .collect::<Vec<_>>(),
+                    d.beds
+                        .iter()
+                        .flat_map(|b| b.sections.iter().map(|(s, _)| (s.id, s.occupied)))
+                        .collect::<Vec<_>>(),
+                );
+                let key = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    key.hash(&mut h);
+                    h.finish()
+                };
+                if app.leaving_key != Some(key) {
+                    app.leaving_key = Some(key);
+                    out.push(Request::Leaving { now: app.now });
+                }
             }
         }
         Reply::Leaving(leaving) => {
