@@ -296,17 +296,12 @@ impl RosterRead<'_> {
             });
         }
         let limit = if exact { -1 } else { COUNT_CAP as i64 + 1 };
-        // A count has no order to keep: a search with many ids (checked by
-        // `albergue_listed`) counts a user's shelter along `person_shelter`,
-        // which holds the ids; a short id list is read by id (the status
-        // stays a filter, or SQLite reads every person present instead).
-        let cond = if c.sql.contains("albergue_listed(") {
-            c.sql.replace("+p.shelter_id", "p.shelter_id")
-        } else {
-            c.sql.clone()
-        };
-        let sql =
-            format!("SELECT count(*) FROM (SELECT 1 FROM person p WHERE {cond} LIMIT {limit})");
+        // A count has no order to keep: the filters may use their indexes
+        // again (`person_shelter` covers a scoped search's ids).
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM person p WHERE {} LIMIT {limit})",
+            c.sql.replace("+p.", "p.")
+        );
         let n: i64 = self
             .store
             .conn
