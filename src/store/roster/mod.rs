@@ -296,11 +296,9 @@ impl RosterRead<'_> {
             });
         }
         let limit = if exact { -1 } else { COUNT_CAP as i64 + 1 };
-        // A count has no order to keep: the filters may use their indexes
-        // again (`person_shelter` covers a scoped search's ids).
         let sql = format!(
             "SELECT count(*) FROM (SELECT 1 FROM person p WHERE {} LIMIT {limit})",
-            c.sql.replace("+p.", "p.")
+            c.sql
         );
         let n: i64 = self
             .store
