@@ -17,6 +17,18 @@ fn open_first_present(w: &mut World) {
     assert!(w.app.person.is_some(), "{}", w.screen());
 }
 
+/// The session as a user of the first shelter sees it, started again;
+/// that shelter's id.
+fn scope_to_first_shelter(w: &mut World) -> i64 {
+    let tj = w.store.shelters().unwrap()[0].id;
+    w.store = Store::open(&w.path, OpenMode::Existing)
+        .unwrap()
+        .with_scope(Scope::Shelters(vec![tj]));
+    let start = w.app.start();
+    w.serve(start);
+    tj
+}
+
 #[test]
 fn a_bed_is_changed_from_the_person_screen_by_name() {
     let mut w = World::new(300, (80, 24));
@@ -152,12 +164,7 @@ fn a_transfer_is_asked_with_consent_and_answered_from_the_dashboard() {
 #[test]
 fn one_shelters_beds_are_one_line_a_section_at_40_by_20() {
     let mut w = World::new(500, (40, 20));
-    let tj = w.store.shelters().unwrap()[0].id;
-    w.store = Store::open(&w.path, OpenMode::Existing)
-        .unwrap()
-        .with_scope(Scope::Shelters(vec![tj]));
-    let start = w.app.start();
-    w.serve(start);
+    scope_to_first_shelter(&mut w);
     let screen = w.screen();
     assert!(screen.contains("Beds"), "{screen}");
     for s in w.store.sections().unwrap() {
@@ -181,12 +188,7 @@ fn one_shelters_beds_are_one_line_a_section_at_40_by_20() {
 #[test]
 fn who_leaves_tomorrow_is_shown_by_section_after_the_counts() {
     let mut w = World::new(3000, (100, 30));
-    let tj = w.store.shelters().unwrap()[0].id;
-    w.store = Store::open(&w.path, OpenMode::Existing)
-        .unwrap()
-        .with_scope(Scope::Shelters(vec![tj]));
-    let start = w.app.start();
-    w.serve(start);
+    scope_to_first_shelter(&mut w);
     let leaving = w.store.leaving(w.app.now).unwrap();
     assert!(
         leaving.values().any(|&n| n > 0),
@@ -223,12 +225,7 @@ fn reload_asks(w: &mut World) -> Vec<&'static str> {
 #[test]
 fn who_leaves_is_read_again_only_when_a_commit_may_change_it() {
     let mut w = World::new(3000, (100, 30));
-    let tj = w.store.shelters().unwrap()[0].id;
-    w.store = Store::open(&w.path, OpenMode::Existing)
-        .unwrap()
-        .with_scope(Scope::Shelters(vec![tj]));
-    let start = w.app.start();
-    w.serve(start);
+    let tj = scope_to_first_shelter(&mut w);
     let sql = rusqlite::Connection::open(&w.path).unwrap();
     // A commit that changes nothing it counts: no read of people's rows.
     sql.execute(
