@@ -338,6 +338,7 @@ fn number_keys_and_tab_switch_screens() {
         ('2', Screen::Roster),
         ('3', Screen::Appointments),
         ('4', Screen::Outages),
+        ('5', Screen::Headcount),
         ('1', Screen::Dashboard),
     ] {
         press(&mut app, &f.store, &[KeyCode::Char(k)]);
@@ -350,6 +351,8 @@ fn number_keys_and_tab_switch_screens() {
     assert_eq!(app.screen, Screen::Roster);
     press(&mut app, &f.store, &[KeyCode::BackTab, KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Dashboard);
+    press(&mut app, &f.store, &[KeyCode::BackTab]);
+    assert_eq!(app.screen, Screen::Headcount);
     press(&mut app, &f.store, &[KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Outages);
 }

@@ -36,14 +36,17 @@ pub enum Screen {
     Appointments,
     /// CBP One outages.
     Outages,
+    /// A month's headcount, in charts.
+    Headcount,
 }
 
 /// Going to another screen, help and quitting: on every screen.
-const EVERYWHERE: [Action; 10] = [
+const EVERYWHERE: [Action; 11] = [
     Action::Dashboard,
     Action::Roster,
     Action::Appointments,
     Action::Outages,
+    Action::Headcount,
     Action::AtRiskList,
     Action::NextScreen,
     Action::PrevScreen,
@@ -54,11 +57,12 @@ const EVERYWHERE: [Action; 10] = [
 
 impl Screen {
     /// The screens reached by Tab, in order.
-    pub const TABS: [Self; 4] = [
+    pub const TABS: [Self; 5] = [
         Self::Dashboard,
         Self::Roster,
         Self::Appointments,
         Self::Outages,
+        Self::Headcount,
     ];
 
     /// The string-table key of its title.
@@ -69,6 +73,7 @@ impl Screen {
             Self::Person => "screen_person",
             Self::Appointments => "screen_appointments",
             Self::Outages => "screen_outages",
+            Self::Headcount => "screen_headcount",
         }
     }
 
@@ -135,6 +140,7 @@ impl Screen {
                 Down,
                 Open,
             ],
+            Self::Headcount => &[Left, Right, Up, Down],
         }
     }
 }
@@ -328,6 +334,8 @@ pub struct App {
     pub dash: DashboardState,
     /// Outages.
     pub outages: OutagesState,
+    /// The headcount screen.
+    pub headcount: super::headcount::HeadcountState,
     /// The open form, if any.
     pub form: Option<Form>,
     /// The status line.
@@ -446,6 +454,7 @@ impl App {
             appointments: AppointmentsState::default(),
             dash: DashboardState::default(),
             outages: OutagesState::default(),
+            headcount: Default::default(),
             form: None,
             status: None,
             message_on_open: false,
@@ -642,6 +651,7 @@ impl App {
                 out.push(self.appointments_request(today));
             }
             Screen::Outages if !self.outages.loaded => out.push(Request::Outages),
+            Screen::Headcount => self.headcount.show(self.today(), out),
             _ => {}
         }
     }
@@ -668,6 +678,9 @@ impl App {
         if let Some((id, _)) = &self.outages.at_risk {
             out.push(Request::AtRisk { outage_id: *id });
         }
+        // (A month's figures are read again only where they are seen.)
+        self.headcount
+            .changed(self.screen == Screen::Headcount, self.today(), &mut out);
         out
     }
 }

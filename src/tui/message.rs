@@ -98,6 +98,13 @@ pub enum Request {
     },
     /// Every outage.
     Outages,
+    /// The headcount of the days `from..=to`.
+    Headcount {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
     /// The appointments an outage puts at risk.
     AtRisk {
         /// Outage id.
@@ -138,6 +145,7 @@ impl Request {
             Request::Person { .. } => "person",
             Request::Appointments { .. } => "appointments",
             Request::Outages => "outages",
+            Request::Headcount { .. } => "headcount",
             Request::AtRisk { .. } => "at_risk",
             Request::AtRiskNow { .. } => "at_risk_now",
             Request::ConfirmFor { .. } => "confirm_for",
@@ -390,6 +398,56 @@ pub struct RosterWindow {
     pub shelters: Option<Vec<crate::domain::Shelter>>,
 }
 
+/// A period's figures, as read for the screen.
+#[derive(Debug, Clone)]
+pub struct HeadcountPage {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (today, in the month going on).
+    pub to: NaiveDate,
+    /// The counts.
+    pub counts: crate::domain::headcount::Headcount,
+    /// The shelters' names.
+    pub shelters: Vec<crate::domain::Shelter>,
+    /// Their sections (names).
+    pub sections: Vec<crate::domain::section::Section>,
+}
+
+impl HeadcountPage {
+    /// The places shown, in order: each shelter counted, then the network
+    /// when there are several (`None`).
+    pub fn places(&self) -> Vec<Option<i64>> {
+        let mut out: Vec<Option<i64>> = self.counts.shelters.keys().copied().map(Some).collect();
+        if out.len() != 1 {
+            out.push(None);
+        }
+        out
+    }
+
+    /// The name and figures of place `i` of [`Self::places`].
+    pub fn place(&self, i: usize) -> Option<(String, &crate::domain::headcount::Counts)> {
+        match *self.places().get(i)? {
+            Some(id) => {
+                let name = self
+                    .shelters
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map_or_else(|| format!("#{id}"), |s| s.name.clone());
+                Some((name, self.counts.shelters.get(&id)?))
+            }
+            None => Some((String::new(), &self.counts.network)),
+        }
+    }
+
+    /// A section's name.
+    pub fn section_name(&self, id: i64) -> String {
+        self.sections
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(|| format!("#{id}"), |s| s.name.clone())
+    }
+}
+
 /// What the store worker sends back.
 #[derive(Debug, Clone)]
 pub enum Reply {
@@ -412,6 +470,8 @@ pub enum Reply {
     },
     /// Every outage.
     Outages(Vec<Outage>),
+    /// A period's headcount.
+    Headcount(Box<HeadcountPage>),
     /// Appointments at risk from one outage.
     AtRisk {
         /// Outage id.

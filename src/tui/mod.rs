@@ -4,6 +4,7 @@
 pub mod app;
 pub mod config;
 pub mod forms;
+pub mod headcount;
 pub mod keys;
 pub mod list;
 pub mod message;

@@ -183,6 +183,15 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 outages: store.outages()?,
             },
             Request::Outages => Reply::Outages(store.outages()?),
+            Request::Headcount { from, to } => {
+                Reply::Headcount(Box::new(crate::tui::message::HeadcountPage {
+                    from: *from,
+                    to: *to,
+                    counts: store.headcount(*from, *to)?,
+                    shelters: store.shelters()?,
+                    sections: store.sections()?,
+                }))
+            }
             Request::AtRisk { outage_id } => Reply::AtRisk {
                 outage_id: *outage_id,
                 lines: store.at_risk_lines(*outage_id)?,

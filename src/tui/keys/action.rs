@@ -73,6 +73,8 @@ actions! {
     Screen Appointments = "appointments",
     /// Show outages.
     Screen Outages = "outages",
+    /// Show the month's headcount.
+    Screen Headcount = "headcount",
     /// Next screen.
     Screen NextScreen = "next_screen",
     /// Previous screen.

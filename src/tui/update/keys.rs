@@ -138,6 +138,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::Roster => app.show(Screen::Roster, out),
         Action::Appointments => app.show(Screen::Appointments, out),
         Action::Outages => app.show(Screen::Outages, out),
+        Action::Headcount => app.show(Screen::Headcount, out),
         // On the dashboard, Tab goes through its two lists before the
         // next screen, and Shift-Tab back.
         Action::NextScreen
@@ -381,6 +382,16 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
         // The outage's appointments at risk are worked through in the one
         // at-risk list.
         Screen::Outages if action == Action::Open => app.show_at_risk(out),
+        Screen::Headcount => {
+            let today = app.today();
+            app.dirty |= match action {
+                Action::Left => app.headcount.step(-1, today, out),
+                Action::Right => app.headcount.step(1, today, out),
+                Action::Up => app.headcount.select(-1),
+                Action::Down => app.headcount.select(1),
+                _ => false,
+            };
+        }
         Screen::Outages => {
             let len = app.outages.outages.len();
             if app.outages.list.apply(action, len, usize::MAX) {

@@ -123,6 +123,7 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             app.appointments.risk = lines;
             clamp_scroll(app);
         }
+        Reply::Headcount(page) => app.headcount.load(page),
         Reply::Outages(list) => {
             app.outages.outages = list;
             app.outages.loaded = true;

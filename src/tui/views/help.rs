@@ -49,12 +49,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let columns = if actions.len() <= room { 1 } else { 2 };
-    let per_column = actions.len().div_ceil(columns).max(1);
     // Each column as wide as its keys and labels: a label is never cut
     // while the pane has room (at 60 columns the labels of two equal
     // halves were).
-    let chunks: Vec<&[Action]> = actions.chunks(per_column).collect();
     let key_width = |chunk: &[Action]| {
         chunk
             .iter()
@@ -70,6 +67,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .unwrap_or(0);
         (key_width(chunk) + label + 3) as u16
     };
+    // One column when it fits; else two, split where they are narrowest
+    // (a wide key or label kept out of the column of the others).
+    // Either may be the longer, by a line or more.
+    let n = actions.len();
+    let chunks: Vec<&[Action]> = if n <= room {
+        vec![&actions[..]]
+    } else {
+        // The most even split that fits the screen, else the narrowest.
+        let splits = n.saturating_sub(room).max(1)..=room.max(n.div_ceil(2)).min(n - 1);
+        let width = |k: usize| need(&actions[..k]) + need(&actions[k..]) + 2;
+        let k = splits
+            .clone()
+            .filter(|&k| width(k) <= area.width)
+            .min_by_key(|&k| (n.abs_diff(2 * k), width(k)))
+            .or_else(|| splits.min_by_key(|&k| (width(k), n.abs_diff(2 * k))))
+            .unwrap_or(n.div_ceil(2));
+        let (a, b) = actions.split_at(k);
+        vec![a, b]
+    };
+    let per_column = chunks.iter().map(|c| c.len()).max().unwrap_or(1);
     let content: u16 = chunks.iter().map(|c| need(c)).sum::<u16>() + 2;
     let width = content.max(40).min(area.width);
     let pane = centered(area, width, per_column as u16 + 2);

@@ -5,6 +5,7 @@ mod appointments;
 mod beds;
 mod dashboard;
 mod form;
+mod headcount;
 mod help;
 mod message;
 mod outages;
@@ -62,6 +63,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Person => person::render(app, frame, body),
         Screen::Appointments => appointments::render(app, frame, body),
         Screen::Outages => outages::render(app, frame, body),
+        Screen::Headcount => headcount::render(app, frame, body),
     }
     status_line(app, frame, status, notice);
     key_footer(app, frame, footer);
@@ -111,25 +113,37 @@ pub fn narrow(area: Rect) -> bool {
 
 fn app_bar(app: &App, frame: &mut Frame, area: Rect) {
     let th = app.theme;
-    let mut spans = Vec::new();
-    for (i, screen) in Screen::TABS.iter().enumerate() {
-        let active =
-            app.screen == *screen || (app.screen == Screen::Person && *screen == app.back_to);
-        // On a phone only the current screen says its name.
-        let tab = if narrow(area) && !active {
-            format!("{}", i + 1)
-        } else {
-            format!("{} {}", i + 1, t(app.lang, screen.title_key()))
-        };
-        spans.push(Span::styled(tab, th.tab(active)));
-        spans.push(Span::raw(" "));
+    let local = app.now.with_timezone(&app.tz);
+    let time = local.format("%H:%M %Z").to_string();
+    let day_time = format!("{} {time}", i18n::day(app.lang, local.date_naive()));
+    let tabs = |short: bool| {
+        let mut spans = Vec::new();
+        for (i, screen) in Screen::TABS.iter().enumerate() {
+            let active =
+                app.screen == *screen || (app.screen == Screen::Person && *screen == app.back_to);
+            let tab = if short && !active {
+                format!("{}", i + 1)
+            } else {
+                format!("{} {}", i + 1, t(app.lang, screen.title_key()))
+            };
+            spans.push(Span::styled(tab, th.tab(active)));
+            spans.push(Span::raw(" "));
+        }
+        spans
+    };
+    // Every screen's name where the day and time fit beside them; else (a
+    // phone) only the current screen says its name.
+    let mut spans = tabs(true);
+    if !narrow(area) {
+        let full = tabs(false);
+        let w: usize = full.iter().map(|s| s.content.chars().count()).sum();
+        if w + day_time.chars().count() < area.width as usize {
+            spans = full;
+        }
     }
     let tabs_width: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let room = (area.width as usize).saturating_sub(tabs_width + 1);
     // The clock, as much of it as fits: city, day, time; never seconds.
-    let local = app.now.with_timezone(&app.tz);
-    let time = local.format("%H:%M %Z").to_string();
-    let day_time = format!("{} {time}", i18n::day(app.lang, local.date_naive()));
     let clock = [
         app.shelter
             .as_ref()
@@ -239,6 +253,7 @@ fn footer_actions(app: &App) -> &'static [Action] {
         }
         Screen::Appointments => &[Left, Right, Filter, Open, Help, Quit],
         Screen::Outages => &[GrantExtension, RecordOutage, Down, Help, Quit],
+        Screen::Headcount => &[Left, Right, Down, Help, Quit],
     }
 }
 
