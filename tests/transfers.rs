@@ -188,7 +188,17 @@ fn an_accepted_transfer_moves_the_household_with_its_appointments_and_counts() {
         (tj1.present, jz1.present),
         (tj0.present - n, jz0.present + n)
     );
+    // (The search index, kept by shelter, moved them too.)
     assert!(t.all.tally_problems().unwrap().is_empty());
+    let moved = t.all.household_members(h).unwrap()[0].clone();
+    let name = format!("{} {}", moved.details.given_names, moved.details.family_names);
+    let found = |s: &Store| -> bool {
+        s.search_people(&name, 50)
+            .unwrap()
+            .iter()
+            .any(|p| p.id == moved.id)
+    };
+    assert!(found(&t.juarez) && found(&t.all) && !found(&t.tijuana));
     // The sender keeps the record of the transfer, and nothing of the people.
     assert!(matches!(
         t.tijuana.household(h),

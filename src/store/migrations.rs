@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0011_shelter_scope.sql"),
     include_str!("../../assets/migrations/0012_transfers.sql"),
     include_str!("../../assets/migrations/0013_sections.sql"),
+    include_str!("../../assets/migrations/0014_search_by_shelter.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its
@@ -25,7 +26,8 @@ const MIGRATIONS: &[&str] = &[
 type Then = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
 const THEN: &[(usize, Then)] = &[
     (3, super::audit::chain_existing),
-    (5, super::search::rebuild_index),
+    // (0006's index is built again by 0014, by shelter.)
+    (13, super::search::rebuild_index),
 ];
 
 /// The newest schema version this binary knows.

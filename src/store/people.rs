@@ -362,7 +362,7 @@ impl Store {
         }
         let mut ids: Option<Vec<u32>> = None;
         for w in &words {
-            let found = super::search::people_with(&self.conn, w)?;
+            let found = super::search::people_with(&self.conn, w, &self.scope.sql("shelter_id"))?;
             ids = Some(match ids {
                 None => found,
                 Some(h) => super::search::intersect(&h, &found),

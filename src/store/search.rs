@@ -1,9 +1,10 @@
 //! The search index and the tallies, kept in the database.
 //!
 //! Search as you type reads `search_word`: each distinct word of the folded
-//! names, with the ids of the people whose name has it. A keystroke looks
-//! through the words (a few thousand, not a million people) for those that
-//! contain what was typed and merges their ids. Triggers note every change
+//! names in each shelter, with the ids of that shelter's people whose name
+//! has it. A keystroke looks through the words (a few thousand a shelter,
+//! not a million people) for those that contain what was typed, in the
+//! shelters of the store handle, and merges their ids. Triggers note every change
 //! of a name in `search_pending`; [`sync`] applies them before each commit
 //! of the store, so the index is never behind a commit albergue made.
 //!
@@ -72,21 +73,24 @@ fn id32(id: i64) -> u32 {
 /// Builds the search index again from the person table, when the
 /// migration that adds it runs (its tallies are filled by its SQL).
 pub(super) fn rebuild_index(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-    let mut stmt = tx.prepare("SELECT id, search_name FROM person ORDER BY id")?;
+    let mut index = Index::new();
+    let mut stmt = tx.prepare("SELECT id, search_name, shelter_id FROM person ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        add_words(&mut index, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
+        add_words(&mut index, r.get(2)?, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
     }
     write_index(tx, index)
 }
+
+/// Each shelter's words, with their people's ids.
+type Index = HashMap<i64, HashMap<String, Vec<u32>>>;
 
 /// The person tallies and the search index, counted from people's rows as
 /// a bulk load writes them (with the triggers that keep them set aside),
 /// then written in place of the old ones.
 #[derive(Default)]
 pub(super) struct Built {
-    index: HashMap<String, Vec<u32>>,
+    index: Index,
     /// People by shelter, status, then arrival day.
     arrivals: Tally,
     /// People by shelter, status, then nationality.
@@ -112,7 +116,7 @@ impl Built {
         household_id: i64,
         (shelter_id, section_id): (i64, Option<i64>),
     ) {
-        add_words(&mut self.index, id32(id), search_name);
+        add_words(&mut self.index, shelter_id, id32(id), search_name);
         if status == "present" {
             *self.present.entry(household_id).or_default() += 1;
             *self
@@ -141,8 +145,11 @@ impl Built {
 
     /// Adds the people `other` counted (other people than this one's).
     pub(super) fn merge(&mut self, other: Built) {
-        for (word, ids) in other.index {
-            self.index.entry(word).or_default().extend(ids);
+        for (shelter, words) in other.index {
+            let mine = self.index.entry(shelter).or_default();
+            for (word, ids) in words {
+                mine.entry(word).or_default().extend(ids);
+            }
         }
         for (mine, theirs) in [
             (&mut self.arrivals, other.arrivals),
@@ -196,15 +203,16 @@ impl Built {
             insert.execute(params![household, n])?;
         }
         // Rows may come in any order: each word's ids ascending.
-        for ids in self.index.values_mut() {
+        for ids in self.index.values_mut().flat_map(|w| w.values_mut()) {
             ids.sort_unstable();
         }
         write_index(tx, self.index)
     }
 }
 
-/// Adds person `id` under each word of their folded name.
-fn add_words(index: &mut HashMap<String, Vec<u32>>, id: u32, name: &str) {
+/// Adds person `id` of `shelter` under each word of their folded name.
+fn add_words(index: &mut Index, shelter: i64, id: u32, name: &str) {
+    let index = index.entry(shelter).or_default();
     for w in words(name) {
         match index.get_mut(w) {
             Some(ids) => ids.push(id),
@@ -216,13 +224,17 @@ fn add_words(index: &mut HashMap<String, Vec<u32>>, id: u32, name: &str) {
 }
 
 /// Replaces the search index by `index` (each word's ids ascending).
-fn write_index(tx: &Transaction<'_>, index: HashMap<String, Vec<u32>>) -> rusqlite::Result<()> {
+fn write_index(tx: &Transaction<'_>, index: Index) -> rusqlite::Result<()> {
     tx.execute_batch("DELETE FROM search_pending; DELETE FROM search_word;")?;
-    let mut insert = tx.prepare("INSERT INTO search_word (word, people) VALUES (?1, ?2)")?;
-    let mut sorted: Vec<(String, Vec<u32>)> = index.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (word, ids) in sorted {
-        insert.execute(params![word, encode(&ids)])?;
+    let mut insert =
+        tx.prepare("INSERT INTO search_word (word, shelter_id, people) VALUES (?1, ?2, ?3)")?;
+    let mut sorted: Vec<(String, i64, Vec<u32>)> = index
+        .into_iter()
+        .flat_map(|(shelter, words)| words.into_iter().map(move |(w, ids)| (w, shelter, ids)))
+        .collect();
+    sorted.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    for (word, shelter, ids) in sorted {
+        insert.execute(params![word, shelter, encode(&ids)])?;
     }
     Ok(())
 }
@@ -253,69 +265,98 @@ pub(super) fn count_appointments(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     )
 }
 
-/// Applies the name changes noted since the last sync to the search index.
+/// Applies the name changes (and moves between shelters) noted since the
+/// last sync to the search index: each person noted is taken out of every
+/// shelter's list of the words they had, and put under the words of their
+/// name now in the shelter their row names now.
 pub(super) fn sync(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    // word -> (id -> added?), in id order per word.
-    let mut changes: BTreeMap<String, BTreeMap<u32, bool>> = BTreeMap::new();
+    // person -> (the words they had, their name now if they are still here).
+    let mut noted: BTreeMap<u32, (Vec<String>, Option<String>)> = BTreeMap::new();
     {
         let mut stmt = tx.prepare_cached(
             "SELECT person_id, old_name, new_name FROM search_pending ORDER BY rowid",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let id = id32(r.get(0)?);
-            let old: Option<String> = r.get(1)?;
-            let new: Option<String> = r.get(2)?;
-            for w in words(old.as_deref().unwrap_or("")) {
-                changes.entry(w.to_string()).or_default().insert(id, false);
+            let (had, now) = noted.entry(id32(r.get(0)?)).or_default();
+            if let Some(old) = r.get_ref(1)?.as_str_or_null()? {
+                had.extend(words(old).map(str::to_string));
             }
-            for w in words(new.as_deref().unwrap_or("")) {
-                changes.entry(w.to_string()).or_default().insert(id, true);
-            }
+            *now = r.get(2)?;
         }
     }
-    if changes.is_empty() {
+    if noted.is_empty() {
         return Ok(());
     }
-    let mut read = tx.prepare_cached("SELECT people FROM search_word WHERE word = ?1")?;
-    let mut write = tx.prepare_cached(
-        "INSERT INTO search_word (word, people) VALUES (?1, ?2)
-         ON CONFLICT DO UPDATE SET people = excluded.people",
-    )?;
-    let mut remove = tx.prepare_cached("DELETE FROM search_word WHERE word = ?1")?;
-    let mut ids = Vec::new();
-    for (word, change) in changes {
-        ids.clear();
-        if let Some(blob) = read
-            .query_row([&word], |r| r.get::<_, Vec<u8>>(0))
-            .optional()?
-        {
-            decode_into(&blob, &mut ids);
+    // word -> (person -> the shelter to list them in, or none).
+    let mut changes: BTreeMap<String, BTreeMap<u32, Option<i64>>> = BTreeMap::new();
+    let mut shelter_of = tx.prepare_cached("SELECT shelter_id FROM person WHERE id = ?1")?;
+    for (id, (had, now)) in noted {
+        for w in had {
+            changes.entry(w).or_default().insert(id, None);
         }
-        for (id, added) in change {
-            match (ids.binary_search(&id), added) {
-                (Err(at), true) => ids.insert(at, id),
-                (Ok(at), false) => {
+        let Some(name) = now else { continue };
+        let Some(shelter) = shelter_of
+            .query_row([id], |r| r.get::<_, i64>(0))
+            .optional()?
+        else {
+            continue;
+        };
+        for w in words(&name) {
+            changes.entry(w.to_string()).or_default().insert(id, Some(shelter));
+        }
+    }
+    let mut read = tx.prepare_cached("SELECT shelter_id, people FROM search_word WHERE word = ?1")?;
+    let mut write = tx.prepare_cached(
+        "INSERT INTO search_word (word, shelter_id, people) VALUES (?1, ?2, ?3)
+         ON CONFLICT (word, shelter_id) DO UPDATE SET people = excluded.people",
+    )?;
+    let mut remove = tx.prepare_cached("DELETE FROM search_word WHERE word = ?1 AND shelter_id = ?2")?;
+    for (word, change) in changes {
+        let mut lists: BTreeMap<i64, (Vec<u32>, bool)> = BTreeMap::new();
+        let mut rows = read.query([&word])?;
+        while let Some(r) = rows.next()? {
+            let mut ids = Vec::new();
+            decode_into(r.get_ref(1)?.as_blob()?, &mut ids);
+            lists.insert(r.get(0)?, (ids, false));
+        }
+        for (id, to) in change {
+            for (ids, changed) in lists.values_mut() {
+                if let Ok(at) = ids.binary_search(&id) {
                     ids.remove(at);
+                    *changed = true;
                 }
-                _ => {}
+            }
+            if let Some(shelter) = to {
+                let (ids, changed) = lists.entry(shelter).or_default();
+                if let Err(at) = ids.binary_search(&id) {
+                    ids.insert(at, id);
+                }
+                *changed = true;
             }
         }
-        if ids.is_empty() {
-            remove.execute([&word])?;
-        } else {
-            write.execute(params![word, encode(&ids)])?;
+        for (shelter, (ids, changed)) in lists {
+            if !changed {
+                continue;
+            }
+            if ids.is_empty() {
+                remove.execute(params![word, shelter])?;
+            } else {
+                write.execute(params![word, shelter, encode(&ids)])?;
+            }
         }
     }
     tx.execute("DELETE FROM search_pending", [])?;
     Ok(())
 }
 
-/// The ids of people whose folded name has a word containing `part`
-/// (already folded, one word), ascending.
-pub(super) fn people_with(conn: &Connection, part: &str) -> rusqlite::Result<Vec<u32>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT people FROM search_word WHERE instr(word, ?1) > 0")?;
+/// The ids of people of the shelters `scope` covers (its condition on
+/// `shelter_id`) whose folded name has a word containing `part` (already
+/// folded, one word), ascending.
+pub(super) fn people_with(conn: &Connection, part: &str, scope: &str) -> rusqlite::Result<Vec<u32>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT people FROM search_word WHERE instr(word, ?1) > 0 AND {scope}"
+    ))?;
     let mut rows = stmt.query([part])?;
     let mut ids = Vec::new();
     let mut blobs = 0;
@@ -332,10 +373,11 @@ pub(super) fn people_with(conn: &Connection, part: &str) -> rusqlite::Result<Vec
 
 /// How many bytes of ids the words containing `part` hold (about 1.3 a
 /// person): what merging them would cost.
-pub(super) fn weight(conn: &Connection, part: &str) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
-        "SELECT coalesce(sum(length(people)), 0) FROM search_word WHERE instr(word, ?1) > 0",
-    )?
+pub(super) fn weight(conn: &Connection, part: &str, scope: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(&format!(
+        "SELECT coalesce(sum(length(people)), 0) FROM search_word
+         WHERE instr(word, ?1) > 0 AND {scope}"
+    ))?
     .query_row([part], |r| r.get(0))
 }
 
@@ -464,43 +506,59 @@ pub(super) fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     }
     // The search index: each word's people, as kept (with the renames
     // waiting applied) and as the names say.
-    let mut kept: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut kept = Index::new();
     {
-        let mut stmt = conn.prepare("SELECT word, people FROM search_word")?;
+        let mut stmt = conn.prepare("SELECT word, shelter_id, people FROM search_word")?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
             let mut ids = Vec::new();
-            decode_into(r.get_ref(1)?.as_blob()?, &mut ids);
-            kept.insert(r.get(0)?, ids);
+            decode_into(r.get_ref(2)?.as_blob()?, &mut ids);
+            kept.entry(r.get(1)?).or_default().insert(r.get(0)?, ids);
         }
-        let mut stmt = conn
-            .prepare("SELECT person_id, old_name, new_name FROM search_pending ORDER BY rowid")?;
+        let mut stmt = conn.prepare(
+            "SELECT s.person_id, s.old_name, s.new_name, p.shelter_id
+             FROM search_pending s LEFT JOIN person p ON p.id = s.person_id ORDER BY s.rowid",
+        )?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
             let id = id32(r.get(0)?);
+            // As `sync` applies it: out of every shelter, then in their own.
             if let Some(old) = r.get_ref(1)?.as_str_or_null()? {
                 for w in words(old) {
-                    if let Some(ids) = kept.get_mut(w) {
-                        ids.retain(|&x| x != id);
+                    for of_shelter in kept.values_mut() {
+                        if let Some(ids) = of_shelter.get_mut(w) {
+                            ids.retain(|&x| x != id);
+                        }
                     }
                 }
             }
-            if let Some(new) = r.get_ref(2)?.as_str_or_null()? {
-                add_words(&mut kept, id, new);
+            if let (Some(new), Some(shelter)) =
+                (r.get_ref(2)?.as_str_or_null()?, r.get::<_, Option<i64>>(3)?)
+            {
+                add_words(&mut kept, shelter, id, new);
             }
         }
     }
-    let mut counted: HashMap<String, Vec<u32>> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, search_name FROM person")?;
+    let mut counted = Index::new();
+    let mut stmt = conn.prepare("SELECT id, search_name, shelter_id FROM person")?;
     let mut q = stmt.query([])?;
     while let Some(r) = q.next()? {
-        add_words(&mut counted, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
+        add_words(&mut counted, r.get(2)?, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
     }
-    kept.retain(|_, ids| !ids.is_empty());
-    for ids in kept.values_mut().chain(counted.values_mut()) {
-        ids.sort_unstable();
-        ids.dedup();
-    }
+    let flat = |index: Index| -> HashMap<(String, i64), Vec<u32>> {
+        let mut out = HashMap::new();
+        for (shelter, words) in index {
+            for (w, mut ids) in words {
+                if !ids.is_empty() {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    out.insert((w, shelter), ids);
+                }
+            }
+        }
+        out
+    };
+    let (kept, counted) = (flat(kept), flat(counted));
     if kept != counted {
         let differ = counted
             .iter()

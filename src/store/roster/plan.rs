@@ -218,8 +218,10 @@ impl Store {
         // the rows along the sort, where the first screenful comes at once,
         // than by merging a large part of the roster's ids.
         let words = std::mem::take(&mut q.long);
+        // (The index is by shelter: only the handle's shelters are read.)
+        let scope = self.scope.sql("shelter_id");
         for w in words {
-            if search::weight(&self.conn, &w)? > DENSE_BYTES {
+            if search::weight(&self.conn, &w, &scope)? > DENSE_BYTES {
                 q.short.push(w);
             } else {
                 q.long.push(w);
@@ -229,7 +231,7 @@ impl Store {
             // Name: every sparse word from the index, every dense one on the row.
             let mut hits: Option<Vec<u32>> = None;
             for w in &q.long {
-                let ids = search::people_with(&self.conn, w)?;
+                let ids = search::people_with(&self.conn, w, &scope)?;
                 hits = Some(match hits {
                     None => ids,
                     Some(h) => search::intersect(&h, &ids),
@@ -265,7 +267,7 @@ impl Store {
                 }
             });
             if let Some(h) = &hits {
-                if q.short.is_empty() && extra.is_empty() && !f.any() && self.scope.is_network() {
+                if q.short.is_empty() && extra.is_empty() && !f.any() {
                     known = Some(h.len() as u64);
                 }
                 if h.is_empty() {
@@ -284,7 +286,11 @@ impl Store {
             if !extra.is_empty() {
                 let _ = write!(search, " OR p.id IN ({})", id_list(&extra));
             }
-            parts.push(format!("({search})"));
+            // First: an id or a name of the index the rows are read
+            // along is checked before the row is (SQLite seeks the table
+            // row only for the terms that need it).
+            parts.insert(0, format!("({search})"));
+            params.rotate_right(q.short.len());
         } else if spec.filter.port.is_none() && !spec.filter.at_risk {
             known = Some(self.tally_count(&spec.filter)?);
         }
