@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::keys::{KeyFileError, KeyMap};
 use super::theme::Theme;
+use crate::domain::template::line_at;
 use crate::i18n::Lang;
 
 /// What `config.toml` may say.
@@ -74,9 +75,6 @@ pub enum ConfigError {
 
 pub use crate::paths::config_folder;
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
 
 fn read_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
     let file = path.display().to_string();
@@ -95,7 +93,7 @@ fn read_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
     };
     let parsed = toml::from_str(&text).map_err(|e| ConfigError::File {
         file,
-        line: e.span().map_or(1, |s| line_of(&text, s.start)),
+        line: e.span().map_or(1, |s| line_at(&text, s.start)),
         message: e.message().trim().to_string(),
     })?;
     Ok((parsed, text))
@@ -127,7 +125,7 @@ pub fn resolve(
         .unwrap_or_default();
     let bad_value = |name: &str, value: &toml::Spanned<String>, expected: &str| ConfigError::File {
         file: config_file.clone(),
-        line: line_of(&text, value.span().start),
+        line: line_at(&text, value.span().start),
         message: format!("{name} {:?} is not known; use {expected}", value.get_ref()),
     };
 

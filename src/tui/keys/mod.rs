@@ -10,6 +10,8 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::domain::template::line_at;
+
 pub use action::{Action, Context};
 pub use key::Key;
 
@@ -42,16 +44,12 @@ pub struct KeyMap {
     bindings: BTreeMap<Action, Vec<Key>>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 type RawKeyFile = BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<toml::Spanned<String>>>>;
 
 fn parse_file(file: &str, text: &str) -> Result<BTreeMap<Action, Vec<Key>>, KeyFileError> {
     let raw: RawKeyFile = toml::from_str(text).map_err(|e| KeyFileError {
         file: file.into(),
-        line: e.span().map_or(1, |s| line_of(text, s.start)),
+        line: e.span().map_or(1, |s| line_at(text, s.start)),
         message: e.message().to_string(),
     })?;
     let mut out = BTreeMap::new();
@@ -61,7 +59,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<Action, Vec<Key>>, KeyF
             .find(|a| a.name() == name.get_ref())
             .ok_or_else(|| KeyFileError {
                 file: file.into(),
-                line: line_of(text, name.span().start),
+                line: line_at(text, name.span().start),
                 message: format!(
                     "unknown action {:?} (known: {})",
                     name.get_ref(),
@@ -72,7 +70,7 @@ fn parse_file(file: &str, text: &str) -> Result<BTreeMap<Action, Vec<Key>>, KeyF
         for key in keys.get_ref() {
             parsed.push(Key::parse(key.get_ref()).map_err(|message| KeyFileError {
                 file: file.into(),
-                line: line_of(text, key.span().start),
+                line: line_at(text, key.span().start),
                 message: format!("{}: {message}", name.get_ref()),
             })?);
         }
