@@ -84,7 +84,7 @@ fn an_export_is_a_private_dated_folder_whose_manifest_matches_its_files() {
     assert_eq!(m["generator"], "albergue");
     assert_eq!(m["schema_version"], albergue::store::LATEST_VERSION);
     let files = m["files"].as_array().unwrap();
-    assert_eq!(files.len(), 16, "8 tables × csv and jsonl");
+    assert_eq!(files.len(), 20, "10 tables × csv and jsonl");
     for f in files {
         let path = folder.join(f["name"].as_str().unwrap());
         assert_eq!(mode(&path), 0o600, "{}", path.display());

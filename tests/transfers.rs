@@ -191,7 +191,10 @@ fn an_accepted_transfer_moves_the_household_with_its_appointments_and_counts() {
     // (The search index, kept by shelter, moved them too.)
     assert!(t.all.tally_problems().unwrap().is_empty());
     let moved = t.all.household_members(h).unwrap()[0].clone();
-    let name = format!("{} {}", moved.details.given_names, moved.details.family_names);
+    let name = format!(
+        "{} {}",
+        moved.details.given_names, moved.details.family_names
+    );
     let found = |s: &Store| -> bool {
         s.search_people(&name, 50)
             .unwrap()

@@ -167,6 +167,10 @@ pub enum Command {
     /// replaces it), holiday calendars in calendars/.
     #[command(subcommand)]
     Programs(ProgramsCommand),
+    /// Cases in the programs kept as files (COMAR, visas, returns, a
+    /// shelter's own): open one, record its steps, see what is due
+    #[command(subcommand)]
+    Cases(super::cases_args::CasesCommand),
     /// Print lists to take along (tomorrow's departures)
     #[command(subcommand)]
     List(ListCommand),
@@ -562,6 +566,7 @@ impl Cli {
             Some(Command::Shelters(_)) => "shelters",
             Some(Command::Report(_)) => "report",
             Some(Command::Programs(_)) => "programs",
+            Some(Command::Cases(_)) => "cases",
             Some(Command::List(_)) => "list",
             Some(Command::Audit(_)) => "audit",
             Some(Command::Retention(_)) => "retention",

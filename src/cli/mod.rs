@@ -12,6 +12,8 @@ use std::time::Instant;
 use anyhow::Result;
 
 mod args;
+mod cases;
+mod cases_args;
 mod check;
 mod dashboard;
 mod docs;
@@ -77,6 +79,7 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         Command::Transfers(command) => transfers::transfers(&cli, command),
         Command::Shelters(command) => shelters::shelters(&cli, command),
         Command::Programs(command) => programs::programs(command),
+        Command::Cases(command) => cases::cases(&cli, command),
         Command::Report(command) => shelters::report(&cli, command),
         Command::List(ListCommand::Departures {
             date,

@@ -128,4 +128,26 @@ pub enum RuleError {
     /// A place in a section the rules do not allow.
     #[error("{0}")]
     Placement(&'static str),
+    /// A venue or step the case's program does not have.
+    #[error("program {program} has no {what} {value:?} (it has: {known})")]
+    NotInProgram {
+        /// `venue` or `step`.
+        what: &'static str,
+        /// As given.
+        value: String,
+        /// The program's id.
+        program: String,
+        /// What it has, comma-separated.
+        known: String,
+    },
+    /// A time later than now where only the past makes sense.
+    #[error("{what} {at} is in the future (now {now})")]
+    InFuture {
+        /// What was given.
+        what: &'static str,
+        /// As given.
+        at: DateTime<Utc>,
+        /// The clock.
+        now: DateTime<Utc>,
+    },
 }

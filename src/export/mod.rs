@@ -177,6 +177,9 @@ fn treatment(table: Table, column: &Column, redact: bool) -> Out {
         (Table::Households, "us_destination") => Out::Drop,
         // (Free text a coordinator wrote about the household.)
         (Table::Transfers, "reason") => Out::Drop,
+        // (A claim or visa number is a person's; a note is free text.)
+        (Table::Cases, "reference") => Out::Drop,
+        (Table::CaseEvents, "note") => Out::Drop,
         _ => Out::Keep,
     }
 }

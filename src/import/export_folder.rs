@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{ImportError, Options, Problem, Report};
 use crate::actor::Actor;
+use crate::domain::program::record::{CaseRecord, CaseStatus, EventRecord};
 use crate::domain::section::Section;
 use crate::domain::{
     Appointment, Household, Person, PersonDetails, Ports, Shelter, Transfer, Vulnerability,
@@ -203,6 +204,48 @@ pub(super) fn import(
     } else {
         Vec::new()
     };
+    // (Nor do those made before programs were files.)
+    let mut cases = if optional("cases.csv") {
+        read_rows(dir, "cases.csv", &mut errors, |c| CaseRecord {
+            id: c.required("id").unwrap_or_default(),
+            program: c.text("program").unwrap_or_default(),
+            household_id: c.required("household_id").unwrap_or_default(),
+            person_id: c.parse("person_id"),
+            venue: c.text("venue").unwrap_or_default(),
+            reference: c.text("reference").unwrap_or_default(),
+            scheduled_at: c.instant("scheduled_at"),
+            status: c.required("status").unwrap_or(CaseStatus::Open),
+            version: c.parse("version").unwrap_or(1),
+            events: Vec::new(),
+        })?
+    } else {
+        Vec::new()
+    };
+    if optional("case_events.csv") {
+        let events = read_rows(dir, "case_events.csv", &mut errors, |c| {
+            let case: i64 = c.required("case_id").unwrap_or_default();
+            let event = EventRecord {
+                id: c.required("id").unwrap_or_default(),
+                step: c.text("step").unwrap_or_default(),
+                at: c.instant("at").unwrap_or_default(),
+                note: c.text("note").unwrap_or_default(),
+                recorded_by: c.text("recorded_by").unwrap_or_default(),
+            };
+            (case, event, c.line)
+        })?;
+        let at: foldhash::HashMap<i64, usize> =
+            cases.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        for (case, event, line) in events {
+            match at.get(&case) {
+                Some(&i) => cases[i].events.push(event),
+                None => errors.push(Problem {
+                    line,
+                    column: "case_events.csv: case_id".into(),
+                    message: format!("case {case} is not in cases.csv"),
+                }),
+            }
+        }
+    }
     let mut placements = foldhash::HashMap::default();
     let people = read_rows(dir, "people.csv", &mut errors, |c| {
         if let (Some(id), Some(section)) = (c.parse::<i64>("id"), c.parse::<i64>("section_id")) {
@@ -289,6 +332,7 @@ pub(super) fn import(
         sections,
         placements,
         transfers,
+        cases,
     };
     let mut report = Report {
         rows: data.people.len(),

@@ -32,6 +32,8 @@ pub struct BulkData {
     pub placements: foldhash::HashMap<i64, i64>,
     /// Transfers between the shelters (their households loaded with them).
     pub transfers: Vec<crate::domain::Transfer>,
+    /// Cases in the programs kept as files, with their events.
+    pub cases: Vec<crate::domain::program::record::CaseRecord>,
 }
 
 impl Store {
@@ -415,6 +417,7 @@ fn load(
             outages::insert(tx, o, *extension, now, actor)?;
         }
         super::transfers::insert(tx, &data.transfers, now)?;
+        super::cases::insert(tx, &data.cases, now)?;
         // The tallies from the rows, then the triggers that keep them from
         // here on.
         search::count_appointments(tx)?;

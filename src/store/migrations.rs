@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0012_transfers.sql"),
     include_str!("../../assets/migrations/0013_sections.sql"),
     include_str!("../../assets/migrations/0014_search_by_shelter.sql"),
+    include_str!("../../assets/migrations/0015_programs.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its
@@ -29,6 +30,12 @@ const THEN: &[(usize, Then)] = &[
     // (0006's index is built again by 0014, by shelter.)
     (13, super::search::rebuild_index),
 ];
+
+/// The SQL of each schema version, in order (a database of an older
+/// version can be made from its first entries: the migration tests do).
+pub fn migration_sql() -> &'static [&'static str] {
+    MIGRATIONS
+}
 
 /// The newest schema version this binary knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,6 +5,7 @@
 
 mod appointments;
 mod audit;
+mod cases;
 mod cipher;
 mod codec;
 mod demo;
@@ -38,12 +39,13 @@ use crate::domain::{Permission, Role, Scope};
 
 pub use appointments::NewAppointment;
 pub use audit::{AuditMatch, Verified};
+pub use cases::NewCase;
 pub use cipher::{work_file, Rewritten};
 pub use demo::BulkData;
 pub use error::{Conflict, Result, StoreError};
 pub use import::{ImportBatch, ImportedAppointment, ShelterChoice};
 pub use key::{DbKey, KeyError};
-pub use migrations::LATEST_VERSION;
+pub use migrations::{migration_sql, LATEST_VERSION};
 pub use open::{plaintext_header, ENCRYPTED_CACHE_KIB};
 pub use outages::NewOutage;
 pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot, SOONEST};

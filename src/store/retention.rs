@@ -95,6 +95,12 @@ impl Store {
                     "UPDATE appointment SET confirmation_number = NULL WHERE person_id = ?1",
                     [id],
                 )?;
+                // Their cases' numbers and notes, as their confirmations.
+                tx.execute_batch(&format!(
+                    "UPDATE case_event SET note = '' WHERE note <> '' AND case_id IN
+                         (SELECT id FROM program_case WHERE person_id = {id});
+                     UPDATE program_case SET reference = '' WHERE person_id = {id};"
+                ))?;
                 tx.execute(
                     "UPDATE person SET given_names = 'person-' || id, family_names = '',
                          search_name = 'person-' || id, phone = NULL, notes = '',
@@ -115,6 +121,11 @@ impl Store {
                      WHERE id = ?1",
                     params![id, stamp, actor.as_str()],
                 )?;
+                tx.execute_batch(&format!(
+                    "UPDATE case_event SET note = '' WHERE note <> '' AND case_id IN
+                         (SELECT id FROM program_case WHERE household_id = {id});
+                     UPDATE program_case SET reference = '' WHERE household_id = {id};"
+                ))?;
                 audit::record(tx, now, actor, "household.anonymise", *id, &summary)?;
             }
             tx.execute("DELETE FROM draft WHERE saved_at < ?1", [cutoff_secs])?;

@@ -77,7 +77,12 @@ pub(super) fn rebuild_index(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare("SELECT id, search_name, shelter_id FROM person ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        add_words(&mut index, r.get(2)?, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
+        add_words(
+            &mut index,
+            r.get(2)?,
+            id32(r.get(0)?),
+            r.get_ref(1)?.as_str()?,
+        );
     }
     write_index(tx, index)
 }
@@ -303,15 +308,20 @@ pub(super) fn sync(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             continue;
         };
         for w in words(&name) {
-            changes.entry(w.to_string()).or_default().insert(id, Some(shelter));
+            changes
+                .entry(w.to_string())
+                .or_default()
+                .insert(id, Some(shelter));
         }
     }
-    let mut read = tx.prepare_cached("SELECT shelter_id, people FROM search_word WHERE word = ?1")?;
+    let mut read =
+        tx.prepare_cached("SELECT shelter_id, people FROM search_word WHERE word = ?1")?;
     let mut write = tx.prepare_cached(
         "INSERT INTO search_word (word, shelter_id, people) VALUES (?1, ?2, ?3)
          ON CONFLICT (word, shelter_id) DO UPDATE SET people = excluded.people",
     )?;
-    let mut remove = tx.prepare_cached("DELETE FROM search_word WHERE word = ?1 AND shelter_id = ?2")?;
+    let mut remove =
+        tx.prepare_cached("DELETE FROM search_word WHERE word = ?1 AND shelter_id = ?2")?;
     for (word, change) in changes {
         let mut lists: BTreeMap<i64, (Vec<u32>, bool)> = BTreeMap::new();
         let mut rows = read.query([&word])?;
@@ -353,7 +363,11 @@ pub(super) fn sync(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// The ids of people of the shelters `scope` covers (its condition on
 /// `shelter_id`) whose folded name has a word containing `part` (already
 /// folded, one word), ascending.
-pub(super) fn people_with(conn: &Connection, part: &str, scope: &str) -> rusqlite::Result<Vec<u32>> {
+pub(super) fn people_with(
+    conn: &Connection,
+    part: &str,
+    scope: &str,
+) -> rusqlite::Result<Vec<u32>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT people FROM search_word WHERE instr(word, ?1) > 0 AND {scope}"
     ))?;
@@ -543,7 +557,12 @@ pub(super) fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT id, search_name, shelter_id FROM person")?;
     let mut q = stmt.query([])?;
     while let Some(r) = q.next()? {
-        add_words(&mut counted, r.get(2)?, id32(r.get(0)?), r.get_ref(1)?.as_str()?);
+        add_words(
+            &mut counted,
+            r.get(2)?,
+            id32(r.get(0)?),
+            r.get_ref(1)?.as_str()?,
+        );
     }
     let flat = |index: Index| -> HashMap<(String, i64), Vec<u32>> {
         let mut out = HashMap::new();

@@ -53,13 +53,17 @@ pub enum Table {
     Outages,
     /// Transfers between shelters.
     Transfers,
+    /// Cases in the programs kept as files.
+    Cases,
+    /// Their steps' events.
+    CaseEvents,
     /// The audit trail.
     Audit,
 }
 
 impl Table {
     /// Every table, parents before children.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::Shelters,
         Self::Sections,
         Self::Households,
@@ -67,6 +71,8 @@ impl Table {
         Self::Appointments,
         Self::Outages,
         Self::Transfers,
+        Self::Cases,
+        Self::CaseEvents,
         Self::Audit,
     ];
 
@@ -80,6 +86,8 @@ impl Table {
             Self::Appointments => "appointments",
             Self::Outages => "outages",
             Self::Transfers => "transfers",
+            Self::Cases => "cases",
+            Self::CaseEvents => "case_events",
             Self::Audit => "audit",
         }
     }
@@ -93,6 +101,8 @@ impl Table {
             Self::Appointments => "appointment",
             Self::Outages => "outage",
             Self::Transfers => "transfer",
+            Self::Cases => "program_case",
+            Self::CaseEvents => "case_event",
             Self::Audit => "audit",
         }
     }
@@ -161,6 +171,7 @@ impl Table {
             col("confirmed_by", Text),
             col("confirmation_channel", Text),
             col("status", Text),
+            col("program", Text),
             EDIT[0],
             EDIT[1],
             EDIT[2],
@@ -209,6 +220,30 @@ impl Table {
             EDIT[2],
             EDIT[3],
         ];
+        const CASES: &[Column] = &[
+            col("id", Int),
+            col("program", Text),
+            col("household_id", Int),
+            col("person_id", Int),
+            col("venue", Text),
+            col("reference", Text),
+            col("scheduled_at", Instant),
+            col("status", Text),
+            col("closed_at", Instant),
+            EDIT[0],
+            EDIT[1],
+            EDIT[2],
+            EDIT[3],
+        ];
+        const CASE_EVENTS: &[Column] = &[
+            col("id", Int),
+            col("case_id", Int),
+            col("step", Text),
+            col("at", Instant),
+            col("note", Text),
+            col("recorded_by", Text),
+            col("created_at", Instant),
+        ];
         const AUDIT: &[Column] = &[
             col("id", Int),
             col("at", Instant),
@@ -226,6 +261,8 @@ impl Table {
             Self::Appointments => APPOINTMENTS,
             Self::Outages => OUTAGES,
             Self::Transfers => TRANSFERS,
+            Self::Cases => CASES,
+            Self::CaseEvents => CASE_EVENTS,
             Self::Audit => AUDIT,
         }
     }
@@ -233,7 +270,7 @@ impl Table {
 
 /// The widest table's column count.
 const MAX_COLUMNS: usize = 19;
-// (appointments have 17 columns, people 19.)
+// (appointments have 18 columns, people 19.)
 
 /// A value of an exported row, borrowed from SQLite for the length of one row.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -75,7 +75,6 @@ pub enum ConfigError {
 
 pub use crate::paths::config_folder;
 
-
 fn read_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
     let file = path.display().to_string();
     let text = match std::fs::read_to_string(path) {

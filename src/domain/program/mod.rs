@@ -10,6 +10,7 @@
 
 pub mod clock;
 pub mod parse;
+pub mod record;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,180 @@
+//! `albergue cases`: cases in the programs kept as files, from the command
+//! line (the database's owner, network-wide): open one, record its steps,
+//! close it, and list what each must do next by when — the engine of
+//! `domain::program` on the cases the store keeps.
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use super::cases_args::CasesCommand;
+use super::Cli;
+use crate::actor::Actor;
+use crate::domain::message::Language;
+use crate::domain::program::record::CaseRecord;
+use crate::domain::program::Program;
+use crate::paths;
+use crate::programs::{self, Programs};
+use crate::store::NewCase;
+
+/// `albergue cases`.
+pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
+    let known = programs::load(paths::config_folder().as_deref())?;
+    let now = cli.now();
+    let mut store = cli.open_existing()?;
+    if cli.now.is_some() {
+        // (`--now`: steps are checked against that clock, as written.)
+        store = store.with_clock(std::sync::Arc::new(move || now));
+    }
+    let actor = Actor::from_env();
+    match command {
+        CasesCommand::List { all } => {
+            let cases = store.cases(!all)?;
+            if cases.is_empty() {
+                eprintln!("cases: none{}", if all { "" } else { " open" });
+            }
+            for c in &cases {
+                println!("{}", line(&known, c, now));
+            }
+        }
+        CasesCommand::Open {
+            program,
+            venue,
+            household,
+            person,
+            reference,
+            scheduled,
+            events,
+        } => {
+            let p = program_named(&known, &program)?;
+            let tz = venue_zone(p, &venue)?;
+            let scheduled = scheduled.map(|s| when(&s, tz, "--scheduled")).transpose()?;
+            let events = events
+                .iter()
+                .map(|e| {
+                    let (step, at) = e.split_once('=').with_context(|| {
+                        format!("--event {e:?}: write STEP=WHEN, for example entry=2026-11-20")
+                    })?;
+                    Ok((step.trim().to_string(), when(at, tz, "--event")?))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let new = NewCase {
+                household_id: household,
+                person_id: person,
+                venue,
+                reference,
+                scheduled_at: scheduled,
+                events,
+            };
+            let c = store.open_case(p, &new, &actor)?;
+            eprintln!("cases: {} opened", c.id);
+            println!("{}", line(&known, &c, now));
+        }
+        CasesCommand::Step {
+            case,
+            step,
+            at,
+            note,
+        } => {
+            let c = store.case(case)?;
+            let p = program_named(&known, &c.program)?;
+            let tz = venue_zone(p, &c.venue)?;
+            let at = at.map(|a| when(&a, tz, "--at")).transpose()?.unwrap_or(now);
+            let c = store.record_step(p, case, c.version, &step, at, &note, &actor)?;
+            eprintln!("cases: {case}: {step} recorded");
+            println!("{}", line(&known, &c, now));
+        }
+        CasesCommand::Close { case } => {
+            let c = store.case(case)?;
+            let c = store.close_case(case, c.version, &actor)?;
+            eprintln!("cases: {case} closed");
+            println!("{}", line(&known, &c, now));
+        }
+    }
+    Ok(0)
+}
+
+fn program_named<'a>(known: &'a Programs, id: &str) -> Result<&'a Program> {
+    match known.get(id) {
+        Some(p) => Ok(p),
+        None => bail!(
+            "no program {id:?} (albergue knows: {}; `albergue programs list` shows them)",
+            known
+                .loaded
+                .iter()
+                .map(|l| l.program.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn venue_zone(p: &Program, venue: &str) -> Result<Tz> {
+    crate::domain::program::record::check_venue(p, venue)?;
+    Ok(p.venue(venue).map_or(chrono_tz::UTC, |v| v.tz))
+}
+
+/// `YYYY-MM-DD HH:MM` (or a day alone: its noon) in `tz`, or RFC 3339.
+fn when(text: &str, tz: Tz, flag: &str) -> Result<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+        .or_else(|_| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(12, 0, 0).unwrap_or_default())
+        })
+        .with_context(|| {
+            format!(
+                "{flag} {text:?}: write YYYY-MM-DD or YYYY-MM-DD HH:MM (in the venue's time, {tz})"
+            )
+        })?;
+    crate::domain::port::from_local_in(tz, local).with_context(|| format!("{flag} {text:?}"))
+}
+
+/// One case on a line: number, program, venue, who, then what is due next.
+fn line(known: &Programs, c: &CaseRecord, now: DateTime<Utc>) -> String {
+    let who = match c.person_id {
+        Some(p) => format!("household {} person {p}", c.household_id),
+        None => format!("household {}", c.household_id),
+    };
+    let head = format!("{:>6} {:<10} {:<10} {who}", c.id, c.program, c.venue);
+    let Some(p) = known.get(&c.program) else {
+        return format!("{head}  (program {} is not loaded)", c.program);
+    };
+    if c.status == crate::domain::program::record::CaseStatus::Closed {
+        return format!("{head}  closed");
+    }
+    let case = c.case(p);
+    let Some(due) = p.next(&case, now) else {
+        return format!("{head}  nothing due");
+    };
+    let step = &p.steps[due.step];
+    let local = due.deadline.with_timezone(&case.tz);
+    // A deadline at midnight is the end of the day before.
+    let by = if local.format("%H:%M").to_string() == "00:00" {
+        let day = local.date_naive().pred_opt().unwrap_or(local.date_naive());
+        format!("{day} end of day {}", local.format("%Z"))
+    } else {
+        local.format("%Y-%m-%d %H:%M %Z").to_string()
+    };
+    let left = (due.deadline - now).num_minutes();
+    let state = if left <= 0 {
+        "OVERDUE".to_string()
+    } else {
+        format!("in {}", crate::i18n::duration(crate::i18n::Lang::En, left))
+    };
+    let missed = match due.missed {
+        0 => String::new(),
+        1 => " (missed once)".to_string(),
+        n => format!(" (missed {n} times)"),
+    };
+    format!(
+        "{head}  next: {} ({}) by {by}  {state}{missed}{}",
+        step.id,
+        step.name.get(Language::En),
+        if due.extended { " extended" } else { "" }
+    )
+}

@@ -1,0 +1,354 @@
+//! Cases in the programs kept as files (every program but CBP One, whose
+//! cases are the appointment rows): opened for a person or a household at
+//! one of the program's venues, then the events of its steps as they
+//! happen. The program is passed in by the caller, which loaded it; the
+//! checks of what belongs to it are `domain::program::record`'s. A case is
+//! its household's: a handle reads and writes the cases of its shelters'
+//! households alone.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use super::{audit, check_version, codec, Result, Store, StoreError};
+use crate::actor::Actor;
+use crate::domain::program::record::{
+    check_step, check_venue, check_when, CaseRecord, CaseStatus, EventRecord,
+};
+use crate::domain::program::Program;
+use crate::domain::{Permission, RuleError};
+
+const COLUMNS: &str = "c.id, c.program, c.household_id, c.person_id, c.venue, c.reference, \
+     c.scheduled_at, c.status, c.version";
+
+fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
+    Ok(CaseRecord {
+        id: r.get(0)?,
+        program: r.get(1)?,
+        household_id: r.get(2)?,
+        person_id: r.get(3)?,
+        venue: r.get(4)?,
+        reference: r.get(5)?,
+        scheduled_at: codec::opt_instant(r.get(6)?),
+        status: codec::parse_enum(7, &r.get::<_, String>(7)?)?,
+        version: r.get(8)?,
+        events: Vec::new(),
+    })
+}
+
+/// A case to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    /// The household.
+    pub household_id: i64,
+    /// One person of it (`None`: the household's case).
+    pub person_id: Option<i64>,
+    /// A venue code of the program.
+    pub venue: String,
+    /// A number the program gave, if any.
+    pub reference: String,
+    /// The appointment's date and time, if given.
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// What already happened: (step id, when), recorded with the case.
+    pub events: Vec<(String, DateTime<Utc>)>,
+}
+
+impl Store {
+    /// Opens a case of `program` and records the events it comes with, in
+    /// one transaction. Refused (nothing written) for a venue or step the
+    /// program does not have, an event ahead of now, a person not of the
+    /// household, a household outside the handle's shelters, or an open
+    /// case of the same program for the same person or household.
+    pub fn open_case(
+        &mut self,
+        program: &Program,
+        new: &NewCase,
+        actor: &Actor,
+    ) -> Result<CaseRecord> {
+        check_venue(program, &new.venue)?;
+        for (step, _) in &new.events {
+            check_step(program, step)?;
+        }
+        let scope = self.scope.clone();
+        let id = self.write(Permission::ManageAppointments, |tx, now| {
+            for (_, at) in &new.events {
+                check_when(*at, now)?;
+            }
+            super::require(tx, "household", new.household_id)?;
+            super::scope::guard(tx, &scope, "household", new.household_id)?;
+            if let Some(person) = new.person_id {
+                let of: Option<i64> = tx
+                    .query_row(
+                        "SELECT household_id FROM person WHERE id = ?1",
+                        [person],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match of {
+                    None => {
+                        return Err(StoreError::NotFound {
+                            entity: "person",
+                            id: person,
+                        })
+                    }
+                    Some(h) if h != new.household_id => {
+                        return Err(RuleError::UnknownValue {
+                            field: "new case: person of this household",
+                            value: person.to_string(),
+                        }
+                        .into())
+                    }
+                    Some(_) => {}
+                }
+            }
+            let open: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM program_case WHERE program = ?1 AND household_id = ?2
+                       AND coalesce(person_id, 0) = coalesce(?3, 0) AND status = 'open'",
+                    params![program.id, new.household_id, new.person_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(open) = open {
+                return Err(RuleError::UnknownValue {
+                    field: "new case: already open in this program, case",
+                    value: open.to_string(),
+                }
+                .into());
+            }
+            tx.execute(
+                "INSERT INTO program_case (program, household_id, person_id, venue, reference,
+                    scheduled_at, created_at, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+                params![
+                    program.id,
+                    new.household_id,
+                    new.person_id,
+                    new.venue,
+                    new.reference.trim(),
+                    new.scheduled_at.map(codec::secs),
+                    codec::secs(now),
+                    actor.as_str()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let summary = format!(
+                "program {}, venue {}, household {}{}",
+                program.id,
+                new.venue,
+                new.household_id,
+                new.person_id
+                    .map_or_else(String::new, |p| format!(", person {p}"))
+            );
+            audit::record(tx, now, actor, "case.open", id, &summary)?;
+            for (step, at) in &new.events {
+                add_event(tx, now, actor, id, step, *at, "")?;
+            }
+            Ok(id)
+        })?;
+        self.case(id)
+    }
+
+    /// Records that `step` of the case's program happened at `at` (a COMAR
+    /// signature, say), if the case is still at `version` and open.
+    #[allow(clippy::too_many_arguments)] // (what a step's form holds)
+    pub fn record_step(
+        &mut self,
+        program: &Program,
+        case_id: i64,
+        version: i64,
+        step: &str,
+        at: DateTime<Utc>,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<CaseRecord> {
+        check_step(program, step)?;
+        let scope = self.scope.clone();
+        self.write(Permission::Confirm, |tx, now| {
+            check_when(at, now)?;
+            let (household, kept_program, status) = case_head(tx, case_id)?;
+            super::scope::guard(tx, &scope, "household", household)?;
+            if kept_program != program.id {
+                return Err(RuleError::UnknownValue {
+                    field: "step: the case's program is",
+                    value: kept_program,
+                }
+                .into());
+            }
+            if status == CaseStatus::Closed {
+                return Err(RuleError::UnknownValue {
+                    field: "step: the case is closed, case",
+                    value: case_id.to_string(),
+                }
+                .into());
+            }
+            check_version(tx, "program_case", case_id, version)?;
+            add_event(tx, now, actor, case_id, step, at, note)?;
+            tx.execute(
+                "UPDATE program_case SET updated_at = ?2, updated_by = ?3, version = version + 1
+                 WHERE id = ?1",
+                params![case_id, codec::secs(now), actor.as_str()],
+            )?;
+            Ok(())
+        })?;
+        self.case(case_id)
+    }
+
+    /// Closes a case (finished, or given up): nothing of it falls due.
+    pub fn close_case(&mut self, case_id: i64, version: i64, actor: &Actor) -> Result<CaseRecord> {
+        let scope = self.scope.clone();
+        self.write(Permission::ManageAppointments, |tx, now| {
+            let (household, _, status) = case_head(tx, case_id)?;
+            super::scope::guard(tx, &scope, "household", household)?;
+            check_version(tx, "program_case", case_id, version)?;
+            if status == CaseStatus::Closed {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE program_case SET status = 'closed', closed_at = ?2, updated_at = ?2,
+                    updated_by = ?3, version = version + 1 WHERE id = ?1",
+                params![case_id, codec::secs(now), actor.as_str()],
+            )?;
+            audit::record(tx, now, actor, "case.close", case_id, "closed")
+        })?;
+        self.case(case_id)
+    }
+
+    /// One case with its events, for a handle of its household's shelter.
+    pub fn case(&self, id: i64) -> Result<CaseRecord> {
+        let head = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM program_case c WHERE c.id = ?1"
+            ))?
+            .query_row([id], case_row)
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "program_case",
+                id,
+            })?;
+        self.guard("household", head.household_id)?;
+        let mut cases = vec![head];
+        self.add_events(&mut cases)?;
+        Ok(cases.remove(0))
+    }
+
+    /// The cases of the handle's shelters (open ones alone when
+    /// `open_only`), by id, with their events.
+    pub fn cases(&self, open_only: bool) -> Result<Vec<CaseRecord>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM program_case c JOIN household h ON h.id = c.household_id
+             WHERE (?1 = 0 OR c.status = 'open') AND {} ORDER BY c.id",
+            self.scope.sql("h.shelter_id")
+        ))?;
+        let mut cases = stmt
+            .query_map([i64::from(open_only)], case_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.add_events(&mut cases)?;
+        Ok(cases)
+    }
+
+    fn add_events(&self, cases: &mut [CaseRecord]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, step, at, note, recorded_by FROM case_event WHERE case_id = ?1
+             ORDER BY at, id",
+        )?;
+        for c in cases {
+            c.events = stmt
+                .query_map([c.id], |r| {
+                    Ok(EventRecord {
+                        id: r.get(0)?,
+                        step: r.get(1)?,
+                        at: codec::instant(r.get(2)?),
+                        note: r.get(3)?,
+                        recorded_by: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes whole cases and their events as they were kept (a bulk load: an
+/// export read back), ids included.
+pub(super) fn insert(tx: &Transaction<'_>, cases: &[CaseRecord], now: DateTime<Utc>) -> Result<()> {
+    let mut case = tx.prepare_cached(
+        "INSERT INTO program_case (id, program, household_id, person_id, venue, reference,
+            scheduled_at, status, closed_at, created_at, updated_at, updated_by, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 'import', ?11)",
+    )?;
+    let mut event = tx.prepare_cached(
+        "INSERT INTO case_event (id, case_id, step, at, note, recorded_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for c in cases {
+        let closed = (c.status == CaseStatus::Closed).then(|| codec::secs(now));
+        case.execute(params![
+            c.id,
+            c.program,
+            c.household_id,
+            c.person_id,
+            c.venue,
+            c.reference,
+            c.scheduled_at.map(codec::secs),
+            c.status.as_str(),
+            closed,
+            codec::secs(now),
+            c.version
+        ])?;
+        for e in &c.events {
+            event.execute(params![
+                e.id,
+                c.id,
+                e.step,
+                codec::secs(e.at),
+                e.note,
+                e.recorded_by,
+                codec::secs(now)
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// A case's household, program and status; not found when there is none.
+fn case_head(tx: &Transaction<'_>, id: i64) -> Result<(i64, String, CaseStatus)> {
+    let row: Option<(i64, String, String)> = tx
+        .query_row(
+            "SELECT household_id, program, status FROM program_case WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (household, program, status) = row.ok_or(StoreError::NotFound {
+        entity: "program_case",
+        id,
+    })?;
+    Ok((household, program, status.parse()?))
+}
+
+fn add_event(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    case_id: i64,
+    step: &str,
+    at: DateTime<Utc>,
+    note: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO case_event (case_id, step, at, note, recorded_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            case_id,
+            step,
+            codec::secs(at),
+            note.trim(),
+            actor.as_str(),
+            codec::secs(now)
+        ],
+    )?;
+    // (The note may name people: the trail keeps the step and its time.)
+    let summary = format!("step {step} at {}", at.format("%Y-%m-%d %H:%M UTC"));
+    audit::record(tx, now, actor, "case.step", case_id, &summary)
+}
