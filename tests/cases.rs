@@ -197,6 +197,20 @@ fn a_comar_claim_is_opened_signed_and_followed_from_the_command_line() {
         .iter()
         .all(|t| !t.contains("firmó") && !t.contains("123")));
 
+    // What albergue holds on the person includes the case, its number and
+    // its steps, and the trail about it.
+    let out = run(&["person", "export", &p]);
+    assert!(out.status.success(), "{}", text(&out));
+    common::says_all(
+        &text(&out),
+        &[
+            "\"program\": \"comar\"",
+            "COMAR-TIJ-123",
+            "\"step\": \"sign\"",
+            "firmó",
+            "case.open",
+        ],
+    );
     let out = run(&["cases", "close", "1"]);
     assert!(text(&out).contains("closed"), "{}", text(&out));
     let out = run(&["cases", "list"]);

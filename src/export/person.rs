@@ -16,8 +16,9 @@ fn when_opt(t: Option<DateTime<Utc>>) -> Value {
 }
 
 /// Everything held on person `id`, as JSON: their details, their
-/// household and shelter, their appointments and every audit row about
-/// them or their appointments. The export is itself audited (after it is
+/// household and shelter, their appointments, their cases in other
+/// programs (and their household's) and every audit row about them, their
+/// appointments or those cases. The export is itself audited (after it is
 /// read, so that it does not list itself).
 pub fn export_person(
     store: &mut Store,
@@ -51,8 +52,38 @@ pub fn export_person(
             })
         })
         .collect();
-    let audit: Vec<Value> = store
-        .audit_for_person(id)?
+    // Their own cases and their household's, with every event.
+    let cases: Vec<_> = store
+        .cases(false)?
+        .into_iter()
+        .filter(|c| c.household_id == d.household_id && c.person_id.is_none_or(|p| p == id))
+        .collect();
+    let mut trail = store.audit_for_person(id)?;
+    for c in &cases {
+        trail.extend(store.audit_for("case", c.id)?);
+    }
+    trail.sort_by_key(|e| (e.at, e.entity_id));
+    let cases: Vec<Value> = cases
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "program": c.program,
+                "venue": c.venue,
+                "whose": if c.person_id.is_some() { "person" } else { "household" },
+                "reference": c.reference,
+                "scheduled_at": when_opt(c.scheduled_at),
+                "status": c.status.as_str(),
+                "events": c.events.iter().map(|e| json!({
+                    "step": e.step,
+                    "at": when(e.at),
+                    "note": e.note,
+                    "recorded_by": e.recorded_by,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let audit: Vec<Value> = trail
         .iter()
         .map(|e| {
             json!({
@@ -92,6 +123,7 @@ pub fn export_person(
             "shelter": shelter.map(|s| json!({"name": s.name, "city": s.city})),
         },
         "appointments": appointments,
+        "cases": cases,
         "audit": audit,
     });
     store.record_person_export(id, &format!("data-subject access export ({format})"), actor)?;
