@@ -106,6 +106,21 @@ fn read(path: &Path) -> Result<String, LoadError> {
     })
 }
 
+/// The programs in force for this process: the config folder's and the
+/// built-in ones, read once (a bad file refused the start before: see
+/// [`check_config`]; should it have changed since, the built-in ones).
+pub fn in_force() -> &'static Programs {
+    static IN_FORCE: std::sync::OnceLock<Programs> = std::sync::OnceLock::new();
+    IN_FORCE.get_or_init(|| {
+        load(crate::paths::config_folder().as_deref())
+            .or_else(|_| load(None))
+            .unwrap_or(Programs {
+                loaded: Vec::new(),
+                calendars: Vec::new(),
+            })
+    })
+}
+
 /// The built-in programs and those of the config folder (`None`: none).
 pub fn load(config: Option<&Path>) -> Result<Programs, LoadError> {
     let calendars = calendars(config)?;

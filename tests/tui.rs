@@ -339,6 +339,7 @@ fn number_keys_and_tab_switch_screens() {
         ('3', Screen::Appointments),
         ('4', Screen::Outages),
         ('5', Screen::Headcount),
+        ('6', Screen::Cases),
         ('1', Screen::Dashboard),
     ] {
         press(&mut app, &f.store, &[KeyCode::Char(k)]);
@@ -351,6 +352,8 @@ fn number_keys_and_tab_switch_screens() {
     assert_eq!(app.screen, Screen::Roster);
     press(&mut app, &f.store, &[KeyCode::BackTab, KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Dashboard);
+    press(&mut app, &f.store, &[KeyCode::BackTab]);
+    assert_eq!(app.screen, Screen::Cases);
     press(&mut app, &f.store, &[KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Headcount);
     press(&mut app, &f.store, &[KeyCode::BackTab]);

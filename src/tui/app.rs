@@ -15,6 +15,7 @@ use super::list::ListPos;
 use super::message::{PersonPage, Request};
 use super::notice::Notice;
 use super::roster::RosterState;
+pub use super::screen::Screen;
 use super::theme::Theme;
 use crate::actor::Actor;
 use crate::domain::message::{Kind as MessageKind, Language};
@@ -22,128 +23,6 @@ use crate::domain::outage::{active_at, is_at_risk};
 use crate::domain::{Outage, Permission, Role, Shelter};
 use crate::i18n::Lang;
 use crate::store::{AppointmentLine, DashboardData};
-
-/// The screens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    /// The morning view.
-    Dashboard,
-    /// The people.
-    Roster,
-    /// One person.
-    Person,
-    /// Appointments by day.
-    Appointments,
-    /// CBP One outages.
-    Outages,
-    /// A month's headcount, in charts.
-    Headcount,
-}
-
-/// Going to another screen, help and quitting: on every screen.
-const EVERYWHERE: [Action; 11] = [
-    Action::Dashboard,
-    Action::Roster,
-    Action::Appointments,
-    Action::Outages,
-    Action::Headcount,
-    Action::AtRiskList,
-    Action::NextScreen,
-    Action::PrevScreen,
-    Action::Help,
-    Action::Quit,
-    Action::ForceQuit,
-];
-
-impl Screen {
-    /// The screens reached by Tab, in order.
-    pub const TABS: [Self; 5] = [
-        Self::Dashboard,
-        Self::Roster,
-        Self::Appointments,
-        Self::Outages,
-        Self::Headcount,
-    ];
-
-    /// The string-table key of its title.
-    pub fn title_key(self) -> &'static str {
-        match self {
-            Self::Dashboard => "screen_dashboard",
-            Self::Roster => "screen_roster",
-            Self::Person => "screen_person",
-            Self::Appointments => "screen_appointments",
-            Self::Outages => "screen_outages",
-            Self::Headcount => "screen_headcount",
-        }
-    }
-
-    /// The actions that mean something on this screen, for help.
-    pub fn actions(self) -> Vec<Action> {
-        self.own_actions()
-            .iter()
-            .chain(&EVERYWHERE)
-            .copied()
-            .collect()
-    }
-
-    /// The actions of this screen alone (not those of every screen): what
-    /// a key several actions share means here. No allocation: it is read
-    /// on every key.
-    pub fn own_actions(self) -> &'static [Action] {
-        use Action::*;
-        match self {
-            Self::Dashboard => &[
-                Confirm,
-                Search,
-                Open,
-                Up,
-                Down,
-                Top,
-                Bottom,
-                RecordOutage,
-                PrintList,
-                AnswerTransfer,
-            ],
-            Self::Roster => &[
-                AddPerson, Search, Sort, Filter, Open, Up, Down, PageUp, PageDown, Top, Bottom,
-                Back,
-            ],
-            Self::Person => &[
-                Confirm,
-                Message,
-                Schedule,
-                EditPerson,
-                EditHousehold,
-                AddPerson,
-                MarkMissed,
-                MarkPresented,
-                MarkCancelled,
-                MarkDeparted,
-                PlaceInSection,
-                Transfer,
-                Back,
-                Up,
-                Down,
-                Top,
-                RecordOutage,
-            ],
-            Self::Appointments => &[
-                Confirm, Message, Left, Right, WeekBack, WeekOn, Filter, Search, Open, Up, Down,
-                PageUp, PageDown, Top, Bottom,
-            ],
-            Self::Outages => &[
-                GrantExtension,
-                EditOutage,
-                ResolveOutage,
-                RecordOutage,
-                Up,
-                Down,
-                Open,
-            ],
-            Self::Headcount => &[Left, Right, Up, Down],
-        }
-    }
-}
 
 /// The dashboard's two lists: who must confirm soonest, who travels
 /// tomorrow (by port). `Tab` moves from the first to the second, then on
@@ -336,6 +215,8 @@ pub struct App {
     pub outages: OutagesState,
     /// The headcount screen.
     pub headcount: super::headcount::HeadcountState,
+    /// The cases screen.
+    pub cases: super::cases::CasesState,
     /// The open form, if any.
     pub form: Option<Form>,
     /// The status line.
@@ -455,6 +336,7 @@ impl App {
             dash: DashboardState::default(),
             outages: OutagesState::default(),
             headcount: Default::default(),
+            cases: Default::default(),
             form: None,
             status: None,
             message_on_open: false,
@@ -652,6 +534,7 @@ impl App {
             }
             Screen::Outages if !self.outages.loaded => out.push(Request::Outages),
             Screen::Headcount => self.headcount.show(self.today(), out),
+            Screen::Cases => self.cases.show(self.now, out),
             _ => {}
         }
     }
@@ -678,7 +561,9 @@ impl App {
         if let Some((id, _)) = &self.outages.at_risk {
             out.push(Request::AtRisk { outage_id: *id });
         }
-        // (A month's figures are read again only where they are seen.)
+        // (A month's figures and the cases are read again only where seen.)
+        self.cases
+            .changed(self.screen == Screen::Cases, self.now, &mut out);
         self.headcount
             .changed(self.screen == Screen::Headcount, self.today(), &mut out);
         out

@@ -98,6 +98,12 @@ pub enum Request {
     },
     /// Every outage.
     Outages,
+    /// The open cases of the programs kept as files, with what each must
+    /// do next at `now`.
+    Cases {
+        /// The clock.
+        now: DateTime<Utc>,
+    },
     /// The headcount of the days `from..=to`.
     Headcount {
         /// First day.
@@ -146,6 +152,7 @@ impl Request {
             Request::Appointments { .. } => "appointments",
             Request::Outages => "outages",
             Request::Headcount { .. } => "headcount",
+            Request::Cases { .. } => "cases",
             Request::AtRisk { .. } => "at_risk",
             Request::AtRiskNow { .. } => "at_risk_now",
             Request::ConfirmFor { .. } => "confirm_for",
@@ -164,6 +171,7 @@ impl Request {
                 Save::Person { .. } => "save.person",
                 Save::Leave { .. } => "save.leave",
                 Save::Place { .. } => "save.place",
+                Save::Step { .. } => "save.step",
                 Save::Transfer { .. } => "save.transfer",
                 Save::AnswerTransfer { .. } => "save.answer_transfer",
             },
@@ -282,6 +290,21 @@ pub enum Save {
         /// in the same commit: (person, version, details).
         others: Vec<(i64, i64, crate::domain::PersonDetails)>,
     },
+    /// Record a step of a case.
+    Step {
+        /// The case.
+        case_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// Its program's id.
+        program: String,
+        /// The step's id.
+        step: String,
+        /// When it happened.
+        at: DateTime<Utc>,
+        /// A note.
+        note: String,
+    },
     /// Put a person in a section of their shelter (or in none).
     Place {
         /// The person.
@@ -338,6 +361,8 @@ pub enum Saved {
     Person,
     /// A person was put in a section.
     Placed,
+    /// A case's step was recorded.
+    Step,
     /// A transfer was asked for.
     TransferAsked,
     /// A transfer was accepted (true: the household is here now) or declined.
@@ -448,6 +473,19 @@ impl HeadcountPage {
     }
 }
 
+/// An open case and what it must do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseLine {
+    /// The case, with its events.
+    pub case: crate::domain::program::record::CaseRecord,
+    /// Whose: the person's name, or the household's label.
+    pub who: String,
+    /// The person to open for it (the case's, or the household's first).
+    pub person_id: Option<i64>,
+    /// The next step due, if any (`None` too when the program is not loaded).
+    pub next: Option<crate::domain::program::Due>,
+}
+
 /// What the store worker sends back.
 #[derive(Debug, Clone)]
 pub enum Reply {
@@ -472,6 +510,8 @@ pub enum Reply {
     Outages(Vec<Outage>),
     /// A period's headcount.
     Headcount(Box<HeadcountPage>),
+    /// The open cases, soonest deadline first.
+    Cases(Vec<CaseLine>),
     /// Appointments at risk from one outage.
     AtRisk {
         /// Outage id.

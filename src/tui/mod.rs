@@ -2,6 +2,7 @@
 //! update, key map, theme, strings, and one view per screen.
 
 pub mod app;
+pub mod cases;
 pub mod config;
 pub mod forms;
 pub mod headcount;
@@ -10,6 +11,7 @@ pub mod list;
 pub mod message;
 pub mod notice;
 pub mod roster;
+pub mod screen;
 pub mod terminal;
 pub mod theme;
 pub mod update;

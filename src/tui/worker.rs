@@ -183,6 +183,7 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 outages: store.outages()?,
             },
             Request::Outages => Reply::Outages(store.outages()?),
+            Request::Cases { now } => Reply::Cases(crate::tui::cases::read(store, *now)?),
             Request::Headcount { from, to } => {
                 Reply::Headcount(Box::new(crate::tui::message::HeadcountPage {
                     from: *from,
@@ -342,7 +343,10 @@ fn answer_with(
         };
     }
     let result = match save {
-        Save::Place { .. } | Save::Transfer { .. } | Save::AnswerTransfer { .. } => {
+        Save::Place { .. }
+        | Save::Transfer { .. }
+        | Save::AnswerTransfer { .. }
+        | Save::Step { .. } => {
             unreachable!("handled above")
         }
         Save::Confirm {
@@ -481,6 +485,22 @@ fn save_network(
         } => store
             .decline_transfer(*transfer_id, *version, reason, actor)
             .map(|_| Saved::TransferAnswered(false)),
+        Save::Step {
+            case_id,
+            version,
+            program,
+            step,
+            at,
+            note,
+        } => match crate::programs::in_force().get(program) {
+            Some(p) => store
+                .record_step(p, *case_id, *version, step, *at, note, actor)
+                .map(|_| Saved::Step),
+            None => Err(StoreError::from(crate::domain::RuleError::UnknownValue {
+                field: "program (not loaded)",
+                value: program.clone(),
+            })),
+        },
         _ => return None,
     })
 }

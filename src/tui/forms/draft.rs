@@ -70,6 +70,13 @@ impl FormKind {
                 transfer_id,
                 version,
             } => json!({"kind": "answer_transfer", "transfer_id": transfer_id, "version": version}),
+            Self::Step {
+                case_id,
+                version,
+                program,
+            } => {
+                json!({"kind": "step", "case_id": case_id, "version": version, "program": program})
+            }
         }
     }
 
@@ -140,6 +147,11 @@ impl FormKind {
             "answer_transfer" => Self::AnswerTransfer {
                 transfer_id: int("transfer_id")?,
                 version: int("version")?,
+            },
+            "step" => Self::Step {
+                case_id: int("case_id")?,
+                version: int("version")?,
+                program: v.get("program")?.as_str()?.to_string(),
             },
             _ => return None,
         })

@@ -1,6 +1,7 @@
 //! What each form records, and its fields.
 
 use super::field::Field;
+use crate::domain::message::Language;
 
 /// What a form records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +93,15 @@ pub enum FormKind {
     Transfer {
         /// The household.
         household_id: i64,
+    },
+    /// A step of a case in a program kept as a file (a COMAR signature).
+    Step {
+        /// The case.
+        case_id: i64,
+        /// Its version when the form opened.
+        version: i64,
+        /// Its program's id.
+        program: String,
     },
     /// The receiving shelter's answer to a transfer: accept or decline.
     AnswerTransfer {
@@ -207,6 +217,24 @@ impl FormKind {
                 ),
                 Field::text("f_consent_asked_by"),
             ],
+            Self::Step { program, .. } => {
+                // (The program's steps, by name: the programs in force live
+                // as long as the process.)
+                let steps = crate::programs::in_force()
+                    .get(program)
+                    .map(|p| {
+                        p.steps
+                            .iter()
+                            .map(|s| (s.id.as_str(), s.name.get(Language::Es)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                vec![
+                    Field::choice("f_case_step", steps),
+                    Field::text("f_step_at"),
+                    Field::text("f_note"),
+                ]
+            }
             Self::AnswerTransfer { .. } => vec![
                 Field::choice(
                     "f_answer",
@@ -234,6 +262,7 @@ impl FormKind {
             Self::Place { .. } => "form_place",
             Self::Transfer { .. } => "form_transfer",
             Self::AnswerTransfer { .. } => "form_answer_transfer",
+            Self::Step { .. } => "form_step",
         }
     }
 }

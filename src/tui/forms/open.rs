@@ -334,6 +334,27 @@ pub fn place(app: &mut App) {
     app.dirty = true;
 }
 
+/// "Record this step" for the case selected on the cases screen: its next
+/// step due chosen, the time now.
+pub fn case_step(app: &mut App) {
+    let Some(line) = app.cases.selected() else {
+        return;
+    };
+    let kind = FormKind::Step {
+        case_id: line.case.id,
+        version: line.case.version,
+        program: line.case.program.clone(),
+    };
+    let next = line.next.map(|d| d.step);
+    let mut form = Form::new(kind.clone(), kind.fields());
+    if let (Some(step), Some(p)) = (next, crate::programs::in_force().get(&line.case.program)) {
+        form.choose("f_case_step", &p.steps[step].id);
+    }
+    form.set("f_step_at", &local_text(app, app.now));
+    app.form = Some(form);
+    app.dirty = true;
+}
+
 /// A transfer of the household shown to another shelter (one at a time).
 pub fn transfer(app: &mut App) {
     let Some(p) = &app.person else { return };

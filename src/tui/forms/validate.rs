@@ -85,6 +85,22 @@ pub fn form(app: &mut App) -> Option<Save> {
             until,
         }),
         FormKind::Place { person_id, version } => place(&mut c, *person_id, *version),
+        FormKind::Step {
+            case_id,
+            version,
+            program,
+        } => {
+            let step = c.form.get("f_case_step").to_string();
+            let note = c.text("f_note").to_string();
+            c.when("f_step_at").map(|at| Save::Step {
+                case_id: *case_id,
+                version: *version,
+                program: program.clone(),
+                step,
+                at,
+                note,
+            })
+        }
         FormKind::Transfer { household_id } => transfer(&mut c, *household_id),
         FormKind::AnswerTransfer {
             transfer_id,

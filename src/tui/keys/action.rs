@@ -75,6 +75,8 @@ actions! {
     Screen Outages = "outages",
     /// Show the month's headcount.
     Screen Headcount = "headcount",
+    /// Show the cases of the programs kept as files.
+    Screen Cases = "cases",
     /// Next screen.
     Screen NextScreen = "next_screen",
     /// Previous screen.

@@ -139,6 +139,8 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::Appointments => app.show(Screen::Appointments, out),
         Action::Outages => app.show(Screen::Outages, out),
         Action::Headcount => app.show(Screen::Headcount, out),
+        Action::Cases => app.show(Screen::Cases, out),
+        Action::Confirm if app.screen == Screen::Cases => open::case_step(app),
         // On the dashboard, Tab goes through its two lists before the
         // next screen, and Shift-Tab back.
         Action::NextScreen
@@ -382,6 +384,15 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
         // The outage's appointments at risk are worked through in the one
         // at-risk list.
         Screen::Outages if action == Action::Open => app.show_at_risk(out),
+        Screen::Cases if action == Action::Open => {
+            if let Some(id) = app.cases.selected().and_then(|l| l.person_id) {
+                open_person(app, id, Screen::Cases, out);
+            }
+        }
+        Screen::Cases => {
+            let len = app.cases.lines.len();
+            app.dirty |= app.cases.list.apply(action, len, page);
+        }
         Screen::Headcount => {
             let today = app.today();
             app.dirty |= match action {

@@ -124,6 +124,10 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             clamp_scroll(app);
         }
         Reply::Headcount(page) => app.headcount.load(page),
+        Reply::Cases(lines) => {
+            let page = app.page();
+            app.cases.load(lines, page);
+        }
         Reply::Outages(list) => {
             app.outages.outages = list;
             app.outages.loaded = true;
@@ -158,6 +162,7 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
                 Saved::Person => Notice::new("saved_person"),
                 Saved::Household => Notice::new("saved_household"),
                 Saved::Placed => Notice::new("saved_placed"),
+                Saved::Step => Notice::new("saved_step"),
                 Saved::TransferAsked => Notice::new("saved_transfer_asked"),
                 Saved::TransferAnswered(true) => Notice::new("saved_transfer_accepted"),
                 Saved::TransferAnswered(false) => Notice::new("saved_transfer_declined"),

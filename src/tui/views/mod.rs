@@ -3,6 +3,7 @@
 
 mod appointments;
 mod beds;
+mod cases;
 mod dashboard;
 mod form;
 mod headcount;
@@ -64,6 +65,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Appointments => appointments::render(app, frame, body),
         Screen::Outages => outages::render(app, frame, body),
         Screen::Headcount => headcount::render(app, frame, body),
+        Screen::Cases => cases::render(app, frame, body),
     }
     status_line(app, frame, status, notice);
     key_footer(app, frame, footer);
@@ -131,13 +133,13 @@ fn app_bar(app: &App, frame: &mut Frame, area: Rect) {
         }
         spans
     };
-    // Every screen's name where the day and time fit beside them; else (a
-    // phone) only the current screen says its name.
+    // Every screen's name where the time fits beside them; else (a phone)
+    // only the current screen says its name.
     let mut spans = tabs(true);
     if !narrow(area) {
         let full = tabs(false);
         let w: usize = full.iter().map(|s| s.content.chars().count()).sum();
-        if w + day_time.chars().count() < area.width as usize {
+        if w + time.chars().count() < area.width as usize {
             spans = full;
         }
     }
@@ -254,6 +256,7 @@ fn footer_actions(app: &App) -> &'static [Action] {
         Screen::Appointments => &[Left, Right, Filter, Open, Help, Quit],
         Screen::Outages => &[GrantExtension, RecordOutage, Down, Help, Quit],
         Screen::Headcount => &[Left, Right, Down, Help, Quit],
+        Screen::Cases => &[Confirm, Open, Down, Help, Quit],
     }
 }
 
