@@ -548,3 +548,72 @@ fn a_database_from_before_programs_migrates_to_cbp_one_with_nothing_lost() {
         assert!(a == b, "{name} differs after the migration");
     }
 }
+
+#[test]
+fn the_demo_adds_people_in_the_programs_asked_for_and_none_by_default() {
+    let home = tempfile::tempdir().unwrap();
+    let plain = common::make_demo(home.path(), 300);
+    let count = |db: &Path, sql: &str| -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&plain, "SELECT count(*) FROM program_case"), 0);
+    let db = home.path().join("programs.db");
+    let d = db.to_str().unwrap();
+    let bad = common::albergue(
+        home.path(),
+        &[
+            "demo",
+            "--people",
+            "300",
+            "--programs",
+            "comar,visa",
+            "--db",
+            d,
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("no program \"visa\""), "{}", text(&bad));
+    assert!(!db.exists(), "nothing made");
+    let out = common::albergue(
+        home.path(),
+        &[
+            "demo",
+            "--people",
+            "4000",
+            "--programs",
+            "comar,tvrh,iom-return",
+            "--now",
+            NOW,
+            "--db",
+            d,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    for program in ["comar", "tvrh", "iom-return"] {
+        let n = count(
+            &db,
+            &format!("SELECT count(*) FROM program_case WHERE program = '{program}'"),
+        );
+        assert!(n > 10, "{program}: {n}");
+    }
+    // Nothing recorded ahead of the clock, nor before its case's first step.
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM case_event WHERE at > {}",
+                now().timestamp()
+            )
+        ),
+        0
+    );
+    // Some on time, some overdue, some finished: as a shelter's list is.
+    let list = on_db(home.path(), &db, &["cases", "list", "--all", "--now", NOW]);
+    let list = text(&list);
+    common::says_all(&list, &["OVERDUE", " in ", "closed", "next: sign"]);
+    let out = on_db(home.path(), &db, &["check"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

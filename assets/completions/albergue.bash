@@ -1051,7 +1051,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__demo)
-            opts="-h --people --seed --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+            opts="-h --people --seed --programs --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1062,6 +1062,10 @@ _albergue() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --programs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -59,6 +59,7 @@ complete -c albergue -n "__fish_albergue_needs_command" -f -a "man" -d 'Print th
 complete -c albergue -n "__fish_albergue_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l people -d 'How many people (1 to 2,000,000)' -r
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l seed -d 'Seed: the same seed and clock give the same roster' -r
+complete -c albergue -n "__fish_albergue_using_subcommand demo" -l programs -d 'Also people in these programs (ids, comma-separated: comar,tvrh,iom-return)' -r
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l db -d 'Database file [default: the data folder\'s albergue/albergue.db]' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l key-file -d 'The database\'s key (made by `albergue key new --out FILE`; mode 0400 or 0600, yours). $CREDENTIALS_DIRECTORY/albergue-db-key, from systemd\'s LoadCredential=, comes first. Without a key the database is plaintext' -r -F
 complete -c albergue -n "__fish_albergue_using_subcommand demo" -l lang -d 'Interface language: en or es [default: config file, then LANG]' -r

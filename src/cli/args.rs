@@ -75,6 +75,9 @@ pub enum Command {
         /// Seed: the same seed and clock give the same roster
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also people in these programs (ids, comma-separated: comar,tvrh,iom-return)
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        programs: Vec<String>,
     },
     /// Check the database: SQLite integrity, schema version, row counts, and
     /// the tallies and search index against a recount of the rows

@@ -29,12 +29,26 @@ pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
     let actor = Actor::from_env();
     match command {
         CasesCommand::List { all } => {
-            let cases = store.cases(!all)?;
+            use std::io::Write as _;
+            let mut cases = store.cases(!all)?;
             if cases.is_empty() {
                 eprintln!("cases: none{}", if all { "" } else { " open" });
             }
+            // Soonest deadline first (overdue ones first of all), as on screen.
+            let deadline = |c: &CaseRecord| {
+                known
+                    .get(&c.program)
+                    .filter(|_| c.status == crate::domain::program::record::CaseStatus::Open)
+                    .and_then(|p| p.next(&c.case(p), now))
+                    .map(|d| d.deadline)
+            };
+            cases.sort_by_cached_key(|c| (deadline(c).is_none(), deadline(c), c.id));
+            let mut out = std::io::stdout().lock();
             for c in &cases {
-                println!("{}", line(&known, c, now));
+                // (A closed pipe, `| head`, ends the list.)
+                if writeln!(out, "{}", line(&known, c, now)).is_err() {
+                    break;
+                }
             }
         }
         CasesCommand::Open {

@@ -36,6 +36,7 @@ pub(super) fn dashboard(cli: &Cli) -> Result<u8> {
             DEMO_PEOPLE,
             1,
             cli.now.unwrap_or_else(Utc::now),
+            &[],
         )?;
     }
     // A named database must exist (a typo must not make a new one);
@@ -84,10 +85,27 @@ pub(super) fn dashboard(cli: &Cli) -> Result<u8> {
 }
 
 /// `albergue demo`: the demo never lands in the real database by default.
-pub(super) fn demo_command(cli: &Cli, people: u64, seed: u64) -> Result<u8> {
+pub(super) fn demo_command(cli: &Cli, people: u64, seed: u64, programs: &[String]) -> Result<u8> {
+    // The programs asked for, before anything is written.
+    let known = crate::programs::in_force();
+    let mut chosen = Vec::new();
+    for id in programs {
+        match known.get(id.trim()) {
+            Some(p) => chosen.push(p),
+            None => anyhow::bail!(
+                "--programs: no program {id:?} (albergue knows: {}; `albergue programs list` shows them)",
+                known
+                    .loaded
+                    .iter()
+                    .map(|l| l.program.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
     let db = paths::resolve(cli.db.as_deref(), true)?;
     let key = protect::database_key(cli.key_file.as_deref())?;
-    demo(&db, key, people, seed, cli.now())?;
+    demo(&db, key, people, seed, cli.now(), &chosen)?;
     Ok(0)
 }
 
@@ -97,10 +115,12 @@ fn demo(
     people: u64,
     seed: u64,
     now: DateTime<Utc>,
+    programs: &[&crate::domain::program::Program],
 ) -> Result<()> {
     db.ensure_folder()?;
     let started = Instant::now();
-    let data = crate::demo::generate(people as usize, seed, now);
+    let mut data = crate::demo::generate(people as usize, seed, now);
+    crate::demo::cases::add(&mut data, programs, seed, now);
     let mut store = Store::open_keyed(&db.path, OpenMode::Create, key)?;
     store
         .load_demo(&data, &Actor::from_env())

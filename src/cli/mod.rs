@@ -67,7 +67,11 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         return dashboard::dashboard(&cli);
     };
     match command {
-        Command::Demo { people, seed } => dashboard::demo_command(&cli, people, seed),
+        Command::Demo {
+            people,
+            seed,
+            programs,
+        } => dashboard::demo_command(&cli, people, seed, &programs),
         Command::Check { repair } => check::check(&cli, repair),
         Command::Encrypt => protect::encrypt(&cli),
         Command::Rekey { new_key_file } => protect::rekey(&cli, &new_key_file),

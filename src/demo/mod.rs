@@ -23,6 +23,7 @@ use crate::domain::{
 use crate::store::{BulkData, NewOutage};
 
 mod beds;
+pub mod cases;
 mod names;
 
 use names::{Nationality, Pool};
