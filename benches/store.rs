@@ -70,7 +70,14 @@ fn main() {
     for run in 0..runs {
         let path = dir.path().join(format!("demo{run}.db"));
         let t = Instant::now();
-        let data = albergue::demo::generate(people, 1, now);
+        let mut data = albergue::demo::generate(people, 1, now);
+        // (The programs kept as files too: the cases screen is read below.)
+        let known = albergue::programs::load(None).unwrap();
+        let others: Vec<_> = ["comar", "tvrh", "iom-return"]
+            .iter()
+            .map(|id| known.get(id).unwrap())
+            .collect();
+        albergue::demo::cases::add(&mut data, &others, 1, now);
         let mut store = Store::open(&path, OpenMode::Create)
             .unwrap()
             .with_clock(Arc::new(move || now));
@@ -94,6 +101,8 @@ fn main() {
              INSERT INTO appointment SELECT * FROM src.appointment;
              INSERT INTO outage SELECT * FROM src.outage;
              INSERT INTO transfer SELECT * FROM src.transfer;
+             INSERT INTO program_case SELECT * FROM src.program_case;
+             INSERT INTO case_event SELECT * FROM src.case_event;
              COMMIT;",
         )
         .unwrap();
@@ -291,6 +300,55 @@ fn roster_and_headcount(path: &std::path::Path, typed: &[String], now: DateTime<
     println!("headcount {from} to {to}, {served} people served (median of 3)");
     println!("  albergue: store read + count         {:>10}", ms(ours));
     println!("  peer: SQLite GROUP BY same rows      {:>10}", ms(peer));
+    println!(
+        "  ratio                                {:>9.2}x",
+        ours.as_secs_f64() / peer.as_secs_f64()
+    );
+    cases_screen(path, now);
+}
+
+/// The cases screen's read (every open case with whose it is, its events
+/// and its next step by the programs' engine), against SQLite reading the
+/// same rows in two plain queries.
+fn cases_screen(path: &std::path::Path, now: DateTime<Utc>) {
+    use albergue::tui::message::{Reply, Request};
+    let store = Store::open(path, OpenMode::Existing).unwrap();
+    let conn = Connection::open(path).unwrap();
+    let (mut ours, mut peer) = (Vec::new(), Vec::new());
+    let mut cases = 0;
+    for _ in 0..7 {
+        let t = Instant::now();
+        match albergue::tui::worker::serve(&store, &Request::Cases { now }) {
+            Reply::Cases(lines) => cases = lines.len(),
+            other => panic!("{other:?}"),
+        }
+        ours.push(t.elapsed());
+        let t = Instant::now();
+        let mut rows = 0usize;
+        for sql in [
+            "SELECT c.*, p.given_names, p.family_names, h.label FROM program_case c
+             JOIN household h ON h.id = c.household_id LEFT JOIN person p ON p.id = c.person_id
+             WHERE c.status = 'open' ORDER BY c.id",
+            "SELECT e.* FROM case_event e JOIN program_case c ON c.id = e.case_id
+             WHERE c.status = 'open' ORDER BY e.case_id, e.at",
+        ] {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            let mut q = stmt.query([]).unwrap();
+            while let Some(r) = q.next().unwrap() {
+                for i in 0..n {
+                    let _ = r.get_ref(i).unwrap();
+                }
+                rows += 1;
+            }
+        }
+        assert!(rows >= cases);
+        peer.push(t.elapsed());
+    }
+    let (ours, peer) = (median(ours), median(peer));
+    println!("cases screen, {cases} open cases (median of 7)");
+    println!("  albergue: read + next step each      {:>10}", ms(ours));
+    println!("  peer: SQLite reading the same rows   {:>10}", ms(peer));
     println!(
         "  ratio                                {:>9.2}x",
         ours.as_secs_f64() / peer.as_secs_f64()

@@ -177,3 +177,69 @@ fn a_bad_program_file_refuses_the_start_and_changes_nothing() {
         "nothing listed from a half-loaded set"
     );
 }
+
+/// A shelter's own program, a file and nothing else: a case of it opened
+/// from the command line, then seen overdue on the dashboard's cases screen
+/// and its step recorded there with `c` and `Ctrl-S`, in a real terminal.
+#[test]
+fn a_program_that_is_only_a_file_is_followed_from_the_dashboard() {
+    use common::terminal::Session;
+    let home = tempfile::tempdir().unwrap();
+    own_program(home.path(), "consul.toml", CONSUL);
+    let db = common::make_demo(home.path(), 200);
+    let (household, person): (i64, i64) = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT household_id, id FROM person WHERE status = 'present'
+               AND shelter_id = (SELECT min(id) FROM shelter) ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Given four days ago: its 72 hours to confirm have passed.
+    let out = common::on_db(
+        home.path(),
+        &db,
+        &[
+            "cases",
+            "open",
+            "--program",
+            "consul-hn",
+            "--venue",
+            "HN-TIJ",
+            "--household",
+            &household.to_string(),
+            "--person",
+            &person.to_string(),
+            "--event",
+            "given=2024-05-18 10:00",
+            "--now",
+            common::NOW,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("next: confirm (Confirm the appointment)"),
+        "{}",
+        text(&out)
+    );
+
+    let mut s = Session::start(
+        home.path(),
+        &format!("--db {} --now {} --lang en", db.display(), common::NOW),
+    );
+    s.wait_for("Confirm soonest");
+    s.send(b"6");
+    s.wait_for("Confirm the appointment");
+    let screen = s.screen();
+    assert!(screen.contains("OVERDUE"), "{screen}");
+    s.send(b"c");
+    s.wait_for("Record this step");
+    s.send(b"\x13"); // Ctrl-S
+    s.wait_for("Step recorded.");
+    s.wait_for("nothing due");
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    let out = common::on_db(home.path(), &db, &["cases", "list", "--now", common::NOW]);
+    assert!(text(&out).contains("nothing due"), "{}", text(&out));
+}

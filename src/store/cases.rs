@@ -235,15 +235,54 @@ impl Store {
     /// The cases of the handle's shelters (open ones alone when
     /// `open_only`), by id, with their events.
     pub fn cases(&self, open_only: bool) -> Result<Vec<CaseRecord>> {
+        Ok(self
+            .cases_named(open_only)?
+            .into_iter()
+            .map(|(c, _, _)| c)
+            .collect())
+    }
+
+    /// [`Store::cases`], each with whose it is (the person's name, or the
+    /// household's label for a household's case) and the person to open
+    /// for it (the case's, or the household's first): three reads however
+    /// many cases there are.
+    pub fn cases_named(&self, open_only: bool) -> Result<Vec<(CaseRecord, String, Option<i64>)>> {
+        let scope = self.scope.sql("h.shelter_id");
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM program_case c JOIN household h ON h.id = c.household_id
-             WHERE (?1 = 0 OR c.status = 'open') AND {} ORDER BY c.id",
-            self.scope.sql("h.shelter_id")
+            "SELECT {COLUMNS},
+                    coalesce(p.given_names || ' ' || p.family_names, h.label),
+                    coalesce(c.person_id,
+                             (SELECT min(q.id) FROM person q WHERE q.household_id = c.household_id))
+             FROM program_case c JOIN household h ON h.id = c.household_id
+                  LEFT JOIN person p ON p.id = c.person_id
+             WHERE (?1 = 0 OR c.status = 'open') AND {scope} ORDER BY c.id"
         ))?;
         let mut cases = stmt
-            .query_map([i64::from(open_only)], case_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        self.add_events(&mut cases)?;
+            .query_map([i64::from(open_only)], |r| {
+                Ok((case_row(r)?, r.get(9)?, r.get(10)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(CaseRecord, String, Option<i64>)>>>()?;
+        let at: std::collections::HashMap<i64, usize> =
+            cases.iter().enumerate().map(|(i, c)| (c.0.id, i)).collect();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT e.case_id, e.id, e.step, e.at, e.note, e.recorded_by
+             FROM case_event e JOIN program_case c ON c.id = e.case_id
+                  JOIN household h ON h.id = c.household_id
+             WHERE (?1 = 0 OR c.status = 'open') AND {scope} ORDER BY e.case_id, e.at, e.id"
+        ))?;
+        let mut rows = stmt.query([i64::from(open_only)])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = at.get(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            cases[i].0.events.push(EventRecord {
+                id: r.get(1)?,
+                step: r.get(2)?,
+                at: codec::instant(r.get(3)?),
+                note: r.get(4)?,
+                recorded_by: r.get(5)?,
+            });
+        }
         Ok(cases)
     }
 

@@ -65,22 +65,13 @@ pub(super) fn read(
 ) -> Result<Vec<CaseLine>, crate::store::StoreError> {
     let programs = crate::programs::in_force();
     let mut out = Vec::new();
-    for case in store.cases(true)? {
-        let members = store.household_members(case.household_id)?;
-        let person = case
-            .person_id
-            .and_then(|id| members.iter().find(|p| p.id == id))
-            .or(members.first());
-        let who = match (case.person_id, person) {
-            (Some(_), Some(p)) => format!("{} {}", p.details.given_names, p.details.family_names),
-            _ => store.household(case.household_id)?.label,
-        };
+    for (case, who, person_id) in store.cases_named(true)? {
         let next = programs
             .get(&case.program)
             .and_then(|p| p.next(&case.case(p), now));
         out.push(CaseLine {
             who,
-            person_id: person.map(|p| p.id),
+            person_id,
             next,
             case,
         });

@@ -49,15 +49,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             format!("{marker}{left:>9} {step} · {}", line.who)
         } else if width < WIDE {
             format!(
-                "{marker}{left:>9}  {when:<26} {:<22} {}",
-                fit(&step, 22),
+                "{marker}{left:>9}  {when:<25} {:<24} {}",
+                fit(&step, 24),
                 line.who
             )
         } else {
             format!(
-                "{marker}{left:>9}  {when:<26} {:<10} {:<22} {:<24} {}",
+                "{marker}{left:>9}  {when:<25} {:<10} {:<24} {:<24} {}",
                 line.case.program,
-                fit(&step, 22),
+                fit(&step, 24),
                 fit(&line.who, 24),
                 line.case.venue
             )
