@@ -125,3 +125,90 @@ fn a_tijuana_volunteer_finds_nobody_of_juarez_and_a_network_coordinator_finds_bo
     assert!(!tj_list.contains(&juarez.name), "{tj_list:.400}");
     assert!(tj_list.contains(&tijuana.name), "{tj_list:.400}");
 }
+
+/// The headcount and the cases, served the Soft Serve way to a Tijuana
+/// coordinator: Tijuana's figures and cases alone.
+#[test]
+fn a_shelters_coordinator_is_served_its_own_headcount_and_cases() {
+    let server = Server::start();
+    let store = server.store();
+    let shelters = store.shelters().unwrap();
+    let by_city = |c: &str| {
+        shelters
+            .iter()
+            .find(|s| s.city.contains(c))
+            .unwrap()
+            .clone()
+    };
+    let (tijuana, juarez) = (by_city("Tijuana"), by_city("Juárez"));
+    add_scoped(&server, "cora", "coordinator", &tijuana);
+    let db = rusqlite::Connection::open(&server.db).unwrap();
+    let household_at = |shelter: i64| -> i64 {
+        db.query_row(
+            "SELECT household_id FROM person WHERE status = 'present' AND shelter_id = ?1
+             ORDER BY id LIMIT 1",
+            [shelter],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let (h_tj, h_jz) = (household_at(tijuana.id), household_at(juarez.id));
+    for (h, venue) in [(h_tj, "COMAR-TIJ"), (h_jz, "COMAR-MTY")] {
+        let o = on_db(
+            server.home.path(),
+            &server.db,
+            &[
+                "cases",
+                "open",
+                "--program",
+                "comar",
+                "--venue",
+                venue,
+                "--household",
+                &h.to_string(),
+                "--event",
+                "entry=2024-05-02",
+                "--now",
+                common::NOW,
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = run(&server, "cora", &["cases", "list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let list = String::from_utf8(o.stdout).unwrap();
+    assert!(list.contains(&format!("household {h_tj}")), "{list}");
+    assert!(!list.contains(&format!("household {h_jz}")), "{list}");
+    assert!(list.contains("next: file (File the claim)"), "{list}");
+
+    let o = run(
+        &server,
+        "cora",
+        &[
+            "report",
+            "headcount",
+            "--from",
+            "2024-05-01",
+            "--to",
+            "2024-05-22",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let report = String::from_utf8(o.stdout).unwrap();
+    assert!(report.contains(&tijuana.name), "{report}");
+    assert!(!report.contains(&juarez.name), "{report}");
+    let o = run(
+        &server,
+        "cora",
+        &[
+            "report",
+            "headcount",
+            "--from",
+            "2024-05-22",
+            "--to",
+            "2024-05-01",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(o.stdout.is_empty());
+}

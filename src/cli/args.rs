@@ -142,7 +142,8 @@ pub enum Command {
     /// database enforces. No shell, no file transfer, no forwarding. A few
     /// commands are served, their output on the client's standard output:
     /// `ssh -p 2222 HOST -- list departures --format html > list.html`
-    /// (coordinators, admins), `person export ID` (admins), `help`. The
+    /// (coordinators, admins), `report headcount --from D --to D`, `cases
+    /// list` (coordinators, admins), `person export ID` (admins), `help`. The
     /// host key is made on first start (0600) and its fingerprint printed.
     /// Stops on SIGTERM or SIGINT, restoring every client's terminal.
     Serve(ServeArgs),

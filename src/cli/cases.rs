@@ -10,8 +10,6 @@ use chrono_tz::Tz;
 use super::cases_args::CasesCommand;
 use super::Cli;
 use crate::actor::Actor;
-use crate::domain::message::Language;
-use crate::domain::program::record::CaseRecord;
 use crate::domain::program::Program;
 use crate::paths;
 use crate::programs::{self, Programs};
@@ -30,26 +28,13 @@ pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
     match command {
         CasesCommand::List { all } => {
             use std::io::Write as _;
-            let mut cases = store.cases(!all)?;
+            let cases = store.cases(!all)?;
             if cases.is_empty() {
                 eprintln!("cases: none{}", if all { "" } else { " open" });
             }
-            // Soonest deadline first (overdue ones first of all), as on screen.
-            let deadline = |c: &CaseRecord| {
-                known
-                    .get(&c.program)
-                    .filter(|_| c.status == crate::domain::program::record::CaseStatus::Open)
-                    .and_then(|p| p.next(&c.case(p), now))
-                    .map(|d| d.deadline)
-            };
-            cases.sort_by_cached_key(|c| (deadline(c).is_none(), deadline(c), c.id));
             let mut out = std::io::stdout().lock();
-            for c in &cases {
-                // (A closed pipe, `| head`, ends the list.)
-                if writeln!(out, "{}", line(&known, c, now)).is_err() {
-                    break;
-                }
-            }
+            // (A closed pipe, `| head`, ends the list.)
+            let _ = out.write_all(crate::export::cases::list(&known, cases, now).as_bytes());
         }
         CasesCommand::Open {
             program,
@@ -82,7 +67,7 @@ pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
             };
             let c = store.open_case(p, &new, &actor)?;
             eprintln!("cases: {} opened", c.id);
-            println!("{}", line(&known, &c, now));
+            println!("{}", crate::export::cases::line(&known, &c, now));
         }
         CasesCommand::Step {
             case,
@@ -96,13 +81,13 @@ pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
             let at = at.map(|a| when(&a, tz, "--at")).transpose()?.unwrap_or(now);
             let c = store.record_step(p, case, c.version, &step, at, &note, &actor)?;
             eprintln!("cases: {case}: {step} recorded");
-            println!("{}", line(&known, &c, now));
+            println!("{}", crate::export::cases::line(&known, &c, now));
         }
         CasesCommand::Close { case } => {
             let c = store.case(case)?;
             let c = store.close_case(case, c.version, &actor)?;
             eprintln!("cases: {case} closed");
-            println!("{}", line(&known, &c, now));
+            println!("{}", crate::export::cases::line(&known, &c, now));
         }
     }
     Ok(0)
@@ -146,49 +131,4 @@ fn when(text: &str, tz: Tz, flag: &str) -> Result<DateTime<Utc>> {
             )
         })?;
     crate::domain::port::from_local_in(tz, local).with_context(|| format!("{flag} {text:?}"))
-}
-
-/// One case on a line: number, program, venue, who, then what is due next.
-fn line(known: &Programs, c: &CaseRecord, now: DateTime<Utc>) -> String {
-    let who = match c.person_id {
-        Some(p) => format!("household {} person {p}", c.household_id),
-        None => format!("household {}", c.household_id),
-    };
-    let head = format!("{:>6} {:<10} {:<10} {who}", c.id, c.program, c.venue);
-    let Some(p) = known.get(&c.program) else {
-        return format!("{head}  (program {} is not loaded)", c.program);
-    };
-    if c.status == crate::domain::program::record::CaseStatus::Closed {
-        return format!("{head}  closed");
-    }
-    let case = c.case(p);
-    let Some(due) = p.next(&case, now) else {
-        return format!("{head}  nothing due");
-    };
-    let step = &p.steps[due.step];
-    let local = due.deadline.with_timezone(&case.tz);
-    // A deadline at midnight is the end of the day before.
-    let by = if local.format("%H:%M").to_string() == "00:00" {
-        let day = local.date_naive().pred_opt().unwrap_or(local.date_naive());
-        format!("{day} end of day {}", local.format("%Z"))
-    } else {
-        local.format("%Y-%m-%d %H:%M %Z").to_string()
-    };
-    let left = (due.deadline - now).num_minutes();
-    let state = if left <= 0 {
-        "OVERDUE".to_string()
-    } else {
-        format!("in {}", crate::i18n::duration(crate::i18n::Lang::En, left))
-    };
-    let missed = match due.missed {
-        0 => String::new(),
-        1 => " (missed once)".to_string(),
-        n => format!(" (missed {n} times)"),
-    };
-    format!(
-        "{head}  next: {} ({}) by {by}  {state}{missed}{}",
-        step.id,
-        step.name.get(Language::En),
-        if due.extended { " extended" } else { "" }
-    )
 }

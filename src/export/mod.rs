@@ -4,6 +4,7 @@
 //! SHA-256 sums. Runs without a terminal.
 
 pub mod backup;
+pub mod cases;
 pub mod departures;
 pub mod files;
 mod folders;

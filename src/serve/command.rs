@@ -61,6 +61,45 @@ enum Command {
         #[command(subcommand)]
         person: PersonCommand,
     },
+    /// Reports for the authorities: counts only (coordinators and admins)
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+    /// Cases in the programs kept as files (coordinators and admins)
+    Cases {
+        #[command(subcommand)]
+        cases: CasesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// Your shelters' headcount over a period (as `albergue report headcount`)
+    Headcount {
+        /// First day (YYYY-MM-DD)
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day (YYYY-MM-DD)
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// text, csv or html
+        #[arg(long, value_enum, default_value_t = crate::export::headcount::ReportFormat::Text)]
+        format: crate::export::headcount::ReportFormat,
+        /// Show 1 to 4 as "<5" (for public sharing)
+        #[arg(long)]
+        suppress_small: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CasesCommand {
+    /// Your shelters' open cases, with what each must do next and by when
+    List {
+        /// Closed cases too
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,7 +193,8 @@ pub async fn serve(
 /// commands' own; anything else is logged as "other" (it could be text).
 fn safe_name(name: &str) -> &str {
     match name {
-        "list departures" | "person export" | "help" | "--help" | "list" | "person" => name,
+        "list departures" | "person export" | "report headcount" | "cases list" | "help"
+        | "--help" | "list" | "person" | "report" | "cases" => name,
         _ => "other",
     }
 }
@@ -212,6 +252,7 @@ pub fn run(
     let needs = match &parsed.command {
         Command::List { .. } => Permission::PrintLists,
         Command::Person { .. } => Permission::Jobs,
+        Command::Report { .. } | Command::Cases { .. } => Permission::PrintLists,
     };
     if !user.role.may(needs) {
         return Ran::failed(1, refused(user.role));
@@ -277,6 +318,57 @@ pub fn run(
                 };
                 Ran {
                     stdout: text.into_bytes(),
+                    ..Ran::default()
+                }
+            }
+            Err(e) => Ran::failed(1, e),
+        },
+        Command::Report {
+            report:
+                ReportCommand::Headcount {
+                    from,
+                    to,
+                    format,
+                    suppress_small,
+                },
+        } => {
+            if to < from {
+                return Ran::failed(2, format!("--to {to} is before --from {from}"));
+            }
+            // (The user's shelters alone: the store handle is theirs.)
+            let made = (|| -> crate::store::Result<String> {
+                let counted = store.headcount(from, to)?;
+                let shelters = store.shelters()?;
+                let sections = store.sections()?;
+                let asked = crate::export::headcount::Asked {
+                    from,
+                    to,
+                    shelters: &shelters,
+                    sections: &sections,
+                    suppress: suppress_small,
+                };
+                store.record_served_list(&format!("headcount {from} to {to}"), actor)?;
+                Ok(crate::export::headcount::render(&counted, &asked, format))
+            })();
+            match made {
+                Ok(text) => Ran {
+                    stdout: text.into_bytes(),
+                    ..Ran::default()
+                },
+                Err(e) => Ran::failed(1, e),
+            }
+        }
+        Command::Cases {
+            cases: CasesCommand::List { all },
+        } => match store.cases(!all) {
+            Ok(cases) => {
+                let n = cases.len();
+                if let Err(e) = store.record_served_list(&format!("cases: {n}"), actor) {
+                    return Ran::failed(1, e);
+                }
+                Ran {
+                    stdout: crate::export::cases::list(crate::programs::in_force(), cases, now)
+                        .into_bytes(),
                     ..Ran::default()
                 }
             }
