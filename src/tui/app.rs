@@ -263,7 +263,7 @@ pub struct SessionSettings {
 pub fn permission_for(action: Action) -> Option<Permission> {
     use Action::*;
     match action {
-        Confirm => Some(Permission::Confirm),
+        Confirm | RecordStep => Some(Permission::Confirm),
         Schedule | MarkMissed | MarkPresented | MarkCancelled => {
             Some(Permission::ManageAppointments)
         }

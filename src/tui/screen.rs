@@ -125,7 +125,7 @@ impl Screen {
                 Open,
             ],
             Self::Headcount => &[Left, Right, Up, Down],
-            Self::Cases => &[Confirm, Open, Up, Down, PageUp, PageDown, Top, Bottom],
+            Self::Cases => &[RecordStep, Open, Up, Down, PageUp, PageDown, Top, Bottom],
         }
     }
 }

@@ -117,6 +117,8 @@ actions! {
     Screen Confirm = "confirm",
     /// Record an outage (anywhere).
     Screen RecordOutage = "record_outage",
+    /// Record the selected case's step (cases screen).
+    Screen RecordStep = "record_step",
     /// Schedule an appointment (person screen).
     Screen Schedule = "schedule",
     /// Add a person (roster).

@@ -140,7 +140,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::Outages => app.show(Screen::Outages, out),
         Action::Headcount => app.show(Screen::Headcount, out),
         Action::Cases => app.show(Screen::Cases, out),
-        Action::Confirm if app.screen == Screen::Cases => open::case_step(app),
+        Action::RecordStep if app.screen == Screen::Cases => open::case_step(app),
         // On the dashboard, Tab goes through its two lists before the
         // next screen, and Shift-Tab back.
         Action::NextScreen

@@ -41,21 +41,39 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     let rows = (area.height as usize).saturating_sub(1).max(1);
     let first = c.list.selected.saturating_sub(rows - 1);
-    for (i, line) in c.lines.iter().enumerate().skip(first).take(rows) {
+    let shown: Vec<(usize, &CaseLine, Described)> = c
+        .lines
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, l)| (i, l, describe(app, l)))
+        .collect();
+    // Columns as wide as what they hold on screen (Spanish days are longer).
+    let left_w = shown
+        .iter()
+        .map(|s| s.2 .0.chars().count())
+        .max()
+        .unwrap_or(0);
+    let when_w = shown
+        .iter()
+        .map(|s| s.2 .1.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, line, (left, when, step, overdue)) in shown {
         let selected = i == c.list.selected;
-        let (left, when, step, overdue) = describe(app, line);
         let marker = super::selection_marker(app, selected);
         let text = if compact(area) {
-            format!("{marker}{left:>9} {step} · {}", line.who)
+            format!("{marker}{left:>left_w$} {step} · {}", line.who)
         } else if width < WIDE {
             format!(
-                "{marker}{left:>9}  {when:<25} {:<24} {}",
-                fit(&step, 24),
+                "{marker}{left:>left_w$}  {when:<when_w$} {:<23} {}",
+                fit(&step, 23),
                 line.who
             )
         } else {
             format!(
-                "{marker}{left:>9}  {when:<25} {:<10} {:<24} {:<24} {}",
+                "{marker}{left:>left_w$}  {when:<when_w$} {:<10} {:<24} {:<24} {}",
                 line.case.program,
                 fit(&step, 24),
                 fit(&line.who, 24),
@@ -72,7 +90,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// (time left, deadline in the venue's time, step, overdue) of a line.
-fn describe(app: &App, line: &CaseLine) -> (String, String, String, bool) {
+type Described = (String, String, String, bool);
+
+/// A line's [`Described`].
+fn describe(app: &App, line: &CaseLine) -> Described {
     let lang = app.lang;
     let programs = crate::programs::in_force();
     let program = programs.get(&line.case.program);

@@ -256,7 +256,7 @@ fn footer_actions(app: &App) -> &'static [Action] {
         Screen::Appointments => &[Left, Right, Filter, Open, Help, Quit],
         Screen::Outages => &[GrantExtension, RecordOutage, Down, Help, Quit],
         Screen::Headcount => &[Left, Right, Down, Help, Quit],
-        Screen::Cases => &[Confirm, Open, Down, Help, Quit],
+        Screen::Cases => &[RecordStep, Open, Down, Help, Quit],
     }
 }
 
