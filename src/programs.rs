@@ -78,6 +78,20 @@ impl Programs {
     pub fn get(&self, id: &str) -> Option<&Program> {
         self.loaded.iter().map(|l| &l.program).find(|p| p.id == id)
     }
+
+    /// The program with this id, or why not: the ids there are.
+    pub fn named(&self, id: &str) -> Result<&Program, String> {
+        self.get(id).ok_or_else(|| {
+            format!(
+                "no program {id:?} (albergue knows: {}; `albergue programs list` shows them)",
+                self.loaded
+                    .iter()
+                    .map(|l| l.program.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    }
 }
 
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {

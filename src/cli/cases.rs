@@ -3,7 +3,7 @@
 //! close it, and list what each must do next by when — the engine of
 //! `domain::program` on the cases the store keeps.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
@@ -94,18 +94,7 @@ pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
 }
 
 fn program_named<'a>(known: &'a Programs, id: &str) -> Result<&'a Program> {
-    match known.get(id) {
-        Some(p) => Ok(p),
-        None => bail!(
-            "no program {id:?} (albergue knows: {}; `albergue programs list` shows them)",
-            known
-                .loaded
-                .iter()
-                .map(|l| l.program.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    known.named(id).map_err(anyhow::Error::msg)
 }
 
 fn venue_zone(p: &Program, venue: &str) -> Result<Tz> {

@@ -90,18 +90,11 @@ pub(super) fn demo_command(cli: &Cli, people: u64, seed: u64, programs: &[String
     let known = crate::programs::in_force();
     let mut chosen = Vec::new();
     for id in programs {
-        match known.get(id.trim()) {
-            Some(p) => chosen.push(p),
-            None => anyhow::bail!(
-                "--programs: no program {id:?} (albergue knows: {}; `albergue programs list` shows them)",
-                known
-                    .loaded
-                    .iter()
-                    .map(|l| l.program.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
+        chosen.push(
+            known
+                .named(id.trim())
+                .map_err(|why| anyhow::anyhow!("--programs: {why}"))?,
+        );
     }
     let db = paths::resolve(cli.db.as_deref(), true)?;
     let key = protect::database_key(cli.key_file.as_deref())?;
