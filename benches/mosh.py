@@ -91,7 +91,7 @@ class UdpRelay:
 def into_roster(p, t0):
     """Waits for the dashboard, goes to the roster; returns the start time
     (ms from `t0` to the dashboard's last byte)."""
-    p.wait_for(b"Confirm soonest", limit=60)
+    p.wait_for(b"Due soonest", limit=60)
     start_ms = (p.last_byte - t0) * 1000
     p.settle(1.0)
     p.send(b"2")

@@ -239,14 +239,14 @@ def measure(name, key, port, user, command, starts, downs, rate, delay):
         t0 = time.perf_counter()
         p = Pty(ssh_argv(key, relay.port, user, command))
         try:
-            p.wait_for(b"Confirm soonest", limit=60)
+            p.wait_for(b"Due soonest", limit=60)
             p.settle(quiet=1.0, limit=30)
             times.append((p.last_byte - t0) * 1000)
         finally:
             p.close()
     p = Pty(ssh_argv(key, relay.port, user, command))
     try:
-        p.wait_for(b"Confirm soonest", limit=60)
+        p.wait_for(b"Due soonest", limit=60)
         p.settle(1.0)
         p.send(b"2")
         p.wait_for(b"sorted by", limit=60)
@@ -277,7 +277,7 @@ def many_sessions(key, port, user, server_pid, n, downs, stalled=False):
     stuck = None
     if stalled:
         stuck = Pty(ssh_argv(key, port, user))
-        stuck.wait_for(b"Confirm soonest", limit=120)
+        stuck.wait_for(b"Due soonest", limit=120)
         stuck.send(b"2")
         stuck.wait_for(b"sorted by", limit=120)
         stuck.send((PGDN + b"\x1b[5~") * 300)
@@ -287,7 +287,7 @@ def many_sessions(key, port, user, server_pid, n, downs, stalled=False):
         p = Pty(ssh_argv(key, port, user))
         clients.append(p)
     for p in clients:
-        p.wait_for(b"Confirm soonest", limit=120)
+        p.wait_for(b"Due soonest", limit=120)
         p.send(b"2")
     for p in clients:
         p.wait_for(b"sorted by", limit=120)

@@ -20,6 +20,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The same language among the messages' ([`Language`]).
+    pub fn language(self) -> crate::domain::message::Language {
+        match self {
+            Self::Es => crate::domain::message::Language::Es,
+            Self::En => crate::domain::message::Language::En,
+        }
+    }
+
     /// Parses `en` / `es` (as given to `--lang` or in the config file).
     pub fn parse(s: &str) -> Option<Self> {
         match s.to_ascii_lowercase().as_str() {

@@ -71,12 +71,26 @@ pub struct Programs {
     pub loaded: Vec<Loaded>,
     /// The holiday calendars.
     pub calendars: Vec<Calendar>,
+    /// The programs the shelter follows (`programs = [...]` in
+    /// `config.toml`, each one of `loaded`); `None`: every one.
+    pub chosen: Option<Vec<String>>,
 }
 
 impl Programs {
     /// The program with this id.
     pub fn get(&self, id: &str) -> Option<&Program> {
         self.loaded.iter().map(|l| &l.program).find(|p| p.id == id)
+    }
+
+    /// The programs the shelter follows, in `loaded`'s order: those
+    /// `config.toml` names, or every one. Their cases are the dashboard's
+    /// and the cases screen's.
+    pub fn followed(&self) -> Vec<&Program> {
+        self.loaded
+            .iter()
+            .map(|l| &l.program)
+            .filter(|p| self.chosen.as_ref().is_none_or(|c| c.contains(&p.id)))
+            .collect()
     }
 
     /// The program with this id, or why not: the ids there are.
@@ -131,6 +145,7 @@ pub fn in_force() -> &'static Programs {
             .unwrap_or(Programs {
                 loaded: Vec::new(),
                 calendars: Vec::new(),
+                chosen: None,
             })
     })
 }
@@ -171,7 +186,71 @@ pub fn load(config: Option<&Path>) -> Result<Programs, LoadError> {
             }
         }
     }
-    Ok(Programs { loaded, calendars })
+    let chosen = match config {
+        Some(dir) => chosen(&dir.join("config.toml"), &loaded)?,
+        None => None,
+    };
+    Ok(Programs {
+        loaded,
+        calendars,
+        chosen,
+    })
+}
+
+/// `programs = ["cbp-one", "comar"]` in `config.toml`, each id checked
+/// against the programs loaded (file:line when one is not); `None` when
+/// the file or the key is not there.
+fn chosen(path: &Path, loaded: &[Loaded]) -> Result<Option<Vec<String>>, LoadError> {
+    #[derive(serde::Deserialize)]
+    struct Chosen {
+        programs: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(LoadError::Read {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
+    };
+    let refused = |line: usize, why: String| ProgramError {
+        file: path.display().to_string(),
+        line,
+        field: "programs".into(),
+        why,
+    };
+    // (Any other problem of the file is the settings' to name.)
+    let Ok(Chosen {
+        programs: Some(list),
+    }) = toml::from_str::<Chosen>(&text)
+    else {
+        return Ok(None);
+    };
+    let at = crate::domain::template::line_at(&text, list.span().start);
+    if list.get_ref().is_empty() {
+        return Err(refused(
+            at,
+            "lists no program (leave it out to follow every one)".into(),
+        )
+        .into());
+    }
+    let mut ids = Vec::new();
+    for id in list.into_inner() {
+        let line = crate::domain::template::line_at(&text, id.span().start);
+        let id = id.into_inner();
+        if !loaded.iter().any(|l| l.program.id == id) {
+            let known: Vec<&str> = loaded.iter().map(|l| l.program.id.as_str()).collect();
+            return Err(refused(
+                line,
+                format!("no program {id:?} (albergue knows: {})", known.join(", ")),
+            )
+            .into());
+        }
+        ids.push(id);
+    }
+    Ok(Some(ids))
 }
 
 fn calendars(config: Option<&Path>) -> Result<Vec<Calendar>, LoadError> {
@@ -200,6 +279,7 @@ pub fn check_config(config: Option<&Path>) -> Result<(), LoadError> {
     };
     if toml_files(&dir.join("programs"))?.is_empty()
         && toml_files(&dir.join("calendars"))?.is_empty()
+        && !dir.join("config.toml").exists()
     {
         return Ok(());
     }

@@ -523,7 +523,7 @@ fn a_database_from_before_programs_migrates_to_cbp_one_with_nothing_lost() {
     common::says_all(
         &text(&out),
         &[
-            "schema:   version 15",
+            "schema:   version 16",
             "chained",
             "tallies:  ok",
             "integrity: ok",

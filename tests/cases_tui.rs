@@ -1,6 +1,7 @@
 //! The cases screen (`6`) as a coordinator uses it: a COMAR claim whose
 //! signature is overdue listed first, marked, and its signature recorded
-//! with `c` and `Ctrl-S` — as few keys as a CBP One confirmation.
+//! with `c` and `Ctrl-S` — as few keys as a CBP One confirmation; and the
+//! dashboard's lists across programs.
 
 mod common;
 
@@ -11,47 +12,58 @@ use crossterm::event::KeyCode;
 
 use common::world::World;
 
-#[test]
-fn an_overdue_signature_is_listed_first_and_recorded_in_two_keys() {
-    let mut w = World::new(300, (100, 30));
-    let comar = albergue::programs::in_force().get("comar").unwrap();
+/// `n` people present at the session's shelter, of `n` households.
+fn present(w: &World, n: usize) -> Vec<albergue::domain::Person> {
     let tj = w.store.shelters().unwrap()[0].id;
-    // Two people present at the session's shelter, of two households.
     let ids: Vec<i64> = rusqlite::Connection::open(&w.path)
         .unwrap()
         .prepare(
             "SELECT min(id) FROM person WHERE status = 'present' AND shelter_id = ?1
-             GROUP BY household_id ORDER BY 1 LIMIT 2",
+             GROUP BY household_id ORDER BY 1 LIMIT ?2",
         )
         .unwrap()
-        .query_map([tj], |r| r.get(0))
+        .query_map(rusqlite::params![tj, n as i64], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let members: Vec<_> = ids.iter().map(|&id| w.store.person(id).unwrap()).collect();
+    ids.iter().map(|&id| w.store.person(id).unwrap()).collect()
+}
+
+/// A COMAR claim at Tijuana for `person`, filed `filed_days_ago` days
+/// before the session's now: its first signature is due 7 days after.
+fn open_comar(
+    w: &mut World,
+    person: &albergue::domain::Person,
+    filed_days_ago: i64,
+) -> albergue::domain::program::record::CaseRecord {
+    let comar = albergue::programs::in_force().get("comar").unwrap();
     let now = w.app.now;
-    let open = |w: &mut World, person: &albergue::domain::Person, filed_days_ago: i64| {
-        w.store
-            .open_case(
-                comar,
-                &NewCase {
-                    household_id: person.details.household_id,
-                    person_id: Some(person.id),
-                    venue: "COMAR-TIJ".into(),
-                    reference: String::new(),
-                    scheduled_at: None,
-                    events: vec![
-                        ("entry".into(), now - Duration::days(filed_days_ago + 5)),
-                        ("file".into(), now - Duration::days(filed_days_ago)),
-                    ],
-                },
-                &Actor::new("ana"),
-            )
-            .unwrap()
-    };
+    w.store
+        .open_case(
+            comar,
+            &NewCase {
+                household_id: person.details.household_id,
+                person_id: Some(person.id),
+                venue: "COMAR-TIJ".into(),
+                reference: String::new(),
+                scheduled_at: None,
+                events: vec![
+                    ("entry".into(), now - Duration::days(filed_days_ago + 5)),
+                    ("file".into(), now - Duration::days(filed_days_ago)),
+                ],
+            },
+            &Actor::new("ana"),
+        )
+        .unwrap()
+}
+
+#[test]
+fn an_overdue_signature_is_listed_first_and_recorded_in_two_keys() {
+    let mut w = World::new(300, (100, 30));
+    let members = present(&w, 2);
     // One filed 3 days ago (a signature due in 4), one 12 days ago (overdue).
-    let soon = open(&mut w, &members[0], 3);
-    let late = open(&mut w, &members[1], 12);
+    let soon = open_comar(&mut w, &members[0], 3);
+    let late = open_comar(&mut w, &members[1], 12);
     w.keys(&[KeyCode::Char('6')]);
     let screen = w.screen();
     let lines: Vec<&str> = screen.lines().collect();
@@ -91,4 +103,73 @@ fn an_overdue_signature_is_listed_first_and_recorded_in_two_keys() {
         .unwrap();
     assert!(!row.contains("OVERDUE"), "{screen}");
     let _ = soon;
+}
+
+/// The dashboard's lists are every program's: an overdue COMAR signature
+/// comes before CBP One's soonest confirmation in "Due soonest", `c` on it
+/// records the signature (as `c` on a confirmation confirms), and a
+/// signature due tomorrow counts in "Tomorrow by venue" at its office.
+#[test]
+fn the_dashboard_lists_every_programs_steps_and_records_one_with_c() {
+    let mut w = World::new(300, (100, 30));
+    let members = present(&w, 2);
+    let late = open_comar(&mut w, &members[0], 12);
+    // Filed 6 days ago (the shelter's and the office's zone are one): the
+    // signature is due by the end of tomorrow.
+    let tomorrow = open_comar(&mut w, &members[1], 6);
+    // The commit noticed, as the watcher tells: the dashboard read again.
+    let asks = albergue::tui::update::update(
+        &mut w.app,
+        albergue::tui::message::Msg::Reply(albergue::tui::message::Reply::Changed),
+    );
+    w.serve(asks);
+    let screen = w.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    let late_name = &members[0].details.given_names;
+    let head = lines
+        .iter()
+        .position(|l| l.contains("Due soonest"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        lines[head + 1].contains("OVERDUE")
+            && lines[head + 1].contains(late_name.as_str())
+            && lines[head + 1].contains("Periodic signature"),
+        "the overdue signature first, its step named in English:\n{screen}"
+    );
+    // CBP One's confirmations are still there, after it.
+    assert!(lines[head + 2].contains("min"), "{screen}");
+    assert!(screen.contains("Steps due today 1"), "{screen}");
+    let venue = lines
+        .iter()
+        .find(|l| l.contains("COMAR-TIJ"))
+        .unwrap_or_else(|| panic!("tomorrow at the office:\n{screen}"));
+    assert!(venue.contains("COMAR-TIJ 1 COMAR"), "{screen}");
+
+    // The selection stayed on the confirmation it was on; up to the
+    // signature, and `c`: "Record this step" for it; one save.
+    assert_eq!(w.app.dash.soonest.selected, 1);
+    w.keys(&[KeyCode::Up, KeyCode::Char('c')]);
+    assert!(w.screen().contains("Record this step"), "{}", w.screen());
+    w.save();
+    assert!(w.screen().contains("Step recorded."), "{}", w.screen());
+    let after = w.store.case(late.id).unwrap();
+    assert_eq!(after.events.last().unwrap().step, "sign");
+    let screen = w.screen();
+    assert!(!screen.contains("OVERDUE"), "signed now:\n{screen}");
+    assert!(!screen.contains("Steps due today"), "{screen}");
+
+    // Enter on the office's line: the cases screen.
+    w.keys(&[KeyCode::Tab]);
+    let at = w
+        .app
+        .tomorrow_by_venue()
+        .iter()
+        .position(|v| v.code == "COMAR-TIJ")
+        .unwrap();
+    for _ in 0..at {
+        w.keys(&[KeyCode::Down]);
+    }
+    w.keys(&[KeyCode::Enter]);
+    assert_eq!(w.app.screen, albergue::tui::app::Screen::Cases);
+    let _ = tomorrow;
 }

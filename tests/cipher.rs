@@ -108,7 +108,7 @@ fn session_of_writes(home: &Path, db: &Path, key: Option<&Path>, marker: &str) -
         args.push_str(&format!(" --key-file {}", k.display()));
     }
     let mut s = Session::start(home, &args);
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     // An outage of the login step (the demo's confirmation outage goes on).
     s.send(b"o\x1b[C\x1b[C\t\t\t\t");
     s.send(marker.as_bytes());
@@ -381,7 +381,7 @@ fn encrypt_loses_nothing_leaves_no_plaintext_and_rekey_changes_the_key() {
             key.display()
         ),
     );
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     let o = keyed(
         home,
         &db,

@@ -16,7 +16,7 @@ fn roster_session(home: &std::path::Path, db: &std::path::Path) -> Session {
         home,
         &format!("--db {} --now {NOW} --lang en", db.display()),
     );
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     s.send(b"2");
     s.wait_for("sorted by Name");
     s
@@ -84,7 +84,7 @@ fn a_dropped_link_ends_the_session_and_restores_the_terminal() {
     let home = tempfile::tempdir().unwrap();
     let db = make_demo(home.path(), 50);
     let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     let took = s.hang_up_and_wait();
     assert!(took < Duration::from_secs(2), "{took:?}");
     let text = String::from_utf8_lossy(&s.output.lock().unwrap()).to_string();
@@ -199,7 +199,7 @@ fn a_form_open_when_the_link_drops_comes_back_as_a_draft() {
     let args = format!("--db {} --now {NOW} --lang en", db.display());
     let user = [("USER", "coordinadora")];
     let mut s = Session::start_with_env(home.path(), &args, &user);
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     // An outage of the login step (the demo's own, of confirmation, goes on).
     s.send(b"o\x1b[C\x1b[C\t\t\t\t");
     s.send("Noticias de Reynosa".as_bytes());
@@ -253,7 +253,7 @@ fn a_link_dropped_mid_search_ends_within_a_second_and_leaves_the_database_sound(
             .wrapping_add(1442695040888963407);
         let pause = Duration::from_millis((seed >> 33) % 120);
         let mut s = Session::start(home.path(), &format!("--db {} --now {NOW}", db.display()));
-        s.wait_for("Confirm soonest");
+        s.wait_for("Due soonest");
         s.send(keys);
         std::thread::sleep(pause);
         let took = s.hang_up_and_wait();

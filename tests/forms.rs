@@ -1055,9 +1055,13 @@ fn an_outage_is_corrected_in_its_own_form_and_the_audit_names_the_field() {
 #[test]
 fn the_most_urgent_confirmation_takes_two_keys_and_the_number_from_a_fresh_start() {
     let mut w = world();
-    let first = w.app.soonest()[0].appointment.clone();
+    let first = w.app.soonest()[0]
+        .appointment()
+        .unwrap()
+        .appointment
+        .clone();
     let mut keys = 0;
-    // `c` on the dashboard: the first of "Confirm soonest" is selected.
+    // `c` on the dashboard: the first of "Due soonest" is selected.
     w.keys(&[KeyCode::Char('c')]);
     keys += 1;
     assert!(w.screen().contains("Record confirmation"), "{}", w.screen());
@@ -1069,13 +1073,17 @@ fn the_most_urgent_confirmation_takes_two_keys_and_the_number_from_a_fresh_start
     assert_eq!(a.confirmation_number.as_deref(), Some("DASH4242"));
     assert!(keys <= 4, "{keys} keystrokes besides the number");
     // The list no longer holds it; the selection is on the next one.
-    assert!(w.app.soonest().iter().all(|l| l.appointment.id != first.id));
+    assert!(w
+        .app
+        .soonest()
+        .iter()
+        .all(|l| l.appointment().unwrap().appointment.id != first.id));
 }
 
 #[test]
 fn the_dashboard_lists_are_selectable_and_open_what_they_show() {
     let mut w = world();
-    let second = w.app.soonest()[1].clone();
+    let second = w.app.soonest()[1].appointment().unwrap().clone();
     w.keys(&[KeyCode::Down]);
     assert_eq!(w.app.dash.soonest.selected, 1);
     // Enter opens the traveller.
@@ -1109,6 +1117,7 @@ fn the_dashboard_lists_are_selectable_and_open_what_they_show() {
     w.serve(vec![Request::Dashboard {
         now: now(),
         today: now().date_naive(),
+        tz: chrono_tz::UTC,
     }]);
     w.keys(&[KeyCode::Tab]);
     assert_eq!(w.app.dash.panel, albergue::tui::app::Panel::Tomorrow);

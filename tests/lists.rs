@@ -206,7 +206,7 @@ fn p_on_the_dashboard_writes_the_list_beside_the_database_and_says_where() {
         home.path(),
         &format!("--db {} --now {NOW} --lang en", db.display()),
     );
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     s.send(b"P");
     s.wait_for("Tomorrow's list");
     let file = db

@@ -68,7 +68,7 @@ fn a_day_of_dashboard_and_jobs_logs_counts_and_never_a_name() {
 
     // A session: search for someone by name, open them, quit.
     let mut s = Session::start(h, &format!("--db {} --now {NOW} --lang en", db.display()));
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     s.send(b"2");
     s.wait_for("sorted by Name");
     s.send(format!("/{someone}").as_bytes());

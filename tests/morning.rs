@@ -175,7 +175,10 @@ fn confirming_from_anywhere_confirms_the_household_and_names_everyone() {
     use albergue::domain::AppointmentStatus;
     for from in ["dashboard", "at-risk list", "person"] {
         let mut w = World::new(2000, (80, 24));
-        let first = w.app.soonest()[0].clone();
+        let albergue::tui::todo::ToDo::Confirm(first) = w.app.soonest()[0] else {
+            panic!("the demo's soonest is a confirmation");
+        };
+        let first = first.clone();
         let household = first.appointment.household_id;
         let same: Vec<_> = w
             .store

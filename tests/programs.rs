@@ -228,7 +228,7 @@ fn a_program_that_is_only_a_file_is_followed_from_the_dashboard() {
         home.path(),
         &format!("--db {} --now {} --lang en", db.display(), common::NOW),
     );
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     s.send(b"6");
     s.wait_for("Confirm the appointment");
     let screen = s.screen();

@@ -493,7 +493,7 @@ fn the_clients_language_and_no_color_are_honoured() {
         &format!("ssh -tt {}", args.join(" ")),
         &[],
     );
-    s.wait_for("Confirmar primero");
+    s.wait_for("Vence primero");
     let colour = |s: &Session| coloured(&String::from_utf8_lossy(&s.output.lock().unwrap()));
     assert!(!colour(&s), "no colour after NO_COLOR");
     let plain = server.dashboard("maria");
@@ -621,7 +621,7 @@ fn a_second_session_on_one_connection_is_refused_and_the_first_goes_on() {
         first.request_shell(true).await.unwrap();
         let mut seen = Vec::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        while !String::from_utf8_lossy(&seen).contains("Confirm soonest") {
+        while !String::from_utf8_lossy(&seen).contains("Due soonest") {
             match tokio::time::timeout_at(deadline, first.wait()).await {
                 Ok(Some(russh::ChannelMsg::Data { data })) => seen.extend_from_slice(&data),
                 Ok(Some(_)) => {}
@@ -717,10 +717,10 @@ fn a_users_own_language_wins_over_what_their_client_sends() {
         )
     };
     // Her own setting says Spanish, and wins.
-    english_client().wait_for("Confirmar primero");
+    english_client().wait_for("Vence primero");
     // Cleared, the client's language is back.
     assert!(set("none").status.success());
-    english_client().wait_for("Confirm soonest");
+    english_client().wait_for("Due soonest");
 }
 
 #[test]

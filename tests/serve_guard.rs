@@ -305,7 +305,7 @@ fn five_hundred_window_changes_are_drawn_a_few_times_not_five_hundred() {
         ch.request_shell(true).await.unwrap();
         let mut seen = Vec::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        while !String::from_utf8_lossy(&seen).contains("Confirm soonest") {
+        while !String::from_utf8_lossy(&seen).contains("Due soonest") {
             match tokio::time::timeout_at(deadline, ch.wait()).await {
                 Ok(Some(russh::ChannelMsg::Data { data })) => seen.extend_from_slice(&data),
                 Ok(Some(_)) => {}

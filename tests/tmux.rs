@@ -163,7 +163,7 @@ fn inside_tmux_the_screen_and_the_keys_are_those_of_a_plain_terminal() {
     tmux.start(h, &args);
     let mut plain = Session::start(h, &args);
 
-    let dashboard = same_screen(&tmux, &plain, "Confirm soonest", "");
+    let dashboard = same_screen(&tmux, &plain, "Due soonest", "");
     tmux.keys(&["2"]);
     plain.send(b"2");
     let top = same_screen(&tmux, &plain, "sorted by Name", &dashboard);
@@ -180,7 +180,7 @@ fn inside_tmux_the_screen_and_the_keys_are_those_of_a_plain_terminal() {
     // Shift-Tab: the previous screen.
     tmux.keys(&["BTab"]);
     plain.send(b"\x1b[Z");
-    same_screen(&tmux, &plain, "Confirm soonest", &top);
+    same_screen(&tmux, &plain, "Due soonest", &top);
 
     tmux.keys(&["q"]);
     plain.send(b"q");
@@ -196,11 +196,11 @@ fn detaching_and_reattaching_leave_both_terminals_sound() {
     let args = format!("--db {} --now {NOW} --lang en", db.display());
     let tmux = Tmux::new(h);
     tmux.start(h, &args);
-    tmux.wait_for("Confirm soonest");
+    tmux.wait_for("Due soonest");
 
     // A coordinator attaches from their terminal, looks, and detaches.
     let mut client = Session::run(h, &tmux.attach_command(), &[]);
-    client.wait_for("Confirm soonest");
+    client.wait_for("Due soonest");
     client.send(b"2");
     client.wait_for("sorted by Name");
     let seen = normal(&client.screen());
@@ -238,7 +238,7 @@ fn inside_tmux_with_set_clipboard_on_y_fills_tmuxs_buffer() {
     let tmux = Tmux::new(h);
     std::fs::write(&tmux.config, "set -g status off\nset -g set-clipboard on\n").unwrap();
     tmux.start(h, &format!("--db {} --now {NOW} --lang en", db.display()));
-    tmux.wait_for("Confirm soonest");
+    tmux.wait_for("Due soonest");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Household #");
     let id = common::person_id_on(&tmux.screen());

@@ -833,7 +833,11 @@ fn sessions_of_one_process_read_the_dashboard_once_until_it_changes() {
     let shared = std::sync::Arc::new(worker::SharedReads::default());
     let today = now().date_naive();
     let dashboard_of = |store: Store| {
-        let request = Request::Dashboard { now: now(), today };
+        let request = Request::Dashboard {
+            now: now(),
+            today,
+            tz: chrono_tz::UTC,
+        };
         session_reply(store, &shared, request, |r| match r {
             Reply::Dashboard(d) => Some(d),
             _ => None,
@@ -866,7 +870,11 @@ fn sessions_of_users_of_different_shelters_never_share_figures() {
     let shared = std::sync::Arc::new(worker::SharedReads::default());
     let today = now().date_naive();
     let dashboard_of = |store: Store| {
-        let request = Request::Dashboard { now: now(), today };
+        let request = Request::Dashboard {
+            now: now(),
+            today,
+            tz: chrono_tz::UTC,
+        };
         session_reply(store, &shared, request, |r| match r {
             Reply::Dashboard(d) => Some(d),
             _ => None,
@@ -1025,7 +1033,7 @@ fn c_on_tomorrow_by_port_says_where_to_confirm_from() {
     let screen = screen_text(&app);
     let joined: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        joined.contains("choose a traveller in Confirm soonest (Shift-Tab)."),
+        joined.contains("choose a traveller in Due soonest (Shift-Tab)."),
         "{screen}"
     );
 }

@@ -35,6 +35,17 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
     })
 }
 
+/// An event read from `id, step, at, note, recorded_by` at column `from`.
+fn event_row(r: &Row<'_>, from: usize) -> rusqlite::Result<EventRecord> {
+    Ok(EventRecord {
+        id: r.get(from)?,
+        step: r.get(from + 1)?,
+        at: codec::instant(r.get(from + 2)?),
+        note: r.get(from + 3)?,
+        recorded_by: r.get(from + 4)?,
+    })
+}
+
 /// A case to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
@@ -143,6 +154,7 @@ impl Store {
             for (step, at) in &new.events {
                 add_event(tx, now, actor, id, step, *at, "")?;
             }
+            super::due::keep(tx, program, id)?;
             Ok(id)
         })?;
         self.case(id)
@@ -188,7 +200,7 @@ impl Store {
                  WHERE id = ?1",
                 params![case_id, codec::secs(now), actor.as_str()],
             )?;
-            Ok(())
+            super::due::keep(tx, program, case_id)
         })?;
         self.case(case_id)
     }
@@ -205,7 +217,8 @@ impl Store {
             }
             tx.execute(
                 "UPDATE program_case SET status = 'closed', closed_at = ?2, updated_at = ?2,
-                    updated_by = ?3, version = version + 1 WHERE id = ?1",
+                    updated_by = ?3, version = version + 1, next_step = NULL, next_due_at = NULL
+                 WHERE id = ?1",
                 params![case_id, codec::secs(now), actor.as_str()],
             )?;
             audit::record(tx, now, actor, "case.close", case_id, "closed")
@@ -215,21 +228,9 @@ impl Store {
 
     /// One case with its events, for a handle of its household's shelter.
     pub fn case(&self, id: i64) -> Result<CaseRecord> {
-        let head = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM program_case c WHERE c.id = ?1"
-            ))?
-            .query_row([id], case_row)
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                entity: "program_case",
-                id,
-            })?;
-        self.guard("household", head.household_id)?;
-        let mut cases = vec![head];
-        self.add_events(&mut cases)?;
-        Ok(cases.remove(0))
+        let case = load(&self.conn, id)?;
+        self.guard("household", case.household_id)?;
+        Ok(case)
     }
 
     /// The cases of the handle's shelters (open ones alone when
@@ -247,70 +248,73 @@ impl Store {
     /// for it (the case's, or the household's first): three reads however
     /// many cases there are.
     pub fn cases_named(&self, open_only: bool) -> Result<Vec<(CaseRecord, String, Option<i64>)>> {
+        self.named_where(if open_only { "c.status = 'open'" } else { "1" })
+    }
+
+    /// The cases of the handle's shelters that meet `cond` (SQL on the
+    /// case, `c`), by id, with their events and whose they are.
+    pub(super) fn named_where(&self, cond: &str) -> Result<Vec<(CaseRecord, String, Option<i64>)>> {
         let scope = self.scope.sql("h.shelter_id");
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS},
                     coalesce(p.given_names || ' ' || p.family_names, h.label),
                     coalesce(c.person_id,
                              (SELECT min(q.id) FROM person q WHERE q.household_id = c.household_id))
              FROM program_case c JOIN household h ON h.id = c.household_id
                   LEFT JOIN person p ON p.id = c.person_id
-             WHERE (?1 = 0 OR c.status = 'open') AND {scope} ORDER BY c.id"
+             WHERE ({cond}) AND {scope} ORDER BY c.id"
         ))?;
         let mut cases = stmt
-            .query_map([i64::from(open_only)], |r| {
-                Ok((case_row(r)?, r.get(9)?, r.get(10)?))
-            })?
+            .query_map([], |r| Ok((case_row(r)?, r.get(9)?, r.get(10)?)))?
             .collect::<rusqlite::Result<Vec<(CaseRecord, String, Option<i64>)>>>()?;
         let at: std::collections::HashMap<i64, usize> =
             cases.iter().enumerate().map(|(i, c)| (c.0.id, i)).collect();
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT e.case_id, e.id, e.step, e.at, e.note, e.recorded_by
              FROM case_event e JOIN program_case c ON c.id = e.case_id
                   JOIN household h ON h.id = c.household_id
-             WHERE (?1 = 0 OR c.status = 'open') AND {scope} ORDER BY e.case_id, e.at, e.id"
+             WHERE ({cond}) AND {scope} ORDER BY e.case_id, e.at, e.id"
         ))?;
-        let mut rows = stmt.query([i64::from(open_only)])?;
+        let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let Some(&i) = at.get(&r.get::<_, i64>(0)?) else {
                 continue;
             };
-            cases[i].0.events.push(EventRecord {
-                id: r.get(1)?,
-                step: r.get(2)?,
-                at: codec::instant(r.get(3)?),
-                note: r.get(4)?,
-                recorded_by: r.get(5)?,
-            });
+            cases[i].0.events.push(event_row(r, 1)?);
         }
         Ok(cases)
     }
+}
 
-    fn add_events(&self, cases: &mut [CaseRecord]) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
+/// One case with its events (in or out of a transaction; no scope checked).
+pub(super) fn load(conn: &rusqlite::Connection, id: i64) -> Result<CaseRecord> {
+    let mut case = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM program_case c WHERE c.id = ?1"
+        ))?
+        .query_row([id], case_row)
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            entity: "program_case",
+            id,
+        })?;
+    case.events = conn
+        .prepare_cached(
             "SELECT id, step, at, note, recorded_by FROM case_event WHERE case_id = ?1
              ORDER BY at, id",
-        )?;
-        for c in cases {
-            c.events = stmt
-                .query_map([c.id], |r| {
-                    Ok(EventRecord {
-                        id: r.get(0)?,
-                        step: r.get(1)?,
-                        at: codec::instant(r.get(2)?),
-                        note: r.get(3)?,
-                        recorded_by: r.get(4)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-        }
-        Ok(())
-    }
+        )?
+        .query_map([id], |r| event_row(r, 0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(case)
 }
 
 /// Writes whole cases and their events as they were kept (a bulk load: an
-/// export read back), ids included.
+/// export read back), ids included. What each must do next is read again
+/// at the next start ([`Store::keep_due`]).
 pub(super) fn insert(tx: &Transaction<'_>, cases: &[CaseRecord], now: DateTime<Utc>) -> Result<()> {
+    if !cases.is_empty() {
+        tx.execute("DELETE FROM program_rules", [])?;
+    }
     let mut case = tx.prepare_cached(
         "INSERT INTO program_case (id, program, household_id, person_id, venue, reference,
             scheduled_at, status, closed_at, created_at, updated_at, updated_by, version)

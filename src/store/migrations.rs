@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0013_sections.sql"),
     include_str!("../../assets/migrations/0014_search_by_shelter.sql"),
     include_str!("../../assets/migrations/0015_programs.sql"),
+    include_str!("../../assets/migrations/0016_case_due.sql"),
 ];
 
 /// Work a migration needs beyond its SQL (hashing, say), run in its

@@ -108,6 +108,9 @@ pub struct DashboardData {
     pub beds: Vec<super::ShelterBeds>,
     /// Transfers coming to these shelters, waiting for an answer.
     pub arriving: Vec<super::Arriving>,
+    /// The cases of the other programs due by tomorrow
+    /// ([`super::Store::cases_due`], read beside these: empty here).
+    pub cases: super::CasesDue,
 }
 
 /// How many of the soonest confirmations come with names.

@@ -47,17 +47,6 @@ pub struct DashboardState {
     pub tomorrow: ListPos,
 }
 
-/// One port's line in "Tomorrow by port".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PortDay {
-    /// Index in [`crate::domain::port::all`].
-    pub port: usize,
-    /// Appointments there tomorrow.
-    pub count: usize,
-    /// The first of them.
-    pub first: DateTime<Utc>,
-}
-
 /// Which appointments the appointments screen lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AppointmentFilter {
@@ -357,46 +346,6 @@ impl App {
         actions
     }
 
-    /// "Confirm soonest": pending appointments of people present whose
-    /// deadline is still ahead (deadlines pass while the screen is open).
-    pub fn soonest(&self) -> Vec<&AppointmentLine> {
-        self.dashboard.as_ref().map_or_else(Vec::new, |d| {
-            d.soonest
-                .iter()
-                .filter(|l| l.appointment.effective_deadline() > self.now)
-                .collect()
-        })
-    }
-
-    /// "Tomorrow by port": the ports with appointments tomorrow (the
-    /// shelter's day), in the order of `port::all`.
-    pub fn tomorrow_by_port(&self) -> Vec<PortDay> {
-        let Some(d) = &self.dashboard else {
-            return Vec::new();
-        };
-        let tomorrow = self.today() + Duration::days(1);
-        let mut out: Vec<PortDay> = Vec::new();
-        for s in &d.upcoming {
-            if s.at.with_timezone(&self.tz).date_naive() != tomorrow {
-                continue;
-            }
-            let port = usize::from(s.port);
-            match out.iter_mut().find(|p| p.port == port) {
-                Some(p) => {
-                    p.count += s.count as usize;
-                    p.first = p.first.min(s.at);
-                }
-                None => out.push(PortDay {
-                    port,
-                    count: s.count as usize,
-                    first: s.at,
-                }),
-            }
-        }
-        out.sort_by_key(|p| p.port);
-        out
-    }
-
     /// The shelter's date today.
     pub fn today(&self) -> NaiveDate {
         self.now.with_timezone(&self.tz).date_naive()
@@ -420,6 +369,7 @@ impl App {
         let mut out = vec![Request::Dashboard {
             now: self.now,
             today: self.today(),
+            tz: self.tz,
         }];
         let vp = self.viewport();
         self.roster.reload(vp, super::message::Place::Top, &mut out);
@@ -543,6 +493,7 @@ impl App {
         let mut out = vec![Request::Dashboard {
             now: self.now,
             today: self.today(),
+            tz: self.tz,
         }];
         let vp = self.viewport();
         self.roster.refresh(vp, &mut out);

@@ -56,25 +56,24 @@ impl CasesState {
 }
 
 /// (On the store's thread, for the worker.) The open cases of the
-/// handle's shelters, each with its next step due
-/// (the programs' engine on their events), soonest deadline first; those
-/// with nothing due last.
+/// handle's shelters in the programs the shelter follows (and any of a
+/// program no longer loaded), each with its next step due (the programs'
+/// engine on their events), soonest deadline first; those with nothing
+/// due last.
 pub(super) fn read(
     store: &crate::store::Store,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<CaseLine>, crate::store::StoreError> {
     let programs = crate::programs::in_force();
+    let followed = programs.followed();
     let mut out = Vec::new();
-    for (case, who, person_id) in store.cases_named(true)? {
-        let next = programs
-            .get(&case.program)
-            .and_then(|p| p.next(&case.case(p), now));
-        out.push(CaseLine {
-            who,
-            person_id,
-            next,
-            case,
-        });
+    for named in store.cases_named(true)? {
+        let id = named.0.program.as_str();
+        let program = followed.iter().copied().find(|p| p.id == id);
+        if program.is_none() && programs.get(id).is_some() {
+            continue;
+        }
+        out.push(CaseLine::read(named, program, now));
     }
     out.sort_by_key(|l| (l.next.is_none(), l.next.map(|d| d.deadline), l.case.id));
     Ok(out)

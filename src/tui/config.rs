@@ -19,6 +19,10 @@ struct ConfigFile {
     theme: Option<toml::Spanned<String>>,
     low_bandwidth: Option<bool>,
     shelter: Option<i64>,
+    /// The programs followed: checked where programs are loaded
+    /// (`crate::programs`), which names a bad one with its line.
+    #[allow(dead_code)]
+    programs: Option<Vec<String>>,
 }
 
 /// Settings the command line gives.

@@ -58,6 +58,8 @@ pub enum Request {
         now: DateTime<Utc>,
         /// The shelter's local date.
         today: NaiveDate,
+        /// The shelter's zone (where its today and tomorrow end).
+        tz: chrono_tz::Tz,
     },
     /// Who leaves tomorrow, by section (people's rows: after the
     /// dashboard's tallies are drawn).
@@ -473,18 +475,7 @@ impl HeadcountPage {
     }
 }
 
-/// An open case and what it must do next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseLine {
-    /// The case, with its events.
-    pub case: crate::domain::program::record::CaseRecord,
-    /// Whose: the person's name, or the household's label.
-    pub who: String,
-    /// The person to open for it (the case's, or the household's first).
-    pub person_id: Option<i64>,
-    /// The next step due, if any (`None` too when the program is not loaded).
-    pub next: Option<crate::domain::program::Due>,
-}
+pub use crate::store::CaseLine;
 
 /// What the store worker sends back.
 #[derive(Debug, Clone)]

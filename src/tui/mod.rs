@@ -14,6 +14,7 @@ pub mod roster;
 pub mod screen;
 pub mod terminal;
 pub mod theme;
+pub mod todo;
 pub mod update;
 pub mod views;
 pub mod wire;

@@ -36,8 +36,11 @@ pub struct SharedReads {
     dashboard: std::sync::Mutex<std::collections::HashMap<Scope, CachedDashboard>>,
 }
 
-/// (newest audit row, minute, the asking session's local day).
-type CachedDashboard = ((i64, i64, chrono::NaiveDate), Arc<DashboardData>);
+/// (newest audit row, minute, the asking session's local day and zone).
+type CachedDashboard = (
+    (i64, i64, chrono::NaiveDate, chrono_tz::Tz),
+    Arc<DashboardData>,
+);
 
 impl SharedReads {
     /// The dashboard's figures at `now` for a session whose day is `today`.
@@ -46,8 +49,14 @@ impl SharedReads {
         store: &Store,
         now: chrono::DateTime<chrono::Utc>,
         today: chrono::NaiveDate,
+        tz: chrono_tz::Tz,
     ) -> Result<Arc<DashboardData>, StoreError> {
-        let key = (store.last_change()?, now.timestamp().div_euclid(60), today);
+        let key = (
+            store.last_change()?,
+            now.timestamp().div_euclid(60),
+            today,
+            tz,
+        );
         // Held while they are read again, as for the roster.
         let mut latest = self.dashboard.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((k, data)) = latest.get(store.scope()) {
@@ -55,10 +64,28 @@ impl SharedReads {
                 return Ok(Arc::clone(data));
             }
         }
-        let data = Arc::new(store.dashboard(now, today, DASHBOARD_DAYS)?);
+        let data = Arc::new(dashboard(store, now, today, tz)?);
         latest.insert(store.scope().clone(), (key, Arc::clone(&data)));
         Ok(data)
     }
+}
+
+/// The dashboard's figures: the tallies', and the cases of the programs
+/// the shelter follows due by the end of its tomorrow.
+fn dashboard(
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Result<DashboardData, StoreError> {
+    use crate::domain::program::clock::end_of_day;
+    let mut data = store.dashboard(now, today, DASHBOARD_DAYS)?;
+    let day = crate::store::DayBounds {
+        today_end: end_of_day(today, tz),
+        tomorrow_end: end_of_day(today + chrono::Duration::days(1), tz),
+    };
+    data.cases = store.cases_due(now, day, &crate::programs::in_force().followed())?;
+    Ok(data)
 }
 
 /// A store's refusal as something the coordinator can read in their own
@@ -110,9 +137,9 @@ pub fn serve(store: &Store, request: &Request) -> Reply {
 fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) -> Reply {
     let result: Result<Reply, StoreError> = (|| {
         Ok(match request {
-            Request::Dashboard { now, today } => Reply::Dashboard(match shared {
-                Some(shared) => shared.dashboard(store, *now, *today)?,
-                None => Arc::new(store.dashboard(*now, *today, DASHBOARD_DAYS)?),
+            Request::Dashboard { now, today, tz } => Reply::Dashboard(match shared {
+                Some(shared) => shared.dashboard(store, *now, *today, *tz)?,
+                None => Arc::new(dashboard(store, *now, *today, *tz)?),
             }),
             Request::Leaving { now } => Reply::Leaving(store.leaving(*now)?),
             Request::RosterWindow {
@@ -626,6 +653,14 @@ fn log_request(request: &Request, reply: &Reply, took: Duration) {
 }
 
 fn run(mut store: Store, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedSender<Reply>) {
+    // What each case must do next, read again for a program whose file
+    // changed (nothing, as nearly always): a handle that may not write
+    // (a read-only file) shows what was kept.
+    let programs = crate::programs::in_force();
+    let loaded: Vec<_> = programs.loaded.iter().map(|l| &l.program).collect();
+    if let Err(e) = store.keep_due(&loaded) {
+        tracing::warn!(error = %e, "next steps due not read again");
+    }
     let mut seen = store.data_version().unwrap_or_default();
     loop {
         match rx.recv_timeout(WATCH_INTERVAL) {

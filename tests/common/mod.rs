@@ -177,7 +177,7 @@ pub fn only_folder(out: &Path) -> PathBuf {
 /// From the dashboard: opens the most urgent traveller, shows their
 /// message and copies it (`Enter`, `M`, `y`); the person's id.
 pub fn copy_most_urgent_message(s: &mut terminal::Session) -> i64 {
-    s.wait_for("Confirm soonest");
+    s.wait_for("Due soonest");
     s.send(b"\r");
     // (The person's page, loaded: its household is below their details.)
     s.wait_for("Household #");

@@ -209,7 +209,7 @@ impl Server {
     pub fn dashboard(&self, user: &str) -> Session {
         let args = self.ssh(user, user).join(" ");
         let s = Session::run(self.home.path(), &format!("ssh -tt {args}"), &[]);
-        s.wait_for("Confirm soonest");
+        s.wait_for("Due soonest");
         s
     }
 

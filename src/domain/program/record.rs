@@ -128,3 +128,23 @@ pub fn check_when(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), RuleError
     }
     Ok(())
 }
+
+/// A fingerprint of what decides the program's deadlines (its steps and
+/// their rules, its venues' zones, its holidays), not its names or
+/// messages: the store keeps each case's next deadline and reads the cases
+/// of a program again when this changes.
+pub fn rules_fingerprint(program: &Program) -> String {
+    use sha2::{Digest, Sha256};
+    let steps: Vec<_> = program
+        .steps
+        .iter()
+        .map(|s| (&s.id, &s.after, s.due, s.until))
+        .collect();
+    let venues: Vec<_> = program.venues.iter().map(|v| (&v.code, v.tz)).collect();
+    let c = &program.calendar;
+    let text = format!("{steps:?}|{venues:?}|{:?}|{:?}", c.weekend, c.holidays);
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

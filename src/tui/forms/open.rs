@@ -334,12 +334,10 @@ pub fn place(app: &mut App) {
     app.dirty = true;
 }
 
-/// "Record this step" for the case selected on the cases screen: its next
-/// step due chosen, the time now.
-pub fn case_step(app: &mut App) {
-    let Some(line) = app.cases.selected() else {
-        return;
-    };
+/// "Record this step" for a case (the one selected on the cases screen,
+/// or on the dashboard's "due soonest"): its next step due chosen, the
+/// time now.
+pub fn case_step(app: &mut App, line: &crate::store::CaseLine) {
     let kind = FormKind::Step {
         case_id: line.case.id,
         version: line.case.version,

@@ -12,6 +12,7 @@ use crate::tui::keys::{Action, Context};
 use crate::tui::message::Request;
 use crate::tui::notice::{role_key, Arg, Notice};
 use crate::tui::roster;
+use crate::tui::todo::ToDo;
 
 pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
     // A key several actions share means the one of this screen (`e` edits
@@ -140,7 +141,11 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
         Action::Outages => app.show(Screen::Outages, out),
         Action::Headcount => app.show(Screen::Headcount, out),
         Action::Cases => app.show(Screen::Cases, out),
-        Action::RecordStep if app.screen == Screen::Cases => open::case_step(app),
+        Action::RecordStep if app.screen == Screen::Cases => {
+            if let Some(line) = app.cases.selected().cloned() {
+                open::case_step(app, &line);
+            }
+        }
         // On the dashboard, Tab goes through its two lists before the
         // next screen, and Shift-Tab back.
         Action::NextScreen
@@ -191,10 +196,15 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
             });
         }
         Action::Confirm if app.screen == Screen::Dashboard => match app.dash.panel {
-            Panel::Soonest => match app.soonest().get(app.dash.soonest.selected) {
-                Some(l) => out.push(Request::ConfirmFor {
+            Panel::Soonest => match app.soonest().get(app.dash.soonest.selected).copied() {
+                Some(ToDo::Confirm(l)) => out.push(Request::ConfirmFor {
                     appointment_id: l.appointment.id,
                 }),
+                // Another program's step: recorded as a confirmation is.
+                Some(ToDo::Step(l)) => {
+                    let line = l.clone();
+                    open::case_step(app, &line);
+                }
                 None => open::single_confirm(app, None),
             },
             // Tomorrow's lines are ports, not travellers: say where to go.
@@ -268,14 +278,23 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                 let person = app
                     .soonest()
                     .get(app.dash.soonest.selected)
-                    .and_then(|l| l.appointment.person_id);
+                    .and_then(|l| l.person_id());
                 if let Some(id) = person {
                     open_person(app, id, Screen::Dashboard, out);
                 }
             }
+            // Another program's venue: its cases, soonest first.
+            (Panel::Tomorrow, Action::Open)
+                if app
+                    .tomorrow_by_venue()
+                    .get(app.dash.tomorrow.selected)
+                    .is_some_and(|v| v.port.is_none()) =>
+            {
+                app.show(Screen::Cases, out);
+            }
             (Panel::Tomorrow, Action::Open) => {
                 // Tomorrow's appointments, every port, on the appointments screen.
-                if !app.tomorrow_by_port().is_empty() {
+                if !app.tomorrow_by_venue().is_empty() {
                     let day = app.today() + Duration::days(1);
                     app.appointments.day = Some(day);
                     app.appointments.lines.clear();
@@ -289,7 +308,7 @@ fn screen_key(app: &mut App, action: Action, out: &mut Vec<Request>) {
                 app.dirty |= app.dash.soonest.apply(action, len, page);
             }
             (Panel::Tomorrow, _) => {
-                let len = app.tomorrow_by_port().len();
+                let len = app.tomorrow_by_venue().len();
                 app.dirty |= app.dash.tomorrow.apply(action, len, page);
             }
         },

@@ -52,6 +52,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Request> {
                 out.push(Request::Dashboard {
                     now,
                     today: app.today(),
+                    tz: app.tz,
                 });
             }
         }

@@ -16,16 +16,16 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             let keep = app
                 .soonest()
                 .get(app.dash.soonest.selected)
-                .map(|l| l.appointment.id);
+                .map(|l| l.key());
             app.dashboard = Some(d);
             let soonest = app.soonest();
-            let found = keep.and_then(|id| soonest.iter().position(|l| l.appointment.id == id));
+            let found = keep.and_then(|k| soonest.iter().position(|l| l.key() == k));
             let (len, page) = (soonest.len(), app.page());
             if let Some(i) = found {
                 app.dash.soonest.selected = i;
             }
             app.dash.soonest.clamp(len, page);
-            let ports = app.tomorrow_by_port().len();
+            let ports = app.tomorrow_by_venue().len();
             app.dash.tomorrow.clamp(ports, page);
             if let Some(d) = app.dashboard.as_ref().filter(|d| !d.beds.is_empty()) {
                 // Drawn from the tallies first; who leaves follows, read

@@ -10,7 +10,6 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{compact, fit};
-use crate::domain::message::Language;
 use crate::i18n::{self, t, Lang};
 use crate::tui::app::App;
 use crate::tui::message::CaseLine;
@@ -113,10 +112,7 @@ fn describe(app: &App, line: &CaseLine) -> Described {
     } else {
         i18n::duration(lang, left)
     };
-    let name = p.steps[due.step].name.get(match lang {
-        Lang::Es => Language::Es,
-        Lang::En => Language::En,
-    });
+    let name = p.steps[due.step].name.get(lang.language());
     let mut step = name.to_string();
     if due.missed > 0 {
         step.push_str(&format!(" (×{})", due.missed));

@@ -9,6 +9,7 @@ use super::{fit, in_view, port_time, selection_marker};
 use crate::domain::port;
 use crate::i18n::{duration, t};
 use crate::tui::app::{App, Panel};
+use crate::tui::todo::{ToDo, VenueLine};
 
 /// Deadline within this: urgent.
 const URGENT_MINUTES: i64 = 3 * 60;
@@ -57,12 +58,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             })
             .collect()
     };
+    // Other programs' steps due today (overdue ones too), beside the
+    // confirmations, when there are any: the count to confirm stays last.
+    let steps_due = d.cases.today + d.cases.overdue;
+    let with_steps = |mut row: Vec<(&'static str, &'static str, String)>,
+                      last: (&'static str, &'static str, String)| {
+        if steps_due > 0 {
+            row.push(("dash_steps", "dash_steps_short", steps_due.to_string()));
+        }
+        row.push(last);
+        row
+    };
     let rows = if phone {
         [
-            figures_of(&[
-                ("dash_present", "dash_present", d.present.to_string()),
+            figures_of(&with_steps(
+                vec![("dash_present", "dash_present", d.present.to_string())],
                 ("dash_pending", "dash_pending", open_count.to_string()),
-            ]),
+            )),
             figures_of(&[
                 (
                     "dash_today_short",
@@ -84,12 +96,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 ),
                 ("dash_waiting", "dash_waiting_short", waiting),
             ]),
-            figures_of(&[
-                ("dash_today", "dash_today_short", count_on(0, 1).to_string()),
-                ("dash_tomorrow", "dash_tomorrow", count_on(1, 1).to_string()),
-                ("dash_week", "dash_week", count_on(0, 7).to_string()),
+            figures_of(&with_steps(
+                vec![
+                    ("dash_today", "dash_today_short", count_on(0, 1).to_string()),
+                    ("dash_tomorrow", "dash_tomorrow", count_on(1, 1).to_string()),
+                    ("dash_week", "dash_week", count_on(0, 7).to_string()),
+                ],
                 ("dash_pending", "dash_pending", open_count.to_string()),
-            ]),
+            )),
         ]
     };
     let [line1, line2] =
@@ -106,7 +120,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         });
 
     let charts = !th.low_bandwidth && !phone;
-    let by_port = app.tomorrow_by_port();
+    let by_port = app.tomorrow_by_venue();
     let [figures, lists, chart_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(4),
@@ -211,8 +225,8 @@ fn render_lists(
     app: &App,
     frame: &mut Frame,
     [soonest, tomorrow]: [Rect; 2],
-    pending_open: &[&crate::store::AppointmentLine],
-    by_port: &[crate::tui::app::PortDay],
+    pending_open: &[ToDo<'_>],
+    by_port: &[VenueLine],
 ) {
     let lang = app.lang;
     let th = app.theme;
@@ -243,7 +257,7 @@ fn render_lists(
         .take(rows)
     {
         let selected = focus(Panel::Soonest, pos, i);
-        let left = (l.appointment.effective_deadline() - app.now).num_minutes();
+        let left = (l.deadline() - app.now).num_minutes();
         let style = if left < URGENT_MINUTES {
             th.urgent()
         } else if left < SOON_MINUTES {
@@ -252,15 +266,28 @@ fn render_lists(
             th.text()
         };
         let style = th.on_selection(style, selected);
-        let line = Line::from(vec![
-            Span::styled(
-                format!("{}{:>11} ", marker(selected), duration(lang, left)),
-                style,
-            ),
-            Span::raw(format!("{:<4}", l.appointment.port_code)),
-            Span::raw(fit(&l.name, name_w)),
-        ]);
-        lines.push(styled(line, selected));
+        let left = if left <= 0 {
+            t(lang, "cases_overdue").to_string()
+        } else {
+            duration(lang, left)
+        };
+        let what = match l {
+            ToDo::Confirm(l) => vec![
+                Span::raw(format!("{:<4}", l.appointment.port_code)),
+                Span::raw(fit(&l.name, name_w)),
+            ],
+            // The step (its name in the session's language), then whose.
+            ToDo::Step(c) => vec![Span::raw(fit(
+                &format!("{} · {}", step_name(app, c), c.who),
+                name_w + 4,
+            ))],
+        };
+        let mut spans = vec![Span::styled(
+            format!("{}{left:>11} ", marker(selected)),
+            style,
+        )];
+        spans.extend(what);
+        lines.push(styled(Line::from(spans), selected));
     }
     if pending_open.is_empty() {
         lines.push(Line::styled(t(lang, "dash_none_pending"), th.muted()));
@@ -268,7 +295,7 @@ fn render_lists(
     frame.render_widget(Paragraph::new(lines), soonest);
 
     // Tomorrow's departures by port.
-    let mut lines = vec![Line::styled(t(lang, "dash_tomorrow_by_port"), th.title())];
+    let mut lines = vec![Line::styled(t(lang, "dash_tomorrow_by_venue"), th.title())];
     let pos = &app.dash.tomorrow;
     let rows = tomorrow.height.saturating_sub(1) as usize;
     for (i, pd) in by_port
@@ -278,21 +305,52 @@ fn render_lists(
         .take(rows)
     {
         let selected = focus(Panel::Tomorrow, pos, i);
-        let p = &port::all()[pd.port];
-        let line = Line::from(vec![
-            Span::raw(format!("{}{:<4}", marker(selected), p.code)),
-            Span::styled(format!("{:>4} ", pd.count), th.header()),
-            Span::styled(
-                format!("{} {}", t(lang, "from_time"), port_time(p, pd.first)),
-                th.muted(),
-            ),
-        ]);
+        let line = match pd.port {
+            Some(p) => {
+                let p = &port::all()[p];
+                Line::from(vec![
+                    Span::raw(format!("{}{:<4}", marker(selected), p.code)),
+                    Span::styled(format!("{:>4} ", pd.count), th.header()),
+                    Span::styled(
+                        format!("{} {}", t(lang, "from_time"), port_time(p, pd.first)),
+                        th.muted(),
+                    ),
+                ])
+            }
+            // Another program's venue: its code, how many, the program.
+            None => {
+                let program = pd.program.as_deref().unwrap_or_default();
+                let name = crate::programs::in_force()
+                    .get(program)
+                    .map_or(program, |p| p.name.get(app.lang.language()));
+                Line::from(vec![
+                    Span::raw(format!("{}{}", marker(selected), pd.code)),
+                    Span::styled(format!(" {} ", pd.count), th.header()),
+                    Span::styled(fit(name, tomorrow.width as usize), th.muted()),
+                ])
+            }
+        };
         lines.push(styled(line, selected));
     }
     if by_port.is_empty() {
         lines.push(Line::styled(t(lang, "dash_none_tomorrow"), th.muted()));
     }
     frame.render_widget(Paragraph::new(lines), tomorrow);
+}
+
+/// The name of a case's next step in the session's language.
+fn step_name(app: &App, line: &crate::store::CaseLine) -> String {
+    let program = crate::programs::in_force().get(&line.case.program);
+    match (line.next, program) {
+        (Some(due), Some(p)) => {
+            let mut name = p.steps[due.step].name.get(app.lang.language()).to_string();
+            if due.missed > 0 {
+                name.push_str(&format!(" (×{})", due.missed));
+            }
+            name
+        }
+        _ => line.case.program.clone(),
+    }
 }
 
 /// Appointments per port over 14 days, and arrivals per day.

@@ -1,0 +1,232 @@
+//! What each open case of the programs kept as files must do next, and by
+//! when: the engine's reading of its events (`domain::program`), kept on
+//! its row (`next_step`, `next_due_at`) whenever the store writes the case,
+//! so that the dashboard's "to do today" and "tomorrow by venue" read a
+//! range of one index however many cases there are.
+//!
+//! The rules a row was read under are remembered per program by a
+//! fingerprint (`program_rules`): a start with a changed program file, or
+//! after a bulk load, reads that program's open cases again
+//! ([`Store::keep_due`]).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+
+use super::{cases, codec, Result, Store};
+use crate::domain::program::record::{rules_fingerprint, CaseRecord, CaseStatus};
+use crate::domain::program::{Due, Program};
+
+/// An open case as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseLine {
+    /// The case, with its events.
+    pub case: CaseRecord,
+    /// Whose: the person's name, or the household's label.
+    pub who: String,
+    /// The person to open for it (the case's, or the household's first).
+    pub person_id: Option<i64>,
+    /// The next step due, if any (`None` too when the program is not loaded).
+    pub next: Option<Due>,
+}
+
+impl CaseLine {
+    /// `(case, whose, person)` as the store reads it, with its next step
+    /// due at `now` under `program` (when it is loaded).
+    pub fn read(
+        (case, who, person_id): (CaseRecord, String, Option<i64>),
+        program: Option<&Program>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let next = program.and_then(|p| p.next(&case.case(p), now));
+        Self {
+            case,
+            who,
+            person_id,
+            next,
+        }
+    }
+}
+
+/// Where the dashboard's day falls, as instants. (A deadline "by the end
+/// of a day" is the midnight after it: due that day.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayBounds {
+    /// The end of the shelter's today.
+    pub today_end: DateTime<Utc>,
+    /// The end of its tomorrow.
+    pub tomorrow_end: DateTime<Utc>,
+}
+
+/// The cases due, for the dashboard: of households with someone present
+/// (a person's case: that person present), in the programs asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CasesDue {
+    /// Whose next step's deadline has passed.
+    pub overdue: usize,
+    /// Whose next step falls due later today.
+    pub today: usize,
+    /// The first [`super::SOONEST`] by deadline (overdue first), with names.
+    pub soonest: Vec<CaseLine>,
+    /// Whose next step falls due tomorrow, by program and venue.
+    pub tomorrow: Vec<VenueDay>,
+}
+
+/// How many cases of one venue fall due on a day, and the first deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VenueDay {
+    /// The program's id.
+    pub program: String,
+    /// The venue's code.
+    pub venue: String,
+    /// How many.
+    pub count: usize,
+    /// The first deadline.
+    pub first: DateTime<Utc>,
+}
+
+/// Keeps what case `id` must do next under `program` on its row (nothing,
+/// for a closed case).
+pub(super) fn keep(conn: &Connection, program: &Program, id: i64) -> Result<()> {
+    let case = cases::load(conn, id)?;
+    // (`next`'s instant only counts missed repeats: the deadline is the
+    // events' alone.)
+    let next = (case.status == CaseStatus::Open)
+        .then(|| program.next(&case.case(program), DateTime::UNIX_EPOCH))
+        .flatten();
+    conn.prepare_cached("UPDATE program_case SET next_step = ?2, next_due_at = ?3 WHERE id = ?1")?
+        .execute(params![
+            id,
+            next.map(|d| program.steps[d.step].id.as_str()),
+            next.map(|d| codec::secs(d.deadline))
+        ])?;
+    Ok(())
+}
+
+impl Store {
+    /// Brings what each open case must do next up to `programs`' rules:
+    /// the cases of a program whose rules changed since they were last
+    /// read (or never were: a new database, a bulk load) are read again,
+    /// the others are not touched. Returns how many cases were read.
+    pub fn keep_due(&mut self, programs: &[&Program]) -> Result<usize> {
+        let kept: HashMap<String, String> = self
+            .conn
+            .prepare_cached("SELECT program, fingerprint FROM program_rules")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let stale: Vec<(&Program, String)> = programs
+            .iter()
+            .map(|p| (*p, rules_fingerprint(p)))
+            .filter(|(p, f)| kept.get(&p.id) != Some(f))
+            .collect();
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        self.transact(|tx, _| {
+            let mut read = 0;
+            for (program, fingerprint) in &stale {
+                let ids: Vec<i64> = tx
+                    .prepare_cached(
+                        "SELECT id FROM program_case WHERE program = ?1 AND status = 'open'",
+                    )?
+                    .query_map([&program.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for id in &ids {
+                    keep(tx, program, *id)?;
+                }
+                read += ids.len();
+                tx.execute(
+                    "INSERT INTO program_rules (program, fingerprint) VALUES (?1, ?2)
+                     ON CONFLICT (program) DO UPDATE SET fingerprint = excluded.fingerprint",
+                    params![program.id, fingerprint],
+                )?;
+            }
+            Ok(read)
+        })
+    }
+
+    /// The cases of `programs` due by the end of tomorrow, for the
+    /// dashboard at `now`: counts, the soonest with names, tomorrow's by
+    /// venue. From the kept deadlines' index: no case's events are read
+    /// but the soonest's.
+    pub fn cases_due(
+        &self,
+        now: DateTime<Utc>,
+        day: DayBounds,
+        programs: &[&Program],
+    ) -> Result<CasesDue> {
+        let mut due = CasesDue::default();
+        if programs.is_empty() {
+            return Ok(due);
+        }
+        let ids = programs
+            .iter()
+            .map(|p| format!("'{}'", p.id.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(",");
+        let scope = self
+            .scope
+            .sql("(SELECT h.shelter_id FROM household h WHERE h.id = c.household_id)");
+        let base = format!(
+            "FROM program_case c INDEXED BY program_case_due
+             WHERE c.status = 'open' AND c.next_due_at IS NOT NULL AND c.program IN ({ids})
+               AND {scope}
+               AND CASE WHEN c.person_id IS NULL
+                        THEN EXISTS (SELECT 1 FROM household_present hp
+                                     WHERE hp.household_id = c.household_id)
+                        ELSE (SELECT q.status FROM person q WHERE q.id = c.person_id) = 'present'
+                   END"
+        );
+        let (at, today_end) = (codec::secs(now), codec::secs(day.today_end));
+        let (overdue, today): (i64, i64) = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT coalesce(sum(c.next_due_at <= ?1), 0), coalesce(sum(c.next_due_at > ?1), 0)
+                 {base} AND c.next_due_at <= ?2"
+            ))?
+            .query_row([at, today_end], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        due.overdue = usize::try_from(overdue).unwrap_or(0);
+        due.today = usize::try_from(today).unwrap_or(0);
+
+        let soonest: Vec<String> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT c.id {base} ORDER BY c.next_due_at, c.id LIMIT {}",
+                super::SOONEST
+            ))?
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .map(|id| id.map(|id| id.to_string()))
+            .collect::<rusqlite::Result<_>>()?;
+        if !soonest.is_empty() {
+            let find = |id: &str| programs.iter().copied().find(|p| p.id == id);
+            due.soonest = self
+                .named_where(&format!("c.id IN ({})", soonest.join(",")))?
+                .into_iter()
+                .map(|named| {
+                    let program = find(&named.0.program);
+                    CaseLine::read(named, program, now)
+                })
+                .collect();
+            due.soonest
+                .sort_by_key(|l| (l.next.is_none(), l.next.map(|d| d.deadline), l.case.id));
+        }
+
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT c.program, c.venue, count(*), min(c.next_due_at)
+             {base} AND c.next_due_at > ?1 AND c.next_due_at <= ?2
+             GROUP BY c.program, c.venue ORDER BY c.program, c.venue"
+        ))?;
+        due.tomorrow = stmt
+            .query_map([today_end, codec::secs(day.tomorrow_end)], |r| {
+                Ok(VenueDay {
+                    program: r.get(0)?,
+                    venue: r.get(1)?,
+                    count: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    first: codec::instant(r.get(3)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(due)
+    }
+}
