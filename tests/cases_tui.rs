@@ -150,6 +150,11 @@ fn the_dashboard_lists_every_programs_steps_and_records_one_with_c() {
     assert_eq!(w.app.dash.soonest.selected, 1);
     w.keys(&[KeyCode::Up, KeyCode::Char('c')]);
     assert!(w.screen().contains("Record this step"), "{}", w.screen());
+    assert!(
+        w.screen().contains("◀ Periodic signature ▶"),
+        "the step named in the session's language:\n{}",
+        w.screen()
+    );
     w.save();
     assert!(w.screen().contains("Step recorded."), "{}", w.screen());
     let after = w.store.case(late.id).unwrap();
@@ -172,4 +177,72 @@ fn the_dashboard_lists_every_programs_steps_and_records_one_with_c() {
     w.keys(&[KeyCode::Enter]);
     assert_eq!(w.app.screen, albergue::tui::app::Screen::Cases);
     let _ = tomorrow;
+}
+
+/// The message pane speaks for other programs too: someone with no CBP One
+/// appointment ahead and a COMAR claim to file gets the program file's
+/// message for that step, in their language, the deadline in their zone.
+#[test]
+fn the_message_pane_gives_the_program_files_message_for_the_step_due() {
+    let mut w = World::new(300, (100, 30));
+    let tj = w.store.shelters().unwrap()[0].id;
+    let id: i64 = rusqlite::Connection::open(&w.path)
+        .unwrap()
+        .query_row(
+            "SELECT min(id) FROM person WHERE status = 'present' AND shelter_id = ?1
+               AND id NOT IN (SELECT person_id FROM appointment WHERE person_id IS NOT NULL)",
+            [tj],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let person = w.store.person(id).unwrap();
+    let comar = albergue::programs::in_force().get("comar").unwrap();
+    let now = w.app.now;
+    w.store
+        .open_case(
+            comar,
+            &NewCase {
+                household_id: person.details.household_id,
+                person_id: Some(person.id),
+                venue: "COMAR-TIJ".into(),
+                reference: String::new(),
+                scheduled_at: None,
+                events: vec![("entry".into(), now - Duration::days(2))],
+            },
+            &Actor::new("ana"),
+        )
+        .unwrap();
+    // From the cases screen: Enter opens the person, M their message.
+    w.keys(&[KeyCode::Char('6'), KeyCode::Enter, KeyCode::Char('M')]);
+    let screen = w.screen();
+    assert!(
+        screen.contains("Message · File the claim"),
+        "the step named in the title:\n{screen}"
+    );
+    let lang = albergue::domain::message::Language::for_person(&person.details.languages);
+    let (_, text) = w.app.person_message(lang).unwrap();
+    let first = person.details.given_names.split(' ').next().unwrap();
+    // Filed by 30 working days after entry: the file's text, filled.
+    assert!(text.contains(first), "{text}");
+    assert!(text.contains("COMAR Tijuana"), "{text}");
+    assert!(!text.contains('{'), "every placeholder filled: {text}");
+    let mut es = text.clone();
+    if lang != albergue::domain::message::Language::Es {
+        es = w
+            .app
+            .person_message(albergue::domain::message::Language::Es)
+            .unwrap()
+            .1;
+    }
+    assert!(
+        es.starts_with(&format!("Hola, {first}. Para pedir asilo en México")),
+        "{es}"
+    );
+    // Entry Monday 20 May, 30 working days after (weekends skipped; no
+    // federal holiday falls between): the end of Monday 1 July, said as
+    // its last minute, in the shelter's zone.
+    assert!(
+        es.contains("a más tardar el lunes 1 de julio a las 23:59 (PDT)"),
+        "{es}"
+    );
 }

@@ -977,7 +977,10 @@ fn m_shows_the_message_in_the_persons_language_and_y_copies_it() {
         press(&mut app, &f.store, &[KeyCode::Char('M')]);
         assert_eq!(app.message, Some(theirs));
         let (kind, text) = app.person_message(theirs).unwrap();
-        assert_eq!(kind, Kind::Outage);
+        assert_eq!(
+            kind,
+            albergue::tui::app::MessageAbout::Appointment(Kind::Outage)
+        );
         let screen = screen_text(&app);
         let first_words: String = text
             .split_whitespace()

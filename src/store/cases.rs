@@ -251,6 +251,19 @@ impl Store {
         self.named_where(if open_only { "c.status = 'open'" } else { "1" })
     }
 
+    /// The open cases that are `person`'s: their own and their household's.
+    pub fn open_cases_of(&self, person: i64) -> Result<Vec<CaseRecord>> {
+        Ok(self
+            .named_where(&format!(
+                "c.status = 'open'
+                 AND c.household_id = (SELECT q.household_id FROM person q WHERE q.id = {person})
+                 AND (c.person_id IS NULL OR c.person_id = {person})"
+            ))?
+            .into_iter()
+            .map(|(c, _, _)| c)
+            .collect())
+    }
+
     /// The cases of the handle's shelters that meet `cond` (SQL on the
     /// case, `c`), by id, with their events and whose they are.
     pub(super) fn named_where(&self, cond: &str) -> Result<Vec<(CaseRecord, String, Option<i64>)>> {

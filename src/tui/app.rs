@@ -47,6 +47,15 @@ pub struct DashboardState {
     pub tomorrow: ListPos,
 }
 
+/// What the message pane's message is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageAbout {
+    /// A CBP One appointment, at this point of it.
+    Appointment(MessageKind),
+    /// A step of another program (its name, in the session's language).
+    Step(String),
+}
+
 /// Which appointments the appointments screen lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AppointmentFilter {
@@ -396,27 +405,56 @@ impl App {
         }
     }
 
-    /// The message the person on screen needs now, in `lang`: which one
-    /// and its text (`None` with no appointment ahead).
-    pub fn person_message(&self, lang: Language) -> Option<(MessageKind, String)> {
+    /// The message the person on screen needs now, in `lang`: what it is
+    /// about and its text (`None` with nothing ahead). CBP One's, as
+    /// always, when they have an appointment ahead; else the one of the
+    /// step due soonest in their other programs' cases (the program
+    /// file's text), when that step has one.
+    pub fn person_message(&self, lang: Language) -> Option<(MessageAbout, String)> {
         let page = self.person.as_ref()?;
         let outages = self.known_outages();
-        let (appointment, kind) =
-            crate::domain::message::choose(&page.appointments, outages, self.now)?;
-        let port = crate::domain::port::by_code(&appointment.port_code)?;
-        let outage_since = outages
+        if let Some((appointment, kind)) =
+            crate::domain::message::choose(&page.appointments, outages, self.now)
+        {
+            let port = crate::domain::port::by_code(&appointment.port_code)?;
+            let outage_since = outages
+                .iter()
+                .filter(|o| o.is_active(self.now) && o.puts_at_risk(appointment))
+                .map(|o| o.started_at)
+                .min();
+            let facts = crate::domain::message::Facts {
+                given_names: &page.person.details.given_names,
+                appointment,
+                port,
+                here: page.shelter_tz.unwrap_or(self.tz),
+                outage_since,
+            };
+            let text = crate::domain::message::compose(kind, lang, &facts);
+            return Some((MessageAbout::Appointment(kind), text));
+        }
+        let programs = crate::programs::in_force();
+        let mut steps: Vec<_> = page
+            .cases
             .iter()
-            .filter(|o| o.is_active(self.now) && o.puts_at_risk(appointment))
-            .map(|o| o.started_at)
-            .min();
-        let facts = crate::domain::message::Facts {
-            given_names: &page.person.details.given_names,
-            appointment,
-            port,
-            here: page.shelter_tz.unwrap_or(self.tz),
-            outage_since,
-        };
-        Some((kind, crate::domain::message::compose(kind, lang, &facts)))
+            .filter_map(|case| {
+                let program = programs.get(&case.program)?;
+                let due = program.next(&case.case(program), self.now)?;
+                Some((due.deadline, case, program, due))
+            })
+            .collect();
+        steps.sort_by_key(|(deadline, case, ..)| (*deadline, case.id));
+        steps.into_iter().find_map(|(_, case, program, due)| {
+            let facts = crate::domain::message::StepFacts {
+                given_names: &page.person.details.given_names,
+                program,
+                case,
+                due,
+                here: page.shelter_tz.unwrap_or(self.tz),
+            };
+            let text = crate::domain::message::compose_step(lang, &facts)?;
+            let step = program.steps[due.step].name.get(self.lang.language());
+            Some((MessageAbout::Step(step.to_string()), text))
+        })
     }
 
     /// Opens the message pane for the person on screen in their language,

@@ -400,6 +400,9 @@ pub struct PersonPage {
     pub elsewhere: Vec<crate::domain::Shelter>,
     /// A transfer of the household waiting for an answer, if any.
     pub pending_transfer: Option<crate::domain::Transfer>,
+    /// Their open cases in the programs kept as files (their own and
+    /// their household's), for the message pane.
+    pub cases: Vec<crate::domain::program::record::CaseRecord>,
 }
 
 /// Roster rows read.

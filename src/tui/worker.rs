@@ -201,6 +201,7 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                     appointments: store.appointments_for_person(*id)?,
                     audit: store.audit_for_person(*id)?,
                     group_pending: store.household_pending(person.details.household_id)?,
+                    cases: store.open_cases_of(*id)?,
                     person,
                 }))
             }

@@ -211,7 +211,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 fit(&shown, room)
             }
             Input::Choice { options, index } => {
-                let label = options.get(*index).map_or("", |o| t(lang, o.1));
+                let label = options.get(*index).map_or("", |o| match &form.kind {
+                    // A program's step: its name in the session's language.
+                    FormKind::Step { program, .. } if field.label == "f_case_step" => {
+                        crate::programs::in_force()
+                            .get(program)
+                            .and_then(|p| p.step(o.0).map(|i| p.steps[i].name.get(lang.language())))
+                            .unwrap_or(o.1)
+                    }
+                    _ => t(lang, o.1),
+                });
                 format!("◀ {label} ▶")
             }
         };

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::{centered, clear, key_hint, wrap};
 use crate::domain::message::Kind;
 use crate::i18n::t;
-use crate::tui::app::App;
+use crate::tui::app::{App, MessageAbout};
 use crate::tui::keys::Action;
 
 fn kind_key(kind: Kind) -> &'static str {
@@ -34,10 +34,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     let pane = centered(area, width, lines.len() as u16 + 2);
     clear(frame, pane);
+    let about = match &kind {
+        MessageAbout::Appointment(kind) => t(app.lang, kind_key(*kind)),
+        MessageAbout::Step(step) => step.as_str(),
+    };
     let title = format!(
-        "{} · {} · {}",
+        "{} · {about} · {}",
         t(app.lang, "message_title"),
-        t(app.lang, kind_key(kind)),
         lang.name()
     );
     let key = |a: Action| app.keys.first_key(a);
