@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::domain::port::Port;
 use crate::domain::program::{parse_calendar, parse_program, Calendar, Program, ProgramError};
 
 const BUILT_IN_CALENDARS: [(&str, &str); 1] = [(
@@ -93,6 +94,26 @@ impl Programs {
             .collect()
     }
 
+    /// Every place a list of appointments can be for: CBP One's ports,
+    /// then the venues of the other programs the shelter follows (each as
+    /// a port, its city in `state`), each code once.
+    pub fn places(&self) -> Vec<Port> {
+        let mut out: Vec<Port> = crate::domain::port::all().to_vec();
+        for program in self.followed() {
+            for v in &program.venues {
+                if !out.iter().any(|p| p.code == v.code) {
+                    out.push(Port {
+                        code: v.code.clone(),
+                        name: v.name.clone(),
+                        state: v.city.clone(),
+                        tz: v.tz,
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// The program with this id, or why not: the ids there are.
     pub fn named(&self, id: &str) -> Result<&Program, String> {
         self.get(id).ok_or_else(|| {
@@ -106,6 +127,21 @@ impl Programs {
             )
         })
     }
+}
+
+/// `--venue CODE` (or the old `--port`): a port's or a followed
+/// program's venue code, any case; the codes there are when it is none.
+pub fn parse_place_arg(s: &str) -> Result<String, String> {
+    let code = s.trim().to_uppercase();
+    let places = in_force().places();
+    if places.iter().any(|p| p.code == code) {
+        return Ok(code);
+    }
+    let codes: Vec<&str> = places.iter().map(|p| p.code.as_str()).collect();
+    Err(format!(
+        "no venue {s:?}; the venues are {}",
+        codes.join(", ")
+    ))
 }
 
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {

@@ -1,5 +1,5 @@
-//! Tomorrow's list on paper: `albergue list departures` through the real
-//! binary, and `P` on the dashboard.
+//! Tomorrow's list on paper: `albergue list appointments` (once `list
+//! departures`) through the real binary, and `P` on the dashboard.
 
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
@@ -226,4 +226,96 @@ fn p_on_the_dashboard_writes_the_list_beside_the_database_and_says_where() {
     assert_eq!(mode & 0o777, 0o600);
     s.send(b"q");
     assert!(s.wait_exit().success());
+}
+
+/// `list appointments` is every program's: an assisted return given a date
+/// tomorrow at IOM Tijuana is on the list at that office, the household's
+/// members present each with a box and the case's number, after CBP One's
+/// ports; `--venue` keeps one office; `list departures` (its old name) and
+/// `--port` still work.
+#[test]
+fn the_list_holds_other_programs_dates_at_their_venues() {
+    let home = tempfile::tempdir().unwrap();
+    let (db, _) = fixture(home.path());
+    let (household, names): (i64, Vec<String>) = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let h: i64 = conn
+            .query_row(
+                "SELECT household_id FROM person WHERE status = 'present'
+                 GROUP BY household_id HAVING count(*) >= 2 ORDER BY 1 LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let names = conn
+            .prepare(
+                "SELECT given_names || ' ' || family_names FROM person
+                 WHERE household_id = ?1 AND status = 'present'",
+            )
+            .unwrap()
+            .query_map([h], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        (h, names)
+    };
+    let h = household.to_string();
+    let out = on_db(
+        home.path(),
+        &db,
+        &[
+            "cases",
+            "open",
+            "--program",
+            "iom-return",
+            "--venue",
+            "OIM-TIJ",
+            "--household",
+            &h,
+            "--reference",
+            "OIM-77",
+            "--scheduled",
+            "2024-05-23 09:30",
+            "--event",
+            "registered=2024-05-10",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let all = {
+        let out = on_db(
+            home.path(),
+            &db,
+            &["list", "appointments", "--now", NOW, "--format", "csv"],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let rows: Vec<&str> = all.lines().filter(|l| l.starts_with("OIM-TIJ,")).collect();
+    assert_eq!(rows.len(), names.len(), "each member present:\n{all}");
+    for name in &names {
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(name.as_str()) && r.contains("OIM-77")),
+            "{name}:\n{all}"
+        );
+    }
+    // After the ports.
+    let first_oim = all.lines().position(|l| l.starts_with("OIM-TIJ,")).unwrap();
+    assert!(
+        all.lines()
+            .skip(first_oim)
+            .all(|l| l.starts_with("OIM-TIJ,")),
+        "{all}"
+    );
+    assert!(all.lines().take(first_oim).count() > 1, "CBP One's first");
+    // One office; the text list names it with its time there.
+    let one = list(home.path(), &db, &["--venue", "oim-tij"]);
+    assert!(one.starts_with("OIM Tijuana (OIM-TIJ)"), "{one}");
+    assert!(one.contains("\n09:30 "), "{one}");
+    assert!(!one.contains("(SYS)"), "{one}");
+    // The old name and flag: the same list.
+    let old = list(home.path(), &db, &["--port", "OIM-TIJ"]);
+    assert_eq!(old, one);
 }

@@ -243,3 +243,56 @@ fn a_program_that_is_only_a_file_is_followed_from_the_dashboard() {
     let out = common::on_db(home.path(), &db, &["cases", "list", "--now", common::NOW]);
     assert!(text(&out).contains("nothing due"), "{}", text(&out));
 }
+
+/// `programs = [...]` in config.toml: an id that is no program refuses the
+/// start with the file and line; the ones named are followed and the others
+/// are not (their offices leave the lists).
+#[test]
+fn a_shelter_chooses_its_programs_in_config_toml() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/albergue");
+    std::fs::create_dir_all(&config).unwrap();
+    let file = config.join("config.toml");
+    std::fs::write(
+        &file,
+        "lang = \"en\"\nprograms = [\"cbp-one\",\n  \"visa\"]\n",
+    )
+    .unwrap();
+    let db = home.path().join("new.db");
+    let out = albergue(home.path(), &["--db", db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    says_all(
+        &text(&out),
+        &[
+            &format!("{}:3: programs: no program \"visa\"", file.display()),
+            "comar",
+        ],
+    );
+    assert!(!db.exists(), "no database was made");
+
+    std::fs::write(&file, "programs = [\"cbp-one\", \"comar\"]\n").unwrap();
+    let out = albergue(home.path(), &["programs", "list"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let listed = text(&out);
+    // Each program's head: its id and name, its file, then whether not followed.
+    let follows = |id: &str| {
+        let head: Vec<&str> = listed
+            .lines()
+            .skip_while(|l| !l.starts_with(&format!("{id}  ")))
+            .take(3)
+            .collect();
+        assert!(!head.is_empty(), "{id} listed:\n{listed}");
+        !head.iter().any(|l| l.contains("not followed"))
+    };
+    assert!(follows("cbp-one") && follows("comar"), "{listed}");
+    assert!(!follows("tvrh") && !follows("iom-return"), "{listed}");
+    // A return's office is no venue of this shelter's lists.
+    let demo = common::make_demo(home.path(), 100);
+    let out = common::on_db(
+        home.path(),
+        &demo,
+        &["list", "appointments", "--venue", "OIM-TIJ"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    says_all(&text(&out), &["no venue \"OIM-TIJ\"", "COMAR-TIJ", "SYS"]);
+}

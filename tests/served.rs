@@ -137,7 +137,7 @@ fn each_command_is_for_its_roles_and_nothing_else_runs() {
     }
     // A bad argument says which and why.
     let out = run(&server, "maria", &["list", "departures", "--port", "XXX"]);
-    says_all(&text(&out), &["no port \"XXX\"", "SYS"]);
+    says_all(&text(&out), &["no venue \"XXX\"", "SYS", "OIM-TIJ"]);
 }
 
 #[test]
@@ -145,9 +145,9 @@ fn p_in_a_served_session_says_how_to_fetch_the_list() {
     let server = Server::start();
     let mut s = server.dashboard("maria");
     s.send(b"P");
-    s.wait_for("list departures");
+    s.wait_for("list appointments");
     let screen = s.screen();
-    let port = format!("ssh -p {} HOST -- list departures", server.port);
+    let port = format!("ssh -p {} HOST -- list appointments", server.port);
     assert!(screen.contains(&port), "{screen}");
     // Nothing was written on the server.
     assert!(!server.db.parent().unwrap().join("lists").exists());

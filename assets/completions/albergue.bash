@@ -208,8 +208,8 @@ _albergue() {
             albergue__subcmd__help__subcmd__key,new)
                 cmd="albergue__subcmd__help__subcmd__key__subcmd__new"
                 ;;
-            albergue__subcmd__help__subcmd__list,departures)
-                cmd="albergue__subcmd__help__subcmd__list__subcmd__departures"
+            albergue__subcmd__help__subcmd__list,appointments)
+                cmd="albergue__subcmd__help__subcmd__list__subcmd__appointments"
                 ;;
             albergue__subcmd__help__subcmd__person,export)
                 cmd="albergue__subcmd__help__subcmd__person__subcmd__export"
@@ -280,14 +280,14 @@ _albergue() {
             albergue__subcmd__key__subcmd__help,new)
                 cmd="albergue__subcmd__key__subcmd__help__subcmd__new"
                 ;;
-            albergue__subcmd__list,departures)
-                cmd="albergue__subcmd__list__subcmd__departures"
+            albergue__subcmd__list,appointments)
+                cmd="albergue__subcmd__list__subcmd__appointments"
                 ;;
             albergue__subcmd__list,help)
                 cmd="albergue__subcmd__list__subcmd__help"
                 ;;
-            albergue__subcmd__list__subcmd__help,departures)
-                cmd="albergue__subcmd__list__subcmd__help__subcmd__departures"
+            albergue__subcmd__list__subcmd__help,appointments)
+                cmd="albergue__subcmd__list__subcmd__help__subcmd__appointments"
                 ;;
             albergue__subcmd__list__subcmd__help,help)
                 cmd="albergue__subcmd__list__subcmd__help__subcmd__help"
@@ -1449,7 +1449,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__help__subcmd__list)
-            opts="departures"
+            opts="appointments"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1462,7 +1462,7 @@ _albergue() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        albergue__subcmd__help__subcmd__list__subcmd__departures)
+        albergue__subcmd__help__subcmd__list__subcmd__appointments)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2047,7 +2047,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__list)
-            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help departures help"
+            opts="-h --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help appointments help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2084,8 +2084,8 @@ _albergue() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        albergue__subcmd__list__subcmd__departures)
-            opts="-h --date --port --shelter --format --out --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
+        albergue__subcmd__list__subcmd__appointments)
+            opts="-h --date --venue --shelter --format --out --db --demo --key-file --lang --theme --low-bandwidth --now --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2095,7 +2095,7 @@ _albergue() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --port)
+                --venue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2143,7 +2143,7 @@ _albergue() {
             return 0
             ;;
         albergue__subcmd__list__subcmd__help)
-            opts="departures help"
+            opts="appointments help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2156,7 +2156,7 @@ _albergue() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        albergue__subcmd__list__subcmd__help__subcmd__departures)
+        albergue__subcmd__list__subcmd__help__subcmd__appointments)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -141,7 +141,7 @@ pub enum Command {
     /// each is a user added with `albergue users add`, with a role the
     /// database enforces. No shell, no file transfer, no forwarding. A few
     /// commands are served, their output on the client's standard output:
-    /// `ssh -p 2222 HOST -- list departures --format html > list.html`
+    /// `ssh -p 2222 HOST -- list appointments --format html > list.html`
     /// (coordinators, admins), `report headcount --from D --to D`, `cases
     /// list` (coordinators, admins), `person export ID` (admins), `help`. The
     /// host key is made on first start (0600) and its fingerprint printed.
@@ -175,7 +175,7 @@ pub enum Command {
     /// shelter's own): open one, record its steps, see what is due
     #[command(subcommand)]
     Cases(super::cases_args::CasesCommand),
-    /// Print lists to take along (tomorrow's departures)
+    /// Print lists to take along (tomorrow's appointments at every venue)
     #[command(subcommand)]
     List(ListCommand),
     /// The tamper-evident audit trail
@@ -318,20 +318,24 @@ pub enum AuditCommand {
 /// The `list` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ListCommand {
-    /// Who leaves for each port on a day: households, travellers,
-    /// confirmation numbers and US destinations, a box to tick for each
+    /// Who goes to each venue on a day: households, people, numbers and
+    /// destinations, a box to tick for each (`departures` is its old name)
     ///
-    /// Times are each port's own; "tomorrow" is the port's tomorrow. Only
-    /// people still at a shelter with a pending or confirmed appointment;
-    /// those not confirmed yet say so. Text fits 80 columns (a form feed
-    /// between ports); HTML prints one page per port and loads nothing.
-    Departures {
+    /// CBP One's ports, then the venues of the other programs the shelter
+    /// follows where a case was given that date (a return, a consular
+    /// appointment). Times are each venue's own; "tomorrow" is the venue's
+    /// tomorrow. Only people still at a shelter; CBP One appointments not
+    /// confirmed yet say so. Text fits 80 columns (a form feed between
+    /// venues); HTML prints one page per venue and loads nothing.
+    #[command(alias = "departures")]
+    Appointments {
         /// today, tomorrow, or a date (2024-05-23 or 23/05/2024)
         #[arg(long, default_value = "tomorrow", value_parser = parse_list_day)]
         date: crate::domain::departures::Day,
-        /// Only this port (its code: SYS, CXL, NOG, ELP, EGP, LRD, HID, BRO)
-        #[arg(long, value_name = "CODE", value_parser = parse_port)]
-        port: Option<&'static crate::domain::Port>,
+        /// Only this venue: a port's code (SYS, CXL, NOG, ELP, EGP, LRD, HID,
+        /// BRO) or a program's venue (`albergue programs list`)
+        #[arg(long, alias = "port", value_name = "CODE", value_parser = crate::programs::parse_place_arg)]
+        venue: Option<String>,
         /// Only the households of this shelter (name or city)
         #[arg(long, value_name = "NAME")]
         shelter: Option<String>,
@@ -346,10 +350,6 @@ pub enum ListCommand {
 
 fn parse_list_day(s: &str) -> Result<crate::domain::departures::Day, String> {
     crate::domain::departures::Day::parse_arg(s)
-}
-
-fn parse_port(s: &str) -> Result<&'static crate::domain::Port, String> {
-    crate::domain::port::parse_arg(s)
 }
 
 /// The `users` subcommands.

@@ -1,4 +1,5 @@
-//! `albergue list departures`: tomorrow's list, on paper.
+//! `albergue list appointments` (once `list departures`): tomorrow's list,
+//! on paper, for every venue.
 
 use std::path::PathBuf;
 
@@ -8,11 +9,11 @@ use super::Cli;
 use crate::export::departures::ListFormat;
 use crate::tui::config;
 
-/// `albergue list departures`.
-pub(super) fn departures(
+/// `albergue list appointments`.
+pub(super) fn appointments(
     cli: &Cli,
     day: crate::domain::departures::Day,
-    port: Option<&'static crate::domain::Port>,
+    venue: Option<String>,
     shelter: Option<String>,
     format: ListFormat,
     out: Option<PathBuf>,
@@ -30,7 +31,7 @@ pub(super) fn departures(
     use crate::export::departures::{self, Asked};
     let asked = Asked {
         day,
-        port,
+        venue,
         shelter: shelter.as_deref(),
         format,
         lang: settings.lang,
@@ -51,7 +52,7 @@ pub(super) fn departures(
             departures::write_file(&folder, &path, &text)
                 .with_context(|| format!("could not write {}", path.display()))?;
             eprintln!(
-                "list: {people} people at {ports} port(s) written to {}",
+                "list: {people} people at {ports} venue(s) written to {}",
                 path.display()
             );
         }

@@ -85,13 +85,13 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         Command::Programs(command) => programs::programs(command),
         Command::Cases(command) => cases::cases(&cli, command),
         Command::Report(command) => shelters::report(&cli, command),
-        Command::List(ListCommand::Departures {
+        Command::List(ListCommand::Appointments {
             date,
-            port,
+            venue,
             shelter,
             format,
             out,
-        }) => lists::departures(&cli, date, port, shelter, format, out),
+        }) => lists::appointments(&cli, date, venue, shelter, format, out),
         Command::Retention(RetentionCommand::Run { after, dry_run }) => {
             protect::retention(&cli, after, dry_run)
         }

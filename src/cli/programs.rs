@@ -17,8 +17,10 @@ pub fn programs(command: ProgramsCommand) -> Result<u8> {
     match command {
         ProgramsCommand::List => {
             let loaded = programs::load(config.as_deref())?;
+            let followed = loaded.followed();
             for l in &loaded.loaded {
-                print!("{}", describe(l));
+                let follows = followed.iter().any(|p| p.id == l.program.id);
+                print!("{}", describe(l, follows));
             }
             Ok(0)
         }
@@ -45,10 +47,13 @@ fn check(file: &Path, config: Option<&Path>) -> Result<u8> {
     Ok(0)
 }
 
-fn describe(l: &Loaded) -> String {
+fn describe(l: &Loaded, followed: bool) -> String {
     let p = &l.program;
     let mut out = format!("{}  {}\n", p.id, p.name.get(Language::En));
     out.push_str(&format!("  file     {}\n", l.source));
+    if !followed {
+        out.push_str("  not followed (config.toml's `programs` leaves it out)\n");
+    }
     if let Some(service) = &p.service {
         out.push_str(&format!("  service  {service}\n"));
     }

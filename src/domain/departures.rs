@@ -1,6 +1,6 @@
 //! Tomorrow's list: who leaves for which port on a day, household by
 //! household, in each port's own time. Built from plain rows the store reads;
-//! printed by `albergue list departures` and the dashboard's `P`.
+//! printed by `albergue list appointments` and the dashboard's `P`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -118,11 +118,11 @@ pub struct Group {
     pub travellers: Vec<Traveller>,
 }
 
-/// One port's page.
+/// One venue's page (a CBP One port, or another program's office).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortDay {
-    /// The port.
-    pub port: &'static Port,
+    /// The port, or a venue as one (its city in `state`).
+    pub port: Port,
     /// Its date.
     pub date: NaiveDate,
     /// Its groups, by time then label.
@@ -150,18 +150,20 @@ impl PortDay {
     }
 }
 
-/// The list for `day`: every port with someone going (only `only` when
-/// given), in the order of the port table; rows outside the port's date
-/// are left out.
+/// The list for `day`: every place with someone going (only the one
+/// coded `only` when given), in the order of `places` (CBP One's ports,
+/// then other programs' venues); rows outside the place's date are left
+/// out.
 pub fn build(
     rows: &[DepartureRow],
+    places: &[Port],
     day: Day,
     now: DateTime<Utc>,
-    only: Option<&Port>,
+    only: Option<&str>,
 ) -> Vec<PortDay> {
     let mut out: Vec<PortDay> = Vec::new();
-    for port in port::all() {
-        if only.is_some_and(|o| o.code != port.code) {
+    for port in places {
+        if only.is_some_and(|o| o != port.code) {
             continue;
         }
         let date = day.at(port, now);
@@ -202,7 +204,11 @@ pub fn build(
                 }),
             }
         }
-        out.push(PortDay { port, date, groups });
+        out.push(PortDay {
+            port: port.clone(),
+            date,
+            groups,
+        });
     }
     out
 }
@@ -245,7 +251,7 @@ mod tests {
             // 24 May 00:30 CDT at Hidalgo is 23 May 22:30 PDT: not its 23rd.
             row("HID", "2024-05-24T05:30:00Z", 4, "Wilmer"),
         ];
-        let list = build(&rows, Day::Tomorrow, now, None);
+        let list = build(&rows, port::all(), Day::Tomorrow, now, None);
         assert_eq!(list.len(), 1, "{list:?}");
         let sys = &list[0];
         assert_eq!(sys.port.code, "SYS");
@@ -258,10 +264,10 @@ mod tests {
         assert_eq!(names, [vec!["Rosa"], vec!["Ana", "Luis"]]);
         assert_eq!(sys.people(), 3);
 
-        let today = build(&rows, Day::Today, now, None);
+        let today = build(&rows, port::all(), Day::Today, now, None);
         assert_eq!(today.len(), 1);
         assert_eq!(today[0].port.code, "HID");
-        let only = build(&rows, Day::Tomorrow, now, port::by_code("HID"));
+        let only = build(&rows, port::all(), Day::Tomorrow, now, Some("HID"));
         assert!(only.is_empty());
     }
 

@@ -1,4 +1,4 @@
-//! Tomorrow's list on paper: `albergue list departures` and the dashboard's
+//! Tomorrow's list on paper: `albergue list appointments` and the dashboard's
 //! `P`. Text that fits 80 columns, CSV for a spreadsheet, and HTML that
 //! prints one page per port (print CSS only: no script, nothing fetched).
 
@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::files::{private_dir, private_file};
 use crate::domain::departures::{build, Day, Group, PortDay, Traveller};
-use crate::domain::port::{self, Port};
+use crate::domain::port;
 use crate::domain::template::wrap;
 use crate::i18n::{self, fill, t, Lang};
 use crate::store::{Store, StoreError};
@@ -362,13 +362,13 @@ fn html(list: &[PortDay], h: Heading) -> String {
     out
 }
 
-/// Which list: a day, and perhaps one port or one shelter.
-#[derive(Debug, Clone, Copy)]
+/// Which list: a day, and perhaps one venue or one shelter.
+#[derive(Debug, Clone)]
 pub struct ListQuery {
     /// The day.
     pub day: Day,
-    /// Only this port.
-    pub port: Option<&'static Port>,
+    /// Only this venue (a port's or a followed program's venue code).
+    pub venue: Option<String>,
     /// Only this shelter's households.
     pub shelter: Option<i64>,
 }
@@ -378,17 +378,27 @@ impl ListQuery {
     pub fn every_port(day: Day) -> Self {
         Self {
             day,
-            port: None,
+            venue: None,
             shelter: None,
         }
     }
 }
 
-/// Reads the list (the store refuses roles that may not print lists).
+/// Reads the list (the store refuses roles that may not print lists):
+/// CBP One's appointments at its ports, then the dates other programs the
+/// shelter follows gave at their venues.
 pub fn read(store: &Store, q: &ListQuery, now: DateTime<Utc>) -> Result<Vec<PortDay>, StoreError> {
+    let programs = crate::programs::in_force();
     let (from, to) = q.day.span(now);
-    let rows = store.departures(from, to, q.shelter)?;
-    Ok(build(&rows, q.day, now, q.port))
+    let mut rows = store.departures(from, to, q.shelter)?;
+    rows.extend(store.scheduled_cases(from, to, q.shelter, &programs.followed())?);
+    Ok(build(
+        &rows,
+        &programs.places(),
+        q.day,
+        now,
+        q.venue.as_deref(),
+    ))
 }
 
 /// A list as asked for on the command line, over SSH or from the
@@ -398,8 +408,8 @@ pub fn read(store: &Store, q: &ListQuery, now: DateTime<Utc>) -> Result<Vec<Port
 pub struct Asked<'a> {
     /// The day.
     pub day: Day,
-    /// Only this port.
-    pub port: Option<&'static crate::domain::Port>,
+    /// Only this venue (its code).
+    pub venue: Option<String>,
     /// Only this shelter (name or city).
     pub shelter: Option<&'a str>,
     /// Text, CSV or HTML.
@@ -463,7 +473,7 @@ pub fn make(
         .unwrap_or(chrono_tz::UTC);
     let query = ListQuery {
         day: asked.day,
-        port: asked.port,
+        venue: asked.venue.clone(),
         shelter,
     };
     let list = read(store, &query, now)?;

@@ -104,14 +104,16 @@ enum CasesCommand {
 
 #[derive(Debug, Subcommand)]
 enum ListCommand {
-    /// Who leaves for each port on a day (as `albergue list departures`)
-    Departures {
+    /// Who goes to each venue on a day (as `albergue list appointments`;
+    /// `departures` is its old name)
+    #[command(alias = "departures")]
+    Appointments {
         /// today, tomorrow, or a date (2024-05-23 or 23/05/2024)
         #[arg(long, default_value = "tomorrow", value_parser = Day::parse_arg)]
         date: Day,
-        /// Only this port (its code)
-        #[arg(long, value_name = "CODE", value_parser = crate::domain::port::parse_arg)]
-        port: Option<&'static crate::domain::Port>,
+        /// Only this venue (a port's or a program's venue code)
+        #[arg(long, alias = "port", value_name = "CODE", value_parser = crate::programs::parse_place_arg)]
+        venue: Option<String>,
         /// Only the households of this shelter (name or city)
         #[arg(long, value_name = "NAME")]
         shelter: Option<String>,
@@ -193,8 +195,8 @@ pub async fn serve(
 /// commands' own; anything else is logged as "other" (it could be text).
 fn safe_name(name: &str) -> &str {
     match name {
-        "list departures" | "person export" | "report headcount" | "cases list" | "help"
-        | "--help" | "list" | "person" | "report" | "cases" => name,
+        "list appointments" | "list departures" | "person export" | "report headcount"
+        | "cases list" | "help" | "--help" | "list" | "person" | "report" | "cases" => name,
         _ => "other",
     }
 }
@@ -264,16 +266,16 @@ pub fn run(
     match parsed.command {
         Command::List {
             list:
-                ListCommand::Departures {
+                ListCommand::Appointments {
                     date,
-                    port,
+                    venue,
                     shelter,
                     format,
                 },
         } => {
             let asked = Asked {
                 day: date,
-                port,
+                venue,
                 shelter: shelter.as_deref(),
                 format,
                 lang,

@@ -230,3 +230,60 @@ impl Store {
         Ok(due)
     }
 }
+
+impl Store {
+    /// The people of open cases of `programs` given a date and time at one
+    /// of their venues between two instants (a return, a consular date),
+    /// as rows of the appointments list: the person's case, or each
+    /// member present of a household's; still at a shelter (only
+    /// `shelter`'s when given). Their number is the case's reference.
+    pub fn scheduled_cases(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        shelter: Option<i64>,
+        programs: &[&Program],
+    ) -> Result<Vec<crate::domain::departures::DepartureRow>> {
+        self.allow(crate::domain::Permission::PrintLists)?;
+        if programs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = programs
+            .iter()
+            .map(|p| format!("'{}'", p.id.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT c.venue, c.scheduled_at, c.reference, h.id, h.label, h.us_destination,
+                    s.name, p.given_names || ' ' || p.family_names, p.birth_date
+             FROM program_case c JOIN household h ON h.id = c.household_id
+                  JOIN shelter s ON s.id = h.shelter_id
+                  JOIN person p ON p.household_id = c.household_id
+                                AND (c.person_id IS NULL OR p.id = c.person_id)
+             WHERE c.status = 'open' AND c.scheduled_at >= ?1 AND c.scheduled_at < ?2
+               AND c.program IN ({ids}) AND p.status = 'present'
+               AND (?3 IS NULL OR h.shelter_id = ?3) AND {}",
+            self.scope.sql("h.shelter_id")
+        ))?;
+        let rows = stmt.query_map(params![codec::secs(from), codec::secs(to), shelter], |r| {
+            let birth: Option<String> = r.get(8)?;
+            Ok(crate::domain::departures::DepartureRow {
+                port_code: r.get(0)?,
+                at: codec::instant(r.get(1)?),
+                // (A case has no confirmation to wait for: its number, if any.)
+                confirmed: true,
+                confirmation: Some(r.get(2)?),
+                household_id: r.get(3)?,
+                household: r.get(4)?,
+                destination: r.get(5)?,
+                shelter: r.get(6)?,
+                name: r.get::<_, String>(7)?.trim().to_string(),
+                birth_year: birth
+                    .map(|b| codec::parse_day(8, &b))
+                    .transpose()?
+                    .map(|d| chrono::Datelike::year(&d)),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -182,7 +182,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, out: &mut Vec<Request>) {
                 Notice::new("list_over_ssh").with(
                     "command",
                     Arg::Text(format!(
-                        "ssh -p {port} HOST -- list departures{shelter} --format html > list.html"
+                        "ssh -p {port} HOST -- list appointments{shelter} --format html > list.html"
                     )),
                 ),
                 false,
