@@ -363,11 +363,12 @@ def scoped_user(work, db):
     return "scoped"
 
 
-def make_demo(work, people, binary=BIN, name="bench"):
+def make_demo(work, people, binary=BIN, name="bench", programs=None):
     db = os.path.join(work, f"{name}-{people}.db")
+    extra = ["--programs", programs] if programs else []
     t0 = time.perf_counter()
     subprocess.run(
-        [binary, "demo", "--people", str(people), "--seed", "1", "--now", NOW, "--db", db],
+        [binary, "demo", "--people", str(people), "--seed", "1", "--now", NOW, "--db", db, *extra],
         check=True,
     )
     return db, time.perf_counter() - t0
@@ -397,6 +398,8 @@ def main():
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--baseline", help="another albergue binary (say, the build before a change), measured in the same run")
     ap.add_argument("--no-peer", action="store_true", help="skip VisiData")
+    ap.add_argument("--programs", help="this build's demo also puts people in these programs "
+                    "(comar,tvrh,iom-return: four programs loaded); the baseline's is CBP One's alone")
     ap.add_argument("--scoped", action="store_true",
                     help="also measure the dashboard as a coordinator of the first shelter sees it (--as-user)")
     args = ap.parse_args()
@@ -409,7 +412,7 @@ def main():
         sizes = [100_000, args.people]
         cols = {}
         for n in sizes:
-            db, took = make_demo(work, n)
+            db, took = make_demo(work, n, programs=args.programs)
             r = bench_albergue(db, args)
             r.update(commit_watch(db))
             r["demo_s"] = took
@@ -427,7 +430,7 @@ def main():
             with open(args.json, "w") as f:
                 json.dump({str(n): cols[n] for n in sizes}, f, indent=2)
         return
-    db, took = make_demo(work, args.people)
+    db, took = make_demo(work, args.people, programs=args.programs)
     ours_fresh = os.path.join(work, "fresh.db")
     shutil.copyfile(db, ours_fresh)
     # The baseline gets the same roster made by itself: a build with an

@@ -228,9 +228,12 @@ fn a_program_that_is_only_a_file_is_followed_from_the_dashboard() {
         home.path(),
         &format!("--db {} --now {} --lang en", db.display(), common::NOW),
     );
-    s.wait_for("Due soonest");
+    // The dashboard's "Due soonest" lists it too.
+    s.wait_until("the case on the dashboard", |screen| {
+        screen.contains("Due soonest") && screen.contains("Confirm the appointment")
+    });
     s.send(b"6");
-    s.wait_for("Confirm the appointment");
+    s.wait_for("Cases · 1 open");
     let screen = s.screen();
     assert!(screen.contains("OVERDUE"), "{screen}");
     s.send(b"c");

@@ -170,7 +170,7 @@ pub struct Facts<'a> {
 /// Data as it may appear in a message: no control characters (a name
 /// pasted with an escape sequence must not reach anyone's terminal or
 /// phone), spaces collapsed.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.split(|c: char| c.is_control() || c.is_whitespace())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -182,7 +182,7 @@ fn nth(words: &str, n: usize) -> &str {
 }
 
 /// "miércoles 29 de mayo" in `lang`, of `at` in `tz`.
-fn date_in(lang: Language, at: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn date_in(lang: Language, at: DateTime<Utc>, tz: Tz) -> String {
     let t = texts(lang);
     let local = at.with_timezone(&tz);
     fill(&t.date, |k| match k {
@@ -194,7 +194,7 @@ fn date_in(lang: Language, at: DateTime<Utc>, tz: Tz) -> String {
 }
 
 /// "miércoles 29 de mayo a las 14:30" in `lang`, of `at` in `tz`.
-fn at_in(lang: Language, at: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn at_in(lang: Language, at: DateTime<Utc>, tz: Tz) -> String {
     let t = texts(lang);
     fill(&t.at, |k| match k {
         "date" => Some(date_in(lang, at, tz)),
@@ -237,64 +237,6 @@ pub fn compose(kind: Kind, lang: Language, f: &Facts) -> String {
             _ => return None,
         })
     })
-}
-
-/// What a program's step message is filled with.
-pub struct StepFacts<'a> {
-    /// The person's given names (the first is used).
-    pub given_names: &'a str,
-    /// The program.
-    pub program: &'a super::program::Program,
-    /// The case.
-    pub case: &'a super::program::record::CaseRecord,
-    /// Its step due.
-    pub due: super::program::Due,
-    /// The zone of the shelter the person is at.
-    pub here: Tz,
-}
-
-/// The message of the step due in a program's case, in `lang` (the
-/// program file's text; Spanish where it has none in `lang`), `None` when
-/// the step has no message. Dates are in the venue's zone, deadlines both
-/// here and there.
-pub fn compose_step(lang: Language, f: &StepFacts<'_>) -> Option<String> {
-    let p = f.program;
-    let venue = p.venue(&f.case.venue);
-    let there = venue.map_or(f.here, |v| v.tz);
-    let deadline = f.due.deadline;
-    let zone = |tz: Tz, at: DateTime<Utc>| at.with_timezone(&tz).format("%Z").to_string();
-    // "By the end of a day" is the midnight after it: said as its last minute.
-    let by = |tz: Tz| {
-        let last = deadline.with_timezone(&tz).format("%H:%M").to_string() == "00:00";
-        at_in(
-            lang,
-            deadline - chrono::Duration::minutes(i64::from(last)),
-            tz,
-        )
-    };
-    // The appointment's time when there is one, else the deadline's.
-    let at = f.case.scheduled_at.unwrap_or(deadline);
-    let text = p.message(f.due.step, lang, |k| {
-        Some(match k {
-            "name" => clean(f.given_names)
-                .split(' ')
-                .next()
-                .unwrap_or("")
-                .to_string(),
-            "program" => clean(p.name.get(lang)),
-            "step" => clean(p.steps[f.due.step].name.get(lang)),
-            "venue" => clean(venue.map_or(f.case.venue.as_str(), |v| v.name.as_str())),
-            "venue_zone" => zone(there, at),
-            "date" => date_in(lang, at, there),
-            "time" => at.with_timezone(&there).format("%H:%M").to_string(),
-            "deadline_here" => by(f.here),
-            "here_zone" => zone(f.here, deadline),
-            "deadline_venue" => by(there),
-            "number" => clean(&f.case.reference),
-            _ => return None,
-        })
-    })?;
-    Some(text.trim().to_string())
 }
 
 /// Checks the messages: every language has every message, the same

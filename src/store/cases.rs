@@ -154,7 +154,7 @@ impl Store {
             for (step, at) in &new.events {
                 add_event(tx, now, actor, id, step, *at, "")?;
             }
-            super::due::keep(tx, program, id)?;
+            keep(tx, program, id)?;
             Ok(id)
         })?;
         self.case(id)
@@ -200,7 +200,7 @@ impl Store {
                  WHERE id = ?1",
                 params![case_id, codec::secs(now), actor.as_str()],
             )?;
-            super::due::keep(tx, program, case_id)
+            keep(tx, program, case_id)
         })?;
         self.case(case_id)
     }
@@ -297,6 +297,24 @@ impl Store {
         }
         Ok(cases)
     }
+}
+
+/// Keeps what case `id` must do next under `program` on its row (nothing,
+/// for a closed case).
+pub(super) fn keep(conn: &rusqlite::Connection, program: &Program, id: i64) -> Result<()> {
+    let case = load(conn, id)?;
+    // (`next`'s instant only counts missed repeats: the deadline is the
+    // events' alone.)
+    let next = (case.status == CaseStatus::Open)
+        .then(|| program.next(&case.case(program), DateTime::UNIX_EPOCH))
+        .flatten();
+    conn.prepare_cached("UPDATE program_case SET next_step = ?2, next_due_at = ?3 WHERE id = ?1")?
+        .execute(params![
+            id,
+            next.map(|d| program.steps[d.step].id.as_str()),
+            next.map(|d| codec::secs(d.deadline))
+        ])?;
+    Ok(())
 }
 
 /// One case with its events (in or out of a transaction; no scope checked).

@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
 use super::{cases, codec, Result, Store};
-use crate::domain::program::record::{rules_fingerprint, CaseRecord, CaseStatus};
+use crate::domain::program::record::{rules_fingerprint, CaseRecord};
 use crate::domain::program::{Due, Program};
 
 /// An open case as lists show it.
@@ -86,24 +86,6 @@ pub struct VenueDay {
     pub first: DateTime<Utc>,
 }
 
-/// Keeps what case `id` must do next under `program` on its row (nothing,
-/// for a closed case).
-pub(super) fn keep(conn: &Connection, program: &Program, id: i64) -> Result<()> {
-    let case = cases::load(conn, id)?;
-    // (`next`'s instant only counts missed repeats: the deadline is the
-    // events' alone.)
-    let next = (case.status == CaseStatus::Open)
-        .then(|| program.next(&case.case(program), DateTime::UNIX_EPOCH))
-        .flatten();
-    conn.prepare_cached("UPDATE program_case SET next_step = ?2, next_due_at = ?3 WHERE id = ?1")?
-        .execute(params![
-            id,
-            next.map(|d| program.steps[d.step].id.as_str()),
-            next.map(|d| codec::secs(d.deadline))
-        ])?;
-    Ok(())
-}
-
 impl Store {
     /// Brings what each open case must do next up to `programs`' rules:
     /// the cases of a program whose rules changed since they were last
@@ -133,7 +115,7 @@ impl Store {
                     .query_map([&program.id], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 for id in &ids {
-                    keep(tx, program, *id)?;
+                    cases::keep(tx, program, *id)?;
                 }
                 read += ids.len();
                 tx.execute(

@@ -444,14 +444,14 @@ impl App {
             .collect();
         steps.sort_by_key(|(deadline, case, ..)| (*deadline, case.id));
         steps.into_iter().find_map(|(_, case, program, due)| {
-            let facts = crate::domain::message::StepFacts {
+            let facts = crate::domain::program::say::StepFacts {
                 given_names: &page.person.details.given_names,
                 program,
                 case,
                 due,
                 here: page.shelter_tz.unwrap_or(self.tz),
             };
-            let text = crate::domain::message::compose_step(lang, &facts)?;
+            let text = crate::domain::program::say::compose_step(lang, &facts)?;
             let step = program.steps[due.step].name.get(self.lang.language());
             Some((MessageAbout::Step(step.to_string()), text))
         })

@@ -12,6 +12,7 @@ pub mod message;
 pub mod notice;
 pub mod roster;
 pub mod screen;
+mod shared;
 pub mod terminal;
 pub mod theme;
 pub mod todo;

@@ -13,80 +13,14 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::message::{PersonPage, Place, Reply, Request, RosterWindow, Save, Saved};
 use super::notice::{appointment_status_key, role_key, Arg, Notice};
 use crate::actor::Actor;
-use crate::domain::{RuleError, Scope};
-use crate::store::{DashboardData, Edge, RosterCount, RosterRow, RosterSpec, Store, StoreError};
+use crate::domain::RuleError;
+use crate::store::{Edge, RosterCount, RosterRow, RosterSpec, Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 
-/// Days of arrivals the dashboard's chart counts back from today.
-const DASHBOARD_DAYS: u32 = 60;
-
-/// The dashboard's figures as last read by any session of a process: at
-/// one moment of the database (the newest audit row, written with every
-/// change), one minute of the clock and one scope (the shelters a user
-/// sees), they are the same for everyone, so
-/// sessions served by one process hold them once, and one commit is read
-/// again once, not once per session. (The roster is read a window at a
-/// time by each session: nothing of it is shared or held whole.)
-#[derive(Debug, Default)]
-pub struct SharedReads {
-    /// The last figures read for each scope: sessions of users of different
-    /// shelters never share figures.
-    dashboard: std::sync::Mutex<std::collections::HashMap<Scope, CachedDashboard>>,
-}
-
-/// (newest audit row, minute, the asking session's local day and zone).
-type CachedDashboard = (
-    (i64, i64, chrono::NaiveDate, chrono_tz::Tz),
-    Arc<DashboardData>,
-);
-
-impl SharedReads {
-    /// The dashboard's figures at `now` for a session whose day is `today`.
-    fn dashboard(
-        &self,
-        store: &Store,
-        now: chrono::DateTime<chrono::Utc>,
-        today: chrono::NaiveDate,
-        tz: chrono_tz::Tz,
-    ) -> Result<Arc<DashboardData>, StoreError> {
-        let key = (
-            store.last_change()?,
-            now.timestamp().div_euclid(60),
-            today,
-            tz,
-        );
-        // Held while they are read again, as for the roster.
-        let mut latest = self.dashboard.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, data)) = latest.get(store.scope()) {
-            if *k == key {
-                return Ok(Arc::clone(data));
-            }
-        }
-        let data = Arc::new(dashboard(store, now, today, tz)?);
-        latest.insert(store.scope().clone(), (key, Arc::clone(&data)));
-        Ok(data)
-    }
-}
-
-/// The dashboard's figures: the tallies', and the cases of the programs
-/// the shelter follows due by the end of its tomorrow.
-fn dashboard(
-    store: &Store,
-    now: chrono::DateTime<chrono::Utc>,
-    today: chrono::NaiveDate,
-    tz: chrono_tz::Tz,
-) -> Result<DashboardData, StoreError> {
-    use crate::domain::program::clock::end_of_day;
-    let mut data = store.dashboard(now, today, DASHBOARD_DAYS)?;
-    let day = crate::store::DayBounds {
-        today_end: end_of_day(today, tz),
-        tomorrow_end: end_of_day(today + chrono::Duration::days(1), tz),
-    };
-    data.cases = store.cases_due(now, day, &crate::programs::in_force().followed())?;
-    Ok(data)
-}
+use super::shared::dashboard;
+pub use super::shared::SharedReads;
 
 /// A store's refusal as something the coordinator can read in their own
 /// language: the common ones by name, with their values; anything else in

@@ -11,6 +11,7 @@
 pub mod clock;
 pub mod parse;
 pub mod record;
+pub mod say;
 #[cfg(test)]
 mod tests;
 
