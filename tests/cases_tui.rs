@@ -246,3 +246,96 @@ fn the_message_pane_gives_the_program_files_message_for_the_step_due() {
         "{es}"
     );
 }
+
+/// An outage of another program's online service, recorded from the
+/// outage form: it is named by the program file's service, puts at risk
+/// the cases whose step due the file marks `outage` (a COMAR claim still to
+/// file), and no CBP One appointment.
+#[test]
+fn an_outage_of_comars_service_names_it_and_counts_its_cases_at_risk() {
+    use albergue::domain::outage::CBP_ONE_SERVICE;
+    let mut w = World::new(300, (100, 30));
+    let member = present(&w, 1).remove(0);
+    let comar = albergue::programs::in_force().get("comar").unwrap();
+    let now = w.app.now;
+    // Entered two days ago: the claim is to file (a step COMAR's outage blocks).
+    w.store
+        .open_case(
+            comar,
+            &NewCase {
+                household_id: member.details.household_id,
+                person_id: Some(member.id),
+                venue: "COMAR-TIJ".into(),
+                reference: String::new(),
+                scheduled_at: None,
+                events: vec![("entry".into(), now - Duration::days(2))],
+            },
+            &Actor::new("ana"),
+        )
+        .unwrap();
+    // The demo's CBP One outage ends, so that the banner is COMAR's.
+    let cbp = w
+        .store
+        .outages()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.is_active(now))
+        .unwrap();
+    w.store
+        .close_outage(cbp.id, cbp.version, now, &Actor::new("ana"))
+        .unwrap();
+    let asks = albergue::tui::update::update(
+        &mut w.app,
+        albergue::tui::message::Msg::Reply(albergue::tui::message::Reply::Changed),
+    );
+    w.serve(asks);
+    let cbp_at_risk = w.app.dashboard.as_ref().unwrap().at_risk;
+
+    // `o`: the form; its last field chooses whose service fails.
+    w.keys(&[KeyCode::Char('o')]);
+    w.focus_on("f_source");
+    w.type_text("COMAR's site");
+    w.focus_on("f_service");
+    assert_eq!(
+        w.app.form.as_ref().unwrap().get("f_service"),
+        CBP_ONE_SERVICE
+    );
+    while w.app.form.as_ref().unwrap().get("f_service") != "comar" {
+        w.keys(&[KeyCode::Right]);
+    }
+    assert!(
+        w.screen().contains("◀ COMAR (citas en línea) ▶"),
+        "{}",
+        w.screen()
+    );
+    w.save();
+    assert!(w.app.form.is_none(), "{}", w.screen());
+    let recorded = w
+        .store
+        .outages()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.service == "comar")
+        .expect("recorded as COMAR's");
+    assert_eq!(recorded.program(), "comar");
+    let d = w.app.dashboard.as_ref().unwrap();
+    assert_eq!(d.cases.at_risk, vec![(recorded.id, 1)]);
+    assert_eq!(d.at_risk, cbp_at_risk, "no CBP One appointment at risk");
+    let screen = w.screen();
+    let banner = screen.lines().nth(1).unwrap();
+    assert!(
+        banner.starts_with("⚠ COMAR (citas en línea): app down since 08:00 PDT · 1 at risk"),
+        "{screen}"
+    );
+    assert!(
+        !banner.contains("list"),
+        "the at-risk list is CBP One's: {banner}"
+    );
+    // The outages screen names the service.
+    w.keys(&[KeyCode::Char('4')]);
+    assert!(
+        w.screen().contains("COMAR (citas en línea) · app down"),
+        "{}",
+        w.screen()
+    );
+}

@@ -176,6 +176,7 @@ fn coordinator_child() {
             0 => store
                 .record_outage(
                     &NewOutage {
+                        service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
                         affected_step: Step::Confirm,
                         ports: Ports::All,
                         started_at: Utc::now(),

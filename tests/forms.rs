@@ -987,7 +987,7 @@ fn cbp_one_working_again_ends_the_outage_after_asking_and_the_banner_goes() {
     let (id, version) = active_outage(&mut w);
     w.keys(&[KeyCode::Char('r')]);
     let asked = w.screen();
-    assert!(asked.contains("CBP One works again"), "{asked}");
+    assert!(asked.contains("The service works again"), "{asked}");
     assert!(asked.contains("The outage ends now"), "{asked}");
     w.keys(&[KeyCode::Esc]);
     assert_eq!(

@@ -609,6 +609,7 @@ fn open_and_at_risk_counts_follow_the_outage_rule_at_any_moment() {
     };
     check(&store, "as loaded");
     let outage = |ports: Ports, started: i64, ended: Option<i64>| NewOutage {
+        service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
         affected_step: Step::Confirm,
         ports,
         started_at: now() + chrono::Duration::minutes(started),

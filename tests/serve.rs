@@ -38,7 +38,7 @@ fn someone_to_confirm(store: &Store) -> (i64, String) {
 /// the form open.
 fn type_an_outage_source(s: &mut Session, source: &str) {
     s.send(b"o");
-    s.wait_for("Record CBP One outage");
+    s.wait_for("Record an outage");
     // The login step: the demo's confirmation outage is going on, and the
     // same again is refused.
     s.send(b"\x1b[C\x1b[C\t\t\t\t");
@@ -381,7 +381,7 @@ fn an_idle_session_is_locked_and_its_form_kept() {
     let server = Server::start_with(&["--idle-lock-secs", "2"]);
     let mut s = server.dashboard("maria");
     s.send(b"o");
-    s.wait_for("Record CBP One outage");
+    s.wait_for("Record an outage");
     s.send(b"\t\t\t\tnoticias");
     let status = s.wait_exit();
     assert!(status.success(), "{status:?}");

@@ -152,7 +152,7 @@ fn a_kicked_or_demoted_session_ends_its_form_is_not_kept_and_the_user_can_come_b
     let server = Server::start();
     let mut s = server.dashboard("maria");
     s.send(b"o");
-    s.wait_for("Record CBP One outage");
+    s.wait_for("Record an outage");
     s.send(b"\t\t\t\tnoticias");
     std::thread::sleep(Duration::from_millis(300));
     let asked = Instant::now();

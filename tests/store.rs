@@ -273,6 +273,7 @@ fn every_write_leaves_one_audit_row_naming_the_actor_and_no_personal_values() {
         .store
         .record_outage(
             &NewOutage {
+                service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
                 affected_step: Step::Confirm,
                 ports: Ports::All,
                 started_at: utc("2024-05-21T17:30:00Z"),
@@ -674,6 +675,7 @@ fn an_outage_lists_the_appointments_it_puts_at_risk_and_an_extension_reaches_eac
         .store
         .record_outage(
             &NewOutage {
+                service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
                 affected_step: Step::Confirm,
                 ports: Ports::Some(vec!["SYS".into(), "ELP".into()]),
                 started_at: utc("2024-05-22T09:00:00Z"),
@@ -721,6 +723,7 @@ fn an_outage_lists_the_appointments_it_puts_at_risk_and_an_extension_reaches_eac
 fn outages_going_on_come_first() {
     let mut w = world("2024-05-22T12:00:00Z");
     let new = |start: &str, end: Option<&str>| NewOutage {
+        service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
         affected_step: Step::All,
         ports: Ports::All,
         started_at: utc(start),
@@ -876,6 +879,7 @@ fn a_volunteers_handle_refuses_what_the_role_may_not_do_and_changes_nothing() {
     let (_, appointment) = appointment_for(&mut w, "Ana", "SYS", "2024-05-21T16:00:00Z");
     let outage = w.store.record_outage(
         &NewOutage {
+            service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
             affected_step: Step::Confirm,
             ports: Ports::All,
             started_at: utc("2024-05-21T17:00:00Z"),

@@ -771,6 +771,7 @@ fn a_worker_that_is_told_of_changes_does_not_poll_for_them() {
     let (jobs, handle) = worker::spawn(store, setup, replies_tx);
     let mut other = Store::open(&f.path, OpenMode::Existing).unwrap();
     let outage = albergue::store::NewOutage {
+        service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
         affected_step: albergue::domain::Step::Confirm,
         ports: albergue::domain::Ports::All,
         started_at: now(),

@@ -383,6 +383,7 @@ pub fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> BulkData {
             let extension = o.extension_until;
             (
                 NewOutage {
+                    service: crate::domain::outage::CBP_ONE_SERVICE.into(),
                     affected_step: o.affected_step,
                     ports: o.ports,
                     started_at: o.started_at,

@@ -1,4 +1,7 @@
-//! Outages of the CBP One app, and which appointments they put at risk.
+//! Outages of a program's online service (CBP One's app, COMAR's online
+//! appointments), and which CBP One appointments they put at risk. (What
+//! an outage of another program's service puts at risk is that program's
+//! file's: its steps marked `outage`, see `domain::program`.)
 
 use chrono::{DateTime, Utc};
 
@@ -51,12 +54,16 @@ impl Ports {
     }
 }
 
-/// A recorded failure of the CBP One app.
+/// How CBP One's service is stored: every outage recorded before programs
+/// were files is CBP One's. Another program's is stored as its id.
+pub const CBP_ONE_SERVICE: &str = "cbp_one";
+
+/// A recorded failure of a program's online service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outage {
     /// Row id.
     pub id: i64,
-    /// The failing service (`cbp_one`).
+    /// The failing service: [`CBP_ONE_SERVICE`], or another program's id.
     pub service: String,
     /// The step that fails.
     pub affected_step: Step,
@@ -77,6 +84,16 @@ pub struct Outage {
 }
 
 impl Outage {
+    /// The id of the program whose service fails.
+    pub fn program(&self) -> &str {
+        program_of(&self.service)
+    }
+
+    /// Whether it is CBP One's (the app whose confirmations it can block).
+    pub fn is_cbp_one(&self) -> bool {
+        self.service == CBP_ONE_SERVICE
+    }
+
     /// Whether the outage is going on at `now`.
     pub fn is_active(&self, now: DateTime<Utc>) -> bool {
         self.started_at <= now && self.ended_at.is_none_or(|end| end > now)
@@ -108,9 +125,9 @@ impl Outage {
     /// The rule of [`Outage::puts_at_risk`] as bounds on a pending
     /// appointment's port, allocation and effective deadline (for a store
     /// that counts without reading each appointment); `None` when the
-    /// outage does not block confirmations.
+    /// outage does not block confirmations (or is another program's).
     pub fn risk(&self) -> Option<Risk<'_>> {
-        self.affected_step.blocks_confirmation().then_some(Risk {
+        (self.is_cbp_one() && self.affected_step.blocks_confirmation()).then_some(Risk {
             ports: &self.ports,
             allocated_before: self.ended_at,
             deadline_after: self.started_at,
@@ -126,6 +143,24 @@ impl Outage {
             });
         }
         Ok(())
+    }
+}
+
+/// The program id of a stored service ([`CBP_ONE_SERVICE`] is `cbp-one`'s).
+pub fn program_of(service: &str) -> &str {
+    if service == CBP_ONE_SERVICE {
+        "cbp-one"
+    } else {
+        service
+    }
+}
+
+/// The stored service of a program's outage.
+pub fn service_of(program: &str) -> &str {
+    if program == "cbp-one" {
+        CBP_ONE_SERVICE
+    } else {
+        program
     }
 }
 

@@ -308,6 +308,10 @@ pub(super) fn import(
     })?;
     let outages = read_rows(dir, "outages.csv", &mut errors, |c| {
         let outage = NewOutage {
+            // (An export from before programs were files has no column: CBP One's.)
+            service: c
+                .text("service")
+                .unwrap_or_else(|| crate::domain::outage::CBP_ONE_SERVICE.into()),
             affected_step: c
                 .required("affected_step")
                 .unwrap_or(crate::domain::Step::All),

@@ -71,6 +71,9 @@ pub struct CasesDue {
     pub soonest: Vec<CaseLine>,
     /// Whose next step falls due tomorrow, by program and venue.
     pub tomorrow: Vec<VenueDay>,
+    /// How many cases each outage going on of another program's service
+    /// puts at risk: (outage id, cases).
+    pub at_risk: Vec<(i64, usize)>,
 }
 
 /// How many cases of one venue fall due on a day, and the first deadline.
@@ -128,6 +131,72 @@ impl Store {
         })
     }
 
+    /// `FROM … WHERE …` of the open cases of `programs` with a step due,
+    /// of the handle's shelters, of households with someone present (a
+    /// person's case: that person present), along the kept deadlines' index.
+    fn due_base(&self, programs: &[&Program]) -> String {
+        let ids = programs
+            .iter()
+            .map(|p| format!("'{}'", p.id.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(",");
+        let scope = self
+            .scope
+            .sql("(SELECT h.shelter_id FROM household h WHERE h.id = c.household_id)");
+        format!(
+            "FROM program_case c INDEXED BY program_case_due
+             WHERE c.status = 'open' AND c.next_due_at IS NOT NULL AND c.program IN ({ids})
+               AND {scope}
+               AND CASE WHEN c.person_id IS NULL
+                        THEN EXISTS (SELECT 1 FROM household_present hp
+                                     WHERE hp.household_id = c.household_id)
+                        ELSE (SELECT q.status FROM person q WHERE q.id = c.person_id) = 'present'
+                   END"
+        )
+    }
+
+    /// For each outage going on at `now` of a program among `programs`
+    /// (not CBP One's, whose risk is its appointments'): how many cases it
+    /// puts at risk — those whose next step is one the program's file marks
+    /// `outage`, due after the outage began. (An outage whose end is
+    /// recorded ahead counts as if going on.)
+    pub fn cases_at_risk(
+        &self,
+        now: DateTime<Utc>,
+        outages: &[crate::domain::Outage],
+        programs: &[&Program],
+    ) -> Result<Vec<(i64, usize)>> {
+        let mut out = Vec::new();
+        for o in outages
+            .iter()
+            .filter(|o| o.is_active(now) && !o.is_cbp_one())
+        {
+            let Some(program) = programs.iter().copied().find(|p| p.id == o.program()) else {
+                continue;
+            };
+            let steps: Vec<String> = program
+                .steps
+                .iter()
+                .filter(|s| s.outage)
+                .map(|s| format!("'{}'", s.id.replace('\'', "''")))
+                .collect();
+            if steps.is_empty() {
+                out.push((o.id, 0));
+                continue;
+            }
+            let n: i64 = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) {} AND c.next_step IN ({}) AND c.next_due_at > ?1",
+                    self.due_base(&[program]),
+                    steps.join(",")
+                ))?
+                .query_row([codec::secs(o.started_at)], |r| r.get(0))?;
+            out.push((o.id, usize::try_from(n).unwrap_or(0)));
+        }
+        Ok(out)
+    }
+
     /// The cases of `programs` due by the end of tomorrow, for the
     /// dashboard at `now`: counts, the soonest with names, tomorrow's by
     /// venue. From the kept deadlines' index: no case's events are read
@@ -142,24 +211,7 @@ impl Store {
         if programs.is_empty() {
             return Ok(due);
         }
-        let ids = programs
-            .iter()
-            .map(|p| format!("'{}'", p.id.replace('\'', "''")))
-            .collect::<Vec<_>>()
-            .join(",");
-        let scope = self
-            .scope
-            .sql("(SELECT h.shelter_id FROM household h WHERE h.id = c.household_id)");
-        let base = format!(
-            "FROM program_case c INDEXED BY program_case_due
-             WHERE c.status = 'open' AND c.next_due_at IS NOT NULL AND c.program IN ({ids})
-               AND {scope}
-               AND CASE WHEN c.person_id IS NULL
-                        THEN EXISTS (SELECT 1 FROM household_present hp
-                                     WHERE hp.household_id = c.household_id)
-                        ELSE (SELECT q.status FROM person q WHERE q.id = c.person_id) = 'present'
-                   END"
-        );
+        let base = self.due_base(programs);
         let (at, today_end) = (codec::secs(now), codec::secs(day.today_end));
         let (overdue, today): (i64, i64) = self
             .conn

@@ -35,7 +35,10 @@ fn outage_row(r: &Row<'_>) -> rusqlite::Result<Outage> {
 /// A newly reported outage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOutage {
-    /// The step that fails.
+    /// The failing service (`domain::outage::CBP_ONE_SERVICE`, or another
+    /// program's id).
+    pub service: String,
+    /// The step that fails (CBP One's; `all` for another program's).
     pub affected_step: Step,
     /// The ports hit.
     pub ports: Ports,
@@ -70,6 +73,9 @@ fn load(conn: &rusqlite::Connection, id: i64) -> Result<Outage> {
 
 /// What an outage must say: a source, an end not before its start.
 fn check(o: &NewOutage) -> Result<()> {
+    if o.service.trim().is_empty() {
+        return Err(RuleError::Required("service").into());
+    }
     if o.source.trim().is_empty() {
         return Err(RuleError::Required("source").into());
     }
@@ -94,8 +100,8 @@ pub(super) fn insert(
     check(o)?;
     tx.prepare_cached(
         "INSERT INTO outage (affected_step, port_codes, started_at, ended_at, source, note,
-            extension_until, created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+            extension_until, created_at, updated_at, updated_by, service)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
     )?
     .execute(params![
         o.affected_step.as_str(),
@@ -107,6 +113,7 @@ pub(super) fn insert(
         extension_until.map(codec::secs),
         codec::secs(now),
         actor.as_str(),
+        o.service.trim(),
     ])?;
     Ok(tx.last_insert_rowid())
 }
@@ -116,7 +123,11 @@ impl Store {
     pub fn record_outage(&mut self, new: &NewOutage, actor: &Actor) -> Result<Outage> {
         let id = self.write(Permission::ManageOutages, |tx, now| {
             let id = insert(tx, new, None, now, actor)?;
-            let summary = format!("step {}", new.affected_step);
+            let summary = if new.service == crate::domain::outage::CBP_ONE_SERVICE {
+                format!("step {}", new.affected_step)
+            } else {
+                format!("service {}", new.service.trim())
+            };
             audit::record(tx, now, actor, "outage.create", id, &summary)?;
             Ok(id)
         })?;
@@ -139,6 +150,9 @@ impl Store {
             check_version(tx, "outage", id, expected_version)?;
             let old = load(tx, id)?;
             let mut changed = Vec::new();
+            if old.service != new.service.trim() {
+                changed.push("service");
+            }
             if old.affected_step != new.affected_step {
                 changed.push("affected_step");
             }
@@ -163,7 +177,7 @@ impl Store {
             tx.execute(
                 "UPDATE outage SET affected_step = ?2, port_codes = ?3, started_at = ?4,
                     ended_at = ?5, source = ?6, note = ?7, updated_at = ?8, updated_by = ?9,
-                    version = version + 1
+                    version = version + 1, service = ?10
                  WHERE id = ?1",
                 params![
                     id,
@@ -174,7 +188,8 @@ impl Store {
                     new.source.trim(),
                     new.note,
                     codec::secs(now),
-                    actor.as_str()
+                    actor.as_str(),
+                    new.service.trim()
                 ],
             )?;
             let summary = format!("changed: {}", changed.join(", "));

@@ -71,6 +71,8 @@ pub(super) fn dashboard(
         today_end: end_of_day(today, tz),
         tomorrow_end: end_of_day(today + chrono::Duration::days(1), tz),
     };
-    data.cases = store.cases_due(now, day, &crate::programs::in_force().followed())?;
+    let followed = crate::programs::in_force().followed();
+    data.cases = store.cases_due(now, day, &followed)?;
+    data.cases.at_risk = store.cases_at_risk(now, &data.outages, &followed)?;
     Ok(data)
 }

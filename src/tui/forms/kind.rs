@@ -193,6 +193,8 @@ impl FormKind {
                 Field::text("f_end"),
                 Field::text("f_source"),
                 Field::text("f_note"),
+                // (Last: the keys of a CBP One outage stay as they were.)
+                service_field(),
             ],
             Self::Household { .. } => vec![Field::text("f_label"), Field::text("f_destination")],
             Self::Status { .. } | Self::ResolveOutage { .. } => vec![],
@@ -265,6 +267,25 @@ impl FormKind {
             Self::Step { .. } => "form_step",
         }
     }
+}
+
+/// Whose online service fails: CBP One's (first), or that of another
+/// program the shelter follows whose file names one. (The programs in
+/// force live as long as the process.)
+fn service_field() -> Field {
+    let mut options: Vec<(&'static str, &'static str)> = crate::programs::in_force()
+        .followed()
+        .into_iter()
+        .filter_map(|p| {
+            let service = p.service.as_deref()?;
+            Some((crate::domain::outage::service_of(&p.id), service))
+        })
+        .collect();
+    options.sort_by_key(|(value, _)| *value != crate::domain::outage::CBP_ONE_SERVICE);
+    if options.is_empty() {
+        options.push((crate::domain::outage::CBP_ONE_SERVICE, "CBP One"));
+    }
+    Field::choice("f_service", options)
 }
 
 fn channel_field() -> Field {

@@ -235,6 +235,7 @@ pub fn edit_outage(app: &mut App) {
         version: o.version,
     };
     let mut form = Form::new(kind.clone(), kind.fields());
+    form.choose("f_service", &o.service);
     form.choose("f_step", o.affected_step.as_str());
     let ports = match &o.ports {
         crate::domain::Ports::All => String::new(),

@@ -421,9 +421,18 @@ fn outage(c: &mut Check) -> Option<Save> {
     if source.is_empty() {
         c.fail("f_source", Notice::new("err_required"));
     }
+    let service = c.text("f_service").to_string();
+    // Step and ports are CBP One's: another program's outage puts at risk
+    // the steps its file marks, at every venue.
+    let cbp_one = service == crate::domain::outage::CBP_ONE_SERVICE;
     Some(Save::Outage(NewOutage {
-        affected_step: c.text("f_step").parse().ok()?,
-        ports: ports?,
+        affected_step: if cbp_one {
+            c.text("f_step").parse().ok()?
+        } else {
+            crate::domain::Step::All
+        },
+        ports: if cbp_one { ports? } else { Ports::All },
+        service,
         started_at: start?,
         ended_at: end?,
         source,

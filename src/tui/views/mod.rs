@@ -178,21 +178,29 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         local_when(app.lang, app.tz, first.started_at)
     };
+    // CBP One's counts its appointments at risk (listed with `!`); another
+    // program's, its cases whose step due the outage blocks.
+    let at_risk = if first.is_cbp_one() {
+        app.at_risk_now()
+    } else {
+        app.dashboard
+            .as_ref()
+            .and_then(|d| d.cases.at_risk.iter().find(|(id, _)| *id == first.id))
+            .map_or(0, |(_, n)| *n)
+    };
     let mut text = format!(
-        "⚠ {} {} {} {} · {} {}",
-        t(app.lang, "banner_outage"),
+        "⚠ {}: {} {} {} · {at_risk} {}",
+        service_label(first),
         step_label(app.lang, first),
         t(app.lang, "since"),
         since,
-        app.at_risk_now(),
         t(app.lang, "banner_at_risk"),
     );
     if text.chars().count() > area.width as usize {
         // On a phone: what fails and how many are at risk come first.
         text = format!(
-            "⚠ {} · {} {}",
+            "⚠ {} · {at_risk} {}",
             step_label(app.lang, first),
-            app.at_risk_now(),
             t(app.lang, "banner_at_risk"),
         );
         let with_since = format!("{text} · {since}");
@@ -201,7 +209,7 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     // The count opens the list of everyone at risk: say with which key.
-    if app.at_risk_now() > 0 {
+    if first.is_cbp_one() && at_risk > 0 {
         let key = app.keys.first_key(Action::AtRiskList);
         let long = format!("{text}  {key} {}", t(app.lang, "banner_list"));
         let short = format!("{text} ({key})");
@@ -216,6 +224,15 @@ fn outage_banner(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(fit(&text, area.width as usize)).style(app.theme.banner()),
         area,
     );
+}
+
+/// The failing service's name, as its program's file gives it (`CBP One`,
+/// `COMAR (citas en línea)`), else as stored.
+pub fn service_label(o: &Outage) -> String {
+    crate::programs::in_force()
+        .get(o.program())
+        .and_then(|p| p.service.clone())
+        .unwrap_or_else(|| o.service.clone())
 }
 
 fn status_line(app: &App, frame: &mut Frame, area: Rect, notice: Option<(String, bool)>) {

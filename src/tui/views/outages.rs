@@ -10,11 +10,22 @@ use crate::domain::port;
 use crate::i18n::{duration, t};
 use crate::tui::app::App;
 
+/// Another program's failing service, named before what fails (CBP One's
+/// is every outage's of old: not repeated on each line).
+fn service_prefix(out: &crate::domain::Outage) -> String {
+    if out.is_cbp_one() {
+        String::new()
+    } else {
+        format!("{} · ", super::service_label(out))
+    }
+}
+
 /// One line for an outage: since when, which step, which ports, who said.
 pub fn describe(app: &App, out: &crate::domain::Outage) -> String {
     format!(
-        "{} · {} · {} · {}",
+        "{} · {}{} · {} · {}",
         local_when(app.lang, app.tz, out.started_at),
+        service_prefix(out),
         step_label(app.lang, out),
         ports_label(app.lang, &out.ports),
         clean(&out.source)
@@ -60,9 +71,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         let marker = if i == o.list.selected { "›" } else { " " };
         let text = format!(
-            "{marker} {:<9} {} · {} · {}",
+            "{marker} {:<9} {} · {}{} · {}",
             state,
             local_when(lang, app.tz, out.started_at),
+            service_prefix(out),
             step_label(lang, out),
             ports_label(lang, &out.ports)
         );
@@ -107,6 +119,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         format!("{} → {end}", local_when(lang, app.tz, out.started_at)),
         th.text(),
     );
+    detail("f_service", super::service_label(out), th.text());
     detail("step", step_label(lang, out).to_string(), th.text());
     detail("ports", ports_label(lang, &out.ports), th.text());
     detail("source", clean(&out.source), th.text());
