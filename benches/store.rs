@@ -304,12 +304,53 @@ fn roster_and_headcount(path: &std::path::Path, typed: &[String], now: DateTime<
         "  ratio                                {:>9.2}x",
         ours.as_secs_f64() / peer.as_secs_f64()
     );
+    dashboard_with_cases(path, now);
     cases_screen(path, now);
 }
 
 /// The cases screen's read (every open case with whose it is, its events
 /// and its next step by the programs' engine), against SQLite reading the
 /// same rows in two plain queries.
+/// The dashboard's read as the worker makes it (the tallies, then the
+/// other programs' cases due from the kept next steps) against the
+/// tallies alone (today's read before programs were files).
+fn dashboard_with_cases(path: &std::path::Path, now: DateTime<Utc>) {
+    use albergue::tui::message::{Reply, Request};
+    let mut store = Store::open(path, OpenMode::Existing).unwrap();
+    let known = albergue::programs::in_force();
+    let loaded: Vec<_> = known.loaded.iter().map(|l| &l.program).collect();
+    let t = Instant::now();
+    let read = store.keep_due(&loaded).unwrap();
+    let kept = t.elapsed();
+    let tz = chrono_tz::America::Tijuana;
+    let today = now.with_timezone(&tz).date_naive();
+    let (mut ours, mut tallies) = (Vec::new(), Vec::new());
+    let mut due = 0;
+    for _ in 0..15 {
+        let t = Instant::now();
+        let _ = store.dashboard(now, today, 60).unwrap();
+        tallies.push(t.elapsed());
+        let t = Instant::now();
+        match albergue::tui::worker::serve(&store, &Request::Dashboard { now, today, tz }) {
+            Reply::Dashboard(d) => due = d.cases.overdue + d.cases.today,
+            other => panic!("{other:?}"),
+        }
+        ours.push(t.elapsed());
+    }
+    let (ours, tallies) = (median(ours), median(tallies));
+    println!("dashboard read, {due} cases due today or overdue (median of 15)");
+    println!("  albergue: tallies + cases due        {:>10}", ms(ours));
+    println!("  the tallies alone (before programs)  {:>10}", ms(tallies));
+    println!(
+        "  ratio                                {:>9.2}x",
+        ours.as_secs_f64() / tallies.as_secs_f64()
+    );
+    println!(
+        "  next steps kept after the load: {read} cases in {}",
+        ms(kept)
+    );
+}
+
 fn cases_screen(path: &std::path::Path, now: DateTime<Utc>) {
     use albergue::tui::message::{Reply, Request};
     let store = Store::open(path, OpenMode::Existing).unwrap();

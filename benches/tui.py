@@ -446,6 +446,8 @@ def main():
     low = bench_albergue(db, args, low_bandwidth=True)
     peer = None if args.no_peer else bench_visidata(db, args)
     base = bench_albergue(base_db, args, binary=args.baseline) if args.baseline else None
+    if base is not None:
+        base.update(commit_watch(base_db, binary=args.baseline))
 
     rows = ROWS
     print(f"\n{args.people} people, 80x24, idle {args.idle:g} s, {args.keys} Downs")

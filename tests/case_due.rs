@@ -232,3 +232,66 @@ fn a_bulk_load_is_read_again_at_the_next_start_and_people_gone_are_not_listed() 
     assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "{deadlines:?}");
     assert!(deadlines[0] <= now());
 }
+
+/// `albergue check` compares each open case's kept next step with its
+/// program's reading, names the case that differs (by number), and
+/// `check --repair` reads them again.
+#[test]
+fn check_finds_a_kept_next_step_that_drifted_and_repair_mends_it() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("programs.db");
+    let out = common::albergue(
+        home.path(),
+        &[
+            "demo",
+            "--people",
+            "1500",
+            "--programs",
+            "comar",
+            "--now",
+            common::NOW,
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", common::text(&out));
+    let out = common::on_db(home.path(), &db, &["check"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    assert!(
+        common::text(&out).contains("next steps: ok"),
+        "{}",
+        common::text(&out)
+    );
+    // A hand edit: one case's deadline a day later than its events say.
+    let id: i64 = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let id = conn
+            .query_row(
+                "SELECT min(id) FROM program_case WHERE status = 'open' AND next_due_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            "UPDATE program_case SET next_due_at = next_due_at + 86400 WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+        id
+    };
+    let out = common::on_db(home.path(), &db, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::text(&out));
+    common::says_all(
+        &common::text(&out),
+        &[&format!("case {id}: kept as next "), "its program says"],
+    );
+    let out = common::on_db(home.path(), &db, &["check", "--repair"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    assert!(
+        common::text(&out).contains("next steps: read again from the events (1 differed)"),
+        "{}",
+        common::text(&out)
+    );
+    let out = common::on_db(home.path(), &db, &["check"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+}

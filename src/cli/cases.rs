@@ -4,7 +4,7 @@
 //! `domain::program` on the cases the store keeps.
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::cases_args::CasesCommand;
@@ -47,14 +47,16 @@ pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
         } => {
             let p = program_named(&known, &program)?;
             let tz = venue_zone(p, &venue)?;
-            let scheduled = scheduled.map(|s| when(&s, tz, "--scheduled")).transpose()?;
+            let scheduled = scheduled
+                .map(|s| when(&s, tz, now, "--scheduled"))
+                .transpose()?;
             let events = events
                 .iter()
                 .map(|e| {
                     let (step, at) = e.split_once('=').with_context(|| {
                         format!("--event {e:?}: write STEP=WHEN, for example entry=2026-11-20")
                     })?;
-                    Ok((step.trim().to_string(), when(at, tz, "--event")?))
+                    Ok((step.trim().to_string(), when(at, tz, now, "--event")?))
                 })
                 .collect::<Result<Vec<_>>>()?;
             let new = NewCase {
@@ -78,7 +80,10 @@ pub(super) fn cases(cli: &Cli, command: CasesCommand) -> Result<u8> {
             let c = store.case(case)?;
             let p = program_named(&known, &c.program)?;
             let tz = venue_zone(p, &c.venue)?;
-            let at = at.map(|a| when(&a, tz, "--at")).transpose()?.unwrap_or(now);
+            let at = at
+                .map(|a| when(&a, tz, now, "--at"))
+                .transpose()?
+                .unwrap_or(now);
             let c = store.record_step(p, case, c.version, &step, at, &note, &actor)?;
             eprintln!("cases: {case}: {step} recorded");
             println!("{}", crate::export::cases::line(&known, &c, now));
@@ -102,22 +107,24 @@ fn venue_zone(p: &Program, venue: &str) -> Result<Tz> {
     Ok(p.venue(venue).map_or(chrono_tz::UTC, |v| v.tz))
 }
 
-/// `YYYY-MM-DD HH:MM` (or a day alone: its noon) in `tz`, or RFC 3339.
-fn when(text: &str, tz: Tz, flag: &str) -> Result<DateTime<Utc>> {
+/// A moment as the forms read one (`domain::dates`: `2024-05-22 14:30`,
+/// `22/05/2024`, `today`, `-3d`, `-2h`; a day alone is its noon) in the
+/// venue's zone `tz`, or RFC 3339.
+fn when(text: &str, tz: Tz, now: DateTime<Utc>, flag: &str) -> Result<DateTime<Utc>> {
+    use crate::domain::dates::{parse_offset, parse_when};
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
-    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
-        .or_else(|_| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(12, 0, 0).unwrap_or_default())
-        })
-        .with_context(|| {
-            format!(
-                "{flag} {text:?}: write YYYY-MM-DD or YYYY-MM-DD HH:MM (in the venue's time, {tz})"
-            )
-        })?;
+    // (`-2d` is a day, read below; `-2h` is from now.)
+    if let Some(offset) = parse_offset(text).filter(|_| !text.ends_with(['d', 'D'])) {
+        return Ok(now + offset);
+    }
+    let today = now.with_timezone(&tz).date_naive();
+    let (day, time) = parse_when(&text.replacen('T', " ", 1), today).with_context(|| {
+        format!("{flag} {text:?}: write YYYY-MM-DD or YYYY-MM-DD HH:MM (in the venue's time, {tz})")
+    })?;
+    let local =
+        day.and_time(time.unwrap_or(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()));
     crate::domain::port::from_local_in(tz, local).with_context(|| format!("{flag} {text:?}"))
 }

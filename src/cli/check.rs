@@ -21,6 +21,40 @@ macro_rules! say {
 
 /// `albergue check`: the report goes out whole at the end, and a reader
 /// that stops early (`| head -1`) costs it nothing but the rest.
+/// Each open case's kept next step against its program's reading (and
+/// with `repair`, every case read again); the problems left.
+fn next_steps(
+    path: &std::path::Path,
+    key: Option<std::sync::Arc<crate::store::DbKey>>,
+    repair: bool,
+    out: &mut String,
+) -> Result<Vec<String>> {
+    let programs = crate::programs::in_force();
+    let loaded: Vec<_> = programs.loaded.iter().map(|l| &l.program).collect();
+    let mode = if repair {
+        OpenMode::Existing
+    } else {
+        OpenMode::Inspect
+    };
+    let mut store = Store::open_keyed(path, mode, key)?;
+    let mut wrong = store.due_problems(&loaded)?;
+    if !wrong.is_empty() && repair {
+        store.repair_due(&loaded)?;
+        say!(
+            out,
+            "next steps: read again from the events ({} differed)",
+            wrong.len()
+        );
+        wrong = store.due_problems(&loaded)?;
+    } else if wrong.is_empty() {
+        say!(
+            out,
+            "next steps: ok (each open case's, as its program reads its events)"
+        );
+    }
+    Ok(wrong)
+}
+
 pub(super) fn check(cli: &Cli, repair: bool) -> Result<u8> {
     let mut out = String::new();
     let code = report(cli, repair, &mut out);
@@ -103,7 +137,7 @@ fn report(cli: &Cli, repair: bool, out: &mut String) -> Result<u8> {
     };
     drop(store);
     if !tallies.is_empty() && repair {
-        let mut store = Store::open_keyed(&db.path, OpenMode::Existing, key)?;
+        let mut store = Store::open_keyed(&db.path, OpenMode::Existing, key.clone())?;
         store.repair_tallies(&Actor::from_env())?;
         say!(
             out,
@@ -115,6 +149,9 @@ fn report(cli: &Cli, repair: bool, out: &mut String) -> Result<u8> {
         say!(out, "tallies:  ok (the same as a recount of the rows)");
     }
     problems.extend(tallies);
+    if problems.is_empty() && version >= LATEST_VERSION {
+        problems.extend(next_steps(&db.path, key, repair, out)?);
+    }
     tracing::info!(version, problems = problems.len(), "check done");
     if problems.is_empty() {
         say!(out, "integrity: ok");

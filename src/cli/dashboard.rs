@@ -118,6 +118,7 @@ fn demo(
     store
         .load_demo(&data, &Actor::from_env())
         .with_context(|| format!("demo data not loaded into {}", db.path.display()))?;
+    super::jobs::keep_due(&mut store);
     tracing::info!(
         people = data.people.len(),
         households = data.households.len(),

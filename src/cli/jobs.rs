@@ -101,6 +101,9 @@ pub(super) fn import(cli: &Cli, args: ImportArgs) -> Result<u8> {
     match import::import(&mut store, &file, &opts, &Actor::from_env(), now) {
         Ok(report) => {
             print_import_report(&report);
+            if !dry_run {
+                keep_due(&mut store);
+            }
             Ok(0)
         }
         Err(import::ImportError::Invalid { path, report }) => {
@@ -125,6 +128,17 @@ pub(super) fn backup(cli: &Cli, out: &Path) -> Result<u8> {
         out.display()
     );
     Ok(0)
+}
+
+/// What each case loaded must do next, read now rather than at the next
+/// start (a bulk load leaves it to be read); a failure only logged: the
+/// next start reads it.
+pub(super) fn keep_due(store: &mut crate::store::Store) {
+    let programs = crate::programs::in_force();
+    let loaded: Vec<_> = programs.loaded.iter().map(|l| &l.program).collect();
+    if let Err(e) = store.keep_due(&loaded) {
+        tracing::warn!(error = %e, "next steps due not read after the load");
+    }
 }
 
 fn print_import_report(r: &import::Report) {

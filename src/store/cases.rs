@@ -265,10 +265,12 @@ impl Store {
     }
 
     /// The cases of the handle's shelters that meet `cond` (SQL on the
-    /// case, `c`), by id, with their events and whose they are.
+    /// case, `c`), by id, with their events and whose they are. (Prepared
+    /// each time, not cached: `cond` names ids, and a statement cached for
+    /// each would push out the ones read on every commit.)
     pub(super) fn named_where(&self, cond: &str) -> Result<Vec<(CaseRecord, String, Option<i64>)>> {
         let scope = self.scope.sql("h.shelter_id");
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS},
                     coalesce(p.given_names || ' ' || p.family_names, h.label),
                     coalesce(c.person_id,
@@ -282,7 +284,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<(CaseRecord, String, Option<i64>)>>>()?;
         let at: std::collections::HashMap<i64, usize> =
             cases.iter().enumerate().map(|(i, c)| (c.0.id, i)).collect();
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT e.case_id, e.id, e.step, e.at, e.note, e.recorded_by
              FROM case_event e JOIN program_case c ON c.id = e.case_id
                   JOIN household h ON h.id = c.household_id

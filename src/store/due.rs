@@ -131,6 +131,53 @@ impl Store {
         })
     }
 
+    /// Open cases whose kept next step is not what their program's rules
+    /// read from their events (a program file changed while another
+    /// process ran, a hand edit): one line each, by case number (no one's
+    /// name). Cases of programs not among `programs` are not compared.
+    pub fn due_problems(&self, programs: &[&Program]) -> Result<Vec<String>> {
+        let kept: HashMap<i64, (Option<String>, Option<i64>)> = self
+            .conn
+            .prepare("SELECT id, next_step, next_due_at FROM program_case WHERE status = 'open'")?
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (case, _, _) in self.cases_named(true)? {
+            let Some(p) = programs.iter().find(|p| p.id == case.program) else {
+                continue;
+            };
+            let next = p.next(&case.case(p), DateTime::UNIX_EPOCH);
+            let want = (
+                next.map(|d| p.steps[d.step].id.clone()),
+                next.map(|d| codec::secs(d.deadline)),
+            );
+            let have = kept.get(&case.id).cloned().unwrap_or((None, None));
+            if have != want {
+                let say = |(step, at): &(Option<String>, Option<i64>)| match (step, at) {
+                    (Some(step), Some(at)) => format!(
+                        "{step} by {}",
+                        codec::instant(*at).format("%Y-%m-%d %H:%M UTC")
+                    ),
+                    _ => "nothing".to_string(),
+                };
+                out.push(format!(
+                    "case {}: kept as next {}, its program says {}",
+                    case.id,
+                    say(&have),
+                    say(&want)
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads every open case of `programs` again (`albergue check
+    /// --repair`), whatever the fingerprints say; returns how many.
+    pub fn repair_due(&mut self, programs: &[&Program]) -> Result<usize> {
+        self.conn.execute("DELETE FROM program_rules", [])?;
+        self.keep_due(programs)
+    }
+
     /// `FROM … WHERE …` of the open cases of `programs` with a step due,
     /// of the handle's shelters, of households with someone present (a
     /// person's case: that person present), along the kept deadlines' index.
