@@ -260,54 +260,61 @@ impl Store {
         }
         let base = self.due_base(programs);
         let (at, today_end) = (codec::secs(now), codec::secs(day.today_end));
-        let (overdue, today): (i64, i64) = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT coalesce(sum(c.next_due_at <= ?1), 0), coalesce(sum(c.next_due_at > ?1), 0)
-                 {base} AND c.next_due_at <= ?2"
-            ))?
-            .query_row([at, today_end], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        due.overdue = usize::try_from(overdue).unwrap_or(0);
-        due.today = usize::try_from(today).unwrap_or(0);
+        // One pass over the index up to the end of tomorrow, by venue:
+        // overdue, due later today, due tomorrow (and its first deadline).
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT c.program, c.venue, sum(c.next_due_at <= ?1),
+                    sum(c.next_due_at > ?1 AND c.next_due_at <= ?2), sum(c.next_due_at > ?2),
+                    min(CASE WHEN c.next_due_at > ?2 THEN c.next_due_at END)
+             {base} AND c.next_due_at <= ?3
+             GROUP BY c.program, c.venue ORDER BY c.program, c.venue"
+        ))?;
+        let mut rows = stmt.query([at, today_end, codec::secs(day.tomorrow_end)])?;
+        let n = |v: i64| usize::try_from(v).unwrap_or(0);
+        while let Some(r) = rows.next()? {
+            due.overdue += n(r.get(2)?);
+            due.today += n(r.get(3)?);
+            let tomorrow = n(r.get(4)?);
+            if let (true, Some(first)) = (tomorrow > 0, r.get::<_, Option<i64>>(5)?) {
+                due.tomorrow.push(VenueDay {
+                    program: r.get(0)?,
+                    venue: r.get(1)?,
+                    count: tomorrow,
+                    first: codec::instant(first),
+                });
+            }
+        }
 
-        let soonest: Vec<String> = self
+        let soonest: Vec<i64> = self
             .conn
             .prepare_cached(&format!(
                 "SELECT c.id {base} ORDER BY c.next_due_at, c.id LIMIT {}",
                 super::SOONEST
             ))?
             .query_map([], |r| r.get::<_, i64>(0))?
-            .map(|id| id.map(|id| id.to_string()))
             .collect::<rusqlite::Result<_>>()?;
-        if !soonest.is_empty() {
-            let find = |id: &str| programs.iter().copied().find(|p| p.id == id);
-            due.soonest = self
-                .named_where(&format!("c.id IN ({})", soonest.join(",")))?
-                .into_iter()
-                .map(|named| {
-                    let program = find(&named.0.program);
-                    CaseLine::read(named, program, now)
-                })
-                .collect();
+        let find = |id: &str| programs.iter().copied().find(|p| p.id == id);
+        for id in soonest {
+            // (By id, on statements kept prepared: a list of ids in the SQL
+            // would be a new statement on every read.)
+            let case = cases::load(&self.conn, id)?;
+            let (who, person): (String, Option<i64>) = self
+                .conn
+                .prepare_cached(
+                    "SELECT coalesce(p.given_names || ' ' || p.family_names, h.label),
+                            coalesce(c.person_id, (SELECT min(q.id) FROM person q
+                                                   WHERE q.household_id = c.household_id))
+                     FROM program_case c JOIN household h ON h.id = c.household_id
+                          LEFT JOIN person p ON p.id = c.person_id
+                     WHERE c.id = ?1",
+                )?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let program = find(&case.program);
             due.soonest
-                .sort_by_key(|l| (l.next.is_none(), l.next.map(|d| d.deadline), l.case.id));
+                .push(CaseLine::read((case, who, person), program, now));
         }
-
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT c.program, c.venue, count(*), min(c.next_due_at)
-             {base} AND c.next_due_at > ?1 AND c.next_due_at <= ?2
-             GROUP BY c.program, c.venue ORDER BY c.program, c.venue"
-        ))?;
-        due.tomorrow = stmt
-            .query_map([today_end, codec::secs(day.tomorrow_end)], |r| {
-                Ok(VenueDay {
-                    program: r.get(0)?,
-                    venue: r.get(1)?,
-                    count: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-                    first: codec::instant(r.get(3)?),
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        due.soonest
+            .sort_by_key(|l| (l.next.is_none(), l.next.map(|d| d.deadline), l.case.id));
         Ok(due)
     }
 }
