@@ -294,4 +294,26 @@ fn check_finds_a_kept_next_step_that_drifted_and_repair_mends_it() {
     );
     let out = common::on_db(home.path(), &db, &["check"]);
     assert!(out.status.success(), "{}", common::text(&out));
+    // Whether its people are here and at which shelter, as the triggers
+    // keep them: a hand edit is found and mended too.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE program_case SET present = 0, shelter_id = -1 WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    let out = common::on_db(home.path(), &db, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::text(&out));
+    assert!(
+        common::text(&out).contains(&format!(
+            "case {id}: kept as present or at a shelter it is not"
+        )),
+        "{}",
+        common::text(&out)
+    );
+    let out = common::on_db(home.path(), &db, &["check", "--repair"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let out = common::on_db(home.path(), &db, &["check"]);
+    assert!(out.status.success(), "{}", common::text(&out));
 }

@@ -110,6 +110,38 @@ fn an_accepted_transfer_moves_the_household_with_its_appointments_and_counts() {
         Err(StoreError::OutOfScope { .. })
     ));
 
+    // The household has a COMAR claim to file (it follows them: its
+    // shelter is kept on the case).
+    let known = albergue::programs::load(None).unwrap();
+    let comar = known.get("comar").unwrap();
+    t.all
+        .open_case(
+            comar,
+            &albergue::store::NewCase {
+                household_id: h,
+                person_id: None,
+                venue: "COMAR-TIJ".into(),
+                reference: String::new(),
+                scheduled_at: None,
+                events: vec![("entry".into(), now() - chrono::Duration::days(2))],
+            },
+            &a,
+        )
+        .unwrap();
+    let day = albergue::store::DayBounds {
+        today_end: now() + chrono::Duration::days(60),
+        tomorrow_end: now() + chrono::Duration::days(61),
+    };
+    let claims = |s: &albergue::store::Store| {
+        s.cases_due(now(), day, &[comar])
+            .unwrap()
+            .soonest
+            .iter()
+            .filter(|l| l.case.household_id == h)
+            .count()
+    };
+    assert_eq!((claims(&t.tijuana), claims(&t.juarez)), (1, 0));
+
     let asked = t
         .tijuana
         .request_transfer(h, t.jz, &consent(true), &a)
@@ -188,8 +220,10 @@ fn an_accepted_transfer_moves_the_household_with_its_appointments_and_counts() {
         (tj1.present, jz1.present),
         (tj0.present - n, jz0.present + n)
     );
-    // (The search index, kept by shelter, moved them too.)
+    // (The search index, kept by shelter, moved them too; and their case.)
     assert!(t.all.tally_problems().unwrap().is_empty());
+    assert_eq!((claims(&t.tijuana), claims(&t.juarez)), (0, 1));
+    assert!(t.all.due_problems(&[comar]).unwrap().is_empty());
     let moved = t.all.household_members(h).unwrap()[0].clone();
     let name = format!(
         "{} {}",

@@ -17,10 +17,11 @@ use crate::domain::program::record::{
 use crate::domain::program::Program;
 use crate::domain::{Permission, RuleError};
 
-const COLUMNS: &str = "c.id, c.program, c.household_id, c.person_id, c.venue, c.reference, \
+pub(super) const COLUMNS: &str =
+    "c.id, c.program, c.household_id, c.person_id, c.venue, c.reference, \
      c.scheduled_at, c.status, c.version";
 
-fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
+pub(super) fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
     Ok(CaseRecord {
         id: r.get(0)?,
         program: r.get(1)?,

@@ -18,6 +18,18 @@ use super::{cases, codec, Result, Store};
 use crate::domain::program::record::{rules_fingerprint, CaseRecord};
 use crate::domain::program::{Due, Program};
 
+/// Whether someone a case (`program_case`'s row) is for is at a shelter,
+/// as migration 0016's triggers keep it.
+const PRESENT: &str = "CASE WHEN person_id IS NULL
+         THEN EXISTS (SELECT 1 FROM household_present hp
+                      WHERE hp.household_id = program_case.household_id)
+         ELSE coalesce((SELECT q.status = 'present' FROM person q
+                        WHERE q.id = program_case.person_id), 0)
+    END";
+
+/// A case's household's shelter, as the triggers keep it.
+const SHELTER: &str = "SELECT h.shelter_id FROM household h WHERE h.id = program_case.household_id";
+
 /// An open case as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseLine {
@@ -136,12 +148,20 @@ impl Store {
     /// process ran, a hand edit): one line each, by case number (no one's
     /// name). Cases of programs not among `programs` are not compared.
     pub fn due_problems(&self, programs: &[&Program]) -> Result<Vec<String>> {
+        let mut out: Vec<String> = self
+            .conn
+            .prepare(&format!(
+                "SELECT id FROM program_case
+                 WHERE present IS NOT ({PRESENT}) OR shelter_id IS NOT ({SHELTER}) ORDER BY id"
+            ))?
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .map(|id| id.map(|id| format!("case {id}: kept as present or at a shelter it is not")))
+            .collect::<rusqlite::Result<_>>()?;
         let kept: HashMap<i64, (Option<String>, Option<i64>)> = self
             .conn
             .prepare("SELECT id, next_step, next_due_at FROM program_case WHERE status = 'open'")?
             .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
         for (case, _, _) in self.cases_named(true)? {
             let Some(p) = programs.iter().find(|p| p.id == case.program) else {
                 continue;
@@ -174,7 +194,10 @@ impl Store {
     /// Reads every open case of `programs` again (`albergue check
     /// --repair`), whatever the fingerprints say; returns how many.
     pub fn repair_due(&mut self, programs: &[&Program]) -> Result<usize> {
-        self.conn.execute("DELETE FROM program_rules", [])?;
+        self.conn.execute_batch(&format!(
+            "UPDATE program_case SET present = ({PRESENT}), shelter_id = ({SHELTER});
+             DELETE FROM program_rules;"
+        ))?;
         self.keep_due(programs)
     }
 
@@ -187,18 +210,11 @@ impl Store {
             .map(|p| format!("'{}'", p.id.replace('\'', "''")))
             .collect::<Vec<_>>()
             .join(",");
-        let scope = self
-            .scope
-            .sql("(SELECT h.shelter_id FROM household h WHERE h.id = c.household_id)");
+        let scope = self.scope.sql("c.shelter_id");
         format!(
             "FROM program_case c INDEXED BY program_case_due
-             WHERE c.status = 'open' AND c.next_due_at IS NOT NULL AND c.program IN ({ids})
-               AND {scope}
-               AND CASE WHEN c.person_id IS NULL
-                        THEN EXISTS (SELECT 1 FROM household_present hp
-                                     WHERE hp.household_id = c.household_id)
-                        ELSE (SELECT q.status FROM person q WHERE q.id = c.person_id) = 'present'
-                   END"
+             WHERE c.present = 1 AND c.status = 'open' AND c.next_due_at IS NOT NULL
+               AND c.program IN ({ids}) AND {scope}"
         )
     }
 
@@ -260,58 +276,68 @@ impl Store {
         }
         let base = self.due_base(programs);
         let (at, today_end) = (codec::secs(now), codec::secs(day.today_end));
-        // One pass over the index up to the end of tomorrow, by venue:
-        // overdue, due later today, due tomorrow (and its first deadline).
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT c.program, c.venue, sum(c.next_due_at <= ?1),
-                    sum(c.next_due_at > ?1 AND c.next_due_at <= ?2), sum(c.next_due_at > ?2),
-                    min(CASE WHEN c.next_due_at > ?2 THEN c.next_due_at END)
-             {base} AND c.next_due_at <= ?3
-             GROUP BY c.program, c.venue ORDER BY c.program, c.venue"
-        ))?;
-        let mut rows = stmt.query([at, today_end, codec::secs(day.tomorrow_end)])?;
-        let n = |v: i64| usize::try_from(v).unwrap_or(0);
-        while let Some(r) = rows.next()? {
-            due.overdue += n(r.get(2)?);
-            due.today += n(r.get(3)?);
-            let tomorrow = n(r.get(4)?);
-            if let (true, Some(first)) = (tomorrow > 0, r.get::<_, Option<i64>>(5)?) {
-                due.tomorrow.push(VenueDay {
-                    program: r.get(0)?,
-                    venue: r.get(1)?,
-                    count: tomorrow,
-                    first: codec::instant(first),
-                });
-            }
-        }
-
-        let soonest: Vec<i64> = self
+        // Counted along the index (no grouping: at a million people some
+        // thousands of cases are overdue); tomorrow's, a few, by venue.
+        let (overdue, today): (i64, i64) = self
             .conn
             .prepare_cached(&format!(
-                "SELECT c.id {base} ORDER BY c.next_due_at, c.id LIMIT {}",
-                super::SOONEST
+                "SELECT coalesce(sum(c.next_due_at <= ?1), 0), coalesce(sum(c.next_due_at > ?1), 0)
+                 {base} AND c.next_due_at <= ?2"
             ))?
-            .query_map([], |r| r.get::<_, i64>(0))?
+            .query_row([at, today_end], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        due.overdue = usize::try_from(overdue).unwrap_or(0);
+        due.today = usize::try_from(today).unwrap_or(0);
+        due.tomorrow = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT c.program, c.venue, count(*), min(c.next_due_at)
+                 {base} AND c.next_due_at > ?1 AND c.next_due_at <= ?2
+                 GROUP BY c.program, c.venue ORDER BY c.program, c.venue"
+            ))?
+            .query_map([today_end, codec::secs(day.tomorrow_end)], |r| {
+                Ok(VenueDay {
+                    program: r.get(0)?,
+                    venue: r.get(1)?,
+                    count: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    first: codec::instant(r.get(3)?),
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
-        let find = |id: &str| programs.iter().copied().find(|p| p.id == id);
-        for id in soonest {
-            // (By id, on statements kept prepared: a list of ids in the SQL
-            // would be a new statement on every read.)
-            let case = cases::load(&self.conn, id)?;
-            let (who, person): (String, Option<i64>) = self
-                .conn
-                .prepare_cached(
-                    "SELECT coalesce(p.given_names || ' ' || p.family_names, h.label),
-                            coalesce(c.person_id, (SELECT min(q.id) FROM person q
-                                                   WHERE q.household_id = c.household_id))
-                     FROM program_case c JOIN household h ON h.id = c.household_id
-                          LEFT JOIN person p ON p.id = c.person_id
-                     WHERE c.id = ?1",
-                )?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            let program = find(&case.program);
-            due.soonest
-                .push(CaseLine::read((case, who, person), program, now));
+
+        // The soonest with whose they are, in one read along the index: what
+        // each must do next is the kept step (its events are not read).
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {}, c.next_step, c.next_due_at,
+                    coalesce(p.given_names || ' ' || p.family_names, h.label),
+                    coalesce(c.person_id, (SELECT min(q.id) FROM person q
+                                           WHERE q.household_id = c.household_id))
+             {} ORDER BY c.next_due_at, c.id LIMIT {}",
+            cases::COLUMNS,
+            base.replacen(
+                " WHERE ",
+                " JOIN household h ON h.id = c.household_id
+                  LEFT JOIN person p ON p.id = c.person_id WHERE ",
+                1
+            ),
+            super::SOONEST
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let case = cases::case_row(r)?;
+            let (step, deadline): (String, i64) = (r.get(9)?, r.get(10)?);
+            let next = programs
+                .iter()
+                .find(|p| p.id == case.program)
+                .and_then(|p| {
+                    let tz = p.venue(&case.venue).map_or(chrono_tz::UTC, |v| v.tz);
+                    p.kept_due(&step, codec::instant(deadline), now, tz)
+                });
+            due.soonest.push(CaseLine {
+                case,
+                who: r.get(11)?,
+                person_id: r.get(12)?,
+                next,
+            });
         }
         due.soonest
             .sort_by_key(|l| (l.next.is_none(), l.next.map(|d| d.deadline), l.case.id));

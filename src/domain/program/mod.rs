@@ -311,20 +311,46 @@ impl Program {
         }
         let (opens, rule_deadline) = self.window(i, case)?;
         let (deadline, was_extended) = extended(i, rule_deadline, case);
-        let missed = match step.due {
-            Some(Rule::Every { n, .. }) if deadline <= now => {
-                let period = clock::after_days(deadline, n, case.tz) - deadline;
-                let later = (now - deadline).num_seconds() / period.num_seconds().max(1);
-                1 + u32::try_from(later).unwrap_or(u32::MAX)
-            }
-            _ => 0,
-        };
         Some(Due {
             step: i,
             opens,
             deadline,
             extended: was_extended,
-            missed,
+            missed: self.missed(i, deadline, now, case.tz),
+        })
+    }
+
+    /// For a repeating step whose deadline passed at `now`, how many times
+    /// it was missed (that deadline and each later one); 0 otherwise.
+    pub fn missed(&self, step: usize, deadline: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> u32 {
+        match self.steps[step].due {
+            Some(Rule::Every { n, .. }) if deadline <= now => {
+                let period = clock::after_days(deadline, n, tz) - deadline;
+                let later = (now - deadline).num_seconds() / period.num_seconds().max(1);
+                1 + u32::try_from(later).unwrap_or(u32::MAX)
+            }
+            _ => 0,
+        }
+    }
+
+    /// The step due as kept on a case's row (its id and deadline, as
+    /// [`Program::next`] read them when the case was last written), at
+    /// `now` for a case at a venue in `tz`; `None` for a step the program
+    /// no longer has. (Its window's opening is not kept: the deadline.)
+    pub fn kept_due(
+        &self,
+        step: &str,
+        deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> Option<Due> {
+        let i = self.step(step)?;
+        Some(Due {
+            step: i,
+            opens: deadline,
+            deadline,
+            extended: false,
+            missed: self.missed(i, deadline, now, tz),
         })
     }
 
