@@ -179,8 +179,9 @@ fn a_bad_program_file_refuses_the_start_and_changes_nothing() {
 }
 
 /// A shelter's own program, a file and nothing else: a case of it opened
-/// from the command line, then seen overdue on the dashboard's cases screen
-/// and its step recorded there with `c` and `Ctrl-S`, in a real terminal.
+/// from the command line, then seen overdue on the dashboard and its cases
+/// screen, the person's message taken from the file, and its step recorded
+/// with `c` and `Ctrl-S`, in a real terminal.
 #[test]
 fn a_program_that_is_only_a_file_is_followed_from_the_dashboard() {
     use common::terminal::Session;
@@ -191,7 +192,9 @@ fn a_program_that_is_only_a_file_is_followed_from_the_dashboard() {
         .unwrap()
         .query_row(
             "SELECT household_id, id FROM person WHERE status = 'present'
-               AND shelter_id = (SELECT min(id) FROM shelter) ORDER BY id LIMIT 1",
+               AND shelter_id = (SELECT min(id) FROM shelter)
+               AND household_id NOT IN (SELECT household_id FROM appointment)
+             ORDER BY id LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -236,6 +239,19 @@ fn a_program_that_is_only_a_file_is_followed_from_the_dashboard() {
     s.wait_for("Cases · 1 open");
     let screen = s.screen();
     assert!(screen.contains("OVERDUE"), "{screen}");
+    // Their message is the file's, in their language, the venue named.
+    s.send(b"\r");
+    s.wait_for("Arrived");
+    s.send(b"M");
+    s.wait_until("the consulate's message", |screen| {
+        screen.contains("Message · Confirm the appointment")
+            && (screen.contains("confirme su cita en Consulado de Honduras")
+                || screen.contains("confirm your appointment at Consulado de Honduras"))
+    });
+    s.send(b"\x1b");
+    s.wait_until("the message closed", |screen| !screen.contains("Message ·"));
+    s.send(b"\x1b");
+    s.wait_for("Cases · 1 open");
     s.send(b"c");
     s.wait_for("Record this step");
     s.send(b"\x13"); // Ctrl-S

@@ -65,3 +65,22 @@ END;
 CREATE INDEX program_case_due
     ON program_case(present, next_due_at, program, venue, shelter_id, status)
     WHERE status = 'open' AND next_due_at IS NOT NULL;
+
+-- One number that changes with every change of a case row (a step, a
+-- close, a departure or transfer the triggers above write through): the
+-- dashboard reads its cases due again only when it moved, not on every
+-- commit elsewhere.
+CREATE TABLE case_generation (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    n   INTEGER NOT NULL
+) STRICT;
+INSERT INTO case_generation VALUES (1, 0);
+CREATE TRIGGER case_generation_added AFTER INSERT ON program_case BEGIN
+    UPDATE case_generation SET n = n + 1;
+END;
+CREATE TRIGGER case_generation_changed AFTER UPDATE ON program_case BEGIN
+    UPDATE case_generation SET n = n + 1;
+END;
+CREATE TRIGGER case_generation_removed AFTER DELETE ON program_case BEGIN
+    UPDATE case_generation SET n = n + 1;
+END;

@@ -30,6 +30,10 @@ const PRESENT: &str = "CASE WHEN person_id IS NULL
 /// A case's household's shelter, as the triggers keep it.
 const SHELTER: &str = "SELECT h.shelter_id FROM household h WHERE h.id = program_case.household_id";
 
+/// What a reading of the cases due depends on: the cases (their
+/// generation), the minute, the day's bounds, the programs and the scope.
+pub(super) type DueKey = (i64, i64, DayBounds, String, String);
+
 /// An open case as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseLine {
@@ -270,10 +274,43 @@ impl Store {
         day: DayBounds,
         programs: &[&Program],
     ) -> Result<CasesDue> {
-        let mut due = CasesDue::default();
         if programs.is_empty() {
-            return Ok(due);
+            return Ok(CasesDue::default());
         }
+        // Read again only when a case changed, or the minute or day did:
+        // another commit (a confirmation, a new arrival) costs one row.
+        let generation: i64 = self
+            .conn
+            .prepare_cached("SELECT n FROM case_generation")?
+            .query_row([], |r| r.get(0))?;
+        let key: DueKey = (
+            generation,
+            now.timestamp().div_euclid(60),
+            day,
+            programs
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            self.scope.sql("c.shelter_id"),
+        );
+        if let Some((k, due)) = self.due_cache.borrow().as_ref() {
+            if *k == key {
+                return Ok(due.clone());
+            }
+        }
+        let due = self.read_cases_due(now, day, programs)?;
+        *self.due_cache.borrow_mut() = Some((key, due.clone()));
+        Ok(due)
+    }
+
+    fn read_cases_due(
+        &self,
+        now: DateTime<Utc>,
+        day: DayBounds,
+        programs: &[&Program],
+    ) -> Result<CasesDue> {
+        let mut due = CasesDue::default();
         let base = self.due_base(programs);
         let (at, today_end) = (codec::secs(now), codec::secs(day.today_end));
         // Counted along the index (no grouping: at a million people some

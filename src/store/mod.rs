@@ -130,6 +130,8 @@ pub struct Store {
     session_user: Option<(String, i64)>,
     /// The shelters this handle reads and writes ([`Store::with_scope`]).
     scope: Scope,
+    /// The cases due last read, and what they were read at.
+    due_cache: std::cell::RefCell<Option<(due::DueKey, CasesDue)>>,
 }
 
 impl std::fmt::Debug for Store {

@@ -167,6 +167,7 @@ impl Store {
             key,
             session_user: None,
             scope: Scope::Network,
+            due_cache: Default::default(),
         };
         if mode != OpenMode::Inspect {
             migrations::apply(&mut store.conn)?;
