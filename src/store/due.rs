@@ -37,7 +37,8 @@ pub(super) type DueKey = (i64, i64, DayBounds, String, String);
 /// An open case as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseLine {
-    /// The case, with its events.
+    /// The case, with its events (none on the dashboard's lines, whose
+    /// step due is the one kept on the row).
     pub case: CaseRecord,
     /// Whose: the person's name, or the household's label.
     pub who: String,
