@@ -167,6 +167,15 @@ pub struct Facts<'a> {
     pub outage_since: Option<DateTime<Utc>>,
 }
 
+/// The first of someone's given names, as a message greets them.
+pub(crate) fn first_name(given_names: &str) -> String {
+    clean(given_names)
+        .split(' ')
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
 /// Data as it may appear in a message: no control characters (a name
 /// pasted with an escape sequence must not reach anyone's terminal or
 /// phone), spaces collapsed.
@@ -212,11 +221,7 @@ pub fn compose(kind: Kind, lang: Language, f: &Facts) -> String {
     let zone = |tz: Tz, at: DateTime<Utc>| at.with_timezone(&tz).format("%Z").to_string();
     fill(t.template(kind).trim(), |k| {
         Some(match k {
-            "name" => clean(f.given_names)
-                .split(' ')
-                .next()
-                .unwrap_or("")
-                .to_string(),
+            "name" => first_name(f.given_names),
             "port" => clean(&f.port.name),
             "date" => date_in(lang, a.appointment_at, f.port.tz),
             "time" => a

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::record::CaseRecord;
 use super::{Due, Program};
-use crate::domain::message::{at_in, clean, date_in, Language};
+use crate::domain::message::{at_in, clean, date_in, first_name, Language};
 
 /// What a program's step message is filled with.
 pub struct StepFacts<'a> {
@@ -46,11 +46,7 @@ pub fn compose_step(lang: Language, f: &StepFacts<'_>) -> Option<String> {
     let at = f.case.scheduled_at.unwrap_or(deadline);
     let text = p.message(f.due.step, lang, |k| {
         Some(match k {
-            "name" => clean(f.given_names)
-                .split(' ')
-                .next()
-                .unwrap_or("")
-                .to_string(),
+            "name" => first_name(f.given_names),
             "program" => clean(p.name.get(lang)),
             "step" => clean(p.steps[f.due.step].name.get(lang)),
             "venue" => clean(venue.map_or(f.case.venue.as_str(), |v| v.name.as_str())),
