@@ -178,6 +178,8 @@ pub enum Command {
     /// Print lists to take along (tomorrow's appointments at every venue)
     #[command(subcommand)]
     List(ListCommand),
+    /// Copy the database into an empty PostgreSQL one, and verify the copy
+    Port(super::port::PortArgs),
     /// The tamper-evident audit trail
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -572,6 +574,7 @@ impl Cli {
             Some(Command::Programs(_)) => "programs",
             Some(Command::Cases(_)) => "cases",
             Some(Command::List(_)) => "list",
+            Some(Command::Port(_)) => "port",
             Some(Command::Audit(_)) => "audit",
             Some(Command::Retention(_)) => "retention",
             Some(Command::Person(_)) => "person",

@@ -19,6 +19,7 @@ mod dashboard;
 mod docs;
 mod jobs;
 mod lists;
+mod port;
 mod programs;
 mod protect;
 mod serve;
@@ -63,6 +64,15 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         // database is opened, with its file:line (never half-loaded).
         crate::programs::check_config(paths::config_folder().as_deref())?;
     }
+    if let Some(db) = cli.db.as_deref().and_then(|db| db.to_str()) {
+        if crate::store::pg::is_postgres(db) {
+            let what = match &cli.command {
+                Some(Command::Port(_)) => "port (whose --db is the SQLite source)",
+                _ => cli.command_name(),
+            };
+            anyhow::bail!(crate::store::pg::unsupported(what, db));
+        }
+    }
     let Some(command) = cli.command.take() else {
         return dashboard::dashboard(&cli);
     };
@@ -92,6 +102,7 @@ fn run_command(mut cli: Cli) -> Result<u8> {
             format,
             out,
         }) => lists::appointments(&cli, date, venue, shelter, format, out),
+        Command::Port(args) => port::port(&cli, &args),
         Command::Retention(RetentionCommand::Run { after, dry_run }) => {
             protect::retention(&cli, after, dry_run)
         }

@@ -17,6 +17,7 @@ mod migrations;
 mod open;
 mod outages;
 mod people;
+pub mod pg;
 mod read;
 mod report;
 mod retention;

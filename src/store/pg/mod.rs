@@ -1,0 +1,32 @@
+//! PostgreSQL, for a network of shelters that outgrows one machine.
+//!
+//! What is here so far: albergue's schema on PostgreSQL (with row level
+//! security by shelter), the connection strings (`postgres://…`, libpq's
+//! `key=value` and the `PG*` variables), and `albergue port`, which copies
+//! a SQLite or SQLCipher database into an empty PostgreSQL one and verifies
+//! the copy. The dashboard, `serve` and the jobs still run on SQLite only:
+//! [`unsupported`] is what they say when given a PostgreSQL `--db`.
+
+mod conninfo;
+mod copy;
+mod port;
+mod schema;
+mod tables;
+mod tally;
+mod verify;
+
+pub use conninfo::{connect, is_postgres, redacted, Target};
+pub use port::{port, PortOptions, PortReport};
+pub use schema::{migrate, SCHEMA_VERSION};
+pub use tables::{CARRIED, NOT_CARRIED};
+pub use verify::{verify, Verification};
+
+/// The message of a command that cannot run on PostgreSQL yet.
+pub fn unsupported(command: &str, db: &str) -> String {
+    format!(
+        "--db {}: `albergue {command}` runs on SQLite only for now; on PostgreSQL albergue can so far \
+         be ported to (`albergue port --to …`) and verified (`albergue port --to … --verify`). \
+         Give --db a SQLite file",
+        redacted(db)
+    )
+}

@@ -1,0 +1,69 @@
+//! The dashboard's tallies, as SQLite keeps them (tables its triggers keep)
+//! and as PostgreSQL counts them (plain counts over indexed rows): a port is
+//! verified by recounting each on the target.
+
+/// A tally: its name, its rows on SQLite, the same counted on PostgreSQL
+/// (each row one text, `|` between its values).
+pub const TALLIES: &[(&str, &str, &str)] = &[
+    (
+        "people by arrival day",
+        "SELECT status || '|' || arrival_date || '|' || shelter_id || '|' || people FROM arrival_tally",
+        "SELECT concat_ws('|', status, arrival_date, shelter_id, count(*)) FROM person
+         GROUP BY status, arrival_date, shelter_id",
+    ),
+    (
+        "people by nationality",
+        "SELECT status || '|' || nationality || '|' || shelter_id || '|' || people FROM nationality_tally",
+        "SELECT concat_ws('|', status, nationality, shelter_id, count(*)) FROM person
+         GROUP BY status, nationality, shelter_id",
+    ),
+    (
+        "confirmations pending by deadline",
+        "SELECT deadline_bucket || '|' || port_code || '|' || shelter_id || '|' || people FROM pending_tally",
+        "SELECT concat_ws('|', greatest(confirm_deadline, coalesce(extended_until, 0)) / 600,
+                          port_code, shelter_id, count(*))
+         FROM appointment WHERE for_present = 1 AND status = 'pending_confirmation'
+         GROUP BY greatest(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code, shelter_id",
+    ),
+    (
+        "appointments by slot",
+        "SELECT port_code || '|' || appointment_at || '|' || shelter_id || '|' || people FROM slot_tally",
+        "SELECT concat_ws('|', port_code, appointment_at, shelter_id, count(*)) FROM appointment
+         WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
+         GROUP BY port_code, appointment_at, shelter_id",
+    ),
+    (
+        "beds by section",
+        "SELECT shelter_id || '|' || section_id || '|' || people FROM section_tally WHERE people <> 0",
+        "SELECT concat_ws('|', shelter_id, coalesce(section_id, 0), count(*)) FROM person
+         WHERE status = 'present' GROUP BY shelter_id, coalesce(section_id, 0)",
+    ),
+    (
+        "households here",
+        "SELECT shelter_id || '|' || households FROM present_households WHERE households <> 0",
+        "SELECT concat_ws('|', h.shelter_id, count(*)) FROM household h
+         WHERE household_here(h.id) = 1 GROUP BY h.shelter_id",
+    ),
+];
+
+/// What the triggers keep on PostgreSQL, checked against the rows they
+/// follow: each query counts the rows that disagree.
+pub const DERIVED: &[(&str, &str)] = &[
+    (
+        "people's shelters",
+        "SELECT count(*) FROM person p JOIN household h ON h.id = p.household_id
+         WHERE p.shelter_id <> h.shelter_id",
+    ),
+    (
+        "appointments' shelters and presence",
+        "SELECT count(*) FROM appointment a JOIN household h ON h.id = a.household_id
+         WHERE a.shelter_id <> h.shelter_id
+            OR a.for_present <> people_here(a.household_id, a.person_id)",
+    ),
+    (
+        "cases' shelters and presence",
+        "SELECT count(*) FROM program_case c JOIN household h ON h.id = c.household_id
+         WHERE c.shelter_id IS DISTINCT FROM h.shelter_id
+            OR c.present <> people_here(c.household_id, c.person_id)",
+    ),
+];

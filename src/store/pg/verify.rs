@@ -1,0 +1,227 @@
+//! A PostgreSQL database compared with the SQLite one it was ported from:
+//! row counts, every table's contents (byte for byte, in COPY's text
+//! format, by SHA-256), the audit chain walked on PostgreSQL, the tallies
+//! recounted there, and the columns its triggers keep.
+
+use std::io::Read;
+
+use anyhow::{bail, Result};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::Client;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+use super::tables::{columns_alike, quoted, CARRIED};
+use super::{copy, schema, tally};
+use crate::domain::audit::{ChainWalk, GENESIS};
+use crate::domain::AuditEntry;
+use crate::store::{codec, Store};
+
+/// What a verification found.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    /// Tables compared.
+    pub tables: usize,
+    /// Rows compared, in all.
+    pub rows: u64,
+    /// The audit chain on PostgreSQL: its rows and head.
+    pub audit: (u64, [u8; 32]),
+    /// Tallies recounted.
+    pub tallies: usize,
+    /// Kept columns checked.
+    pub derived: usize,
+    /// What differs (nothing when the port is whole).
+    pub problems: Vec<String>,
+}
+
+impl Verification {
+    /// Whether the target holds what the source holds.
+    pub fn whole(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Compares the PostgreSQL database with `source`.
+pub fn verify(source: &Store, client: &mut Client) -> Result<Verification> {
+    let conn = &source.conn;
+    match schema::version(client)? {
+        Some(v) if v == schema::SCHEMA_VERSION => {}
+        Some(v) => bail!(
+            "the PostgreSQL database holds schema version {v}, not {}",
+            schema::SCHEMA_VERSION
+        ),
+        None => bail!("the PostgreSQL database holds no albergue schema"),
+    }
+    let unfinished: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables
+                            WHERE table_schema = current_schema() AND table_name = 'albergue_port')",
+            &[],
+        )?
+        .get(0);
+    if unfinished {
+        bail!("the PostgreSQL database holds an unfinished port: run `albergue port` again to finish it");
+    }
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
+    let mut problems = Vec::new();
+    let mut rows = 0;
+    for &(table, order) in CARRIED {
+        let columns = columns_alike(conn, &mut tx, table)?;
+        let list = quoted(&columns);
+        let (n_source, digest_source) = source_digest(conn, table, order, &columns)?;
+        let mut digest = Sha256::new();
+        let mut reader = tx.copy_out(&format!(
+            "COPY (SELECT {list} FROM {table} ORDER BY {order}) TO STDOUT"
+        ))?;
+        let mut buf = vec![0; 1 << 16];
+        let mut n_target: u64 = 0;
+        loop {
+            let got = reader.read(&mut buf)?;
+            if got == 0 {
+                break;
+            }
+            n_target += buf[..got].iter().filter(|&&b| b == b'\n').count() as u64;
+            digest.update(&buf[..got]);
+        }
+        drop(reader);
+        rows += n_source;
+        if n_source != n_target {
+            problems.push(format!(
+                "{table}: {n_source} rows on SQLite, {n_target} on PostgreSQL"
+            ));
+        } else if digest_source != digest.finalize().as_slice() {
+            problems.push(format!(
+                "{table}: the same {n_source} rows in number, not in content"
+            ));
+        }
+    }
+    let audit = walk_audit(&mut tx, &mut problems)?;
+    match source.verify_audit()? {
+        Ok(head) if head == audit => {}
+        Ok((n, _)) => problems.push(format!(
+            "the audit chain: {n} rows on SQLite, {} on PostgreSQL, or another head",
+            audit.0
+        )),
+        Err(broken) => problems.push(format!(
+            "the audit chain of the SQLite database is broken: {broken}"
+        )),
+    }
+    for &(name, on_sqlite, on_postgres) in tally::TALLIES {
+        let mut kept: Vec<String> = conn
+            .prepare(on_sqlite)?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut counted: Vec<String> = tx
+            .query(on_postgres, &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        kept.sort();
+        counted.sort();
+        if kept != counted {
+            let differ = kept.iter().filter(|k| !counted.contains(k)).count()
+                + counted.iter().filter(|c| !kept.contains(c)).count();
+            problems.push(format!(
+                "tally {name}: {differ} rows differ from a recount on PostgreSQL"
+            ));
+        }
+    }
+    for &(name, query) in tally::DERIVED {
+        let wrong: i64 = tx.query_one(query, &[])?.get(0);
+        if wrong != 0 {
+            problems.push(format!(
+                "{name}: {wrong} rows disagree with the rows they follow"
+            ));
+        }
+    }
+    tx.commit()?;
+    Ok(Verification {
+        tables: CARRIED.len(),
+        rows,
+        audit,
+        tallies: tally::TALLIES.len(),
+        derived: tally::DERIVED.len(),
+        problems,
+    })
+}
+
+/// The source table's rows in COPY's format, hashed.
+fn source_digest(
+    conn: &Connection,
+    table: &str,
+    order: &str,
+    columns: &[String],
+) -> Result<(u64, Vec<u8>)> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM {table} ORDER BY {order}",
+        quoted(columns)
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut digest = Sha256::new();
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        copy::row(&mut buf, r, 0, table, columns)?;
+        n += 1;
+        if buf.len() >= 1 << 16 {
+            digest.update(&buf);
+            buf.clear();
+        }
+    }
+    digest.update(&buf);
+    Ok((n, digest.finalize().to_vec()))
+}
+
+/// Walks the audit chain on PostgreSQL, and compares the head it keeps.
+fn walk_audit(
+    tx: &mut postgres::Transaction<'_>,
+    problems: &mut Vec<String>,
+) -> Result<(u64, [u8; 32])> {
+    let mut walk = ChainWalk::default();
+    let mut rows = tx.query_raw(
+        "SELECT id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash FROM audit ORDER BY id",
+        std::iter::empty::<i64>(),
+    )?;
+    while let Some(r) = rows.next()? {
+        let entry = AuditEntry {
+            id: r.get(0),
+            at: codec::instant(r.get(1)),
+            actor: r.get(2),
+            action: r.get(3),
+            entity: r.get(4),
+            entity_id: r.get(5),
+            summary: r.get(6),
+        };
+        let hash = |i: usize| {
+            r.get::<_, Option<Vec<u8>>>(i)
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .unwrap_or([0xff; 32])
+        };
+        if let Err(broken) = walk.step(&entry, &hash(7), &hash(8)) {
+            problems.push(format!("the audit chain on PostgreSQL is broken: {broken}"));
+            break;
+        }
+    }
+    drop(rows);
+    let head = walk.head();
+    let kept = tx
+        .query_opt("SELECT rows, head FROM audit_head WHERE id = 1", &[])?
+        .map(|r| (r.get::<_, i64>(0), r.get::<_, Option<Vec<u8>>>(1)));
+    let kept_head = kept.as_ref().map(|(n, h)| {
+        (
+            *n as u64,
+            h.as_deref()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .unwrap_or(GENESIS),
+        )
+    });
+    if kept_head.is_some_and(|k| k != head) {
+        problems.push("the audit chain's kept head on PostgreSQL is not its last row".to_string());
+    }
+    Ok(head)
+}

@@ -1,0 +1,419 @@
+//! The PostgreSQL half: `albergue port` into a throwaway cluster, through
+//! the binary as an admin runs it, and the row level security that walls
+//! shelters apart there.
+//!
+//! These tests need a PostgreSQL cluster: `scripts/test` runs them after
+//! the rest inside `pg_virtualenv` (which sets PGHOST, PGPORT, PGUSER and
+//! PGPASSWORD, and ALBERGUE_TEST_PG). A plain `cargo test` lists them as
+//! ignored, saying so, rather than passing them silently.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{albergue, make_demo, on_db, says_all, text, NOW};
+use postgres::Client;
+
+/// The cluster's admin connection (the variables pg_virtualenv sets).
+fn admin() -> Client {
+    assert!(
+        std::env::var_os("ALBERGUE_TEST_PG").is_some(),
+        "the PostgreSQL half needs a cluster: run scripts/test (or pg_virtualenv with ALBERGUE_TEST_PG=1)"
+    );
+    albergue::store::pg::connect("dbname=postgres").expect("the test cluster answers")
+}
+
+/// A new, empty database `name` (dropped first if an earlier run left it).
+fn fresh(name: &str) -> String {
+    let mut admin = admin();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    format!("dbname={name}")
+}
+
+fn client(db: &str) -> Client {
+    albergue::store::pg::connect(db).unwrap()
+}
+
+fn count(c: &mut Client, sql: &str) -> i64 {
+    c.query_one(sql, &[]).unwrap().get(0)
+}
+
+/// The schema as pg_dump writes it.
+fn schema_of(db: &str) -> String {
+    let name = db.trim_start_matches("dbname=");
+    let out = Command::new("pg_dump")
+        .args(["--schema-only", "--no-owner", "--no-privileges", name])
+        .output()
+        .expect("pg_dump runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // (Less pg_dump's \restrict lines, whose key is new each run.)
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn port(home: &Path, db: &Path, to: &str, more: &[&str]) -> std::process::Output {
+    let mut args = vec!["port", "--to", to];
+    args.extend_from_slice(more);
+    on_db(home, db, &args)
+}
+
+#[test]
+#[ignore = "PostgreSQL half: scripts/test runs it in a throwaway cluster (pg_virtualenv)"]
+fn a_port_is_verified_refused_twice_and_tampering_is_found() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("programs.db");
+    let o = on_db(
+        home.path(),
+        &db,
+        &[
+            "demo",
+            "--people",
+            "1500",
+            "--now",
+            NOW,
+            "--programs",
+            "comar,tvrh,iom-return",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let to = fresh("alb_port_whole");
+
+    let o = port(home.path(), &db, &to, &["--batch", "400"]);
+    assert!(o.status.success(), "{}", text(&o));
+    says_all(
+        &text(&o),
+        &[
+            "ported 15 tables",
+            "verified: 15 tables alike",
+            "byte for byte",
+            "the audit chain walked on PostgreSQL",
+            "6 tallies recounted",
+            "  person: 1500 of 1500 rows",
+        ],
+    );
+    let mut pg = client(&to);
+    assert_eq!(count(&mut pg, "SELECT count(*) FROM person"), 1500);
+    assert!(count(&mut pg, "SELECT count(*) FROM program_case") > 0);
+
+    // The schema is a freshly migrated one's: no port tables left, the
+    // triggers on again.
+    let fresh_db = fresh("alb_port_fresh");
+    albergue::store::pg::migrate(&mut client(&fresh_db)).unwrap();
+    let (ported, migrated) = (schema_of(&to), schema_of(&fresh_db));
+    let differ = ported.lines().zip(migrated.lines()).find(|(a, b)| a != b);
+    assert!(
+        ported == migrated,
+        "the ported schema differs from a fresh one: {differ:?}"
+    );
+
+    // A second port into it is refused and changes nothing.
+    let o = port(home.path(), &db, &to, &[]);
+    assert!(!o.status.success());
+    says_all(
+        &text(&o),
+        &["already holds an albergue database", "--verify"],
+    );
+    assert_eq!(count(&mut pg, "SELECT count(*) FROM person"), 1500);
+
+    // Ported twice: the second copy, into another database, verifies too.
+    let again = fresh("alb_port_again");
+    let o = port(home.path(), &db, &again, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // A value changed behind albergue's back is found, and where.
+    pg.batch_execute("UPDATE person SET notes = notes || '.' WHERE id = 7")
+        .unwrap();
+    let o = port(home.path(), &db, &to, &["--verify"]);
+    assert!(!o.status.success());
+    says_all(
+        &text(&o),
+        &["person: the same 1500 rows in number, not in content"],
+    );
+    pg.batch_execute("UPDATE person SET notes = left(notes, -1) WHERE id = 7")
+        .unwrap();
+    let o = port(home.path(), &db, &to, &["--verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // The audit trail is append-only on PostgreSQL too; rewritten by its
+    // owner with the triggers off, the walk finds it.
+    let err = pg
+        .batch_execute("UPDATE audit SET summary = 'x'")
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("append-only"), "{err:?}");
+    pg.batch_execute(
+        "ALTER TABLE audit DISABLE TRIGGER USER; UPDATE audit SET summary = 'x' WHERE id = 1;
+         ALTER TABLE audit ENABLE TRIGGER USER;",
+    )
+    .unwrap();
+    let o = port(home.path(), &db, &to, &["--verify"]);
+    assert!(!o.status.success());
+    says_all(
+        &text(&o),
+        &["the audit chain on PostgreSQL is broken", "audit: the same"],
+    );
+}
+
+#[test]
+#[ignore = "PostgreSQL half: scripts/test runs it in a throwaway cluster (pg_virtualenv)"]
+fn a_killed_port_goes_on_where_it_stopped_unless_the_source_changed() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 3000);
+    let to = fresh("alb_port_killed");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_albergue"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "port",
+            "--to",
+            &to,
+            "--batch",
+            "100",
+            "--pause",
+            "30",
+        ])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("the port reports its batches").unwrap();
+        let copied = line
+            .strip_prefix("  person: ")
+            .and_then(|rest| rest.split(' ').next());
+        if copied.is_some_and(|n| n.parse::<u32>().unwrap() > 0) {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL: no goodbye
+    child.wait().unwrap();
+
+    let mut pg = client(&to);
+    let copied = count(&mut pg, "SELECT count(*) FROM person");
+    assert!(
+        copied > 0 && copied < 3000,
+        "killed half-way: {copied} people copied"
+    );
+    // Half a port is not a database: verifying says so.
+    let o = port(home.path(), &db, &to, &["--verify"]);
+    assert!(!o.status.success());
+    says_all(&text(&o), &["unfinished port", "run `albergue port` again"]);
+
+    // A source that changed since is not resumed from.
+    let other = home.path().join("other.db");
+    std::fs::copy(&db, &other).unwrap();
+    let o = on_db(
+        home.path(),
+        &other,
+        &[
+            "retention",
+            "run",
+            "--after",
+            "30d",
+            "--now",
+            "2026-12-01T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = port(home.path(), &other, &to, &[]);
+    assert!(!o.status.success(), "{}", text(&o));
+    says_all(
+        &text(&o),
+        &[
+            "holds an unfinished port of",
+            "the source has changed since",
+        ],
+    );
+
+    let o = port(home.path(), &db, &to, &["--batch", "1000"]);
+    assert!(o.status.success(), "{}", text(&o));
+    says_all(
+        &text(&o),
+        &[
+            "went on from an unfinished port",
+            "verified: 15 tables alike",
+        ],
+    );
+    assert_eq!(count(&mut pg, "SELECT count(*) FROM person"), 3000);
+    // New rows take ids after the ported ones.
+    let next: i64 = count(
+        &mut pg,
+        "SELECT nextval(pg_get_serial_sequence('person', 'id'))",
+    );
+    assert_eq!(next, count(&mut pg, "SELECT max(id) + 1 FROM person"));
+}
+
+#[test]
+#[ignore = "PostgreSQL half: scripts/test runs it in a throwaway cluster (pg_virtualenv)"]
+fn an_encrypted_database_ports_with_its_key() {
+    let home = tempfile::tempdir().unwrap();
+    let key = home.path().join("db.key");
+    let o = albergue(home.path(), &["key", "new", "--out", key.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let db = home.path().join("sealed.db");
+    let k = key.to_str().unwrap();
+    let o = on_db(
+        home.path(),
+        &db,
+        &["demo", "--people", "800", "--now", NOW, "--key-file", k],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let to = fresh("alb_port_sealed");
+    let o = port(home.path(), &db, &to, &[]);
+    assert!(!o.status.success(), "no key, no port");
+    let o = port(home.path(), &db, &to, &["--key-file", k]);
+    assert!(o.status.success(), "{}", text(&o));
+    says_all(&text(&o), &["verified: 15 tables alike"]);
+    assert_eq!(count(&mut client(&to), "SELECT count(*) FROM person"), 800);
+}
+
+#[test]
+#[ignore = "PostgreSQL half: scripts/test runs it in a throwaway cluster (pg_virtualenv)"]
+fn a_database_that_is_not_empty_is_refused_untouched() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 50);
+    let to = fresh("alb_port_taken");
+    client(&to)
+        .batch_execute("CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (1)")
+        .unwrap();
+    let o = port(home.path(), &db, &to, &[]);
+    assert!(!o.status.success());
+    says_all(
+        &text(&o),
+        &[
+            "the database is not empty (it has table invoices)",
+            "createdb",
+        ],
+    );
+    let mut pg = client(&to);
+    assert_eq!(
+        count(
+            &mut pg,
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        ),
+        1
+    );
+    // And other commands say plainly that they do not run on PostgreSQL yet.
+    let o = albergue(
+        home.path(),
+        &[
+            "--db",
+            &format!("postgresql:///x?{}", "user=a"),
+            "export",
+            "--out",
+            "x",
+        ],
+    );
+    assert!(!o.status.success());
+    says_all(
+        &text(&o),
+        &["`albergue export` runs on SQLite only for now"],
+    );
+}
+
+#[test]
+#[ignore = "PostgreSQL half: scripts/test runs it in a throwaway cluster (pg_virtualenv)"]
+fn row_level_security_walls_shelters_even_from_hand_written_sql() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 600);
+    let to = fresh("alb_rls");
+    admin()
+        .batch_execute(
+            "DROP ROLE IF EXISTS alb_rls_app; CREATE ROLE alb_rls_app LOGIN PASSWORD 'app-secret'",
+        )
+        .unwrap();
+    let o = port(home.path(), &db, &to, &["--grant", "alb_rls_app"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut owner = client(&to);
+    owner
+        .batch_execute("SELECT set_config('albergue.shelters', 'all', false)")
+        .unwrap();
+    let of_one = count(
+        &mut owner,
+        "SELECT count(*) FROM person WHERE shelter_id = 1",
+    );
+    let households_of_two = count(
+        &mut owner,
+        "SELECT count(*) FROM household WHERE shelter_id = 2",
+    );
+    assert!(of_one > 0 && households_of_two > 0);
+
+    let mut app = client(&format!("{to} user=alb_rls_app password=app-secret"));
+    // Unset: nothing is seen and nothing can be written (fails closed).
+    assert_eq!(count(&mut app, "SELECT count(*) FROM person"), 0);
+    assert_eq!(count(&mut app, "SELECT count(*) FROM household"), 0);
+    let err = app
+        .batch_execute(
+            "INSERT INTO household (shelter_id, label, created_at, updated_at, updated_by)
+             VALUES (1, 'x', 0, 0, 'test')",
+        )
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("row-level security"), "{err:?}");
+
+    // Set to shelter 1 for one transaction: shelter 1's rows and no others.
+    let mut tx = app.transaction().unwrap();
+    tx.execute("SELECT set_config('albergue.shelters', '1', true)", &[])
+        .unwrap();
+    let seen: i64 = tx
+        .query_one("SELECT count(*) FROM person", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, of_one);
+    let others: i64 = tx
+        .query_one("SELECT count(*) FROM person WHERE shelter_id <> 1", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(others, 0);
+    let changed = tx
+        .execute(
+            "UPDATE household SET label = 'taken' WHERE shelter_id = 2",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(changed, 0, "shelter 2's households are not there to change");
+    tx.commit().unwrap();
+    // The setting was the transaction's only.
+    assert_eq!(count(&mut app, "SELECT count(*) FROM person"), 0);
+    let mut tx = app.transaction().unwrap();
+    tx.execute("SELECT set_config('albergue.shelters', '1', true)", &[])
+        .unwrap();
+    let err = tx
+        .execute(
+            "INSERT INTO household (shelter_id, label, created_at, updated_at, updated_by)
+             VALUES (2, 'smuggled', 0, 0, 'test')",
+            &[],
+        )
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("row-level security"), "{err:?}");
+    drop(tx);
+    assert_eq!(
+        count(
+            &mut owner,
+            "SELECT count(*) FROM household WHERE shelter_id = 2"
+        ),
+        households_of_two
+    );
+    // The application's role may append to the audit trail, never rewrite it.
+    let err = app.batch_execute("DELETE FROM audit").unwrap_err();
+    assert!(format!("{err:?}").contains("permission denied"), "{err:?}");
+}
