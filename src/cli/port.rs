@@ -63,13 +63,15 @@ pub fn port(cli: &Cli, args: &PortArgs) -> Result<u8> {
         grant: args.grant.clone(),
     };
     let started = Instant::now();
-    let mut last_shown = Instant::now();
+    let mut last_shown = (Instant::now(), String::new(), u64::MAX);
     let mut stderr = std::io::stderr();
     let report = pg::port(&source, &args.to, &options, &mut |table, done, total| {
         // A line a batch, at most a few a second (and each table's last).
-        if done == total || last_shown.elapsed() >= Duration::from_millis(250) {
+        let (at, last_table, last_done) = &last_shown;
+        let again = last_table == table && *last_done == done;
+        if !again && (done == total || at.elapsed() >= Duration::from_millis(250)) {
             let _ = writeln!(stderr, "  {table}: {done} of {total} rows");
-            last_shown = Instant::now();
+            last_shown = (Instant::now(), table.to_string(), done);
         }
     })?;
     let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();

@@ -67,7 +67,24 @@ CREATE TABLE albergue_port_table (
     last_id bigint NOT NULL DEFAULT 0,
     rows    bigint NOT NULL DEFAULT 0,
     done    boolean NOT NULL DEFAULT false
-);";
+);
+-- The secondary indexes and foreign keys, made again once the rows are in
+-- (one pass each instead of one update a row), from their definitions.
+CREATE TABLE albergue_port_deferred (
+    name       text PRIMARY KEY,
+    table_name text NOT NULL,
+    kind       text NOT NULL CHECK (kind IN ('index', 'foreign key')),
+    definition text NOT NULL
+);
+INSERT INTO albergue_port_deferred
+    SELECT i.indexname, i.tablename, 'index', i.indexdef FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename NOT LIKE 'albergue%'
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname
+                      AND c.connamespace = current_schema()::regnamespace);
+INSERT INTO albergue_port_deferred
+    SELECT c.conname, c.conrelid::regclass::text, 'foreign key', pg_get_constraintdef(c.oid)
+    FROM pg_constraint c
+    WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace;";
 
 /// Ports `source` into the database `target` names; `progress` hears of
 /// each batch (table, rows copied, rows in all).
@@ -95,6 +112,9 @@ pub fn port(
     let snapshot = conn.unchecked_transaction()?;
     let fingerprint = fingerprint(conn)?;
     let mut client = target.connect()?;
+    // A batch lost to a crash of the server is copied again on resumption
+    // (its progress row goes with it); the last commit waits for the disk.
+    client.batch_execute("SET synchronous_commit = off")?;
     let started = Instant::now();
     let resumed = begin(
         &mut client,
@@ -222,6 +242,18 @@ fn begin(client: &mut Client, target: &Target, source: &str, fingerprint: &str) 
         "INSERT INTO albergue_port (one, source, fingerprint) VALUES (1, $1, $2)",
         &[&source, &fingerprint],
     )?;
+    let deferred = tx.query(
+        "SELECT name, table_name, kind FROM albergue_port_deferred ORDER BY kind, name",
+        &[],
+    )?;
+    for row in deferred {
+        let (name, table, kind): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        if kind == "index" {
+            tx.batch_execute(&format!("DROP INDEX \"{name}\""))?;
+        } else {
+            tx.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\""))?;
+        }
+    }
     for &(table, _) in CARRIED {
         tx.execute(
             "INSERT INTO albergue_port_table (name) VALUES ($1)",
@@ -307,6 +339,26 @@ fn copy_table(
 fn finish(client: &mut Client, grant: Option<&str>) -> Result<()> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
+    tx.batch_execute(
+        "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL synchronous_commit = on",
+    )?;
+    // Indexes first: the foreign keys are then checked through them.
+    let deferred = tx.query(
+        "SELECT name, table_name, kind, definition FROM albergue_port_deferred
+         ORDER BY kind DESC, name",
+        &[],
+    )?;
+    for row in deferred {
+        let (name, table, kind, definition): (String, String, String, String) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let sql = if kind == "index" {
+            definition
+        } else {
+            format!("ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}")
+        };
+        tx.batch_execute(&sql)
+            .with_context(|| format!("making {kind} {name} of table {table} again"))?;
+    }
     for &(table, order) in CARRIED {
         if order == "id" && table != "audit_head" {
             tx.query_one(
@@ -318,7 +370,9 @@ fn finish(client: &mut Client, grant: Option<&str>) -> Result<()> {
         }
         tx.batch_execute(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))?;
     }
-    tx.batch_execute("DROP TABLE albergue_port_table; DROP TABLE albergue_port;")?;
+    tx.batch_execute(
+        "DROP TABLE albergue_port_deferred; DROP TABLE albergue_port_table; DROP TABLE albergue_port;",
+    )?;
     if let Some(role) = grant {
         tx.batch_execute(&format!(
             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
