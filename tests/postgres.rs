@@ -417,3 +417,168 @@ fn row_level_security_walls_shelters_even_from_hand_written_sql() {
     let err = app.batch_execute("DELETE FROM audit").unwrap_err();
     assert!(format!("{err:?}").contains("permission denied"), "{err:?}");
 }
+
+/// Makes an authority and a certificate it signs for `localhost`, in `dir`;
+/// returns the authority's certificate and the server's two files.
+fn certificates(
+    dir: &Path,
+    name: &str,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let ca = format!("{name}-ca");
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        &format!("/CN={name} authority"),
+        "-keyout",
+        &format!("{ca}.key"),
+        "-out",
+        &format!("{ca}.crt"),
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        &format!("{name}.key"),
+        "-out",
+        &format!("{name}.csr"),
+    ]);
+    std::fs::write(
+        dir.join(format!("{name}.ext")),
+        "subjectAltName=DNS:localhost\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &format!("{name}.csr"),
+        "-CA",
+        &format!("{ca}.crt"),
+        "-CAkey",
+        &format!("{ca}.key"),
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        &format!("{name}.ext"),
+        "-out",
+        &format!("{name}.crt"),
+    ]);
+    (
+        dir.join(format!("{ca}.crt")),
+        dir.join(format!("{name}.crt")),
+        dir.join(format!("{name}.key")),
+    )
+}
+
+#[test]
+#[ignore = "PostgreSQL half: scripts/test runs it in a throwaway cluster (pg_virtualenv)"]
+fn tls_verifies_the_server_certificate_and_its_host() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    let home = tempfile::tempdir().unwrap();
+    let (ca, crt, key) = certificates(home.path(), "server");
+    let (other_ca, _, _) = certificates(home.path(), "stranger");
+
+    // The cluster serves TLS with the certificate (its files in its data
+    // folder, the server's user's).
+    let mut admin = admin();
+    let data: String = admin
+        .query_one("SELECT current_setting('data_directory')", &[])
+        .unwrap()
+        .get(0);
+    let owner = std::fs::metadata(&data).unwrap();
+    for (from, to) in [(&crt, "albergue-test.crt"), (&key, "albergue-test.key")] {
+        let to = Path::new(&data).join(to);
+        std::fs::copy(from, &to).unwrap();
+        std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
+        if owner.uid() != std::fs::metadata(home.path()).unwrap().uid() {
+            std::os::unix::fs::chown(&to, Some(owner.uid()), Some(owner.gid())).unwrap();
+        }
+    }
+    for setting in [
+        format!("ALTER SYSTEM SET ssl_cert_file = '{data}/albergue-test.crt'"),
+        format!("ALTER SYSTEM SET ssl_key_file = '{data}/albergue-test.key'"),
+        "ALTER SYSTEM SET ssl = on".to_string(),
+    ] {
+        admin.batch_execute(&setting).unwrap();
+    }
+    admin.batch_execute("SELECT pg_reload_conf()").unwrap();
+    let ca = ca.to_str().unwrap();
+    let full = |host: &str, root: &str| {
+        format!("host={host} dbname=alb_tls sslmode=verify-full sslrootcert={root}")
+    };
+    let db = make_demo(home.path(), 100);
+    fresh("alb_tls");
+    let started = std::time::Instant::now();
+    while albergue::store::pg::connect(&full("localhost", ca)).is_err() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "the server did not take its certificate"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    let o = port(home.path(), &db, &full("localhost", ca), &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    says_all(&text(&o), &["TLS verify-full", "verified: 15 tables alike"]);
+    let mut pg = client(&full("localhost", ca));
+    let ssl: bool = pg
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(ssl, "the connection is encrypted");
+
+    // The certificate is for localhost, not for 127.0.0.1: verify-full
+    // refuses that host, verify-ca (the authority only) takes it.
+    let o = port(home.path(), &db, &full("127.0.0.1", ca), &["--verify"]);
+    assert!(!o.status.success());
+    says_all(
+        &text(&o),
+        &[
+            "cannot connect to PostgreSQL at host=127.0.0.1",
+            "certificate",
+        ],
+    );
+    let o = port(
+        home.path(),
+        &db,
+        &format!("host=127.0.0.1 dbname=alb_tls sslmode=verify-ca sslrootcert={ca}"),
+        &["--verify"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    // Signed by another authority: refused.
+    let o = port(
+        home.path(),
+        &db,
+        &full("localhost", other_ca.to_str().unwrap()),
+        &["--verify"],
+    );
+    assert!(!o.status.success());
+    says_all(&text(&o), &["certificate verify failed"]);
+}

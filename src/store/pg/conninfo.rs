@@ -2,8 +2,10 @@
 //! or libpq's `key=value` words, with libpq's `PG*` variables for what the
 //! string leaves out (as `psql` reads them).
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use postgres::{Client, Config, NoTls};
+
+use super::tls;
 
 /// Whether a `--db` value names a PostgreSQL database rather than a file.
 pub fn is_postgres(db: &str) -> bool {
@@ -44,6 +46,7 @@ pub fn redacted(db: &str) -> String {
 #[derive(Clone)]
 pub struct Target {
     config: Config,
+    tls: tls::Tls,
     shown: String,
 }
 
@@ -61,15 +64,16 @@ impl std::fmt::Display for Target {
 
 impl Target {
     /// Reads a connection string; `PGHOST`, `PGPORT`, `PGUSER`,
-    /// `PGPASSWORD`, `PGDATABASE` and `PGSSLMODE` fill in what it leaves out.
+    /// `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE` and `PGSSLROOTCERT` fill in
+    /// what it leaves out.
     pub fn parse(db: &str) -> Result<Self> {
         Self::parse_with(db, |name| std::env::var(name).ok())
     }
 
     fn parse_with(db: &str, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let shown = redacted(db);
-        let mut config: Config = db
-            .trim()
+        let (rest, mode, root) = tls::take_ssl(db).with_context(|| format!("{shown}: sslmode"))?;
+        let mut config: Config = rest
             .parse()
             .with_context(|| format!("{shown}: not a PostgreSQL connection string"))?;
         if config.get_hosts().is_empty() {
@@ -106,44 +110,34 @@ impl Target {
                 config.password(password);
             }
         }
-        if let Some(mode) = env("PGSSLMODE") {
-            if !db.contains("sslmode") {
-                match mode.as_str() {
-                    "disable" => config.ssl_mode(postgres::config::SslMode::Disable),
-                    "prefer" | "allow" => config.ssl_mode(postgres::config::SslMode::Prefer),
-                    other => bail!(
-                        "PGSSLMODE={other}: albergue connects without TLS so far (local sockets and \
-                         trusted networks); use sslmode=disable, or a local socket"
-                    ),
-                };
-            }
-        }
-        if !matches!(
-            config.get_ssl_mode(),
-            postgres::config::SslMode::Disable | postgres::config::SslMode::Prefer
-        ) {
-            bail!(
-                "{shown}: sslmode: albergue connects without TLS so far (local sockets and trusted \
-                 networks); use sslmode=disable, or a local socket"
-            );
-        }
+        let tls = tls::choose(
+            mode.or_else(|| env("PGSSLMODE")).as_deref(),
+            root.or_else(|| env("PGSSLROOTCERT")).as_deref(),
+            env("HOME").as_deref().map(std::path::Path::new),
+        )
+        .with_context(|| format!("{shown}: TLS"))?;
+        config.ssl_mode(tls.mode());
         let where_ = format!(
-            "{} (database {}, user {})",
+            "{} (database {}, user {}, {})",
             shown,
             config.get_dbname().unwrap_or_default(),
-            config.get_user().unwrap_or_default()
+            config.get_user().unwrap_or_default(),
+            tls.label()
         );
         Ok(Self {
             config,
+            tls,
             shown: where_,
         })
     }
 
     /// Connects (a clear message naming the target when it cannot).
     pub fn connect(&self) -> Result<Client> {
-        self.config
-            .connect(NoTls)
-            .with_context(|| format!("cannot connect to PostgreSQL at {}", self.shown))
+        let connected = match self.tls.connector()? {
+            None => self.config.connect(NoTls),
+            Some(tls) => self.config.connect(tls),
+        };
+        connected.with_context(|| format!("cannot connect to PostgreSQL at {}", self.shown))
     }
 }
 
@@ -195,10 +189,22 @@ mod tests {
         assert_eq!(target.config.get_ports(), &[5433]);
         assert_eq!(
             target.to_string(),
-            "dbname=albergue (database albergue, user ana)"
+            "dbname=albergue (database albergue, user ana, TLS if offered, not verified)"
         );
-        let err = Target::parse_with("dbname=x sslmode=require", env).unwrap_err();
-        assert!(format!("{err:#}").contains("without TLS"), "{err:#}");
+        let err = Target::parse_with("dbname=x sslmode=verify-full", env).unwrap_err();
+        assert!(format!("{err:#}").contains("sslrootcert=FILE"), "{err:#}");
+        let with_env = |name: &str| match name {
+            "PGSSLMODE" => Some("verify-ca".to_string()),
+            "PGSSLROOTCERT" => Some("/etc/albergue/pg-ca.crt".to_string()),
+            other => env(other),
+        };
+        let target = Target::parse_with("dbname=albergue", with_env).unwrap();
+        assert_eq!(
+            target.tls,
+            tls::Tls::VerifyCa("/etc/albergue/pg-ca.crt".into())
+        );
+        let target = Target::parse_with("dbname=albergue sslmode=disable", with_env).unwrap();
+        assert_eq!(target.tls, tls::Tls::Off);
         let err = Target::parse_with("postgres://a@b/c?port=zz", env).unwrap_err();
         assert!(
             format!("{err:#}").contains("not a PostgreSQL connection string"),

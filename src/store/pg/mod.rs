@@ -13,6 +13,7 @@ mod port;
 mod schema;
 mod tables;
 mod tally;
+mod tls;
 mod verify;
 
 pub use conninfo::{connect, is_postgres, redacted, Target};
