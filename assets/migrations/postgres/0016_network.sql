@@ -378,6 +378,50 @@ END $$;
 CREATE TRIGGER program_case_placed BEFORE INSERT OR UPDATE OF household_id, person_id
     ON program_case FOR EACH ROW EXECUTE FUNCTION program_case_placed();
 
+-- The change log: every transaction that changes what the dashboards show
+-- leaves one row, its number in order of writing, and a notification on
+-- channel albergue_changes (delivered at commit, none for a rollback), so
+-- that a session on any host knows within a second; a listener that lost
+-- its connection compares the newest number when it is back.
+CREATE TABLE change_log (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    xid xid8 NOT NULL UNIQUE DEFAULT pg_current_xact_id(),
+    at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION change_logged() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    logged bigint;
+BEGIN
+    INSERT INTO change_log DEFAULT VALUES ON CONFLICT (xid) DO NOTHING RETURNING seq INTO logged;
+    IF logged IS NOT NULL THEN
+        PERFORM pg_notify('albergue_changes', logged::text);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON shelter
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON shelter_section
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON household
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON person
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON appointment
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON outage
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON coordinator
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON coordinator_shelter
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON transfer
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON program_case
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON case_event
+    FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
+
 -- Row level security by shelter (see the top of this file).
 ALTER TABLE shelter ENABLE ROW LEVEL SECURITY;
 ALTER TABLE shelter FORCE ROW LEVEL SECURITY;

@@ -3,6 +3,8 @@
 //! string leaves out (as `psql` reads them).
 
 use anyhow::{Context, Result};
+use std::time::Duration;
+
 use postgres::{Client, Config, NoTls};
 
 use super::tls;
@@ -133,11 +135,30 @@ impl Target {
 
     /// Connects (a clear message naming the target when it cannot).
     pub fn connect(&self) -> Result<Client> {
-        let connected = match self.tls.connector()? {
-            None => self.config.connect(NoTls),
-            Some(tls) => self.config.connect(tls),
+        Self::connect_with(&self.config, &self.tls, &self.shown)
+    }
+
+    /// Connects for a long-lived task named `name` (shown in
+    /// `pg_stat_activity`), with TCP keepalives so that a dead peer (a
+    /// primary gone without a goodbye) is noticed within seconds.
+    pub fn connect_as(&self, name: &str) -> Result<Client> {
+        let mut config = self.config.clone();
+        config
+            .application_name(name)
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(5))
+            .keepalives_interval(Duration::from_secs(1))
+            .keepalives_retries(3)
+            .connect_timeout(Duration::from_secs(5));
+        Self::connect_with(&config, &self.tls, &self.shown)
+    }
+
+    fn connect_with(config: &Config, tls: &tls::Tls, shown: &str) -> Result<Client> {
+        let connected = match tls.connector()? {
+            None => config.connect(NoTls),
+            Some(connector) => config.connect(connector),
         };
-        connected.with_context(|| format!("cannot connect to PostgreSQL at {}", self.shown))
+        connected.with_context(|| format!("cannot connect to PostgreSQL at {shown}"))
     }
 }
 

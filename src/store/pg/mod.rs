@@ -15,12 +15,14 @@ mod tables;
 mod tally;
 mod tls;
 mod verify;
+mod watch;
 
 pub use conninfo::{connect, is_postgres, redacted, Target};
 pub use port::{port, PortOptions, PortReport};
 pub use schema::{migrate, SCHEMA_VERSION};
 pub use tables::{CARRIED, NOT_CARRIED};
 pub use verify::{verify, Verification};
+pub use watch::{newest, Heard, Watcher, CHANNEL};
 
 /// The message of a command that cannot run on PostgreSQL yet.
 pub fn unsupported(command: &str, db: &str) -> String {
