@@ -166,6 +166,30 @@ fn a_port_is_verified_refused_twice_and_tampering_is_found() {
         &text(&o),
         &["the audit chain on PostgreSQL is broken", "audit: the same"],
     );
+    // `check` on PostgreSQL finds the broken chain too, and a wall or a
+    // trigger taken down.
+    pg.batch_execute(
+        "ALTER TABLE household NO FORCE ROW LEVEL SECURITY;
+         ALTER TABLE person DISABLE TRIGGER person_placed;",
+    )
+    .unwrap();
+    let o = albergue(home.path(), &["--db", &to, "check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    says_all(
+        &text(&o),
+        &[
+            "schema:   version 16 (PostgreSQL)",
+            "rows:     4 shelters",
+            "1500 people",
+            "integrity: 3 problem(s)",
+            "the audit chain on PostgreSQL is broken",
+            "row level security is not forced on household",
+            "trigger person_placed on person is disabled",
+        ],
+    );
+    let o = albergue(home.path(), &["--db", &again, "check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    says_all(&text(&o), &["audit:    ", "rows chained", "integrity: ok"]);
 }
 
 #[test]

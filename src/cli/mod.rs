@@ -67,10 +67,16 @@ fn run_command(mut cli: Cli) -> Result<u8> {
     if let Some(db) = cli.db.as_deref().and_then(|db| db.to_str()) {
         if crate::store::pg::is_postgres(db) {
             let what = match &cli.command {
-                Some(Command::Port(_)) => "port (whose --db is the SQLite source)",
-                _ => cli.command_name(),
+                Some(Command::Check { repair: false }) => None,
+                Some(Command::Check { repair: true }) => {
+                    Some("check --repair (PostgreSQL keeps no tallies to count again)")
+                }
+                Some(Command::Port(_)) => Some("port (whose --db is the SQLite source)"),
+                _ => Some(cli.command_name()),
             };
-            anyhow::bail!(crate::store::pg::unsupported(what, db));
+            if let Some(what) = what {
+                anyhow::bail!(crate::store::pg::unsupported(what, db));
+            }
         }
     }
     let Some(command) = cli.command.take() else {

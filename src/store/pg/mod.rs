@@ -9,6 +9,7 @@
 
 mod conninfo;
 mod copy;
+mod inspect;
 mod port;
 mod schema;
 mod tables;
@@ -18,6 +19,7 @@ mod verify;
 mod watch;
 
 pub use conninfo::{connect, is_postgres, redacted, Target};
+pub use inspect::{inspect, Inspection, WALLED};
 pub use port::{port, PortOptions, PortReport};
 pub use schema::{migrate, SCHEMA_VERSION};
 pub use tables::{CARRIED, NOT_CARRIED};
@@ -28,8 +30,8 @@ pub use watch::{newest, Heard, Watcher, CHANNEL};
 pub fn unsupported(command: &str, db: &str) -> String {
     format!(
         "--db {}: `albergue {command}` runs on SQLite only for now; on PostgreSQL albergue can so far \
-         be ported to (`albergue port --to …`) and verified (`albergue port --to … --verify`). \
-         Give --db a SQLite file",
+         be ported to (`albergue port --to …`), verified against its source (`albergue port --to … \
+         --verify`) and checked (`albergue check`). Give --db a SQLite file",
         redacted(db)
     )
 }

@@ -56,3 +56,31 @@ pub(super) fn create(tx: &mut postgres::Transaction<'_>) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The triggers the schema makes: (trigger, table).
+pub(super) fn triggers() -> Vec<(&'static str, &'static str)> {
+    let mut found = Vec::new();
+    let mut rest = FULL_SCHEMA;
+    while let Some(at) = rest.find("CREATE TRIGGER ") {
+        rest = &rest[at + "CREATE TRIGGER ".len()..];
+        let name = rest.split_whitespace().next().unwrap_or_default();
+        let table = rest
+            .find(" ON ")
+            .and_then(|on| rest[on + 4..].split_whitespace().next())
+            .unwrap_or_default();
+        found.push((name, table));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_triggers_are_read_off_the_schema() {
+        let triggers = super::triggers();
+        assert!(triggers.contains(&("audit_no_change", "audit")));
+        assert!(triggers.contains(&("household_moved", "household")));
+        assert!(triggers.contains(&("change_logged", "case_event")));
+        assert_eq!(triggers.len(), 18);
+    }
+}

@@ -178,7 +178,7 @@ fn source_digest(
 }
 
 /// Walks the audit chain on PostgreSQL, and compares the head it keeps.
-fn walk_audit(
+pub(super) fn walk_audit(
     tx: &mut postgres::Transaction<'_>,
     problems: &mut Vec<String>,
 ) -> Result<(u64, [u8; 32])> {
@@ -204,7 +204,7 @@ fn walk_audit(
         };
         if let Err(broken) = walk.step(&entry, &hash(7), &hash(8)) {
             problems.push(format!("the audit chain on PostgreSQL is broken: {broken}"));
-            break;
+            return Ok(walk.head());
         }
     }
     drop(rows);
@@ -221,7 +221,10 @@ fn walk_audit(
         )
     });
     if kept_head.is_some_and(|k| k != head) {
-        problems.push("the audit chain's kept head on PostgreSQL is not its last row".to_string());
+        problems.push(
+            "the audit chain's kept head on PostgreSQL is not its last row: rows were removed or rewritten"
+                .to_string(),
+        );
     }
     Ok(head)
 }
