@@ -66,10 +66,8 @@ pub(super) fn check(cli: &Cli, repair: bool) -> Result<u8> {
 }
 
 fn report(cli: &Cli, repair: bool, out: &mut String) -> Result<u8> {
-    if let Some(db) = cli.db.as_deref().and_then(|db| db.to_str()) {
-        if crate::store::pg::is_postgres(db) {
-            return report_postgres(db, out);
-        }
+    if let Some(db) = cli.postgres() {
+        return report_postgres(db, out);
     }
     let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
     let key = protect::database_key(cli.key_file.as_deref())?;

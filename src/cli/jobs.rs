@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use chrono::Utc;
 
 use super::{Cli, ExportArgs, ExportFormat, ImportArgs};
 use crate::actor::Actor;
@@ -34,7 +35,6 @@ pub(super) fn export(cli: &Cli, args: ExportArgs) -> Result<u8> {
             "warning: this export is NOT encrypted; give --recipients FILE (or ALBERGUE_RECIPIENTS) to encrypt it"
         );
     }
-    let mut store = cli.open_for_reading()?;
     let opts = export::Options {
         out,
         format: match format {
@@ -48,8 +48,17 @@ pub(super) fn export(cli: &Cli, args: ExportArgs) -> Result<u8> {
         signing_key,
     };
     let now = cli.now();
-    let report = export::export(&mut store, &opts, &Actor::from_env(), now)
-        .context("export failed; nothing was left half-written")?;
+    let actor = Actor::from_env();
+    let report = match cli.postgres() {
+        Some(db) => {
+            let target = crate::store::pg::Target::parse(db)?;
+            let mut store =
+                crate::store::pg::PgStore::open(&target, std::sync::Arc::new(Utc::now))?;
+            export::export(&mut store, &opts, &actor, now)
+        }
+        None => export::export(&mut cli.open_for_reading()?, &opts, &actor, now),
+    }
+    .context("export failed; nothing was left half-written")?;
     let counts: Vec<String> = report
         .counts
         .iter()

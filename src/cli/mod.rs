@@ -64,19 +64,17 @@ fn run_command(mut cli: Cli) -> Result<u8> {
         // database is opened, with its file:line (never half-loaded).
         crate::programs::check_config(paths::config_folder().as_deref())?;
     }
-    if let Some(db) = cli.db.as_deref().and_then(|db| db.to_str()) {
-        if crate::store::pg::is_postgres(db) {
-            let what = match &cli.command {
-                Some(Command::Check { repair: false }) => None,
-                Some(Command::Check { repair: true }) => {
-                    Some("check --repair (PostgreSQL keeps no tallies to count again)")
-                }
-                Some(Command::Port(_)) => Some("port (whose --db is the SQLite source)"),
-                _ => Some(cli.command_name()),
-            };
-            if let Some(what) = what {
-                anyhow::bail!(crate::store::pg::unsupported(what, db));
+    if let Some(db) = cli.postgres() {
+        let what = match &cli.command {
+            Some(Command::Check { repair: false } | Command::Export(_)) => None,
+            Some(Command::Check { repair: true }) => {
+                Some("check --repair (PostgreSQL keeps no tallies to count again)")
             }
+            Some(Command::Port(_)) => Some("port (whose --db is the SQLite source)"),
+            _ => Some(cli.command_name()),
+        };
+        if let Some(what) = what {
+            anyhow::bail!(crate::store::pg::unsupported(what, db));
         }
     }
     let Some(command) = cli.command.take() else {
@@ -132,6 +130,14 @@ fn run_command(mut cli: Cli) -> Result<u8> {
 }
 
 impl Cli {
+    /// The PostgreSQL database `--db` names, if it names one.
+    fn postgres(&self) -> Option<&str> {
+        self.db
+            .as_deref()
+            .and_then(|db| db.to_str())
+            .filter(|db| crate::store::pg::is_postgres(db))
+    }
+
     /// The database the flags name, and its key.
     fn database(&self) -> Result<(paths::DbPath, Option<std::sync::Arc<crate::store::DbKey>>)> {
         let db = paths::resolve(self.db.as_deref(), self.demo)?;

@@ -49,12 +49,13 @@ pub struct PortArgs {
 
 /// Runs `albergue port`.
 pub fn port(cli: &Cli, args: &PortArgs) -> Result<u8> {
-    let source = cli.open_existing()?;
+    let mut source = cli.open_existing()?;
     let target = pg::Target::parse(&args.to)?;
     if args.verify {
         let mut client = target.connect()?;
         let verified = pg::verify(&source, &mut client)?;
-        return report_verification(&verified);
+        report_verification(&verified)?;
+        return compare_exports(&mut source, &target);
     }
     eprintln!("albergue: porting {} to {target}", source.path().display());
     let options = PortOptions {
@@ -85,9 +86,29 @@ pub fn port(cli: &Cli, args: &PortArgs) -> Result<u8> {
             ""
         }
     );
-    let code = report_verification(&report.verified)?;
+    report_verification(&report.verified)?;
+    let code = compare_exports(&mut source, &target)?;
     tracing::info!(ms = started.elapsed().as_millis() as u64, rows, "ported");
     Ok(code)
+}
+
+/// The last check: a full export of each, compared byte for byte (neither
+/// audited; both removed).
+fn compare_exports(source: &mut crate::store::Store, target: &pg::Target) -> Result<u8> {
+    let mut ported = pg::PgStore::open(target, std::sync::Arc::new(chrono::Utc::now))?;
+    let work = std::env::temp_dir().join(format!("albergue-port-{}", std::process::id()));
+    match crate::export::compare::alike(source, &mut ported, &work, chrono::Utc::now())? {
+        Ok(alike) => {
+            println!(
+                "exports alike: a full export of each (CSV and JSON Lines, {} files, {} bytes) byte for byte",
+                alike.files, alike.bytes
+            );
+            Ok(0)
+        }
+        Err(difference) => {
+            bail!("the PostgreSQL database's export is not the source's: {difference}")
+        }
+    }
 }
 
 fn report_verification(v: &Verification) -> Result<u8> {

@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod cases;
+pub mod compare;
 pub mod departures;
 pub mod files;
 mod folders;
@@ -26,7 +27,7 @@ use serde::Serialize;
 use self::files::{private_dir, private_file, Hashing};
 use crate::actor::Actor;
 use crate::domain::port;
-use crate::store::{Column, Field, Kind, Snapshot, Store, StoreError, Table};
+use crate::store::{Column, Field, Kind, Snapshot, Snapshots, StoreError, Table};
 
 /// Prefix of the working folders of exports in progress.
 const WORK_PREFIX: &str = ".albergue-export-";
@@ -494,7 +495,7 @@ impl Progress {
 
 /// Runs an export at `now` by `actor`.
 pub fn export(
-    store: &mut Store,
+    store: &mut impl Snapshots,
     opts: &Options,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -587,7 +588,7 @@ pub fn export(
 }
 
 fn write_all(
-    store: &mut Store,
+    store: &mut impl Snapshots,
     opts: &Options,
     work: &Path,
     now: DateTime<Utc>,

@@ -184,6 +184,18 @@ pub enum StoreError {
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    /// A PostgreSQL failure (its message, which names no one's values).
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        Self::Postgres(match e.as_db_error() {
+            Some(db) => format!("{} ({})", db.message(), db.code().code()),
+            None => e.to_string(),
+        })
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -55,7 +55,7 @@ pub use read::{AppointmentLine, DashboardData, NextAppointment, RosterRow, Slot,
 pub use retention::RetentionReport;
 pub use roster::{Edge, RosterCount, RosterFilter, RosterKey, RosterSort, RosterSpec, COUNT_CAP};
 pub use sections::ShelterBeds;
-pub use snapshot::{Column, Field, Kind, Snapshot, Table};
+pub use snapshot::{Column, Field, Kind, Snapshot, Snapshots, Table};
 pub use transfers::Arriving;
 pub use users::User;
 

@@ -283,29 +283,63 @@ pub enum Field<'a> {
     Text(&'a str),
 }
 
-/// An open read transaction: every table read through it shows the same moment.
+/// An open read transaction: every table read through it shows the same
+/// moment. On SQLite or on PostgreSQL: the export reads both alike.
 pub struct Snapshot<'c> {
-    tx: rusqlite::Transaction<'c>,
+    tx: Tx<'c>,
 }
 
-impl Snapshot<'_> {
+enum Tx<'c> {
+    Sqlite(rusqlite::Transaction<'c>),
+    Postgres(std::cell::RefCell<postgres::Transaction<'c>>),
+}
+
+impl<'c> Snapshot<'c> {
+    /// A snapshot in a PostgreSQL transaction (repeatable read, read only).
+    pub(super) fn postgres(tx: postgres::Transaction<'c>) -> Self {
+        Snapshot {
+            tx: Tx::Postgres(std::cell::RefCell::new(tx)),
+        }
+    }
+
+    /// Ends it (commits a read: nothing to write).
+    pub(super) fn finish(self) -> Result<()> {
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit()?,
+            Tx::Postgres(tx) => tx.into_inner().commit()?,
+        }
+        Ok(())
+    }
+
     /// The schema version.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .tx
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+        match &self.tx {
+            Tx::Sqlite(tx) => Ok(tx.pragma_query_value(None, "user_version", |r| r.get(0))?),
+            Tx::Postgres(tx) => {
+                let row = tx
+                    .borrow_mut()
+                    .query_one("SELECT version FROM albergue_schema", &[])?;
+                Ok(i64::from(row.get::<_, i32>(0)))
+            }
+        }
     }
 
     /// The audit chain as this snapshot holds it: its length and head, or
     /// where it breaks.
     pub fn audit_chain(&self) -> Result<super::audit::Verified> {
-        super::audit::verify(&self.tx, None)
+        match &self.tx {
+            Tx::Sqlite(tx) => super::audit::verify(tx, None),
+            Tx::Postgres(tx) => super::pg::chain(&mut tx.borrow_mut()),
+        }
     }
 
     /// How many rows `table` holds in this snapshot.
     pub fn count(&self, table: Table) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM {}", table.sql_table());
-        let n: i64 = self.tx.query_row(&sql, [], |r| r.get(0))?;
+        let n: i64 = match &self.tx {
+            Tx::Sqlite(tx) => tx.query_row(&sql, [], |r| r.get(0))?,
+            Tx::Postgres(tx) => tx.borrow_mut().query_one(&sql, &[])?.get(0),
+        };
         Ok(n.max(0) as u64)
     }
 
@@ -322,7 +356,11 @@ impl Snapshot<'_> {
             names.join(", "),
             table.sql_table()
         );
-        let mut stmt = self.tx.prepare(&sql).map_err(StoreError::from)?;
+        let tx = match &self.tx {
+            Tx::Sqlite(tx) => tx,
+            Tx::Postgres(tx) => return pg_rows(&mut tx.borrow_mut(), &sql, cols, f),
+        };
+        let mut stmt = tx.prepare(&sql).map_err(StoreError::from)?;
         let mut rows = stmt.query([]).map_err(StoreError::from)?;
         let mut n = 0u64;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
@@ -343,6 +381,70 @@ impl Snapshot<'_> {
     }
 }
 
+/// [`Snapshot::rows`] on PostgreSQL: whole numbers are `bigint`, the rest
+/// text (as the schema has them).
+fn pg_rows<E: From<StoreError>>(
+    tx: &mut postgres::Transaction<'_>,
+    sql: &str,
+    cols: &[Column],
+    mut f: impl FnMut(&[Field<'_>]) -> Result<(), E>,
+) -> Result<u64, E> {
+    use postgres::fallible_iterator::FallibleIterator;
+    use postgres::types::Type;
+    let mut rows = tx
+        .query_raw(sql, std::iter::empty::<i64>())
+        .map_err(StoreError::from)?;
+    let mut n = 0u64;
+    while let Some(row) = rows.next().map_err(StoreError::from)? {
+        let mut fields = [Field::Null; MAX_COLUMNS];
+        for (i, field) in fields.iter_mut().enumerate().take(cols.len()) {
+            *field = if *row.columns()[i].type_() == Type::INT8 {
+                row.get::<_, Option<i64>>(i).map_or(Field::Null, Field::Int)
+            } else {
+                row.get::<_, Option<&str>>(i)
+                    .map_or(Field::Null, Field::Text)
+            };
+        }
+        f(&fields[..cols.len()])?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// What a job that reads the whole database needs of it, on either
+/// backend: a consistent snapshot, and its own audit row.
+pub trait Snapshots {
+    /// Runs `f` inside one read transaction, so that everything it reads
+    /// is one consistent moment even while other coordinators write.
+    fn snapshot<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Snapshot<'_>) -> Result<T, E>,
+    ) -> Result<T, E>;
+
+    /// Audits the job (who, when, where, how): field names and counts only.
+    fn record_job(&mut self, action: &str, summary: &str, actor: &Actor) -> Result<()>;
+
+    /// Whether it can only be read (then the job is not audited).
+    fn read_only(&self) -> bool;
+}
+
+impl Snapshots for Store {
+    fn snapshot<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Snapshot<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        Store::snapshot(self, f)
+    }
+
+    fn record_job(&mut self, action: &str, summary: &str, actor: &Actor) -> Result<()> {
+        Store::record_job(self, action, summary, actor)
+    }
+
+    fn read_only(&self) -> bool {
+        Store::read_only(self)
+    }
+}
+
 impl Store {
     /// Runs `f` inside one read transaction, so that everything it reads is
     /// one consistent moment even while other coordinators write.
@@ -359,9 +461,9 @@ impl Store {
             r.get::<_, i64>(0)
         })
         .map_err(StoreError::from)?;
-        let snap = Snapshot { tx };
+        let snap = Snapshot { tx: Tx::Sqlite(tx) };
         let value = f(&snap)?;
-        snap.tx.commit().map_err(StoreError::from)?;
+        snap.finish()?;
         Ok(value)
     }
 

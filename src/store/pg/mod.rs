@@ -7,21 +7,25 @@
 //! the copy. The dashboard, `serve` and the jobs still run on SQLite only:
 //! [`unsupported`] is what they say when given a PostgreSQL `--db`.
 
+mod audit;
 mod conninfo;
 mod copy;
 mod inspect;
 mod port;
 mod schema;
+mod store;
 mod tables;
 mod tally;
 mod tls;
 mod verify;
 mod watch;
 
+pub use audit::chain;
 pub use conninfo::{connect, is_postgres, redacted, Target};
 pub use inspect::{inspect, Inspection, WALLED};
 pub use port::{port, PortOptions, PortReport};
 pub use schema::{migrate, SCHEMA_VERSION};
+pub use store::PgStore;
 pub use tables::{CARRIED, NOT_CARRIED};
 pub use verify::{verify, Verification};
 pub use watch::{newest, Heard, Watcher, CHANNEL};
@@ -31,7 +35,7 @@ pub fn unsupported(command: &str, db: &str) -> String {
     format!(
         "--db {}: `albergue {command}` runs on SQLite only for now; on PostgreSQL albergue can so far \
          be ported to (`albergue port --to …`), verified against its source (`albergue port --to … \
-         --verify`) and checked (`albergue check`). Give --db a SQLite file",
+         --verify`), checked (`albergue check`) and exported (`albergue export`). Give --db a SQLite file",
         redacted(db)
     )
 }

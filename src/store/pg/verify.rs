@@ -6,16 +6,14 @@
 use std::io::Read;
 
 use anyhow::{bail, Result};
-use postgres::fallible_iterator::FallibleIterator;
 use postgres::Client;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::tables::{columns_alike, quoted, CARRIED};
-use super::{copy, schema, tally};
-use crate::domain::audit::{ChainWalk, GENESIS};
-use crate::domain::AuditEntry;
-use crate::store::{codec, Store};
+use super::{audit, copy, schema, tally};
+use crate::domain::audit::GENESIS;
+use crate::store::Store;
 
 /// What a verification found.
 #[derive(Debug, Clone)]
@@ -182,45 +180,14 @@ pub(super) fn walk_audit(
     tx: &mut postgres::Transaction<'_>,
     problems: &mut Vec<String>,
 ) -> Result<(u64, [u8; 32])> {
-    let mut walk = ChainWalk::default();
-    let mut rows = tx.query_raw(
-        "SELECT id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash FROM audit ORDER BY id",
-        std::iter::empty::<i64>(),
-    )?;
-    while let Some(r) = rows.next()? {
-        let entry = AuditEntry {
-            id: r.get(0),
-            at: codec::instant(r.get(1)),
-            actor: r.get(2),
-            action: r.get(3),
-            entity: r.get(4),
-            entity_id: r.get(5),
-            summary: r.get(6),
-        };
-        let hash = |i: usize| {
-            r.get::<_, Option<Vec<u8>>>(i)
-                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-                .unwrap_or([0xff; 32])
-        };
-        if let Err(broken) = walk.step(&entry, &hash(7), &hash(8)) {
+    let head = match audit::chain(tx)? {
+        Ok(head) => head,
+        Err(broken) => {
             problems.push(format!("the audit chain on PostgreSQL is broken: {broken}"));
-            return Ok(walk.head());
+            return Ok((0, GENESIS));
         }
-    }
-    drop(rows);
-    let head = walk.head();
-    let kept = tx
-        .query_opt("SELECT rows, head FROM audit_head WHERE id = 1", &[])?
-        .map(|r| (r.get::<_, i64>(0), r.get::<_, Option<Vec<u8>>>(1)));
-    let kept_head = kept.as_ref().map(|(n, h)| {
-        (
-            *n as u64,
-            h.as_deref()
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                .unwrap_or(GENESIS),
-        )
-    });
-    if kept_head.is_some_and(|k| k != head) {
+    };
+    if audit::kept_head(tx)?.is_some_and(|kept| kept != head) {
         problems.push(
             "the audit chain's kept head on PostgreSQL is not its last row: rows were removed or rewritten"
                 .to_string(),
