@@ -286,6 +286,13 @@ fn a_killed_port_goes_on_where_it_stopped_unless_the_source_changed() {
             break;
         }
     }
+    // A second port into it meanwhile is refused, and touches nothing.
+    let o = port(home.path(), &db, &to, &[]);
+    assert!(!o.status.success());
+    says_all(
+        &text(&o),
+        &["another `albergue port` is copying into this database"],
+    );
     child.kill().unwrap(); // SIGKILL: no goodbye
     child.wait().unwrap();
 

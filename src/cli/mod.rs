@@ -71,6 +71,11 @@ fn run_command(mut cli: Cli) -> Result<u8> {
                 Some("check --repair (PostgreSQL keeps no tallies to count again)")
             }
             Some(Command::Port(_)) => Some("port (whose --db is the SQLite source)"),
+            Some(Command::Backup { .. }) => anyhow::bail!(
+                "--db {}: on PostgreSQL the backup is the server's: `pg_dump -Fc` (nightly), or \
+                 pg_basebackup with WAL archiving; see README, A network on PostgreSQL",
+                crate::store::pg::redacted(db)
+            ),
             _ => Some(cli.command_name()),
         };
         if let Some(what) = what {

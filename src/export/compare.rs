@@ -43,7 +43,7 @@ pub struct Alike {
 /// (made 0700, removed after), and compares every file: `Err` names the
 /// first that differs.
 pub fn alike(
-    a: &mut impl Snapshots,
+    a: &mut (impl Snapshots + Send),
     b: &mut impl Snapshots,
     work: &Path,
     now: DateTime<Utc>,
@@ -55,7 +55,7 @@ pub fn alike(
 }
 
 fn compare(
-    a: &mut impl Snapshots,
+    a: &mut (impl Snapshots + Send),
     b: &mut impl Snapshots,
     work: &Path,
     now: DateTime<Utc>,
@@ -69,8 +69,14 @@ fn compare(
         signing_key: None,
     };
     let actor = Actor::from_env();
-    let first = export(&mut Unaudited(a), &options("a"), &actor, now)?.folder;
-    let second = export(&mut Unaudited(b), &options("b"), &actor, now)?.folder;
+    // Side by side: each is one core's work (rendering), the other side's
+    // reads wait on the other database.
+    let (first, second) = std::thread::scope(|s| {
+        let first = s.spawn(|| export(&mut Unaudited(a), &options("a"), &actor, now));
+        let second = export(&mut Unaudited(b), &options("b"), &actor, now);
+        (first.join().expect("the export's thread ends"), second)
+    });
+    let (first, second) = (first?.folder, second?.folder);
     let names = |dir: &Path| -> Result<Vec<String>, ExportError> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .map_err(io_at(dir))?

@@ -54,6 +54,9 @@ pub struct PortReport {
     pub verified: verify::Verification,
 }
 
+/// The advisory lock a port holds on its target.
+const PORT_LOCK: i64 = 0x616c_6265_7270_6f72; // "alberpor"
+
 /// The port's progress, kept on the target until it finishes.
 const PROGRESS: &str = "
 CREATE TABLE albergue_port (
@@ -115,6 +118,13 @@ pub fn port(
     // A batch lost to a crash of the server is copied again on resumption
     // (its progress row goes with it); the last commit waits for the disk.
     client.batch_execute("SET synchronous_commit = off")?;
+    // One port at a time into a database (held until this connection ends).
+    let alone: bool = client
+        .query_one("SELECT pg_try_advisory_lock($1)", &[&PORT_LOCK])?
+        .get(0);
+    if !alone {
+        bail!("{target}: another `albergue port` is copying into this database; let it finish (or stop it, then run this again)");
+    }
     let started = Instant::now();
     let resumed = begin(
         &mut client,
