@@ -114,14 +114,7 @@ pub fn inspect(client: &mut Client) -> Result<Inspection> {
             problems.push(format!("row level security is not forced on {table}"));
         }
     }
-    for &(name, query) in tally::DERIVED {
-        let wrong: i64 = tx.query_one(query, &[])?.get(0);
-        if wrong != 0 {
-            problems.push(format!(
-                "{name}: {wrong} rows disagree with the rows they follow"
-            ));
-        }
-    }
+    problems.extend(tally::derived_problems(&mut tx)?);
     tx.commit()?;
     Ok(Inspection {
         version,

@@ -46,6 +46,22 @@ pub const TALLIES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// What disagrees of what the triggers keep (none when all is well).
+pub fn derived_problems(
+    tx: &mut postgres::Transaction<'_>,
+) -> Result<Vec<String>, postgres::Error> {
+    let mut problems = Vec::new();
+    for &(name, query) in DERIVED {
+        let wrong: i64 = tx.query_one(query, &[])?.get(0);
+        if wrong != 0 {
+            problems.push(format!(
+                "{name}: {wrong} rows disagree with the rows they follow"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 /// What the triggers keep on PostgreSQL, checked against the rows they
 /// follow: each query counts the rows that disagree.
 pub const DERIVED: &[(&str, &str)] = &[

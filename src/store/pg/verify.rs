@@ -129,14 +129,7 @@ pub fn verify(source: &Store, client: &mut Client) -> Result<Verification> {
             ));
         }
     }
-    for &(name, query) in tally::DERIVED {
-        let wrong: i64 = tx.query_one(query, &[])?.get(0);
-        if wrong != 0 {
-            problems.push(format!(
-                "{name}: {wrong} rows disagree with the rows they follow"
-            ));
-        }
-    }
+    problems.extend(tally::derived_problems(&mut tx)?);
     tx.commit()?;
     Ok(Verification {
         tables: CARRIED.len(),
