@@ -21,7 +21,10 @@ fn main() {
     let mut writer = target.connect().unwrap();
     pg::migrate(&mut writer).unwrap();
     let watcher = Watcher::start(&target, 0);
-    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        matches!(watcher.next(Duration::from_secs(5)), Some(Heard::Back(_))),
+        "the watcher listens"
+    );
     let (mut commits, mut heard) = (Vec::new(), Vec::new());
     for i in 0..200 {
         let started = Instant::now();

@@ -698,6 +698,11 @@ fn a_commit_is_heard_on_another_connection_and_after_a_lost_one() {
     albergue::store::pg::migrate(&mut client(&db)).unwrap();
     let watcher = Watcher::start(&Target::parse(&db).unwrap(), 0);
     assert_eq!(
+        watcher.next(Duration::from_secs(5)),
+        Some(Heard::Back(0)),
+        "listening, on an empty log"
+    );
+    assert_eq!(
         watcher.next(Duration::from_millis(300)),
         None,
         "an empty log is no change"
@@ -889,6 +894,10 @@ fn a_promoted_replica_holds_every_commit_and_the_watcher_follows_it() {
     // A watcher on the two-host string hears the primary.
     let target = Target::parse(&both).unwrap();
     let watcher = Watcher::start(&target, 0);
+    assert!(
+        matches!(watcher.next(Duration::from_secs(5)), Some(Heard::Back(_))),
+        "the watcher listens on the primary"
+    );
     let mut writer = client(&both);
     add_shelter(&mut writer, "Casa antes");
     let Some(Heard::Change(before)) = watcher.next(Duration::from_secs(5)) else {

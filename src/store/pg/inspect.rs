@@ -49,16 +49,8 @@ pub fn inspect(client: &mut Client) -> Result<Inspection> {
             schema::SCHEMA_VERSION
         ));
     }
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()?;
-    tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
-    let unfinished: bool = tx
-        .query_one("SELECT to_regclass('albergue_port') IS NOT NULL", &[])?
-        .get(0);
-    if unfinished {
+    let mut tx = schema::network_snapshot(client)?;
+    if schema::port_unfinished(&mut tx)? {
         problems.push("an unfinished port: run `albergue port` again to finish it".into());
     }
     let tls: bool = tx

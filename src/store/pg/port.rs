@@ -322,7 +322,7 @@ fn copy_table(
         }
         let finished = !keyed || n < options.batch as i64;
         let mut tx = client.transaction()?;
-        tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
+        schema::whole_network(&mut tx)?;
         if n > 0 {
             let mut writer = tx.copy_in(&copy_in)?;
             std::io::Write::write_all(&mut writer, &buf)?;
@@ -348,7 +348,7 @@ fn copy_table(
 /// schema is then a freshly migrated one's), the rights granted.
 fn finish(client: &mut Client, grant: Option<&str>) -> Result<()> {
     let mut tx = client.transaction()?;
-    tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
+    schema::whole_network(&mut tx)?;
     tx.batch_execute(
         "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL synchronous_commit = on",
     )?;

@@ -26,6 +26,49 @@ pub fn version(client: &mut Client) -> Result<Option<i64>> {
     Ok(row.map(|r| i64::from(r.get::<_, i32>(0))))
 }
 
+/// The database must hold this albergue's schema, whole (no port half
+/// done): what a job that reads or writes it asks first.
+pub fn require_current(client: &mut Client) -> Result<()> {
+    match version(client)? {
+        Some(v) if v == SCHEMA_VERSION => {}
+        Some(v) => bail!("the PostgreSQL database holds schema version {v}; this albergue knows {SCHEMA_VERSION}"),
+        None => bail!("not an albergue database (port one into it with `albergue port --to`)"),
+    }
+    if port_unfinished(client)? {
+        bail!("the PostgreSQL database holds an unfinished port: run `albergue port` again to finish it");
+    }
+    Ok(())
+}
+
+/// Whether a port into the database has not finished (its progress is there).
+pub fn port_unfinished(client: &mut impl postgres::GenericClient) -> Result<bool> {
+    Ok(client
+        .query_one("SELECT to_regclass('albergue_port') IS NOT NULL", &[])?
+        .get(0))
+}
+
+/// Sets the transaction to see the whole network (a job, the port): row
+/// level security's setting, for this transaction only.
+pub fn whole_network(
+    tx: &mut postgres::Transaction<'_>,
+) -> std::result::Result<(), postgres::Error> {
+    tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
+    Ok(())
+}
+
+/// One consistent read of the whole network: repeatable read, read only.
+pub fn network_snapshot(
+    client: &mut Client,
+) -> std::result::Result<postgres::Transaction<'_>, postgres::Error> {
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    whole_network(&mut tx)?;
+    Ok(tx)
+}
+
 /// Brings the database to this albergue's schema: the full schema on an
 /// empty one; nothing on one already at it; an error on a newer one.
 pub fn migrate(client: &mut Client) -> Result<i64> {

@@ -2,7 +2,7 @@
 //! that read the whole database need (a consistent snapshot, the job's
 //! audit row), behind the same [`Snapshots`] the SQLite store offers.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use postgres::Client;
 
 use super::conninfo::Target;
@@ -20,22 +20,7 @@ impl PgStore {
     /// Connects; the database must hold this albergue's schema, whole.
     pub fn open(target: &Target, clock: Clock) -> Result<Self> {
         let mut client = target.connect_as("albergue")?;
-        match schema::version(&mut client)? {
-            Some(v) if v == schema::SCHEMA_VERSION => {}
-            Some(v) => bail!(
-                "{target}: schema version {v}; this albergue knows {}",
-                schema::SCHEMA_VERSION
-            ),
-            None => bail!(
-                "{target}: not an albergue database (port one into it with `albergue port --to`)"
-            ),
-        }
-        let unfinished: bool = client
-            .query_one("SELECT to_regclass('albergue_port') IS NOT NULL", &[])?
-            .get(0);
-        if unfinished {
-            bail!("{target}: holds an unfinished port; run `albergue port` again to finish it");
-        }
+        schema::require_current(&mut client).map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
         Ok(Self { client, clock })
     }
 }
@@ -45,17 +30,8 @@ impl Snapshots for PgStore {
         &mut self,
         f: impl FnOnce(&Snapshot<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self
-            .client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(StoreError::from)?;
-        let mut tx = tx;
         // A job reads the whole network.
-        tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])
-            .map_err(StoreError::from)?;
+        let tx = schema::network_snapshot(&mut self.client).map_err(StoreError::from)?;
         let snap = Snapshot::postgres(tx);
         let value = f(&snap)?;
         snap.finish()?;
@@ -70,7 +46,7 @@ impl Snapshots for PgStore {
     ) -> crate::store::Result<()> {
         let at = codec::secs((self.clock)());
         let mut tx = self.client.transaction()?;
-        tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
+        schema::whole_network(&mut tx)?;
         audit::record_job(&mut tx, at, actor, action, summary)?;
         tx.commit()?;
         Ok(())

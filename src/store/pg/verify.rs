@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use postgres::Client;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
@@ -42,30 +42,8 @@ impl Verification {
 /// Compares the PostgreSQL database with `source`.
 pub fn verify(source: &Store, client: &mut Client) -> Result<Verification> {
     let conn = &source.conn;
-    match schema::version(client)? {
-        Some(v) if v == schema::SCHEMA_VERSION => {}
-        Some(v) => bail!(
-            "the PostgreSQL database holds schema version {v}, not {}",
-            schema::SCHEMA_VERSION
-        ),
-        None => bail!("the PostgreSQL database holds no albergue schema"),
-    }
-    let unfinished: bool = client
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM information_schema.tables
-                            WHERE table_schema = current_schema() AND table_name = 'albergue_port')",
-            &[],
-        )?
-        .get(0);
-    if unfinished {
-        bail!("the PostgreSQL database holds an unfinished port: run `albergue port` again to finish it");
-    }
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()?;
-    tx.execute("SELECT set_config('albergue.shelters', 'all', true)", &[])?;
+    schema::require_current(client)?;
+    let mut tx = schema::network_snapshot(client)?;
     let mut problems = Vec::new();
     let mut rows = 0;
     for &(table, order) in CARRIED {

@@ -37,8 +37,9 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Starts listening; `seen` is the newest change already read (the
-    /// first connection reports [`Heard::Back`] when the log is past it).
+    /// Starts listening; `seen` is the newest change already read. Every
+    /// connection, the first too, reports [`Heard::Back`] with the newest
+    /// number once it listens: from then on no commit goes unheard.
     pub fn start(target: &Target, seen: i64) -> Watcher {
         let (tx, heard) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
@@ -101,7 +102,7 @@ fn listen(target: &Target, mut seen: i64, tx: &Sender<Heard>, stop: &AtomicBool)
                 continue;
             }
         };
-        if (!first || newest > seen) && tx.send(Heard::Back(newest)).is_err() {
+        if tx.send(Heard::Back(newest)).is_err() {
             return;
         }
         if !first {
