@@ -447,6 +447,15 @@ fn row_level_security_walls_shelters_even_from_hand_written_sql() {
         "SELECT count(*) FROM household WHERE shelter_id = 2",
     );
     assert!(of_one > 0 && households_of_two > 0);
+    // Coming to shelter 1 by a transfer waiting for its answer: read by
+    // shelter 1 (it makes their beds ready), not written.
+    let arriving = count(
+        &mut owner,
+        "SELECT count(*) FROM person p WHERE p.shelter_id <> 1 AND EXISTS (
+             SELECT 1 FROM transfer t WHERE t.household_id = p.household_id
+             AND t.status = 'pending' AND t.to_shelter = 1)",
+    );
+    assert!(arriving > 0, "the demo has a transfer to shelter 1 waiting");
 
     let mut app = client(&format!("{to} user=alb_rls_app password=app-secret"));
     // Unset: nothing is seen and nothing can be written (fails closed).
@@ -468,12 +477,19 @@ fn row_level_security_walls_shelters_even_from_hand_written_sql() {
         .query_one("SELECT count(*) FROM person", &[])
         .unwrap()
         .get(0);
-    assert_eq!(seen, of_one);
+    assert_eq!(seen, of_one + arriving);
     let others: i64 = tx
         .query_one("SELECT count(*) FROM person WHERE shelter_id <> 1", &[])
         .unwrap()
         .get(0);
-    assert_eq!(others, 0);
+    assert_eq!(others, arriving);
+    let changed = tx
+        .execute(
+            "UPDATE person SET family_names = 'taken' WHERE shelter_id <> 1",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(changed, 0, "the people arriving are read, not written");
     let changed = tx
         .execute(
             "UPDATE household SET label = 'taken' WHERE shelter_id = 2",

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
+use super::cells::Cells;
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
@@ -14,20 +15,25 @@ pub(super) const APPOINTMENT_COLUMNS: &str = "id, household_id, person_id, port_
      confirmed_at, confirmed_by, status, version";
 
 pub(super) fn appointment_row(r: &Row<'_>) -> rusqlite::Result<Appointment> {
+    appointment_from(r)
+}
+
+/// Read from either backend's row.
+pub(super) fn appointment_from(r: &impl Cells) -> rusqlite::Result<Appointment> {
     Ok(Appointment {
-        id: r.get(0)?,
-        household_id: r.get(1)?,
-        person_id: r.get(2)?,
-        port_code: r.get(3)?,
-        appointment_at: codec::instant(r.get(4)?),
-        allocated_at: codec::instant(r.get(5)?),
-        confirm_deadline: codec::instant(r.get(6)?),
-        extended_until: codec::opt_instant(r.get(7)?),
-        confirmation_number: r.get(8)?,
-        confirmed_at: codec::opt_instant(r.get(9)?),
-        confirmed_by: r.get(10)?,
-        status: codec::parse_enum(11, &r.get::<_, String>(11)?)?,
-        version: r.get(12)?,
+        id: r.cell(0)?,
+        household_id: r.cell(1)?,
+        person_id: r.cell(2)?,
+        port_code: r.cell(3)?,
+        appointment_at: codec::instant(r.cell(4)?),
+        allocated_at: codec::instant(r.cell(5)?),
+        confirm_deadline: codec::instant(r.cell(6)?),
+        extended_until: codec::opt_instant(r.cell(7)?),
+        confirmation_number: r.cell(8)?,
+        confirmed_at: codec::opt_instant(r.cell(9)?),
+        confirmed_by: r.cell(10)?,
+        status: codec::parse_enum(11, &r.cell::<String>(11)?)?,
+        version: r.cell(12)?,
     })
 }
 

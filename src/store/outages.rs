@@ -4,31 +4,38 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Row, Transaction};
 
 use super::appointments::pending;
+use super::cells::Cells;
 use super::{audit, check_version, codec, Result, Store};
 use crate::actor::Actor;
 use crate::domain::outage::is_at_risk;
 use crate::domain::Permission;
 use crate::domain::{port, Appointment, Outage, Ports, RuleError, Step};
 
-const OUTAGE_COLUMNS: &str = "id, service, affected_step, port_codes, started_at, ended_at, \
+pub(super) const OUTAGE_COLUMNS: &str =
+    "id, service, affected_step, port_codes, started_at, ended_at, \
      source, note, extension_until, version";
 
-fn outage_row(r: &Row<'_>) -> rusqlite::Result<Outage> {
-    let ports: Option<String> = r.get(3)?;
+pub(super) fn outage_row(r: &Row<'_>) -> rusqlite::Result<Outage> {
+    outage_from(r)
+}
+
+/// Read from either backend's row.
+pub(super) fn outage_from(r: &impl Cells) -> rusqlite::Result<Outage> {
+    let ports: Option<String> = r.cell(3)?;
     Ok(Outage {
-        id: r.get(0)?,
-        service: r.get(1)?,
-        affected_step: codec::parse_enum(2, &r.get::<_, String>(2)?)?,
+        id: r.cell(0)?,
+        service: r.cell(1)?,
+        affected_step: codec::parse_enum(2, &r.cell::<String>(2)?)?,
         ports: match ports {
             None => Ports::All,
             Some(list) => Ports::Some(list.split(',').map(String::from).collect()),
         },
-        started_at: codec::instant(r.get(4)?),
-        ended_at: codec::opt_instant(r.get(5)?),
-        source: r.get(6)?,
-        note: r.get(7)?,
-        extension_until: codec::opt_instant(r.get(8)?),
-        version: r.get(9)?,
+        started_at: codec::instant(r.cell(4)?),
+        ended_at: codec::opt_instant(r.cell(5)?),
+        source: r.cell(6)?,
+        note: r.cell(7)?,
+        extension_until: codec::opt_instant(r.cell(8)?),
+        version: r.cell(9)?,
     })
 }
 

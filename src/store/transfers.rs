@@ -6,29 +6,35 @@
 
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
+use super::cells::Cells;
 use super::{audit, check_version, codec, Result, Store, StoreError};
 use crate::actor::Actor;
 use crate::domain::transfer::{check_reason, check_request};
 use crate::domain::{Consent, Permission, Scope, Shelter, Transfer, TransferStatus};
 
-const COLUMNS: &str = "id, household_id, from_shelter, to_shelter, people, status, \
+pub(super) const COLUMNS: &str = "id, household_id, from_shelter, to_shelter, people, status, \
      consent_asked_by, requested_at, requested_by, decided_at, decided_by, reason, version";
 
-fn transfer_row(r: &Row<'_>) -> rusqlite::Result<Transfer> {
+pub(super) fn transfer_row(r: &Row<'_>) -> rusqlite::Result<Transfer> {
+    transfer_from(r)
+}
+
+/// Read from either backend's row.
+pub(super) fn transfer_from(r: &impl Cells) -> rusqlite::Result<Transfer> {
     Ok(Transfer {
-        id: r.get(0)?,
-        household_id: r.get(1)?,
-        from_shelter: r.get(2)?,
-        to_shelter: r.get(3)?,
-        people: r.get(4)?,
-        status: codec::parse_enum(5, &r.get::<_, String>(5)?)?,
-        consent_asked_by: r.get(6)?,
-        requested_at: codec::instant(r.get(7)?),
-        requested_by: r.get(8)?,
-        decided_at: codec::opt_instant(r.get(9)?),
-        decided_by: r.get(10)?,
-        reason: r.get(11)?,
-        version: r.get(12)?,
+        id: r.cell(0)?,
+        household_id: r.cell(1)?,
+        from_shelter: r.cell(2)?,
+        to_shelter: r.cell(3)?,
+        people: r.cell(4)?,
+        status: codec::parse_enum(5, &r.cell::<String>(5)?)?,
+        consent_asked_by: r.cell(6)?,
+        requested_at: codec::instant(r.cell(7)?),
+        requested_by: r.cell(8)?,
+        decided_at: codec::opt_instant(r.cell(9)?),
+        decided_by: r.cell(10)?,
+        reason: r.cell(11)?,
+        version: r.cell(12)?,
     })
 }
 

@@ -435,6 +435,17 @@ CREATE POLICY by_shelter ON household USING (albergue_sees(shelter_id));
 ALTER TABLE person ENABLE ROW LEVEL SECURITY;
 ALTER TABLE person FORCE ROW LEVEL SECURITY;
 CREATE POLICY by_shelter ON person USING (albergue_sees(shelter_id));
+-- Read, not written, beyond a shelter's own rows: the network's shelters
+-- (where a transfer comes from or may go), and a household coming by a
+-- transfer waiting for the receiving shelter's answer, with its people
+-- (their beds are made ready), as the store shows them.
+CREATE POLICY network_directory ON shelter FOR SELECT USING (true);
+CREATE POLICY arriving ON household FOR SELECT
+    USING (EXISTS (SELECT 1 FROM transfer t WHERE t.household_id = household.id
+                   AND t.status = 'pending' AND albergue_sees(t.to_shelter)));
+CREATE POLICY arriving ON person FOR SELECT
+    USING (EXISTS (SELECT 1 FROM transfer t WHERE t.household_id = person.household_id
+                   AND t.status = 'pending' AND albergue_sees(t.to_shelter)));
 ALTER TABLE appointment ENABLE ROW LEVEL SECURITY;
 ALTER TABLE appointment FORCE ROW LEVEL SECURITY;
 CREATE POLICY by_shelter ON appointment USING (albergue_sees(shelter_id));

@@ -64,6 +64,35 @@ pub fn record_job(
     action: &str,
     summary: &str,
 ) -> Result<()> {
+    append(tx, at, actor, action, "database", None, summary)
+}
+
+/// Appends the audit row of a change to one row (`action` is `table.verb`
+/// and names the table), in the change's transaction.
+pub fn record(
+    tx: &mut Transaction<'_>,
+    at: i64,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    summary: &str,
+) -> Result<()> {
+    let entity = action.split_once('.').map_or(action, |(table, _)| table);
+    append(tx, at, actor, action, entity, Some(id), summary)
+}
+
+/// Appends one row to the chain, in `tx`: the chain's lock is taken first,
+/// so the head read here is still the head at the insert, whichever host
+/// writes (the lock is held to the transaction's end).
+fn append(
+    tx: &mut Transaction<'_>,
+    at: i64,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    summary: &str,
+) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
     let last = tx.query_opt(
         "SELECT id, row_hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -85,8 +114,8 @@ pub fn record_job(
         at: codec::instant(at),
         actor: actor.as_str().to_string(),
         action: action.to_string(),
-        entity: "database".to_string(),
-        entity_id: None,
+        entity: entity.to_string(),
+        entity_id,
         summary: summary.to_string(),
     };
     let hash = entry.chain_hash(&prev);

@@ -10,6 +10,7 @@
 mod audit;
 mod conninfo;
 mod copy;
+mod desk;
 mod inspect;
 mod port;
 mod schema;

@@ -1,0 +1,92 @@
+//! The coordinator's desk, on either backend: what the dashboard reads and
+//! what a confirmation writes. A concern of the storage seam, as
+//! [`super::Snapshots`] is the jobs': the SQLite [`Store`] and the
+//! PostgreSQL [`super::pg::PgStore`] both offer it, with the same
+//! behaviour (roles and shelters enforced in the handle, versions and
+//! conflicts, an audit row in the write's transaction), so that the code
+//! above does not know which it has. The conformance tests run one
+//! scenario through it on both and compare what each answered and stored.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{AppointmentLine, DashboardData, Result, Store};
+use crate::actor::Actor;
+use crate::domain::{Appointment, Role, Scope};
+
+/// Reads and writes of the dashboard and the confirmation form.
+pub trait Desk {
+    /// The role this handle acts in.
+    fn role(&self) -> Role;
+    /// The shelters this handle reads and writes.
+    fn scope(&self) -> &Scope;
+    /// What the dashboard shows at `now` ([`Store::dashboard`]).
+    fn dashboard(
+        &mut self,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        arrival_days: u32,
+    ) -> Result<DashboardData>;
+    /// One appointment ([`Store::appointment`]).
+    fn appointment(&mut self, id: i64) -> Result<Appointment>;
+    /// A person's appointments, newest first.
+    fn appointments_for_person(&mut self, person_id: i64) -> Result<Vec<Appointment>>;
+    /// Pending appointments of everyone in a household, with names.
+    fn household_pending(&mut self, household_id: i64) -> Result<Vec<AppointmentLine>>;
+    /// Records a confirmation seen in the app ([`Store::confirm_appointment`]).
+    fn confirm_appointment(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        number: &str,
+        confirmed_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Appointment>;
+    /// The id of the newest audit row: it moves with every change.
+    fn last_change(&mut self) -> Result<i64>;
+}
+
+impl Desk for Store {
+    fn role(&self) -> Role {
+        Store::role(self)
+    }
+
+    fn scope(&self) -> &Scope {
+        Store::scope(self)
+    }
+
+    fn dashboard(
+        &mut self,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        arrival_days: u32,
+    ) -> Result<DashboardData> {
+        Store::dashboard(self, now, today, arrival_days)
+    }
+
+    fn appointment(&mut self, id: i64) -> Result<Appointment> {
+        Store::appointment(self, id)
+    }
+
+    fn appointments_for_person(&mut self, person_id: i64) -> Result<Vec<Appointment>> {
+        Store::appointments_for_person(self, person_id)
+    }
+
+    fn household_pending(&mut self, household_id: i64) -> Result<Vec<AppointmentLine>> {
+        Store::household_pending(self, household_id)
+    }
+
+    fn confirm_appointment(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        number: &str,
+        confirmed_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Appointment> {
+        Store::confirm_appointment(self, id, expected_version, number, confirmed_at, actor)
+    }
+
+    fn last_change(&mut self) -> Result<i64> {
+        Store::last_change(self)
+    }
+}

@@ -1,0 +1,520 @@
+//! The coordinator's desk on PostgreSQL ([`Desk`]): the dashboard's reads
+//! in one consistent snapshot, and the confirmation written with its audit
+//! row in one transaction. Tallies are plain counts over indexed rows (the
+//! SQLite store keeps tally tables with triggers); the answers are the same,
+//! which the conformance tests check on one database ported to both.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use postgres::types::ToSql;
+use postgres::Transaction;
+
+use super::audit;
+use super::store::{scoped, see, PgStore};
+use crate::actor::Actor;
+use crate::domain::appointment::{normalize_confirmation_number, Channel};
+use crate::domain::outage::Risk;
+use crate::domain::section::Section;
+use crate::domain::Shelter;
+use crate::domain::{port, Appointment, Outage, Permission, Ports, Role, Scope};
+use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
+use crate::store::outages::{outage_from, OUTAGE_COLUMNS};
+use crate::store::transfers::{transfer_from, COLUMNS as TRANSFER_COLUMNS};
+use crate::store::{codec, AppointmentLine, Arriving, Conflict, DashboardData, Desk, Result};
+use crate::store::{ShelterBeds, Slot, StoreError, SOONEST};
+
+/// A confirmation's effective deadline (the deadline, or a later extension).
+const DEADLINE: &str = "greatest(a.confirm_deadline, coalesce(a.extended_until, 0))";
+
+/// Pending confirmations for someone present, still open at `$1`.
+const OPEN: &str = "a.status = 'pending_confirmation' AND a.for_present = 1
+    AND greatest(a.confirm_deadline, coalesce(a.extended_until, 0)) > $1";
+
+impl Desk for PgStore {
+    fn role(&self) -> Role {
+        PgStore::role(self)
+    }
+
+    fn scope(&self) -> &Scope {
+        PgStore::scope(self)
+    }
+
+    fn dashboard(
+        &mut self,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        arrival_days: u32,
+    ) -> Result<DashboardData> {
+        self.read(|tx, scope| dashboard(tx, scope, now, today, arrival_days))
+    }
+
+    fn appointment(&mut self, id: i64) -> Result<Appointment> {
+        self.read(|tx, scope| {
+            guard(tx, scope, "appointment", id)?;
+            load(tx, id)
+        })
+    }
+
+    fn appointments_for_person(&mut self, person_id: i64) -> Result<Vec<Appointment>> {
+        self.read(|tx, scope| {
+            guard(tx, scope, "person", person_id)?;
+            let sql = format!(
+                "SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE person_id = $1
+                 ORDER BY appointment_at DESC, id DESC"
+            );
+            tx.query(&sql, &[&person_id])?
+                .iter()
+                .map(|r| Ok(appointment_from(r)?))
+                .collect()
+        })
+    }
+
+    fn household_pending(&mut self, household_id: i64) -> Result<Vec<AppointmentLine>> {
+        self.read(|tx, scope| {
+            guard(tx, scope, "household", household_id)?;
+            lines(
+                tx,
+                scope,
+                "a.household_id = $1 AND a.status = 'pending_confirmation'
+                 ORDER BY a.person_id, a.id",
+                &[&household_id],
+            )
+        })
+    }
+
+    fn confirm_appointment(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        number: &str,
+        confirmed_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Appointment> {
+        let number = normalize_confirmation_number(number)?;
+        let written = self.write(Permission::Confirm, |tx, scope, now| {
+            guard(tx, scope, "appointment", id)?;
+            check_version(tx, id, expected_version)?;
+            let current = load(tx, id)?;
+            current.check_confirmation(confirmed_at, codec::instant(now))?;
+            holder(tx, scope, &number)?;
+            tx.execute(
+                "UPDATE appointment SET status = 'confirmed', confirmation_number = $2,
+                    confirmed_at = $3, confirmed_by = $4, confirmation_channel = $6,
+                    updated_at = $5, updated_by = $4, version = version + 1
+                 WHERE id = $1",
+                &[
+                    &id,
+                    &number,
+                    &codec::secs(confirmed_at),
+                    &actor.as_str(),
+                    &now,
+                    &Channel::App.as_str(),
+                ],
+            )?;
+            let summary = format!("{} -> confirmed", current.status);
+            audit::record(tx, now, actor, "appointment.confirm", id, &summary)?;
+            Ok(())
+        });
+        match written {
+            // Two hosts recording one number at once: the second meets the
+            // unique index, and is told who holds it, as a check would.
+            Err(StoreError::Postgres(e)) if e.contains("appointment_confirmation_number_key") => {
+                self.read(|tx, scope| holder(tx, scope, &number))?;
+                Err(StoreError::Postgres(e))
+            }
+            other => other,
+        }?;
+        Desk::appointment(self, id)
+    }
+
+    fn last_change(&mut self) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one("SELECT coalesce(max(id), 0) FROM audit", &[])?
+            .get(0))
+    }
+}
+
+/// Appointment `id`, as this transaction sees it.
+fn load(tx: &mut Transaction<'_>, id: i64) -> Result<Appointment> {
+    let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE id = $1");
+    match tx.query_opt(&sql, &[&id])? {
+        Some(r) => Ok(appointment_from(&r)?),
+        None => Err(StoreError::NotFound {
+            entity: "appointment",
+            id,
+        }),
+    }
+}
+
+/// `OutOfScope` when row `id` of `table` is at a shelter outside `scope`;
+/// a missing row is left to the read, which says it is not found. Row
+/// level security hides such a row, so whether it exists at all is asked
+/// of the whole network, and the transaction's wall is set back at once.
+fn guard(tx: &mut Transaction<'_>, scope: &Scope, table: &'static str, id: i64) -> Result<()> {
+    if scope.is_network() {
+        return Ok(());
+    }
+    let sql = match table {
+        "household" => "SELECT shelter_id FROM household WHERE id = $1",
+        "person" => "SELECT shelter_id FROM person WHERE id = $1",
+        _ => "SELECT shelter_id FROM appointment WHERE id = $1",
+    };
+    let seen = tx.query_opt(sql, &[&id])?.map(|r| r.get::<_, i64>(0));
+    let shelter = match seen {
+        Some(shelter) => Some(shelter),
+        None => {
+            super::schema::whole_network(tx)?;
+            let found = tx.query_opt(sql, &[&id])?.map(|r| r.get::<_, i64>(0));
+            see(tx, scope)?;
+            found
+        }
+    };
+    match shelter {
+        Some(shelter) if !scope.covers(shelter) => Err(StoreError::OutOfScope { what: table, id }),
+        _ => Ok(()),
+    }
+}
+
+/// The optimistic-concurrency check, the row locked until the transaction
+/// ends: a second writer waits, then reads the version the first wrote.
+fn check_version(tx: &mut Transaction<'_>, id: i64, expected: i64) -> Result<()> {
+    let row = tx.query_opt(
+        "SELECT version, updated_by, updated_at FROM appointment WHERE id = $1 FOR UPDATE",
+        &[&id],
+    )?;
+    match row {
+        None => Err(StoreError::NotFound {
+            entity: "appointment",
+            id,
+        }),
+        Some(r) if r.get::<_, i64>(0) == expected => Ok(()),
+        Some(r) => Err(StoreError::Conflict(Conflict {
+            entity: "appointment",
+            id,
+            expected_version: expected,
+            current_version: r.get(0),
+            changed_by: r.get(1),
+            changed_at: codec::instant(r.get(2)),
+        })),
+    }
+}
+
+/// `DuplicateConfirmation` when `number` is already recorded, at any
+/// shelter (a number is CBP's, one a traveller).
+fn holder(tx: &mut Transaction<'_>, scope: &Scope, number: &str) -> Result<()> {
+    super::schema::whole_network(tx)?;
+    let found = tx.query_opt(
+        "SELECT id, person_id FROM appointment WHERE confirmation_number = $1",
+        &[&number],
+    )?;
+    see(tx, scope)?;
+    match found {
+        Some(r) => Err(StoreError::DuplicateConfirmation {
+            number: number.to_string(),
+            appointment_id: r.get(0),
+            person_id: r.get(1),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Appointments matching a trusted condition (written here, never from
+/// user text), each with its traveller's name.
+fn lines(
+    tx: &mut Transaction<'_>,
+    scope: &Scope,
+    condition: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<AppointmentLine>> {
+    let columns = APPOINTMENT_COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns}, coalesce(p.given_names || ' ' || p.family_names, h.label)
+         FROM appointment a JOIN household h ON h.id = a.household_id
+         LEFT JOIN person p ON p.id = a.person_id
+         WHERE {} AND {condition}",
+        scoped(scope, "a.shelter_id")
+    );
+    tx.query(&sql, params)?
+        .iter()
+        .map(|r| {
+            Ok(AppointmentLine {
+                appointment: appointment_from(r)?,
+                name: r.get::<_, String>(13).trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+fn dashboard(
+    tx: &mut Transaction<'_>,
+    scope: &Scope,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    arrival_days: u32,
+) -> Result<DashboardData> {
+    let mut data = DashboardData::default();
+    let of_person = scoped(scope, "shelter_id");
+    let by_day: Vec<(String, i64)> = tx
+        .query(
+            &format!(
+                "SELECT arrival_date, count(*) FROM person
+                 WHERE status = 'present' AND {of_person} GROUP BY 1 ORDER BY 1"
+            ),
+            &[],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    data.present = by_day.iter().map(|(_, n)| n).sum();
+    data.earliest_arrival = by_day
+        .first()
+        .map(|(d, _)| codec::parse_day(0, d))
+        .transpose()?;
+    let mut before = 0;
+    for (day, n) in &by_day {
+        if before + n > data.present / 2 {
+            data.median_arrival = Some(codec::parse_day(0, day)?);
+            break;
+        }
+        before += n;
+    }
+    data.households = tx
+        .query_one(
+            &format!(
+                "SELECT count(DISTINCT household_id) FROM person
+                 WHERE status = 'present' AND {of_person}"
+            ),
+            &[],
+        )?
+        .get(0);
+
+    let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
+    data.arrivals_per_day = vec![0; arrival_days as usize];
+    for r in tx.query(
+        &format!(
+            "SELECT arrival_date, count(*) FROM person
+             WHERE arrival_date BETWEEN $1 AND $2 AND {of_person} GROUP BY 1"
+        ),
+        &[&codec::day(first), &codec::day(today)],
+    )? {
+        let day = codec::parse_day(0, &r.get::<_, String>(0))?;
+        let slot = usize::try_from((day - first).num_days())
+            .ok()
+            .and_then(|i| data.arrivals_per_day.get_mut(i));
+        if let Some(slot) = slot {
+            *slot = r.get::<_, i64>(1).max(0) as u64;
+        }
+    }
+
+    let from = codec::secs(now) - 86_400;
+    let to = codec::secs(now + chrono::Duration::days(15));
+    for r in tx.query(
+        &format!(
+            "SELECT port_code, appointment_at, count(*) FROM appointment
+             WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
+               AND appointment_at >= $1 AND appointment_at < $2 AND {of_person}
+             GROUP BY 1, 2"
+        ),
+        &[&from, &to],
+    )? {
+        let code: String = r.get(0);
+        if let Some(ix) = port::all().iter().position(|p| p.code == code) {
+            data.upcoming.push(Slot {
+                port: ix as u8,
+                at: codec::instant(r.get(1)),
+                count: u32::try_from(r.get::<_, i64>(2)).unwrap_or(0),
+            });
+        }
+    }
+    data.upcoming.sort_by_key(|s| (s.at, s.port));
+
+    data.outages = tx
+        .query(
+            &format!(
+                "SELECT {OUTAGE_COLUMNS} FROM outage
+                 ORDER BY ended_at IS NOT NULL, started_at DESC, id DESC"
+            ),
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok(outage_from(r)?))
+        .collect::<Result<Vec<Outage>>>()?;
+    let risky = data
+        .outages
+        .iter()
+        .filter(|o| o.is_active(now))
+        .filter_map(|o| o.risk())
+        .map(|r| format!("({})", risk_sql(&r)))
+        .collect::<Vec<_>>();
+    let risky = if risky.is_empty() {
+        "false".to_string()
+    } else {
+        risky.join(" OR ")
+    };
+    let at = codec::secs(now);
+    let of_appointment = scoped(scope, "a.shelter_id");
+    let counts = tx.query_one(
+        &format!(
+            "SELECT count(*), count(*) FILTER (WHERE {risky}) FROM appointment a
+             WHERE {OPEN} AND {of_appointment}"
+        ),
+        &[&at],
+    )?;
+    data.open_pending = usize::try_from(counts.get::<_, i64>(0)).unwrap_or(0);
+    data.at_risk = usize::try_from(counts.get::<_, i64>(1)).unwrap_or(0);
+    data.soonest = lines(
+        tx,
+        scope,
+        &format!("{OPEN} ORDER BY {DEADLINE}, a.id LIMIT {SOONEST}"),
+        &[&at],
+    )?;
+    data.beds = beds(tx, scope)?;
+    data.arriving = arriving(tx, scope)?;
+    Ok(data)
+}
+
+/// An outage's rule ([`Outage::risk`]) as a condition on appointment `a`.
+fn risk_sql(r: &Risk<'_>) -> String {
+    let mut cond = format!("{DEADLINE} > {}", codec::secs(r.deadline_after));
+    if let Some(end) = r.allocated_before {
+        cond.push_str(&format!(" AND a.allocated_at < {}", codec::secs(end)));
+    }
+    match r.ports {
+        Ports::All => {}
+        Ports::Some(some) => {
+            // Port codes come from the port table, never from free text.
+            let codes: Vec<String> = some
+                .iter()
+                .filter(|c| port::by_code(c).is_some())
+                .map(|c| format!("'{c}'"))
+                .collect();
+            if codes.is_empty() {
+                return "false".into();
+            }
+            cond.push_str(&format!(" AND a.port_code IN ({})", codes.join(",")));
+        }
+    }
+    cond
+}
+
+/// Beds by shelter and section, as [`crate::store::Store::dashboard`]
+/// gives them (who leaves tomorrow read after, 0 here).
+fn beds(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
+    let shelters: Vec<Shelter> = tx
+        .query(
+            &format!(
+                "SELECT id, name, city, tz, capacity FROM shelter WHERE {} ORDER BY id",
+                scoped(scope, "id")
+            ),
+            &[],
+        )?
+        .iter()
+        .map(|r| Shelter {
+            id: r.get(0),
+            name: r.get(1),
+            city: r.get(2),
+            tz: r.get(3),
+            capacity: r.get(4),
+        })
+        .collect();
+    let mut out: Vec<ShelterBeds> = shelters
+        .into_iter()
+        .map(|s| ShelterBeds {
+            shelter_id: s.id,
+            shelter: s.name,
+            sections: Vec::new(),
+            unplaced: 0,
+            arriving: 0,
+        })
+        .collect();
+    let at = |out: &[ShelterBeds], id: i64| out.iter().position(|b| b.shelter_id == id);
+    let sections = tx.query(
+        &format!(
+            "SELECT s.id, s.shelter_id, s.name, s.capacity,
+                    (SELECT count(*) FROM person p WHERE p.section_id = s.id
+                       AND p.shelter_id = s.shelter_id AND p.status = 'present')
+             FROM shelter_section s WHERE {} ORDER BY s.shelter_id, s.name",
+            scoped(scope, "s.shelter_id")
+        ),
+        &[],
+    )?;
+    for r in sections {
+        let s = Section {
+            id: r.get(0),
+            shelter_id: r.get(1),
+            name: r.get(2),
+            capacity: r.get(3),
+            occupied: r.get(4),
+        };
+        if let Some(i) = at(&out, s.shelter_id) {
+            out[i].sections.push((s, 0));
+        }
+    }
+    let of_person = scoped(scope, "shelter_id");
+    for r in tx.query(
+        &format!(
+            "SELECT shelter_id, count(*) FROM person
+             WHERE status = 'present' AND section_id IS NULL AND {of_person} GROUP BY 1"
+        ),
+        &[],
+    )? {
+        if let Some(i) = at(&out, r.get(0)) {
+            out[i].unplaced = r.get(1);
+        }
+    }
+    for r in tx.query(
+        &format!(
+            "SELECT to_shelter, sum(people)::bigint FROM transfer
+             WHERE status = 'pending' AND {} GROUP BY 1",
+            scoped(scope, "to_shelter")
+        ),
+        &[],
+    )? {
+        if let Some(i) = at(&out, r.get(0)) {
+            out[i].arriving = r.get(1);
+        }
+    }
+    out.retain(|b| !b.sections.is_empty() || b.unplaced > 0);
+    Ok(out)
+}
+
+/// Transfers coming to the handle's shelters, waiting for an answer, with
+/// the names of the people coming.
+fn arriving(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Vec<Arriving>> {
+    let sql = format!(
+        "SELECT {}, h.label, s.name FROM transfer t
+         JOIN household h ON h.id = t.household_id JOIN shelter s ON s.id = t.from_shelter
+         WHERE t.status = 'pending' AND {} ORDER BY t.id",
+        TRANSFER_COLUMNS
+            .split(", ")
+            .map(|c| format!("t.{c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        scoped(scope, "t.to_shelter")
+    );
+    let heads = tx.query(&sql, &[])?;
+    let mut out = Vec::with_capacity(heads.len());
+    for r in heads {
+        let transfer = transfer_from(&r)?;
+        let names = tx
+            .query(
+                "SELECT given_names || ' ' || family_names FROM person
+                 WHERE household_id = $1 AND status = 'present' ORDER BY id",
+                &[&transfer.household_id],
+            )?
+            .iter()
+            .map(|n| n.get::<_, String>(0).trim().to_string())
+            .collect();
+        out.push(Arriving {
+            transfer,
+            household: r.get(13),
+            from: r.get(14),
+            names,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,253 @@
+//! One conformance suite for the storage seam's desk ([`Desk`]): the same
+//! scenario (the dashboard read, confirmations, a conflict, a number
+//! already held, a role that may not, a shelter out of scope, eight
+//! coordinators confirming at once) runs on SQLite always, and on
+//! PostgreSQL inside the throwaway cluster `scripts/test` starts. On
+//! PostgreSQL the database is the same demo ported there, and after the
+//! scenario both must answer alike and hold the same rows byte for byte,
+//! the audit chain included (`albergue port --verify`).
+//!
+//! A plain `cargo test` lists the PostgreSQL half as ignored, saying so.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use albergue::actor::Actor;
+use albergue::domain::{AppointmentStatus, Role, Scope};
+use albergue::store::pg::{PgStore, Target};
+use albergue::store::{Clock, Desk, OpenMode, Store, StoreError};
+use common::{albergue, make_demo, on_db, says_all, text};
+
+/// Opens a handle in a role, for some shelters.
+type Open = dyn Fn(Role, Scope) -> Box<dyn Desk + Send> + Sync;
+
+fn clock() -> Clock {
+    Arc::new(common::now)
+}
+
+fn sqlite(path: PathBuf) -> Box<Open> {
+    Box::new(move |role, scope| {
+        let store = Store::open(&path, OpenMode::Existing)
+            .unwrap()
+            .with_clock(clock())
+            .with_role(role)
+            .with_scope(scope);
+        Box::new(store)
+    })
+}
+
+fn postgres(conninfo: String) -> Box<Open> {
+    let target = Target::parse(&conninfo).unwrap();
+    Box::new(move |role, scope| {
+        let store = PgStore::open(&target, clock())
+            .unwrap()
+            .with_role(role)
+            .with_scope(scope);
+        Box::new(store)
+    })
+}
+
+/// The scenario, asserting what each step must do; returns what each step
+/// answered, for the two backends to be compared.
+fn scenario(open: &Open) -> Vec<String> {
+    let now = common::now();
+    let today = now.date_naive();
+    let actor = Actor::new("coordinator-ana");
+    let mut said = Vec::new();
+    let mut desk = open(Role::Coordinator, Scope::Network);
+    let before = desk.dashboard(now, today, 14).unwrap();
+    assert!(before.present > 0 && before.households > 0, "{before:?}");
+    assert!(before.open_pending > 2 && before.at_risk > 0, "{before:?}");
+    assert!(before.soonest.len() > 2 && !before.upcoming.is_empty());
+    said.push(format!("{before:?}"));
+
+    let first = before.soonest[0].appointment.clone();
+    let second = before.soonest[1].appointment.clone();
+    let done = desk
+        .confirm_appointment(first.id, first.version, "cbp-100 200 300", now, &actor)
+        .unwrap();
+    assert_eq!(done.status, AppointmentStatus::Confirmed);
+    assert_eq!(done.version, first.version + 1);
+    assert_eq!(done.confirmation_number.as_deref(), Some("CBP100200300"));
+    assert_eq!(done.confirmed_by.as_deref(), Some("coordinator-ana"));
+    said.push(format!("{done:?}"));
+    assert_eq!(desk.appointment(first.id).unwrap(), done);
+
+    // Over the version read before: a conflict naming who changed it.
+    match desk.confirm_appointment(first.id, first.version, "CBP999888777", now, &actor) {
+        Err(StoreError::Conflict(c)) => {
+            assert_eq!(c.current_version, first.version + 1);
+            assert_eq!(c.changed_by, "coordinator-ana");
+            said.push(format!("{c:?}"));
+        }
+        other => panic!("a conflict, not {other:?}"),
+    }
+    // A number another appointment holds.
+    match desk.confirm_appointment(second.id, second.version, "CBP100200300", now, &actor) {
+        Err(StoreError::DuplicateConfirmation { appointment_id, .. }) => {
+            assert_eq!(appointment_id, first.id);
+        }
+        other => panic!("a duplicate, not {other:?}"),
+    }
+    // A number that is not one.
+    let bad = desk
+        .confirm_appointment(second.id, second.version, "12", now, &actor)
+        .unwrap_err();
+    said.push(bad.to_string());
+    assert_eq!(desk.appointment(second.id).unwrap(), second);
+
+    let after = desk.dashboard(now, today, 14).unwrap();
+    assert_eq!(after.open_pending, before.open_pending - 1);
+    said.push(format!("{after:?}"));
+    if let Some(person) = first.person_id {
+        let theirs = desk.appointments_for_person(person).unwrap();
+        assert!(theirs.contains(&done), "{theirs:?}");
+        said.push(format!("{theirs:?}"));
+    }
+    said.push(format!(
+        "{:?}",
+        desk.household_pending(second.household_id).unwrap()
+    ));
+
+    // A volunteer may not confirm: refused, nothing written.
+    let mut volunteer = open(Role::Volunteer, Scope::Network);
+    let refused = volunteer
+        .confirm_appointment(second.id, second.version, "CBP555666777", now, &actor)
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::NotAllowed { .. }),
+        "{refused}"
+    );
+    said.push(refused.to_string());
+
+    // A coordinator of shelter 1 alone: counts of their shelter, and the
+    // others' appointments out of reach, by id too.
+    let mut one = open(Role::Coordinator, Scope::Shelters(vec![1]));
+    let theirs = one.dashboard(now, today, 14).unwrap();
+    assert!(
+        theirs.present > 0 && theirs.present < after.present,
+        "{theirs:?}"
+    );
+    said.push(format!("{theirs:?}"));
+    let mut out_of_scope = 0;
+    for line in &after.soonest {
+        let a = &line.appointment;
+        match one.appointment(a.id) {
+            Ok(seen) => assert_eq!(&seen, a),
+            Err(StoreError::OutOfScope { what, id }) => {
+                assert_eq!((what, id), ("appointment", a.id));
+                out_of_scope += 1;
+                let e = one
+                    .confirm_appointment(a.id, a.version, "CBP444333222", now, &actor)
+                    .unwrap_err();
+                assert!(matches!(e, StoreError::OutOfScope { .. }), "{e}");
+                assert_eq!(&desk.appointment(a.id).unwrap(), a);
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(out_of_scope > 0, "the soonest are all shelter 1's");
+    said.push(format!("{out_of_scope} out of scope"));
+    let missing = one.appointment(10_000_000).unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound { .. }), "{missing}");
+    said.push(missing.to_string());
+    said
+}
+
+/// Eight coordinators at once, each on their own handle: each confirms
+/// two appointments of their own, and all eight race for one more. Every
+/// confirmation of their own lands, exactly one wins the race (the others
+/// are told of a conflict), and each landed write has its audit row.
+fn eight_writers(open: &Open) {
+    let now = common::now();
+    let mut desk = open(Role::Coordinator, Scope::Network);
+    let soonest = desk.dashboard(now, now.date_naive(), 14).unwrap().soonest;
+    assert!(soonest.len() >= 17, "{} pending", soonest.len());
+    let audit_before = desk.last_change().unwrap();
+    let raced = soonest[16].appointment.clone();
+    let lost: usize = std::thread::scope(|s| {
+        let writers: Vec<_> = (0..8)
+            .map(|w| {
+                let mine = [&soonest[2 * w], &soonest[2 * w + 1]].map(|l| l.appointment.clone());
+                let raced = raced.clone();
+                s.spawn(move || {
+                    let mut desk = open(Role::Coordinator, Scope::Network);
+                    let actor = Actor::new(format!("writer-{w}"));
+                    for (i, a) in mine.iter().enumerate() {
+                        let number = format!("W{w}N{i}X0000");
+                        let done = desk
+                            .confirm_appointment(a.id, a.version, &number, now, &actor)
+                            .unwrap();
+                        assert_eq!(done.confirmation_number.as_deref(), Some(&*number));
+                    }
+                    let number = format!("RACE{w}00000");
+                    match desk.confirm_appointment(raced.id, raced.version, &number, now, &actor) {
+                        Ok(_) => 0,
+                        Err(StoreError::Conflict(_)) => 1,
+                        Err(e) => panic!("writer {w}: {e}"),
+                    }
+                })
+            })
+            .collect();
+        writers.into_iter().map(|w| w.join().unwrap()).sum()
+    });
+    assert_eq!(lost, 7, "exactly one writer wins the race");
+    for l in &soonest[..16] {
+        let a = desk.appointment(l.appointment.id).unwrap();
+        assert_eq!(a.status, AppointmentStatus::Confirmed, "{a:?}");
+    }
+    let won = desk.appointment(raced.id).unwrap();
+    assert!(won.confirmation_number.unwrap().starts_with("RACE"));
+    assert_eq!(desk.last_change().unwrap(), audit_before + 17);
+}
+
+/// `albergue check` on `db` (a file or a connection string) finds nothing wrong.
+fn checks_out(home: &Path, db: &str) {
+    let o = albergue(home, &["check", "--db", db]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn the_desk_on_sqlite() {
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 600);
+    let open = sqlite(db.clone());
+    scenario(&open);
+    eight_writers(&open);
+    checks_out(home.path(), db.to_str().unwrap());
+}
+
+#[test]
+#[ignore = "PostgreSQL half: scripts/test runs it in a throwaway cluster (pg_virtualenv)"]
+fn the_desk_on_postgres_answers_and_stores_as_on_sqlite() {
+    assert!(
+        std::env::var_os("ALBERGUE_TEST_PG").is_some(),
+        "the PostgreSQL half needs a cluster: run scripts/test (or pg_virtualenv with ALBERGUE_TEST_PG=1)"
+    );
+    let mut admin = albergue::store::pg::connect("dbname=postgres").unwrap();
+    admin
+        .batch_execute("DROP DATABASE IF EXISTS alb_desk WITH (FORCE)")
+        .unwrap();
+    admin.batch_execute("CREATE DATABASE alb_desk").unwrap();
+    let to = "dbname=alb_desk";
+    let home = tempfile::tempdir().unwrap();
+    let db = make_demo(home.path(), 600);
+    let o = on_db(home.path(), &db, &["port", "--to", to]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let on_sqlite = scenario(&sqlite(db.clone()));
+    let on_postgres = scenario(&postgres(to.to_string()));
+    for (i, (s, p)) in on_sqlite.iter().zip(&on_postgres).enumerate() {
+        assert_eq!(s, p, "step {i} answered differently");
+    }
+    assert_eq!(on_sqlite.len(), on_postgres.len());
+    // The same writes left the same rows and the same audit chain.
+    let o = on_db(home.path(), &db, &["port", "--to", to, "--verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    says_all(&text(&o), &["verified: 15 tables alike", "exports alike"]);
+
+    eight_writers(&postgres(to.to_string()));
+    checks_out(home.path(), to);
+}
