@@ -422,6 +422,192 @@ CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON program_case
 CREATE TRIGGER change_logged AFTER INSERT OR UPDATE OR DELETE ON case_event
     FOR EACH STATEMENT EXECUTE FUNCTION change_logged();
 
+-- The dashboard's tallies, as on SQLite: a few thousand rows however many
+-- people the roster holds (plain counts over the rows were measured first:
+-- 106 ms for the dashboard at 100,000 people against SQLite's 1.9 ms).
+-- Kept by statement triggers from the rows each statement changed (its
+-- transition tables), so a statement that changes many rows updates each
+-- tally row once; made again from the rows by albergue_recount() (the port,
+-- a repair). Counts by shelter, no one's data: not walled by shelter; the
+-- store reads its own shelters' rows.
+CREATE TABLE arrival_tally (
+    status       text COLLATE "C" NOT NULL,
+    arrival_date text COLLATE "C" NOT NULL,
+    shelter_id   bigint NOT NULL,
+    people       bigint NOT NULL,
+    PRIMARY KEY (status, arrival_date, shelter_id)
+);
+CREATE TABLE nationality_tally (
+    status      text COLLATE "C" NOT NULL,
+    nationality text COLLATE "C" NOT NULL,
+    shelter_id  bigint NOT NULL,
+    people      bigint NOT NULL,
+    PRIMARY KEY (status, nationality, shelter_id)
+);
+-- People present by section (0: in none).
+CREATE TABLE section_tally (
+    shelter_id bigint NOT NULL,
+    section_id bigint NOT NULL,
+    people     bigint NOT NULL,
+    PRIMARY KEY (shelter_id, section_id)
+);
+-- People present of each household, and so the households with someone here.
+CREATE TABLE household_presence (
+    household_id bigint PRIMARY KEY,
+    shelter_id   bigint NOT NULL,
+    people       bigint NOT NULL
+);
+CREATE TABLE present_households (
+    shelter_id bigint PRIMARY KEY,
+    households bigint NOT NULL
+);
+-- Confirmations pending for someone present, by ten-minute deadline bucket.
+CREATE TABLE pending_tally (
+    deadline_bucket bigint NOT NULL,
+    port_code       text COLLATE "C" NOT NULL,
+    shelter_id      bigint NOT NULL,
+    people          bigint NOT NULL,
+    PRIMARY KEY (deadline_bucket, port_code, shelter_id)
+);
+-- Live appointments for someone present, by port and time.
+CREATE TABLE slot_tally (
+    port_code      text COLLATE "C" NOT NULL,
+    appointment_at bigint NOT NULL,
+    shelter_id     bigint NOT NULL,
+    people         bigint NOT NULL,
+    PRIMARY KEY (port_code, appointment_at, shelter_id)
+);
+
+-- The rows a statement changed, +1 for each new row and -1 for each old
+-- one (the transition tables the trigger was declared with).
+CREATE FUNCTION albergue_changed_rows(op text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE op
+        WHEN 'INSERT' THEN 'SELECT 1 AS d, * FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT -1 AS d, * FROM old_rows'
+        ELSE 'SELECT 1 AS d, * FROM new_rows UNION ALL SELECT -1 AS d, * FROM old_rows'
+    END
+$$;
+
+CREATE FUNCTION person_tallies() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed text := albergue_changed_rows(TG_OP);
+BEGIN
+    EXECUTE format(
+        'INSERT INTO arrival_tally AS t (status, arrival_date, shelter_id, people)
+         SELECT status, arrival_date, shelter_id, sum(d) FROM (%s) c
+         GROUP BY 1, 2, 3 HAVING sum(d) <> 0
+         ON CONFLICT (status, arrival_date, shelter_id)
+         DO UPDATE SET people = t.people + EXCLUDED.people', changed);
+    EXECUTE format(
+        'INSERT INTO nationality_tally AS t (status, nationality, shelter_id, people)
+         SELECT status, nationality, shelter_id, sum(d) FROM (%s) c
+         GROUP BY 1, 2, 3 HAVING sum(d) <> 0
+         ON CONFLICT (status, nationality, shelter_id)
+         DO UPDATE SET people = t.people + EXCLUDED.people', changed);
+    EXECUTE format(
+        'INSERT INTO section_tally AS t (shelter_id, section_id, people)
+         SELECT shelter_id, coalesce(section_id, 0), sum(d) FROM (%s) c
+         WHERE status = ''present'' GROUP BY 1, 2 HAVING sum(d) <> 0
+         ON CONFLICT (shelter_id, section_id)
+         DO UPDATE SET people = t.people + EXCLUDED.people', changed);
+    -- A household's shelter is its new rows' (a move), else its old ones'.
+    EXECUTE format(
+        'INSERT INTO household_presence AS t (household_id, shelter_id, people)
+         SELECT household_id, (array_agg(shelter_id ORDER BY d DESC))[1],
+                coalesce(sum(d) FILTER (WHERE status = ''present''), 0)
+         FROM (%s) c GROUP BY 1
+         ON CONFLICT (household_id) DO UPDATE
+         SET people = t.people + EXCLUDED.people, shelter_id = EXCLUDED.shelter_id
+         WHERE EXCLUDED.people <> 0 OR t.shelter_id <> EXCLUDED.shelter_id', changed);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER person_tallies_insert AFTER INSERT ON person
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION person_tallies();
+CREATE TRIGGER person_tallies_update AFTER UPDATE ON person
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_tallies();
+CREATE TRIGGER person_tallies_delete AFTER DELETE ON person
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION person_tallies();
+
+-- A household with someone here, or no longer, or moved: its shelter's count.
+CREATE FUNCTION households_present() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND (OLD.people > 0) = (NEW.people > 0)
+       AND OLD.shelter_id = NEW.shelter_id THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.people > 0 THEN
+        UPDATE present_households SET households = households - 1
+            WHERE shelter_id = OLD.shelter_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.people > 0 THEN
+        INSERT INTO present_households AS t (shelter_id, households) VALUES (NEW.shelter_id, 1)
+        ON CONFLICT (shelter_id) DO UPDATE SET households = t.households + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER households_present AFTER INSERT OR UPDATE OR DELETE ON household_presence
+    FOR EACH ROW EXECUTE FUNCTION households_present();
+
+CREATE FUNCTION appointment_tallies() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed text := albergue_changed_rows(TG_OP);
+BEGIN
+    EXECUTE format(
+        'INSERT INTO pending_tally AS t (deadline_bucket, port_code, shelter_id, people)
+         SELECT greatest(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code,
+                shelter_id, sum(d)
+         FROM (%s) c WHERE for_present = 1 AND status = ''pending_confirmation''
+         GROUP BY 1, 2, 3 HAVING sum(d) <> 0
+         ON CONFLICT (deadline_bucket, port_code, shelter_id)
+         DO UPDATE SET people = t.people + EXCLUDED.people', changed);
+    EXECUTE format(
+        'INSERT INTO slot_tally AS t (port_code, appointment_at, shelter_id, people)
+         SELECT port_code, appointment_at, shelter_id, sum(d)
+         FROM (%s) c WHERE for_present = 1 AND status IN (''pending_confirmation'', ''confirmed'')
+         GROUP BY 1, 2, 3 HAVING sum(d) <> 0
+         ON CONFLICT (port_code, appointment_at, shelter_id)
+         DO UPDATE SET people = t.people + EXCLUDED.people', changed);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER appointment_tallies_insert AFTER INSERT ON appointment
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION appointment_tallies();
+CREATE TRIGGER appointment_tallies_update AFTER UPDATE ON appointment
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION appointment_tallies();
+CREATE TRIGGER appointment_tallies_delete AFTER DELETE ON appointment
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION appointment_tallies();
+
+-- Every tally made again from the rows (the port, after its copy; a repair).
+CREATE FUNCTION albergue_recount() RETURNS void LANGUAGE sql AS $$
+    TRUNCATE arrival_tally, nationality_tally, section_tally, household_presence,
+             present_households, pending_tally, slot_tally;
+    INSERT INTO arrival_tally SELECT status, arrival_date, shelter_id, count(*)
+        FROM person GROUP BY 1, 2, 3;
+    INSERT INTO nationality_tally SELECT status, nationality, shelter_id, count(*)
+        FROM person GROUP BY 1, 2, 3;
+    INSERT INTO section_tally SELECT shelter_id, coalesce(section_id, 0), count(*)
+        FROM person WHERE status = 'present' GROUP BY 1, 2;
+    INSERT INTO household_presence SELECT household_id, max(shelter_id),
+        count(*) FILTER (WHERE status = 'present') FROM person GROUP BY 1;
+    -- (Counted here, whether the trigger above ran for each row or not.)
+    TRUNCATE present_households;
+    INSERT INTO present_households SELECT shelter_id, count(*)
+        FROM household_presence WHERE people > 0 GROUP BY 1;
+    INSERT INTO pending_tally
+        SELECT greatest(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code,
+               shelter_id, count(*)
+        FROM appointment WHERE for_present = 1 AND status = 'pending_confirmation'
+        GROUP BY 1, 2, 3;
+    INSERT INTO slot_tally SELECT port_code, appointment_at, shelter_id, count(*)
+        FROM appointment
+        WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
+        GROUP BY 1, 2, 3;
+$$;
+
 -- Row level security by shelter (see the top of this file).
 ALTER TABLE shelter ENABLE ROW LEVEL SECURITY;
 ALTER TABLE shelter FORCE ROW LEVEL SECURITY;

@@ -5,6 +5,8 @@
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::Transaction;
 
+use super::store::Tx;
+
 use crate::actor::Actor;
 use crate::domain::audit::{ChainWalk, GENESIS};
 use crate::domain::AuditEntry;
@@ -58,7 +60,7 @@ pub fn kept_head(tx: &mut Transaction<'_>) -> Result<Option<(u64, [u8; 32])>> {
 
 /// Appends the audit row of a job over the whole database, in `tx`.
 pub fn record_job(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     at: i64,
     actor: &Actor,
     action: &str,
@@ -70,7 +72,7 @@ pub fn record_job(
 /// Appends the audit row of a change to one row (`action` is `table.verb`
 /// and names the table), in the change's transaction.
 pub fn record(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     at: i64,
     actor: &Actor,
     action: &str,
@@ -85,7 +87,7 @@ pub fn record(
 /// so the head read here is still the head at the insert, whichever host
 /// writes (the lock is held to the transaction's end).
 fn append(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     at: i64,
     actor: &Actor,
     action: &str,
@@ -93,13 +95,27 @@ fn append(
     entity_id: Option<i64>,
     summary: &str,
 ) -> Result<()> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
-    let last = tx.query_opt(
-        "SELECT id, row_hash FROM audit ORDER BY id DESC LIMIT 1",
+    // The kept head, its row locked to the transaction's end: a second
+    // writer waits here, then reads the head the first wrote (read
+    // committed re-reads a row locked for update once it is free).
+    let kept = tx.query_opt(
+        "SELECT rows, head FROM audit_head WHERE id = 1 FOR UPDATE",
         &[],
     )?;
+    let last = match kept {
+        Some(r) => Some(r),
+        None => {
+            // No head kept yet (a database migrated, never ported into):
+            // the chain's advisory lock, and its newest row.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
+            tx.query_opt(
+                "SELECT id, row_hash FROM audit ORDER BY id DESC LIMIT 1",
+                &[],
+            )?
+        }
+    };
     let (last_id, prev) = match last {
-        Some(r) => {
+        Some(r) if r.get::<_, i64>(0) > 0 => {
             let hash: Option<Vec<u8>> = r.get(1);
             (
                 r.get::<_, i64>(0),
@@ -107,7 +123,7 @@ fn append(
                     .unwrap_or([0xff; 32]),
             )
         }
-        None => (0, GENESIS),
+        _ => (0, GENESIS),
     };
     let entry = AuditEntry {
         id: last_id + 1,

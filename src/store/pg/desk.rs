@@ -5,11 +5,11 @@
 //! which the conformance tests check on one database ported to both.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use postgres::error::SqlState;
 use postgres::types::ToSql;
-use postgres::Transaction;
 
 use super::audit;
-use super::store::{scoped, see, PgStore};
+use super::store::{scoped, see, PgStore, Tx};
 use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
 use crate::domain::outage::Risk;
@@ -92,38 +92,44 @@ impl Desk for PgStore {
         let number = normalize_confirmation_number(number)?;
         let written = self.write(Permission::Confirm, |tx, scope, now| {
             guard(tx, scope, "appointment", id)?;
-            check_version(tx, id, expected_version)?;
-            let current = load(tx, id)?;
+            let current = locked_at(tx, id, expected_version)?;
             current.check_confirmation(confirmed_at, codec::instant(now))?;
-            holder(tx, scope, &number)?;
-            tx.execute(
+            // A number already held meets the unique index: told below
+            // who holds it, as SQLite's check tells.
+            let sql = format!(
                 "UPDATE appointment SET status = 'confirmed', confirmation_number = $2,
                     confirmed_at = $3, confirmed_by = $4, confirmation_channel = $6,
                     updated_at = $5, updated_by = $4, version = version + 1
-                 WHERE id = $1",
-                &[
-                    &id,
-                    &number,
-                    &codec::secs(confirmed_at),
-                    &actor.as_str(),
-                    &now,
-                    &Channel::App.as_str(),
-                ],
-            )?;
+                 WHERE id = $1 RETURNING {APPOINTMENT_COLUMNS}"
+            );
+            let params: [&(dyn ToSql + Sync); 6] = [
+                &id,
+                &number,
+                &codec::secs(confirmed_at),
+                &actor.as_str(),
+                &now,
+                &Channel::App.as_str(),
+            ];
+            let row = match tx.query_one(&sql, &params) {
+                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                    return Err(StoreError::DuplicateConfirmation {
+                        number: number.clone(),
+                        appointment_id: 0,
+                        person_id: None,
+                    })
+                }
+                other => other?,
+            };
             let summary = format!("{} -> confirmed", current.status);
             audit::record(tx, now, actor, "appointment.confirm", id, &summary)?;
-            Ok(())
+            Ok(appointment_from(&row)?)
         });
         match written {
-            // Two hosts recording one number at once: the second meets the
-            // unique index, and is told who holds it, as a check would.
-            Err(StoreError::Postgres(e)) if e.contains("appointment_confirmation_number_key") => {
-                self.read(|tx, scope| holder(tx, scope, &number))?;
-                Err(StoreError::Postgres(e))
+            Err(StoreError::DuplicateConfirmation { .. }) => {
+                Err(self.read(|tx, _| holder(tx, &number))?)
             }
             other => other,
-        }?;
-        Desk::appointment(self, id)
+        }
     }
 
     fn last_change(&mut self) -> Result<i64> {
@@ -135,7 +141,7 @@ impl Desk for PgStore {
 }
 
 /// Appointment `id`, as this transaction sees it.
-fn load(tx: &mut Transaction<'_>, id: i64) -> Result<Appointment> {
+fn load(tx: &mut Tx<'_>, id: i64) -> Result<Appointment> {
     let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE id = $1");
     match tx.query_opt(&sql, &[&id])? {
         Some(r) => Ok(appointment_from(&r)?),
@@ -150,7 +156,7 @@ fn load(tx: &mut Transaction<'_>, id: i64) -> Result<Appointment> {
 /// a missing row is left to the read, which says it is not found. Row
 /// level security hides such a row, so whether it exists at all is asked
 /// of the whole network, and the transaction's wall is set back at once.
-fn guard(tx: &mut Transaction<'_>, scope: &Scope, table: &'static str, id: i64) -> Result<()> {
+fn guard(tx: &mut Tx<'_>, scope: &Scope, table: &'static str, id: i64) -> Result<()> {
     if scope.is_network() {
         return Ok(());
     }
@@ -163,7 +169,7 @@ fn guard(tx: &mut Transaction<'_>, scope: &Scope, table: &'static str, id: i64) 
     let shelter = match seen {
         Some(shelter) => Some(shelter),
         None => {
-            super::schema::whole_network(tx)?;
+            super::schema::whole_network(&mut tx.tx)?;
             let found = tx.query_opt(sql, &[&id])?.map(|r| r.get::<_, i64>(0));
             see(tx, scope)?;
             found
@@ -175,53 +181,58 @@ fn guard(tx: &mut Transaction<'_>, scope: &Scope, table: &'static str, id: i64) 
     }
 }
 
-/// The optimistic-concurrency check, the row locked until the transaction
-/// ends: a second writer waits, then reads the version the first wrote.
-fn check_version(tx: &mut Transaction<'_>, id: i64, expected: i64) -> Result<()> {
-    let row = tx.query_opt(
-        "SELECT version, updated_by, updated_at FROM appointment WHERE id = $1 FOR UPDATE",
-        &[&id],
-    )?;
-    match row {
-        None => Err(StoreError::NotFound {
+/// Appointment `id` if still at version `expected`, locked until the
+/// transaction ends (a second writer waits, then reads the version the
+/// first wrote); else the conflict, naming who changed it, or not found.
+fn locked_at(tx: &mut Tx<'_>, id: i64, expected: i64) -> Result<Appointment> {
+    let sql = format!(
+        "SELECT {APPOINTMENT_COLUMNS}, updated_by, updated_at FROM appointment
+         WHERE id = $1 FOR UPDATE"
+    );
+    let Some(r) = tx.query_opt(&sql, &[&id])? else {
+        return Err(StoreError::NotFound {
             entity: "appointment",
             id,
-        }),
-        Some(r) if r.get::<_, i64>(0) == expected => Ok(()),
-        Some(r) => Err(StoreError::Conflict(Conflict {
-            entity: "appointment",
-            id,
-            expected_version: expected,
-            current_version: r.get(0),
-            changed_by: r.get(1),
-            changed_at: codec::instant(r.get(2)),
-        })),
+        });
+    };
+    let current = appointment_from(&r)?;
+    if current.version == expected {
+        return Ok(current);
     }
+    Err(StoreError::Conflict(Conflict {
+        entity: "appointment",
+        id,
+        expected_version: expected,
+        current_version: current.version,
+        changed_by: r.get(13),
+        changed_at: codec::instant(r.get(14)),
+    }))
 }
 
-/// `DuplicateConfirmation` when `number` is already recorded, at any
-/// shelter (a number is CBP's, one a traveller).
-fn holder(tx: &mut Transaction<'_>, scope: &Scope, number: &str) -> Result<()> {
-    super::schema::whole_network(tx)?;
+/// The `DuplicateConfirmation` of `number`: who holds it, at any shelter
+/// (a number is CBP's, one a traveller).
+fn holder(tx: &mut Tx<'_>, number: &str) -> Result<StoreError> {
+    super::schema::whole_network(&mut tx.tx)?;
     let found = tx.query_opt(
         "SELECT id, person_id FROM appointment WHERE confirmation_number = $1",
         &[&number],
     )?;
-    see(tx, scope)?;
     match found {
-        Some(r) => Err(StoreError::DuplicateConfirmation {
+        Some(r) => Ok(StoreError::DuplicateConfirmation {
             number: number.to_string(),
             appointment_id: r.get(0),
             person_id: r.get(1),
         }),
-        None => Ok(()),
+        None => Err(StoreError::Postgres(format!(
+            "confirmation number {number} was refused as held, and no appointment holds it now"
+        ))),
     }
 }
 
 /// Appointments matching a trusted condition (written here, never from
 /// user text), each with its traveller's name.
 fn lines(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     scope: &Scope,
     condition: &str,
     params: &[&(dyn ToSql + Sync)],
@@ -250,7 +261,7 @@ fn lines(
 }
 
 fn dashboard(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     scope: &Scope,
     now: DateTime<Utc>,
     today: NaiveDate,
@@ -261,7 +272,7 @@ fn dashboard(
     let by_day: Vec<(String, i64)> = tx
         .query(
             &format!(
-                "SELECT arrival_date, count(*) FROM person
+                "SELECT arrival_date, sum(people)::bigint FROM arrival_tally
                  WHERE status = 'present' AND {of_person} GROUP BY 1 ORDER BY 1"
             ),
             &[],
@@ -285,8 +296,8 @@ fn dashboard(
     data.households = tx
         .query_one(
             &format!(
-                "SELECT count(DISTINCT household_id) FROM person
-                 WHERE status = 'present' AND {of_person}"
+                "SELECT coalesce(sum(households), 0)::bigint FROM present_households
+                 WHERE {of_person}"
             ),
             &[],
         )?
@@ -296,7 +307,7 @@ fn dashboard(
     data.arrivals_per_day = vec![0; arrival_days as usize];
     for r in tx.query(
         &format!(
-            "SELECT arrival_date, count(*) FROM person
+            "SELECT arrival_date, sum(people)::bigint FROM arrival_tally
              WHERE arrival_date BETWEEN $1 AND $2 AND {of_person} GROUP BY 1"
         ),
         &[&codec::day(first), &codec::day(today)],
@@ -314,9 +325,8 @@ fn dashboard(
     let to = codec::secs(now + chrono::Duration::days(15));
     for r in tx.query(
         &format!(
-            "SELECT port_code, appointment_at, count(*) FROM appointment
-             WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
-               AND appointment_at >= $1 AND appointment_at < $2 AND {of_person}
+            "SELECT port_code, appointment_at, sum(people)::bigint FROM slot_tally
+             WHERE appointment_at >= $1 AND appointment_at < $2 AND {of_person}
              GROUP BY 1, 2"
         ),
         &[&from, &to],
@@ -343,29 +353,70 @@ fn dashboard(
         .iter()
         .map(|r| Ok(outage_from(r)?))
         .collect::<Result<Vec<Outage>>>()?;
-    let risky = data
+    let risks: Vec<Risk<'_>> = data
         .outages
         .iter()
         .filter(|o| o.is_active(now))
         .filter_map(|o| o.risk())
-        .map(|r| format!("({})", risk_sql(&r)))
-        .collect::<Vec<_>>();
-    let risky = if risky.is_empty() {
-        "false".to_string()
-    } else {
-        risky.join(" OR ")
-    };
+        .collect();
     let at = codec::secs(now);
     let of_appointment = scoped(scope, "a.shelter_id");
-    let counts = tx.query_one(
-        &format!(
-            "SELECT count(*), count(*) FILTER (WHERE {risky}) FROM appointment a
-             WHERE {OPEN} AND {of_appointment}"
-        ),
-        &[&at],
-    )?;
-    data.open_pending = usize::try_from(counts.get::<_, i64>(0)).unwrap_or(0);
-    data.at_risk = usize::try_from(counts.get::<_, i64>(1)).unwrap_or(0);
+    let (open, risky) = if risks
+        .iter()
+        .all(|r| r.allocated_before.is_none() && r.deadline_after <= now)
+    {
+        // As nearly always (each outage going on has started and not
+        // ended: only its ports matter), from the tally: the ten-minute
+        // buckets after now's, and the rows of now's own bucket past now.
+        let hit = risks
+            .iter()
+            .map(|r| ports_sql(r.ports, "port_code"))
+            .collect::<Vec<_>>();
+        let hit = if hit.is_empty() {
+            "false".to_string()
+        } else {
+            hit.join(" OR ")
+        };
+        let bucket = at.div_euclid(PENDING_BUCKET_SECS);
+        let later = tx.query_one(
+            &format!(
+                "SELECT coalesce(sum(people), 0)::bigint,
+                        coalesce(sum(people) FILTER (WHERE {hit}), 0)::bigint
+                 FROM pending_tally WHERE deadline_bucket > $1 AND {of_person}"
+            ),
+            &[&bucket],
+        )?;
+        let soon = tx.query_one(
+            &format!(
+                "SELECT count(*), count(*) FILTER (WHERE {}) FROM appointment a
+                 WHERE {OPEN} AND {of_appointment} AND {DEADLINE} < $2",
+                hit.replace("port_code", "a.port_code")
+            ),
+            &[&at, &((bucket + 1) * PENDING_BUCKET_SECS)],
+        )?;
+        (
+            later.get::<_, i64>(0) + soon.get::<_, i64>(0),
+            later.get::<_, i64>(1) + soon.get::<_, i64>(1),
+        )
+    } else {
+        // An outage with an end ahead of now, or one starting later: each
+        // open row against the whole rule.
+        let risky = risks
+            .iter()
+            .map(|r| format!("({})", risk_sql(r)))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let counts = tx.query_one(
+            &format!(
+                "SELECT count(*), count(*) FILTER (WHERE {risky}) FROM appointment a
+                 WHERE {OPEN} AND {of_appointment}"
+            ),
+            &[&at],
+        )?;
+        (counts.get::<_, i64>(0), counts.get::<_, i64>(1))
+    };
+    data.open_pending = usize::try_from(open).unwrap_or(0);
+    data.at_risk = usize::try_from(risky).unwrap_or(0);
     data.soonest = lines(
         tx,
         scope,
@@ -383,8 +434,14 @@ fn risk_sql(r: &Risk<'_>) -> String {
     if let Some(end) = r.allocated_before {
         cond.push_str(&format!(" AND a.allocated_at < {}", codec::secs(end)));
     }
-    match r.ports {
-        Ports::All => {}
+    cond.push_str(&format!(" AND {}", ports_sql(r.ports, "a.port_code")));
+    cond
+}
+
+/// A condition on `column`: a port `ports` names (`true` for every port).
+fn ports_sql(ports: &Ports, column: &str) -> String {
+    match ports {
+        Ports::All => "true".into(),
         Ports::Some(some) => {
             // Port codes come from the port table, never from free text.
             let codes: Vec<String> = some
@@ -393,17 +450,20 @@ fn risk_sql(r: &Risk<'_>) -> String {
                 .map(|c| format!("'{c}'"))
                 .collect();
             if codes.is_empty() {
-                return "false".into();
+                "false".into()
+            } else {
+                format!("{column} IN ({})", codes.join(","))
             }
-            cond.push_str(&format!(" AND a.port_code IN ({})", codes.join(",")));
         }
     }
-    cond
 }
+
+/// The width of `pending_tally`'s deadline buckets (as SQLite's).
+const PENDING_BUCKET_SECS: i64 = 600;
 
 /// Beds by shelter and section, as [`crate::store::Store::dashboard`]
 /// gives them (who leaves tomorrow read after, 0 here).
-fn beds(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
+fn beds(tx: &mut Tx<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
     let shelters: Vec<Shelter> = tx
         .query(
             &format!(
@@ -435,9 +495,10 @@ fn beds(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
     let sections = tx.query(
         &format!(
             "SELECT s.id, s.shelter_id, s.name, s.capacity,
-                    (SELECT count(*) FROM person p WHERE p.section_id = s.id
-                       AND p.shelter_id = s.shelter_id AND p.status = 'present')
-             FROM shelter_section s WHERE {} ORDER BY s.shelter_id, s.name",
+                    coalesce(t.people, 0)
+             FROM shelter_section s
+             LEFT JOIN section_tally t ON t.shelter_id = s.shelter_id AND t.section_id = s.id
+             WHERE {} ORDER BY s.shelter_id, s.name",
             scoped(scope, "s.shelter_id")
         ),
         &[],
@@ -457,8 +518,7 @@ fn beds(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
     let of_person = scoped(scope, "shelter_id");
     for r in tx.query(
         &format!(
-            "SELECT shelter_id, count(*) FROM person
-             WHERE status = 'present' AND section_id IS NULL AND {of_person} GROUP BY 1"
+            "SELECT shelter_id, people FROM section_tally WHERE section_id = 0 AND {of_person}"
         ),
         &[],
     )? {
@@ -484,7 +544,7 @@ fn beds(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
 
 /// Transfers coming to the handle's shelters, waiting for an answer, with
 /// the names of the people coming.
-fn arriving(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Vec<Arriving>> {
+fn arriving(tx: &mut Tx<'_>, scope: &Scope) -> Result<Vec<Arriving>> {
     let sql = format!(
         "SELECT {}, h.label, s.name FROM transfer t
          JOIN household h ON h.id = t.household_id JOIN shelter s ON s.id = t.from_shelter

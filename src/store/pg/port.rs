@@ -369,6 +369,8 @@ fn finish(client: &mut Client, grant: Option<&str>) -> Result<()> {
         tx.batch_execute(&sql)
             .with_context(|| format!("making {kind} {name} of table {table} again"))?;
     }
+    // The tallies, from the rows copied (their triggers were off).
+    tx.batch_execute("SELECT albergue_recount()")?;
     for &(table, order) in CARRIED {
         if order == "id" && table != "audit_head" {
             tx.query_one(

@@ -124,6 +124,6 @@ mod tests {
         assert!(triggers.contains(&("audit_no_change", "audit")));
         assert!(triggers.contains(&("household_moved", "household")));
         assert!(triggers.contains(&("change_logged", "case_event")));
-        assert_eq!(triggers.len(), 18);
+        assert_eq!(triggers.len(), 25);
     }
 }

@@ -5,8 +5,11 @@
 //! security which shelters it may see (`albergue.shelters`, for that
 //! transaction only), a second wall behind the handle's own checks.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
-use postgres::{Client, Transaction};
+use postgres::types::ToSql;
+use postgres::{Client, Row, Statement, Transaction};
 
 use super::conninfo::Target;
 use super::{audit, schema};
@@ -20,6 +23,74 @@ pub struct PgStore {
     clock: Clock,
     role: Role,
     scope: Scope,
+    /// Statements prepared on this connection, by their SQL: each is
+    /// parsed and planned once, not at every use (a round trip saved per
+    /// statement, which a write of ten statements feels).
+    statements: HashMap<String, Statement>,
+}
+
+/// How many prepared statements a handle keeps (the store's SQL is a few
+/// dozen texts; scopes and outages make a few more).
+const KEPT_STATEMENTS: usize = 256;
+
+/// A transaction of a [`PgStore`], its statements prepared once.
+pub(super) struct Tx<'a> {
+    pub(super) tx: Transaction<'a>,
+    statements: &'a mut HashMap<String, Statement>,
+}
+
+impl Tx<'_> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        if self.statements.len() >= KEPT_STATEMENTS {
+            self.statements.clear();
+        }
+        let s = self.tx.prepare(sql)?;
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// The rows of `sql`.
+    pub(super) fn query(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.query(&s, params)
+    }
+
+    /// The one row of `sql`.
+    pub(super) fn query_one(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Row, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.query_one(&s, params)
+    }
+
+    /// The row of `sql`, if any.
+    pub(super) fn query_opt(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.query_opt(&s, params)
+    }
+
+    /// Runs `sql`: how many rows it changed.
+    pub(super) fn execute(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.execute(&s, params)
+    }
 }
 
 impl std::fmt::Debug for PgStore {
@@ -44,6 +115,7 @@ impl PgStore {
             clock,
             role: Role::Admin,
             scope: Scope::Network,
+            statements: HashMap::new(),
         })
     }
 
@@ -92,17 +164,21 @@ impl PgStore {
     /// this handle's shelters.
     pub(super) fn read<T>(
         &mut self,
-        f: impl FnOnce(&mut Transaction<'_>, &Scope) -> crate::store::Result<T>,
+        f: impl FnOnce(&mut Tx<'_>, &Scope) -> crate::store::Result<T>,
     ) -> crate::store::Result<T> {
-        let mut tx = self
+        let tx = self
             .client
             .build_transaction()
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
+        let mut tx = Tx {
+            tx,
+            statements: &mut self.statements,
+        };
         see(&mut tx, &self.scope)?;
         let value = f(&mut tx, &self.scope)?;
-        tx.commit()?;
+        tx.tx.commit()?;
         Ok(value)
     }
 
@@ -112,21 +188,25 @@ impl PgStore {
     pub(super) fn write<T>(
         &mut self,
         what: Permission,
-        f: impl FnOnce(&mut Transaction<'_>, &Scope, i64) -> crate::store::Result<T>,
+        f: impl FnOnce(&mut Tx<'_>, &Scope, i64) -> crate::store::Result<T>,
     ) -> crate::store::Result<T> {
         self.allow(what)?;
         let now = self.now();
-        let mut tx = self.client.transaction()?;
+        let tx = self.client.transaction()?;
+        let mut tx = Tx {
+            tx,
+            statements: &mut self.statements,
+        };
         see(&mut tx, &self.scope)?;
         let value = f(&mut tx, &self.scope, now)?;
-        tx.commit()?;
+        tx.tx.commit()?;
         Ok(value)
     }
 }
 
 /// What row level security lets `tx` see: `scope`'s shelters (nothing for
 /// none), for this transaction only.
-pub(super) fn see(tx: &mut Transaction<'_>, scope: &Scope) -> Result<(), postgres::Error> {
+pub(super) fn see(tx: &mut Tx<'_>, scope: &Scope) -> Result<(), postgres::Error> {
     let shelters = match scope {
         Scope::Network => "all".to_string(),
         Scope::Shelters(ids) => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
@@ -167,11 +247,10 @@ impl Snapshots for PgStore {
         actor: &Actor,
     ) -> crate::store::Result<()> {
         let at = self.now();
-        let mut tx = self.client.transaction()?;
-        schema::whole_network(&mut tx)?;
-        audit::record_job(&mut tx, at, actor, action, summary)?;
-        tx.commit()?;
-        Ok(())
+        self.write(Permission::Jobs, |tx, _, _| {
+            schema::whole_network(&mut tx.tx)?;
+            audit::record_job(tx, at, actor, action, summary)
+        })
     }
 
     fn read_only(&self) -> bool {

@@ -24,10 +24,10 @@ pub const CARRIED: &[(&str, &str)] = &[
     ("audit_head", "id"),
 ];
 
-/// SQLite's tables that PostgreSQL does not keep: tallies kept by triggers
-/// (plain indexed counts there; the verification recounts them) and the
-/// search index (a trigram index there), and the cases' generation (the
-/// dashboard's cache key on SQLite).
+/// SQLite's tables the port does not copy: the tallies its triggers keep
+/// (PostgreSQL keeps its own, made again from the rows copied, and the
+/// verification compares the two), the search index (a trigram index
+/// there), and the cases' generation (the dashboard's cache key on SQLite).
 pub const NOT_CARRIED: &[&str] = &[
     "arrival_tally",
     "nationality_tally",

@@ -2,24 +2,29 @@
 //! and as PostgreSQL counts them (plain counts over indexed rows): a port is
 //! verified by recounting each on the target.
 
-/// A tally: its name, its rows on SQLite, the same counted on PostgreSQL
-/// (each row one text, `|` between its values).
-pub const TALLIES: &[(&str, &str, &str)] = &[
+/// A tally: its name, its rows on SQLite (the table its triggers keep),
+/// the same on PostgreSQL (the table its triggers keep) and counted there
+/// from the rows (each row one text, `|` between its values; rows of 0
+/// left out).
+pub const TALLIES: &[(&str, &str, &str, &str)] = &[
     (
         "people by arrival day",
-        "SELECT status || '|' || arrival_date || '|' || shelter_id || '|' || people FROM arrival_tally",
+        "SELECT status || '|' || arrival_date || '|' || shelter_id || '|' || people FROM arrival_tally WHERE people <> 0",
+        "SELECT concat_ws('|', status, arrival_date, shelter_id, people) FROM arrival_tally WHERE people <> 0",
         "SELECT concat_ws('|', status, arrival_date, shelter_id, count(*)) FROM person
          GROUP BY status, arrival_date, shelter_id",
     ),
     (
         "people by nationality",
-        "SELECT status || '|' || nationality || '|' || shelter_id || '|' || people FROM nationality_tally",
+        "SELECT status || '|' || nationality || '|' || shelter_id || '|' || people FROM nationality_tally WHERE people <> 0",
+        "SELECT concat_ws('|', status, nationality, shelter_id, people) FROM nationality_tally WHERE people <> 0",
         "SELECT concat_ws('|', status, nationality, shelter_id, count(*)) FROM person
          GROUP BY status, nationality, shelter_id",
     ),
     (
         "confirmations pending by deadline",
-        "SELECT deadline_bucket || '|' || port_code || '|' || shelter_id || '|' || people FROM pending_tally",
+        "SELECT deadline_bucket || '|' || port_code || '|' || shelter_id || '|' || people FROM pending_tally WHERE people <> 0",
+        "SELECT concat_ws('|', deadline_bucket, port_code, shelter_id, people) FROM pending_tally WHERE people <> 0",
         "SELECT concat_ws('|', greatest(confirm_deadline, coalesce(extended_until, 0)) / 600,
                           port_code, shelter_id, count(*))
          FROM appointment WHERE for_present = 1 AND status = 'pending_confirmation'
@@ -27,7 +32,8 @@ pub const TALLIES: &[(&str, &str, &str)] = &[
     ),
     (
         "appointments by slot",
-        "SELECT port_code || '|' || appointment_at || '|' || shelter_id || '|' || people FROM slot_tally",
+        "SELECT port_code || '|' || appointment_at || '|' || shelter_id || '|' || people FROM slot_tally WHERE people <> 0",
+        "SELECT concat_ws('|', port_code, appointment_at, shelter_id, people) FROM slot_tally WHERE people <> 0",
         "SELECT concat_ws('|', port_code, appointment_at, shelter_id, count(*)) FROM appointment
          WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
          GROUP BY port_code, appointment_at, shelter_id",
@@ -35,22 +41,49 @@ pub const TALLIES: &[(&str, &str, &str)] = &[
     (
         "beds by section",
         "SELECT shelter_id || '|' || section_id || '|' || people FROM section_tally WHERE people <> 0",
+        "SELECT concat_ws('|', shelter_id, section_id, people) FROM section_tally WHERE people <> 0",
         "SELECT concat_ws('|', shelter_id, coalesce(section_id, 0), count(*)) FROM person
          WHERE status = 'present' GROUP BY shelter_id, coalesce(section_id, 0)",
     ),
     (
         "households here",
         "SELECT shelter_id || '|' || households FROM present_households WHERE households <> 0",
+        "SELECT concat_ws('|', shelter_id, households) FROM present_households WHERE households <> 0",
         "SELECT concat_ws('|', h.shelter_id, count(*)) FROM household h
          WHERE household_here(h.id) = 1 GROUP BY h.shelter_id",
     ),
 ];
+
+/// The rows of a tally query, sorted.
+pub fn tally_rows(
+    tx: &mut postgres::Transaction<'_>,
+    sql: &str,
+) -> Result<Vec<String>, postgres::Error> {
+    let mut rows: Vec<String> = tx.query(sql, &[])?.iter().map(|r| r.get(0)).collect();
+    rows.sort();
+    Ok(rows)
+}
+
+/// How many rows two sorted lists do not share.
+pub fn differing(a: &[String], b: &[String]) -> usize {
+    a.iter().filter(|x| b.binary_search(x).is_err()).count()
+        + b.iter().filter(|x| a.binary_search(x).is_err()).count()
+}
 
 /// What disagrees of what the triggers keep (none when all is well).
 pub fn derived_problems(
     tx: &mut postgres::Transaction<'_>,
 ) -> Result<Vec<String>, postgres::Error> {
     let mut problems = Vec::new();
+    for &(name, _, kept, counted) in TALLIES {
+        let (kept, counted) = (tally_rows(tx, kept)?, tally_rows(tx, counted)?);
+        if kept != counted {
+            problems.push(format!(
+                "tally {name}: {} rows differ from a recount from the rows (albergue_recount() makes them again)",
+                differing(&kept, &counted)
+            ));
+        }
+    }
     for &(name, query) in DERIVED {
         let wrong: i64 = tx.query_one(query, &[])?.get(0);
         if wrong != 0 {

@@ -87,23 +87,17 @@ pub fn verify(source: &Store, client: &mut Client) -> Result<Verification> {
             "the audit chain of the SQLite database is broken: {broken}"
         )),
     }
-    for &(name, on_sqlite, on_postgres) in tally::TALLIES {
-        let mut kept: Vec<String> = conn
+    for &(name, on_sqlite, kept, _) in tally::TALLIES {
+        let mut on_sqlite: Vec<String> = conn
             .prepare(on_sqlite)?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut counted: Vec<String> = tx
-            .query(on_postgres, &[])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        kept.sort();
-        counted.sort();
-        if kept != counted {
-            let differ = kept.iter().filter(|k| !counted.contains(k)).count()
-                + counted.iter().filter(|c| !kept.contains(c)).count();
+        on_sqlite.sort();
+        let kept = tally::tally_rows(&mut tx, kept)?;
+        if on_sqlite != kept {
             problems.push(format!(
-                "tally {name}: {differ} rows differ from a recount on PostgreSQL"
+                "tally {name}: {} rows differ between SQLite and PostgreSQL",
+                tally::differing(&on_sqlite, &kept)
             ));
         }
     }
