@@ -294,6 +294,87 @@ END $$;
 CREATE TRIGGER audit_head_follows AFTER INSERT ON audit
     FOR EACH ROW EXECUTE FUNCTION audit_head_follows();
 
+-- A write's audit rows wait here until its transaction commits; then, as it
+-- commits, they are chained onto the trail: numbered after the head, each
+-- hashed over the one before as albergue hashes (domain::audit, walked and
+-- checked by albergue), the head's row locked for the moment of the commit
+-- alone. So writers on every host queue on the chain only for their
+-- commit, not for the round trips of their whole write.
+CREATE TABLE audit_queue (
+    n         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at        bigint NOT NULL,
+    actor     text COLLATE "C" NOT NULL,
+    action    text COLLATE "C" NOT NULL,
+    entity    text COLLATE "C" NOT NULL,
+    entity_id bigint,
+    summary   text COLLATE "C" NOT NULL
+);
+
+-- A 64-bit integer's bytes, least significant first.
+CREATE FUNCTION albergue_le8(v bigint) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    b bytea := int8send(v);
+    r bytea := '\x0000000000000000'::bytea;
+BEGIN
+    FOR i IN 0..7 LOOP
+        r := set_byte(r, i, get_byte(b, 7 - i));
+    END LOOP;
+    RETURN r;
+END
+$$;
+
+-- One field of the chain's hash: its length (8 bytes, least significant
+-- first), then its bytes.
+CREATE FUNCTION albergue_field(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+    SELECT albergue_le8(length(b)) || b
+$$;
+
+CREATE FUNCTION audit_chained() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    kept record;
+    q record;
+    last_id bigint;
+    prev bytea;
+    hash bytea;
+BEGIN
+    -- The first of the transaction's rows chains them all; the others find
+    -- none left (another transaction's rows are not seen until they commit,
+    -- and are chained by then).
+    IF NOT EXISTS (SELECT 1 FROM audit_queue) THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO audit_head (id, rows, head) VALUES (1, 0, NULL) ON CONFLICT (id) DO NOTHING;
+    SELECT rows, head INTO kept FROM audit_head WHERE id = 1 FOR UPDATE;
+    last_id := kept.rows;
+    prev := CASE
+        WHEN last_id = 0 THEN '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea
+        WHEN length(kept.head) = 32 THEN kept.head
+        ELSE '\xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'::bytea
+    END;
+    FOR q IN SELECT * FROM audit_queue ORDER BY n LOOP
+        last_id := last_id + 1;
+        hash := sha256(
+            albergue_field(convert_to('albergue-audit-chain-v1', 'UTF8'))
+            || albergue_field(prev)
+            || albergue_field(albergue_le8(last_id))
+            || albergue_field(albergue_le8(q.at))
+            || albergue_field(convert_to(q.actor, 'UTF8'))
+            || albergue_field(convert_to(q.action, 'UTF8'))
+            || albergue_field(convert_to(q.entity, 'UTF8'))
+            || CASE WHEN q.entity_id IS NULL THEN albergue_field('\x00'::bytea)
+                    ELSE albergue_field('\x01'::bytea || albergue_le8(q.entity_id)) END
+            || albergue_field(convert_to(q.summary, 'UTF8')));
+        INSERT INTO audit (id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash)
+        VALUES (last_id, q.at, q.actor, q.action, q.entity, q.entity_id, q.summary, prev, hash);
+        prev := hash;
+    END LOOP;
+    DELETE FROM audit_queue;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER audit_chained AFTER INSERT ON audit_queue
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_chained();
+
 -- Whether someone of a household is here.
 CREATE FUNCTION household_here(household bigint) RETURNS bigint LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN EXISTS (SELECT 1 FROM person
@@ -437,6 +518,8 @@ CREATE TABLE arrival_tally (
     people       bigint NOT NULL,
     PRIMARY KEY (status, arrival_date, shelter_id)
 );
+-- (Days of arrival by range, for the chart of the last days.)
+CREATE INDEX arrival_tally_day ON arrival_tally(arrival_date);
 CREATE TABLE nationality_tally (
     status      text COLLATE "C" NOT NULL,
     nationality text COLLATE "C" NOT NULL,
@@ -462,21 +545,29 @@ CREATE TABLE present_households (
     households bigint NOT NULL
 );
 -- Confirmations pending for someone present, by ten-minute deadline bucket.
+-- The appointments' two tallies are sharded: coordinators confirming at
+-- once were measured queueing on the rows of the soonest buckets (each
+-- row is locked to its writer's commit), so each connection writes the
+-- shard of its backend; readers sum the shards.
 CREATE TABLE pending_tally (
     deadline_bucket bigint NOT NULL,
     port_code       text COLLATE "C" NOT NULL,
     shelter_id      bigint NOT NULL,
+    shard           smallint NOT NULL DEFAULT 0,
     people          bigint NOT NULL,
-    PRIMARY KEY (deadline_bucket, port_code, shelter_id)
+    PRIMARY KEY (deadline_bucket, port_code, shelter_id, shard)
 );
 -- Live appointments for someone present, by port and time.
 CREATE TABLE slot_tally (
     port_code      text COLLATE "C" NOT NULL,
     appointment_at bigint NOT NULL,
     shelter_id     bigint NOT NULL,
+    shard          smallint NOT NULL DEFAULT 0,
     people         bigint NOT NULL,
-    PRIMARY KEY (port_code, appointment_at, shelter_id)
+    PRIMARY KEY (port_code, appointment_at, shelter_id, shard)
 );
+-- (The next fortnight's slots, every port.)
+CREATE INDEX slot_tally_when ON slot_tally(appointment_at) INCLUDE (port_code, shelter_id, people);
 
 -- The rows a statement changed, +1 for each new row and -1 for each old
 -- one (the transition tables the trigger was declared with).
@@ -555,20 +646,40 @@ CREATE FUNCTION appointment_tallies() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     changed text := albergue_changed_rows(TG_OP);
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        -- A confirmation, a status: the common write, its plans kept
+        -- (the same as the statements below, over both transition tables).
+        INSERT INTO pending_tally AS t (deadline_bucket, port_code, shelter_id, shard, people)
+        SELECT greatest(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code,
+               shelter_id, pg_backend_pid() % 16, sum(d)
+        FROM (SELECT 1 AS d, * FROM new_rows UNION ALL SELECT -1 AS d, * FROM old_rows) c
+        WHERE for_present = 1 AND status = 'pending_confirmation'
+        GROUP BY 1, 2, 3 HAVING sum(d) <> 0
+        ON CONFLICT (deadline_bucket, port_code, shelter_id, shard)
+        DO UPDATE SET people = t.people + EXCLUDED.people;
+        INSERT INTO slot_tally AS t (port_code, appointment_at, shelter_id, shard, people)
+        SELECT port_code, appointment_at, shelter_id, pg_backend_pid() % 16, sum(d)
+        FROM (SELECT 1 AS d, * FROM new_rows UNION ALL SELECT -1 AS d, * FROM old_rows) c
+        WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
+        GROUP BY 1, 2, 3 HAVING sum(d) <> 0
+        ON CONFLICT (port_code, appointment_at, shelter_id, shard)
+        DO UPDATE SET people = t.people + EXCLUDED.people;
+        RETURN NULL;
+    END IF;
     EXECUTE format(
-        'INSERT INTO pending_tally AS t (deadline_bucket, port_code, shelter_id, people)
+        'INSERT INTO pending_tally AS t (deadline_bucket, port_code, shelter_id, shard, people)
          SELECT greatest(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code,
-                shelter_id, sum(d)
+                shelter_id, pg_backend_pid() % 16, sum(d)
          FROM (%s) c WHERE for_present = 1 AND status = ''pending_confirmation''
          GROUP BY 1, 2, 3 HAVING sum(d) <> 0
-         ON CONFLICT (deadline_bucket, port_code, shelter_id)
+         ON CONFLICT (deadline_bucket, port_code, shelter_id, shard)
          DO UPDATE SET people = t.people + EXCLUDED.people', changed);
     EXECUTE format(
-        'INSERT INTO slot_tally AS t (port_code, appointment_at, shelter_id, people)
-         SELECT port_code, appointment_at, shelter_id, sum(d)
+        'INSERT INTO slot_tally AS t (port_code, appointment_at, shelter_id, shard, people)
+         SELECT port_code, appointment_at, shelter_id, pg_backend_pid() % 16, sum(d)
          FROM (%s) c WHERE for_present = 1 AND status IN (''pending_confirmation'', ''confirmed'')
          GROUP BY 1, 2, 3 HAVING sum(d) <> 0
-         ON CONFLICT (port_code, appointment_at, shelter_id)
+         ON CONFLICT (port_code, appointment_at, shelter_id, shard)
          DO UPDATE SET people = t.people + EXCLUDED.people', changed);
     RETURN NULL;
 END
@@ -599,10 +710,10 @@ CREATE FUNCTION albergue_recount() RETURNS void LANGUAGE sql AS $$
         FROM household_presence WHERE people > 0 GROUP BY 1;
     INSERT INTO pending_tally
         SELECT greatest(confirm_deadline, coalesce(extended_until, 0)) / 600, port_code,
-               shelter_id, count(*)
+               shelter_id, 0, count(*)
         FROM appointment WHERE for_present = 1 AND status = 'pending_confirmation'
         GROUP BY 1, 2, 3;
-    INSERT INTO slot_tally SELECT port_code, appointment_at, shelter_id, count(*)
+    INSERT INTO slot_tally SELECT port_code, appointment_at, shelter_id, 0, count(*)
         FROM appointment
         WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
         GROUP BY 1, 2, 3;

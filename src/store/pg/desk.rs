@@ -9,7 +9,8 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 
 use super::audit;
-use super::store::{scoped, see, PgStore, Tx};
+use super::store::PgStore;
+use super::tx::{scoped, see, Tx};
 use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
 use crate::domain::outage::Risk;
@@ -269,20 +270,21 @@ fn dashboard(
 ) -> Result<DashboardData> {
     let mut data = DashboardData::default();
     let of_person = scoped(scope, "shelter_id");
-    let by_day: Vec<(String, i64)> = tx
-        .query(
-            &format!(
-                "SELECT arrival_date, sum(people)::bigint FROM arrival_tally
-                 WHERE status = 'present' AND {of_person} GROUP BY 1 ORDER BY 1"
-            ),
-            &[],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    data.present = by_day.iter().map(|(_, n)| n).sum();
+    // (Summed over shelters here: PostgreSQL's grouping of a few thousand
+    // rows costs more than the rows' transfer.)
+    let mut by_day = std::collections::BTreeMap::<String, i64>::new();
+    for r in tx.query(
+        &format!(
+            "SELECT arrival_date, people FROM arrival_tally
+             WHERE status = 'present' AND people <> 0 AND {of_person}"
+        ),
+        &[],
+    )? {
+        *by_day.entry(r.get(0)).or_default() += r.get::<_, i64>(1);
+    }
+    data.present = by_day.values().sum();
     data.earliest_arrival = by_day
-        .first()
+        .first_key_value()
         .map(|(d, _)| codec::parse_day(0, d))
         .transpose()?;
     let mut before = 0;
@@ -323,20 +325,24 @@ fn dashboard(
 
     let from = codec::secs(now) - 86_400;
     let to = codec::secs(now + chrono::Duration::days(15));
+    let mut slots = std::collections::HashMap::<(String, i64), i64>::new();
     for r in tx.query(
         &format!(
-            "SELECT port_code, appointment_at, sum(people)::bigint FROM slot_tally
-             WHERE appointment_at >= $1 AND appointment_at < $2 AND {of_person}
-             GROUP BY 1, 2"
+            "SELECT port_code, appointment_at, people FROM slot_tally
+             WHERE appointment_at >= $1 AND appointment_at < $2 AND people <> 0 AND {of_person}"
         ),
         &[&from, &to],
     )? {
-        let code: String = r.get(0);
+        *slots.entry((r.get(0), r.get(1))).or_default() += r.get::<_, i64>(2);
+    }
+    // (Summed over shelters and the table's shards: a slot whose shards
+    // sum to nothing is none.)
+    for ((code, at), n) in slots.into_iter().filter(|&(_, n)| n != 0) {
         if let Some(ix) = port::all().iter().position(|p| p.code == code) {
             data.upcoming.push(Slot {
                 port: ix as u8,
-                at: codec::instant(r.get(1)),
-                count: u32::try_from(r.get::<_, i64>(2)).unwrap_or(0),
+                at: codec::instant(at),
+                count: u32::try_from(n).unwrap_or(0),
             });
         }
     }
@@ -546,7 +552,11 @@ fn beds(tx: &mut Tx<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
 /// the names of the people coming.
 fn arriving(tx: &mut Tx<'_>, scope: &Scope) -> Result<Vec<Arriving>> {
     let sql = format!(
-        "SELECT {}, h.label, s.name FROM transfer t
+        "SELECT {}, h.label, s.name,
+                array(SELECT p.given_names || ' ' || p.family_names FROM person p
+                      WHERE p.household_id = t.household_id AND p.status = 'present'
+                      ORDER BY p.id)
+         FROM transfer t
          JOIN household h ON h.id = t.household_id JOIN shelter s ON s.id = t.from_shelter
          WHERE t.status = 'pending' AND {} ORDER BY t.id",
         TRANSFER_COLUMNS
@@ -556,25 +566,16 @@ fn arriving(tx: &mut Tx<'_>, scope: &Scope) -> Result<Vec<Arriving>> {
             .join(", "),
         scoped(scope, "t.to_shelter")
     );
-    let heads = tx.query(&sql, &[])?;
-    let mut out = Vec::with_capacity(heads.len());
-    for r in heads {
-        let transfer = transfer_from(&r)?;
-        let names = tx
-            .query(
-                "SELECT given_names || ' ' || family_names FROM person
-                 WHERE household_id = $1 AND status = 'present' ORDER BY id",
-                &[&transfer.household_id],
-            )?
-            .iter()
-            .map(|n| n.get::<_, String>(0).trim().to_string())
-            .collect();
-        out.push(Arriving {
-            transfer,
-            household: r.get(13),
-            from: r.get(14),
-            names,
-        });
-    }
-    Ok(out)
+    tx.query(&sql, &[])?
+        .iter()
+        .map(|r| {
+            let names: Vec<String> = r.get(15);
+            Ok(Arriving {
+                transfer: transfer_from(r)?,
+                household: r.get(13),
+                from: r.get(14),
+                names: names.iter().map(|n| n.trim().to_string()).collect(),
+            })
+        })
+        .collect()
 }

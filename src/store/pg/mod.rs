@@ -18,6 +18,7 @@ mod store;
 mod tables;
 mod tally;
 mod tls;
+mod tx;
 mod verify;
 mod watch;
 

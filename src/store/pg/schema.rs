@@ -104,8 +104,13 @@ pub(super) fn create(tx: &mut postgres::Transaction<'_>) -> Result<()> {
 pub(super) fn triggers() -> Vec<(&'static str, &'static str)> {
     let mut found = Vec::new();
     let mut rest = FULL_SCHEMA;
-    while let Some(at) = rest.find("CREATE TRIGGER ") {
-        rest = &rest[at + "CREATE TRIGGER ".len()..];
+    // (A constraint trigger, `CREATE CONSTRAINT TRIGGER`, too.)
+    while let Some(at) = rest.find("TRIGGER ") {
+        let before = &rest[..at];
+        rest = &rest[at + "TRIGGER ".len()..];
+        if !(before.ends_with("CREATE ") || before.ends_with("CREATE CONSTRAINT ")) {
+            continue;
+        }
         let name = rest.split_whitespace().next().unwrap_or_default();
         let table = rest
             .find(" ON ")
@@ -124,6 +129,7 @@ mod tests {
         assert!(triggers.contains(&("audit_no_change", "audit")));
         assert!(triggers.contains(&("household_moved", "household")));
         assert!(triggers.contains(&("change_logged", "case_event")));
-        assert_eq!(triggers.len(), 25);
+        assert!(triggers.contains(&("audit_chained", "audit_queue")));
+        assert_eq!(triggers.len(), 26);
     }
 }

@@ -24,7 +24,8 @@ pub const TALLIES: &[(&str, &str, &str, &str)] = &[
     (
         "confirmations pending by deadline",
         "SELECT deadline_bucket || '|' || port_code || '|' || shelter_id || '|' || people FROM pending_tally WHERE people <> 0",
-        "SELECT concat_ws('|', deadline_bucket, port_code, shelter_id, people) FROM pending_tally WHERE people <> 0",
+        "SELECT concat_ws('|', deadline_bucket, port_code, shelter_id, sum(people)) FROM pending_tally
+         GROUP BY deadline_bucket, port_code, shelter_id HAVING sum(people) <> 0",
         "SELECT concat_ws('|', greatest(confirm_deadline, coalesce(extended_until, 0)) / 600,
                           port_code, shelter_id, count(*))
          FROM appointment WHERE for_present = 1 AND status = 'pending_confirmation'
@@ -33,7 +34,8 @@ pub const TALLIES: &[(&str, &str, &str, &str)] = &[
     (
         "appointments by slot",
         "SELECT port_code || '|' || appointment_at || '|' || shelter_id || '|' || people FROM slot_tally WHERE people <> 0",
-        "SELECT concat_ws('|', port_code, appointment_at, shelter_id, people) FROM slot_tally WHERE people <> 0",
+        "SELECT concat_ws('|', port_code, appointment_at, shelter_id, sum(people)) FROM slot_tally
+         GROUP BY port_code, appointment_at, shelter_id HAVING sum(people) <> 0",
         "SELECT concat_ws('|', port_code, appointment_at, shelter_id, count(*)) FROM appointment
          WHERE for_present = 1 AND status IN ('pending_confirmation', 'confirmed')
          GROUP BY port_code, appointment_at, shelter_id",

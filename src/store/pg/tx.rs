@@ -1,0 +1,96 @@
+//! A transaction of a [`super::PgStore`]: its statements prepared once
+//! per connection, and what row level security lets it see.
+
+use std::collections::HashMap;
+
+use postgres::types::ToSql;
+use postgres::{Row, Statement, Transaction};
+
+use crate::domain::Scope;
+
+/// How many prepared statements a handle keeps (the store's SQL is a few
+/// dozen texts; scopes and outages make a few more).
+const KEPT_STATEMENTS: usize = 256;
+
+/// A transaction of a [`PgStore`], its statements prepared once.
+pub(super) struct Tx<'a> {
+    pub(super) tx: Transaction<'a>,
+    pub(super) statements: &'a mut HashMap<String, Statement>,
+}
+
+impl Tx<'_> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        if self.statements.len() >= KEPT_STATEMENTS {
+            self.statements.clear();
+        }
+        let s = self.tx.prepare(sql)?;
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// The rows of `sql`.
+    pub(super) fn query(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.query(&s, params)
+    }
+
+    /// The one row of `sql`.
+    pub(super) fn query_one(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Row, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.query_one(&s, params)
+    }
+
+    /// The row of `sql`, if any.
+    pub(super) fn query_opt(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.query_opt(&s, params)
+    }
+
+    /// Runs `sql`: how many rows it changed.
+    pub(super) fn execute(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, postgres::Error> {
+        let s = self.statement(sql)?;
+        self.tx.execute(&s, params)
+    }
+}
+
+/// What row level security lets `tx` see: `scope`'s shelters (nothing for
+/// none), for this transaction only.
+pub(super) fn see(tx: &mut Tx<'_>, scope: &Scope) -> Result<(), postgres::Error> {
+    let shelters = match scope {
+        Scope::Network => "all".to_string(),
+        Scope::Shelters(ids) => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+    };
+    tx.execute(
+        "SELECT set_config('albergue.shelters', $1, true)",
+        &[&shelters],
+    )?;
+    Ok(())
+}
+
+/// [`Scope::sql`] as PostgreSQL reads it (the network's condition is
+/// `true`, not `1`).
+pub(super) fn scoped(scope: &Scope, column: &str) -> String {
+    match scope {
+        Scope::Network => "true".into(),
+        Scope::Shelters(_) => scope.sql(column),
+    }
+}
