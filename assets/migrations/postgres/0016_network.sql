@@ -310,65 +310,57 @@ CREATE TABLE audit_queue (
     summary   text COLLATE "C" NOT NULL
 );
 
--- A 64-bit integer's bytes, least significant first.
-CREATE FUNCTION albergue_le8(v bigint) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    b bytea := int8send(v);
-    r bytea := '\x0000000000000000'::bytea;
-BEGIN
-    FOR i IN 0..7 LOOP
-        r := set_byte(r, i, get_byte(b, 7 - i));
-    END LOOP;
-    RETURN r;
-END
+-- A 64-bit integer's bytes, least significant first (one SQL expression,
+-- inlined where it is called).
+CREATE FUNCTION albergue_le8(v bigint) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT substring(int8send(v) FROM 8 FOR 1) || substring(int8send(v) FROM 7 FOR 1)
+        || substring(int8send(v) FROM 6 FOR 1) || substring(int8send(v) FROM 5 FOR 1)
+        || substring(int8send(v) FROM 4 FOR 1) || substring(int8send(v) FROM 3 FOR 1)
+        || substring(int8send(v) FROM 2 FOR 1) || substring(int8send(v) FROM 1 FOR 1)
 $$;
 
 -- One field of the chain's hash: its length (8 bytes, least significant
 -- first), then its bytes.
-CREATE FUNCTION albergue_field(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION albergue_field(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT albergue_le8(length(b)) || b
 $$;
 
 CREATE FUNCTION audit_chained() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     kept record;
-    q record;
-    last_id bigint;
     prev bytea;
     hash bytea;
 BEGIN
-    -- The first of the transaction's rows chains them all; the others find
-    -- none left (another transaction's rows are not seen until they commit,
-    -- and are chained by then).
-    IF NOT EXISTS (SELECT 1 FROM audit_queue) THEN
-        RETURN NULL;
-    END IF;
-    INSERT INTO audit_head (id, rows, head) VALUES (1, 0, NULL) ON CONFLICT (id) DO NOTHING;
+    -- Each queued row in the order it was queued (deferred triggers fire
+    -- in the order of their events), after the head: locked at the
+    -- transaction's first, held to its commit.
     SELECT rows, head INTO kept FROM audit_head WHERE id = 1 FOR UPDATE;
-    last_id := kept.rows;
+    IF NOT FOUND THEN
+        -- (A database migrated, never ported into: its first row.)
+        INSERT INTO audit_head (id, rows, head) VALUES (1, 0, NULL) ON CONFLICT (id) DO NOTHING;
+        SELECT rows, head INTO kept FROM audit_head WHERE id = 1 FOR UPDATE;
+    END IF;
     prev := CASE
-        WHEN last_id = 0 THEN '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea
+        WHEN kept.rows = 0 THEN '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea
         WHEN length(kept.head) = 32 THEN kept.head
         ELSE '\xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'::bytea
     END;
-    FOR q IN SELECT * FROM audit_queue ORDER BY n LOOP
-        last_id := last_id + 1;
-        hash := sha256(
-            albergue_field(convert_to('albergue-audit-chain-v1', 'UTF8'))
-            || albergue_field(prev)
-            || albergue_field(albergue_le8(last_id))
-            || albergue_field(albergue_le8(q.at))
-            || albergue_field(convert_to(q.actor, 'UTF8'))
-            || albergue_field(convert_to(q.action, 'UTF8'))
-            || albergue_field(convert_to(q.entity, 'UTF8'))
-            || CASE WHEN q.entity_id IS NULL THEN albergue_field('\x00'::bytea)
-                    ELSE albergue_field('\x01'::bytea || albergue_le8(q.entity_id)) END
-            || albergue_field(convert_to(q.summary, 'UTF8')));
-        INSERT INTO audit (id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash)
-        VALUES (last_id, q.at, q.actor, q.action, q.entity, q.entity_id, q.summary, prev, hash);
-        prev := hash;
-    END LOOP;
-    DELETE FROM audit_queue;
+    hash := sha256(
+        albergue_field(convert_to('albergue-audit-chain-v1', 'UTF8'))
+        || albergue_field(prev)
+        || albergue_field(albergue_le8(kept.rows + 1))
+        || albergue_field(albergue_le8(NEW.at))
+        || albergue_field(convert_to(NEW.actor, 'UTF8'))
+        || albergue_field(convert_to(NEW.action, 'UTF8'))
+        || albergue_field(convert_to(NEW.entity, 'UTF8'))
+        || CASE WHEN NEW.entity_id IS NULL THEN albergue_field('\x00'::bytea)
+                ELSE albergue_field('\x01'::bytea || albergue_le8(NEW.entity_id)) END
+        || albergue_field(convert_to(NEW.summary, 'UTF8')));
+    -- (audit_head follows by its trigger.)
+    INSERT INTO audit (id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash)
+    VALUES (kept.rows + 1, NEW.at, NEW.actor, NEW.action, NEW.entity, NEW.entity_id,
+            NEW.summary, prev, hash);
+    DELETE FROM audit_queue WHERE n = NEW.n;
     RETURN NULL;
 END
 $$;
