@@ -270,17 +270,37 @@ fn dashboard(
 ) -> Result<DashboardData> {
     let mut data = DashboardData::default();
     let of_person = scoped(scope, "shelter_id");
-    // (Summed over shelters here: PostgreSQL's grouping of a few thousand
-    // rows costs more than the rows' transfer.)
-    let mut by_day = std::collections::BTreeMap::<String, i64>::new();
-    for r in tx.query(
+    let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
+    let from = codec::secs(now) - 86_400;
+    let to = codec::secs(now + chrono::Duration::days(15));
+    // The tallies in one round trip, each row tagged with what it counts;
+    // summed over shelters (and shards) here, where a few thousand rows
+    // cost less than PostgreSQL's grouping of them.
+    let tallies = tx.query(
         &format!(
-            "SELECT arrival_date, people FROM arrival_tally
-             WHERE status = 'present' AND people <> 0 AND {of_person}"
+            "SELECT 'present', arrival_date, 0::bigint, people FROM arrival_tally
+               WHERE status = 'present' AND people <> 0 AND {of_person}
+             UNION ALL SELECT 'arrived', arrival_date, 0, people FROM arrival_tally
+               WHERE arrival_date BETWEEN $1 AND $2 AND people <> 0 AND {of_person}
+             UNION ALL SELECT 'households', '', 0, coalesce(sum(households), 0)::bigint
+               FROM present_households WHERE {of_person}
+             UNION ALL SELECT 'slot', port_code, appointment_at, people FROM slot_tally
+               WHERE appointment_at >= $3 AND appointment_at < $4 AND people <> 0
+                 AND {of_person}"
         ),
-        &[],
-    )? {
-        *by_day.entry(r.get(0)).or_default() += r.get::<_, i64>(1);
+        &[&codec::day(first), &codec::day(today), &from, &to],
+    )?;
+    let mut by_day = std::collections::BTreeMap::<String, i64>::new();
+    let mut arrived = std::collections::HashMap::<String, i64>::new();
+    let mut slots = std::collections::HashMap::<(String, i64), i64>::new();
+    for r in &tallies {
+        let (kind, key, at, n): (&str, String, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        match kind {
+            "present" => *by_day.entry(key).or_default() += n,
+            "arrived" => *arrived.entry(key).or_default() += n,
+            "households" => data.households = n,
+            _ => *slots.entry((key, at)).or_default() += n,
+        }
     }
     data.present = by_day.values().sum();
     data.earliest_arrival = by_day
@@ -295,45 +315,15 @@ fn dashboard(
         }
         before += n;
     }
-    data.households = tx
-        .query_one(
-            &format!(
-                "SELECT coalesce(sum(households), 0)::bigint FROM present_households
-                 WHERE {of_person}"
-            ),
-            &[],
-        )?
-        .get(0);
-
-    let first = today - chrono::Duration::days(i64::from(arrival_days) - 1);
     data.arrivals_per_day = vec![0; arrival_days as usize];
-    for r in tx.query(
-        &format!(
-            "SELECT arrival_date, sum(people)::bigint FROM arrival_tally
-             WHERE arrival_date BETWEEN $1 AND $2 AND {of_person} GROUP BY 1"
-        ),
-        &[&codec::day(first), &codec::day(today)],
-    )? {
-        let day = codec::parse_day(0, &r.get::<_, String>(0))?;
+    for (day, n) in arrived {
+        let day = codec::parse_day(0, &day)?;
         let slot = usize::try_from((day - first).num_days())
             .ok()
             .and_then(|i| data.arrivals_per_day.get_mut(i));
         if let Some(slot) = slot {
-            *slot = r.get::<_, i64>(1).max(0) as u64;
+            *slot = n.max(0) as u64;
         }
-    }
-
-    let from = codec::secs(now) - 86_400;
-    let to = codec::secs(now + chrono::Duration::days(15));
-    let mut slots = std::collections::HashMap::<(String, i64), i64>::new();
-    for r in tx.query(
-        &format!(
-            "SELECT port_code, appointment_at, people FROM slot_tally
-             WHERE appointment_at >= $1 AND appointment_at < $2 AND people <> 0 AND {of_person}"
-        ),
-        &[&from, &to],
-    )? {
-        *slots.entry((r.get(0), r.get(1))).or_default() += r.get::<_, i64>(2);
     }
     // (Summed over shelters and the table's shards: a slot whose shards
     // sum to nothing is none.)
@@ -384,25 +374,21 @@ fn dashboard(
             hit.join(" OR ")
         };
         let bucket = at.div_euclid(PENDING_BUCKET_SECS);
-        let later = tx.query_one(
+        let c = tx.query_one(
             &format!(
-                "SELECT coalesce(sum(people), 0)::bigint,
-                        coalesce(sum(people) FILTER (WHERE {hit}), 0)::bigint
-                 FROM pending_tally WHERE deadline_bucket > $1 AND {of_person}"
-            ),
-            &[&bucket],
-        )?;
-        let soon = tx.query_one(
-            &format!(
-                "SELECT count(*), count(*) FILTER (WHERE {}) FROM appointment a
+                "SELECT (SELECT coalesce(sum(people), 0)::bigint FROM pending_tally
+                         WHERE deadline_bucket > $3 AND {of_person}),
+                        (SELECT coalesce(sum(people) FILTER (WHERE {hit}), 0)::bigint
+                         FROM pending_tally WHERE deadline_bucket > $3 AND {of_person}),
+                        count(*), count(*) FILTER (WHERE {}) FROM appointment a
                  WHERE {OPEN} AND {of_appointment} AND {DEADLINE} < $2",
                 hit.replace("port_code", "a.port_code")
             ),
-            &[&at, &((bucket + 1) * PENDING_BUCKET_SECS)],
+            &[&at, &((bucket + 1) * PENDING_BUCKET_SECS), &bucket],
         )?;
         (
-            later.get::<_, i64>(0) + soon.get::<_, i64>(0),
-            later.get::<_, i64>(1) + soon.get::<_, i64>(1),
+            c.get::<_, i64>(0) + c.get::<_, i64>(2),
+            c.get::<_, i64>(1) + c.get::<_, i64>(3),
         )
     } else {
         // An outage with an end ahead of now, or one starting later: each

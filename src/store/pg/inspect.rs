@@ -73,6 +73,16 @@ pub fn inspect(client: &mut Client) -> Result<Inspection> {
         audit: count("audit")?,
     };
     let audit = verify::walk_audit(&mut tx, &mut problems)?;
+    // Chained as each write commits: rows left here were never chained
+    // (their trigger off when they were written).
+    let queued: i64 = tx
+        .query_one("SELECT count(*) FROM audit_queue", &[])?
+        .get(0);
+    if queued != 0 {
+        problems.push(format!(
+            "the audit queue holds {queued} rows never chained onto the trail"
+        ));
+    }
     for row in tx.query(
         "SELECT t.tgname::text, c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
          WHERE NOT t.tgisinternal AND t.tgenabled = 'D'
