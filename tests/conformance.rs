@@ -250,4 +250,31 @@ fn the_desk_on_postgres_answers_and_stores_as_on_sqlite() {
 
     eight_writers(&postgres(to.to_string()));
     checks_out(home.path(), to);
+
+    // People's rows changed by statements of many rows (departures, a
+    // household moved to another shelter, people added and removed): the
+    // tallies follow, as `check` finds by counting them again.
+    let mut pg = albergue::store::pg::connect(to).unwrap();
+    pg.batch_execute(
+        "BEGIN;
+         SELECT set_config('albergue.shelters', 'all', true);
+         UPDATE person SET status = 'departed', departure_date = '2024-05-22'
+             WHERE id % 7 = 0 AND status = 'present';
+         UPDATE household SET shelter_id = 2
+             WHERE id = (SELECT min(household_id) FROM person WHERE shelter_id = 1 AND status = 'present');
+         INSERT INTO person (household_id, given_names, family_names, search_name, sex,
+                             nationality, arrival_date, status, created_at, updated_at, updated_by)
+             SELECT household_id, 'Nueva', 'Llegada', 'nueva llegada', 'female', 'HND',
+                    '2024-05-21', 'present', 0, 0, 'test'
+             FROM person WHERE id % 11 = 0;
+         DELETE FROM person p WHERE p.given_names = 'Nueva' AND p.id % 3 = 0;
+         COMMIT;",
+    )
+    .unwrap();
+    let moved: i64 = pg
+        .query_one("SELECT count(*) FROM change_log", &[])
+        .unwrap()
+        .get(0);
+    assert!(moved > 0);
+    checks_out(home.path(), to);
 }
