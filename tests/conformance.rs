@@ -249,12 +249,17 @@ fn the_desk_on_postgres_answers_and_stores_as_on_sqlite() {
     says_all(&text(&o), &["verified: 15 tables alike", "exports alike"]);
 
     eight_writers(&postgres(to.to_string()));
+    let mut pg = albergue::store::pg::connect(to).unwrap();
+    let queued: i64 = pg
+        .query_one("SELECT count(*) FROM audit_queue", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(queued, 0, "every writer's audit row chained");
     checks_out(home.path(), to);
 
     // People's rows changed by statements of many rows (departures, a
     // household moved to another shelter, people added and removed): the
     // tallies follow, as `check` finds by counting them again.
-    let mut pg = albergue::store::pg::connect(to).unwrap();
     pg.batch_execute(
         "BEGIN;
          SELECT set_config('albergue.shelters', 'all', true);
@@ -276,5 +281,48 @@ fn the_desk_on_postgres_answers_and_stores_as_on_sqlite() {
         .unwrap()
         .get(0);
     assert!(moved > 0);
+    checks_out(home.path(), to);
+
+    // A writer stopped between its commit and chaining its audit row: the
+    // row waits in the queue, and the next write (here an export's) chains
+    // it before its own, the chain still whole.
+    pg.batch_execute(
+        "INSERT INTO audit_queue (at, actor, action, entity, entity_id, summary)
+         VALUES (1716390000, 'stopped-writer', 'appointment.confirm', 'appointment', 1, 'left')",
+    )
+    .unwrap();
+    let audit = |pg: &mut postgres::Client| -> (i64, i64) {
+        let r = pg
+            .query_one(
+                "SELECT (SELECT count(*) FROM audit), (SELECT count(*) FROM audit_queue)",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    let (rows, queued) = audit(&mut pg);
+    assert_eq!(queued, 1);
+    let out = home.path().join("out");
+    let o = albergue(
+        home.path(),
+        &[
+            "export",
+            "--db",
+            to,
+            "--out",
+            out.to_str().unwrap(),
+            "--now",
+            common::NOW,
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(audit(&mut pg), (rows + 2, 0));
+    let actions: Vec<String> = pg
+        .query("SELECT actor FROM audit ORDER BY id DESC LIMIT 2", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(actions[1], "stopped-writer", "{actions:?}");
     checks_out(home.path(), to);
 }

@@ -294,12 +294,13 @@ END $$;
 CREATE TRIGGER audit_head_follows AFTER INSERT ON audit
     FOR EACH ROW EXECUTE FUNCTION audit_head_follows();
 
--- A write's audit rows wait here until its transaction commits; then, as it
--- commits, they are chained onto the trail: numbered after the head, each
--- hashed over the one before as albergue hashes (domain::audit, walked and
--- checked by albergue), the head's row locked for the moment of the commit
--- alone. So writers on every host queue on the chain only for their
--- commit, not for the round trips of their whole write.
+-- A write's audit rows are queued here, in its transaction, and chained
+-- onto the trail just after it commits (numbered after the kept head and
+-- hashed by albergue, by whichever connection holds the head's row then,
+-- many rows at once), so that writers on every host never wait for each
+-- other's commits, and their commits share the WAL's flushes. A row still
+-- queued is a write committed and not chained yet: the next write, or
+-- `albergue check`'s report, tells.
 CREATE TABLE audit_queue (
     n         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at        bigint NOT NULL,
@@ -307,65 +308,9 @@ CREATE TABLE audit_queue (
     action    text COLLATE "C" NOT NULL,
     entity    text COLLATE "C" NOT NULL,
     entity_id bigint,
-    summary   text COLLATE "C" NOT NULL
+    summary   text COLLATE "C" NOT NULL,
+    queued    timestamptz NOT NULL DEFAULT now()
 );
-
--- A 64-bit integer's bytes, least significant first (one SQL expression,
--- inlined where it is called).
-CREATE FUNCTION albergue_le8(v bigint) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT substring(int8send(v) FROM 8 FOR 1) || substring(int8send(v) FROM 7 FOR 1)
-        || substring(int8send(v) FROM 6 FOR 1) || substring(int8send(v) FROM 5 FOR 1)
-        || substring(int8send(v) FROM 4 FOR 1) || substring(int8send(v) FROM 3 FOR 1)
-        || substring(int8send(v) FROM 2 FOR 1) || substring(int8send(v) FROM 1 FOR 1)
-$$;
-
--- One field of the chain's hash: its length (8 bytes, least significant
--- first), then its bytes.
-CREATE FUNCTION albergue_field(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT albergue_le8(length(b)) || b
-$$;
-
-CREATE FUNCTION audit_chained() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    kept record;
-    prev bytea;
-    hash bytea;
-BEGIN
-    -- Each queued row in the order it was queued (deferred triggers fire
-    -- in the order of their events), after the head: locked at the
-    -- transaction's first, held to its commit.
-    SELECT rows, head INTO kept FROM audit_head WHERE id = 1 FOR UPDATE;
-    IF NOT FOUND THEN
-        -- (A database migrated, never ported into: its first row.)
-        INSERT INTO audit_head (id, rows, head) VALUES (1, 0, NULL) ON CONFLICT (id) DO NOTHING;
-        SELECT rows, head INTO kept FROM audit_head WHERE id = 1 FOR UPDATE;
-    END IF;
-    prev := CASE
-        WHEN kept.rows = 0 THEN '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea
-        WHEN length(kept.head) = 32 THEN kept.head
-        ELSE '\xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'::bytea
-    END;
-    hash := sha256(
-        albergue_field(convert_to('albergue-audit-chain-v1', 'UTF8'))
-        || albergue_field(prev)
-        || albergue_field(albergue_le8(kept.rows + 1))
-        || albergue_field(albergue_le8(NEW.at))
-        || albergue_field(convert_to(NEW.actor, 'UTF8'))
-        || albergue_field(convert_to(NEW.action, 'UTF8'))
-        || albergue_field(convert_to(NEW.entity, 'UTF8'))
-        || CASE WHEN NEW.entity_id IS NULL THEN albergue_field('\x00'::bytea)
-                ELSE albergue_field('\x01'::bytea || albergue_le8(NEW.entity_id)) END
-        || albergue_field(convert_to(NEW.summary, 'UTF8')));
-    -- (audit_head follows by its trigger.)
-    INSERT INTO audit (id, at, actor, action, entity, entity_id, summary, prev_hash, row_hash)
-    VALUES (kept.rows + 1, NEW.at, NEW.actor, NEW.action, NEW.entity, NEW.entity_id,
-            NEW.summary, prev, hash);
-    DELETE FROM audit_queue WHERE n = NEW.n;
-    RETURN NULL;
-END
-$$;
-CREATE CONSTRAINT TRIGGER audit_chained AFTER INSERT ON audit_queue
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_chained();
 
 -- Whether someone of a household is here.
 CREATE FUNCTION household_here(household bigint) RETURNS bigint LANGUAGE sql STABLE AS $$

@@ -136,7 +136,13 @@ impl Desk for PgStore {
     fn last_change(&mut self) -> Result<i64> {
         Ok(self
             .client
-            .query_one("SELECT coalesce(max(id), 0) FROM audit", &[])?
+            // (With the rows written and not chained yet: it moves with
+            // every commit.)
+            .query_one(
+                "SELECT (SELECT coalesce(max(id), 0) FROM audit)
+                      + (SELECT count(*) FROM audit_queue)",
+                &[],
+            )?
             .get(0))
     }
 }

@@ -129,7 +129,6 @@ mod tests {
         assert!(triggers.contains(&("audit_no_change", "audit")));
         assert!(triggers.contains(&("household_moved", "household")));
         assert!(triggers.contains(&("change_logged", "case_event")));
-        assert!(triggers.contains(&("audit_chained", "audit_queue")));
-        assert_eq!(triggers.len(), 26);
+        assert_eq!(triggers.len(), 25);
     }
 }

@@ -128,14 +128,20 @@ impl PgStore {
     ) -> crate::store::Result<T> {
         self.allow(what)?;
         let now = self.now();
-        let tx = self.client.transaction()?;
-        let mut tx = Tx {
-            tx,
-            statements: &mut self.statements,
+        let value = {
+            let tx = self.client.transaction()?;
+            let mut tx = Tx {
+                tx,
+                statements: &mut self.statements,
+            };
+            see(&mut tx, &self.scope)?;
+            let value = f(&mut tx, &self.scope, now)?;
+            tx.tx.commit()?;
+            value
         };
-        see(&mut tx, &self.scope)?;
-        let value = f(&mut tx, &self.scope, now)?;
-        tx.tx.commit()?;
+        // The write's audit row, queued in it, onto the chain (or left to
+        // the connection chaining now, which takes it too).
+        audit::chain_queued(&mut self.client)?;
         Ok(value)
     }
 }
