@@ -325,4 +325,27 @@ fn the_desk_on_postgres_answers_and_stores_as_on_sqlite() {
         .collect();
     assert_eq!(actions[1], "stopped-writer", "{actions:?}");
     checks_out(home.path(), to);
+
+    // The change log keeps its newest numbers, not every transaction's.
+    let newest = || -> i64 {
+        let mut c = albergue::store::pg::connect(to).unwrap();
+        albergue::store::pg::newest(&mut c).unwrap()
+    };
+    let before = newest();
+    for _ in 0..2_100 {
+        pg.batch_execute("UPDATE outage SET note = note WHERE false")
+            .unwrap();
+    }
+    // (Numbers may skip: a sequence is not gapless.)
+    assert!(newest() >= before + 2_100, "each transaction numbered");
+    let (rows, oldest): (i64, i64) = {
+        let r = pg
+            .query_one("SELECT count(*), min(seq) FROM change_log", &[])
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert!(
+        rows <= 2_000 && oldest > before,
+        "{rows} rows from {oldest}"
+    );
 }

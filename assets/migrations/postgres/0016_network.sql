@@ -400,7 +400,8 @@ CREATE TRIGGER program_case_placed BEFORE INSERT OR UPDATE OF household_id, pers
 -- leaves one row, its number in order of writing, and a notification on
 -- channel albergue_changes (delivered at commit, none for a rollback), so
 -- that a session on any host knows within a second; a listener that lost
--- its connection compares the newest number when it is back.
+-- its connection compares the newest number when it is back. Old rows go
+-- (below): nothing reads them.
 CREATE TABLE change_log (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     xid xid8 NOT NULL UNIQUE DEFAULT pg_current_xact_id(),
@@ -414,6 +415,12 @@ BEGIN
     INSERT INTO change_log DEFAULT VALUES ON CONFLICT (xid) DO NOTHING RETURNING seq INTO logged;
     IF logged IS NOT NULL THEN
         PERFORM pg_notify('albergue_changes', logged::text);
+        -- Only the newest number is ever read (a listener back compares
+        -- it): every thousandth transaction drops the rows a thousand
+        -- numbers behind, so the log stays a few thousand rows.
+        IF logged % 1000 = 0 THEN
+            DELETE FROM change_log WHERE seq <= logged - 1000;
+        END IF;
     END IF;
     RETURN NULL;
 END $$;
