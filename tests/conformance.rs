@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use albergue::actor::Actor;
-use albergue::domain::{AppointmentStatus, Role, Scope};
+use albergue::domain::outage::Step;
+use albergue::domain::{AppointmentStatus, Ports, Role, Scope};
 use albergue::store::pg::{PgStore, Target};
-use albergue::store::{Clock, Desk, OpenMode, Store, StoreError};
+use albergue::store::{Clock, Desk, NewOutage, OpenMode, Store, StoreError};
 use common::{albergue, make_demo, on_db, says_all, text};
 
 /// Opens a handle in a role, for some shelters.
@@ -153,6 +154,75 @@ fn scenario(open: &Open) -> Vec<String> {
     let missing = one.appointment(10_000_000).unwrap_err();
     assert!(matches!(missing, StoreError::NotFound { .. }), "{missing}");
     said.push(missing.to_string());
+
+    // The app fails to confirm at every port: who is at risk, the
+    // extension CBP grants, the outage's end recorded ahead of now.
+    let outage = desk
+        .record_outage(
+            &NewOutage {
+                service: albergue::domain::outage::CBP_ONE_SERVICE.to_string(),
+                affected_step: Step::Confirm,
+                ports: Ports::All,
+                started_at: now - chrono::Duration::hours(2),
+                ended_at: None,
+                source: "CBP".to_string(),
+                note: "the app does not confirm".to_string(),
+            },
+            &actor,
+        )
+        .unwrap();
+    said.push(format!("{outage:?}"));
+    let during = desk.dashboard(now, today, 14).unwrap();
+    // (The demo's own outage at every port puts them all at risk already.)
+    assert_eq!(
+        during.outages[0], outage,
+        "the outage going on, newest, first"
+    );
+    assert_eq!(during.at_risk, during.open_pending, "{during:?}");
+    said.push(format!("{during:?}"));
+    let until = now + chrono::Duration::hours(48);
+    let extended = desk
+        .grant_extension(outage.id, outage.version, until, &actor)
+        .unwrap();
+    assert!(!extended.is_empty());
+    let one_extended = desk.appointment(extended[0]).unwrap();
+    assert_eq!(one_extended.extended_until, Some(until));
+    said.push(format!("{extended:?}"));
+    // Over the version read before the extension: a conflict.
+    let stale = desk
+        .close_outage(
+            outage.id,
+            outage.version,
+            now + chrono::Duration::hours(1),
+            &actor,
+        )
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict(_)), "{stale}");
+    let current = desk
+        .dashboard(now, today, 14)
+        .unwrap()
+        .outages
+        .into_iter()
+        .find(|o| o.id == outage.id)
+        .unwrap();
+    let closed = desk
+        .close_outage(
+            outage.id,
+            current.version,
+            now + chrono::Duration::hours(1),
+            &actor,
+        )
+        .unwrap();
+    said.push(format!("{closed:?}"));
+    // (An end ahead of now: each open row against the whole rule.)
+    said.push(format!("{:?}", desk.dashboard(now, today, 14).unwrap()));
+    let refused = volunteer
+        .grant_extension(outage.id, closed.version, until, &actor)
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::NotAllowed { .. }),
+        "{refused}"
+    );
     said
 }
 

@@ -134,6 +134,18 @@ impl Outage {
         })
     }
 
+    /// Checks that the outage can be recorded as ended at `ended_at` (not
+    /// before it started).
+    pub fn check_end(&self, ended_at: DateTime<Utc>) -> Result<(), RuleError> {
+        if ended_at < self.started_at {
+            return Err(RuleError::DatesOutOfOrder {
+                earlier: "outage start",
+                later: "outage end",
+            });
+        }
+        Ok(())
+    }
+
     /// Checks that `until` can be granted as an extension for this outage.
     pub fn check_extension(&self, until: DateTime<Utc>) -> Result<(), RuleError> {
         if until <= self.started_at {

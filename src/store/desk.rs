@@ -1,5 +1,5 @@
-//! The coordinator's desk, on either backend: what the dashboard reads and
-//! what a confirmation writes. A concern of the storage seam, as
+//! The coordinator's desk, on either backend: what the dashboard reads,
+//! what a confirmation writes, and the outages with their extensions. A concern of the storage seam, as
 //! [`super::Snapshots`] is the jobs': the SQLite [`Store`] and the
 //! PostgreSQL [`super::pg::PgStore`] both offer it, with the same
 //! behaviour (roles and shelters enforced in the handle, versions and
@@ -9,9 +9,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{AppointmentLine, DashboardData, Result, Store};
+use super::{AppointmentLine, DashboardData, NewOutage, Result, Store};
 use crate::actor::Actor;
-use crate::domain::{Appointment, Role, Scope};
+use crate::domain::{Appointment, Outage, Role, Scope};
 
 /// Reads and writes of the dashboard and the confirmation form.
 pub trait Desk {
@@ -43,6 +43,25 @@ pub trait Desk {
     ) -> Result<Appointment>;
     /// The id of the newest audit row: it moves with every change.
     fn last_change(&mut self) -> Result<i64>;
+    /// Records an outage ([`Store::record_outage`]).
+    fn record_outage(&mut self, new: &NewOutage, actor: &Actor) -> Result<Outage>;
+    /// Records that an outage ended ([`Store::close_outage`]).
+    fn close_outage(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        ended_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Outage>;
+    /// Grants the extension CBP announced after an outage
+    /// ([`Store::grant_extension`]): the ids extended.
+    fn grant_extension(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        until: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Vec<i64>>;
 }
 
 impl Desk for Store {
@@ -88,5 +107,29 @@ impl Desk for Store {
 
     fn last_change(&mut self) -> Result<i64> {
         Store::last_change(self)
+    }
+
+    fn record_outage(&mut self, new: &NewOutage, actor: &Actor) -> Result<Outage> {
+        Store::record_outage(self, new, actor)
+    }
+
+    fn close_outage(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        ended_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Outage> {
+        Store::close_outage(self, id, expected_version, ended_at, actor)
+    }
+
+    fn grant_extension(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        until: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Vec<i64>> {
+        Store::grant_extension(self, id, expected_version, until, actor)
     }
 }

@@ -59,7 +59,7 @@ pub struct NewOutage {
     pub note: String,
 }
 
-fn stored_ports(ports: &Ports) -> Result<Option<String>> {
+pub(super) fn stored_ports(ports: &Ports) -> Result<Option<String>> {
     match ports {
         Ports::All => Ok(None),
         Ports::Some(codes) => {
@@ -79,7 +79,7 @@ fn load(conn: &rusqlite::Connection, id: i64) -> Result<Outage> {
 }
 
 /// What an outage must say: a source, an end not before its start.
-fn check(o: &NewOutage) -> Result<()> {
+pub(super) fn check(o: &NewOutage) -> Result<()> {
     if o.service.trim().is_empty() {
         return Err(RuleError::Required("service").into());
     }
@@ -216,13 +216,7 @@ impl Store {
         self.write(Permission::ManageOutages, |tx, now| {
             check_version(tx, "outage", id, expected_version)?;
             let current = load(tx, id)?;
-            if ended_at < current.started_at {
-                return Err(RuleError::DatesOutOfOrder {
-                    earlier: "outage start",
-                    later: "outage end",
-                }
-                .into());
-            }
+            current.check_end(ended_at)?;
             tx.execute(
                 "UPDATE outage SET ended_at = ?2, updated_at = ?3, updated_by = ?4,
                     version = version + 1 WHERE id = ?1",

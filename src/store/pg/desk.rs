@@ -133,6 +133,30 @@ impl Desk for PgStore {
         }
     }
 
+    fn record_outage(&mut self, new: &crate::store::NewOutage, actor: &Actor) -> Result<Outage> {
+        PgStore::record_outage(self, new, actor)
+    }
+
+    fn close_outage(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        ended_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Outage> {
+        PgStore::close_outage(self, id, expected_version, ended_at, actor)
+    }
+
+    fn grant_extension(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        until: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Vec<i64>> {
+        PgStore::grant_extension(self, id, expected_version, until, actor)
+    }
+
     fn last_change(&mut self) -> Result<i64> {
         Ok(self
             .client

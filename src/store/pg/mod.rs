@@ -12,6 +12,7 @@ mod conninfo;
 mod copy;
 mod desk;
 mod inspect;
+mod outages;
 mod port;
 mod schema;
 mod store;

@@ -1,0 +1,159 @@
+//! Outages and the extensions granted after them, on PostgreSQL
+//! ([`crate::store::Desk`]): the same rules and audit rows as the SQLite
+//! store's (`store/outages.rs`), whose checks of what an outage must say
+//! are shared.
+
+use chrono::{DateTime, Utc};
+
+use super::audit;
+use super::store::PgStore;
+use super::tx::{scoped, Tx};
+use crate::actor::Actor;
+use crate::domain::{Outage, Permission};
+use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
+use crate::store::outages::{check, outage_from, stored_ports, OUTAGE_COLUMNS};
+use crate::store::{codec, Conflict, NewOutage, Result, StoreError};
+
+impl PgStore {
+    /// Records an outage ([`crate::store::Store::record_outage`]).
+    pub fn record_outage(&mut self, new: &NewOutage, actor: &Actor) -> Result<Outage> {
+        check(new)?;
+        let ports = stored_ports(&new.ports)?;
+        self.write(Permission::ManageOutages, |tx, _, now| {
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO outage (affected_step, port_codes, started_at, ended_at, source,
+                        note, extension_until, created_at, updated_at, updated_by, service)
+                     VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7, $8, $9) RETURNING id",
+                    &[
+                        &new.affected_step.as_str(),
+                        &ports,
+                        &codec::secs(new.started_at),
+                        &new.ended_at.map(codec::secs),
+                        &new.source.trim(),
+                        &new.note,
+                        &now,
+                        &actor.as_str(),
+                        &new.service.trim(),
+                    ],
+                )?
+                .get(0);
+            let summary = if new.service == crate::domain::outage::CBP_ONE_SERVICE {
+                format!("step {}", new.affected_step)
+            } else {
+                format!("service {}", new.service.trim())
+            };
+            audit::record(tx, now, actor, "outage.create", id, &summary)?;
+            load(tx, id)
+        })
+    }
+
+    /// Records that an outage ended ([`crate::store::Store::close_outage`]).
+    pub fn close_outage(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        ended_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Outage> {
+        self.write(Permission::ManageOutages, |tx, _, now| {
+            let current = locked(tx, id, expected_version)?;
+            current.check_end(ended_at)?;
+            tx.execute(
+                "UPDATE outage SET ended_at = $2, updated_at = $3, updated_by = $4,
+                    version = version + 1 WHERE id = $1",
+                &[&id, &codec::secs(ended_at), &now, &actor.as_str()],
+            )?;
+            audit::record(tx, now, actor, "outage.close", id, "")?;
+            load(tx, id)
+        })
+    }
+
+    /// Grants the extension CBP announced after outage `id`
+    /// ([`crate::store::Store::grant_extension`]): the pending confirmations
+    /// of the handle's shelters it puts at risk get `until` (never a
+    /// shorter deadline), each with its audit row. Returns the ids extended.
+    pub fn grant_extension(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        until: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Vec<i64>> {
+        self.write(Permission::ManageOutages, |tx, scope, now| {
+            let outage = locked(tx, id, expected_version)?;
+            outage.check_extension(until)?;
+            let sql = format!(
+                "SELECT {APPOINTMENT_COLUMNS} FROM appointment a
+                 WHERE status = 'pending_confirmation' AND a.for_present = 1 AND {}
+                 ORDER BY greatest(confirm_deadline, coalesce(extended_until, 0)), id",
+                scoped(scope, "a.shelter_id")
+            );
+            let pending = tx
+                .query(&sql, &[])?
+                .iter()
+                .map(|r| Ok(appointment_from(r)?))
+                .collect::<Result<Vec<_>>>()?;
+            let mut extended = Vec::new();
+            for a in pending.iter().filter(|a| outage.puts_at_risk(a)) {
+                if until <= a.effective_deadline() {
+                    continue;
+                }
+                tx.execute(
+                    "UPDATE appointment SET extended_until = $2, updated_at = $3, updated_by = $4,
+                        version = version + 1 WHERE id = $1",
+                    &[&a.id, &codec::secs(until), &now, &actor.as_str()],
+                )?;
+                let summary = format!("extended after outage {id}");
+                audit::record(tx, now, actor, "appointment.extend", a.id, &summary)?;
+                extended.push(a.id);
+            }
+            tx.execute(
+                "UPDATE outage SET extension_until = $2, updated_at = $3, updated_by = $4,
+                    version = version + 1 WHERE id = $1",
+                &[&id, &codec::secs(until), &now, &actor.as_str()],
+            )?;
+            let summary = format!("{} appointments extended", extended.len());
+            audit::record(tx, now, actor, "outage.extend", id, &summary)?;
+            Ok(extended)
+        })
+    }
+}
+
+/// Outage `id`, as this transaction sees it.
+fn load(tx: &mut Tx<'_>, id: i64) -> Result<Outage> {
+    let sql = format!("SELECT {OUTAGE_COLUMNS} FROM outage WHERE id = $1");
+    match tx.query_opt(&sql, &[&id])? {
+        Some(r) => Ok(outage_from(&r)?),
+        None => Err(StoreError::NotFound {
+            entity: "outage",
+            id,
+        }),
+    }
+}
+
+/// Outage `id` if still at version `expected`, locked to the transaction's
+/// end; else the conflict, naming who changed it, or not found.
+fn locked(tx: &mut Tx<'_>, id: i64, expected: i64) -> Result<Outage> {
+    let sql = format!(
+        "SELECT {OUTAGE_COLUMNS}, updated_by, updated_at FROM outage WHERE id = $1 FOR UPDATE"
+    );
+    let Some(r) = tx.query_opt(&sql, &[&id])? else {
+        return Err(StoreError::NotFound {
+            entity: "outage",
+            id,
+        });
+    };
+    let current = outage_from(&r)?;
+    if current.version == expected {
+        return Ok(current);
+    }
+    Err(StoreError::Conflict(Conflict {
+        entity: "outage",
+        id,
+        expected_version: expected,
+        current_version: current.version,
+        changed_by: r.get(10),
+        changed_at: codec::instant(r.get(11)),
+    }))
+}
