@@ -140,8 +140,12 @@ impl PgStore {
             value
         };
         // The write's audit row, queued in it, onto the chain (or left to
-        // the connection chaining now, which takes it too).
-        audit::chain_queued(&mut self.client)?;
+        // the connection chaining now, which takes it too). The write has
+        // committed, with its row: if chaining fails here (the connection
+        // lost), the row waits for the next write, and the write stands.
+        if let Err(e) = audit::chain_queued(&mut self.client) {
+            tracing::warn!(error = %e, "audit rows left queued for the next write");
+        }
         Ok(value)
     }
 }
