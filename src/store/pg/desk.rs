@@ -15,7 +15,6 @@ use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
 use crate::domain::outage::Risk;
 use crate::domain::section::Section;
-use crate::domain::Shelter;
 use crate::domain::{port, Appointment, Outage, Permission, Ports, Role, Scope};
 use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
 use crate::store::outages::{outage_from, OUTAGE_COLUMNS};
@@ -486,78 +485,45 @@ const PENDING_BUCKET_SECS: i64 = 600;
 /// Beds by shelter and section, as [`crate::store::Store::dashboard`]
 /// gives them (who leaves tomorrow read after, 0 here).
 fn beds(tx: &mut Tx<'_>, scope: &Scope) -> Result<Vec<ShelterBeds>> {
-    let shelters: Vec<Shelter> = tx
-        .query(
-            &format!(
-                "SELECT id, name, city, tz, capacity FROM shelter WHERE {} ORDER BY id",
-                scoped(scope, "id")
-            ),
-            &[],
-        )?
-        .iter()
-        .map(|r| Shelter {
-            id: r.get(0),
-            name: r.get(1),
-            city: r.get(2),
-            tz: r.get(3),
-            capacity: r.get(4),
-        })
-        .collect();
-    let mut out: Vec<ShelterBeds> = shelters
-        .into_iter()
-        .map(|s| ShelterBeds {
-            shelter_id: s.id,
-            shelter: s.name,
-            sections: Vec::new(),
-            unplaced: 0,
-            arriving: 0,
-        })
-        .collect();
-    let at = |out: &[ShelterBeds], id: i64| out.iter().position(|b| b.shelter_id == id);
-    let sections = tx.query(
+    // One round trip: each shelter with its people unplaced and coming,
+    // once a section (by name), or once with none.
+    let rows = tx.query(
         &format!(
-            "SELECT s.id, s.shelter_id, s.name, s.capacity,
-                    coalesce(t.people, 0)
-             FROM shelter_section s
-             LEFT JOIN section_tally t ON t.shelter_id = s.shelter_id AND t.section_id = s.id
-             WHERE {} ORDER BY s.shelter_id, s.name",
-            scoped(scope, "s.shelter_id")
+            "SELECT sh.id, sh.name,
+                    (SELECT coalesce(sum(u.people), 0)::bigint FROM section_tally u
+                     WHERE u.shelter_id = sh.id AND u.section_id = 0),
+                    (SELECT coalesce(sum(t.people), 0)::bigint FROM transfer t
+                     WHERE t.to_shelter = sh.id AND t.status = 'pending'),
+                    s.id, s.name, s.capacity, coalesce(st.people, 0)
+             FROM shelter sh
+             LEFT JOIN shelter_section s ON s.shelter_id = sh.id
+             LEFT JOIN section_tally st ON st.shelter_id = s.shelter_id AND st.section_id = s.id
+             WHERE {} ORDER BY sh.id, s.name",
+            scoped(scope, "sh.id")
         ),
         &[],
     )?;
-    for r in sections {
-        let s = Section {
-            id: r.get(0),
-            shelter_id: r.get(1),
-            name: r.get(2),
-            capacity: r.get(3),
-            occupied: r.get(4),
-        };
-        if let Some(i) = at(&out, s.shelter_id) {
-            out[i].sections.push((s, 0));
+    let mut out: Vec<ShelterBeds> = Vec::new();
+    for r in rows {
+        let shelter_id: i64 = r.get(0);
+        if out.last().is_none_or(|b| b.shelter_id != shelter_id) {
+            out.push(ShelterBeds {
+                shelter_id,
+                shelter: r.get(1),
+                sections: Vec::new(),
+                unplaced: r.get(2),
+                arriving: r.get(3),
+            });
         }
-    }
-    let of_person = scoped(scope, "shelter_id");
-    for r in tx.query(
-        &format!(
-            "SELECT shelter_id, people FROM section_tally WHERE section_id = 0 AND {of_person}"
-        ),
-        &[],
-    )? {
-        if let Some(i) = at(&out, r.get(0)) {
-            out[i].unplaced = r.get(1);
-        }
-    }
-    for r in tx.query(
-        &format!(
-            "SELECT to_shelter, sum(people)::bigint FROM transfer
-             WHERE status = 'pending' AND {} GROUP BY 1",
-            scoped(scope, "to_shelter")
-        ),
-        &[],
-    )? {
-        if let Some(i) = at(&out, r.get(0)) {
-            out[i].arriving = r.get(1);
+        if let (Some(id), Some(b)) = (r.get::<_, Option<i64>>(4), out.last_mut()) {
+            let section = Section {
+                id,
+                shelter_id,
+                name: r.get(5),
+                capacity: r.get(6),
+                occupied: r.get(7),
+            };
+            b.sections.push((section, 0));
         }
     }
     out.retain(|b| !b.sections.is_empty() || b.unplaced > 0);
