@@ -8,15 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use tokio::sync::watch;
-
 use super::{Conn, Options, Shared, ACCESS_POLL, VERSION_WITHIN};
 
 /// Tells the sessions, through `tx`, every user's access number whenever
 /// another connection commits (`PRAGMA data_version`), until the server
 /// stops: a user removed, given another role or kicked ends their live
 /// sessions within [`ACCESS_POLL`] and a frame.
-pub(super) fn watch_access(shared: &Shared, tx: &watch::Sender<Arc<HashMap<String, i64>>>) {
+pub(super) fn watch_access(shared: &Shared) {
     let stop = shared.stop.clone();
     let mut seen = None;
     while !*stop.borrow() {
@@ -28,21 +26,30 @@ pub(super) fn watch_access(shared: &Shared, tx: &watch::Sender<Arc<HashMap<Strin
         if seen == Some(version) {
             continue;
         }
-        match users.user_access() {
-            Ok(list) => {
-                seen = Some(version);
-                let now: HashMap<String, i64> = list.into_iter().collect();
-                tx.send_if_modified(|held| {
-                    let changed = **held != now;
-                    if changed {
-                        *held = Arc::new(now);
-                    }
-                    changed
-                });
-            }
+        match publish_access(shared, &users) {
+            Ok(()) => seen = Some(version),
             Err(e) => tracing::warn!(error = %e, "the users could not be read; trying again"),
         }
     }
+}
+
+/// Reads every user's access number and tells the sessions if it moved.
+/// Also called as a dashboard starts: a user added since the last poll is
+/// then in the numbers the new session checks itself against (else it
+/// would read as removed, and the session end at once).
+pub(super) fn publish_access(
+    shared: &Shared,
+    users: &crate::store::Store,
+) -> crate::store::Result<()> {
+    let now: HashMap<String, i64> = users.user_access()?.into_iter().collect();
+    shared.access_tx.send_if_modified(|held| {
+        let changed = **held != now;
+        if changed {
+            *held = Arc::new(now);
+        }
+        changed
+    });
+    Ok(())
 }
 
 /// Takes a connection: it has [`VERSION_WITHIN`] to say which SSH it

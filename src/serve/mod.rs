@@ -83,6 +83,8 @@ struct Shared {
     total: AtomicUsize,
     /// Every user's access number, as the database has it now.
     access: watch::Receiver<Arc<HashMap<String, i64>>>,
+    /// Where those numbers are told ([`accept::publish_access`]).
+    access_tx: watch::Sender<Arc<HashMap<String, i64>>>,
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
     sessions: AtomicU64,
     stop: watch::Receiver<bool>,
@@ -382,6 +384,12 @@ impl russh::server::Handler for Conn {
         } else {
             Theme::COLOR
         };
+        {
+            let users = self.shared.users.lock().unwrap_or_else(|e| e.into_inner());
+            if let Err(e) = accept::publish_access(&self.shared, &users) {
+                tracing::warn!(error = %e, "the users could not be read");
+            }
+        }
         let s = session::Session {
             handle: session.handle(),
             channel,
@@ -597,6 +605,7 @@ pub fn run(options: &Options) -> Result<()> {
         }),
         total: AtomicUsize::new(0),
         access: access_rx,
+        access_tx,
         failures: Mutex::new(HashMap::new()),
         sessions: AtomicU64::new(0),
         stop: stop_rx,
@@ -608,7 +617,7 @@ pub fn run(options: &Options) -> Result<()> {
     });
     let watcher = {
         let shared = Arc::clone(&shared);
-        std::thread::spawn(move || accept::watch_access(&shared, &access_tx))
+        std::thread::spawn(move || accept::watch_access(&shared))
     };
     let mut methods = MethodSet::empty();
     methods.push(MethodKind::PublicKey);
