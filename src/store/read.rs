@@ -139,20 +139,7 @@ impl Store {
             ))?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        data.present = by_day.iter().map(|(_, n)| n).sum();
-        data.earliest_arrival = by_day
-            .first()
-            .map(|(d, _)| codec::parse_day(0, d))
-            .transpose()?;
-        // The arrival day of the person at position present / 2, in arrival order.
-        let mut before = 0;
-        for (day, n) in &by_day {
-            if before + n > data.present / 2 {
-                data.median_arrival = Some(codec::parse_day(0, day)?);
-                break;
-            }
-            before += n;
-        }
+        present_by_day(&mut data, by_day.iter().map(|(d, n)| (d.as_str(), *n)))?;
         data.households = self
             .conn
             .prepare_cached(&format!(
@@ -435,6 +422,30 @@ impl Store {
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
+}
+
+/// The people present, and their earliest and median arrival days, from
+/// how many arrived on each day (in day order; either backend's tally).
+pub(super) fn present_by_day<'a>(
+    data: &mut DashboardData,
+    by_day: impl Iterator<Item = (&'a str, i64)> + Clone,
+) -> rusqlite::Result<()> {
+    data.present = by_day.clone().map(|(_, n)| n).sum();
+    let mut by_day = by_day.peekable();
+    data.earliest_arrival = by_day
+        .peek()
+        .map(|(d, _)| codec::parse_day(0, d))
+        .transpose()?;
+    // The arrival day of the person at position present / 2, in arrival order.
+    let mut before = 0;
+    for (day, n) in by_day {
+        if before + n > data.present / 2 {
+            data.median_arrival = Some(codec::parse_day(0, day)?);
+            break;
+        }
+        before += n;
+    }
+    Ok(())
 }
 
 /// The width of `pending_tally`'s deadline buckets (migration 0008).

@@ -10,7 +10,7 @@ use postgres::types::ToSql;
 
 use super::audit;
 use super::store::PgStore;
-use super::tx::{scoped, see, Tx};
+use super::tx::{locked, scoped, see, Tx};
 use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
 use crate::domain::outage::Risk;
@@ -19,7 +19,7 @@ use crate::domain::{port, Appointment, Outage, Permission, Ports, Role, Scope};
 use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
 use crate::store::outages::{outage_from, OUTAGE_COLUMNS};
 use crate::store::transfers::{transfer_from, COLUMNS as TRANSFER_COLUMNS};
-use crate::store::{codec, AppointmentLine, Arriving, Conflict, DashboardData, Desk, Result};
+use crate::store::{codec, AppointmentLine, Arriving, DashboardData, Desk, Result};
 use crate::store::{ShelterBeds, Slot, StoreError, SOONEST};
 
 /// A confirmation's effective deadline (the deadline, or a later extension).
@@ -92,7 +92,14 @@ impl Desk for PgStore {
         let number = normalize_confirmation_number(number)?;
         let written = self.write(Permission::Confirm, |tx, scope, now| {
             guard(tx, scope, "appointment", id)?;
-            let current = locked_at(tx, id, expected_version)?;
+            let current = locked(
+                tx,
+                "appointment",
+                APPOINTMENT_COLUMNS,
+                id,
+                expected_version,
+                appointment_from,
+            )?;
             current.check_confirmation(confirmed_at, codec::instant(now))?;
             // A number already held meets the unique index: told below
             // who holds it, as SQLite's check tells.
@@ -211,34 +218,6 @@ fn guard(tx: &mut Tx<'_>, scope: &Scope, table: &'static str, id: i64) -> Result
     }
 }
 
-/// Appointment `id` if still at version `expected`, locked until the
-/// transaction ends (a second writer waits, then reads the version the
-/// first wrote); else the conflict, naming who changed it, or not found.
-fn locked_at(tx: &mut Tx<'_>, id: i64, expected: i64) -> Result<Appointment> {
-    let sql = format!(
-        "SELECT {APPOINTMENT_COLUMNS}, updated_by, updated_at FROM appointment
-         WHERE id = $1 FOR UPDATE"
-    );
-    let Some(r) = tx.query_opt(&sql, &[&id])? else {
-        return Err(StoreError::NotFound {
-            entity: "appointment",
-            id,
-        });
-    };
-    let current = appointment_from(&r)?;
-    if current.version == expected {
-        return Ok(current);
-    }
-    Err(StoreError::Conflict(Conflict {
-        entity: "appointment",
-        id,
-        expected_version: expected,
-        current_version: current.version,
-        changed_by: r.get(13),
-        changed_at: codec::instant(r.get(14)),
-    }))
-}
-
 /// The `DuplicateConfirmation` of `number`: who holds it, at any shelter
 /// (a number is CBP's, one a traveller).
 fn holder(tx: &mut Tx<'_>, number: &str) -> Result<StoreError> {
@@ -331,19 +310,7 @@ fn dashboard(
             _ => *slots.entry((key, at)).or_default() += n,
         }
     }
-    data.present = by_day.values().sum();
-    data.earliest_arrival = by_day
-        .first_key_value()
-        .map(|(d, _)| codec::parse_day(0, d))
-        .transpose()?;
-    let mut before = 0;
-    for (day, n) in &by_day {
-        if before + n > data.present / 2 {
-            data.median_arrival = Some(codec::parse_day(0, day)?);
-            break;
-        }
-        before += n;
-    }
+    crate::store::read::present_by_day(&mut data, by_day.iter().map(|(d, n)| (d.as_str(), *n)))?;
     data.arrivals_per_day = vec![0; arrival_days as usize];
     for (day, n) in arrived {
         let day = codec::parse_day(0, &day)?;

@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 
 use super::audit;
 use super::store::PgStore;
-use super::tx::{scoped, Tx};
+use super::tx::{locked, scoped, Tx};
 use crate::actor::Actor;
 use crate::domain::{Outage, Permission};
 use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
 use crate::store::outages::{check, outage_from, stored_ports, OUTAGE_COLUMNS};
-use crate::store::{codec, Conflict, NewOutage, Result, StoreError};
+use crate::store::{codec, NewOutage, Result, StoreError};
 
 impl PgStore {
     /// Records an outage ([`crate::store::Store::record_outage`]).
@@ -57,7 +57,9 @@ impl PgStore {
         actor: &Actor,
     ) -> Result<Outage> {
         self.write(Permission::ManageOutages, |tx, _, now| {
-            let current = locked(tx, id, expected_version)?;
+            let current = locked(tx, "outage", OUTAGE_COLUMNS, id, expected_version, |r| {
+                outage_from(r)
+            })?;
             current.check_end(ended_at)?;
             tx.execute(
                 "UPDATE outage SET ended_at = $2, updated_at = $3, updated_by = $4,
@@ -81,7 +83,9 @@ impl PgStore {
         actor: &Actor,
     ) -> Result<Vec<i64>> {
         self.write(Permission::ManageOutages, |tx, scope, now| {
-            let outage = locked(tx, id, expected_version)?;
+            let outage = locked(tx, "outage", OUTAGE_COLUMNS, id, expected_version, |r| {
+                outage_from(r)
+            })?;
             outage.check_extension(until)?;
             let sql = format!(
                 "SELECT {APPOINTMENT_COLUMNS} FROM appointment a
@@ -130,30 +134,4 @@ fn load(tx: &mut Tx<'_>, id: i64) -> Result<Outage> {
             id,
         }),
     }
-}
-
-/// Outage `id` if still at version `expected`, locked to the transaction's
-/// end; else the conflict, naming who changed it, or not found.
-fn locked(tx: &mut Tx<'_>, id: i64, expected: i64) -> Result<Outage> {
-    let sql = format!(
-        "SELECT {OUTAGE_COLUMNS}, updated_by, updated_at FROM outage WHERE id = $1 FOR UPDATE"
-    );
-    let Some(r) = tx.query_opt(&sql, &[&id])? else {
-        return Err(StoreError::NotFound {
-            entity: "outage",
-            id,
-        });
-    };
-    let current = outage_from(&r)?;
-    if current.version == expected {
-        return Ok(current);
-    }
-    Err(StoreError::Conflict(Conflict {
-        entity: "outage",
-        id,
-        expected_version: expected,
-        current_version: current.version,
-        changed_by: r.get(10),
-        changed_at: codec::instant(r.get(11)),
-    }))
 }

@@ -94,3 +94,37 @@ pub(super) fn scoped(scope: &Scope, column: &str) -> String {
         Scope::Shelters(_) => scope.sql(column),
     }
 }
+
+/// Row `id` of `entity` (its table), read as `columns` by `from`, if still
+/// at version `expected`, locked until the transaction ends (a second
+/// writer waits, then reads the version the first wrote); else the
+/// conflict, naming who changed it, or not found.
+pub(super) fn locked<T>(
+    tx: &mut Tx<'_>,
+    entity: &'static str,
+    columns: &str,
+    id: i64,
+    expected: i64,
+    from: impl Fn(&Row) -> rusqlite::Result<T>,
+) -> crate::store::Result<T> {
+    use crate::store::{codec, Conflict, StoreError};
+    let width = columns.split(", ").count();
+    let sql = format!(
+        "SELECT {columns}, version, updated_by, updated_at FROM {entity} WHERE id = $1 FOR UPDATE"
+    );
+    let Some(r) = tx.query_opt(&sql, &[&id])? else {
+        return Err(StoreError::NotFound { entity, id });
+    };
+    let current: i64 = r.get(width);
+    if current == expected {
+        return Ok(from(&r)?);
+    }
+    Err(StoreError::Conflict(Conflict {
+        entity,
+        id,
+        expected_version: expected,
+        current_version: current,
+        changed_by: r.get(width + 1),
+        changed_at: codec::instant(r.get(width + 2)),
+    }))
+}
