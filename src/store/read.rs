@@ -340,18 +340,7 @@ impl Store {
     /// Appointments matching a trusted SQL condition (built here, never from
     /// user text), each with its traveller's name.
     pub(super) fn appointment_lines(&self, condition: &str) -> Result<Vec<AppointmentLine>> {
-        let columns = APPOINTMENT_COLUMNS
-            .split(", ")
-            .map(|c| format!("a.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {columns}, coalesce(p.given_names || ' ' || p.family_names, h.label)
-             FROM appointment a JOIN household h ON h.id = a.household_id
-             LEFT JOIN person p ON p.id = a.person_id
-             WHERE {} AND {condition}",
-            self.scope.sql("a.shelter_id")
-        );
+        let sql = lines_sql(&self.scope.sql("a.shelter_id"), condition);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], |r| {
             Ok(AppointmentLine {
@@ -422,6 +411,23 @@ impl Store {
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
+}
+
+/// The SQL of appointment lines (each appointment's columns, then its
+/// traveller's name) of the shelters `scope` selects, matching `condition`:
+/// both backends read lines with it.
+pub(super) fn lines_sql(scope: &str, condition: &str) -> String {
+    let columns = APPOINTMENT_COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {columns}, coalesce(p.given_names || ' ' || p.family_names, h.label)
+         FROM appointment a JOIN household h ON h.id = a.household_id
+         LEFT JOIN person p ON p.id = a.person_id
+         WHERE {scope} AND {condition}"
+    )
 }
 
 /// The people present, and their earliest and median arrival days, from

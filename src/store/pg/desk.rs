@@ -10,7 +10,7 @@ use postgres::types::ToSql;
 
 use super::audit;
 use super::store::PgStore;
-use super::tx::{locked, scoped, see, Tx};
+use super::tx::{by_id, locked, scoped, see, Tx};
 use crate::actor::Actor;
 use crate::domain::appointment::{normalize_confirmation_number, Channel};
 use crate::domain::outage::Risk;
@@ -179,14 +179,7 @@ impl Desk for PgStore {
 
 /// Appointment `id`, as this transaction sees it.
 fn load(tx: &mut Tx<'_>, id: i64) -> Result<Appointment> {
-    let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointment WHERE id = $1");
-    match tx.query_opt(&sql, &[&id])? {
-        Some(r) => Ok(appointment_from(&r)?),
-        None => Err(StoreError::NotFound {
-            entity: "appointment",
-            id,
-        }),
-    }
+    by_id(tx, "appointment", APPOINTMENT_COLUMNS, id, appointment_from)
 }
 
 /// `OutOfScope` when row `id` of `table` is at a shelter outside `scope`;
@@ -246,18 +239,7 @@ fn lines(
     condition: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<AppointmentLine>> {
-    let columns = APPOINTMENT_COLUMNS
-        .split(", ")
-        .map(|c| format!("a.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT {columns}, coalesce(p.given_names || ' ' || p.family_names, h.label)
-         FROM appointment a JOIN household h ON h.id = a.household_id
-         LEFT JOIN person p ON p.id = a.person_id
-         WHERE {} AND {condition}",
-        scoped(scope, "a.shelter_id")
-    );
+    let sql = crate::store::read::lines_sql(&scoped(scope, "a.shelter_id"), condition);
     tx.query(&sql, params)?
         .iter()
         .map(|r| {

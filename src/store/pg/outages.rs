@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 
 use super::audit;
 use super::store::PgStore;
-use super::tx::{locked, scoped, Tx};
+use super::tx::{by_id, locked, scoped, Tx};
 use crate::actor::Actor;
 use crate::domain::{Outage, Permission};
 use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
 use crate::store::outages::{check, outage_from, stored_ports, OUTAGE_COLUMNS};
-use crate::store::{codec, NewOutage, Result, StoreError};
+use crate::store::{codec, NewOutage, Result};
 
 impl PgStore {
     /// Records an outage ([`crate::store::Store::record_outage`]).
@@ -126,12 +126,5 @@ impl PgStore {
 
 /// Outage `id`, as this transaction sees it.
 fn load(tx: &mut Tx<'_>, id: i64) -> Result<Outage> {
-    let sql = format!("SELECT {OUTAGE_COLUMNS} FROM outage WHERE id = $1");
-    match tx.query_opt(&sql, &[&id])? {
-        Some(r) => Ok(outage_from(&r)?),
-        None => Err(StoreError::NotFound {
-            entity: "outage",
-            id,
-        }),
-    }
+    by_id(tx, "outage", OUTAGE_COLUMNS, id, outage_from)
 }

@@ -128,3 +128,19 @@ pub(super) fn locked<T>(
         changed_at: codec::instant(r.get(width + 2)),
     }))
 }
+
+/// Row `id` of `entity` (its table), read as `columns` by `from`, as this
+/// transaction sees it; `NotFound` when there is none.
+pub(super) fn by_id<T>(
+    tx: &mut Tx<'_>,
+    entity: &'static str,
+    columns: &str,
+    id: i64,
+    from: impl Fn(&Row) -> rusqlite::Result<T>,
+) -> crate::store::Result<T> {
+    let sql = format!("SELECT {columns} FROM {entity} WHERE id = $1");
+    match tx.query_opt(&sql, &[&id])? {
+        Some(r) => Ok(from(&r)?),
+        None => Err(crate::store::StoreError::NotFound { entity, id }),
+    }
+}
