@@ -214,13 +214,13 @@ fn roster_and_headcount(path: &std::path::Path, typed: &[String], now: DateTime<
     use albergue::domain::{PersonStatus, Scope};
     use albergue::store::{RosterFilter, RosterSpec};
     use albergue::tui::message::{Place, Reply, Request};
-    let network = Store::open(path, OpenMode::Existing).unwrap();
+    let mut network = Store::open(path, OpenMode::Existing).unwrap();
     let first = network.shelters().unwrap()[0].clone();
-    let scoped = Store::open(path, OpenMode::Existing)
+    let mut scoped = Store::open(path, OpenMode::Existing)
         .unwrap()
         .with_scope(Scope::Shelters(vec![first.id]));
     let rounds = 5;
-    let keystroke = |store: &Store, q: &str| {
+    let keystroke = |store: &mut Store, q: &str| {
         let request = Request::RosterWindow {
             spec: RosterSpec {
                 query: q.to_string(),
@@ -247,10 +247,10 @@ fn roster_and_headcount(path: &std::path::Path, typed: &[String], now: DateTime<
     for _ in 0..rounds {
         for q in typed {
             let t = Instant::now();
-            rows += keystroke(&network, q);
+            rows += keystroke(&mut network, q);
             t_net.push(t.elapsed());
             let t = Instant::now();
-            rows += keystroke(&scoped, q);
+            rows += keystroke(&mut scoped, q);
             t_scoped.push(t.elapsed());
         }
     }
@@ -331,7 +331,7 @@ fn dashboard_with_cases(path: &std::path::Path, now: DateTime<Utc>) {
         let _ = store.dashboard(now, today, 60).unwrap();
         tallies.push(t.elapsed());
         let t = Instant::now();
-        match albergue::tui::worker::serve(&store, &Request::Dashboard { now, today, tz }) {
+        match albergue::tui::worker::serve(&mut store, &Request::Dashboard { now, today, tz }) {
             Reply::Dashboard(d) => due = d.cases.overdue + d.cases.today,
             other => panic!("{other:?}"),
         }
@@ -353,13 +353,13 @@ fn dashboard_with_cases(path: &std::path::Path, now: DateTime<Utc>) {
 
 fn cases_screen(path: &std::path::Path, now: DateTime<Utc>) {
     use albergue::tui::message::{Reply, Request};
-    let store = Store::open(path, OpenMode::Existing).unwrap();
+    let mut store = Store::open(path, OpenMode::Existing).unwrap();
     let conn = Connection::open(path).unwrap();
     let (mut ours, mut peer) = (Vec::new(), Vec::new());
     let mut cases = 0;
     for _ in 0..7 {
         let t = Instant::now();
-        match albergue::tui::worker::serve(&store, &Request::Cases { now }) {
+        match albergue::tui::worker::serve(&mut store, &Request::Cases { now }) {
             Reply::Cases(lines) => cases = lines.len(),
             other => panic!("{other:?}"),
         }

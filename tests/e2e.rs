@@ -119,7 +119,7 @@ fn expected_screen(db: &std::path::Path, keys: &[crossterm::event::KeyCode]) -> 
     let now = chrono::DateTime::parse_from_rfc3339(NOW)
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let store = albergue::store::Store::open(db, albergue::store::OpenMode::Existing).unwrap();
+    let mut store = albergue::store::Store::open(db, albergue::store::OpenMode::Existing).unwrap();
     let shelter = store.shelters().unwrap().into_iter().next();
     let mut app = App::new(
         now,
@@ -132,9 +132,9 @@ fn expected_screen(db: &std::path::Path, keys: &[crossterm::event::KeyCode]) -> 
         shelter,
     );
     let mut pending = app.start();
-    let serve = |app: &mut App, mut pending: Vec<albergue::tui::message::Request>| {
+    let mut serve = |app: &mut App, mut pending: Vec<albergue::tui::message::Request>| {
         while let Some(r) = pending.pop() {
-            let reply = albergue::tui::worker::serve(&store, &r);
+            let reply = albergue::tui::worker::serve(&mut store, &r);
             pending.extend(update(app, Msg::Reply(reply)));
         }
     };

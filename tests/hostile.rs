@@ -82,7 +82,7 @@ fn input() -> impl Strategy<Value = Input> {
     ]
 }
 
-fn serve_all(app: &mut App, store: &Store, mut pending: Vec<Request>) {
+fn serve_all(app: &mut App, store: &mut Store, mut pending: Vec<Request>) {
     while let Some(r) = pending.pop() {
         let reply = worker::serve(store, &r);
         pending.extend(update(app, Msg::Reply(reply)));
@@ -98,11 +98,11 @@ proptest! {
 
     #[test]
     fn random_keys_resizes_and_pastes_never_break_the_dashboard(inputs in prop::collection::vec(input(), 1..60)) {
-        let store = Store::open(db(), OpenMode::Existing).unwrap();
+        let mut store = Store::open(db(), OpenMode::Existing).unwrap();
         let shelter = store.shelters().unwrap().into_iter().next();
         let mut app = App::new(now(), SessionSettings::local(Lang::Es, Theme::COLOR, KeyMap::default(), (80, 24)), shelter);
         let start = app.start();
-        serve_all(&mut app, &store, start);
+        serve_all(&mut app, &mut store, start);
         for i in inputs {
             if app.quit {
                 break;
@@ -113,7 +113,7 @@ proptest! {
                 Input::Resize(w, h) => Msg::Resize(w, h),
             };
             let reqs = update(&mut app, msg);
-            serve_all(&mut app, &store, reqs);
+            serve_all(&mut app, &mut store, reqs);
             // State stays consistent.
             let r = &app.roster;
             prop_assert!(r.is_empty() || r.list.selected < r.len());
@@ -134,13 +134,13 @@ proptest! {
 
     #[test]
     fn typed_control_characters_never_enter_the_search(text in "[\\x00-\\x1f\\x7fa-z]{1,20}") {
-        let store = Store::open(db(), OpenMode::Existing).unwrap();
+        let mut store = Store::open(db(), OpenMode::Existing).unwrap();
         let mut app = App::new(now(), SessionSettings::local(Lang::En, Theme::COLOR, KeyMap::default(), (80, 24)), None);
         let start = app.start();
-        serve_all(&mut app, &store, start);
+        serve_all(&mut app, &mut store, start);
         for c in ['2', '/'].into_iter().chain(text.chars()) {
             let reqs = update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-            serve_all(&mut app, &store, reqs);
+            serve_all(&mut app, &mut store, reqs);
         }
         prop_assert!(!app.roster.query.chars().any(char::is_control), "{:?}", app.roster.query);
     }

@@ -31,14 +31,14 @@ fn people() -> usize {
         .unwrap_or(30_000)
 }
 
-fn serve_all(app: &mut App, store: &Store, mut pending: Vec<Request>) {
+fn serve_all(app: &mut App, store: &mut Store, mut pending: Vec<Request>) {
     while let Some(r) = pending.pop() {
         let reply = worker::serve(store, &r);
         pending.extend(update(app, Msg::Reply(reply)));
     }
 }
 
-fn press(app: &mut App, store: &Store, codes: &[KeyCode]) {
+fn press(app: &mut App, store: &mut Store, codes: &[KeyCode]) {
     for &c in codes {
         let reqs = update(app, Msg::Key(KeyEvent::new(c, KeyModifiers::NONE)));
         serve_all(app, store, reqs);
@@ -94,13 +94,13 @@ fn assert_shows(app: &App, rows: &[RosterRow]) {
 }
 
 /// Every person, in name order, read in one query the screens never use.
-fn by_name(store: &Store) -> Vec<RosterRow> {
+fn by_name(store: &mut Store) -> Vec<RosterRow> {
     let mut all = store.roster(now()).unwrap();
     all.sort_by(|a, b| a.folded.cmp(&b.folded).then(a.id.cmp(&b.id)));
     all
 }
 
-fn open_app(store: &Store) -> App {
+fn open_app(store: &mut Store) -> App {
     let shelter = store.shelters().unwrap().into_iter().next();
     let mut app = App::new(
         now(),
@@ -118,11 +118,11 @@ fn open_app(store: &Store) -> App {
 fn a_large_roster_scrolls_to_its_end_searches_and_opens_as_the_store_says() {
     let n = people();
     let dir = tempfile::tempdir().unwrap();
-    let (_path, store) = common::store_with(dir.path(), &common::demo_data(n, 7));
-    let all = by_name(&store);
+    let (_path, mut store) = common::store_with(dir.path(), &common::demo_data(n, 7));
+    let all = by_name(&mut store);
     assert_eq!(all.len(), n);
-    let mut app = open_app(&store);
-    press(&mut app, &store, &[KeyCode::Char('2')]);
+    let mut app = open_app(&mut store);
+    press(&mut app, &mut store, &[KeyCode::Char('2')]);
     let page = app.page();
     assert_shows(&app, &all[..page]);
     assert!(lines(&app)[2].starts_with(&format!("{n} / {n}")));
@@ -131,23 +131,23 @@ fn a_large_roster_scrolls_to_its_end_searches_and_opens_as_the_store_says() {
 
     // Down through three screens, then PageDown: each screen as the store says.
     for _ in 0..page * 3 {
-        press(&mut app, &store, &[KeyCode::Down]);
+        press(&mut app, &mut store, &[KeyCode::Down]);
     }
     let first = app.roster.list.offset;
     assert_eq!(app.roster.list.selected, page * 3);
     assert_shows(&app, &all[first..first + page]);
     for _ in 0..5 {
-        press(&mut app, &store, &[KeyCode::PageDown]);
+        press(&mut app, &mut store, &[KeyCode::PageDown]);
     }
     let first = app.roster.list.offset;
     assert_shows(&app, &all[first..first + page]);
     assert!(app.roster.rows.len() <= page * 8);
 
     // The end, and back up a page.
-    press(&mut app, &store, &[KeyCode::End]);
+    press(&mut app, &mut store, &[KeyCode::End]);
     assert_eq!(app.roster.list.selected, n - 1);
     assert_shows(&app, &all[n - page..]);
-    press(&mut app, &store, &[KeyCode::PageUp, KeyCode::Up]);
+    press(&mut app, &mut store, &[KeyCode::PageUp, KeyCode::Up]);
     let first = app.roster.list.offset;
     assert_shows(&app, &all[first..first + page]);
     assert_eq!(
@@ -158,9 +158,9 @@ fn a_large_roster_scrolls_to_its_end_searches_and_opens_as_the_store_says() {
     // A search: the people whose name has every word, in name order.
     let target = &all[n / 2];
     let words: Vec<&str> = target.folded.split(' ').take(2).collect();
-    press(&mut app, &store, &[KeyCode::Char('/')]);
+    press(&mut app, &mut store, &[KeyCode::Char('/')]);
     for c in words.join(" ").chars() {
-        press(&mut app, &store, &[KeyCode::Char(c)]);
+        press(&mut app, &mut store, &[KeyCode::Char(c)]);
     }
     let hits: Vec<RosterRow> = all
         .iter()
@@ -176,12 +176,12 @@ fn a_large_roster_scrolls_to_its_end_searches_and_opens_as_the_store_says() {
     assert_shows(&app, &hits[..hits.len().min(page)]);
 
     // Open the person searched for.
-    press(&mut app, &store, &[KeyCode::Enter]);
+    press(&mut app, &mut store, &[KeyCode::Enter]);
     let pos = hits.iter().position(|r| r.id == target.id).unwrap();
     for _ in 0..pos {
-        press(&mut app, &store, &[KeyCode::Down]);
+        press(&mut app, &mut store, &[KeyCode::Down]);
     }
-    press(&mut app, &store, &[KeyCode::Enter]);
+    press(&mut app, &mut store, &[KeyCode::Enter]);
     assert_eq!(app.screen, Screen::Person);
     let page_of = app.person.as_ref().unwrap();
     assert_eq!(page_of.person.id, target.id);
@@ -192,16 +192,16 @@ fn a_large_roster_scrolls_to_its_end_searches_and_opens_as_the_store_says() {
 #[test]
 fn another_process_edits_on_and_off_screen_redraw_only_the_line_on_screen() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, store) = common::store_with(dir.path(), &common::demo_data(3_000, 3));
-    let mut app = open_app(&store);
-    press(&mut app, &store, &[KeyCode::Char('2')]);
+    let (path, mut store) = common::store_with(dir.path(), &common::demo_data(3_000, 3));
+    let mut app = open_app(&mut store);
+    press(&mut app, &mut store, &[KeyCode::Char('2')]);
     press(
         &mut app,
-        &store,
+        &mut store,
         &[KeyCode::Down, KeyCode::Down, KeyCode::Down],
     );
     let selected = app.roster.selected_row().unwrap().id;
-    let all = by_name(&store);
+    let all = by_name(&mut store);
     let page = app.page();
     // Someone on screen (not selected, present), someone far below it.
     let on = all[..page]
@@ -227,7 +227,7 @@ fn another_process_edits_on_and_off_screen_redraw_only_the_line_on_screen() {
     // Off screen: after the watcher's notice, no line of the list changes.
     edit(&mut other, off.id, PersonStatus::Departed);
     let reqs = update(&mut app, Msg::Reply(Reply::Changed));
-    serve_all(&mut app, &store, reqs);
+    serve_all(&mut app, &mut store, reqs);
     let after_off = lines(&app);
     // The list's lines: 4 to 4 + page (above them the tabs, banner, count
     // and header; below, the status line and the keys).
@@ -245,7 +245,7 @@ fn another_process_edits_on_and_off_screen_redraw_only_the_line_on_screen() {
     // On screen: its line changes, and only it (and the status line).
     edit(&mut other, on.id, PersonStatus::Transferred);
     let reqs = update(&mut app, Msg::Reply(Reply::Changed));
-    serve_all(&mut app, &store, reqs);
+    serve_all(&mut app, &mut store, reqs);
     let after_on = lines(&app);
     let changed: Vec<usize> = table.filter(|&y| after_off[y] != after_on[y]).collect();
     let on_line = 4 + all.iter().position(|r| r.id == on.id).unwrap() - app.roster.list.offset;
@@ -262,10 +262,10 @@ fn another_process_edits_on_and_off_screen_redraw_only_the_line_on_screen() {
 #[test]
 fn pages_pressed_faster_than_rows_arrive_land_where_the_keys_said() {
     let dir = tempfile::tempdir().unwrap();
-    let (_path, store) = common::store_with(dir.path(), &common::demo_data(3_000, 5));
-    let all = by_name(&store);
-    let mut app = open_app(&store);
-    press(&mut app, &store, &[KeyCode::Char('2')]);
+    let (_path, mut store) = common::store_with(dir.path(), &common::demo_data(3_000, 5));
+    let all = by_name(&mut store);
+    let mut app = open_app(&mut store);
+    press(&mut app, &mut store, &[KeyCode::Char('2')]);
     let page = app.page();
     // Ten PageDowns before the store answers any of the reads they cause
     // (a slow link's burst): the rows arrive after, and the screen is where
@@ -277,7 +277,7 @@ fn pages_pressed_faster_than_rows_arrive_land_where_the_keys_said() {
             Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)),
         ));
     }
-    serve_all(&mut app, &store, pending);
+    serve_all(&mut app, &mut store, pending);
     assert_eq!(app.roster.list.selected, 10 * page);
     let first = app.roster.list.offset;
     assert_eq!(first, 10 * page);
@@ -290,7 +290,7 @@ fn pages_pressed_faster_than_rows_arrive_land_where_the_keys_said() {
             Msg::Key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE)),
         ));
     }
-    serve_all(&mut app, &store, pending);
+    serve_all(&mut app, &mut store, pending);
     assert_eq!(app.roster.list.selected, 0);
     assert_shows(&app, &all[..page]);
 }
@@ -298,10 +298,10 @@ fn pages_pressed_faster_than_rows_arrive_land_where_the_keys_said() {
 #[test]
 fn home_far_from_the_rows_read_reads_the_top_not_every_row_between() {
     let dir = tempfile::tempdir().unwrap();
-    let (_path, store) = common::store_with(dir.path(), &common::demo_data(3_000, 5));
-    let all = by_name(&store);
-    let mut app = open_app(&store);
-    press(&mut app, &store, &[KeyCode::Char('2'), KeyCode::End]);
+    let (_path, mut store) = common::store_with(dir.path(), &common::demo_data(3_000, 5));
+    let all = by_name(&mut store);
+    let mut app = open_app(&mut store);
+    press(&mut app, &mut store, &[KeyCode::Char('2'), KeyCode::End]);
     let page = app.page();
     assert_shows(&app, &all[all.len() - page..]);
     // Home: each read it causes is a few pages, however deep End was (it
@@ -315,14 +315,18 @@ fn home_far_from_the_rows_read_reads_the_top_not_every_row_between() {
         if let Request::RosterWindow { limit, .. } = &r {
             largest = largest.max(*limit);
         }
-        let reply = worker::serve(&store, &r);
+        let reply = worker::serve(&mut store, &r);
         pending.extend(update(&mut app, Msg::Reply(reply)));
     }
     assert!(largest > 0 && largest <= 4 * page, "read {largest} rows");
     assert_eq!(app.roster.list.selected, 0);
     assert_shows(&app, &all[..page]);
     // Down from there goes on through the list as the store has it.
-    press(&mut app, &store, &[KeyCode::PageDown, KeyCode::PageDown]);
+    press(
+        &mut app,
+        &mut store,
+        &[KeyCode::PageDown, KeyCode::PageDown],
+    );
     let first = app.roster.list.offset;
     assert_shows(&app, &all[first..first + page]);
 }
@@ -581,7 +585,7 @@ fn open_and_at_risk_counts_follow_the_outage_rule_at_any_moment() {
     let dir = tempfile::tempdir().unwrap();
     let (_path, mut store) = common::store_with(dir.path(), &common::demo_data(1_500, 7));
     let luis = Actor::new("luis");
-    let check = |store: &Store, why: &str| {
+    let check = |store: &mut Store, why: &str| {
         let pending = store.pending_appointments().unwrap();
         let outages = store.outages().unwrap();
         for minutes in [-61, -7, 0, 3, 10, 95, 600, 1_337, 2_900] {
@@ -607,7 +611,7 @@ fn open_and_at_risk_counts_follow_the_outage_rule_at_any_moment() {
             );
         }
     };
-    check(&store, "as loaded");
+    check(&mut store, "as loaded");
     let outage = |ports: Ports, started: i64, ended: Option<i64>| NewOutage {
         service: albergue::domain::outage::CBP_ONE_SERVICE.into(),
         affected_step: Step::Confirm,
@@ -630,7 +634,7 @@ fn open_and_at_risk_counts_follow_the_outage_rule_at_any_moment() {
         (outage(Ports::All, -2_000, Some(-1_000)), "one over"),
     ] {
         store.record_outage(&o, &luis).unwrap();
-        check(&store, why);
+        check(&mut store, why);
     }
     let with_risk = store
         .outages()
@@ -646,7 +650,7 @@ fn open_and_at_risk_counts_follow_the_outage_rule_at_any_moment() {
             &luis,
         )
         .unwrap();
-    check(&store, "after an extension");
+    check(&mut store, "after an extension");
 }
 
 /// A database made before the tallies (schema version 5) with a roster in

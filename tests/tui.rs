@@ -42,7 +42,7 @@ fn fixture() -> Fixture {
     }
 }
 
-fn app_for(f: &Fixture, lang: Lang, theme: Theme, size: (u16, u16)) -> App {
+fn app_for(f: &mut Fixture, lang: Lang, theme: Theme, size: (u16, u16)) -> App {
     let shelter = f.store.shelters().unwrap().into_iter().next();
     let mut app = App::new(
         now(),
@@ -53,12 +53,12 @@ fn app_for(f: &Fixture, lang: Lang, theme: Theme, size: (u16, u16)) -> App {
     // default lists those present: tests/morning.rs).
     app.roster.filter = Default::default();
     let start = app.start();
-    serve_all(&mut app, &f.store, start);
+    serve_all(&mut app, &mut f.store, start);
     app
 }
 
 /// Answers requests (and the requests their answers cause) until none are left.
-fn serve_all(app: &mut App, store: &Store, mut pending: Vec<Request>) {
+fn serve_all(app: &mut App, store: &mut Store, mut pending: Vec<Request>) {
     while let Some(r) = pending.pop() {
         let reply = worker::serve(store, &r);
         pending.extend(update(app, Msg::Reply(reply)));
@@ -69,7 +69,7 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn press(app: &mut App, store: &Store, codes: &[KeyCode]) {
+fn press(app: &mut App, store: &mut Store, codes: &[KeyCode]) {
     for &c in codes {
         let reqs = update(app, key(c));
         serve_all(app, store, reqs);
@@ -79,7 +79,7 @@ fn press(app: &mut App, store: &Store, codes: &[KeyCode]) {
 /// Every line the roster lists, read as a coordinator reads it: screen by
 /// screen with PageDown from where the list is (its top), each line at the
 /// position it is shown at.
-fn listed(app: &mut App, store: &Store) -> Vec<albergue::store::RosterRow> {
+fn listed(app: &mut App, store: &mut Store) -> Vec<albergue::store::RosterRow> {
     let mut seen: Vec<albergue::store::RosterRow> = Vec::new();
     loop {
         let page = app.page();
@@ -106,7 +106,7 @@ fn listed(app: &mut App, store: &Store) -> Vec<albergue::store::RosterRow> {
     seen
 }
 
-fn type_text(app: &mut App, store: &Store, text: &str) {
+fn type_text(app: &mut App, store: &mut Store, text: &str) {
     for c in text.chars() {
         press(app, store, &[KeyCode::Char(c)]);
     }
@@ -134,31 +134,31 @@ fn screen_text(app: &App) -> String {
 // ---- snapshots ----
 
 fn snapshot_screens(lang: Lang) {
-    let f = fixture();
+    let mut f = fixture();
     let suffix = match lang {
         Lang::En => "en",
         Lang::Es => "es",
     };
-    let mut app = app_for(&f, lang, Theme::COLOR, (80, 24));
+    let mut app = app_for(&mut f, lang, Theme::COLOR, (80, 24));
     insta::assert_snapshot!(format!("dashboard_{suffix}"), draw(&app, 80, 24).backend());
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     insta::assert_snapshot!(format!("roster_{suffix}"), draw(&app, 80, 24).backend());
-    press(&mut app, &f.store, &[KeyCode::Char('/')]);
-    type_text(&mut app, &f.store, "jose");
+    press(&mut app, &mut f.store, &[KeyCode::Char('/')]);
+    type_text(&mut app, &mut f.store, "jose");
     insta::assert_snapshot!(
         format!("roster_search_{suffix}"),
         draw(&app, 80, 24).backend()
     );
-    press(&mut app, &f.store, &[KeyCode::Enter, KeyCode::Enter]);
+    press(&mut app, &mut f.store, &[KeyCode::Enter, KeyCode::Enter]);
     insta::assert_snapshot!(format!("person_{suffix}"), draw(&app, 80, 24).backend());
-    press(&mut app, &f.store, &[KeyCode::Char('3')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('3')]);
     insta::assert_snapshot!(
         format!("appointments_{suffix}"),
         draw(&app, 80, 24).backend()
     );
-    press(&mut app, &f.store, &[KeyCode::Char('4')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('4')]);
     insta::assert_snapshot!(format!("outages_{suffix}"), draw(&app, 80, 24).backend());
-    press(&mut app, &f.store, &[KeyCode::Char('?')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('?')]);
     insta::assert_snapshot!(format!("help_{suffix}"), draw(&app, 80, 24).backend());
 }
 
@@ -175,37 +175,37 @@ fn every_screen_in_spanish() {
 /// Every screen at `w`×`h`: at 40×20 a phone in portrait (one column,
 /// nothing that identifies a person cut where it can be helped).
 fn snapshot_at(lang: Lang, (w, h): (u16, u16), prefix: &str) {
-    let f = fixture();
+    let mut f = fixture();
     let suffix = match lang {
         Lang::En => "en",
         Lang::Es => "es",
     };
-    let mut app = app_for(&f, lang, Theme::COLOR, (w, h));
+    let mut app = app_for(&mut f, lang, Theme::COLOR, (w, h));
     let shot = |app: &App, name: &str| {
         let screen = draw(app, w, h);
         insta::assert_snapshot!(format!("{prefix}_{name}_{suffix}"), screen.backend());
     };
     shot(&app, "dashboard");
-    press(&mut app, &f.store, &[KeyCode::Enter]);
+    press(&mut app, &mut f.store, &[KeyCode::Enter]);
     shot(&app, "person");
-    press(&mut app, &f.store, &[KeyCode::Char('M')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('M')]);
     shot(&app, "message");
-    press(&mut app, &f.store, &[KeyCode::Esc, KeyCode::Char('c')]);
+    press(&mut app, &mut f.store, &[KeyCode::Esc, KeyCode::Char('c')]);
     shot(&app, "confirm");
-    press(&mut app, &f.store, &[KeyCode::Esc, KeyCode::Char('2')]);
+    press(&mut app, &mut f.store, &[KeyCode::Esc, KeyCode::Char('2')]);
     shot(&app, "roster");
-    press(&mut app, &f.store, &[KeyCode::Char('3')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('3')]);
     // The first day ahead with appointments.
     for _ in 0..7 {
         if !app.appointments.listed().is_empty() {
             break;
         }
-        press(&mut app, &f.store, &[KeyCode::Right]);
+        press(&mut app, &mut f.store, &[KeyCode::Right]);
     }
     shot(&app, "appointments");
-    press(&mut app, &f.store, &[KeyCode::Char('4')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('4')]);
     shot(&app, "outages");
-    press(&mut app, &f.store, &[KeyCode::Char('?')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('?')]);
     shot(&app, "help");
     // What did not fit scrolls into view, and no label is cut.
     let labels: Vec<&str> = app
@@ -216,7 +216,7 @@ fn snapshot_at(lang: Lang, (w, h): (u16, u16), prefix: &str) {
     let mut seen = String::new();
     for _ in 0..labels.len() {
         seen.push_str(&screen_text(&app));
-        press(&mut app, &f.store, &[KeyCode::Down]);
+        press(&mut app, &mut f.store, &[KeyCode::Down]);
     }
     for label in labels {
         assert!(seen.contains(label), "{label:?} never shown whole");
@@ -241,10 +241,10 @@ fn every_screen_at_60x20_in_both_languages() {
 
 #[test]
 fn the_smallest_usable_window_and_the_too_small_message() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (60, 20));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (60, 20));
     insta::assert_snapshot!("dashboard_60x20", draw(&app, 60, 20).backend());
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     insta::assert_snapshot!("roster_60x20", draw(&app, 60, 20).backend());
     // A phone in portrait is usable down to 40×16; below, a message.
     update(&mut app, Msg::Resize(40, 16));
@@ -258,10 +258,10 @@ fn the_smallest_usable_window_and_the_too_small_message() {
 
 #[test]
 fn resizing_to_any_size_never_panics() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::Es, Theme::COLOR, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::Es, Theme::COLOR, (80, 24));
     for screen in ['1', '2', '3', '4'] {
-        press(&mut app, &f.store, &[KeyCode::Char(screen)]);
+        press(&mut app, &mut f.store, &[KeyCode::Char(screen)]);
         for (w, h) in [
             (1, 1),
             (0, 0),
@@ -283,10 +283,10 @@ fn resizing_to_any_size_never_panics() {
 
 #[test]
 fn the_monochrome_theme_names_no_colour() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::MONO, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::MONO, (80, 24));
     for screen in ['1', '2', '3', '4'] {
-        press(&mut app, &f.store, &[KeyCode::Char(screen)]);
+        press(&mut app, &mut f.store, &[KeyCode::Char(screen)]);
         let t = draw(&app, 80, 24);
         for cell in t.backend().buffer().content() {
             assert_eq!(
@@ -301,14 +301,14 @@ fn the_monochrome_theme_names_no_colour() {
 
 #[test]
 fn low_bandwidth_marks_the_selection_and_draws_no_charts() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::LOW_BANDWIDTH, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::LOW_BANDWIDTH, (80, 24));
     let dash = screen_text(&app);
     assert!(
         !dash.contains('█') && !dash.contains("Arrivals per day"),
         "{dash}"
     );
-    press(&mut app, &f.store, &[KeyCode::Char('2'), KeyCode::Down]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('2'), KeyCode::Down]);
     let t = draw(&app, 80, 24);
     let buf = t.backend().buffer();
     // Row 4 is the first person, row 5 the second (selected).
@@ -331,8 +331,8 @@ fn low_bandwidth_marks_the_selection_and_draws_no_charts() {
 
 #[test]
 fn number_keys_and_tab_switch_screens() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
     assert_eq!(app.screen, Screen::Dashboard);
     for (k, s) in [
         ('2', Screen::Roster),
@@ -342,33 +342,37 @@ fn number_keys_and_tab_switch_screens() {
         ('6', Screen::Cases),
         ('1', Screen::Dashboard),
     ] {
-        press(&mut app, &f.store, &[KeyCode::Char(k)]);
+        press(&mut app, &mut f.store, &[KeyCode::Char(k)]);
         assert_eq!(app.screen, s);
     }
     // Tab goes through the dashboard's two lists, then on to the roster.
-    press(&mut app, &f.store, &[KeyCode::Tab]);
+    press(&mut app, &mut f.store, &[KeyCode::Tab]);
     assert_eq!(app.screen, Screen::Dashboard);
-    press(&mut app, &f.store, &[KeyCode::Tab]);
+    press(&mut app, &mut f.store, &[KeyCode::Tab]);
     assert_eq!(app.screen, Screen::Roster);
-    press(&mut app, &f.store, &[KeyCode::BackTab, KeyCode::BackTab]);
+    press(
+        &mut app,
+        &mut f.store,
+        &[KeyCode::BackTab, KeyCode::BackTab],
+    );
     assert_eq!(app.screen, Screen::Dashboard);
-    press(&mut app, &f.store, &[KeyCode::BackTab]);
+    press(&mut app, &mut f.store, &[KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Cases);
-    press(&mut app, &f.store, &[KeyCode::BackTab]);
+    press(&mut app, &mut f.store, &[KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Headcount);
-    press(&mut app, &f.store, &[KeyCode::BackTab]);
+    press(&mut app, &mut f.store, &[KeyCode::BackTab]);
     assert_eq!(app.screen, Screen::Outages);
 }
 
 #[test]
 fn search_narrows_the_roster_ignoring_case_and_accents() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     assert_eq!(app.roster.len(), PEOPLE);
-    press(&mut app, &f.store, &[KeyCode::Char('/')]);
-    type_text(&mut app, &f.store, "JOSE");
-    let found: Vec<String> = listed(&mut app, &f.store)
+    press(&mut app, &mut f.store, &[KeyCode::Char('/')]);
+    type_text(&mut app, &mut f.store, "JOSE");
+    let found: Vec<String> = listed(&mut app, &mut f.store)
         .into_iter()
         .map(|r| r.name)
         .collect();
@@ -383,19 +387,19 @@ fn search_narrows_the_roster_ignoring_case_and_accents() {
         .count();
     assert_eq!(found.len(), expected);
     // `q` while searching is text, not quit.
-    press(&mut app, &f.store, &[KeyCode::Char('q')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('q')]);
     assert!(!app.quit);
     assert_eq!(app.roster.query, "JOSEq");
-    press(&mut app, &f.store, &[KeyCode::Backspace, KeyCode::Esc]);
+    press(&mut app, &mut f.store, &[KeyCode::Backspace, KeyCode::Esc]);
     assert_eq!(app.roster.len(), PEOPLE, "Esc clears the search");
     assert!(!app.roster.searching);
 }
 
 #[test]
 fn search_finds_phone_numbers_and_confirmation_numbers() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     let everyone = f.store.roster(now()).unwrap();
     let (with_conf, number) = everyone
         .iter()
@@ -406,11 +410,11 @@ fn search_finds_phone_numbers_and_confirmation_numbers() {
                 .map(|n| (r.id, n.to_lowercase()))
         })
         .unwrap();
-    press(&mut app, &f.store, &[KeyCode::Char('/')]);
-    type_text(&mut app, &f.store, &number);
+    press(&mut app, &mut f.store, &[KeyCode::Char('/')]);
+    type_text(&mut app, &mut f.store, &number);
     assert_eq!(app.roster.selected_row().map(|r| r.id), Some(with_conf));
     assert_eq!(app.roster.len(), 1);
-    press(&mut app, &f.store, &[KeyCode::Esc, KeyCode::Char('/')]);
+    press(&mut app, &mut f.store, &[KeyCode::Esc, KeyCode::Char('/')]);
     let (with_phone, digits) = everyone
         .iter()
         .find_map(|r| {
@@ -422,35 +426,35 @@ fn search_finds_phone_numbers_and_confirmation_numbers() {
     let tail = &digits[digits.len() - 7..];
     type_text(
         &mut app,
-        &f.store,
+        &mut f.store,
         &format!("{}-{}", &tail[..3], &tail[3..]),
     );
-    assert!(listed(&mut app, &f.store)
+    assert!(listed(&mut app, &mut f.store)
         .iter()
         .any(|r| r.id == with_phone));
 }
 
 #[test]
 fn sort_cycles_through_the_columns() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
-    let by_name: Vec<Box<str>> = listed(&mut app, &f.store)
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
+    let by_name: Vec<Box<str>> = listed(&mut app, &mut f.store)
         .into_iter()
         .map(|r| r.folded)
         .collect();
     assert_eq!(by_name.len(), PEOPLE);
     assert!(by_name.windows(2).all(|w| w[0] <= w[1]));
-    press(&mut app, &f.store, &[KeyCode::Char('g')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('g')]);
     press(
         &mut app,
-        &f.store,
+        &mut f.store,
         &[KeyCode::Char('s'), KeyCode::Char('s'), KeyCode::Char('s')],
     );
     assert_eq!(app.roster.sort, SortKey::Waiting);
     let today = app.today();
-    press(&mut app, &f.store, &[KeyCode::Char('g')]);
-    let rows = listed(&mut app, &f.store);
+    press(&mut app, &mut f.store, &[KeyCode::Char('g')]);
+    let rows = listed(&mut app, &mut f.store);
     assert_eq!(rows.len(), PEOPLE);
     // The people present, longest waiting first; then the others, longest
     // stay first.
@@ -470,11 +474,11 @@ fn sort_cycles_through_the_columns() {
     }
     press(
         &mut app,
-        &f.store,
+        &mut f.store,
         &[KeyCode::Char('s'), KeyCode::Char('g')],
     );
     assert_eq!(app.roster.sort, SortKey::Appointment);
-    let rows = listed(&mut app, &f.store);
+    let rows = listed(&mut app, &mut f.store);
     assert_eq!(rows.len(), PEOPLE);
     // Those with an appointment ahead, soonest first; then the rest by name.
     let ahead = rows
@@ -493,11 +497,11 @@ fn sort_cycles_through_the_columns() {
 
 #[test]
 fn filters_narrow_by_status_port_and_nationality() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
     press(
         &mut app,
-        &f.store,
+        &mut f.store,
         &[
             KeyCode::Char('2'),
             KeyCode::Char('f'),
@@ -523,7 +527,7 @@ fn filters_narrow_by_status_port_and_nationality() {
         .all(|r| r.status == PersonStatus::Departed));
     press(
         &mut app,
-        &f.store,
+        &mut f.store,
         &[
             KeyCode::Left,
             KeyCode::Left,
@@ -535,29 +539,29 @@ fn filters_narrow_by_status_port_and_nationality() {
     let nat = app.roster.filter.nationality.clone().unwrap();
     assert!(!app.roster.is_empty());
     assert!(app.roster.rows.iter().all(|r| r.nationality == nat));
-    press(&mut app, &f.store, &[KeyCode::Esc]);
+    press(&mut app, &mut f.store, &[KeyCode::Esc]);
     assert!(app.roster.filter_focus.is_none());
     assert!(screen_text(&app).contains(&format!("filter: {nat}")));
 }
 
 #[test]
 fn paging_moves_one_screenful_and_keeps_the_selection_visible() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     let page = app.page();
-    press(&mut app, &f.store, &[KeyCode::PageDown]);
+    press(&mut app, &mut f.store, &[KeyCode::PageDown]);
     assert_eq!(
         (app.roster.list.selected, app.roster.list.offset),
         (page, page)
     );
-    press(&mut app, &f.store, &[KeyCode::Char('G')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('G')]);
     assert_eq!(app.roster.list.selected, PEOPLE - 1);
     assert_eq!(app.roster.list.offset, PEOPLE - page);
-    press(&mut app, &f.store, &[KeyCode::Char('g')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('g')]);
     assert_eq!((app.roster.list.selected, app.roster.list.offset), (0, 0));
     for _ in 0..page + 3 {
-        press(&mut app, &f.store, &[KeyCode::Char('j')]);
+        press(&mut app, &mut f.store, &[KeyCode::Char('j')]);
     }
     assert_eq!(app.roster.list.selected, page + 3);
     assert!(
@@ -568,28 +572,28 @@ fn paging_moves_one_screenful_and_keeps_the_selection_visible() {
 
 #[test]
 fn enter_opens_the_person_and_back_returns() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
     press(
         &mut app,
-        &f.store,
+        &mut f.store,
         &[KeyCode::Char('2'), KeyCode::Down, KeyCode::Down],
     );
     let id = app.roster.selected_row().unwrap().id;
-    press(&mut app, &f.store, &[KeyCode::Enter]);
+    press(&mut app, &mut f.store, &[KeyCode::Enter]);
     assert_eq!(app.screen, Screen::Person);
     let page = app.person.as_ref().unwrap();
     assert_eq!(page.person.id, id);
     assert!(page.members.iter().any(|m| m.id == id));
     assert!(screen_text(&app).contains(&page.person.full_name()));
-    press(&mut app, &f.store, &[KeyCode::Esc]);
+    press(&mut app, &mut f.store, &[KeyCode::Esc]);
     assert_eq!(app.screen, Screen::Roster);
     assert_eq!(app.roster.selected_row().unwrap().id, id, "selection kept");
 }
 
 #[test]
 fn help_lists_the_key_map_including_a_users_own_keys() {
-    let f = fixture();
+    let mut f = fixture();
     let shelter = f.store.shelters().unwrap().into_iter().next();
     let mut keys = KeyMap::default();
     keys.overlay("keys.toml", "quit = [\"x\"]\nsearch = [\"F3\"]\n")
@@ -600,10 +604,10 @@ fn help_lists_the_key_map_including_a_users_own_keys() {
         shelter,
     );
     let start = app.start();
-    serve_all(&mut app, &f.store, start);
+    serve_all(&mut app, &mut f.store, start);
     press(
         &mut app,
-        &f.store,
+        &mut f.store,
         &[KeyCode::Char('2'), KeyCode::Char('?')],
     );
     assert!(app.help);
@@ -620,21 +624,21 @@ fn help_lists_the_key_map_including_a_users_own_keys() {
             "{keys} {label}\n{text}"
         );
     }
-    press(&mut app, &f.store, &[KeyCode::Char('x')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('x')]);
     assert!(!app.help && !app.quit, "quit closes help first");
-    press(&mut app, &f.store, &[KeyCode::Char('q')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('q')]);
     assert!(!app.quit, "q is no longer bound");
-    press(&mut app, &f.store, &[KeyCode::Char('x')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('x')]);
     assert!(app.quit);
 }
 
 /// An app on the roster, typing a search.
 fn searching_the_roster() -> (Fixture, App) {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
     press(
         &mut app,
-        &f.store,
+        &mut f.store,
         &[KeyCode::Char('2'), KeyCode::Char('/')],
     );
     (f, app)
@@ -666,29 +670,29 @@ fn pasted_control_characters_never_reach_the_screen() {
 
 #[test]
 fn appointments_move_by_day_and_filter_to_pending_and_at_risk() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(&mut app, &f.store, &[KeyCode::Char('3')]);
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &mut f.store, &[KeyCode::Char('3')]);
     assert_eq!(
         app.appointments.day,
         Some(NaiveDate::from_ymd_opt(2024, 5, 22).unwrap())
     );
     let all = app.appointments.listed().len();
-    press(&mut app, &f.store, &[KeyCode::Right]);
+    press(&mut app, &mut f.store, &[KeyCode::Right]);
     assert_eq!(
         app.appointments.day,
         Some(NaiveDate::from_ymd_opt(2024, 5, 23).unwrap())
     );
     assert!(screen_text(&app).contains("Thu 23 May"));
-    press(&mut app, &f.store, &[KeyCode::Left]);
+    press(&mut app, &mut f.store, &[KeyCode::Left]);
     assert_eq!(app.appointments.listed().len(), all);
-    press(&mut app, &f.store, &[KeyCode::Char('f')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('f')]);
     assert!(app
         .appointments
         .listed()
         .iter()
         .all(|l| l.appointment.status == albergue::domain::AppointmentStatus::PendingConfirmation));
-    press(&mut app, &f.store, &[KeyCode::Char('f')]);
+    press(&mut app, &mut f.store, &[KeyCode::Char('f')]);
     let outages = app.appointments.outages.clone();
     assert!(app
         .appointments
@@ -699,8 +703,8 @@ fn appointments_move_by_day_and_filter_to_pending_and_at_risk() {
 
 #[test]
 fn the_banner_counts_appointments_at_risk_from_the_active_outage() {
-    let f = fixture();
-    let app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let mut f = fixture();
+    let app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
     let risky = f.store.at_risk_from(1).unwrap();
     let open = risky
         .iter()
@@ -715,8 +719,8 @@ fn the_banner_counts_appointments_at_risk_from_the_active_outage() {
 
 #[test]
 fn a_commit_by_another_process_appears_without_a_key() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
     let present = app.dashboard.as_ref().unwrap().present;
     assert!(screen_text(&app).contains(&format!("Present {present} ")));
 
@@ -909,15 +913,15 @@ fn names_are_cut_last_and_namesakes_on_screen_show_their_birth_year() {
     // The demo's names are nearly all distinct: give the first person on
     // the roster a namesake born in another year.
     let first = {
-        let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-        press(&mut app, &f.store, &[KeyCode::Char('2')]);
+        let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+        press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
         app.roster.rows[0].id
     };
     let mut twin = f.store.person(first).unwrap().details;
     twin.birth_date = Some(NaiveDate::from_ymd_opt(1990, 3, 4).unwrap());
     f.store.create_person(&twin, &Actor::new("luis")).unwrap();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     let screen = format!("{}", draw(&app, 80, 24).backend());
     let on_screen: Vec<_> = (app.roster.list.offset..app.roster.list.offset + app.page())
         .filter_map(|pos| app.roster.row(pos).cloned())
@@ -947,12 +951,12 @@ fn names_are_cut_last_and_namesakes_on_screen_show_their_birth_year() {
 
 #[test]
 fn the_help_at_60_columns_shows_every_label_whole() {
-    let f = fixture();
+    let mut f = fixture();
     for lang in [Lang::En, Lang::Es] {
-        let mut app = app_for(&f, lang, Theme::COLOR, (60, 20));
+        let mut app = app_for(&mut f, lang, Theme::COLOR, (60, 20));
         press(
             &mut app,
-            &f.store,
+            &mut f.store,
             &[KeyCode::Char('2'), KeyCode::Char('?')],
         );
         let screen = format!("{}", draw(&app, 60, 20).backend());
@@ -966,16 +970,16 @@ fn the_help_at_60_columns_shows_every_label_whole() {
 #[test]
 fn m_shows_the_message_in_the_persons_language_and_y_copies_it() {
     use albergue::domain::message::{Kind, Language};
-    let f = fixture();
+    let mut f = fixture();
     for lang in [Lang::En, Lang::Es] {
-        let mut app = app_for(&f, lang, Theme::COLOR, (80, 24));
+        let mut app = app_for(&mut f, lang, Theme::COLOR, (80, 24));
         // The most urgent traveller, from the dashboard: caught by the
         // outage going on.
-        press(&mut app, &f.store, &[KeyCode::Enter]);
+        press(&mut app, &mut f.store, &[KeyCode::Enter]);
         assert_eq!(app.screen, Screen::Person);
         let person = app.person.as_ref().unwrap().person.clone();
         let theirs = Language::for_person(&person.details.languages);
-        press(&mut app, &f.store, &[KeyCode::Char('M')]);
+        press(&mut app, &mut f.store, &[KeyCode::Char('M')]);
         assert_eq!(app.message, Some(theirs));
         let (kind, text) = app.person_message(theirs).unwrap();
         assert_eq!(
@@ -995,12 +999,16 @@ fn m_shows_the_message_in_the_persons_language_and_y_copies_it() {
             draw(&app, 80, 24).backend()
         );
         // Another language, then copy: the clipboard gets that text, whole.
-        press(&mut app, &f.store, &[KeyCode::Right, KeyCode::Char('y')]);
+        press(
+            &mut app,
+            &mut f.store,
+            &[KeyCode::Right, KeyCode::Char('y')],
+        );
         let other = theirs.step(1);
         assert_eq!(app.message, Some(other));
         assert_eq!(app.clipboard, app.person_message(other).map(|m| m.1));
         assert!(screen_text(&app).contains(other.name()));
-        press(&mut app, &f.store, &[KeyCode::Esc]);
+        press(&mut app, &mut f.store, &[KeyCode::Esc]);
         assert_eq!(app.message, None);
         assert_eq!(app.screen, Screen::Person, "Esc closes the message only");
     }
@@ -1008,9 +1016,9 @@ fn m_shows_the_message_in_the_persons_language_and_y_copies_it() {
 
 #[test]
 fn m_on_someone_without_an_appointment_says_there_is_nothing_to_send() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (80, 24));
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (80, 24));
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     let pos = app
         .roster
         .rows
@@ -1019,9 +1027,13 @@ fn m_on_someone_without_an_appointment_says_there_is_nothing_to_send() {
         .unwrap();
     let without = app.roster.rows[pos].id;
     for _ in 0..pos {
-        press(&mut app, &f.store, &[KeyCode::Down]);
+        press(&mut app, &mut f.store, &[KeyCode::Down]);
     }
-    press(&mut app, &f.store, &[KeyCode::Enter, KeyCode::Char('M')]);
+    press(
+        &mut app,
+        &mut f.store,
+        &[KeyCode::Enter, KeyCode::Char('M')],
+    );
     assert_eq!(app.person.as_ref().unwrap().person.id, without);
     assert_eq!(app.message, None);
     assert!(screen_text(&app).contains("No message to send"));
@@ -1029,9 +1041,9 @@ fn m_on_someone_without_an_appointment_says_there_is_nothing_to_send() {
 
 #[test]
 fn c_on_tomorrow_by_port_says_where_to_confirm_from() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::COLOR, (40, 20));
-    press(&mut app, &f.store, &[KeyCode::Tab, KeyCode::Char('c')]);
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::COLOR, (40, 20));
+    press(&mut app, &mut f.store, &[KeyCode::Tab, KeyCode::Char('c')]);
     assert!(app.form.is_none());
     // On a phone the notice wraps onto a second line rather than being cut.
     let screen = screen_text(&app);
@@ -1044,12 +1056,12 @@ fn c_on_tomorrow_by_port_says_where_to_confirm_from() {
 
 #[test]
 fn on_a_phone_a_two_line_notice_never_hides_the_selection() {
-    let f = fixture();
-    let mut app = app_for(&f, Lang::En, Theme::LOW_BANDWIDTH, (40, 20));
-    press(&mut app, &f.store, &[KeyCode::Char('2')]);
+    let mut f = fixture();
+    let mut app = app_for(&mut f, Lang::En, Theme::LOW_BANDWIDTH, (40, 20));
+    press(&mut app, &mut f.store, &[KeyCode::Char('2')]);
     // The last row the list shows.
     for _ in 1..app.page() {
-        press(&mut app, &f.store, &[KeyCode::Down]);
+        press(&mut app, &mut f.store, &[KeyCode::Down]);
     }
     let selected = app.roster.selected_row().unwrap().name.clone();
     app.say(

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::{protect, Cli};
 use crate::actor::Actor;
 use crate::paths::{self, DbPath};
-use crate::store::{DbFile, DbKey, OpenMode, Store};
+use crate::store::{Database, DbFile, DbKey, OpenMode, Store};
 use crate::tui::{self, config, config::Flags};
 
 /// People in the demo database that `albergue --demo` creates.
@@ -17,7 +17,6 @@ pub const DEMO_PEOPLE: u64 = 2_000;
 
 /// `albergue` without a command: the dashboard.
 pub(super) fn dashboard(cli: &Cli) -> Result<u8> {
-    let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
     let flags = Flags {
         lang: cli.lang.clone(),
         theme: cli.theme.clone(),
@@ -28,6 +27,10 @@ pub(super) fn dashboard(cli: &Cli) -> Result<u8> {
     let settings = config::resolve(&flags, config::config_folder().as_deref(), |k| {
         std::env::var(k).ok()
     })?;
+    if let Some(db) = cli.postgres() {
+        return on_postgres(cli, db, settings);
+    }
+    let db = paths::resolve(cli.db.as_deref(), cli.demo)?;
     let key = protect::database_key(cli.key_file.as_deref())?;
     if cli.demo && !db.path.exists() {
         demo(
@@ -69,19 +72,59 @@ pub(super) fn dashboard(cli: &Cli) -> Result<u8> {
         store = store.as_user(&user);
     }
     let ending = tui::run(
-        store,
+        store.into(),
         tui::Options {
-            db: file,
+            db: Database::File(file),
             settings,
             fixed_now: cli.now,
             role,
         },
     )?;
-    Ok(match ending {
+    Ok(exit_code(ending))
+}
+
+fn exit_code(ending: tui::Ending) -> u8 {
+    match ending {
         tui::Ending::Quit => 0,
         tui::Ending::HangUp => 129,
         tui::Ending::Terminated => 143,
-    })
+    }
+}
+
+/// The dashboard on a network's PostgreSQL database: its figures,
+/// confirmations and outages, with every other session's commits, on any
+/// host, heard within a moment. The connection's role acts for the whole
+/// network as the database's owner does on SQLite.
+fn on_postgres(cli: &Cli, db: &str, settings: config::Settings) -> Result<u8> {
+    use crate::store::pg::Target;
+    if cli.demo || cli.as_user.is_some() || cli.key_file.is_some() {
+        anyhow::bail!(
+            "--db {}: --demo, --as-user and --key-file are for a SQLite database \
+             (make a demo with `albergue demo`, then `albergue port --to …`)",
+            crate::store::pg::redacted(db)
+        );
+    }
+    tui::check_terminal()?;
+    let target = Target::parse(db)?;
+    let clock: crate::store::Clock = match cli.now {
+        Some(fixed) => std::sync::Arc::new(move || fixed),
+        None => std::sync::Arc::new(Utc::now),
+    };
+    let database = Database::Postgres {
+        target: Box::new(target),
+        clock,
+    };
+    let store = database.open()?;
+    let ending = tui::run(
+        store,
+        tui::Options {
+            db: database,
+            settings,
+            fixed_now: cli.now,
+            role: crate::domain::Role::Admin,
+        },
+    )?;
+    Ok(exit_code(ending))
 }
 
 /// `albergue demo`: the demo never lands in the real database by default.

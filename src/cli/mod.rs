@@ -66,7 +66,7 @@ fn run_command(mut cli: Cli) -> Result<u8> {
     }
     if let Some(db) = cli.postgres() {
         let what = match &cli.command {
-            Some(Command::Check { repair: false } | Command::Export(_)) => None,
+            None | Some(Command::Check { repair: false } | Command::Export(_)) => None,
             Some(Command::Check { repair: true }) => {
                 Some("check --repair (PostgreSQL keeps no tallies to count again)")
             }

@@ -202,7 +202,7 @@ pub async fn run(mut s: Session) {
     };
     // A revoked user's typing is not kept for them.
     if let Some(form) = draft.filter(|_| end != End::Revoked) {
-        let (db, user) = (s.db.clone(), s.user.clone());
+        let (db, user) = (crate::store::Database::File(s.db.clone()), s.user.clone());
         let _ =
             tokio::task::spawn_blocking(move || crate::tui::save_draft(&db, &user, &form)).await;
     }

@@ -17,23 +17,10 @@ use crate::domain::program::record::{
 use crate::domain::program::Program;
 use crate::domain::{Permission, RuleError};
 
-pub(super) const COLUMNS: &str =
-    "c.id, c.program, c.household_id, c.person_id, c.venue, c.reference, \
-     c.scheduled_at, c.status, c.version";
+pub(super) const COLUMNS: &str = super::due_read::CASE_COLUMNS;
 
 pub(super) fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
-    Ok(CaseRecord {
-        id: r.get(0)?,
-        program: r.get(1)?,
-        household_id: r.get(2)?,
-        person_id: r.get(3)?,
-        venue: r.get(4)?,
-        reference: r.get(5)?,
-        scheduled_at: codec::opt_instant(r.get(6)?),
-        status: codec::parse_enum(7, &r.get::<_, String>(7)?)?,
-        version: r.get(8)?,
-        events: Vec::new(),
-    })
+    super::due_read::case(r)
 }
 
 /// An event read from `id, step, at, note, recorded_by` at column `from`.

@@ -15,8 +15,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::{cases, codec, Result, Store};
-use crate::domain::program::record::{rules_fingerprint, CaseRecord};
-use crate::domain::program::{Due, Program};
+use crate::domain::program::record::rules_fingerprint;
+use crate::domain::program::Program;
+use crate::store::due_read as read;
 
 /// Whether someone a case (`program_case`'s row) is for is at a shelter,
 /// as migration 0016's triggers keep it.
@@ -34,37 +35,7 @@ const SHELTER: &str = "SELECT h.shelter_id FROM household h WHERE h.id = program
 /// generation), the minute, the day's bounds, the programs and the scope.
 pub(super) type DueKey = (i64, i64, DayBounds, String, String);
 
-/// An open case as lists show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseLine {
-    /// The case, with its events (none on the dashboard's lines, whose
-    /// step due is the one kept on the row).
-    pub case: CaseRecord,
-    /// Whose: the person's name, or the household's label.
-    pub who: String,
-    /// The person to open for it (the case's, or the household's first).
-    pub person_id: Option<i64>,
-    /// The next step due, if any (`None` too when the program is not loaded).
-    pub next: Option<Due>,
-}
-
-impl CaseLine {
-    /// `(case, whose, person)` as the store reads it, with its next step
-    /// due at `now` under `program` (when it is loaded).
-    pub fn read(
-        (case, who, person_id): (CaseRecord, String, Option<i64>),
-        program: Option<&Program>,
-        now: DateTime<Utc>,
-    ) -> Self {
-        let next = program.and_then(|p| p.next(&case.case(p), now));
-        Self {
-            case,
-            who,
-            person_id,
-            next,
-        }
-    }
-}
+pub use super::due_read::{CaseLine, VenueDay};
 
 /// Where the dashboard's day falls, as instants. (A deadline "by the end
 /// of a day" is the midnight after it: due that day.)
@@ -91,19 +62,6 @@ pub struct CasesDue {
     /// How many cases each outage going on of another program's service
     /// puts at risk: (outage id, cases).
     pub at_risk: Vec<(i64, usize)>,
-}
-
-/// How many cases of one venue fall due on a day, and the first deadline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VenueDay {
-    /// The program's id.
-    pub program: String,
-    /// The venue's code.
-    pub venue: String,
-    /// How many.
-    pub count: usize,
-    /// The first deadline.
-    pub first: DateTime<Utc>,
 }
 
 impl Store {
@@ -206,23 +164,6 @@ impl Store {
         self.keep_due(programs)
     }
 
-    /// `FROM … WHERE …` of the open cases of `programs` with a step due,
-    /// of the handle's shelters, of households with someone present (a
-    /// person's case: that person present), along the kept deadlines' index.
-    fn due_base(&self, programs: &[&Program]) -> String {
-        let ids = programs
-            .iter()
-            .map(|p| format!("'{}'", p.id.replace('\'', "''")))
-            .collect::<Vec<_>>()
-            .join(",");
-        let scope = self.scope.sql("c.shelter_id");
-        format!(
-            "FROM program_case c INDEXED BY program_case_due
-             WHERE c.present = 1 AND c.status = 'open' AND c.next_due_at IS NOT NULL
-               AND c.program IN ({ids}) AND {scope}"
-        )
-    }
-
     /// For each outage going on at `now` of a program among `programs`
     /// (not CBP One's, whose risk is its appointments'): how many cases it
     /// puts at risk — those whose next step is one the program's file marks
@@ -234,33 +175,17 @@ impl Store {
         outages: &[crate::domain::Outage],
         programs: &[&Program],
     ) -> Result<Vec<(i64, usize)>> {
+        let scope = self.scope.sql("c.shelter_id");
         let mut out = Vec::new();
-        for o in outages
-            .iter()
-            .filter(|o| o.is_active(now) && !o.is_cbp_one())
-        {
-            let Some(program) = programs.iter().copied().find(|p| p.id == o.program()) else {
-                continue;
+        for (outage, sql) in read::at_risk(now, outages, programs, &scope, read::SQLITE_HINT) {
+            let n: i64 = match (sql, outage.started_at) {
+                (Some(sql), from) => self
+                    .conn
+                    .prepare_cached(&sql)?
+                    .query_row([codec::secs(from)], |r| r.get(0))?,
+                (None, _) => 0,
             };
-            let steps: Vec<String> = program
-                .steps
-                .iter()
-                .filter(|s| s.outage)
-                .map(|s| format!("'{}'", s.id.replace('\'', "''")))
-                .collect();
-            if steps.is_empty() {
-                out.push((o.id, 0));
-                continue;
-            }
-            let n: i64 = self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT count(*) {} AND c.next_step IN ({}) AND c.next_due_at > ?1",
-                    self.due_base(&[program]),
-                    steps.join(",")
-                ))?
-                .query_row([codec::secs(o.started_at)], |r| r.get(0))?;
-            out.push((o.id, usize::try_from(n).unwrap_or(0)));
+            out.push((outage.id, usize::try_from(n).unwrap_or(0)));
         }
         Ok(out)
     }
@@ -311,74 +236,28 @@ impl Store {
         day: DayBounds,
         programs: &[&Program],
     ) -> Result<CasesDue> {
+        let sql = read::Sql::new(programs, &self.scope.sql("c.shelter_id"), read::SQLITE_HINT);
         let mut due = CasesDue::default();
-        let base = self.due_base(programs);
         let (at, today_end) = (codec::secs(now), codec::secs(day.today_end));
-        // Counted along the index (no grouping: at a million people some
-        // thousands of cases are overdue); tomorrow's, a few, by venue.
         let (overdue, today): (i64, i64) = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT coalesce(sum(c.next_due_at <= ?1), 0), coalesce(sum(c.next_due_at > ?1), 0)
-                 {base} AND c.next_due_at <= ?2"
-            ))?
+            .prepare_cached(&sql.counts)?
             .query_row([at, today_end], |r| Ok((r.get(0)?, r.get(1)?)))?;
         due.overdue = usize::try_from(overdue).unwrap_or(0);
         due.today = usize::try_from(today).unwrap_or(0);
         due.tomorrow = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT c.program, c.venue, count(*), min(c.next_due_at)
-                 {base} AND c.next_due_at > ?1 AND c.next_due_at <= ?2
-                 GROUP BY c.program, c.venue ORDER BY c.program, c.venue"
-            ))?
+            .prepare_cached(&sql.tomorrow)?
             .query_map([today_end, codec::secs(day.tomorrow_end)], |r| {
-                Ok(VenueDay {
-                    program: r.get(0)?,
-                    venue: r.get(1)?,
-                    count: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-                    first: codec::instant(r.get(3)?),
-                })
+                read::venue_day(r)
             })?
             .collect::<rusqlite::Result<_>>()?;
-
-        // The soonest with whose they are, in one read along the index: what
-        // each must do next is the kept step (its events are not read).
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {}, c.next_step, c.next_due_at,
-                    coalesce(p.given_names || ' ' || p.family_names, h.label),
-                    coalesce(c.person_id, (SELECT min(q.id) FROM person q
-                                           WHERE q.household_id = c.household_id))
-             {} ORDER BY c.next_due_at, c.id LIMIT {}",
-            cases::COLUMNS,
-            base.replacen(
-                " WHERE ",
-                " JOIN household h ON h.id = c.household_id
-                  LEFT JOIN person p ON p.id = c.person_id WHERE ",
-                1
-            ),
-            super::SOONEST
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&sql.soonest)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let case = cases::case_row(r)?;
-            let (step, deadline): (String, i64) = (r.get(9)?, r.get(10)?);
-            let next = programs
-                .iter()
-                .find(|p| p.id == case.program)
-                .and_then(|p| {
-                    let tz = p.venue(&case.venue).map_or(chrono_tz::UTC, |v| v.tz);
-                    p.kept_due(&step, codec::instant(deadline), now, tz)
-                });
-            due.soonest.push(CaseLine {
-                case,
-                who: r.get(11)?,
-                person_id: r.get(12)?,
-                next,
-            });
+            due.soonest.push(read::soonest(r, programs, now)?);
         }
-        due.soonest
-            .sort_by_key(|l| (l.next.is_none(), l.next.map(|d| d.deadline), l.case.id));
+        read::order(&mut due.soonest);
         Ok(due)
     }
 }

@@ -74,6 +74,10 @@ pub enum StoreError {
         /// The user.
         name: String,
     },
+    /// A screen or command whose concern is not carried to PostgreSQL yet
+    /// ([`super::Backend::sqlite`]): nothing was read or written.
+    #[error("{0} is not on PostgreSQL yet: on PostgreSQL the dashboard shows its figures, confirmations and outages so far (README, A network on PostgreSQL)")]
+    NotOnPostgres(&'static str),
     /// No database at the path (and the mode does not create one).
     #[error("no database at {0}")]
     Missing(PathBuf),

@@ -5,6 +5,7 @@
 
 mod appointments;
 mod audit;
+mod backend;
 mod cases;
 mod cells;
 mod cipher;
@@ -12,6 +13,7 @@ mod codec;
 mod demo;
 mod desk;
 mod due;
+mod due_read;
 mod error;
 mod import;
 pub mod key;
@@ -43,6 +45,7 @@ use crate::domain::{Permission, Role, Scope};
 
 pub use appointments::NewAppointment;
 pub use audit::{AuditMatch, Verified};
+pub use backend::{Backend, Database, Seam, SQLITE_WATCH};
 pub use cases::NewCase;
 pub use cipher::{work_file, Rewritten};
 pub use demo::BulkData;

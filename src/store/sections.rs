@@ -44,23 +44,23 @@ impl ShelterBeds {
 const LEAVING: &str = "
     WITH w(shelter_id, f, t) AS (VALUES {windows})
     SELECT section_id, count(*) FROM (
-      SELECT p.id, p.section_id FROM appointment a INDEXED BY appointment_when
+      SELECT p.id, p.section_id FROM appointment a {when}
         JOIN w ON w.shelter_id = a.shelter_id
         JOIN person p ON p.id = a.person_id
-       WHERE a.appointment_at >= ?1 AND a.appointment_at < ?2
+       WHERE a.appointment_at >= $1 AND a.appointment_at < $2
          AND a.appointment_at >= w.f AND a.appointment_at < w.t
          AND a.status IN ('pending_confirmation', 'confirmed')
          AND p.status = 'present' AND p.section_id IS NOT NULL
       UNION
-      SELECT p.id, p.section_id FROM appointment a INDEXED BY appointment_when
+      SELECT p.id, p.section_id FROM appointment a {when}
         JOIN w ON w.shelter_id = a.shelter_id
-        JOIN person p INDEXED BY person_household
+        JOIN person p {household}
           ON p.household_id = a.household_id AND p.status = 'present'
-       WHERE a.person_id IS NULL AND a.appointment_at >= ?1 AND a.appointment_at < ?2
+       WHERE a.person_id IS NULL AND a.appointment_at >= $1 AND a.appointment_at < $2
          AND a.appointment_at >= w.f AND a.appointment_at < w.t
          AND a.status IN ('pending_confirmation', 'confirmed')
          AND p.section_id IS NOT NULL
-    ) GROUP BY 1";
+    ) AS leaving GROUP BY 1";
 
 /// The sections of shelters `condition` selects, with their occupancy.
 fn sections_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Section>> {
@@ -314,29 +314,11 @@ impl Store {
     /// of the handle's shelters that has sections. One pass over the
     /// appointments of the span those days cover.
     pub fn leaving(&self, now: DateTime<Utc>) -> Result<HashMap<i64, i64>> {
-        let mut with_sections: Vec<i64> = self.sections()?.iter().map(|s| s.shelter_id).collect();
-        with_sections.dedup();
-        let windows: Vec<(i64, i64, i64)> = self
-            .shelters()?
-            .into_iter()
-            .filter(|s| with_sections.contains(&s.id))
-            .map(|s| {
-                let tz = s.tz.parse().unwrap_or(chrono_tz::UTC);
-                let (from, to) = tomorrow(&tz, now);
-                (s.id, codec::secs(from), codec::secs(to))
-            })
-            .collect();
-        let (Some(from), Some(to)) = (
-            windows.iter().map(|w| w.1).min(),
-            windows.iter().map(|w| w.2).max(),
-        ) else {
+        let with_sections: Vec<i64> = self.sections()?.iter().map(|s| s.shelter_id).collect();
+        let Some((sql, from, to)) = leaving_sql(&self.shelters()?, &with_sections, now, true)
+        else {
             return Ok(HashMap::new());
         };
-        let values: Vec<String> = windows
-            .iter()
-            .map(|(id, f, t)| format!("({id}, {f}, {t})"))
-            .collect();
-        let sql = LEAVING.replace("{windows}", &values.join(", "));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![from, to], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
@@ -478,6 +460,43 @@ impl Store {
 
 /// The day after `now` in `tz`, as UTC instants (from its first moment to
 /// the next day's: 23 or 25 hours on a day the clocks change).
+/// Who leaves tomorrow, by section, of the `shelters` among `with_sections`
+/// (each by its own tomorrow): the SQL and the bounds of all the windows
+/// (`$1`, `$2`), or `None` when no shelter has sections. `hints`: SQLite's
+/// index hints (PostgreSQL plans its own).
+pub(super) fn leaving_sql(
+    shelters: &[crate::domain::Shelter],
+    with_sections: &[i64],
+    now: DateTime<Utc>,
+    hints: bool,
+) -> Option<(String, i64, i64)> {
+    let windows: Vec<(i64, i64, i64)> = shelters
+        .iter()
+        .filter(|s| with_sections.contains(&s.id))
+        .map(|s| {
+            let tz = s.tz.parse().unwrap_or(chrono_tz::UTC);
+            let (from, to) = tomorrow(&tz, now);
+            (s.id, codec::secs(from), codec::secs(to))
+        })
+        .collect();
+    let from = windows.iter().map(|w| w.1).min()?;
+    let to = windows.iter().map(|w| w.2).max()?;
+    let values: Vec<String> = windows
+        .iter()
+        .map(|(id, f, t)| format!("({id}, {f}, {t})"))
+        .collect();
+    let (when, household) = if hints {
+        ("INDEXED BY appointment_when", "INDEXED BY person_household")
+    } else {
+        ("", "")
+    };
+    let sql = LEAVING
+        .replace("{windows}", &values.join(", "))
+        .replace("{when}", when)
+        .replace("{household}", household);
+    Some((sql, from, to))
+}
+
 fn tomorrow(tz: &chrono_tz::Tz, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     use chrono::TimeZone;
     let day = now.with_timezone(tz).date_naive() + chrono::Duration::days(1);
@@ -505,7 +524,10 @@ mod tests {
             .conn
             .prepare(&format!(
                 "EXPLAIN QUERY PLAN {}",
-                LEAVING.replace("{windows}", "(1, 0, 1), (2, 0, 1)")
+                LEAVING
+                    .replace("{windows}", "(1, 0, 1), (2, 0, 1)")
+                    .replace("{when}", "INDEXED BY appointment_when")
+                    .replace("{household}", "INDEXED BY person_household")
             ))
             .unwrap()
             .query_map(params![0, 1], |r| r.get::<_, String>(3))

@@ -219,6 +219,9 @@ pub struct App {
     pub form: Option<Form>,
     /// The status line.
     pub status: Option<Status>,
+    /// Screens whose data this database's backend does not hold yet, and
+    /// what they say instead.
+    pub unavailable: Vec<(Screen, Notice)>,
     /// The message for the person on screen, open in this language.
     pub message: Option<Language>,
     /// Text to put on the coordinator's own clipboard (OSC 52), taken by
@@ -337,6 +340,7 @@ impl App {
             cases: Default::default(),
             form: None,
             status: None,
+            unavailable: Vec::new(),
             message_on_open: false,
             quit: false,
             dirty: true,

@@ -542,6 +542,14 @@ pub enum Reply {
     Changed,
     /// A request failed, said as a notice.
     Failed(Notice),
+    /// What a screen shows is not held by this database's backend yet
+    /// (PostgreSQL): the screen says so in place of its data.
+    Unavailable {
+        /// The screen.
+        screen: super::screen::Screen,
+        /// Why, in the store's words.
+        notice: Notice,
+    },
 }
 
 /// What happens to the app.

@@ -11,6 +11,7 @@ pub mod list;
 pub mod message;
 pub mod notice;
 pub mod roster;
+mod saves;
 pub mod screen;
 mod shared;
 pub mod terminal;
@@ -37,12 +38,12 @@ use self::config::Settings;
 use self::message::{Msg, Request};
 use self::update::update;
 use self::worker::Job;
-use crate::store::Store;
+use crate::store::{Backend, Database, Seam};
 
 /// How the dashboard starts.
 pub struct Options {
     /// The database (drafts are written through a connection of their own).
-    pub db: crate::store::DbFile,
+    pub db: Database,
     /// Settings from flags, files and environment.
     pub settings: Settings,
     /// A fixed clock (tests, benchmarks, demos); `None` for the real one.
@@ -66,16 +67,17 @@ pub enum Ending {
 
 /// Runs the dashboard on an open store until the user quits or a signal
 /// ends it. The terminal is restored on every path, a panic included.
-pub fn run(mut store: Store, options: Options) -> Result<Ending> {
+pub fn run(mut store: Backend, options: Options) -> Result<Ending> {
     check_terminal()?;
     crate::i18n::check().map_err(anyhow::Error::msg)?;
     let actor = crate::actor::Actor::from_env();
     let user = actor.user().to_string();
     let draft = store
+        .desk()
         .take_draft(&user)
         .context("reading your saved draft")?;
     let shelter = {
-        let shelters = store.shelters().context("reading the shelters")?;
+        let shelters = store.desk().shelters().context("reading the shelters")?;
         match options.settings.shelter {
             Some(id) => shelters.into_iter().find(|s| s.id == id),
             None => shelters.into_iter().next(),
@@ -94,18 +96,15 @@ pub fn run(mut store: Store, options: Options) -> Result<Ending> {
 
 /// Keeps a form's input for the next start, through a connection of its
 /// own (the store thread may be gone, or the process going down).
-pub(crate) fn save_draft(db: &crate::store::DbFile, user: &str, form: &str) {
-    if let Ok(mut store) = db.open(crate::store::OpenMode::Existing) {
-        let _ = store.save_draft(user, form);
+pub(crate) fn save_draft(db: &Database, user: &str, form: &str) {
+    if let Ok(mut store) = db.open() {
+        let _ = store.desk().save_draft(user, form);
     }
 }
 
 /// On a panic, keeps the open form's last state as a draft before the
 /// terminal is restored and the message printed.
-fn install_draft_hook(
-    db: crate::store::DbFile,
-    latest: std::sync::Arc<std::sync::Mutex<Option<String>>>,
-) {
+fn install_draft_hook(db: Database, latest: std::sync::Arc<std::sync::Mutex<Option<String>>>) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let user = crate::actor::Actor::from_env().user().to_string();
@@ -164,7 +163,7 @@ impl MinuteTick {
 
 /// Runs until the end; returns how it ended and the open form's input, if any.
 async fn event_loop(
-    store: Store,
+    store: Backend,
     options: &Options,
     actor: crate::actor::Actor,
     shelter: Option<crate::domain::Shelter>,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::domain::Scope;
-use crate::store::{DashboardData, Store, StoreError};
+use crate::store::{DashboardData, Seam, StoreError};
 
 /// Days of arrivals the dashboard's chart counts back from today.
 const DASHBOARD_DAYS: u32 = 60;
@@ -33,26 +33,27 @@ impl SharedReads {
     /// The dashboard's figures at `now` for a session whose day is `today`.
     pub(super) fn dashboard(
         &self,
-        store: &Store,
+        seam: &mut dyn Seam,
         now: chrono::DateTime<chrono::Utc>,
         today: chrono::NaiveDate,
         tz: chrono_tz::Tz,
     ) -> Result<Arc<DashboardData>, StoreError> {
         let key = (
-            store.last_change()?,
+            seam.desk().last_change()?,
             now.timestamp().div_euclid(60),
             today,
             tz,
         );
         // Held while they are read again, as for the roster.
         let mut latest = self.dashboard.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, data)) = latest.get(store.scope()) {
+        let scope = seam.desk().scope().clone();
+        if let Some((k, data)) = latest.get(&scope) {
             if *k == key {
                 return Ok(Arc::clone(data));
             }
         }
-        let data = Arc::new(dashboard(store, now, today, tz)?);
-        latest.insert(store.scope().clone(), (key, Arc::clone(&data)));
+        let data = Arc::new(dashboard(seam, now, today, tz)?);
+        latest.insert(scope, (key, Arc::clone(&data)));
         Ok(data)
     }
 }
@@ -60,18 +61,19 @@ impl SharedReads {
 /// The dashboard's figures: the tallies', and the cases of the programs
 /// the shelter follows due by the end of its tomorrow.
 pub(super) fn dashboard(
-    store: &Store,
+    seam: &mut dyn Seam,
     now: chrono::DateTime<chrono::Utc>,
     today: chrono::NaiveDate,
     tz: chrono_tz::Tz,
 ) -> Result<DashboardData, StoreError> {
     use crate::domain::program::clock::end_of_day;
-    let mut data = store.dashboard(now, today, DASHBOARD_DAYS)?;
+    let mut data = seam.desk().dashboard(now, today, DASHBOARD_DAYS)?;
     let day = crate::store::DayBounds {
         today_end: end_of_day(today, tz),
         tomorrow_end: end_of_day(today + chrono::Duration::days(1), tz),
     };
     let followed = crate::programs::in_force().followed();
+    let store = seam.desk();
     data.cases = store.cases_due(now, day, &followed)?;
     data.cases.at_risk = store.cases_at_risk(now, &data.outages, &followed)?;
     Ok(data)

@@ -10,72 +10,95 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::message::{PersonPage, Place, Reply, Request, RosterWindow, Save, Saved};
-use super::notice::{appointment_status_key, role_key, Arg, Notice};
+use super::message::{PersonPage, Place, Reply, Request, RosterWindow};
+use super::notice::{Arg, Notice};
+pub use super::saves::said;
+use super::screen::Screen;
 use crate::actor::Actor;
-use crate::domain::RuleError;
+use crate::store::{Backend, Seam};
 use crate::store::{Edge, RosterCount, RosterRow, RosterSpec, Store, StoreError};
 
 /// How often the watcher asks SQLite whether another process committed.
-pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
+pub const WATCH_INTERVAL: Duration = crate::store::SQLITE_WATCH;
 
 use super::shared::dashboard;
 pub use super::shared::SharedReads;
 
-/// A store's refusal as something the coordinator can read in their own
-/// language: the common ones by name, with their values; anything else in
-/// the store's own words (they name rules, tables and ids, never people).
-pub fn said(e: &StoreError) -> Notice {
-    match e {
-        StoreError::Conflict(c) => Notice::new("err_conflict")
-            .with("who", Arg::Text(c.changed_by.clone()))
-            .with("when", Arg::When(c.changed_at)),
-        StoreError::Busy => Notice::new("err_busy"),
-        StoreError::OutOfScope { what, .. } => {
-            Notice::new("err_out_of_scope").with("what", Arg::Text((*what).to_string()))
-        }
-        StoreError::DiskFull => Notice::new("err_disk_full"),
-        StoreError::ReadOnly | StoreError::ReadOnlyFile(_) => Notice::new("err_read_only"),
-        StoreError::NotAllowed { role, .. } => {
-            Notice::new("not_allowed").with("role", Arg::Key(role_key(*role)))
-        }
-        StoreError::DuplicateConfirmation {
-            number,
-            appointment_id,
-            ..
-        } => Notice::new("err_number_taken")
-            .with("number", Arg::Text(number.clone()))
-            .with(
-                "appointment",
-                Arg::Count(usize::try_from(*appointment_id).unwrap_or(0)),
-            ),
-        StoreError::Rule(RuleError::DeadlinePassed { deadline, .. }) => {
-            Notice::new("err_deadline_passed").with("deadline", Arg::When(*deadline))
-        }
-        StoreError::Rule(RuleError::ConfirmedInFuture { .. }) => Notice::new("err_in_future"),
-        StoreError::Rule(RuleError::ConfirmedBeforeAllocation { allocated_at, .. }) => {
-            Notice::new("err_before_allocation").with("allocated", Arg::When(*allocated_at))
-        }
-        StoreError::Rule(RuleError::Transition { from, to }) => Notice::new("err_transition")
-            .with("from", Arg::Key(appointment_status_key(*from)))
-            .with("to", Arg::Key(appointment_status_key(*to))),
-        other => Notice::plain(other.to_string()),
-    }
-}
-
 /// Answers one request (also used directly by tests).
-pub fn serve(store: &Store, request: &Request) -> Reply {
+pub fn serve(store: &mut Store, request: &Request) -> Reply {
     serve_with(store, request, None)
 }
 
-fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) -> Reply {
+/// What a request reads or writes, as a coordinator would name it (for
+/// a backend that does not hold it yet).
+fn concern(request: &Request) -> &'static str {
+    match request {
+        Request::PrintDepartures { .. } => "printing tomorrow's departures",
+        Request::RosterWindow { .. } => "the roster",
+        Request::Person { .. } => "the person screen",
+        Request::Appointments { .. } => "the appointments screen",
+        Request::Cases { .. } => "the cases screen",
+        Request::Headcount { .. } => "the headcount report",
+        Request::AtRisk { .. } | Request::AtRiskNow { .. } => "the list of those at risk",
+        Request::Save(_) => "saving this form",
+        Request::Dashboard { .. }
+        | Request::Outages
+        | Request::Leaving { .. }
+        | Request::ConfirmFor { .. } => "the desk",
+    }
+}
+
+/// The reads the desk answers on either backend.
+fn desk_read(
+    seam: &mut dyn Seam,
+    request: &Request,
+    shared: Option<&SharedReads>,
+) -> Result<Option<Reply>, StoreError> {
+    Ok(Some(match request {
+        Request::Dashboard { now, today, tz } => Reply::Dashboard(match shared {
+            Some(shared) => shared.dashboard(seam, *now, *today, *tz)?,
+            None => Arc::new(dashboard(seam, *now, *today, *tz)?),
+        }),
+        Request::Outages => Reply::Outages(seam.desk().outages()?),
+        Request::Leaving { now } => Reply::Leaving(seam.desk().leaving(*now)?),
+        Request::ConfirmFor { appointment_id } => {
+            let desk = seam.desk();
+            let a = desk.appointment(*appointment_id)?;
+            let pending = desk.household_pending(a.household_id)?;
+            Reply::ConfirmFor {
+                chosen: pending.iter().find(|l| l.appointment.id == a.id).cloned(),
+                pending,
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// The screen a read is for, when the read is a screen's own.
+fn screen_of(request: &Request) -> Option<Screen> {
+    Some(match request {
+        Request::RosterWindow { .. } => Screen::Roster,
+        Request::Person { .. } => Screen::Person,
+        Request::Appointments { .. } | Request::AtRisk { .. } | Request::AtRiskNow { .. } => {
+            Screen::Appointments
+        }
+        Request::Cases { .. } => Screen::Cases,
+        Request::Headcount { .. } => Screen::Headcount,
+        _ => return None,
+    })
+}
+
+fn serve_with(seam: &mut dyn Seam, request: &Request, shared: Option<&SharedReads>) -> Reply {
     let result: Result<Reply, StoreError> = (|| {
+        if let Some(reply) = desk_read(seam, request, shared)? {
+            return Ok(reply);
+        }
+        let store = seam.sqlite(concern(request))?;
         Ok(match request {
-            Request::Dashboard { now, today, tz } => Reply::Dashboard(match shared {
-                Some(shared) => shared.dashboard(store, *now, *today, *tz)?,
-                None => Arc::new(dashboard(store, *now, *today, *tz)?),
-            }),
-            Request::Leaving { now } => Reply::Leaving(store.leaving(*now)?),
+            Request::Dashboard { .. }
+            | Request::Outages
+            | Request::Leaving { .. }
+            | Request::ConfirmFor { .. } => unreachable!("the desk's"),
             Request::RosterWindow {
                 spec,
                 now,
@@ -144,7 +167,6 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 lines: store.appointments_between(*from, *to)?,
                 outages: store.outages()?,
             },
-            Request::Outages => Reply::Outages(store.outages()?),
             Request::Cases { now } => Reply::Cases(crate::tui::cases::read(store, *now)?),
             Request::Headcount { from, to } => {
                 Reply::Headcount(Box::new(crate::tui::message::HeadcountPage {
@@ -159,14 +181,6 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
                 outage_id: *outage_id,
                 lines: store.at_risk_lines(*outage_id)?,
             },
-            Request::ConfirmFor { appointment_id } => {
-                let a = store.appointment(*appointment_id)?;
-                let pending = store.household_pending(a.household_id)?;
-                Reply::ConfirmFor {
-                    chosen: pending.iter().find(|l| l.appointment.id == a.id).cloned(),
-                    pending,
-                }
-            }
             Request::AtRiskNow { now } => Reply::AtRiskNow(store.at_risk_now_lines(*now)?),
             Request::PrintDepartures { now, tz, lang } => {
                 print_departures(store, *now, *tz, *lang)?
@@ -178,7 +192,13 @@ fn serve_with(store: &Store, request: &Request, shared: Option<&SharedReads>) ->
         })
     })();
     // Store errors name tables, ids and paths, never personal values.
-    result.unwrap_or_else(|e| Reply::Failed(said(&e)))
+    result.unwrap_or_else(|e| match (&e, screen_of(request)) {
+        (StoreError::NotOnPostgres(_), Some(screen)) => Reply::Unavailable {
+            screen,
+            notice: said(&e),
+        },
+        _ => Reply::Failed(said(&e)),
+    })
 }
 
 /// Reads roster rows at `place`: (the list position of the first, the
@@ -276,231 +296,15 @@ pub fn answer(store: &mut Store, actor: &Actor, request: &Request) -> Reply {
 }
 
 fn answer_with(
-    store: &mut Store,
+    seam: &mut dyn Seam,
     actor: &Actor,
     request: &Request,
     shared: Option<&SharedReads>,
 ) -> Reply {
     let Request::Save(save) = request else {
-        return serve_with(store, request, shared);
+        return serve_with(seam, request, shared);
     };
-    if let Save::NewPerson {
-        details,
-        new_household,
-        even_if_known,
-    } = save
-    {
-        return add_person(
-            store,
-            details,
-            new_household.as_ref(),
-            *even_if_known,
-            actor,
-        );
-    }
-    if let Some(result) = save_network(store, save, actor) {
-        return match result {
-            Ok(saved) => Reply::Saved(saved),
-            Err(e) => Reply::SaveFailed(said(&e)),
-        };
-    }
-    let result = match save {
-        Save::Place { .. }
-        | Save::Transfer { .. }
-        | Save::AnswerTransfer { .. }
-        | Save::Step { .. } => {
-            unreachable!("handled above")
-        }
-        Save::Confirm {
-            appointment_id,
-            version,
-            number,
-            confirmed_at,
-            channel,
-        } => store
-            .confirm_group_via(
-                &[(*appointment_id, *version, number.clone())],
-                *confirmed_at,
-                *channel,
-                actor,
-            )
-            .map(|()| Saved::Confirmation),
-        Save::ConfirmGroup {
-            items,
-            confirmed_at,
-            channel,
-        } => store
-            .confirm_group_via(items, *confirmed_at, *channel, actor)
-            .map(|()| Saved::Confirmation),
-        Save::Outage(new) => store.record_outage(new, actor).map(|_| Saved::Outage),
-        Save::EditOutage {
-            outage_id,
-            version,
-            details,
-        } => store
-            .update_outage(*outage_id, *version, details, actor)
-            .map(|_| Saved::OutageEdited),
-        Save::ResolveOutage {
-            outage_id,
-            version,
-            at,
-        } => store
-            .close_outage(*outage_id, *version, *at, actor)
-            .map(|_| Saved::OutageResolved),
-        Save::NewPerson { .. } => unreachable!("handled above"),
-        Save::Schedule(new) => store
-            .create_appointment(new, actor)
-            .map(|_| Saved::Appointment),
-        Save::Status {
-            appointment_id,
-            version,
-            to,
-        } => store
-            .set_appointment_status(*appointment_id, *version, *to, actor)
-            .map(|_| Saved::Status),
-        Save::Person {
-            person_id,
-            version,
-            details,
-        } => store
-            .update_person(*person_id, *version, details, actor)
-            .map(|_| Saved::Person),
-        Save::Household {
-            household_id,
-            version,
-            label,
-            us_destination,
-        } => store
-            .update_household(
-                *household_id,
-                *version,
-                label,
-                us_destination.as_deref(),
-                actor,
-            )
-            .map(|_| Saved::Household),
-        Save::Leave {
-            person_id,
-            version,
-            details,
-            cancel_pending,
-            others,
-        } => {
-            let mut all = vec![(*person_id, *version, details.as_ref().clone())];
-            all.extend(others.iter().cloned());
-            store
-                .record_departures(&all, *cancel_pending, actor)
-                .map(|()| Saved::Person)
-        }
-        Save::Extension {
-            outage_id,
-            version,
-            until,
-        } => {
-            // Those whose deadline is already later keep it: counted, to say so.
-            let at_risk = store.at_risk_from(*outage_id).map(|a| a.len()).unwrap_or(0);
-            store
-                .grant_extension(*outage_id, *version, *until, actor)
-                .map(|ids| Saved::Extension(ids.len(), at_risk.saturating_sub(ids.len())))
-        }
-    };
-    match result {
-        Ok(saved) => Reply::Saved(saved),
-        Err(e) => Reply::SaveFailed(said(&e)),
-    }
-}
-
-/// The writes of the network's forms: beds and transfers.
-fn save_network(
-    store: &mut Store,
-    save: &Save,
-    actor: &Actor,
-) -> Option<Result<Saved, StoreError>> {
-    Some(match save {
-        Save::Place {
-            person_id,
-            version,
-            section_id,
-        } => store
-            .place_person(*person_id, *version, *section_id, actor)
-            .map(|_| Saved::Placed),
-        Save::Transfer {
-            household_id,
-            to_shelter,
-            consent,
-        } => store
-            .request_transfer(*household_id, *to_shelter, consent, actor)
-            .map(|_| Saved::TransferAsked),
-        Save::AnswerTransfer {
-            transfer_id,
-            version,
-            accept: true,
-            ..
-        } => store
-            .accept_transfer(*transfer_id, *version, actor)
-            .map(|_| Saved::TransferAnswered(true)),
-        Save::AnswerTransfer {
-            transfer_id,
-            version,
-            reason,
-            ..
-        } => store
-            .decline_transfer(*transfer_id, *version, reason, actor)
-            .map(|_| Saved::TransferAnswered(false)),
-        Save::Step {
-            case_id,
-            version,
-            program,
-            step,
-            at,
-            note,
-        } => match crate::programs::in_force().get(program) {
-            Some(p) => store
-                .record_step(p, *case_id, *version, step, *at, note, actor)
-                .map(|_| Saved::Step),
-            None => Err(StoreError::from(crate::domain::RuleError::UnknownValue {
-                field: "program (not loaded)",
-                value: program.clone(),
-            })),
-        },
-        _ => return None,
-    })
-}
-
-/// Adds a person, unless people with the same folded name and birth date
-/// are on the roster and the coordinator has not yet seen them.
-fn add_person(
-    store: &mut Store,
-    details: &crate::domain::PersonDetails,
-    new_household: Option<&(i64, String)>,
-    even_if_known: bool,
-    actor: &Actor,
-) -> Reply {
-    if !even_if_known {
-        match store.existing_identities(&[details.identity()]) {
-            Ok(found) => {
-                let ids: Vec<i64> = found.into_iter().flatten().collect();
-                if !ids.is_empty() {
-                    let named = ids
-                        .into_iter()
-                        .filter_map(|id| store.person(id).ok().map(|p| (id, p.full_name())))
-                        .collect();
-                    return Reply::PossibleDuplicates(named);
-                }
-            }
-            Err(e) => return Reply::SaveFailed(said(&e)),
-        }
-    }
-    let result = match new_household {
-        Some((shelter, label)) => {
-            store.create_person_with_household(*shelter, label, details, actor)
-        }
-        None => store.create_person(details, actor),
-    };
-    match result {
-        Ok(p) => Reply::Saved(Saved::NewPerson(p.id)),
-        Err(e) => Reply::SaveFailed(said(&e)),
-    }
+    super::saves::write(seam, save, actor)
 }
 
 /// What the store thread is given to do.
@@ -559,10 +363,11 @@ impl Setup {
 /// merged: only the newest of each kind is answered (a burst of keys asks
 /// once).
 pub fn spawn(
-    store: Store,
+    store: impl Into<Backend>,
     setup: Setup,
     replies: UnboundedSender<Reply>,
 ) -> (Sender<Job>, JoinHandle<()>) {
+    let store = store.into();
     let (tx, rx) = std::sync::mpsc::channel::<Job>();
     let handle = std::thread::Builder::new()
         .name("albergue-store".into())
@@ -587,18 +392,20 @@ fn log_request(request: &Request, reply: &Reply, took: Duration) {
     }
 }
 
-fn run(mut store: Store, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedSender<Reply>) {
+fn run(mut store: Backend, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedSender<Reply>) {
     // What each case must do next, read again for a program whose file
     // changed (nothing, as nearly always): a handle that may not write
-    // (a read-only file) shows what was kept.
+    // (a read-only file) shows what was kept. (Cases are SQLite's so far.)
     let programs = crate::programs::in_force();
     let loaded: Vec<_> = programs.loaded.iter().map(|l| &l.program).collect();
-    if let Err(e) = store.keep_due(&loaded) {
-        tracing::warn!(error = %e, "next steps due not read again");
+    if let Ok(sqlite) = store.sqlite_mut("the cases") {
+        if let Err(e) = sqlite.keep_due(&loaded) {
+            tracing::warn!(error = %e, "next steps due not read again");
+        }
     }
-    let mut seen = store.data_version().unwrap_or_default();
+    let every = store.watch_every();
     loop {
-        match rx.recv_timeout(WATCH_INTERVAL) {
+        match rx.recv_timeout(every) {
             Ok(first) => {
                 let mut batch = vec![first];
                 while let Ok(more) = rx.try_recv() {
@@ -628,15 +435,8 @@ fn run(mut store: Store, setup: &Setup, rx: &Receiver<Job>, replies: &UnboundedS
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
-        if setup.watch == Watch::Poll {
-            if let Ok(v) = store.data_version() {
-                if v != seen {
-                    seen = v;
-                    if replies.send(Reply::Changed).is_err() {
-                        return;
-                    }
-                }
-            }
+        if setup.watch == Watch::Poll && store.changed() && replies.send(Reply::Changed).is_err() {
+            return;
         }
     }
 }

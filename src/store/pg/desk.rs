@@ -17,7 +17,6 @@ use crate::domain::outage::Risk;
 use crate::domain::section::Section;
 use crate::domain::{port, Appointment, Outage, Permission, Ports, Role, Scope};
 use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
-use crate::store::outages::{outage_from, OUTAGE_COLUMNS};
 use crate::store::transfers::{transfer_from, COLUMNS as TRANSFER_COLUMNS};
 use crate::store::{codec, AppointmentLine, Arriving, DashboardData, Desk, Result};
 use crate::store::{ShelterBeds, Slot, StoreError, SOONEST};
@@ -89,54 +88,61 @@ impl Desk for PgStore {
         confirmed_at: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Appointment> {
-        let number = normalize_confirmation_number(number)?;
-        let written = self.write(Permission::Confirm, |tx, scope, now| {
-            guard(tx, scope, "appointment", id)?;
-            let current = locked(
-                tx,
-                "appointment",
-                APPOINTMENT_COLUMNS,
-                id,
-                expected_version,
-                appointment_from,
-            )?;
-            current.check_confirmation(confirmed_at, codec::instant(now))?;
-            // A number already held meets the unique index: told below
-            // who holds it, as SQLite's check tells.
-            let sql = format!(
-                "UPDATE appointment SET status = 'confirmed', confirmation_number = $2,
-                    confirmed_at = $3, confirmed_by = $4, confirmation_channel = $6,
-                    updated_at = $5, updated_by = $4, version = version + 1
-                 WHERE id = $1 RETURNING {APPOINTMENT_COLUMNS}"
-            );
-            let params: [&(dyn ToSql + Sync); 6] = [
-                &id,
-                &number,
-                &codec::secs(confirmed_at),
-                &actor.as_str(),
-                &now,
-                &Channel::App.as_str(),
-            ];
-            let row = match tx.query_one(&sql, &params) {
-                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                    return Err(StoreError::DuplicateConfirmation {
-                        number: number.clone(),
-                        appointment_id: 0,
-                        person_id: None,
-                    })
-                }
-                other => other?,
-            };
-            let summary = format!("{} -> confirmed", current.status);
-            audit::record(tx, now, actor, "appointment.confirm", id, &summary)?;
-            Ok(appointment_from(&row)?)
-        });
-        match written {
-            Err(StoreError::DuplicateConfirmation { .. }) => {
-                Err(self.read(|tx, _| holder(tx, &number))?)
-            }
-            other => other,
-        }
+        let item = [(id, expected_version, number.to_string())];
+        self.confirm_all(&item, confirmed_at, Channel::App, actor)?;
+        self.read(|tx, _| load(tx, id))
+    }
+
+    fn confirm_group(
+        &mut self,
+        items: &[(i64, i64, String)],
+        confirmed_at: DateTime<Utc>,
+        channel: Channel,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.confirm_all(items, confirmed_at, channel, actor)
+    }
+
+    fn outages(&mut self) -> Result<Vec<Outage>> {
+        PgStore::outages(self)
+    }
+
+    fn at_risk_from(&mut self, id: i64) -> Result<Vec<Appointment>> {
+        PgStore::at_risk_from(self, id)
+    }
+
+    fn cases_due(
+        &mut self,
+        now: DateTime<Utc>,
+        day: crate::store::DayBounds,
+        programs: &[&crate::domain::program::Program],
+    ) -> Result<crate::store::CasesDue> {
+        PgStore::cases_due(self, now, day, programs)
+    }
+
+    fn cases_at_risk(
+        &mut self,
+        now: DateTime<Utc>,
+        outages: &[Outage],
+        programs: &[&crate::domain::program::Program],
+    ) -> Result<Vec<(i64, usize)>> {
+        PgStore::cases_at_risk(self, now, outages, programs)
+    }
+
+    fn shelters(&mut self) -> Result<Vec<crate::domain::Shelter>> {
+        PgStore::shelters(self)
+    }
+
+    fn leaving(&mut self, now: DateTime<Utc>) -> Result<std::collections::HashMap<i64, i64>> {
+        PgStore::leaving(self, now)
+    }
+
+    fn save_draft(&mut self, user: &str, form: &str) -> Result<()> {
+        PgStore::save_draft(self, user, form)
+    }
+
+    fn take_draft(&mut self, user: &str) -> Result<Option<String>> {
+        PgStore::take_draft(self, user)
     }
 
     fn record_outage(&mut self, new: &crate::store::NewOutage, actor: &Actor) -> Result<Outage> {
@@ -178,6 +184,75 @@ impl Desk for PgStore {
 }
 
 /// Appointment `id`, as this transaction sees it.
+impl PgStore {
+    /// Records confirmations ([`crate::store::Store::confirm_group_via`]):
+    /// all of them in one transaction, or none when one is refused.
+    fn confirm_all(
+        &mut self,
+        items: &[(i64, i64, String)],
+        confirmed_at: DateTime<Utc>,
+        channel: Channel,
+        actor: &Actor,
+    ) -> Result<()> {
+        let numbers = items
+            .iter()
+            .map(|(_, _, n)| normalize_confirmation_number(n))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut refused = None;
+        let written = self.write(Permission::Confirm, |tx, scope, now| {
+            for ((id, expected_version, _), number) in items.iter().zip(&numbers) {
+                let id = *id;
+                guard(tx, scope, "appointment", id)?;
+                let current = locked(
+                    tx,
+                    "appointment",
+                    APPOINTMENT_COLUMNS,
+                    id,
+                    *expected_version,
+                    appointment_from,
+                )?;
+                current.check_confirmation(confirmed_at, codec::instant(now))?;
+                // A number already held meets the unique index: told below
+                // who holds it, as SQLite's check tells.
+                let params: [&(dyn ToSql + Sync); 6] = [
+                    &id,
+                    number,
+                    &codec::secs(confirmed_at),
+                    &actor.as_str(),
+                    &now,
+                    &channel.as_str(),
+                ];
+                match tx.execute(
+                    "UPDATE appointment SET status = 'confirmed', confirmation_number = $2,
+                        confirmed_at = $3, confirmed_by = $4, confirmation_channel = $6,
+                        updated_at = $5, updated_by = $4, version = version + 1
+                     WHERE id = $1",
+                    &params,
+                ) {
+                    Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                        refused = Some(number.clone());
+                        return Err(StoreError::DuplicateConfirmation {
+                            number: number.clone(),
+                            appointment_id: 0,
+                            person_id: None,
+                        });
+                    }
+                    other => other?,
+                };
+                let summary = format!("{} -> confirmed", current.status);
+                audit::record(tx, now, actor, "appointment.confirm", id, &summary)?;
+            }
+            Ok(())
+        });
+        match (written, refused) {
+            (Err(StoreError::DuplicateConfirmation { .. }), Some(number)) => {
+                Err(self.read(|tx, _| holder(tx, &number))?)
+            }
+            (other, _) => other,
+        }
+    }
+}
+
 fn load(tx: &mut Tx<'_>, id: i64) -> Result<Appointment> {
     by_id(tx, "appointment", APPOINTMENT_COLUMNS, id, appointment_from)
 }
@@ -316,17 +391,7 @@ fn dashboard(
     }
     data.upcoming.sort_by_key(|s| (s.at, s.port));
 
-    data.outages = tx
-        .query(
-            &format!(
-                "SELECT {OUTAGE_COLUMNS} FROM outage
-                 ORDER BY ended_at IS NOT NULL, started_at DESC, id DESC"
-            ),
-            &[],
-        )?
-        .iter()
-        .map(|r| Ok(outage_from(r)?))
-        .collect::<Result<Vec<Outage>>>()?;
+    data.outages = super::outages::all(tx)?;
     let risks: Vec<Risk<'_>> = data
         .outages
         .iter()

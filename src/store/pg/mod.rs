@@ -4,10 +4,14 @@
 //! security by shelter), the connection strings (`postgres://…`, libpq's
 //! `key=value` and the `PG*` variables), and `albergue port`, which copies
 //! a SQLite or SQLCipher database into an empty PostgreSQL one and verifies
-//! the copy. The dashboard, `serve` and the jobs still run on SQLite only:
-//! [`unsupported`] is what they say when given a PostgreSQL `--db`.
+//! the copy; the jobs' snapshots ([`crate::store::Snapshots`]) and the
+//! coordinator's desk ([`crate::store::Desk`]: the dashboard, its
+//! confirmations and outages) with the change log's watcher. `serve` and
+//! the other commands still run on SQLite only: [`unsupported`] is what
+//! they say when given a PostgreSQL `--db`.
 
 mod audit;
+mod cases;
 mod conninfo;
 mod copy;
 mod desk;
@@ -15,6 +19,7 @@ mod inspect;
 mod outages;
 mod port;
 mod schema;
+mod session;
 mod store;
 mod tables;
 mod tally;
@@ -38,7 +43,8 @@ pub fn unsupported(command: &str, db: &str) -> String {
     format!(
         "--db {}: `albergue {command}` runs on SQLite only for now; on PostgreSQL albergue can so far \
          be ported to (`albergue port --to …`), verified against its source (`albergue port --to … \
-         --verify`), checked (`albergue check`) and exported (`albergue export`). Give --db a SQLite file",
+         --verify`), checked (`albergue check`), exported (`albergue export`) and shown on the \
+         dashboard (`albergue --db …`). Give --db a SQLite file",
         redacted(db)
     )
 }

@@ -9,7 +9,7 @@ use super::audit;
 use super::store::PgStore;
 use super::tx::{by_id, locked, scoped, Tx};
 use crate::actor::Actor;
-use crate::domain::{Outage, Permission};
+use crate::domain::{Appointment, Outage, Permission};
 use crate::store::appointments::{appointment_from, APPOINTMENT_COLUMNS};
 use crate::store::outages::{check, outage_from, stored_ports, OUTAGE_COLUMNS};
 use crate::store::{codec, NewOutage, Result};
@@ -87,17 +87,7 @@ impl PgStore {
                 outage_from(r)
             })?;
             outage.check_extension(until)?;
-            let sql = format!(
-                "SELECT {APPOINTMENT_COLUMNS} FROM appointment a
-                 WHERE status = 'pending_confirmation' AND a.for_present = 1 AND {}
-                 ORDER BY greatest(confirm_deadline, coalesce(extended_until, 0)), id",
-                scoped(scope, "a.shelter_id")
-            );
-            let pending = tx
-                .query(&sql, &[])?
-                .iter()
-                .map(|r| Ok(appointment_from(r)?))
-                .collect::<Result<Vec<_>>>()?;
+            let pending = pending(tx, scope)?;
             let mut extended = Vec::new();
             for a in pending.iter().filter(|a| outage.puts_at_risk(a)) {
                 if until <= a.effective_deadline() {
@@ -122,6 +112,53 @@ impl PgStore {
             Ok(extended)
         })
     }
+}
+
+impl PgStore {
+    /// Every outage recorded, those going on first, newest first
+    /// ([`crate::store::Store::outages`]).
+    pub fn outages(&mut self) -> Result<Vec<Outage>> {
+        self.read(|tx, _| all(tx))
+    }
+
+    /// The appointments outage `id` puts at risk, soonest deadline first
+    /// ([`crate::store::Store::at_risk_from`]).
+    pub fn at_risk_from(&mut self, id: i64) -> Result<Vec<Appointment>> {
+        self.read(|tx, scope| {
+            let outage = load(tx, id)?;
+            Ok(pending(tx, scope)?
+                .into_iter()
+                .filter(|a| outage.puts_at_risk(a))
+                .collect())
+        })
+    }
+}
+
+/// Every outage, as the dashboard lists them.
+pub(super) fn all(tx: &mut Tx<'_>) -> Result<Vec<Outage>> {
+    let sql = format!(
+        "SELECT {OUTAGE_COLUMNS} FROM outage
+         ORDER BY ended_at IS NOT NULL, started_at DESC, id DESC"
+    );
+    tx.query(&sql, &[])?
+        .iter()
+        .map(|r| Ok(outage_from(r)?))
+        .collect()
+}
+
+/// The pending confirmations of `scope`'s shelters for people present,
+/// soonest effective deadline first.
+fn pending(tx: &mut Tx<'_>, scope: &crate::domain::Scope) -> Result<Vec<Appointment>> {
+    let sql = format!(
+        "SELECT {APPOINTMENT_COLUMNS} FROM appointment a
+         WHERE status = 'pending_confirmation' AND a.for_present = 1 AND {}
+         ORDER BY greatest(confirm_deadline, coalesce(extended_until, 0)), id",
+        scoped(scope, "a.shelter_id")
+    );
+    tx.query(&sql, &[])?
+        .iter()
+        .map(|r| Ok(appointment_from(r)?))
+        .collect()
 }
 
 /// Outage `id`, as this transaction sees it.

@@ -41,13 +41,21 @@ impl Watcher {
     /// connection, the first too, reports [`Heard::Back`] with the newest
     /// number once it listens: from then on no commit goes unheard.
     pub fn start(target: &Target, seen: i64) -> Watcher {
+        Self::start_for(target, seen, None)
+    }
+
+    /// The same for the session whose own connection is the server
+    /// process `own` (`pg_backend_pid()`): its own commits are not told
+    /// (its screens read again after their own saves), only counted as
+    /// seen.
+    pub fn start_for(target: &Target, seen: i64, own: Option<i32>) -> Watcher {
         let (tx, heard) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let (target, stop) = (target.clone(), stop.clone());
             std::thread::Builder::new()
                 .name("albergue-pg-watch".into())
-                .spawn(move || listen(&target, seen, &tx, &stop))
+                .spawn(move || listen(&target, seen, own, &tx, &stop))
                 .expect("a thread starts")
         };
         Watcher {
@@ -79,7 +87,7 @@ pub fn newest(client: &mut Client) -> Result<i64, postgres::Error> {
         .get(0))
 }
 
-fn listen(target: &Target, mut seen: i64, tx: &Sender<Heard>, stop: &AtomicBool) {
+fn listen(target: &Target, mut seen: i64, own: Option<i32>, tx: &Sender<Heard>, stop: &AtomicBool) {
     let mut wait = Duration::from_millis(50);
     let mut first = true;
     while !stop.load(Ordering::Relaxed) {
@@ -124,7 +132,8 @@ fn listen(target: &Target, mut seen: i64, tx: &Sender<Heard>, stop: &AtomicBool)
                         let number = n.payload().parse().unwrap_or(seen + 1);
                         if number > seen {
                             seen = number;
-                            if tx.send(Heard::Change(number)).is_err() {
+                            let mine = own == Some(n.process_id());
+                            if !mine && tx.send(Heard::Change(number)).is_err() {
                                 return;
                             }
                         }

@@ -224,5 +224,12 @@ pub(super) fn on_reply(app: &mut App, reply: Reply, out: &mut Vec<Request>) {
             false,
         ),
         Reply::Failed(text) => app.say(text, true),
+        Reply::Unavailable { screen, notice } => {
+            if !app.unavailable.iter().any(|(s, _)| *s == screen) {
+                app.unavailable.push((screen, notice));
+            }
+            // Said by the screen itself when it is opened.
+            app.dirty = true;
+        }
     }
 }

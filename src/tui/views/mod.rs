@@ -58,7 +58,17 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     app_bar(app, frame, bar);
     outage_banner(app, frame, banner);
+    let unavailable = app.unavailable.iter().find(|(s, _)| *s == app.screen);
     match app.screen {
+        _ if unavailable.is_some() => {
+            let text = unavailable.map(|(_, n)| say(app, n)).unwrap_or_default();
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .style(app.theme.muted()),
+                body,
+            );
+        }
         Screen::Dashboard => dashboard::render(app, frame, body),
         Screen::Roster => roster::render(app, frame, body),
         Screen::Person => person::render(app, frame, body),
